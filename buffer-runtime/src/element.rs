@@ -1,0 +1,218 @@
+//! Items: the types a buffer is made of, each with a compile-time PEP 3118 format.
+
+use core::ffi::CStr;
+
+use zerocopy::{Immutable, IntoBytes};
+
+use crate::__private::{DimsBuf, FmtBuf, NATIVE_ORDER};
+
+/// One item of a buffer: a type whose bytes Python may read, described by a format string.
+///
+/// Implemented for the primitive integers and floats, `bool` and `char`, zerocopy's
+/// byte-order types (`U32<BigEndian>` is `>I`), and every type that derives
+/// [`BufferExport`](crate::BufferExport).
+///
+/// Reading is proved by zerocopy: every `Element` is [`IntoBytes`] (no padding, every byte
+/// initialised) and [`Immutable`] (no interior mutability), so a shared reference may be viewed
+/// as bytes. Writing needs more, namely that every bit pattern is a valid value
+/// ([`zerocopy::FromBytes`]): `bool`, `char` and fieldless enums are `Element`s but not
+/// `FromBytes`, so they can only be exported read-only.
+///
+/// ```
+/// use buffer_runtime::Element;
+///
+/// assert_eq!(u16::FORMAT, "H");
+/// assert_eq!(u16::FIELD_FORMAT, if cfg!(target_endian = "little") { "<H" } else { ">H" });
+/// assert_eq!(f64::FORMAT_CSTR.to_bytes_with_nul(), b"d\0");
+/// ```
+///
+/// # Safety
+///
+/// `FORMAT` and `FIELD_FORMAT` must describe `Self` exactly: under the rules of
+/// [`crate::format`], their item size equals `size_of::<Self>()` and every field they name lies at
+/// the offset it has in `Self`. `FORMAT_CSTR` holds the text of `FORMAT`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no buffer format",
+    label = "`{Self}` cannot be an item of a Python buffer",
+    note = "items are the primitive integers and floats, `bool`, `char`, zerocopy's byte-order types, arrays of items, and types that `#[derive(BufferExport)]`"
+)]
+pub unsafe trait Element: IntoBytes + Immutable + Sized + 'static {
+    /// The format of a buffer of `Self`: a bare native character for a primitive (`"I"`), so that
+    /// CPython's `memoryview` can index it; `T{...}` for a struct.
+    const FORMAT: &'static str;
+    /// [`Self::FORMAT`] with its terminating NUL, for C consumers (`Py_buffer.format`).
+    const FORMAT_CSTR: &'static CStr;
+    /// The format of `Self` as a field inside `T{...}`: explicit byte order and standard sizes
+    /// (`"<I"` on a little-endian host), so that `struct`, numpy, ctypes and Cython agree on
+    /// every offset without alignment rules.
+    const FIELD_FORMAT: &'static str;
+}
+
+macro_rules! native_element {
+    ($($ty:ty => $code:literal, $std:literal $(, $readonly:ident)?;)*) => {$(
+        // SAFETY: `$code` is the native struct-module code of `$ty` (same size and meaning, by
+        // the table in the `format` module); `$std` is the standard-size code of the same width.
+        unsafe impl Element for $ty {
+            const FORMAT: &'static str = $code;
+            const FORMAT_CSTR: &'static CStr = match CStr::from_bytes_with_nul(concat!($code, "\0").as_bytes()) {
+                Ok(c) => c,
+                Err(_) => panic!("format with an inner NUL"),
+            };
+            const FIELD_FORMAT: &'static str = {
+                const BUF: FmtBuf<3> = FmtBuf::new().push(NATIVE_ORDER).push($std);
+                BUF.as_str()
+            };
+        }
+        impl_static_item!($ty $(, $readonly)?);
+    )*};
+}
+
+/// Implements [`StaticLayout`] and [`crate::BufferExport`] for an item type: a 0-d buffer.
+macro_rules! impl_static_item {
+    ($ty:ty $(, readonly)?) => {
+        impl_static_item!(@read $ty);
+    };
+    ($ty:ty, $($gen:tt)*) => {
+        impl_static_item!(@read $ty, $($gen)*);
+    };
+    (@read $ty:ty $(, $($gen:tt)*)?) => {
+        // SAFETY: a single item is a 0-d buffer of itself.
+        unsafe impl $(<$($gen)*>)? StaticLayout for $ty {
+            type Item = Self;
+            const SHAPE: &'static [usize] = &[];
+            const STRIDES: &'static [isize] = &[];
+        }
+        impl $(<$($gen)*>)? $crate::BufferExport for $ty {
+            type Item = Self;
+            fn buffer_layout(&self) -> $crate::Layout {
+                $crate::Layout::of_static::<Self>()
+            }
+            fn buffer_bytes(&self) -> &[u8] {
+                ::zerocopy::IntoBytes::as_bytes(self)
+            }
+        }
+    };
+}
+
+#[cfg(target_pointer_width = "64")]
+native_element! { usize => "N", "Q"; isize => "n", "q"; }
+#[cfg(target_pointer_width = "32")]
+native_element! { usize => "N", "I"; isize => "n", "i"; }
+
+native_element! {
+    u8 => "B", "B";
+    i8 => "b", "b";
+    u16 => "H", "H";
+    i16 => "h", "h";
+    u32 => "I", "I";
+    i32 => "i", "i";
+    u64 => "Q", "Q";
+    i64 => "q", "q";
+    f32 => "f", "f";
+    f64 => "d", "d";
+    bool => "?", "?", readonly;
+    char => "w", "w", readonly;
+}
+
+/// zerocopy's byte-order-aware integers and floats: an explicit byte order in every format.
+mod byteorder_impls {
+    use super::*;
+    use zerocopy::byteorder::{ByteOrder, Order, F32, F64, I16, I32, I64, U16, U32, U64};
+
+    /// The byte-order character of `O` (`<` or `>`).
+    const fn order_char<O: ByteOrder>() -> &'static str {
+        match O::ORDER {
+            Order::LittleEndian => "<",
+            Order::BigEndian => ">",
+        }
+    }
+
+    macro_rules! byteorder_element {
+        ($($ty:ident => $code:literal;)*) => {$(
+            // SAFETY: `$ty<O>` holds the bytes of the `$code` value in byte order `O`, with
+            // the standard size of `$code`, and (being a byte array) alignment 1.
+            unsafe impl<O: ByteOrder + 'static> Element for $ty<O> {
+                const FORMAT: &'static str = Self::FIELD_FORMAT;
+                const FORMAT_CSTR: &'static CStr = {
+                    let b: &'static FmtBuf<3> = &FmtBuf::new().push(order_char::<O>()).push($code);
+                    b.as_cstr()
+                };
+                const FIELD_FORMAT: &'static str = {
+                    let b: &'static FmtBuf<3> = &FmtBuf::new().push(order_char::<O>()).push($code);
+                    b.as_str()
+                };
+            }
+            impl_static_item!($ty<O>, O: ByteOrder + 'static);
+        )*};
+    }
+
+    byteorder_element! {
+        U16 => "H"; I16 => "h"; U32 => "I"; I32 => "i"; U64 => "Q"; I64 => "q";
+        F32 => "f"; F64 => "d";
+    }
+}
+
+/// A type with a compile-time shape: one [`Element`] (0-d), an array of them (nested arrays give
+/// more dimensions, as in ctypes), or a type deriving [`BufferExport`](crate::BufferExport).
+///
+/// Every constant is usable in `const` context.
+///
+/// ```
+/// use buffer_runtime::StaticLayout;
+///
+/// type Grid = [[f32; 3]; 2];
+/// assert_eq!(Grid::SHAPE, &[2, 3]);
+/// assert_eq!(Grid::STRIDES, &[12, 4]);
+/// assert_eq!(Grid::FORMAT, "f");
+/// assert_eq!((Grid::NDIM, Grid::ITEMSIZE, Grid::ALIGN), (2, 4, 4));
+/// const N: usize = Grid::NDIM; // computed at compile time
+/// ```
+///
+/// # Safety
+///
+/// `Self` is exactly `product(SHAPE)` values of `Item` laid out in C order with `STRIDES`:
+/// `size_of::<Self>() == product(SHAPE) * size_of::<Item>()`.
+pub unsafe trait StaticLayout: IntoBytes + Immutable + Sized + 'static {
+    /// The item type.
+    type Item: Element;
+    /// The shape: empty for a single item, `[N]` for `[T; N]`, `[2, 3]` for `[[T; 3]; 2]`.
+    const SHAPE: &'static [usize];
+    /// The strides in bytes (PEP 3118 strides, not ndarray's element counts), in C order.
+    const STRIDES: &'static [isize];
+    /// The number of dimensions.
+    const NDIM: usize = Self::SHAPE.len();
+    /// The item's format.
+    const FORMAT: &'static str = <Self::Item as Element>::FORMAT;
+    /// The item's format with its terminating NUL.
+    const FORMAT_CSTR: &'static CStr = <Self::Item as Element>::FORMAT_CSTR;
+    /// The size of one item in bytes.
+    const ITEMSIZE: usize = core::mem::size_of::<Self::Item>();
+    /// The alignment of one item in bytes.
+    const ALIGN: usize = core::mem::align_of::<Self::Item>();
+}
+
+// SAFETY: `[T; N]` is `N` values of `T` with no gap (the Reference, "Array layout"), and each `T`
+// is `product(T::SHAPE)` items in C order, so the whole is `N * product(T::SHAPE)` items in C
+// order with shape `[N] ++ T::SHAPE`.
+unsafe impl<T: StaticLayout, const N: usize> StaticLayout for [T; N] {
+    type Item = T::Item;
+    const SHAPE: &'static [usize] = {
+        let d: &'static DimsBuf<usize> = &DimsBuf::prepend(N, T::SHAPE);
+        d.as_slice()
+    };
+    const STRIDES: &'static [isize] = {
+        let d: &'static DimsBuf<isize> =
+            &DimsBuf::c_strides(Self::SHAPE, core::mem::size_of::<T::Item>());
+        d.as_slice()
+    };
+}
+
+impl<T: StaticLayout, const N: usize> crate::BufferExport for [T; N] {
+    type Item = T::Item;
+    fn buffer_layout(&self) -> crate::Layout {
+        crate::Layout::of_static::<Self>()
+    }
+    fn buffer_bytes(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}

@@ -1,0 +1,1 @@
+//! Runnable examples of buffer-runtime: see the `examples/` folder.
