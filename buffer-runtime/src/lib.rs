@@ -36,6 +36,10 @@ extern crate std;
 
 mod element;
 mod export;
+#[cfg(feature = "alloc")]
+pub mod format;
+#[cfg(feature = "alloc")]
+pub mod view;
 
 pub use element::{Element, StaticLayout};
 pub use export::{BufferExport, BufferExportMut, Dims, Layout};

@@ -1,0 +1,3 @@
+//! `MemoryView`: CPython's memoryview over any exporter, and more.
+//!
+//! (Being written: see issue 3.)
