@@ -159,24 +159,24 @@ fn data_fields<'s, 'a>(s: &'s Struct<'a>) -> Vec<&'s Field<'a>> {
     s.fields.iter().filter(|f| !f.phantom).collect()
 }
 
-/// The builder of the format `T{...}`, as a method chain on `start` (a `FmtBuf` or a `FmtLen`,
-/// which share their methods): each field as `[(shape)]` + its item's field format + `:name:`,
-/// explicit padding as `Nx`.
-fn format_builder(krate: &Path, fields: &[&Field], start: TokenStream) -> TokenStream {
+/// The pieces of the format `T{...}` (a `&[Piece]` expression): each field as `[(shape)]` + its
+/// item's field format + `:name:`, explicit padding as `Nx`.
+fn format_pieces(krate: &Path, fields: &[&Field]) -> TokenStream {
+    let p = quote!(#krate::__private);
     let pieces = fields.iter().map(|f| {
         let ty = f.ty;
         if f.is_padding() {
-            quote!(.push_usize(::core::mem::size_of::<#ty>()).push("x"))
+            quote!(#p::Piece::Number(::core::mem::size_of::<#ty>()), #p::Piece::Text("x"),)
         } else {
             let name = format!(":{}:", f.format_name());
             quote! {
-                .push_shape(<#ty as #krate::__private::FieldLayout>::SHAPE)
-                .push(<<#ty as #krate::__private::FieldLayout>::Item as #krate::Element>::FIELD_FORMAT)
-                .push(#name)
+                #p::Piece::Shape(<#ty as #p::FieldLayout>::SHAPE),
+                #p::Piece::Text(<<#ty as #p::FieldLayout>::Item as #krate::Element>::FIELD_FORMAT),
+                #p::Piece::Text(#name),
             }
         }
     });
-    quote!(#start.push("T{") #(#pieces)* .push("}"))
+    quote!(&[#p::Piece::Text("T{"), #(#pieces)* #p::Piece::Text("}")])
 }
 
 /// The layout checks of a `repr(C)` struct, one block per field, each panicking (at compile
@@ -259,11 +259,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
         ));
         let where_clause = where_clause(input, &extra);
         let checks = layout_checks(&krate, &fields, &phantoms, &quote!(Self));
-        let build = format_builder(
-            &krate,
-            &fields,
-            quote!(#p::FmtBuf::<{ #p::GENERIC_FORMAT_CAPACITY }>::new()),
-        );
+        let pieces = format_pieces(&krate, &fields);
         let check = quote!(<Self as __BufferLayout>::CHECK);
         let item_impls = item_impls(input, &where_clause, &check);
         quote! {
@@ -277,7 +273,8 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
 
             impl #impl_generics __BufferLayout for #ident #ty_generics #where_clause {
                 const CHECK: () = { #(#checks)* };
-                const FORMAT: #p::FmtBuf<{ #p::GENERIC_FORMAT_CAPACITY }> = #build;
+                const FORMAT: #p::FmtBuf<{ #p::GENERIC_FORMAT_CAPACITY }> =
+                    #p::pieces_build(#pieces);
             }
 
             // SAFETY: `FORMAT` describes `Self` exactly. `Self` is `repr(C)` (checked by the
@@ -323,12 +320,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
         let item_where = self::where_clause(input, &extra);
         let this = quote!(#ident);
         let checks = layout_checks(&krate, &fields, &phantoms, &this);
-        let count = format_builder(&krate, &fields, quote!(#p::FmtLen::new()));
-        let build = format_builder(
-            &krate,
-            &fields,
-            quote!(#p::FmtBuf::<{ __BUFFER_FORMAT_LEN + 1 }>::new()),
-        );
+        let pieces = format_pieces(&krate, &fields);
         let item_impls = item_impls(input, &item_where, &quote!(()));
         let _ = (&impl_generics, &ty_generics);
         quote! {
@@ -336,8 +328,20 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
 
             #(const _: () = { #checks };)*
 
-            const __BUFFER_FORMAT_LEN: usize = #count.len();
-            const __BUFFER_FORMAT: #p::FmtBuf<{ __BUFFER_FORMAT_LEN + 1 }> = #build;
+            // The pieces are listed in an impl bounded by the field types, so that a field type
+            // without a format is reported at the field, and here by one error whose notes say
+            // which field type lacks it (`#[diagnostic]` attributes cannot be used here: they do
+            // not resolve under `#![no_implicit_prelude]`).
+            trait __BufferFields {
+                const PIECES: &'static [#p::Piece];
+            }
+            impl __BufferFields for #ident #where_clause {
+                const PIECES: &'static [#p::Piece] = #pieces;
+            }
+            const __BUFFER_PIECES: &[#p::Piece] = <#ident as __BufferFields>::PIECES;
+            const __BUFFER_FORMAT_LEN: usize = #p::pieces_len(__BUFFER_PIECES);
+            const __BUFFER_FORMAT: #p::FmtBuf<{ __BUFFER_FORMAT_LEN + 1 }> =
+                #p::pieces_build(__BUFFER_PIECES);
 
             // SAFETY: `FORMAT` describes `Self` exactly. `Self` is `repr(C)` (checked by the
             // derive), so its fields lie in declaration order at `offset_of!` offsets; the

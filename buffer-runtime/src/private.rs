@@ -393,3 +393,47 @@ pub const fn assert_field<T: FieldLayout + ?Sized>() {}
 /// used as a field (or as the item of an array field), so that the compiler suggests the bound
 /// users should write, `T: Element`.
 pub const fn assert_element<T: crate::Element>() {}
+
+/// One piece of a derived struct's format, as listed by the generated code: the derive lists
+/// the pieces in an impl whose where clause names every field type (so a field type without a
+/// format is reported once, at the field), and [`pieces_len`] / [`pieces_build`] assemble them.
+#[derive(Clone, Copy)]
+pub enum Piece {
+    /// Literal text: `T{`, a field's item format such as `<I`, a name such as `:qty:`.
+    Text(&'static str),
+    /// A sub-array prefix such as `(4,4)`; nothing for an empty shape.
+    Shape(&'static [usize]),
+    /// A decimal number (the `N` of `Nx`).
+    Number(usize),
+}
+
+/// The length of the text of `pieces`: the first of the two passes that give a non-generic
+/// type a format buffer of its exact length.
+pub const fn pieces_len(pieces: &[Piece]) -> usize {
+    let mut n = FmtLen::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        n = match pieces[i] {
+            Piece::Text(s) => n.push(s),
+            Piece::Shape(s) => n.push_shape(s),
+            Piece::Number(k) => n.push_usize(k),
+        };
+        i += 1;
+    }
+    n.len()
+}
+
+/// The text of `pieces` in a buffer of capacity `N` (at least `pieces_len(pieces) + 1`).
+pub const fn pieces_build<const N: usize>(pieces: &[Piece]) -> FmtBuf<N> {
+    let mut b = FmtBuf::<N>::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        b = match pieces[i] {
+            Piece::Text(s) => b.push(s),
+            Piece::Shape(s) => b.push_shape(s),
+            Piece::Number(k) => b.push_usize(k),
+        };
+        i += 1;
+    }
+    b
+}
