@@ -90,16 +90,27 @@ fn field_assertions(input: &Input, fields: &[&Field]) -> TokenStream {
     let (impl_generics, _, _) = input.generics.split_for_impl();
     let where_clause = where_clause(input, &[]);
     let params: Vec<&syn::Ident> = input.generics.type_params().map(|p| &p.ident).collect();
-    let calls = fields.iter().filter(|f| !f.is_padding()).map(|f| {
-        let ty = f.ty;
-        match array_item_param(ty, &params) {
-            // `T` or `[T; N]`: ask for `T: Element`, so that rustc suggests that bound.
-            Some(param) => {
-                quote_spanned!(param.span()=> #krate::__private::assert_element::<#param>();)
+    let mut asserted_params = Vec::new();
+    let calls: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| !f.is_padding())
+        .filter_map(|f| {
+            let ty = f.ty;
+            match array_item_param(ty, &params) {
+                // `T` or `[T; N]`: ask for `T: Element`, so that rustc suggests that bound; once
+                // per parameter, so that a missing bound is one error.
+                Some(param) => {
+                    let key = quote!(#param).to_string();
+                    if asserted_params.contains(&key) {
+                        return None;
+                    }
+                    asserted_params.push(key);
+                    Some(quote_spanned!(param.span()=> #krate::__private::assert_element::<#param>();))
+                }
+                None => Some(quote_spanned!(ty.span()=> #krate::__private::assert_field::<#ty>();)),
             }
-            None => quote_spanned!(ty.span()=> #krate::__private::assert_field::<#ty>();),
-        }
-    });
+        })
+        .collect();
     quote! {
         #[allow(dead_code)]
         fn __buffer_assert_fields #impl_generics () #where_clause {

@@ -1,4 +1,4 @@
-use buffer_runtime::BufferExport;
+use buffer_runtime::{BufferExport, BufferExportMut};
 use zerocopy::{Immutable, IntoBytes};
 
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
@@ -8,8 +8,12 @@ enum Level {
     High,
 }
 
+fn zero<B: BufferExportMut + ?Sized>(buffer: &mut B) {
+    buffer.buffer_bytes_mut().fill(0);
+}
+
 fn main() {
-    use buffer_runtime::BufferExportMut;
+    // Not every byte is a `Level`: writing could create an invalid enum value.
     let mut levels = vec![Level::Low, Level::High];
-    levels.buffer_bytes_mut()[0] = 7;
+    zero(&mut levels);
 }
