@@ -134,31 +134,36 @@ fn array_item_param<'t>(ty: &'t syn::Type, params: &[&syn::Ident]) -> Option<&'t
     }
 }
 
-/// `StaticLayout` (a 0-d buffer of `Self`) and `BufferExport` for an item type. `check` is an
+/// `StaticLayout` (a 0-d buffer of `Self`) and `BufferExport` for an item type. `check`, if any, is an
 /// expression of type `()` evaluated in every associated const (the layout checks of a generic
 /// type, which can only run once its parameters are known).
-fn item_impls(input: &Input, where_clause: &TokenStream, check: &TokenStream) -> TokenStream {
+fn item_impls(
+    input: &Input,
+    where_clause: &TokenStream,
+    check: Option<&TokenStream>,
+) -> TokenStream {
     let krate = krate(input);
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let check = check.map(|check| quote!(let () = #check;));
     quote! {
         // SAFETY: `Self` is one item, so it is a 0-d buffer of `Item = Self`: shape `[]`,
         // strides `[]`, and `size_of::<Self>() == product([]) * size_of::<Item>()`.
         unsafe impl #impl_generics #krate::StaticLayout for #ident #ty_generics #where_clause {
             type Item = Self;
-            const SHAPE: &'static [usize] = { let () = #check; &[] };
-            const STRIDES: &'static [isize] = { let () = #check; &[] };
-            const ITEMSIZE: usize = { let () = #check; ::core::mem::size_of::<Self>() };
+            const SHAPE: &'static [usize] = { #check &[] };
+            const STRIDES: &'static [isize] = { #check &[] };
+            const ITEMSIZE: usize = { #check ::core::mem::size_of::<Self>() };
         }
 
         impl #impl_generics #krate::BufferExport for #ident #ty_generics #where_clause {
             type Item = Self;
             fn buffer_layout(&self) -> #krate::Layout {
-                let () = #check;
+                #check
                 #krate::Layout::of_static::<Self>()
             }
             fn buffer_bytes(&self) -> &[u8] {
-                let () = #check;
+                #check
                 #krate::__private::zerocopy::IntoBytes::as_bytes(self)
             }
         }
@@ -272,7 +277,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
         let checks = layout_checks(&krate, &fields, &phantoms, &quote!(Self));
         let pieces = format_pieces(&krate, &fields);
         let check = quote!(<Self as __BufferLayout>::CHECK);
-        let item_impls = item_impls(input, &where_clause, &check);
+        let item_impls = item_impls(input, &where_clause, Some(&check));
         quote! {
             #assertions
 
@@ -332,7 +337,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
         let this = quote!(#ident);
         let checks = layout_checks(&krate, &fields, &phantoms, &this);
         let pieces = format_pieces(&krate, &fields);
-        let item_impls = item_impls(input, &item_where, &quote!(()));
+        let item_impls = item_impls(input, &item_where, None);
         let _ = (&impl_generics, &ty_generics);
         quote! {
             #assertions
@@ -450,7 +455,7 @@ fn expand_enum(input: &Input) -> TokenStream {
         .expect("validated: enums have an int repr")
         .ident;
     let span = Span::call_site();
-    let item_impls = item_impls(input, &quote!(), &quote!(()));
+    let item_impls = item_impls(input, &quote!(), None);
     quote_spanned! {span=>
         // SAFETY: a fieldless enum with a primitive representation `#int` has the size,
         // alignment and ABI of `#int`, and each value is stored as its discriminant, a valid

@@ -81,3 +81,78 @@ fn unions_get_only_the_error() {
     assert!(out.contains("compile_error !"), "{out}");
     assert!(!out.contains("impl"), "{out}");
 }
+
+/// Expansion snapshots: `tests/expand/<name>.expanded.rs` holds the pretty-printed output for
+/// each input below, so that a change to the generated code shows up as a readable diff.
+/// Regenerate with `BUFFER_DERIVE_SNAPSHOTS=overwrite cargo test -p buffer-derive`, then read
+/// the diff.
+#[test]
+fn expansion_snapshots() {
+    let cases: Vec<(&str, syn::DeriveInput)> = vec![
+        (
+            "record",
+            parse_quote! {
+                #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+                #[repr(C)]
+                struct Trade {
+                    price: f64,
+                    #[buffer(rename = "q")]
+                    qty: u32,
+                    #[buffer(padding)]
+                    _pad: [u8; 4],
+                    grid: [[f32; 2]; 2],
+                }
+            },
+        ),
+        (
+            "generic",
+            parse_quote! {
+                #[repr(C)]
+                struct Samples<T: Element, const N: usize> {
+                    data: [T; N],
+                }
+            },
+        ),
+        (
+            "transparent",
+            parse_quote! {
+                #[repr(transparent)]
+                struct Frame([[Rgb; 640]; 480]);
+            },
+        ),
+        (
+            "enum",
+            parse_quote! {
+                #[repr(u8)]
+                enum Level { Low, High }
+            },
+        ),
+        (
+            "rejected",
+            parse_quote! {
+                #[repr(C)]
+                struct Sample {
+                    #[buffer(rename = "a:b")]
+                    a: u32,
+                }
+            },
+        ),
+    ];
+    let overwrite = std::env::var_os("BUFFER_DERIVE_SNAPSHOTS").is_some_and(|v| v == "overwrite");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expand");
+    let mut stale = Vec::new();
+    for (name, input) in cases {
+        let file: syn::File = syn::parse2(derive(&input)).expect("the expansion parses as items");
+        let text = prettyplease::unparse(&file);
+        let path = dir.join(format!("{name}.expanded.rs"));
+        if overwrite {
+            std::fs::write(&path, &text).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "expansion changed (BUFFER_DERIVE_SNAPSHOTS=overwrite to accept): {stale:?}"
+    );
+}
