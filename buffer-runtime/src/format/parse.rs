@@ -424,8 +424,16 @@ mod tests {
             "expected a format character after '4', found ' ' at position 1"
         );
         assert_eq!(
-            err("<"),
-            "expected a format character after '<' at position 1"
+            err("T{<}"),
+            "expected a format character after '<', found '}' at position 3"
+        );
+        assert_eq!(
+            err("&<"),
+            "expected a format character after '<' at position 2"
+        );
+        assert_eq!(
+            err("<4"),
+            "expected a format character after '4' at position 2"
         );
         assert_eq!(
             err("<>i"),
