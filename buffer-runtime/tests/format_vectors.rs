@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use buffer_runtime::format::{parse, ItemLayout, Node};
+use buffer_runtime::format::{parse, unpack, ItemLayout, Node, Value};
 
 // ------------------------------------------------------------------------------------------
 // A small JSON reader: enough for the vector file (objects, arrays, strings, integers,
@@ -258,6 +258,47 @@ fn platform_matches(doc: &Json) -> bool {
             == buffer_runtime::format::Code::LongDouble.native_size()
 }
 
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn f64_hex(s: &str) -> f64 {
+    f64::from_le_bytes(hex(s).try_into().unwrap())
+}
+
+fn flatten(v: &Value, out: &mut Vec<Value>) {
+    match v {
+        Value::Struct(fields) => fields.iter().for_each(|(_, v)| flatten(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| flatten(v, out)),
+        other => out.push(other.clone()),
+    }
+}
+
+fn same_float(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
+/// Whether our value equals what Python recorded (see encode_value in the generator).
+fn value_matches(ours: &Value, theirs: &Json) -> bool {
+    let t = theirs.arr();
+    match (t[0].str(), ours) {
+        ("?", Value::Bool(b)) => t[1] == Json::Bool(*b),
+        ("i", Value::Int(n)) => t[1].str() == n.to_string(),
+        ("i", Value::UInt(n) | Value::Pointer(n)) => t[1].str() == n.to_string(),
+        ("f", Value::Float(x)) => same_float(*x, f64_hex(t[1].str())),
+        ("z", Value::Complex(r, i)) => {
+            same_float(*r, f64_hex(t[1].str())) && same_float(*i, f64_hex(t[2].str()))
+        }
+        ("b", Value::Bytes(b)) => *b == hex(t[1].str()),
+        // numpy strips trailing NULs from strings; we keep them.
+        ("s", Value::Str(s)) => s.trim_end_matches('\0') == t[1].str(),
+        _ => false,
+    }
+}
+
 #[test]
 fn replay_format_vectors() {
     let path = std::env::var("FORMAT_VECTORS").unwrap_or_else(|_| {
@@ -276,6 +317,7 @@ fn replay_format_vectors() {
     let cases = doc.get("cases").unwrap().arr();
     assert!(cases.len() >= 2000, "expected a few thousand cases");
     let mut agree = 0usize;
+    let mut values_checked = 0usize;
     let mut by_design: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     for case in cases {
@@ -284,6 +326,22 @@ fn replay_format_vectors() {
         let oracle_ok = case.get("ok") == Some(&Json::Bool(true));
         let ours = parse(fmt).and_then(|f| f.layout());
         let bare = strip_names(fmt);
+        if let (Some(bytes), Some(values), Ok(l)) = (case.get("bytes"), case.get("values"), &ours) {
+            match unpack(l, &hex(bytes.str())) {
+                Ok(v) => {
+                    let mut flat = Vec::new();
+                    flatten(&v, &mut flat);
+                    let want = values.arr();
+                    if flat.len() != want.len()
+                        || flat.iter().zip(want).any(|(a, b)| !value_matches(a, b))
+                    {
+                        failures.push(format!("{fmt:?}: unpacked {v}, {oracle} says {want:?}"));
+                    }
+                    values_checked += 1;
+                }
+                Err(e) => failures.push(format!("{fmt:?}: unpack failed: {e}")),
+            }
+        }
         let reason: Option<&'static str> = match (oracle, oracle_ok, &ours) {
             (_, false, Err(_)) => None,
             ("struct", false, Ok(_)) => {
@@ -410,7 +468,10 @@ fn replay_format_vectors() {
             Some(r) => *by_design.entry(r).or_default() += 1,
         }
     }
-    eprintln!("{path}: {} cases, {agree} agree", cases.len());
+    eprintln!(
+        "{path}: {} cases, {agree} agree; {values_checked} items unpacked like their oracle",
+        cases.len()
+    );
     for (r, n) in &by_design {
         eprintln!("  differ by design ({n}): {r}");
     }

@@ -95,7 +95,120 @@ def gen_flat(rng):
             size = struct.calcsize(before + count + code) - off
             fields.append([off, size, None])
         case["fields"] = fields
+        if case["itemsize"] <= 256:
+            # Values: struct.unpack of random bytes, flattened as struct returns them.
+            data = bytes(rng.getrandbits(8) for _ in range(case["itemsize"]))
+            try:
+                values = struct.unpack(fmt, data)
+            except SystemError:
+                values = None  # CPython 3.11 fails on '0p' ("Negative size passed")
+            if values is not None:
+                case["bytes"] = data.hex()
+                case["values"] = [encode_value(v) for v in values]
     return case
+
+
+def encode_value(v):
+    """A value as JSON without loss: ints as decimal strings, floats as their f64 bits."""
+    if np is not None and isinstance(v, np.floating):
+        v = float(v)  # long double: rounded to the nearest double, as we read it
+    elif np is not None and isinstance(v, np.complexfloating):
+        v = complex(v)
+    if isinstance(v, bool):
+        return ["?", v]
+    if isinstance(v, int):
+        return ["i", str(v)]
+    if isinstance(v, float):
+        return ["f", struct.pack("<d", v).hex()]
+    if isinstance(v, complex):
+        return ["z", struct.pack("<d", v.real).hex(), struct.pack("<d", v.imag).hex()]
+    if isinstance(v, bytes):
+        return ["b", v.hex()]
+    if isinstance(v, str):
+        return ["s", v]
+    raise TypeError(v)
+
+
+def flatten(v, out):
+    if np is not None and isinstance(v, np.ndarray):
+        v = list(v.flat)
+    if isinstance(v, (tuple, list)):
+        for x in v:
+            flatten(x, out)
+    else:
+        out.append(v)
+    return out
+
+
+def numpy_value_case(rng, fmt):
+    """numpy's reading of random bytes for the codes struct lacks (Z, g, w)."""
+    case = numpy_case(fmt)
+    if not case["ok"]:
+        return case
+    dt = _dtype_from_pep3118(fmt)
+    data = bytearray(rng.getrandbits(8) for _ in range(dt.itemsize))
+    # x87 long doubles: set the integer bit so that no unnormal (an invalid operand) appears.
+    ld = np.dtype(np.longdouble)
+    if ld.itemsize in (12, 16) and sys.byteorder == "little":
+        for off, code in long_double_offsets(fmt, dt):
+            data[off + 7] |= 0x80
+            # An exponent inside double's range, so the value survives the rounding to f64.
+            exp = 16383 + rng.randint(-1000, 1000)
+            data[off + 8: off + 10] = (exp | (rng.getrandbits(1) << 15)).to_bytes(2, "little")
+    # UCS-4 characters: keep them valid code points below the surrogates.
+    for off, n in ucs4_offsets(dt, 0):
+        for k in range(n):
+            cp = rng.randint(0x20, 0xD7FF)
+            data[off + 4 * k: off + 4 * k + 4] = cp.to_bytes(4, dt_byteorder(dt, off))
+    data = bytes(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # overflow of a long double to inf
+        value = np.frombuffer(data, dtype=dt)[0]
+    value = value.item() if hasattr(value, "item") else value
+    case["bytes"] = data.hex()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        case["values"] = [encode_value(x) for x in flatten(value, [])]
+    return case
+
+
+def leaf_dtypes(dt, base):
+    """(offset, dtype) of every scalar in a dtype, sub-arrays expanded."""
+    if dt.fields is not None:
+        for n in dt.names:
+            sub, off = dt.fields[n][:2]
+            yield from leaf_dtypes(sub, base + off)
+    elif dt.subdtype is not None:
+        sub, shape = dt.subdtype
+        count = 1
+        for d in shape:
+            count *= d
+        for k in range(count):
+            yield from leaf_dtypes(sub, base + k * sub.itemsize)
+    else:
+        yield base, dt
+
+
+def long_double_offsets(fmt, dt):
+    out = []
+    for off, d in leaf_dtypes(dt, 0):
+        if d.kind == "f" and d.itemsize in (12, 16):
+            out.append((off, "g"))
+        if d.kind == "c" and d.itemsize in (24, 32):
+            out.append((off, "Zg"))
+            out.append((off + d.itemsize // 2, "Zg"))
+    return out
+
+
+def ucs4_offsets(dt, base):
+    return [(off, d.itemsize // 4) for off, d in leaf_dtypes(dt, base) if d.kind == "U"]
+
+
+def dt_byteorder(dt, off):
+    for o, d in leaf_dtypes(dt, 0):
+        if o == off:
+            return "big" if d.byteorder == ">" else ("little" if d.byteorder == "<" else sys.byteorder)
+    return sys.byteorder
 
 
 class Names:
@@ -203,7 +316,8 @@ FIXED_NUMPY = ["T{}", "T{ic}", "T{ci}", "T{i<c}", "cT{i<c}", "T{T{}}", "3T{}", "
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=3118)
-    ap.add_argument("--count", type=int, default=3000, help="random cases (half per oracle)")
+    ap.add_argument("--count", type=int, default=3000,
+                    help="random layout cases (half per oracle); 200 numpy value cases follow")
     ap.add_argument("--out", default="tests/vectors/format_vectors.json")
     args = ap.parse_args()
     if np is None:
@@ -225,6 +339,10 @@ def main():
             continue
         seen.add(key)
         cases.append(c)
+    value_formats = ["Zf", "<Zf", ">Zf", "Zd", "=Zd", ">Zd", "g", "Zg", "w", "3w", "<2w", ">4w",
+                     "T{<Zf:a:>Zd:b:}", "T{b:a:g:b:}", "T{(2)>Zf:z:3w:s:}", "T{e:h:Zd:z:}"]
+    for k in range(200):
+        cases.append(numpy_value_case(rng, value_formats[k % len(value_formats)]))
     doc = {
         "seed": args.seed,
         "platform": {
