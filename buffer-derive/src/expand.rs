@@ -308,7 +308,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             // evaluated by every constant and method of these impls, proves that each field starts
             // where the previous one ends and that the struct ends where its last field ends, so
             // `T{...}` lists the fields back to back with no byte unaccounted for. Each field's
-            // text is its type's `StaticLayout` shape and its item's `Element::FIELD_FORMAT`,
+            // text is its type's `FieldLayout` shape and its item's `Element::FIELD_FORMAT`,
             // which describe that field exactly by the safety contracts of those traits; explicit
             // padding fields are `[u8; N]`, exported as `Nx`. `Self: IntoBytes + Immutable`
             // (zerocopy's derive) proves every byte initialised and no interior mutability.
@@ -371,7 +371,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             // constants above prove, at compile time, that each field starts where the previous
             // one ends and that the struct ends where its last field ends, so `T{...}` lists the
             // fields back to back with no byte unaccounted for. Each field's text is its type's
-            // `StaticLayout` shape and its item's `Element::FIELD_FORMAT`, which describe that
+            // `FieldLayout` shape and its item's `Element::FIELD_FORMAT`, which describe that
             // field exactly by the safety contracts of those traits; explicit padding fields are
             // `[u8; N]`, exported as `Nx`. `Element`'s supertraits make zerocopy prove every byte
             // initialised (`IntoBytes`) and no interior mutability (`Immutable`).
@@ -464,11 +464,13 @@ fn expand_enum(input: &Input) -> TokenStream {
     let span = Span::call_site();
     let item_impls = item_impls(input, &quote!(), None);
     quote_spanned! {span=>
-        // SAFETY: a fieldless enum with a primitive representation `#int` has the size,
-        // alignment and ABI of `#int`, and each value is stored as its discriminant, a valid
-        // `#int` (the Reference, "Primitive representations"). So the bytes of `Self` read as
-        // one `#int`, which is what `#int`'s formats describe. Writing is not offered: the enum
-        // is not `FromBytes` (not every `#int` is a discriminant).
+        // SAFETY: a fieldless enum with a primitive representation `I` (`#int`, checked by the
+        // derive) has the size, alignment and ABI of `I`, and each value is stored as its
+        // discriminant, a valid `I` (the Reference, "Primitive representations"; the constant
+        // below also asserts the size). So the bytes of `Self` read as one `I`, which is what
+        // `I`'s formats describe. `Element`'s supertraits make zerocopy prove the bytes
+        // initialised and immutable. Writing is not offered: the enum is not `FromBytes` (not
+        // every `I` is a discriminant).
         unsafe impl #krate::Element for #ident {
             const FORMAT: &'static str = <#int as #krate::Element>::FORMAT;
             const FORMAT_CSTR: &'static ::core::ffi::CStr = <#int as #krate::Element>::FORMAT_CSTR;
