@@ -451,7 +451,18 @@ pub const fn pieces_len(pieces: &[&[Piece]]) -> usize {
 }
 
 /// The text of `pieces` in a buffer of capacity `N` (at least `pieces_len(pieces) + 1`).
+///
+/// Fails compilation (a const panic) when the text does not fit, which only a generic type's
+/// format can do (non-generic types get a buffer of their exact length).
 pub const fn pieces_build<const N: usize>(pieces: &[&[Piece]]) -> FmtBuf<N> {
+    if pieces_len(pieces) + 1 > N {
+        panic!(
+            "buffer-runtime: the format of this generic `#[derive(BufferExport)]` type is longer than \
+             GENERIC_FORMAT_CAPACITY (4095 characters), the buffer a generic type's format is built \
+             in: shorten its field names (`#[buffer(rename = \"...\")]`), or export a non-generic \
+             type, whose format gets a buffer of its exact length"
+        );
+    }
     let mut b = FmtBuf::<N>::new();
     let mut j = 0;
     while j < pieces.len() {
