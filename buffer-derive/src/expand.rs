@@ -209,8 +209,12 @@ fn layout_checks(
     fields: &[&Field],
     phantoms: &[&Field],
     this: &TokenStream,
+    name: &syn::Ident,
 ) -> Vec<TokenStream> {
     let p = quote!(#krate::__private);
+    let zero_sized = format!(
+        "`{name}` is zero-sized: a buffer item needs a nonzero size; give it a field that takes bytes"
+    );
     let mut checks = Vec::new();
     let mut prev: Option<&Field> = None;
     for f in fields {
@@ -247,7 +251,7 @@ fn layout_checks(
                 ::core::panic!("{}", msg.as_str());
             }
             if ::core::mem::size_of::<#this>() == 0 {
-                ::core::panic!("this struct is zero-sized: a buffer item needs a nonzero size");
+                ::core::panic!(#zero_sized);
             }
         });
     }
@@ -281,7 +285,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             Self: #p::zerocopy::IntoBytes + #p::zerocopy::Immutable + 'static
         ));
         let where_clause = where_clause(input, &extra);
-        let checks = layout_checks(&krate, &fields, &phantoms, &quote!(Self));
+        let checks = layout_checks(&krate, &fields, &phantoms, &quote!(Self), ident);
         let pieces = field_pieces(&krate, &fields);
         let check = quote!(<Self as __BufferLayout>::CHECK);
         let item_impls = item_impls(input, &where_clause, Some(&check));
@@ -347,7 +351,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             )],
         );
         let this = quote!(#ident);
-        let checks = layout_checks(&krate, &fields, &phantoms, &this);
+        let checks = layout_checks(&krate, &fields, &phantoms, &this, ident);
         let pieces = field_pieces(&krate, &fields);
         let names: Vec<syn::Ident> = (0..pieces.len())
             .map(|i| quote::format_ident!("__BUFFER_FIELD_{}", i))

@@ -41,7 +41,7 @@ const _: () = {
             }
             if ::core::mem::size_of::<Self>() == 0 {
                 ::core::panic!(
-                    "this struct is zero-sized: a buffer item needs a nonzero size"
+                    "`Samples` is zero-sized: a buffer item needs a nonzero size; give it a field that takes bytes"
                 );
             }
         };

@@ -57,7 +57,7 @@ const _: () = {
         }
         if ::core::mem::size_of::<Trade>() == 0 {
             ::core::panic!(
-                "this struct is zero-sized: a buffer item needs a nonzero size"
+                "`Trade` is zero-sized: a buffer item needs a nonzero size; give it a field that takes bytes"
             );
         }
     };
