@@ -618,11 +618,27 @@ fn unpack_node(node: &Node, b: &[u8]) -> Result<Value, CodecError> {
     }
 }
 
+/// The number of elements of a shape. Saturating: a layout's shape never overflows as a
+/// whole, but a suffix of `(0, 2**32, 2**32)` would, and a zero later on makes it 0 again.
+pub(crate) fn product(dims: &[usize]) -> usize {
+    dims.iter().fold(1usize, |a, &d| a.saturating_mul(d))
+}
+
+/// The longest sub-array of zero-size elements (`(n)T{}`, `(n)0s`) that [`unpack`] builds.
+const MAX_EMPTY_ELEMENTS: usize = 1 << 16;
+
 fn unpack_array(dims: &[usize], element: &ItemLayout, b: &[u8]) -> Result<Value, CodecError> {
     let Some((&n, rest)) = dims.split_first() else {
         return unpack_node(element.node(), b);
     };
-    let step = rest.iter().product::<usize>() * element.size();
+    let step = product(rest).saturating_mul(element.size());
+    if step == 0 && n > MAX_EMPTY_ELEMENTS {
+        // Elements of other sizes are bounded by the bytes given; zero-size ones are not.
+        return Err(CodecError::new(
+            CodecErrorKind::Unsupported,
+            format!("a sub-array of {n} zero-size elements is too long to unpack"),
+        ));
+    }
     let mut out = Vec::with_capacity(n);
     for k in 0..n {
         out.push(unpack_array(rest, element, &b[k * step..])?);
@@ -998,7 +1014,7 @@ fn pack_array(
             ),
         ));
     }
-    let step = rest.iter().product::<usize>() * element.size();
+    let step = product(rest).saturating_mul(element.size());
     for (k, item) in items.iter().enumerate() {
         pack_array(rest, element, item, &mut out[k * step..], style)?;
     }
@@ -1217,6 +1233,25 @@ mod tests {
         let l = layout("(2)T{B:a:B:b:}");
         let v = unpack(&l, &[1, 2, 3, 4]).unwrap();
         assert_eq!(v.to_string(), "[{a: 1, b: 2}, {a: 3, b: 4}]");
+    }
+
+    #[test]
+    fn empty_shapes_with_huge_dimensions() {
+        let l = layout("(0,4294967296,4294967296)i");
+        assert_eq!(unpack(&l, &[]).unwrap(), Value::Array(vec![]));
+        pack(&l, &Value::Array(vec![]), &mut []).unwrap();
+        assert_eq!(l.leaves().count(), 0);
+    }
+
+    #[test]
+    fn zero_size_sub_arrays() {
+        let l = layout("(3)T{}");
+        assert_eq!(
+            unpack(&l, &[]).unwrap(),
+            Value::Array(vec![Value::Struct(vec![]); 3])
+        );
+        let e = unpack(&layout("(9223372036854775807)0s"), &[]).unwrap_err();
+        assert_eq!(e.kind(), CodecErrorKind::Unsupported);
     }
 
     #[test]
