@@ -154,8 +154,15 @@ class Gen:
         if tail:
             fields.append((f"_pad{npad}", ("array", tail, ("scalar", "u8")), True))
             offset += tail
+        tuple_ = r.percent(12)
+        if tuple_:
+            fields = [(str(i), ty, pad, None) for i, (_, ty, pad) in enumerate(fields)]
+        else:
+            # Now and then a `#[buffer(rename = "...")]`.
+            fields = [(n, ty, pad, f"r_{n}" if not pad and r.percent(6) else None) for n, ty, pad in fields]
         return {
             "name": f"G{index:03}",
+            "tuple": tuple_,
             "packed": packed,
             "fields": fields,
             "size": offset,
@@ -230,23 +237,31 @@ class Gen:
               f"{1 if s['packed'] else s['align']}.\n")
             w("#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]\n")
             w(f"#[repr({repr_})]\n")
-            w(f"pub struct {name} {{\n")
-            for fname, ty, pad in s["fields"]:
+            if s["tuple"]:
+                w(f"pub struct {name}(\n")
+            else:
+                w(f"pub struct {name} {{\n")
+            for fname, ty, pad, rename in s["fields"]:
                 if pad:
                     w("    #[buffer(padding)]\n")
-                w(f"    pub {fname}: {self.rust_type(ty)},\n")
-            w("}\n")
+                if rename:
+                    w(f'    #[buffer(rename = "{rename}")]\n')
+                field = "" if s["tuple"] else f"{fname}: "
+                w(f"    pub {field}{self.rust_type(ty)},\n")
+            w(");\n" if s["tuple"] else "}\n")
             kind = "packed" if s["packed"] else "C"
             w(f"describe!({name}, {kind}, {{\n")
-            for fname, ty, pad in s["fields"]:
-                w(f"    {'pad' if pad else 'field'} {fname}: {self.rust_type(ty)},\n")
+            for fname, ty, pad, rename in s["fields"]:
+                suffix = f' => "{rename}"' if rename else ""
+                w(f"    {'pad' if pad else 'field'} {fname}: {self.rust_type(ty)}{suffix},\n")
             w("});\n")
             w(f"/// A sample value of [`{name}`].\n")
-            w(f"pub const {name}_SAMPLE: {name} = {name} {{\n")
-            for fname, ty, pad in s["fields"]:
+            open_, close = ("(", ")") if s["tuple"] else (" {", "}")
+            w(f"pub const {name}_SAMPLE: {name} = {name}{open_}\n")
+            for fname, ty, pad, _ in s["fields"]:
                 val = f"[0; {ty[1]}]" if pad else self.value(ty)
-                w(f"    {fname}: {val},\n")
-            w("};\n")
+                w(f"    {val},\n" if s["tuple"] else f"    {fname}: {val},\n")
+            w(f"{close};\n")
         w("\n/// The case of every generated layout, in order.\n")
         w("pub fn cases() -> Vec<Case> {\n    vec![\n")
         for s in self.structs:

@@ -207,8 +207,11 @@ impl<T: Mirror, const N: usize> Mirror for [T; N] {
 /// One field of a [`Described`] struct, with the layout Rust gives it.
 #[derive(Clone, Debug)]
 pub struct FieldCase {
-    /// The Rust field name (`"price"`, or `"0"` in a tuple struct).
+    /// The Rust field name (`"price"`, `"r#type"`, or `"0"` in a tuple struct).
     pub rust_name: &'static str,
+    /// The `:name:` a correct format gives the field: the `rename`, else the name without
+    /// `r#`, else `f0`, `f1`, ... for tuple fields (numpy's names for unnamed fields).
+    pub format_name: String,
     /// `offset_of!` of the field.
     pub offset: usize,
     /// `size_of` of the field's type.
@@ -219,11 +222,27 @@ pub struct FieldCase {
     pub ty: Ty,
 }
 
+/// The `:name:` of a field called `rust_name` in Rust, renamed to `rename` if given.
+///
+/// ```
+/// use buffer_tests::layout_mirror::format_name;
+/// assert_eq!(format_name("r#type", None), "type");
+/// assert_eq!(format_name("1", None), "f1");
+/// assert_eq!(format_name("x", Some("px")), "px");
+/// ```
+pub fn format_name(rust_name: &str, rename: Option<&str>) -> String {
+    match rename {
+        Some(name) => name.to_owned(),
+        None if rust_name.bytes().all(|b| b.is_ascii_digit()) => format!("f{rust_name}"),
+        None => rust_name.strip_prefix("r#").unwrap_or(rust_name).to_owned(),
+    }
+}
+
 /// A struct whose fields the oracle knows, implemented by [`describe!`](crate::describe).
 pub trait Described: Mirror {
     /// The struct's name.
     const NAME: &'static str;
-    /// `"C"` for `#[repr(C)]`, `"packed"` for `#[repr(C, packed)]`, `"transparent"`.
+    /// Its representation: `"C"`, `"packed"`, `"packed(N)"` or `"align(N)"` (all `repr(C)`).
     const REPR: &'static str;
     /// Every field in declaration order, padding fields included.
     fn fields() -> Vec<FieldCase>;
@@ -231,67 +250,103 @@ pub trait Described: Mirror {
 
 /// Implements [`Mirror`] and [`Described`] for a struct, from its field list.
 ///
-/// Syntax: `describe!(Name, repr, { field a: u8, pad _pad0: [u8; 3], field c: u32 })` where
-/// `repr` is `C`, `packed` or `transparent`, and every field is listed in declaration order as
-/// `field` or `pad` (an explicit `#[buffer(padding)]` field). The macro fails to compile when
-/// a field is missing (an exhaustive pattern) or has another type (a typed binding), so the
-/// list cannot drift from the declaration.
+/// Syntax: `describe!(Type, repr, { field a: u8, pad _pad0: [u8; 3], field c: u32 => "cee" })`
+/// where `repr` is `C`, `packed`, `packed(N)` or `align(N)` (the rest of `#[repr(C, ...)]`),
+/// and every field is listed in declaration order as `field`, `pad` (an explicit
+/// `#[buffer(padding)]` field) or `skip` (a `PhantomData`, absent from the format), with `=> "name"` for a `#[buffer(rename = "name")]`. `Type`
+/// may be generic (`Point<f32>`). The macro fails to compile when a field is missing (an
+/// exhaustive pattern) or has another type (a typed binding), so the list cannot drift from
+/// the declaration. Packed structs must be `Copy` (their fields are copied out, not borrowed).
 #[macro_export]
 macro_rules! describe {
-    ($name:ident, packed, { $($kind:ident $field:tt : $fty:ty),* $(,)? }) => {
-        $crate::describe!(@impl $name, packed, { $($kind $field : $fty),* });
-    };
-    ($name:ident, C, { $($kind:ident $field:tt : $fty:ty),* $(,)? }) => {
-        $crate::describe!(@impl $name, C, { $($kind $field : $fty),* });
-    };
-    ($name:ident, transparent, { $($kind:ident $field:tt : $fty:ty),* $(,)? }) => {
-        $crate::describe!(@impl $name, transparent, { $($kind $field : $fty),* });
-    };
-    (@impl $name:ident, $repr:ident, { $($kind:ident $field:tt : $fty:ty),* }) => {
+    (@impl $name:ty, $repr:expr, $access:ident,
+        { $($kind:ident $field:tt : $fty:ty $(=> $rename:literal)?),* $(,)? }) => {
         impl $crate::layout_mirror::Mirror for $name {
             fn ty() -> $crate::layout_mirror::Ty {
-                $crate::layout_mirror::Ty::Struct { name: stringify!($name) }
+                $crate::layout_mirror::Ty::Struct { name: <Self as $crate::layout_mirror::Described>::NAME }
             }
             fn value(&self) -> $crate::layout_mirror::Value {
                 // Exhaustive: a field missing from the list is a compile error here.
                 #[allow(unused_variables)]
-                let $name { $($field: _),* } = self;
-                $crate::layout_mirror::Value::List(vec![$(
-                    $crate::__describe_field_value!($repr, self, $field, $fty)
-                ),*])
+                let Self { $($field: _),* } = self;
+                let values: [Option<$crate::layout_mirror::Value>; 0 $(+ $crate::__describe_one!($kind))*] = [$(
+                    $crate::__describe_field_value!($kind, $access, self, $field, $fty)
+                ),*];
+                $crate::layout_mirror::Value::List(values.into_iter().flatten().collect())
             }
         }
         impl $crate::layout_mirror::Described for $name {
             const NAME: &'static str = stringify!($name);
-            const REPR: &'static str = stringify!($repr);
+            const REPR: &'static str = $repr;
             fn fields() -> Vec<$crate::layout_mirror::FieldCase> {
-                vec![$(
-                    $crate::layout_mirror::FieldCase {
+                let fields: [Option<$crate::layout_mirror::FieldCase>; 0 $(+ $crate::__describe_one!($kind))*] = [$(
+                    $crate::__describe_if_listed!($kind, $crate::layout_mirror::FieldCase {
                         rust_name: stringify!($field),
+                        format_name: $crate::layout_mirror::format_name(
+                            stringify!($field),
+                            None $(.or(Some($rename)))?,
+                        ),
                         offset: ::core::mem::offset_of!($name, $field),
                         size: ::core::mem::size_of::<$fty>(),
                         pad: $crate::__describe_is_pad!($kind),
                         ty: <$fty as $crate::layout_mirror::Mirror>::ty(),
-                    }
-                ),*]
+                    })
+                ),*];
+                fields.into_iter().flatten().collect()
             }
         }
     };
+    ($name:ty, C, $fields:tt) => {
+        $crate::describe!(@impl $name, "C", borrow, $fields);
+    };
+    ($name:ty, align($n:literal), $fields:tt) => {
+        $crate::describe!(@impl $name, concat!("align(", $n, ")"), borrow, $fields);
+    };
+    ($name:ty, packed, $fields:tt) => {
+        $crate::describe!(@impl $name, "packed", copy, $fields);
+    };
+    ($name:ty, packed($n:literal), $fields:tt) => {
+        $crate::describe!(@impl $name, concat!("packed(", $n, ")"), copy, $fields);
+    };
+
 }
 
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __describe_field_value {
-    (packed, $this:ident, $field:tt, $fty:ty) => {{
+    (skip, $access:ident, $this:ident, $field:tt, $fty:ty) => {{
+        let _: &$fty = &$this.$field;
+        None
+    }};
+    ($kind:ident, copy, $this:ident, $field:tt, $fty:ty) => {{
         // A copy, not a reference: the field may be unaligned. The type annotation checks
         // that the listed type is the declared one.
         let f: $fty = $this.$field;
-        $crate::layout_mirror::Mirror::value(&f)
+        Some($crate::layout_mirror::Mirror::value(&f))
     }};
-    ($repr:ident, $this:ident, $field:tt, $fty:ty) => {{
+    ($kind:ident, borrow, $this:ident, $field:tt, $fty:ty) => {{
         let f: &$fty = &$this.$field;
-        $crate::layout_mirror::Mirror::value(f)
+        Some($crate::layout_mirror::Mirror::value(f))
     }};
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __describe_one {
+    ($kind:ident) => {
+        1
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __describe_if_listed {
+    (skip, $e:expr) => {
+        None
+    };
+    ($kind:ident, $e:expr) => {
+        Some($e)
+    };
 }
 
 #[doc(hidden)]
@@ -305,6 +360,23 @@ macro_rules! __describe_is_pad {
     };
 }
 
+/// Implements [`Mirror`] for a fieldless `#[repr(int)]` enum: the oracle sees its integer.
+///
+/// Syntax: `describe_enum!(Level, u8)`. The enum must be `Copy`.
+#[macro_export]
+macro_rules! describe_enum {
+    ($name:ty, $int:ident) => {
+        impl $crate::layout_mirror::Mirror for $name {
+            fn ty() -> $crate::layout_mirror::Ty {
+                <$int as $crate::layout_mirror::Mirror>::ty()
+            }
+            fn value(&self) -> $crate::layout_mirror::Value {
+                $crate::layout_mirror::Value::Int(*self as $int as i128)
+            }
+        }
+    };
+}
+
 /// Everything the oracle checks about one type.
 #[derive(Clone, Debug)]
 pub struct Case {
@@ -312,7 +384,7 @@ pub struct Case {
     pub name: &'static str,
     /// `"struct"` for a [`Described`] struct, `"scalar"` for a primitive item type.
     pub kind: &'static str,
-    /// `"C"`, `"packed"`, `"transparent"`, or `""` for a scalar.
+    /// [`Described::REPR`], or `""` for a scalar.
     pub repr: &'static str,
     /// `Element::FORMAT`.
     pub format: &'static str,
@@ -405,7 +477,8 @@ impl Case {
             }
             write!(
                 s,
-                r#"{{"name":{},"offset":{},"size":{},"pad":{},"ty":{}}}"#,
+                r#"{{"name":{},"rust_name":{},"offset":{},"size":{},"pad":{},"ty":{}}}"#,
+                json_str(&f.format_name),
                 json_str(f.rust_name),
                 f.offset,
                 f.size,

@@ -1,0 +1,418 @@
+//! The hand-listed cases of the Python layout oracle: every primitive item type, zerocopy's
+//! byte-order types, and the derived types of the suite and its documentation.
+//!
+//! A derived type declared elsewhere (a trybuild pass case, a doctest) cannot be named from
+//! here, so it is declared again below, token for token, with a note saying where it comes
+//! from.
+
+use buffer_runtime::BufferExport;
+use zerocopy::byteorder::{BigEndian, LittleEndian, F32, F64, I16, I32, I64, U16, U32, U64};
+use zerocopy::{Immutable, IntoBytes};
+
+use crate::describe;
+use crate::layout_mirror::{scalar_case, struct_case, Case};
+
+/// The example of the derive's contract (issue 2 and the design brief).
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct Contract {
+    /// One byte.
+    pub a: u8,
+    /// A sub-array.
+    pub b: [u8; 3],
+    /// Aligned to 4 without padding.
+    pub c: u32,
+}
+describe!(Contract, C, { field a: u8, field b: [u8; 3], field c: u32 });
+
+/// `Trade` from the crate documentation of buffer-runtime (src/lib.rs).
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct Trade {
+    /// Price.
+    pub price: f64,
+    /// Quantity.
+    pub qty: u32,
+    /// Explicit tail padding.
+    #[buffer(padding)]
+    pub _pad: [u8; 4],
+}
+describe!(Trade, C, { field price: f64, field qty: u32, pad _pad: [u8; 4] });
+
+/// The derive's trybuild pass cases (tests/ui/pass/*.rs), declared again with their field
+/// types, attributes and reprs unchanged. Added: `Clone, Copy` where the oracle must copy
+/// fields out (packed structs, enums), and `pub` so the cases can be built.
+pub mod pass {
+    use core::marker::PhantomData;
+
+    use buffer_runtime::{BufferExport, Element};
+    use zerocopy::byteorder::{BigEndian, LittleEndian, U16, U32};
+    use zerocopy::{FromBytes, Immutable, IntoBytes};
+
+    use crate::{describe, describe_enum};
+
+    /// align-with-explicit-padding.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C, align(16))]
+    pub struct Slot {
+        pub value: u64,
+        #[buffer(padding)]
+        pub _pad: [u8; 8],
+    }
+    describe!(Slot, align(16), { field value: u64, pad _pad: [u8; 8] });
+
+    /// array-fields.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Transform {
+        pub m: [[f32; 4]; 4],
+        pub tags: [u8; 4],
+    }
+    describe!(Transform, C, { field m: [[f32; 4]; 4], field tags: [u8; 4] });
+
+    /// bool-char-readonly.rs
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(C)]
+    pub struct Cell {
+        pub ch: char,
+        pub visible: bool,
+        #[buffer(padding)]
+        pub _pad: [u8; 3],
+    }
+    describe!(Cell, C, { field ch: char, field visible: bool, pad _pad: [u8; 3] });
+
+    /// byteorder-fields.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Packet {
+        pub magic: U32<BigEndian>,
+        pub len: U16<LittleEndian>,
+        pub flags: [U16<BigEndian>; 3],
+    }
+    describe!(Packet, C, {
+        field magic: U32<BigEndian>,
+        field len: U16<LittleEndian>,
+        field flags: [U16<BigEndian>; 3],
+    });
+
+    /// enum-repr-int.rs
+    #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+    #[repr(u8)]
+    pub enum Level {
+        Low = 1,
+        High = 200,
+    }
+    describe_enum!(Level, u8);
+    /// enum-repr-int.rs
+    #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+    #[repr(i64)]
+    pub enum Big {
+        Minus = -1,
+        Plus = 1,
+    }
+    describe_enum!(Big, i64);
+    /// enum-repr-int.rs
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(C)]
+    pub struct Reading {
+        pub level: Level,
+        #[buffer(padding)]
+        pub _pad: [u8; 7],
+        pub big: Big,
+    }
+    describe!(Reading, C, { field level: Level, pad _pad: [u8; 7], field big: Big });
+
+    /// flat-record.rs
+    pub mod flat_record {
+        use super::*;
+        #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+        #[repr(C)]
+        pub struct Trade {
+            pub price: f64,
+            pub qty: u32,
+            pub side: i32,
+        }
+        describe!(flat_record::Trade, C, { field price: f64, field qty: u32, field side: i32 });
+    }
+
+    /// generic-const-samples.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Samples<T, const N: usize>
+    where
+        T: Element,
+    {
+        pub data: [T; N],
+    }
+    describe!(Samples<i32, 8>, C, { field data: [i32; 8] });
+    describe!(Samples<u16, 5>, C, { field data: [u16; 5] });
+
+    /// generic-point.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Point<T: Element> {
+        pub x: T,
+        pub y: T,
+    }
+    describe!(Point<f32>, C, { field x: f32, field y: f32 });
+    describe!(Point<u8>, C, { field x: u8, field y: u8 });
+    describe!(Point<f64>, C, { field x: f64, field y: f64 });
+
+    /// nested-struct.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Vec3 {
+        pub x: f32,
+        pub y: f32,
+        pub z: f32,
+    }
+    describe!(Vec3, C, { field x: f32, field y: f32, field z: f32 });
+    /// nested-struct.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Particle {
+        pub pos: Vec3,
+        pub vel: Vec3,
+        pub mass: f32,
+    }
+    describe!(Particle, C, { field pos: Vec3, field vel: Vec3, field mass: f32 });
+
+    /// no-implicit-prelude.rs
+    pub mod no_implicit_prelude {
+        use super::*;
+        #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+        #[repr(C)]
+        pub struct Sample {
+            pub a: u32,
+            #[buffer(padding)]
+            pub _pad: [u8; 4],
+            pub b: [[f64; 2]; 2],
+        }
+        describe!(no_implicit_prelude::Sample, C, {
+            field a: u32,
+            pad _pad: [u8; 4],
+            field b: [[f64; 2]; 2],
+        });
+        #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+        #[repr(C)]
+        pub struct Generic<T: Element, const N: usize> {
+            pub v: [T; N],
+        }
+        describe!(no_implicit_prelude::Generic<u8, 2>, C, { field v: [u8; 2] });
+    }
+
+    /// packed-n.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+    #[repr(C, packed(2))]
+    pub struct Record {
+        pub a: u16,
+        pub b: u32,
+    }
+    describe!(Record, packed(2), { field a: u16, field b: u32 });
+
+    /// packed.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+    #[repr(C, packed)]
+    pub struct Header {
+        pub tag: u8,
+        pub len: u32,
+        pub crc: u16,
+    }
+    describe!(Header, packed, { field tag: u8, field len: u32, field crc: u16 });
+
+    /// padding-and-rename.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Pixel {
+        #[buffer(rename = "px")]
+        pub value: u8,
+        #[buffer(padding)]
+        pub _pad: [u8; 3],
+        pub weight: f32,
+    }
+    describe!(Pixel, C, { field value: u8 => "px", pad _pad: [u8; 3], field weight: f32 });
+
+    /// phantom-data.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Id {
+        pub raw: u32,
+        pub _kind: PhantomData<String>,
+    }
+    describe!(Id, C, { field raw: u32, skip _kind: PhantomData<String> });
+
+    /// raw-identifier.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Token {
+        pub r#type: u16,
+        pub r#len: u16,
+    }
+    describe!(Token, C, { field r#type: u16, field r#len: u16 });
+
+    /// tuple-struct.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Pair(pub u16, pub i16);
+    describe!(Pair, C, { field 0: u16, field 1: i16 });
+
+    /// usize-field.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Span {
+        pub start: usize,
+        pub len: isize,
+    }
+    describe!(Span, C, { field start: usize, field len: isize });
+
+    /// transparent-image.rs (the pixel; the transparent `Frame` has no fields to check)
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+    #[repr(C)]
+    pub struct Rgb {
+        pub r: u8,
+        pub g: u8,
+        pub b: u8,
+    }
+    describe!(Rgb, C, { field r: u8, field g: u8, field b: u8 });
+}
+
+/// Every hand-listed case.
+pub fn cases() -> Vec<Case> {
+    let mut cases = vec![
+        scalar_case("u8", &0xa5u8),
+        scalar_case("i8", &-100i8),
+        scalar_case("u16", &0xbeefu16),
+        scalar_case("i16", &-12345i16),
+        scalar_case("u32", &0xdead_beefu32),
+        scalar_case("i32", &i32::MIN),
+        scalar_case("u64", &u64::MAX),
+        scalar_case("i64", &-1_234_567_890_123i64),
+        scalar_case("usize", &usize::MAX),
+        scalar_case("isize", &isize::MIN),
+        scalar_case("f32", &-1.5f32),
+        scalar_case("f64", &1234.0625f64),
+        scalar_case("bool", &true),
+        scalar_case("char", &'\u{1F600}'),
+        scalar_case("U16<BigEndian>", &U16::<BigEndian>::new(0x0102)),
+        scalar_case("U16<LittleEndian>", &U16::<LittleEndian>::new(0x0102)),
+        scalar_case("I16<BigEndian>", &I16::<BigEndian>::new(-2)),
+        scalar_case("U32<BigEndian>", &U32::<BigEndian>::new(0x0102_0304)),
+        scalar_case("I32<LittleEndian>", &I32::<LittleEndian>::new(-3)),
+        scalar_case(
+            "U64<BigEndian>",
+            &U64::<BigEndian>::new(0x0102_0304_0506_0708),
+        ),
+        scalar_case("I64<BigEndian>", &I64::<BigEndian>::new(i64::MIN + 7)),
+        scalar_case("F32<BigEndian>", &F32::<BigEndian>::new(0.15625)),
+        scalar_case("F64<LittleEndian>", &F64::<LittleEndian>::new(-2.75)),
+    ];
+    cases.extend([
+        struct_case(&Contract {
+            a: 1,
+            b: [2, 3, 4],
+            c: 0x0506_0708,
+        }),
+        struct_case(&Trade {
+            price: 1.5,
+            qty: 10,
+            _pad: [0; 4],
+        }),
+    ]);
+    use pass::*;
+    let v3 = |k: f32| Vec3 {
+        x: k,
+        y: k + 0.5,
+        z: -k,
+    };
+    cases.extend([
+        struct_case(&Slot {
+            value: u64::MAX - 1,
+            _pad: [0; 8],
+        }),
+        struct_case(&Transform {
+            m: [
+                [1.0, 2.0, 3.0, 4.0],
+                [5.5, 6.5, 7.5, 8.5],
+                [-1.0, -2.0, -3.0, -4.0],
+                [0.25; 4],
+            ],
+            tags: [9, 8, 7, 6],
+        }),
+        struct_case(&Cell {
+            ch: '\u{20AC}',
+            visible: true,
+            _pad: [0; 3],
+        }),
+        struct_case(&Packet {
+            magic: U32::new(0xCAFE_BABE),
+            len: U16::new(0x0102),
+            flags: [U16::new(1), U16::new(0x8000), U16::new(0xFFFF)],
+        }),
+        struct_case(&Reading {
+            level: Level::High,
+            _pad: [0; 7],
+            big: Big::Minus,
+        }),
+        struct_case(&flat_record::Trade {
+            price: -2.5,
+            qty: 7,
+            side: -1,
+        }),
+        struct_case(&Samples::<i32, 8> {
+            data: [1, -2, 3, -4, 5, -6, i32::MAX, i32::MIN],
+        }),
+        struct_case(&Samples::<u16, 5> {
+            data: [1, 2, 3, 0xFFFF, 0x8001],
+        }),
+        struct_case(&Point {
+            x: 1.25f32,
+            y: -8.0,
+        }),
+        struct_case(&Point { x: 1u8, y: 255 }),
+        struct_case(&Point {
+            x: 1e300f64,
+            y: -0.0,
+        }),
+        struct_case(&v3(1.0)),
+        struct_case(&Particle {
+            pos: v3(2.0),
+            vel: v3(-3.0),
+            mass: 70.5,
+        }),
+        struct_case(&no_implicit_prelude::Sample {
+            a: 3,
+            _pad: [0; 4],
+            b: [[1.0, 2.0], [3.0, 4.0]],
+        }),
+        struct_case(&no_implicit_prelude::Generic::<u8, 2> { v: [5, 6] }),
+        struct_case(&Record {
+            a: 0xABCD,
+            b: 0x0123_4567,
+        }),
+        struct_case(&Header {
+            tag: 0x7F,
+            len: 0xDEAD_BEEF,
+            crc: 0x1234,
+        }),
+        struct_case(&Pixel {
+            value: 200,
+            _pad: [0; 3],
+            weight: 0.75,
+        }),
+        struct_case(&Id {
+            raw: 42,
+            _kind: core::marker::PhantomData,
+        }),
+        struct_case(&Token {
+            r#type: 3,
+            r#len: 65535,
+        }),
+        struct_case(&Pair(65535, -32768)),
+        struct_case(&Span {
+            start: usize::MAX,
+            len: isize::MIN,
+        }),
+        struct_case(&Rgb { r: 1, g: 2, b: 3 }),
+    ]);
+    cases
+}
