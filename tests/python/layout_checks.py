@@ -205,7 +205,7 @@ def parse_pep3118(fmt):
                 return ("struct", entries)
             if m.lastgroup == "code" and m.group("code") == "x":
                 expect(not shape, f"a sub-array shape before 'x' in {fmt!r}")
-                entries.append(("pad", count or 1))
+                entries.append(("pad", 1 if count is None else count))
                 continue
             if m.lastgroup == "struct":
                 item = parse_struct()
@@ -286,6 +286,8 @@ def check_struct(host, case, out):
         (v,) = struct.unpack(case["field_format"], raw)
         expect_same(v, case["value"], f"unpack({case['field_format']!r})")
         return notes
+    if case["kind"] == "transparent":
+        return check_transparent_struct(host, case, raw, notes)
     tree = parse_pep3118(case["format"])
     # Top level: each entry's offset is calcsize of the flattened prefix.
     offset = 0
@@ -302,6 +304,13 @@ def check_struct(host, case, out):
         offset += size
     flat = []
     flatten(tree, flat)
+    unpack_flat(host, case, flat, raw, notes)
+    return notes
+
+
+def unpack_flat(host, case, flat, raw, notes):
+    """Unpacks `raw` with the flat items `flat` (one struct format per run of one byte order)
+    and compares the values with the leaves of Rust's value."""
     groups = runs(flat)
     if len({o for o, _ in groups}) > 1:
         notes.add("mixed byte orders: one struct format per run of one order")
@@ -317,6 +326,40 @@ def check_struct(host, case, out):
         codes = [code for _, code, n in flat if code != "x" for _ in range(n)]
         expected = [ord(e) if c == "w" else e for e, c in zip(expected, codes)]
     expect_same(list(values), expected, "struct")
+
+
+def c_strides(shape, itemsize):
+    strides = []
+    step = itemsize
+    for d in reversed(shape):
+        strides.append(step)
+        step *= d
+    return list(reversed(strides))
+
+
+def product(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def check_transparent_struct(host, case, raw, notes):
+    """A transparent newtype: `product(SHAPE)` items of FORMAT in C order."""
+    fmt = case["format"]
+    shape = case["shape"]
+    expect(case["strides"] == c_strides(shape, case["itemsize"]),
+           f"STRIDES {case['strides']}, C strides of {shape} x {case['itemsize']} are {c_strides(shape, case['itemsize'])}")
+    if fmt.startswith("T{"):
+        item = []
+        flatten(parse_pep3118(fmt), item)
+    else:
+        m = re.fullmatch(r"([@=<>!]?)([A-Za-z?])", fmt)
+        expect(m is not None, f"unexpected item format {fmt!r}")
+        item = [(m.group(1) or "@", m.group(2), 1)]
+    size = sum(struct.calcsize(struct_format(o, items, notes)) for o, items in runs(item))
+    expect(size == case["itemsize"], f"struct item size {size} for {fmt!r}, Rust ITEMSIZE {case['itemsize']}")
+    unpack_flat(host, case, item * product(shape), raw, notes)
     return notes
 
 
@@ -375,23 +418,56 @@ _from_buffer.argtypes = [ctypes.POINTER(PyBuffer)]
 _from_buffer.restype = ctypes.py_object
 
 
-def export(fmt, itemsize, raw, count):
-    """A real PEP 3118 export of `count` items with format `fmt`, as a C extension would make it:
-    a memoryview over a `Py_buffer` we fill in. Returns the view and what must outlive it."""
-    data = ctypes.create_string_buffer(raw * count, len(raw) * count)
+def export(fmt, itemsize, raw, shape):
+    """A real PEP 3118 export of `raw` as a C-contiguous array of `shape` with format `fmt`, as
+    a C extension would make it: a memoryview over a `Py_buffer` we fill in. Returns the view
+    and what must outlive it."""
+    ndim = len(shape)
+    data = ctypes.create_string_buffer(raw, len(raw))
     fmt_c = ctypes.create_string_buffer(fmt.encode("ascii"))
-    shape = (ctypes.c_ssize_t * 1)(count)
-    strides = (ctypes.c_ssize_t * 1)(itemsize)
-    info = PyBuffer(ctypes.cast(data, ctypes.c_void_p), None, len(raw) * count, itemsize, 1, 1,
-                    ctypes.cast(fmt_c, ctypes.c_char_p), shape, strides, None, None)
+    c_shape = (ctypes.c_ssize_t * max(ndim, 1))(*shape)
+    c_strides = (ctypes.c_ssize_t * max(ndim, 1))(*c_strides_of(shape, itemsize))
+    info = PyBuffer(ctypes.cast(data, ctypes.c_void_p), None, len(raw), itemsize, 1, ndim,
+                    ctypes.cast(fmt_c, ctypes.c_char_p),
+                    c_shape if ndim else None, c_strides if ndim else None, None, None)
     view = _from_buffer(ctypes.byref(info))
-    return view, (data, fmt_c, shape, strides, info)
+    return view, (data, fmt_c, c_shape, c_strides, info)
+
+
+def c_strides_of(shape, itemsize):
+    return c_strides(shape, itemsize)
+
+
+def check_numpy_transparent(host, case, raw, notes):
+    fmt = case["format"]
+    shape = tuple(case["shape"])
+    item_ty = case["item_ty"]
+    if fmt in ("n", "N"):
+        raise ByDesign("numpy's PEP 3118 parser has no 'n'/'N' (ssize_t/size_t): FIELD_FORMAT checked only")
+    dt = _dtype_from_pep3118(fmt)
+    want = expected_dtype(host, item_ty)
+    expect(dt == want, f"numpy reads item format {fmt!r} as {dt}, Rust item type gives {want}")
+    expect(dt.itemsize == case["itemsize"], f"numpy itemsize {dt.itemsize}, Rust ITEMSIZE {case['itemsize']}")
+    expect(dt.itemsize * product(shape) == case["size"], f"{shape} x {dt.itemsize} bytes != size_of {case['size']}")
+    view, keep = export(fmt, case["itemsize"], raw, shape)
+    expect(view.shape == shape and view.strides == tuple(case["strides"]), f"memoryview shape {view.shape} strides {view.strides}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        arr = np.asarray(view)
+    expect(arr.shape == shape and arr.dtype == dt, f"np.asarray(export) gives {arr.dtype} {arr.shape}")
+    got = to_py(arr) if shape else to_py(arr[()])
+    want_v = strip_pads(host, case["ty"], case["value"])
+    expect_same(got, want_v, "np.asarray(export)", nul_as_empty=True)
+    del arr, view, keep
+    return notes
 
 
 def check_numpy(host, case, out):
     notes = set()
     raw = bytes.fromhex(case["bytes"])
     fmt = case["format"]
+    if case["kind"] == "transparent":
+        return check_numpy_transparent(host, case, raw, notes)
     if case["kind"] == "scalar":
         fdt = _dtype_from_pep3118(case["field_format"])
         expect(fdt == expected_dtype(host, case["ty"]), f"numpy reads FIELD_FORMAT {case['field_format']!r} as {fdt}")
@@ -418,7 +494,7 @@ def check_numpy(host, case, out):
 
     # Through the buffer protocol: CPython's memoryview holds the format, numpy's C code
     # consumes the export (and checks the format's item size against the export's).
-    view, keep = export(fmt, case["size"], raw, 3)
+    view, keep = export(fmt, case["size"], raw * 3, (3,))
     expect(view.format == fmt and view.itemsize == case["size"] and view.shape == (3,),
            f"memoryview reports format {view.format!r} itemsize {view.itemsize}")
     with warnings.catch_warnings():
@@ -551,13 +627,19 @@ def read_ctypes(x):
 def check_ctypes(host, case, out, mirrors):
     notes = set()
     raw = bytes.fromhex(case["bytes"])
-    if case["kind"] == "scalar":
+    if case["kind"] == "transparent":
+        expect(case["itemsize"] * product(case["shape"]) == case["size"] and case["layout_align"] == case["align"],
+               f"StaticLayout ITEMSIZE {case['itemsize']} x SHAPE {case['shape']} / ALIGN {case['layout_align']} vs size_of {case['size']} / align_of {case['align']}")
+        cls = mirrors.of(case["ty"], notes)
+    elif case["kind"] == "scalar":
         cls = mirrors.scalar(case["ty"], notes)
     else:
         cls = mirrors.struct(case["name"], notes)
-    # StaticLayout's constants of a single item are its size_of and align_of.
-    expect((case["itemsize"], case["layout_align"]) == (case["size"], case["align"]),
-           f"StaticLayout ITEMSIZE/ALIGN {(case['itemsize'], case['layout_align'])}, size_of/align_of {(case['size'], case['align'])}")
+    if case["kind"] != "transparent":
+        expect(case["shape"] == [] and case["strides"] == [], f"a single item with SHAPE {case['shape']}")
+        # StaticLayout's constants of a single item are its size_of and align_of.
+        expect((case["itemsize"], case["layout_align"]) == (case["size"], case["align"]),
+               f"StaticLayout ITEMSIZE/ALIGN {(case['itemsize'], case['layout_align'])}, size_of/align_of {(case['size'], case['align'])}")
     expect(ctypes.sizeof(cls) == case["size"], f"ctypes sizeof {ctypes.sizeof(cls)}, Rust size_of {case['size']}")
     if align_attr(case["repr"]) and ctypes.alignment(cls) < case["align"]:
         # ctypes gained `_align_` only in Python 3.13.
@@ -604,7 +686,10 @@ def check_ctypes_export(host, case, out):
     if has_char(host, case["ty"]):
         raise ByDesign("ctypes exports c_wchar as 'u' (UCS-2 in PEP 3118), which numpy rejects")
     natural = out["natural_mirrors"]
-    cls = natural.scalar(case["ty"], notes) if case["kind"] == "scalar" else natural.struct(case["name"], notes)
+    if case["kind"] == "struct":
+        cls = natural.struct(case["name"], notes)
+    else:
+        cls = natural.of(case["ty"], notes)
     rust = [(f["name"], f["offset"]) for f in case["fields"]]
     same = ctypes.sizeof(cls) == case["size"]
     if case["kind"] == "struct":
@@ -616,6 +701,16 @@ def check_ctypes_export(host, case, out):
     inst = cls.from_buffer_copy(bytes.fromhex(case["bytes"]))
     view = memoryview(inst)
     fmt = view.format
+    if case["kind"] == "transparent":
+        # A ctypes array exports its item format with the full shape, as our newtype does.
+        expect(view.shape == tuple(case["shape"]) and view.itemsize == case["itemsize"],
+               f"ctypes export shape {view.shape} itemsize {view.itemsize}, Rust {case['shape']} {case['itemsize']}")
+        dt = _dtype_from_pep3118(fmt)
+        expect(dt.itemsize == case["itemsize"], f"ctypes item format {fmt!r} parses to itemsize {dt.itemsize}")
+        got = to_py(np.asarray(view)) if case["shape"] else to_py(np.asarray(view)[()])
+        # ctypes exports padding fields as named byte arrays: numpy reads them too.
+        expect_same(got, case["value"], "numpy via ctypes' export", nul_as_empty=True)
+        return notes
     expect(view.itemsize == case["size"], f"ctypes export itemsize {view.itemsize}, Rust {case['size']}")
     if case["kind"] == "scalar":
         dt = _dtype_from_pep3118(fmt)

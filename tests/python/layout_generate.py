@@ -77,7 +77,8 @@ class Gen:
         self.rng = Rng(seed)
         self.seed = seed
         self.count = count
-        self.structs = []  # dicts: name, packed, fields [(name, ty, is_pad)], size, align
+        self.structs = []  # dicts: name, tuple, packed, fields [(name, ty, pad, rename)], size, align
+        self.newtypes = []  # dicts: name, inner
 
     # Types are tuples: ("scalar", rust), ("bo", rust, order), ("array", len, elem),
     # ("struct", index).
@@ -91,6 +92,8 @@ class Gen:
         if tag == "array":
             size, align = self.size_align(ty[2])
             return size * ty[1], align
+        if tag == "newtype":
+            return self.size_align(self.newtypes[ty[1]]["inner"])
         s = self.structs[ty[1]]
         return s["size"], s["align"]
 
@@ -102,6 +105,8 @@ class Gen:
             return f"{ty[1]}<{ORDER_PARAM[ty[2]]}>"
         if tag == "array":
             return f"[{self.rust_type(ty[2])}; {ty[1]}]"
+        if tag == "newtype":
+            return self.newtypes[ty[1]]["name"]
         return self.structs[ty[1]]["name"]
 
     def random_scalar(self):
@@ -122,6 +127,8 @@ class Gen:
                 elem = ("array", 1 + r.below(4), elem)
             return elem
         nested = ("struct", r.below(len(self.structs)))
+        if roll >= 95 and self.newtypes:
+            return ("newtype", r.below(len(self.newtypes)))
         if roll < 92:
             return nested
         return ("array", 1 + r.below(3), nested)
@@ -210,7 +217,22 @@ class Gen:
             return f"{ty[1]}::<{ORDER_PARAM[ty[2]]}>::new({inner})"
         if tag == "array":
             return "[" + ", ".join(self.value(ty[2]) for _ in range(ty[1])) + "]"
+        if tag == "newtype":
+            nt = self.newtypes[ty[1]]
+            return f"{nt['name']}({self.value(nt['inner'])})"
         return f"{self.structs[ty[1]]['name']}_SAMPLE"
+
+    def make_newtype(self, index):
+        """A `#[repr(transparent)]` newtype over an array of the struct just made, or of a
+        scalar; later structs may hold it as a field."""
+        r = self.rng
+        elem = ("struct", index) if r.percent(50) else self.random_scalar()
+        inner = elem
+        for _ in range(r.below(3)):
+            inner = ("array", 1 + r.below(3), inner)
+        if inner == elem and elem[0] == "struct":
+            inner = ("array", 2, elem)
+        return {"name": f"W{index:03}", "inner": inner}
 
     def generate(self):
         out = []
@@ -220,14 +242,17 @@ class Gen:
           f"--count {self.count} --out tests/src/generated_layouts.rs\n")
         w(f"//! {self.count} random struct layouts (seed {self.seed}) for the Python layout oracle.\n")
         w("//!\n")
+        w("//! After every eighth struct comes a `#[repr(transparent)]` newtype over an array (of that\n")
+        w("//! struct or of a scalar), which later structs may hold as a field.\n")
+        w("//!\n")
         w("//! Each struct derives `BufferExport`, is listed field by field with\n")
         w("//! [`describe!`](crate::describe) so the oracle knows its Rust types, and has a sample value.\n")
         w("#![allow(clippy::all, clippy::pedantic)]\n\n")
         w("use buffer_runtime::BufferExport;\n")
         w("use zerocopy::byteorder::{BigEndian, LittleEndian, F32, F64, I16, I32, I64, U16, U32, U64};\n")
         w("use zerocopy::{Immutable, IntoBytes};\n\n")
-        w("use crate::describe;\n")
-        w("use crate::layout_mirror::{struct_case, Case};\n")
+        w("use crate::{describe, describe_transparent};\n")
+        w("use crate::layout_mirror::{struct_case, transparent_case, Case};\n")
         for index in range(self.count):
             s = self.make_struct(index)
             self.structs.append(s)
@@ -262,10 +287,26 @@ class Gen:
                 val = f"[0; {ty[1]}]" if pad else self.value(ty)
                 w(f"    {val},\n" if s["tuple"] else f"    {fname}: {val},\n")
             w(f"{close};\n")
-        w("\n/// The case of every generated layout, in order.\n")
+            if index % 8 == 7:
+                nt = self.make_newtype(index)
+                inner = self.rust_type(nt["inner"])
+                w(f"\n/// A transparent newtype over `{inner}`.\n")
+                w("#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]\n")
+                w("#[repr(transparent)]\n")
+                w(f"pub struct {nt['name']}(pub {inner});\n")
+                w(f"describe_transparent!({nt['name']}, 0: {inner});\n")
+                w(f"/// A sample value of [`{nt['name']}`].\n")
+                w(f"pub const {nt['name']}_SAMPLE: {nt['name']} = {nt['name']}({self.value(nt['inner'])});\n")
+                self.newtypes.append(nt)
+        w("\n/// The case of every generated struct layout, in order.\n")
         w("pub fn cases() -> Vec<Case> {\n    vec![\n")
         for s in self.structs:
             w(f"        struct_case(&{s['name']}_SAMPLE),\n")
+        w("    ]\n}\n")
+        w("\n/// The case of every generated transparent newtype, in order.\n")
+        w("pub fn newtype_cases() -> Vec<Case> {\n    vec![\n")
+        for nt in self.newtypes:
+            w(f'        transparent_case("{nt["name"]}", &{nt["name"]}_SAMPLE),\n')
         w("    ]\n}\n")
         return "".join(out)
 

@@ -2,6 +2,9 @@
 // Regenerate: python3 tests/python/layout_oracle.py generate --seed 20261126 --count 200 --out tests/src/generated_layouts.rs
 //! 200 random struct layouts (seed 20261126) for the Python layout oracle.
 //!
+//! After every eighth struct comes a `#[repr(transparent)]` newtype over an array (of that
+//! struct or of a scalar), which later structs may hold as a field.
+//!
 //! Each struct derives `BufferExport`, is listed field by field with
 //! [`describe!`](crate::describe) so the oracle knows its Rust types, and has a sample value.
 #![allow(clippy::all, clippy::pedantic)]
@@ -10,8 +13,8 @@ use buffer_runtime::BufferExport;
 use zerocopy::byteorder::{BigEndian, LittleEndian, F32, F64, I16, I32, I64, U16, U32, U64};
 use zerocopy::{Immutable, IntoBytes};
 
-use crate::describe;
-use crate::layout_mirror::{struct_case, Case};
+use crate::{describe, describe_transparent};
+use crate::layout_mirror::{struct_case, transparent_case, Case};
 
 /// Generated layout 0: size 72, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
@@ -275,652 +278,495 @@ pub const G007_SAMPLE: G007 = G007 {
     level3: 6151u16,
 };
 
-/// Generated layout 8: size 144, align 8.
+/// A transparent newtype over `[[G007; 2]; 3]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W007(pub [[G007; 2]; 3]);
+describe_transparent!(W007, 0: [[G007; 2]; 3]);
+/// A sample value of [`W007`].
+pub const W007_SAMPLE: W007 = W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]);
+
+/// Generated layout 8: size 40, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G008(
-    pub G007,
+pub struct G008 {
+    pub data0: u64,
+    pub count1: f64,
+    pub id2: [[[char; 2]; 1]; 2],
+    pub x3: u16,
     #[buffer(padding)]
-    pub [u8; 4],
-    pub [f64; 2],
-    pub i32,
-    pub I64<BigEndian>,
-    pub u16,
-    #[buffer(padding)]
-    pub [u8; 2],
-    pub [G001; 1],
-    #[buffer(padding)]
-    pub [u8; 4],
-    pub isize,
-);
+    pub _pad0: [u8; 6],
+}
 describe!(G008, C, {
-    field 0: G007,
-    pad 1: [u8; 4],
-    field 2: [f64; 2],
-    field 3: i32,
-    field 4: I64<BigEndian>,
-    field 5: u16,
-    pad 6: [u8; 2],
-    field 7: [G001; 1],
-    pad 8: [u8; 4],
-    field 9: isize,
+    field data0: u64,
+    field count1: f64,
+    field id2: [[[char; 2]; 1]; 2],
+    field x3: u16,
+    pad _pad0: [u8; 6],
 });
 /// A sample value of [`G008`].
-pub const G008_SAMPLE: G008 = G008(
-    G007_SAMPLE,
-    [0; 4],
-    [323.5f64, -1133.0f64],
-    i32::MAX,
-    I64::<BigEndian>::new(2737536819283085078i64),
-    21980u16,
-    [0; 2],
-    [G001_SAMPLE],
-    [0; 4],
-    isize::MIN,
-);
+pub const G008_SAMPLE: G008 = G008 {
+    data0: u64::MAX,
+    count1: 166.5f64,
+    id2: [[['\u{1f600}', '\u{7a}']], [['\u{0}', '\u{7a}']]],
+    x3: u16::MAX,
+    _pad0: [0; 6],
+};
 
-/// Generated layout 9: size 48, align 8.
+/// Generated layout 9: size 112, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G009 {
-    pub price0: u32,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub data1: isize,
-    pub rgb2: [[U16<BigEndian>; 3]; 4],
-    pub y3: i8,
-    #[buffer(padding)]
-    pub _pad1: [u8; 7],
+    pub t0: G003,
 }
 describe!(G009, C, {
-    field price0: u32,
-    pad _pad0: [u8; 4],
-    field data1: isize,
-    field rgb2: [[U16<BigEndian>; 3]; 4],
-    field y3: i8,
-    pad _pad1: [u8; 7],
+    field t0: G003,
 });
 /// A sample value of [`G009`].
 pub const G009_SAMPLE: G009 = G009 {
-    price0: u32::MIN,
-    _pad0: [0; 4],
-    data1: 4872080395661972636isize,
-    rgb2: [[U16::<BigEndian>::new(6347u16), U16::<BigEndian>::new(58898u16), U16::<BigEndian>::new(17071u16)], [U16::<BigEndian>::new(881u16), U16::<BigEndian>::new(29246u16), U16::<BigEndian>::new(44860u16)], [U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(57670u16), U16::<BigEndian>::new(51368u16)], [U16::<BigEndian>::new(1716u16), U16::<BigEndian>::new(u16::MIN), U16::<BigEndian>::new(55776u16)]],
-    y3: -101i8,
-    _pad1: [0; 7],
+    t0: G003_SAMPLE,
 };
 
-/// Generated layout 10: size 20, align 1.
+/// Generated layout 10: size 34, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G010 {
-    pub y0: I64<BigEndian>,
-    pub t1: char,
-    #[buffer(rename = "r_id2")]
-    pub id2: F64<BigEndian>,
+    pub data0: [i16; 4],
+    pub rgb1: [[U16<BigEndian>; 3]; 4],
+    pub y2: i8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 1],
 }
-describe!(G010, packed, {
-    field y0: I64<BigEndian>,
-    field t1: char,
-    field id2: F64<BigEndian> => "r_id2",
+describe!(G010, C, {
+    field data0: [i16; 4],
+    field rgb1: [[U16<BigEndian>; 3]; 4],
+    field y2: i8,
+    pad _pad0: [u8; 1],
 });
 /// A sample value of [`G010`].
 pub const G010_SAMPLE: G010 = G010 {
-    y0: I64::<BigEndian>::new(0i64),
-    t1: '\u{41}',
-    id2: F64::<BigEndian>::new(-556.25f64),
+    data0: [11853i16, -27492i16, 6347i16, -6638i16],
+    rgb1: [[U16::<BigEndian>::new(17071u16), U16::<BigEndian>::new(881u16), U16::<BigEndian>::new(29246u16)], [U16::<BigEndian>::new(44860u16), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(57670u16)], [U16::<BigEndian>::new(51368u16), U16::<BigEndian>::new(1716u16), U16::<BigEndian>::new(u16::MIN)], [U16::<BigEndian>::new(55776u16), U16::<BigEndian>::new(37787u16), U16::<BigEndian>::new(39074u16)]],
+    y2: 0i8,
+    _pad0: [0; 1],
 };
 
-/// Generated layout 11: size 8, align 8.
+/// Generated layout 11: size 99, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G011 {
-    pub data0: i64,
+    pub kind0: [[[i16; 4]; 4]; 3],
+    pub flags1: bool,
+    #[buffer(rename = "r_count2")]
+    pub count2: U16<LittleEndian>,
 }
-describe!(G011, C, {
-    field data0: i64,
+describe!(G011, packed, {
+    field kind0: [[[i16; 4]; 4]; 3],
+    field flags1: bool,
+    field count2: U16<LittleEndian> => "r_count2",
 });
 /// A sample value of [`G011`].
 pub const G011_SAMPLE: G011 = G011 {
-    data0: -2036263023463358081i64,
+    kind0: [[[0i16, -28683i16, 11205i16, 8575i16], [-10873i16, i16::MAX, 9715i16, 0i16], [31522i16, -43i16, 0i16, 0i16], [0i16, 16257i16, i16::MIN, 0i16]], [[-24228i16, i16::MIN, 0i16, i16::MAX], [-15430i16, i16::MAX, 0i16, i16::MIN], [i16::MAX, i16::MIN, 0i16, i16::MIN], [i16::MAX, i16::MAX, -20567i16, i16::MIN]], [[i16::MAX, i16::MAX, -15755i16, -13972i16], [22956i16, i16::MIN, 0i16, i16::MAX], [-12021i16, -23183i16, i16::MAX, 0i16], [0i16, i16::MAX, -8308i16, 17628i16]]],
+    flags1: true,
+    count2: U16::<LittleEndian>::new(u16::MIN),
 };
 
-/// Generated layout 12: size 112, align 8.
+/// Generated layout 12: size 31, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G012 {
-    pub kind0: G005,
-    pub flags1: [[[I16<BigEndian>; 3]; 1]; 3],
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    #[buffer(rename = "r_count2")]
-    pub count2: usize,
-    pub x3: usize,
-    pub id4: [G010; 1],
-    pub value5: i8,
-    #[buffer(padding)]
-    pub _pad1: [u8; 3],
+    pub rgb0: char,
+    pub y1: [[i8; 4]; 3],
+    pub t2: f32,
+    pub x3: u8,
+    pub flags4: bool,
+    pub rgb5: F64<LittleEndian>,
+    pub t6: i8,
 }
-describe!(G012, C, {
-    field kind0: G005,
-    field flags1: [[[I16<BigEndian>; 3]; 1]; 3],
-    pad _pad0: [u8; 6],
-    field count2: usize => "r_count2",
-    field x3: usize,
-    field id4: [G010; 1],
-    field value5: i8,
-    pad _pad1: [u8; 3],
+describe!(G012, packed, {
+    field rgb0: char,
+    field y1: [[i8; 4]; 3],
+    field t2: f32,
+    field x3: u8,
+    field flags4: bool,
+    field rgb5: F64<LittleEndian>,
+    field t6: i8,
 });
 /// A sample value of [`G012`].
 pub const G012_SAMPLE: G012 = G012 {
-    kind0: G005_SAMPLE,
-    flags1: [[[I16::<BigEndian>::new(i16::MAX), I16::<BigEndian>::new(-15755i16), I16::<BigEndian>::new(-13972i16)]], [[I16::<BigEndian>::new(22956i16), I16::<BigEndian>::new(i16::MIN), I16::<BigEndian>::new(0i16)]], [[I16::<BigEndian>::new(i16::MAX), I16::<BigEndian>::new(-12021i16), I16::<BigEndian>::new(-23183i16)]]],
-    _pad0: [0; 6],
-    count2: usize::MAX,
-    x3: 0usize,
-    id4: [G010_SAMPLE],
-    value5: 0i8,
-    _pad1: [0; 3],
+    rgb0: '\u{20ac}',
+    y1: [[-97i8, -62i8, -76i8, i8::MAX], [-12i8, -12i8, i8::MAX, 8i8], [i8::MAX, i8::MIN, i8::MIN, i8::MIN]],
+    t2: -196.875f32,
+    x3: 0u8,
+    flags4: false,
+    rgb5: F64::<LittleEndian>::new(-673.25f64),
+    t6: i8::MAX,
 };
 
-/// Generated layout 13: size 168, align 8.
+/// Generated layout 13: size 352, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G013 {
-    #[buffer(rename = "r_level0")]
-    pub level0: u16,
-    pub data1: U32<BigEndian>,
-    pub data2: U32<LittleEndian>,
-    pub t3: I16<BigEndian>,
-    pub data4: i32,
-    pub x5: u8,
+    pub kind0: u16,
     #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub flags6: G008,
+    pub _pad0: [u8; 6],
+    pub t1: f64,
+    pub id2: f64,
+    pub x3: bool,
+    #[buffer(padding)]
+    pub _pad1: [u8; 3],
+    pub value4: W007,
+    pub level5: U32<BigEndian>,
+    #[buffer(rename = "r_level6")]
+    pub level6: u16,
+    #[buffer(padding)]
+    pub _pad2: [u8; 6],
 }
 describe!(G013, C, {
-    field level0: u16 => "r_level0",
-    field data1: U32<BigEndian>,
-    field data2: U32<LittleEndian>,
-    field t3: I16<BigEndian>,
-    field data4: i32,
-    field x5: u8,
-    pad _pad0: [u8; 7],
-    field flags6: G008,
+    field kind0: u16,
+    pad _pad0: [u8; 6],
+    field t1: f64,
+    field id2: f64,
+    field x3: bool,
+    pad _pad1: [u8; 3],
+    field value4: W007,
+    field level5: U32<BigEndian>,
+    field level6: u16 => "r_level6",
+    pad _pad2: [u8; 6],
 });
 /// A sample value of [`G013`].
 pub const G013_SAMPLE: G013 = G013 {
-    level0: u16::MIN,
-    data1: U32::<BigEndian>::new(2449062796u32),
-    data2: U32::<LittleEndian>::new(4084674649u32),
-    t3: I16::<BigEndian>::new(i16::MAX),
-    data4: 0i32,
-    x5: 129u8,
-    _pad0: [0; 7],
-    flags6: G008_SAMPLE,
+    kind0: 0u16,
+    _pad0: [0; 6],
+    t1: -785.625f64,
+    id2: -579.875f64,
+    x3: false,
+    _pad1: [0; 3],
+    value4: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
+    level5: U32::<BigEndian>::new(u32::MIN),
+    level6: 0u16,
+    _pad2: [0; 6],
 };
 
-/// Generated layout 14: size 40, align 8.
+/// Generated layout 14: size 9, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G014 {
-    pub level0: G006,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub flags1: u32,
-    pub rgb2: f32,
-    pub y3: u16,
-    pub y4: U16<LittleEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub rgb5: u64,
+    pub value0: U64<BigEndian>,
+    #[buffer(rename = "r_x1")]
+    pub x1: i8,
 }
 describe!(G014, C, {
-    field level0: G006,
-    pad _pad0: [u8; 2],
-    field flags1: u32,
-    field rgb2: f32,
-    field y3: u16,
-    field y4: U16<LittleEndian>,
-    pad _pad1: [u8; 4],
-    field rgb5: u64,
+    field value0: U64<BigEndian>,
+    field x1: i8 => "r_x1",
 });
 /// A sample value of [`G014`].
 pub const G014_SAMPLE: G014 = G014 {
-    level0: G006_SAMPLE,
-    _pad0: [0; 2],
-    flags1: u32::MIN,
-    rgb2: 1011.125f32,
-    y3: u16::MIN,
-    y4: U16::<LittleEndian>::new(u16::MIN),
-    _pad1: [0; 4],
-    rgb5: 0u64,
+    value0: U64::<BigEndian>::new(u64::MIN),
+    x1: 0i8,
 };
 
-/// Generated layout 15: size 42, align 1.
+/// Generated layout 15: size 271, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G015 {
-    #[buffer(rename = "r_value0")]
-    pub value0: [U64<LittleEndian>; 1],
-    pub level1: usize,
-    pub x2: [G006; 1],
-    pub data3: u32,
-    pub count4: u64,
+    pub level0: [[[F32<BigEndian>; 2]; 3]; 3],
+    pub flags1: [G011; 2],
+    pub id2: i8,
 }
-describe!(G015, packed, {
-    field value0: [U64<LittleEndian>; 1] => "r_value0",
-    field level1: usize,
-    field x2: [G006; 1],
-    field data3: u32,
-    field count4: u64,
+describe!(G015, C, {
+    field level0: [[[F32<BigEndian>; 2]; 3]; 3],
+    field flags1: [G011; 2],
+    field id2: i8,
 });
 /// A sample value of [`G015`].
 pub const G015_SAMPLE: G015 = G015 {
-    value0: [U64::<LittleEndian>::new(u64::MIN)],
-    level1: 0usize,
-    x2: [G006_SAMPLE],
-    data3: 2312367012u32,
-    count4: 0u64,
+    level0: [[[F32::<BigEndian>::new(1034.875f32), F32::<BigEndian>::new(-587.875f32)], [F32::<BigEndian>::new(674.25f32), F32::<BigEndian>::new(-908.75f32)], [F32::<BigEndian>::new(-908.875f32), F32::<BigEndian>::new(761.75f32)]], [[F32::<BigEndian>::new(-217.375f32), F32::<BigEndian>::new(-976.0f32)], [F32::<BigEndian>::new(620.125f32), F32::<BigEndian>::new(1218.625f32)], [F32::<BigEndian>::new(-126.375f32), F32::<BigEndian>::new(1233.75f32)]], [[F32::<BigEndian>::new(558.125f32), F32::<BigEndian>::new(-1133.875f32)], [F32::<BigEndian>::new(1065.25f32), F32::<BigEndian>::new(253.125f32)], [F32::<BigEndian>::new(-1218.875f32), F32::<BigEndian>::new(628.5f32)]]],
+    flags1: [G011_SAMPLE, G011_SAMPLE],
+    id2: i8::MIN,
 };
 
-/// Generated layout 16: size 240, align 1.
+/// A transparent newtype over `[[G015; 1]; 2]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W015(pub [[G015; 1]; 2]);
+describe_transparent!(W015, 0: [[G015; 1]; 2]);
+/// A sample value of [`W015`].
+pub const W015_SAMPLE: W015 = W015([[G015_SAMPLE], [G015_SAMPLE]]);
+
+/// Generated layout 16: size 180, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
 pub struct G016 {
-    pub value0: [[u32; 4]; 1],
-    pub value1: [G003; 2],
+    pub price0: G010,
+    pub id1: U32<LittleEndian>,
+    pub x2: u64,
+    pub x3: [G012; 2],
+    pub kind4: [[[usize; 1]; 4]; 2],
+    pub count5: [i16; 2],
+    pub price6: char,
 }
 describe!(G016, packed, {
-    field value0: [[u32; 4]; 1],
-    field value1: [G003; 2],
+    field price0: G010,
+    field id1: U32<LittleEndian>,
+    field x2: u64,
+    field x3: [G012; 2],
+    field kind4: [[[usize; 1]; 4]; 2],
+    field count5: [i16; 2],
+    field price6: char,
 });
 /// A sample value of [`G016`].
 pub const G016_SAMPLE: G016 = G016 {
-    value0: [[996085408u32, 28701046u32, u32::MIN, 2069505350u32]],
-    value1: [G003_SAMPLE, G003_SAMPLE],
+    price0: G010_SAMPLE,
+    id1: U32::<LittleEndian>::new(0u32),
+    x2: 10515102279181705027u64,
+    x3: [G012_SAMPLE, G012_SAMPLE],
+    kind4: [[[usize::MAX], [usize::MIN], [1251629874710502721usize], [usize::MAX]], [[0usize], [usize::MIN], [usize::MIN], [usize::MIN]]],
+    count5: [i16::MAX, 27671i16],
+    price6: '\u{20ac}',
 };
 
-/// Generated layout 17: size 336, align 8.
+/// Generated layout 17: size 9, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G017 {
-    pub count0: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub price1: u64,
-    #[buffer(rename = "r_id2")]
-    pub id2: I16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 2],
-    pub value3: f32,
-    pub data4: G006,
-    #[buffer(padding)]
-    pub _pad2: [u8; 2],
-    pub id5: [G008; 2],
-    pub x6: u8,
-    #[buffer(padding)]
-    pub _pad3: [u8; 7],
+    pub kind0: [[[i8; 3]; 1]; 3],
 }
 describe!(G017, C, {
-    field count0: i8,
-    pad _pad0: [u8; 7],
-    field price1: u64,
-    field id2: I16<BigEndian> => "r_id2",
-    pad _pad1: [u8; 2],
-    field value3: f32,
-    field data4: G006,
-    pad _pad2: [u8; 2],
-    field id5: [G008; 2],
-    field x6: u8,
-    pad _pad3: [u8; 7],
+    field kind0: [[[i8; 3]; 1]; 3],
 });
 /// A sample value of [`G017`].
 pub const G017_SAMPLE: G017 = G017 {
-    count0: 90i8,
-    _pad0: [0; 7],
-    price1: 8662985598925752447u64,
-    id2: I16::<BigEndian>::new(-3258i16),
-    _pad1: [0; 2],
-    value3: -700.375f32,
-    data4: G006_SAMPLE,
-    _pad2: [0; 2],
-    id5: [G008_SAMPLE, G008_SAMPLE],
-    x6: 0u8,
-    _pad3: [0; 7],
+    kind0: [[[i8::MIN, i8::MAX, 110i8]], [[i8::MAX, 11i8, i8::MAX]], [[i8::MIN, 103i8, i8::MAX]]],
 };
 
-/// Generated layout 18: size 320, align 8.
+/// Generated layout 18: size 192, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G018 {
-    pub t0: I16<BigEndian>,
+    pub value0: [[[f64; 1]; 4]; 1],
+    pub count1: [[[F32<BigEndian>; 2]; 4]; 2],
+    #[buffer(rename = "r_x2")]
+    pub x2: [G008; 2],
+    pub x3: u16,
+    pub y4: I32<LittleEndian>,
     #[buffer(padding)]
     pub _pad0: [u8; 2],
-    pub value1: [G004; 1],
-    pub y2: isize,
-    pub kind3: G016,
-    pub count4: char,
-    pub price5: char,
-    pub x6: i64,
+    pub x5: i32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
 }
 describe!(G018, C, {
-    field t0: I16<BigEndian>,
+    field value0: [[[f64; 1]; 4]; 1],
+    field count1: [[[F32<BigEndian>; 2]; 4]; 2],
+    field x2: [G008; 2] => "r_x2",
+    field x3: u16,
+    field y4: I32<LittleEndian>,
     pad _pad0: [u8; 2],
-    field value1: [G004; 1],
-    field y2: isize,
-    field kind3: G016,
-    field count4: char,
-    field price5: char,
-    field x6: i64,
+    field x5: i32,
+    pad _pad1: [u8; 4],
 });
 /// A sample value of [`G018`].
 pub const G018_SAMPLE: G018 = G018 {
-    t0: I16::<BigEndian>::new(i16::MIN),
+    value0: [[[-334.375f64], [-501.25f64], [-1059.75f64], [-1166.375f64]]],
+    count1: [[[F32::<BigEndian>::new(1154.0f32), F32::<BigEndian>::new(-1052.5f32)], [F32::<BigEndian>::new(-527.375f32), F32::<BigEndian>::new(-538.375f32)], [F32::<BigEndian>::new(578.25f32), F32::<BigEndian>::new(-201.875f32)], [F32::<BigEndian>::new(169.375f32), F32::<BigEndian>::new(951.375f32)]], [[F32::<BigEndian>::new(-807.625f32), F32::<BigEndian>::new(360.875f32)], [F32::<BigEndian>::new(1025.375f32), F32::<BigEndian>::new(-856.5f32)], [F32::<BigEndian>::new(-224.125f32), F32::<BigEndian>::new(210.0f32)], [F32::<BigEndian>::new(949.5f32), F32::<BigEndian>::new(-459.75f32)]]],
+    x2: [G008_SAMPLE, G008_SAMPLE],
+    x3: 46319u16,
+    y4: I32::<LittleEndian>::new(-1652252914i32),
     _pad0: [0; 2],
-    value1: [G004_SAMPLE],
-    y2: isize::MAX,
-    kind3: G016_SAMPLE,
-    count4: '\u{10ffff}',
-    price5: '\u{1f600}',
-    x6: i64::MIN,
+    x5: 1172193043i32,
+    _pad1: [0; 4],
 };
 
-/// Generated layout 19: size 4, align 4.
+/// Generated layout 19: size 14, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G019 {
-    pub rgb0: f32,
+    #[buffer(rename = "r_x0")]
+    pub x0: i16,
+    pub level1: G014,
+    #[buffer(rename = "r_price2")]
+    pub price2: U16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 1],
 }
 describe!(G019, C, {
-    field rgb0: f32,
+    field x0: i16 => "r_x0",
+    field level1: G014,
+    field price2: U16<BigEndian> => "r_price2",
+    pad _pad0: [u8; 1],
 });
 /// A sample value of [`G019`].
 pub const G019_SAMPLE: G019 = G019 {
-    rgb0: 1205.375f32,
+    x0: 26907i16,
+    level1: G014_SAMPLE,
+    price2: U16::<BigEndian>::new(u16::MIN),
+    _pad0: [0; 1],
 };
 
-/// Generated layout 20: size 144, align 8.
+/// Generated layout 20: size 24, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G020 {
-    pub kind0: U32<LittleEndian>,
-    pub count1: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub t2: [f64; 1],
-    pub x3: G019,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub x4: [G014; 3],
+    pub data0: [[[I64<BigEndian>; 3]; 1]; 1],
 }
 describe!(G020, C, {
-    field kind0: U32<LittleEndian>,
-    field count1: u8,
-    pad _pad0: [u8; 3],
-    field t2: [f64; 1],
-    field x3: G019,
-    pad _pad1: [u8; 4],
-    field x4: [G014; 3],
+    field data0: [[[I64<BigEndian>; 3]; 1]; 1],
 });
 /// A sample value of [`G020`].
 pub const G020_SAMPLE: G020 = G020 {
-    kind0: U32::<LittleEndian>::new(2671974784u32),
-    count1: 0u8,
-    _pad0: [0; 3],
-    t2: [1056.25f64],
-    x3: G019_SAMPLE,
-    _pad1: [0; 4],
-    x4: [G014_SAMPLE, G014_SAMPLE, G014_SAMPLE],
+    data0: [[[I64::<BigEndian>::new(7390125654146406789i64), I64::<BigEndian>::new(i64::MAX), I64::<BigEndian>::new(-7369861345891031379i64)]]],
 };
 
-/// Generated layout 21: size 352, align 8.
+/// Generated layout 21: size 72, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G021(
-    pub i64,
-    pub u8,
+pub struct G021 {
+    pub rgb0: [[[u16; 2]; 3]; 1],
+    pub x1: U16<BigEndian>,
     #[buffer(padding)]
-    pub [u8; 7],
-    pub [G002; 1],
-    pub I32<BigEndian>,
-    pub u16,
-    pub [G015; 2],
-    #[buffer(padding)]
-    pub [u8; 6],
-);
+    pub _pad0: [u8; 2],
+    pub id2: [[[f32; 3]; 2]; 2],
+    pub y3: [[I16<LittleEndian>; 4]; 1],
+}
 describe!(G021, C, {
-    field 0: i64,
-    field 1: u8,
-    pad 2: [u8; 7],
-    field 3: [G002; 1],
-    field 4: I32<BigEndian>,
-    field 5: u16,
-    field 6: [G015; 2],
-    pad 7: [u8; 6],
+    field rgb0: [[[u16; 2]; 3]; 1],
+    field x1: U16<BigEndian>,
+    pad _pad0: [u8; 2],
+    field id2: [[[f32; 3]; 2]; 2],
+    field y3: [[I16<LittleEndian>; 4]; 1],
 });
 /// A sample value of [`G021`].
-pub const G021_SAMPLE: G021 = G021(
-    -7407232374643370360i64,
-    0u8,
-    [0; 7],
-    [G002_SAMPLE],
-    I32::<BigEndian>::new(-499593315i32),
-    0u16,
-    [G015_SAMPLE, G015_SAMPLE],
-    [0; 6],
-);
+pub const G021_SAMPLE: G021 = G021 {
+    rgb0: [[[u16::MAX, u16::MAX], [31514u16, 0u16], [56551u16, u16::MIN]]],
+    x1: U16::<BigEndian>::new(u16::MIN),
+    _pad0: [0; 2],
+    id2: [[[-1018.625f32, -542.5f32, -222.625f32], [920.5f32, 1117.625f32, 498.875f32]], [[791.25f32, -1135.125f32, -1048.5f32], [254.0f32, 440.0f32, 61.375f32]]],
+    y3: [[I16::<LittleEndian>::new(i16::MAX), I16::<LittleEndian>::new(0i16), I16::<LittleEndian>::new(0i16), I16::<LittleEndian>::new(31884i16)]],
+};
 
-/// Generated layout 22: size 108, align 1.
+/// Generated layout 22: size 168, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G022 {
-    #[buffer(rename = "r_kind0")]
-    pub kind0: [bool; 2],
-    pub id1: f64,
-    #[buffer(rename = "r_data2")]
-    pub data2: isize,
-    pub data3: f32,
-    pub x4: [[isize; 1]; 4],
-    pub level5: G004,
-    pub price6: U16<BigEndian>,
+    pub id0: [[i32; 2]; 1],
+    pub value1: f32,
+    pub x2: I64<BigEndian>,
+    pub id3: char,
+    pub t4: [[[I32<LittleEndian>; 4]; 3]; 3],
 }
-describe!(G022, packed, {
-    field kind0: [bool; 2] => "r_kind0",
-    field id1: f64,
-    field data2: isize => "r_data2",
-    field data3: f32,
-    field x4: [[isize; 1]; 4],
-    field level5: G004,
-    field price6: U16<BigEndian>,
+describe!(G022, C, {
+    field id0: [[i32; 2]; 1],
+    field value1: f32,
+    field x2: I64<BigEndian>,
+    field id3: char,
+    field t4: [[[I32<LittleEndian>; 4]; 3]; 3],
 });
 /// A sample value of [`G022`].
 pub const G022_SAMPLE: G022 = G022 {
-    kind0: [false, true],
-    id1: -680.375f64,
-    data2: 0isize,
-    data3: -160.875f32,
-    x4: [[0isize], [0isize], [-6018090769202646276isize], [-4766999778345288323isize]],
-    level5: G004_SAMPLE,
-    price6: U16::<BigEndian>::new(u16::MAX),
+    id0: [[0i32, -555746351i32]],
+    value1: 944.875f32,
+    x2: I64::<BigEndian>::new(i64::MIN),
+    id3: '\u{41}',
+    t4: [[[I32::<LittleEndian>::new(i32::MAX), I32::<LittleEndian>::new(1452034613i32), I32::<LittleEndian>::new(-1442252164i32), I32::<LittleEndian>::new(i32::MAX)], [I32::<LittleEndian>::new(114562523i32), I32::<LittleEndian>::new(0i32), I32::<LittleEndian>::new(0i32), I32::<LittleEndian>::new(i32::MIN)], [I32::<LittleEndian>::new(0i32), I32::<LittleEndian>::new(707923825i32), I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(i32::MAX)]], [[I32::<LittleEndian>::new(-640523300i32), I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(562049318i32), I32::<LittleEndian>::new(i32::MIN)], [I32::<LittleEndian>::new(576518709i32), I32::<LittleEndian>::new(i32::MAX), I32::<LittleEndian>::new(-956318473i32), I32::<LittleEndian>::new(1636798418i32)], [I32::<LittleEndian>::new(509522975i32), I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(0i32)]], [[I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(1457880775i32), I32::<LittleEndian>::new(106109903i32), I32::<LittleEndian>::new(0i32)], [I32::<LittleEndian>::new(i32::MAX), I32::<LittleEndian>::new(96458224i32), I32::<LittleEndian>::new(-791065856i32), I32::<LittleEndian>::new(i32::MAX)], [I32::<LittleEndian>::new(1580204728i32), I32::<LittleEndian>::new(-38620646i32), I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(-1507980276i32)]]],
 };
 
-/// Generated layout 23: size 24, align 8.
+/// Generated layout 23: size 52, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G023 {
-    pub y0: isize,
-    pub price1: [[[bool; 2]; 2]; 3],
-    pub y2: i32,
-}
-describe!(G023, C, {
-    field y0: isize,
-    field price1: [[[bool; 2]; 2]; 3],
-    field y2: i32,
+#[repr(C, packed)]
+pub struct G023(
+    pub G004,
+);
+describe!(G023, packed, {
+    field 0: G004,
 });
 /// A sample value of [`G023`].
-pub const G023_SAMPLE: G023 = G023 {
-    y0: -4318666760961307913isize,
-    price1: [[[true, false], [false, true]], [[false, true], [true, true]], [[true, false], [true, false]]],
-    y2: -129312426i32,
-};
+pub const G023_SAMPLE: G023 = G023(
+    G004_SAMPLE,
+);
 
-/// Generated layout 24: size 64, align 4.
+/// A transparent newtype over `[G023; 3]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W023(pub [G023; 3]);
+describe_transparent!(W023, 0: [G023; 3]);
+/// A sample value of [`W023`].
+pub const W023_SAMPLE: W023 = W023([G023_SAMPLE, G023_SAMPLE, G023_SAMPLE]);
+
+/// Generated layout 24: size 4, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G024 {
-    pub flags0: u32,
-    #[buffer(rename = "r_flags1")]
-    pub flags1: [[F32<BigEndian>; 4]; 1],
-    pub id2: i32,
-    pub value3: [[[U32<LittleEndian>; 2]; 3]; 1],
-    pub kind4: i16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub id5: [[i32; 2]; 1],
-    pub value6: f32,
-}
+pub struct G024(
+    pub i32,
+);
 describe!(G024, C, {
-    field flags0: u32,
-    field flags1: [[F32<BigEndian>; 4]; 1] => "r_flags1",
-    field id2: i32,
-    field value3: [[[U32<LittleEndian>; 2]; 3]; 1],
-    field kind4: i16,
-    pad _pad0: [u8; 2],
-    field id5: [[i32; 2]; 1],
-    field value6: f32,
+    field 0: i32,
 });
 /// A sample value of [`G024`].
-pub const G024_SAMPLE: G024 = G024 {
-    flags0: 0u32,
-    flags1: [[F32::<BigEndian>::new(-377.0f32), F32::<BigEndian>::new(1227.375f32), F32::<BigEndian>::new(-126.875f32), F32::<BigEndian>::new(-817.375f32)]],
-    id2: -1003884733i32,
-    value3: [[[U32::<LittleEndian>::new(0u32), U32::<LittleEndian>::new(u32::MAX)], [U32::<LittleEndian>::new(u32::MIN), U32::<LittleEndian>::new(0u32)], [U32::<LittleEndian>::new(1208685447u32), U32::<LittleEndian>::new(3183516856u32)]]],
-    kind4: 17654i16,
-    _pad0: [0; 2],
-    id5: [[-555746351i32, i32::MAX]],
-    value6: -561.0f32,
-};
+pub const G024_SAMPLE: G024 = G024(
+    -604163363i32,
+);
 
-/// Generated layout 25: size 40, align 8.
+/// Generated layout 25: size 48, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G025 {
-    pub price0: f64,
-    pub price1: [[[i16; 1]; 2]; 1],
-    pub x2: F32<BigEndian>,
-    pub y3: usize,
-    pub data4: usize,
-    pub level5: G019,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
+    pub data0: [[i32; 3]; 4],
 }
 describe!(G025, C, {
-    field price0: f64,
-    field price1: [[[i16; 1]; 2]; 1],
-    field x2: F32<BigEndian>,
-    field y3: usize,
-    field data4: usize,
-    field level5: G019,
-    pad _pad0: [u8; 4],
+    field data0: [[i32; 3]; 4],
 });
 /// A sample value of [`G025`].
 pub const G025_SAMPLE: G025 = G025 {
-    price0: 369.625f64,
-    price1: [[[7119i16], [0i16]]],
-    x2: F32::<BigEndian>::new(59.125f32),
-    y3: 10028714495561422320usize,
-    data4: 9513197103507655424usize,
-    level5: G019_SAMPLE,
-    _pad0: [0; 4],
+    data0: [[i32::MAX, i32::MAX, i32::MIN], [i32::MAX, i32::MAX, i32::MIN], [i32::MIN, i32::MIN, i32::MIN], [i32::MIN, 707211961i32, i32::MIN]],
 };
 
-/// Generated layout 26: size 64, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G026 {
-    #[buffer(rename = "r_y0")]
-    pub y0: f32,
-    pub rgb1: [[i32; 1]; 3],
-    pub kind2: isize,
-    pub value3: G006,
-    pub kind4: U64<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub rgb5: i64,
-    pub id6: i16,
-    #[buffer(padding)]
-    pub _pad1: [u8; 6],
-}
-describe!(G026, C, {
-    field y0: f32 => "r_y0",
-    field rgb1: [[i32; 1]; 3],
-    field kind2: isize,
-    field value3: G006,
-    field kind4: U64<BigEndian>,
-    pad _pad0: [u8; 2],
-    field rgb5: i64,
-    field id6: i16,
-    pad _pad1: [u8; 6],
-});
-/// A sample value of [`G026`].
-pub const G026_SAMPLE: G026 = G026 {
-    y0: -731.375f32,
-    rgb1: [[i32::MIN], [i32::MIN], [i32::MIN]],
-    kind2: isize::MIN,
-    value3: G006_SAMPLE,
-    kind4: U64::<BigEndian>::new(u64::MIN),
-    _pad0: [0; 2],
-    rgb5: -2432194886155947335i64,
-    id6: i16::MIN,
-    _pad1: [0; 6],
-};
-
-/// Generated layout 27: size 10, align 1.
+/// Generated layout 26: size 10, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
-pub struct G027 {
+pub struct G026 {
     pub x0: [[[f32; 2]; 1]; 1],
     pub x1: U16<BigEndian>,
 }
-describe!(G027, packed, {
+describe!(G026, packed, {
     field x0: [[[f32; 2]; 1]; 1],
     field x1: U16<BigEndian>,
 });
-/// A sample value of [`G027`].
-pub const G027_SAMPLE: G027 = G027 {
+/// A sample value of [`G026`].
+pub const G026_SAMPLE: G026 = G026 {
     x0: [[[936.125f32, -1070.125f32]]],
     x1: U16::<BigEndian>::new(0u16),
 };
 
-/// Generated layout 28: size 12, align 4.
+/// Generated layout 27: size 12, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G028(
+pub struct G027(
     pub char,
     pub char,
     pub i16,
     #[buffer(padding)]
     pub [u8; 2],
 );
-describe!(G028, C, {
+describe!(G027, C, {
     field 0: char,
     field 1: char,
     field 2: i16,
     pad 3: [u8; 2],
 });
-/// A sample value of [`G028`].
-pub const G028_SAMPLE: G028 = G028(
+/// A sample value of [`G027`].
+pub const G027_SAMPLE: G027 = G027(
     '\u{0}',
     '\u{41}',
     4819i16,
     [0; 2],
 );
 
-/// Generated layout 29: size 108, align 2.
+/// Generated layout 28: size 108, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G029 {
+pub struct G028 {
     pub y0: i8,
     pub price1: F64<BigEndian>,
     #[buffer(padding)]
@@ -931,7 +777,7 @@ pub struct G029 {
     #[buffer(padding)]
     pub _pad1: [u8; 1],
 }
-describe!(G029, C, {
+describe!(G028, C, {
     field y0: i8,
     field price1: F64<BigEndian>,
     pad _pad0: [u8; 1],
@@ -939,8 +785,8 @@ describe!(G029, C, {
     field count3: u8 => "r_count3",
     pad _pad1: [u8; 1],
 });
-/// A sample value of [`G029`].
-pub const G029_SAMPLE: G029 = G029 {
+/// A sample value of [`G028`].
+pub const G028_SAMPLE: G028 = G028 {
     y0: -42i8,
     price1: F64::<BigEndian>::new(-698.75f64),
     _pad0: [0; 1],
@@ -949,1494 +795,1496 @@ pub const G029_SAMPLE: G029 = G029 {
     _pad1: [0; 1],
 };
 
-/// Generated layout 30: size 64, align 4.
+/// Generated layout 29: size 56, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G030 {
-    #[buffer(rename = "r_data0")]
+pub struct G029 {
     pub data0: [char; 1],
     pub kind1: [[u32; 4]; 1],
     pub count2: [[u32; 2]; 2],
-    pub id3: [G028; 2],
-    pub kind4: u16,
     #[buffer(padding)]
-    pub _pad0: [u8; 2],
+    pub _pad0: [u8; 4],
+    pub rgb3: usize,
+    pub level4: i32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
 }
-describe!(G030, C, {
-    field data0: [char; 1] => "r_data0",
+describe!(G029, C, {
+    field data0: [char; 1],
     field kind1: [[u32; 4]; 1],
     field count2: [[u32; 2]; 2],
-    field id3: [G028; 2],
-    field kind4: u16,
-    pad _pad0: [u8; 2],
+    pad _pad0: [u8; 4],
+    field rgb3: usize,
+    field level4: i32,
+    pad _pad1: [u8; 4],
+});
+/// A sample value of [`G029`].
+pub const G029_SAMPLE: G029 = G029 {
+    data0: ['\u{1f600}'],
+    kind1: [[892464831u32, 0u32, u32::MIN, u32::MIN]],
+    count2: [[u32::MIN, 0u32], [3273465945u32, u32::MIN]],
+    _pad0: [0; 4],
+    rgb3: usize::MIN,
+    level4: i32::MAX,
+    _pad1: [0; 4],
+};
+
+/// Generated layout 30: size 311, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G030 {
+    pub id0: G002,
+    pub kind1: G026,
+    pub t2: char,
+    pub x3: u32,
+    pub level4: G001,
+    pub id5: i64,
+    pub data6: i8,
+}
+describe!(G030, packed, {
+    field id0: G002,
+    field kind1: G026,
+    field t2: char,
+    field x3: u32,
+    field level4: G001,
+    field id5: i64,
+    field data6: i8,
 });
 /// A sample value of [`G030`].
 pub const G030_SAMPLE: G030 = G030 {
-    data0: ['\u{41}'],
-    kind1: [[1479415742u32, 892464831u32, 0u32, u32::MIN]],
-    count2: [[u32::MIN, u32::MIN], [0u32, 3273465945u32]],
-    id3: [G028_SAMPLE, G028_SAMPLE],
-    kind4: u16::MIN,
-    _pad0: [0; 2],
+    id0: G002_SAMPLE,
+    kind1: G026_SAMPLE,
+    t2: '\u{1f600}',
+    x3: u32::MAX,
+    level4: G001_SAMPLE,
+    id5: -7969330079065670304i64,
+    data6: 67i8,
 };
 
-/// Generated layout 31: size 16, align 4.
+/// Generated layout 31: size 224, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G031 {
-    pub value0: i16,
+    pub count0: I64<BigEndian>,
+    pub flags1: i64,
+    pub value2: [[[F64<BigEndian>; 1]; 4]; 3],
+    pub rgb3: i8,
     #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub kind1: f32,
-    pub t2: char,
-    pub x3: u32,
+    pub _pad0: [u8; 7],
+    pub count4: [[[usize; 2]; 2]; 3],
+    pub x5: I16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 6],
 }
 describe!(G031, C, {
-    field value0: i16,
-    pad _pad0: [u8; 2],
-    field kind1: f32,
-    field t2: char,
-    field x3: u32,
+    field count0: I64<BigEndian>,
+    field flags1: i64,
+    field value2: [[[F64<BigEndian>; 1]; 4]; 3],
+    field rgb3: i8,
+    pad _pad0: [u8; 7],
+    field count4: [[[usize; 2]; 2]; 3],
+    field x5: I16<BigEndian>,
+    pad _pad1: [u8; 6],
 });
 /// A sample value of [`G031`].
 pub const G031_SAMPLE: G031 = G031 {
-    value0: 21586i16,
-    _pad0: [0; 2],
-    kind1: 348.0f32,
-    t2: '\u{41}',
-    x3: u32::MIN,
+    count0: I64::<BigEndian>::new(8365839181071904763i64),
+    flags1: i64::MAX,
+    value2: [[[F64::<BigEndian>::new(-860.375f64)], [F64::<BigEndian>::new(-1237.0f64)], [F64::<BigEndian>::new(82.375f64)], [F64::<BigEndian>::new(-1046.25f64)]], [[F64::<BigEndian>::new(692.25f64)], [F64::<BigEndian>::new(-315.625f64)], [F64::<BigEndian>::new(370.5f64)], [F64::<BigEndian>::new(198.125f64)]], [[F64::<BigEndian>::new(-3.625f64)], [F64::<BigEndian>::new(-735.875f64)], [F64::<BigEndian>::new(-1213.875f64)], [F64::<BigEndian>::new(833.25f64)]]],
+    rgb3: 17i8,
+    _pad0: [0; 7],
+    count4: [[[14315552253315840662usize, usize::MAX], [131822285993027365usize, 11212140389636793925usize]], [[usize::MIN, 10349566410904628483usize], [0usize, 6181769290404326581usize]], [[11272708507162654959usize, 12284754382222643624usize], [11425393569669263454usize, 0usize]]],
+    x5: I16::<BigEndian>::new(10446i16),
+    _pad1: [0; 6],
 };
 
-/// Generated layout 32: size 96, align 8.
+/// A transparent newtype over `[[u8; 2]; 1]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(transparent)]
+pub struct W031(pub [[u8; 2]; 1]);
+describe_transparent!(W031, 0: [[u8; 2]; 1]);
+/// A sample value of [`W031`].
+pub const W031_SAMPLE: W031 = W031([[128u8, 216u8]]);
+
+/// Generated layout 32: size 466, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
 pub struct G032 {
-    pub value0: [[u64; 1]; 3],
-    pub data1: [[i32; 4]; 4],
-    pub x2: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 7],
+    pub kind0: [i16; 1],
+    pub id1: f32,
+    pub kind2: i32,
+    pub count3: W007,
+    pub value4: [[[I32<BigEndian>; 4]; 3]; 3],
 }
-describe!(G032, C, {
-    field value0: [[u64; 1]; 3],
-    field data1: [[i32; 4]; 4],
-    field x2: i8,
-    pad _pad0: [u8; 7],
+describe!(G032, packed, {
+    field kind0: [i16; 1],
+    field id1: f32,
+    field kind2: i32,
+    field count3: W007,
+    field value4: [[[I32<BigEndian>; 4]; 3]; 3],
 });
 /// A sample value of [`G032`].
 pub const G032_SAMPLE: G032 = G032 {
-    value0: [[3468877764765158393u64], [u64::MIN], [u64::MIN]],
-    data1: [[-1715463102i32, -1272943316i32, 722941930i32, 0i32], [-44098352i32, i32::MIN, i32::MIN, i32::MIN], [i32::MAX, -706215444i32, 0i32, -1491304607i32], [2137746710i32, -323930128i32, i32::MAX, 0i32]],
-    x2: -22i8,
-    _pad0: [0; 7],
+    kind0: [i16::MAX],
+    id1: 506.375f32,
+    kind2: i32::MIN,
+    count3: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
+    value4: [[[I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(-1398623814i32), I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(i32::MIN)], [I32::<BigEndian>::new(i32::MAX), I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(1969787229i32), I32::<BigEndian>::new(i32::MIN)], [I32::<BigEndian>::new(0i32), I32::<BigEndian>::new(-671627613i32), I32::<BigEndian>::new(1011688651i32), I32::<BigEndian>::new(1124765609i32)]], [[I32::<BigEndian>::new(i32::MAX), I32::<BigEndian>::new(1054253026i32), I32::<BigEndian>::new(-924482057i32), I32::<BigEndian>::new(i32::MAX)], [I32::<BigEndian>::new(1576543507i32), I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(0i32), I32::<BigEndian>::new(i32::MAX)], [I32::<BigEndian>::new(-1680440810i32), I32::<BigEndian>::new(688166695i32), I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(889040016i32)]], [[I32::<BigEndian>::new(0i32), I32::<BigEndian>::new(-1401392464i32), I32::<BigEndian>::new(i32::MAX), I32::<BigEndian>::new(0i32)], [I32::<BigEndian>::new(1868762189i32), I32::<BigEndian>::new(-1939506082i32), I32::<BigEndian>::new(-500657732i32), I32::<BigEndian>::new(-2128441972i32)], [I32::<BigEndian>::new(1723971488i32), I32::<BigEndian>::new(-1223108888i32), I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(i32::MIN)]]],
 };
 
-/// Generated layout 33: size 48, align 8.
+/// Generated layout 33: size 12, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G033 {
-    pub data0: [[f64; 2]; 1],
-    #[buffer(rename = "r_rgb1")]
-    pub rgb1: [u64; 4],
+    pub y0: U64<LittleEndian>,
+    pub count1: U32<BigEndian>,
 }
-describe!(G033, C, {
-    field data0: [[f64; 2]; 1],
-    field rgb1: [u64; 4] => "r_rgb1",
+describe!(G033, packed, {
+    field y0: U64<LittleEndian>,
+    field count1: U32<BigEndian>,
 });
 /// A sample value of [`G033`].
 pub const G033_SAMPLE: G033 = G033 {
-    data0: [[370.5f64, 198.125f64]],
-    rgb1: [11819873331287262558u64, 475898928862251940u64, 9801861408308381457u64, 14315552253315840662u64],
+    y0: U64::<LittleEndian>::new(u64::MAX),
+    count1: U32::<BigEndian>::new(131708633u32),
 };
 
-/// Generated layout 34: size 184, align 8.
+/// Generated layout 34: size 12, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G034 {
-    pub value0: [[i16; 4]; 4],
-    pub count1: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    #[buffer(rename = "r_flags2")]
-    pub flags2: [char; 1],
-    pub id3: [G008; 1],
+    pub flags0: [[char; 3]; 1],
 }
 describe!(G034, C, {
-    field value0: [[i16; 4]; 4],
-    field count1: u8,
-    pad _pad0: [u8; 3],
-    field flags2: [char; 1] => "r_flags2",
-    field id3: [G008; 1],
+    field flags0: [[char; 3]; 1],
 });
 /// A sample value of [`G034`].
 pub const G034_SAMPLE: G034 = G034 {
-    value0: [[-13608i16, i16::MAX, i16::MIN, -31403i16], [-15592i16, 22399i16, 0i16, 29456i16], [0i16, 0i16, i16::MIN, i16::MIN], [-2056i16, 0i16, 0i16, 9697i16]],
-    count1: 0u8,
-    _pad0: [0; 3],
-    flags2: ['\u{10ffff}'],
-    id3: [G008_SAMPLE],
+    flags0: [['\u{41}', '\u{7a}', '\u{1f600}']],
 };
 
-/// Generated layout 35: size 24, align 8.
+/// Generated layout 35: size 4, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G035 {
-    pub value0: u32,
+    pub level0: i8,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub flags1: i64,
-    pub id2: f32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub _pad0: [u8; 1],
+    pub id1: i16,
 }
 describe!(G035, C, {
-    field value0: u32,
-    pad _pad0: [u8; 4],
-    field flags1: i64,
-    field id2: f32,
-    pad _pad1: [u8; 4],
+    field level0: i8,
+    pad _pad0: [u8; 1],
+    field id1: i16,
 });
 /// A sample value of [`G035`].
 pub const G035_SAMPLE: G035 = G035 {
-    value0: u32::MIN,
-    _pad0: [0; 4],
-    flags1: i64::MIN,
-    id2: -386.0f32,
-    _pad1: [0; 4],
+    level0: 0i8,
+    _pad0: [0; 1],
+    id1: i16::MIN,
 };
 
-/// Generated layout 36: size 172, align 4.
+/// Generated layout 36: size 264, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G036 {
-    pub data0: [G001; 3],
-    pub id1: [[[char; 2]; 1]; 3],
-    pub count2: U32<BigEndian>,
-    pub data3: u8,
-    pub price4: U64<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-}
-describe!(G036, C, {
-    field data0: [G001; 3],
-    field id1: [[[char; 2]; 1]; 3],
-    field count2: U32<BigEndian>,
-    field data3: u8,
-    field price4: U64<BigEndian>,
-    pad _pad0: [u8; 3],
+#[repr(C, packed)]
+pub struct G036(
+    pub [[isize; 2]; 1],
+    pub char,
+    pub G031,
+    pub u32,
+    pub usize,
+    pub i64,
+);
+describe!(G036, packed, {
+    field 0: [[isize; 2]; 1],
+    field 1: char,
+    field 2: G031,
+    field 3: u32,
+    field 4: usize,
+    field 5: i64,
 });
 /// A sample value of [`G036`].
-pub const G036_SAMPLE: G036 = G036 {
-    data0: [G001_SAMPLE, G001_SAMPLE, G001_SAMPLE],
-    id1: [[['\u{41}', '\u{7a}']], [['\u{7a}', '\u{20ac}']], [['\u{20ac}', '\u{7a}']]],
-    count2: U32::<BigEndian>::new(2166525324u32),
-    data3: 160u8,
-    price4: U64::<BigEndian>::new(15480926308281145064u64),
-    _pad0: [0; 3],
-};
+pub const G036_SAMPLE: G036 = G036(
+    [[isize::MIN, 0isize]],
+    '\u{41}',
+    G031_SAMPLE,
+    1662838259u32,
+    2640281964910123432usize,
+    0i64,
+);
 
-/// Generated layout 37: size 16, align 8.
+/// Generated layout 37: size 20, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G037 {
-    pub t0: f64,
-    pub rgb1: i8,
-    pub count2: bool,
-    pub flags3: [u16; 2],
-    pub y4: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 1],
+    pub rgb0: [[[f32; 2]; 2]; 1],
+    pub data1: char,
 }
 describe!(G037, C, {
-    field t0: f64,
-    field rgb1: i8,
-    field count2: bool,
-    field flags3: [u16; 2],
-    field y4: i8,
-    pad _pad0: [u8; 1],
+    field rgb0: [[[f32; 2]; 2]; 1],
+    field data1: char,
 });
 /// A sample value of [`G037`].
 pub const G037_SAMPLE: G037 = G037 {
-    t0: 551.5f64,
-    rgb1: 0i8,
-    count2: false,
-    flags3: [49595u16, u16::MAX],
-    y4: i8::MAX,
-    _pad0: [0; 1],
+    rgb0: [[[-877.375f32, 800.375f32], [698.5f32, -429.25f32]]],
+    data1: '\u{10ffff}',
 };
 
-/// Generated layout 38: size 104, align 8.
+/// Generated layout 38: size 352, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G038 {
-    pub data0: [[isize; 3]; 4],
-    pub t1: i16,
+    pub t0: u8,
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
+    pub _pad0: [u8; 3],
+    pub price1: [G022; 2],
+    pub kind2: i32,
+    pub value3: i64,
 }
 describe!(G038, C, {
-    field data0: [[isize; 3]; 4],
-    field t1: i16,
-    pad _pad0: [u8; 6],
+    field t0: u8,
+    pad _pad0: [u8; 3],
+    field price1: [G022; 2],
+    field kind2: i32,
+    field value3: i64,
 });
 /// A sample value of [`G038`].
 pub const G038_SAMPLE: G038 = G038 {
-    data0: [[isize::MIN, -3618497886134604175isize, 0isize], [0isize, -6847678163718930073isize, 8989556825309418588isize], [isize::MAX, isize::MIN, 0isize], [737048238114484728isize, 0isize, isize::MIN]],
-    t1: i16::MAX,
-    _pad0: [0; 6],
+    t0: 142u8,
+    _pad0: [0; 3],
+    price1: [G022_SAMPLE, G022_SAMPLE],
+    kind2: -839589642i32,
+    value3: -3102052717997005986i64,
 };
 
-/// Generated layout 39: size 16, align 8.
+/// Generated layout 39: size 232, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G039 {
-    pub count0: u32,
+    pub y0: G031,
+    pub id1: I32<LittleEndian>,
     #[buffer(padding)]
     pub _pad0: [u8; 4],
-    pub y1: G011,
 }
 describe!(G039, C, {
-    field count0: u32,
+    field y0: G031,
+    field id1: I32<LittleEndian>,
     pad _pad0: [u8; 4],
-    field y1: G011,
 });
 /// A sample value of [`G039`].
 pub const G039_SAMPLE: G039 = G039 {
-    count0: 1863083679u32,
+    y0: G031_SAMPLE,
+    id1: I32::<LittleEndian>::new(i32::MAX),
     _pad0: [0; 4],
-    y1: G011_SAMPLE,
 };
 
-/// Generated layout 40: size 32, align 8.
+/// A transparent newtype over `[G039; 3]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W039(pub [G039; 3]);
+describe_transparent!(W039, 0: [G039; 3]);
+/// A sample value of [`W039`].
+pub const W039_SAMPLE: W039 = W039([G039_SAMPLE, G039_SAMPLE, G039_SAMPLE]);
+
+/// Generated layout 40: size 332, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G040 {
-    pub level0: isize,
-    pub data1: G011,
-    #[buffer(rename = "r_rgb2")]
-    pub rgb2: f32,
+    pub value0: W007,
+    pub count1: u8,
+    #[buffer(rename = "r_value2")]
+    pub value2: [i8; 1],
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub x3: i64,
+    pub _pad0: [u8; 2],
+    pub flags3: G027,
+    pub rgb4: i8,
+    #[buffer(padding)]
+    pub _pad1: [u8; 3],
 }
 describe!(G040, C, {
-    field level0: isize,
-    field data1: G011,
-    field rgb2: f32 => "r_rgb2",
-    pad _pad0: [u8; 4],
-    field x3: i64,
+    field value0: W007,
+    field count1: u8,
+    field value2: [i8; 1] => "r_value2",
+    pad _pad0: [u8; 2],
+    field flags3: G027,
+    field rgb4: i8,
+    pad _pad1: [u8; 3],
 });
 /// A sample value of [`G040`].
 pub const G040_SAMPLE: G040 = G040 {
-    level0: 7931425818516834444isize,
-    data1: G011_SAMPLE,
-    rgb2: 138.375f32,
-    _pad0: [0; 4],
-    x3: 7619121773361680848i64,
+    value0: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
+    count1: u8::MIN,
+    value2: [106i8],
+    _pad0: [0; 2],
+    flags3: G027_SAMPLE,
+    rgb4: i8::MAX,
+    _pad1: [0; 3],
 };
 
-/// Generated layout 41: size 8, align 8.
+/// Generated layout 41: size 58, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G041 {
-    pub level0: usize,
+    pub x0: [[bool; 1]; 2],
+    pub y1: W031,
+    pub rgb2: i8,
+    pub value3: G023,
+    pub level4: u8,
 }
 describe!(G041, C, {
-    field level0: usize,
+    field x0: [[bool; 1]; 2],
+    field y1: W031,
+    field rgb2: i8,
+    field value3: G023,
+    field level4: u8,
 });
 /// A sample value of [`G041`].
 pub const G041_SAMPLE: G041 = G041 {
-    level0: usize::MAX,
+    x0: [[false], [false]],
+    y1: W031([[243u8, 135u8]]),
+    rgb2: -43i8,
+    value3: G023_SAMPLE,
+    level4: 121u8,
 };
 
-/// Generated layout 42: size 192, align 8.
+/// Generated layout 42: size 12, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G042 {
-    pub value0: i64,
-    pub level1: [[[i8; 1]; 2]; 3],
-    pub value2: U32<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub y3: G007,
-    #[buffer(rename = "r_id4")]
-    pub id4: I32<LittleEndian>,
-    pub x5: [G022; 1],
-    pub y6: i32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub kind0: I32<BigEndian>,
+    pub value1: I64<BigEndian>,
 }
 describe!(G042, C, {
-    field value0: i64,
-    field level1: [[[i8; 1]; 2]; 3],
-    field value2: U32<BigEndian>,
-    pad _pad0: [u8; 2],
-    field y3: G007,
-    field id4: I32<LittleEndian> => "r_id4",
-    field x5: [G022; 1],
-    field y6: i32,
-    pad _pad1: [u8; 4],
+    field kind0: I32<BigEndian>,
+    field value1: I64<BigEndian>,
 });
 /// A sample value of [`G042`].
 pub const G042_SAMPLE: G042 = G042 {
-    value0: -92561000140353356i64,
-    level1: [[[i8::MIN], [-128i8]], [[i8::MAX], [0i8]], [[0i8], [i8::MIN]]],
-    value2: U32::<BigEndian>::new(270709810u32),
-    _pad0: [0; 2],
-    y3: G007_SAMPLE,
-    id4: I32::<LittleEndian>::new(485029536i32),
-    x5: [G022_SAMPLE],
-    y6: -612207506i32,
-    _pad1: [0; 4],
+    kind0: I32::<BigEndian>::new(i32::MIN),
+    value1: I64::<BigEndian>::new(3180726544057074475i64),
 };
 
-/// Generated layout 43: size 4, align 1.
+/// Generated layout 43: size 208, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G043(
-    pub F32<BigEndian>,
-);
+pub struct G043 {
+    pub value0: usize,
+    pub data1: f32,
+    pub count2: [[[f32; 4]; 3]; 4],
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+}
 describe!(G043, C, {
-    field 0: F32<BigEndian>,
+    field value0: usize,
+    field data1: f32,
+    field count2: [[[f32; 4]; 3]; 4],
+    pad _pad0: [u8; 4],
 });
 /// A sample value of [`G043`].
-pub const G043_SAMPLE: G043 = G043(
-    F32::<BigEndian>::new(333.875f32),
-);
+pub const G043_SAMPLE: G043 = G043 {
+    value0: 586407108902818152usize,
+    data1: -176.75f32,
+    count2: [[[684.5f32, 657.875f32, -206.75f32, 510.0f32], [673.875f32, -92.25f32, -449.5f32, -1208.25f32], [-338.75f32, -551.75f32, 1117.75f32, -97.0f32]], [[-103.875f32, 946.875f32, 805.625f32, -932.625f32], [1020.125f32, -1052.25f32, -1211.875f32, -1101.875f32], [232.375f32, -226.75f32, -5.625f32, -1184.875f32]], [[-1004.125f32, 953.875f32, 1025.875f32, 232.125f32], [420.125f32, -1154.0f32, -874.625f32, -560.125f32], [-530.25f32, -996.25f32, 280.375f32, -814.75f32]], [[1208.25f32, -26.625f32, -78.625f32, 1104.0f32], [598.0f32, 637.5f32, 274.0f32, -443.625f32], [644.625f32, -740.875f32, 199.25f32, -22.125f32]]],
+    _pad0: [0; 4],
+};
 
-/// Generated layout 44: size 296, align 8.
+/// Generated layout 44: size 11, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G044 {
-    pub y0: [[i8; 3]; 1],
-    #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    pub price1: i32,
-    pub data2: [U64<BigEndian>; 2],
-    pub level3: I32<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    #[buffer(rename = "r_data4")]
-    pub data4: [[[i64; 4]; 2]; 4],
-    pub price5: F32<BigEndian>,
-    #[buffer(padding)]
-    pub _pad2: [u8; 4],
+    pub kind0: u16,
+    pub flags1: isize,
+    pub t2: i8,
 }
-describe!(G044, C, {
-    field y0: [[i8; 3]; 1],
-    pad _pad0: [u8; 1],
-    field price1: i32,
-    field data2: [U64<BigEndian>; 2],
-    field level3: I32<BigEndian>,
-    pad _pad1: [u8; 4],
-    field data4: [[[i64; 4]; 2]; 4] => "r_data4",
-    field price5: F32<BigEndian>,
-    pad _pad2: [u8; 4],
+describe!(G044, packed, {
+    field kind0: u16,
+    field flags1: isize,
+    field t2: i8,
 });
 /// A sample value of [`G044`].
 pub const G044_SAMPLE: G044 = G044 {
-    y0: [[94i8, -67i8, -12i8]],
-    _pad0: [0; 1],
-    price1: i32::MIN,
-    data2: [U64::<BigEndian>::new(0u64), U64::<BigEndian>::new(4447004461438635811u64)],
-    level3: I32::<BigEndian>::new(i32::MAX),
-    _pad1: [0; 4],
-    data4: [[[i64::MIN, 3180726544057074475i64, 0i64, i64::MAX], [244789845093152375i64, 7746995073017049344i64, 0i64, i64::MAX]], [[0i64, -8409052388586409853i64, i64::MIN, i64::MAX], [-1861133326314172357i64, 0i64, i64::MIN, -6157774296025021169i64]], [[8771824006800362426i64, i64::MAX, 586407108902818152i64, i64::MAX], [1756213947216520736i64, i64::MAX, -1272487557206925711i64, i64::MIN]], [[0i64, i64::MIN, 3173952243749529177i64, i64::MAX], [0i64, i64::MIN, 3958435421910558197i64, -493728622401322658i64]]],
-    price5: F32::<BigEndian>::new(-1052.25f32),
-    _pad2: [0; 4],
+    kind0: 35367u16,
+    flags1: 2905552580430136334isize,
+    t2: -125i8,
 };
 
-/// Generated layout 45: size 360, align 1.
+/// Generated layout 45: size 424, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G045 {
-    pub flags0: u64,
-    pub y1: [G021; 1],
+    pub rgb0: usize,
+    pub data1: F32<LittleEndian>,
+    pub level2: [G026; 2],
+    pub id3: W023,
+    pub rgb4: G016,
+    pub rgb5: I16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
+    pub y6: G004,
 }
-describe!(G045, packed, {
-    field flags0: u64,
-    field y1: [G021; 1],
+describe!(G045, C, {
+    field rgb0: usize,
+    field data1: F32<LittleEndian>,
+    field level2: [G026; 2],
+    field id3: W023,
+    field rgb4: G016,
+    field rgb5: I16<BigEndian>,
+    pad _pad0: [u8; 2],
+    field y6: G004,
 });
 /// A sample value of [`G045`].
 pub const G045_SAMPLE: G045 = G045 {
-    flags0: 512181028674950953u64,
-    y1: [G021_SAMPLE],
+    rgb0: 0usize,
+    data1: F32::<LittleEndian>::new(72.375f32),
+    level2: [G026_SAMPLE, G026_SAMPLE],
+    id3: W023([G023_SAMPLE, G023_SAMPLE, G023_SAMPLE]),
+    rgb4: G016_SAMPLE,
+    rgb5: I16::<BigEndian>::new(i16::MAX),
+    _pad0: [0; 2],
+    y6: G004_SAMPLE,
 };
 
-/// Generated layout 46: size 272, align 8.
+/// Generated layout 46: size 32, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G046 {
-    pub id0: [G003; 2],
-    pub price1: U16<BigEndian>,
+    pub id0: u16,
     #[buffer(padding)]
     pub _pad0: [u8; 6],
-    pub t2: usize,
-    pub value3: bool,
+    pub level1: u64,
+    pub t2: G042,
     #[buffer(padding)]
-    pub _pad1: [u8; 7],
-    pub kind4: G037,
-    pub t5: U16<LittleEndian>,
-    #[buffer(padding)]
-    pub _pad2: [u8; 2],
-    pub price6: u32,
+    pub _pad1: [u8; 4],
 }
 describe!(G046, C, {
-    field id0: [G003; 2],
-    field price1: U16<BigEndian>,
+    field id0: u16,
     pad _pad0: [u8; 6],
-    field t2: usize,
-    field value3: bool,
-    pad _pad1: [u8; 7],
-    field kind4: G037,
-    field t5: U16<LittleEndian>,
-    pad _pad2: [u8; 2],
-    field price6: u32,
+    field level1: u64,
+    field t2: G042,
+    pad _pad1: [u8; 4],
 });
 /// A sample value of [`G046`].
 pub const G046_SAMPLE: G046 = G046 {
-    id0: [G003_SAMPLE, G003_SAMPLE],
-    price1: U16::<BigEndian>::new(0u16),
+    id0: u16::MAX,
     _pad0: [0; 6],
-    t2: 884737460391175406usize,
-    value3: true,
-    _pad1: [0; 7],
-    kind4: G037_SAMPLE,
-    t5: U16::<LittleEndian>::new(46976u16),
-    _pad2: [0; 2],
-    price6: u32::MAX,
+    level1: 0u64,
+    t2: G042_SAMPLE,
+    _pad1: [0; 4],
 };
 
-/// Generated layout 47: size 96, align 8.
+/// Generated layout 47: size 8, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G047 {
-    pub level0: [G009; 2],
+    pub value0: u32,
+    pub value1: U16<LittleEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
 }
 describe!(G047, C, {
-    field level0: [G009; 2],
+    field value0: u32,
+    field value1: U16<LittleEndian>,
+    pad _pad0: [u8; 2],
 });
 /// A sample value of [`G047`].
 pub const G047_SAMPLE: G047 = G047 {
-    level0: [G009_SAMPLE, G009_SAMPLE],
+    value0: u32::MAX,
+    value1: U16::<LittleEndian>::new(u16::MIN),
+    _pad0: [0; 2],
 };
 
-/// Generated layout 48: size 176, align 8.
+/// A transparent newtype over `[[G047; 1]; 2]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W047(pub [[G047; 1]; 2]);
+describe_transparent!(W047, 0: [[G047; 1]; 2]);
+/// A sample value of [`W047`].
+pub const W047_SAMPLE: W047 = W047([[G047_SAMPLE], [G047_SAMPLE]]);
+
+/// Generated layout 48: size 352, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G048 {
-    pub rgb0: G013,
-    pub rgb1: I16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
+    pub value0: W007,
+    pub x1: f32,
+    pub count2: [[f32; 2]; 4],
+    pub id3: char,
 }
 describe!(G048, C, {
-    field rgb0: G013,
-    field rgb1: I16<BigEndian>,
-    pad _pad0: [u8; 6],
+    field value0: W007,
+    field x1: f32,
+    field count2: [[f32; 2]; 4],
+    field id3: char,
 });
 /// A sample value of [`G048`].
 pub const G048_SAMPLE: G048 = G048 {
-    rgb0: G013_SAMPLE,
-    rgb1: I16::<BigEndian>::new(10201i16),
-    _pad0: [0; 6],
+    value0: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
+    x1: -1082.875f32,
+    count2: [[-885.75f32, -504.125f32], [964.375f32, -556.25f32], [-927.25f32, 591.375f32], [106.5f32, 307.75f32]],
+    id3: '\u{20ac}',
 };
 
-/// Generated layout 49: size 96, align 8.
+/// Generated layout 49: size 58, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G049 {
-    pub y0: [[[U32<BigEndian>; 2]; 1]; 3],
-    pub id1: u16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub level2: u64,
-    pub t3: G004,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub value0: [G042; 3],
+    pub level1: U64<BigEndian>,
+    pub price2: G019,
 }
 describe!(G049, C, {
-    field y0: [[[U32<BigEndian>; 2]; 1]; 3],
-    field id1: u16,
-    pad _pad0: [u8; 6],
-    field level2: u64,
-    field t3: G004,
-    pad _pad1: [u8; 4],
+    field value0: [G042; 3],
+    field level1: U64<BigEndian>,
+    field price2: G019,
 });
 /// A sample value of [`G049`].
 pub const G049_SAMPLE: G049 = G049 {
-    y0: [[[U32::<BigEndian>::new(0u32), U32::<BigEndian>::new(0u32)]], [[U32::<BigEndian>::new(1900494175u32), U32::<BigEndian>::new(764457324u32)]], [[U32::<BigEndian>::new(0u32), U32::<BigEndian>::new(2498067482u32)]]],
-    id1: 12946u16,
-    _pad0: [0; 6],
-    level2: 8856488701356547208u64,
-    t3: G004_SAMPLE,
-    _pad1: [0; 4],
+    value0: [G042_SAMPLE, G042_SAMPLE, G042_SAMPLE],
+    level1: U64::<BigEndian>::new(10399103555387563623u64),
+    price2: G019_SAMPLE,
 };
 
-/// Generated layout 50: size 72, align 8.
+/// Generated layout 50: size 240, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G050 {
-    pub y0: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub y1: isize,
-    pub level2: f32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub x3: [usize; 1],
-    pub count4: [[f32; 2]; 4],
-    pub id5: char,
-    #[buffer(padding)]
-    pub _pad2: [u8; 4],
+    #[buffer(rename = "r_value0")]
+    pub value0: W047,
+    pub rgb1: G046,
+    pub price2: [[[u16; 2]; 1]; 4],
+    pub x3: [G022; 1],
+    pub y4: usize,
 }
 describe!(G050, C, {
-    field y0: u8,
-    pad _pad0: [u8; 7],
-    field y1: isize,
-    field level2: f32,
-    pad _pad1: [u8; 4],
-    field x3: [usize; 1],
-    field count4: [[f32; 2]; 4],
-    field id5: char,
-    pad _pad2: [u8; 4],
+    field value0: W047 => "r_value0",
+    field rgb1: G046,
+    field price2: [[[u16; 2]; 1]; 4],
+    field x3: [G022; 1],
+    field y4: usize,
 });
 /// A sample value of [`G050`].
 pub const G050_SAMPLE: G050 = G050 {
-    y0: 83u8,
-    _pad0: [0; 7],
-    y1: -1166484161118269327isize,
-    level2: 591.375f32,
-    _pad1: [0; 4],
-    x3: [usize::MIN],
-    count4: [[307.75f32, -1007.875f32], [336.5f32, 45.875f32], [-833.875f32, -1206.0f32], [-1172.125f32, -504.625f32]],
-    id5: '\u{0}',
-    _pad2: [0; 4],
+    value0: W047([[G047_SAMPLE], [G047_SAMPLE]]),
+    rgb1: G046_SAMPLE,
+    price2: [[[0u16, 26760u16]], [[18895u16, 51928u16]], [[39490u16, u16::MIN]], [[0u16, u16::MAX]]],
+    x3: [G022_SAMPLE],
+    y4: usize::MIN,
 };
 
-/// Generated layout 51: size 184, align 1.
+/// Generated layout 51: size 16, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G051 {
-    pub count0: [G034; 1],
+    pub x0: I32<BigEndian>,
+    pub kind1: u8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    pub level2: isize,
 }
-describe!(G051, packed, {
-    field count0: [G034; 1],
+describe!(G051, C, {
+    field x0: I32<BigEndian>,
+    field kind1: u8,
+    pad _pad0: [u8; 3],
+    field level2: isize,
 });
 /// A sample value of [`G051`].
 pub const G051_SAMPLE: G051 = G051 {
-    count0: [G034_SAMPLE],
+    x0: I32::<BigEndian>::new(-1431408668i32),
+    kind1: 35u8,
+    _pad0: [0; 3],
+    level2: -666888470389192954isize,
 };
 
-/// Generated layout 52: size 24, align 4.
+/// Generated layout 52: size 396, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G052 {
-    pub level0: i32,
-    pub rgb1: [[[u16; 1]; 2]; 1],
-    pub price2: [[[u16; 2]; 1]; 4],
-}
+pub struct G052(
+    pub W007,
+    pub G004,
+    pub i32,
+    pub W031,
+    pub [[I32<BigEndian>; 3]; 2],
+    pub U16<BigEndian>,
+);
 describe!(G052, C, {
-    field level0: i32,
-    field rgb1: [[[u16; 1]; 2]; 1],
-    field price2: [[[u16; 2]; 1]; 4],
+    field 0: W007,
+    field 1: G004,
+    field 2: i32,
+    field 3: W031,
+    field 4: [[I32<BigEndian>; 3]; 2],
+    field 5: U16<BigEndian>,
 });
 /// A sample value of [`G052`].
-pub const G052_SAMPLE: G052 = G052 {
-    level0: i32::MIN,
-    rgb1: [[[30502u16], [u16::MIN]]],
-    price2: [[[0u16, 5777u16]], [[47873u16, 51426u16]], [[26760u16, 18895u16]], [[51928u16, 39490u16]]],
-};
+pub const G052_SAMPLE: G052 = G052(
+    W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
+    G004_SAMPLE,
+    0i32,
+    W031([[121u8, 74u8]]),
+    [[I32::<BigEndian>::new(-1191484605i32), I32::<BigEndian>::new(647668780i32), I32::<BigEndian>::new(i32::MIN)], [I32::<BigEndian>::new(-802253724i32), I32::<BigEndian>::new(326680371i32), I32::<BigEndian>::new(i32::MIN)]],
+    U16::<BigEndian>::new(u16::MIN),
+);
 
-/// Generated layout 53: size 16, align 8.
+/// Generated layout 53: size 320, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G053 {
-    pub value0: isize,
-    pub x1: I32<BigEndian>,
-    pub kind2: u8,
+    pub flags0: [G002; 1],
+    pub y1: [I64<LittleEndian>; 3],
+    pub t2: f64,
+    pub count3: char,
+    #[buffer(rename = "r_data4")]
+    pub data4: [G033; 3],
+    pub level5: i8,
     #[buffer(padding)]
     pub _pad0: [u8; 3],
+    pub rgb6: u32,
 }
 describe!(G053, C, {
-    field value0: isize,
-    field x1: I32<BigEndian>,
-    field kind2: u8,
+    field flags0: [G002; 1],
+    field y1: [I64<LittleEndian>; 3],
+    field t2: f64,
+    field count3: char,
+    field data4: [G033; 3] => "r_data4",
+    field level5: i8,
     pad _pad0: [u8; 3],
+    field rgb6: u32,
 });
 /// A sample value of [`G053`].
 pub const G053_SAMPLE: G053 = G053 {
-    value0: -6022363574979102185isize,
-    x1: I32::<BigEndian>::new(i32::MIN),
-    kind2: 141u8,
+    flags0: [G002_SAMPLE],
+    y1: [I64::<LittleEndian>::new(i64::MIN), I64::<LittleEndian>::new(-4800154704674244641i64), I64::<LittleEndian>::new(0i64)],
+    t2: 1019.75f64,
+    count3: '\u{0}',
+    data4: [G033_SAMPLE, G033_SAMPLE, G033_SAMPLE],
+    level5: 0i8,
     _pad0: [0; 3],
+    rgb6: 403786530u32,
 };
 
-/// Generated layout 54: size 208, align 8.
+/// Generated layout 54: size 32, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G054 {
-    pub id0: [u16; 2],
-    pub kind1: [G030; 3],
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub flags2: i64,
-}
+pub struct G054(
+    pub [u64; 3],
+    pub U64<BigEndian>,
+);
 describe!(G054, C, {
-    field id0: [u16; 2],
-    field kind1: [G030; 3],
-    pad _pad0: [u8; 4],
-    field flags2: i64,
+    field 0: [u64; 3],
+    field 1: U64<BigEndian>,
 });
 /// A sample value of [`G054`].
-pub const G054_SAMPLE: G054 = G054 {
-    id0: [28719u16, u16::MIN],
-    kind1: [G030_SAMPLE, G030_SAMPLE, G030_SAMPLE],
-    _pad0: [0; 4],
-    flags2: -5431100763704439373i64,
-};
+pub const G054_SAMPLE: G054 = G054(
+    [8916330945448179675u64, 16215758398408147903u64, 4420518544953206007u64],
+    U64::<BigEndian>::new(12656429170205764247u64),
+);
 
-/// Generated layout 55: size 32, align 8.
+/// Generated layout 55: size 164, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G055 {
-    pub kind0: I16<LittleEndian>,
+    pub id0: [[[i8; 4]; 3]; 4],
+    pub value1: u8,
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub count1: usize,
-    pub id2: F64<LittleEndian>,
-    pub value3: i8,
-    #[buffer(padding)]
-    pub _pad1: [u8; 7],
+    pub _pad0: [u8; 3],
+    pub data2: char,
+    pub value3: bool,
+    pub price4: G011,
+    pub t5: i32,
+    pub id6: I32<LittleEndian>,
 }
 describe!(G055, C, {
-    field kind0: I16<LittleEndian>,
-    pad _pad0: [u8; 6],
-    field count1: usize,
-    field id2: F64<LittleEndian>,
-    field value3: i8,
-    pad _pad1: [u8; 7],
+    field id0: [[[i8; 4]; 3]; 4],
+    field value1: u8,
+    pad _pad0: [u8; 3],
+    field data2: char,
+    field value3: bool,
+    field price4: G011,
+    field t5: i32,
+    field id6: I32<LittleEndian>,
 });
 /// A sample value of [`G055`].
 pub const G055_SAMPLE: G055 = G055 {
-    kind0: I16::<LittleEndian>::new(i16::MIN),
-    _pad0: [0; 6],
-    count1: usize::MIN,
-    id2: F64::<LittleEndian>::new(604.5f64),
-    value3: i8::MIN,
-    _pad1: [0; 7],
+    id0: [[[i8::MAX, i8::MIN, 2i8, -69i8], [-106i8, 52i8, 61i8, i8::MAX], [75i8, 105i8, 65i8, 0i8]], [[i8::MAX, i8::MAX, 0i8, -124i8], [i8::MAX, 119i8, 0i8, 0i8], [0i8, i8::MAX, 0i8, i8::MAX]], [[i8::MAX, i8::MAX, 0i8, -60i8], [0i8, i8::MIN, i8::MIN, -29i8], [i8::MAX, i8::MIN, i8::MIN, -101i8]], [[-62i8, i8::MAX, -118i8, -107i8], [i8::MAX, 0i8, -110i8, 115i8], [1i8, -44i8, 0i8, -119i8]]],
+    value1: 197u8,
+    _pad0: [0; 3],
+    data2: '\u{1f600}',
+    value3: true,
+    price4: G011_SAMPLE,
+    t5: i32::MAX,
+    id6: I32::<LittleEndian>::new(i32::MAX),
 };
 
-/// Generated layout 56: size 120, align 8.
+/// A transparent newtype over `[U16<BigEndian>; 2]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(transparent)]
+pub struct W055(pub [U16<BigEndian>; 2]);
+describe_transparent!(W055, 0: [U16<BigEndian>; 2]);
+/// A sample value of [`W055`].
+pub const W055_SAMPLE: W055 = W055([U16::<BigEndian>::new(29014u16), U16::<BigEndian>::new(29023u16)]);
+
+/// Generated layout 56: size 272, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
 pub struct G056 {
-    pub t0: u32,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub rgb1: G032,
-    pub data2: bool,
-    pub y3: I16<LittleEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 1],
-    pub flags4: char,
-    pub level5: I32<BigEndian>,
-    #[buffer(padding)]
-    pub _pad2: [u8; 4],
+    pub count0: G039,
+    pub flags1: G006,
+    pub count2: G006,
+    pub level3: F64<BigEndian>,
+    pub level4: [u16; 2],
 }
-describe!(G056, C, {
-    field t0: u32,
-    pad _pad0: [u8; 4],
-    field rgb1: G032,
-    field data2: bool,
-    field y3: I16<LittleEndian>,
-    pad _pad1: [u8; 1],
-    field flags4: char,
-    field level5: I32<BigEndian>,
-    pad _pad2: [u8; 4],
+describe!(G056, packed, {
+    field count0: G039,
+    field flags1: G006,
+    field count2: G006,
+    field level3: F64<BigEndian>,
+    field level4: [u16; 2],
 });
 /// A sample value of [`G056`].
 pub const G056_SAMPLE: G056 = G056 {
-    t0: 0u32,
-    _pad0: [0; 4],
-    rgb1: G032_SAMPLE,
-    data2: true,
-    y3: I16::<LittleEndian>::new(25040i16),
-    _pad1: [0; 1],
-    flags4: '\u{1f600}',
-    level5: I32::<BigEndian>::new(i32::MIN),
-    _pad2: [0; 4],
+    count0: G039_SAMPLE,
+    flags1: G006_SAMPLE,
+    count2: G006_SAMPLE,
+    level3: F64::<BigEndian>::new(1207.25f64),
+    level4: [52933u16, u16::MAX],
 };
 
-/// Generated layout 57: size 56, align 8.
+/// Generated layout 57: size 232, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G057(
-    pub bool,
-    #[buffer(padding)]
-    pub [u8; 7],
-    pub usize,
-    pub [u64; 3],
-    pub U64<BigEndian>,
-    pub isize,
-);
-describe!(G057, C, {
-    field 0: bool,
-    pad 1: [u8; 7],
-    field 2: usize,
-    field 3: [u64; 3],
-    field 4: U64<BigEndian>,
-    field 5: isize,
-});
-/// A sample value of [`G057`].
-pub const G057_SAMPLE: G057 = G057(
-    false,
-    [0; 7],
-    6973011166106604323usize,
-    [8239805033584448769u64, 0u64, 18250996405467781229u64],
-    U64::<BigEndian>::new(14469861600563883416u64),
-    -8170695877200732010isize,
-);
-
-/// Generated layout 58: size 296, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G058 {
-    pub value0: u8,
+pub struct G057 {
+    pub kind0: W023,
+    pub flags1: u8,
     #[buffer(padding)]
     pub _pad0: [u8; 3],
-    pub data1: char,
-    pub value2: bool,
-    #[buffer(padding)]
-    pub _pad1: [u8; 7],
-    pub price3: G046,
-    pub t4: i32,
-    pub id5: I32<LittleEndian>,
+    pub price2: [[[f32; 4]; 1]; 3],
+    pub rgb3: [[[i8; 2]; 4]; 2],
+    pub id4: F64<BigEndian>,
 }
-describe!(G058, C, {
-    field value0: u8,
+describe!(G057, C, {
+    field kind0: W023,
+    field flags1: u8,
     pad _pad0: [u8; 3],
-    field data1: char,
-    field value2: bool,
-    pad _pad1: [u8; 7],
-    field price3: G046,
-    field t4: i32,
-    field id5: I32<LittleEndian>,
+    field price2: [[[f32; 4]; 1]; 3],
+    field rgb3: [[[i8; 2]; 4]; 2],
+    field id4: F64<BigEndian>,
 });
-/// A sample value of [`G058`].
-pub const G058_SAMPLE: G058 = G058 {
-    value0: 0u8,
+/// A sample value of [`G057`].
+pub const G057_SAMPLE: G057 = G057 {
+    kind0: W023([G023_SAMPLE, G023_SAMPLE, G023_SAMPLE]),
+    flags1: u8::MIN,
     _pad0: [0; 3],
-    data1: '\u{1f600}',
-    value2: false,
-    _pad1: [0; 7],
-    price3: G046_SAMPLE,
-    t4: 551376642i32,
-    id5: I32::<LittleEndian>::new(1124698555i32),
+    price2: [[[-115.875f32, 826.125f32, -970.125f32, 154.875f32]], [[-731.5f32, -63.75f32, -928.125f32, 1020.125f32]], [[-731.0f32, 1175.75f32, -183.375f32, 763.875f32]]],
+    rgb3: [[[46i8, i8::MIN], [i8::MAX, i8::MAX], [0i8, 0i8], [82i8, i8::MAX]], [[i8::MIN, 0i8], [48i8, 0i8], [0i8, 80i8], [-9i8, -105i8]]],
+    id4: F64::<BigEndian>::new(-177.75f64),
 };
 
-/// Generated layout 59: size 16, align 8.
+/// Generated layout 58: size 24, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G058(
+    pub [i8; 4],
+    pub I32<BigEndian>,
+    pub isize,
+    pub I32<BigEndian>,
+    #[buffer(padding)]
+    pub [u8; 4],
+);
+describe!(G058, C, {
+    field 0: [i8; 4],
+    field 1: I32<BigEndian>,
+    field 2: isize,
+    field 3: I32<BigEndian>,
+    pad 4: [u8; 4],
+});
+/// A sample value of [`G058`].
+pub const G058_SAMPLE: G058 = G058(
+    [104i8, i8::MAX, 94i8, 0i8],
+    I32::<BigEndian>::new(0i32),
+    175524750297121627isize,
+    I32::<BigEndian>::new(i32::MIN),
+    [0; 4],
+);
+
+/// Generated layout 59: size 504, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G059 {
-    pub data0: usize,
-    #[buffer(rename = "r_count1")]
-    pub count1: f64,
+    pub count0: G000,
+    #[buffer(rename = "r_kind1")]
+    pub kind1: char,
+    pub rgb2: [[[bool; 1]; 2]; 4],
+    pub count3: bool,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    pub id4: G052,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub count5: i64,
+    pub x6: f32,
+    #[buffer(padding)]
+    pub _pad2: [u8; 4],
 }
 describe!(G059, C, {
-    field data0: usize,
-    field count1: f64 => "r_count1",
+    field count0: G000,
+    field kind1: char => "r_kind1",
+    field rgb2: [[[bool; 1]; 2]; 4],
+    field count3: bool,
+    pad _pad0: [u8; 3],
+    field id4: G052,
+    pad _pad1: [u8; 4],
+    field count5: i64,
+    field x6: f32,
+    pad _pad2: [u8; 4],
 });
 /// A sample value of [`G059`].
 pub const G059_SAMPLE: G059 = G059 {
-    data0: 0usize,
-    count1: -1006.25f64,
+    count0: G000_SAMPLE,
+    kind1: '\u{7a}',
+    rgb2: [[[true], [true]], [[false], [false]], [[false], [true]], [[true], [true]]],
+    count3: false,
+    _pad0: [0; 3],
+    id4: G052_SAMPLE,
+    _pad1: [0; 4],
+    count5: i64::MAX,
+    x6: -805.75f32,
+    _pad2: [0; 4],
 };
 
-/// Generated layout 60: size 152, align 8.
+/// Generated layout 60: size 1, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G060 {
-    #[buffer(rename = "r_count0")]
-    pub count0: [G052; 1],
-    pub value1: G056,
-    pub rgb2: u32,
-    pub x3: U32<BigEndian>,
+    pub flags0: bool,
 }
 describe!(G060, C, {
-    field count0: [G052; 1] => "r_count0",
-    field value1: G056,
-    field rgb2: u32,
-    field x3: U32<BigEndian>,
+    field flags0: bool,
 });
 /// A sample value of [`G060`].
 pub const G060_SAMPLE: G060 = G060 {
-    count0: [G052_SAMPLE],
-    value1: G056_SAMPLE,
-    rgb2: u32::MAX,
-    x3: U32::<BigEndian>::new(u32::MIN),
+    flags0: true,
 };
 
-/// Generated layout 61: size 376, align 8.
+/// Generated layout 61: size 33, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G061 {
-    pub rgb0: u32,
-    pub price1: G045,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub level2: u64,
-}
-describe!(G061, C, {
-    field rgb0: u32,
-    field price1: G045,
-    pad _pad0: [u8; 4],
-    field level2: u64,
+#[repr(C, packed)]
+pub struct G061(
+    pub [[I16<LittleEndian>; 1]; 2],
+    pub [[[i8; 4]; 2]; 1],
+    pub U64<LittleEndian>,
+    pub char,
+    pub u8,
+    pub u64,
+);
+describe!(G061, packed, {
+    field 0: [[I16<LittleEndian>; 1]; 2],
+    field 1: [[[i8; 4]; 2]; 1],
+    field 2: U64<LittleEndian>,
+    field 3: char,
+    field 4: u8,
+    field 5: u64,
 });
 /// A sample value of [`G061`].
-pub const G061_SAMPLE: G061 = G061 {
-    rgb0: u32::MIN,
-    price1: G045_SAMPLE,
-    _pad0: [0; 4],
-    level2: 15853098081318376404u64,
-};
-
-/// Generated layout 62: size 32, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G062(
-    pub isize,
-    pub [[U32<LittleEndian>; 2]; 3],
+pub const G061_SAMPLE: G061 = G061(
+    [[I16::<LittleEndian>::new(0i16)], [I16::<LittleEndian>::new(25885i16)]],
+    [[[91i8, 0i8, 0i8, 62i8], [0i8, 76i8, i8::MIN, -95i8]]],
+    U64::<LittleEndian>::new(u64::MIN),
+    '\u{1f600}',
+    u8::MIN,
+    16647149809328826793u64,
 );
-describe!(G062, C, {
-    field 0: isize,
-    field 1: [[U32<LittleEndian>; 2]; 3],
+
+/// Generated layout 62: size 10, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G062 {
+    #[buffer(rename = "r_y0")]
+    pub y0: f32,
+    pub level1: [[[bool; 2]; 1]; 3],
+}
+describe!(G062, packed, {
+    field y0: f32 => "r_y0",
+    field level1: [[[bool; 2]; 1]; 3],
 });
 /// A sample value of [`G062`].
-pub const G062_SAMPLE: G062 = G062(
-    3375676496753815894isize,
-    [[U32::<LittleEndian>::new(2822533471u32), U32::<LittleEndian>::new(268252550u32)], [U32::<LittleEndian>::new(504668095u32), U32::<LittleEndian>::new(2305023130u32)], [U32::<LittleEndian>::new(0u32), U32::<LittleEndian>::new(1911002296u32)]],
-);
+pub const G062_SAMPLE: G062 = G062 {
+    y0: -1090.875f32,
+    level1: [[[true, true]], [[true, true]], [[false, true]]],
+};
 
-/// Generated layout 63: size 48, align 8.
+/// Generated layout 63: size 448, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G063 {
-    pub level0: F64<BigEndian>,
-    pub level1: [u16; 2],
+    pub id0: G045,
+    pub x1: [[U16<LittleEndian>; 3]; 3],
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub rgb2: [isize; 3],
-    pub x3: f64,
+    pub _pad0: [u8; 6],
 }
 describe!(G063, C, {
-    field level0: F64<BigEndian>,
-    field level1: [u16; 2],
-    pad _pad0: [u8; 4],
-    field rgb2: [isize; 3],
-    field x3: f64,
+    field id0: G045,
+    field x1: [[U16<LittleEndian>; 3]; 3],
+    pad _pad0: [u8; 6],
 });
 /// A sample value of [`G063`].
 pub const G063_SAMPLE: G063 = G063 {
-    level0: F64::<BigEndian>::new(747.125f64),
-    level1: [u16::MIN, 46166u16],
-    _pad0: [0; 4],
-    rgb2: [-920486553373828952isize, -4906276472593222502isize, -7664189861493132889isize],
-    x3: 356.875f64,
+    id0: G045_SAMPLE,
+    x1: [[U16::<LittleEndian>::new(30109u16), U16::<LittleEndian>::new(u16::MIN), U16::<LittleEndian>::new(20593u16)], [U16::<LittleEndian>::new(0u16), U16::<LittleEndian>::new(5665u16), U16::<LittleEndian>::new(6092u16)], [U16::<LittleEndian>::new(7834u16), U16::<LittleEndian>::new(4867u16), U16::<LittleEndian>::new(u16::MAX)]],
+    _pad0: [0; 6],
 };
 
-/// Generated layout 64: size 52, align 4.
+/// A transparent newtype over `[[G063; 3]; 1]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W063(pub [[G063; 3]; 1]);
+describe_transparent!(W063, 0: [[G063; 3]; 1]);
+/// A sample value of [`W063`].
+pub const W063_SAMPLE: W063 = W063([[G063_SAMPLE, G063_SAMPLE, G063_SAMPLE]]);
+
+/// Generated layout 64: size 64, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G064 {
-    pub rgb0: [[[i8; 2]; 4]; 2],
-    pub id1: F64<BigEndian>,
-    #[buffer(rename = "r_id2")]
-    pub id2: u32,
-    pub t3: G006,
-    pub level4: u8,
-    pub count5: I64<LittleEndian>,
+    pub kind0: i64,
+    pub level1: bool,
     #[buffer(padding)]
     pub _pad0: [u8; 1],
+    #[buffer(rename = "r_data2")]
+    pub data2: u16,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub kind3: [[usize; 1]; 4],
+    pub y4: I32<BigEndian>,
+    pub value5: [[u16; 1]; 4],
+    pub flags6: u32,
 }
 describe!(G064, C, {
-    field rgb0: [[[i8; 2]; 4]; 2],
-    field id1: F64<BigEndian>,
-    field id2: u32 => "r_id2",
-    field t3: G006,
-    field level4: u8,
-    field count5: I64<LittleEndian>,
+    field kind0: i64,
+    field level1: bool,
     pad _pad0: [u8; 1],
+    field data2: u16 => "r_data2",
+    pad _pad1: [u8; 4],
+    field kind3: [[usize; 1]; 4],
+    field y4: I32<BigEndian>,
+    field value5: [[u16; 1]; 4],
+    field flags6: u32,
 });
 /// A sample value of [`G064`].
 pub const G064_SAMPLE: G064 = G064 {
-    rgb0: [[[i8::MAX, 0i8], [0i8, 82i8], [i8::MAX, i8::MIN], [0i8, 48i8]], [[0i8, 0i8], [80i8, -9i8], [-105i8, 39i8], [-115i8, -25i8]]],
-    id1: F64::<BigEndian>::new(-1175.75f64),
-    id2: 3361576161u32,
-    t3: G006_SAMPLE,
-    level4: u8::MIN,
-    count5: I64::<LittleEndian>::new(0i64),
+    kind0: 810348079898816323i64,
+    level1: false,
     _pad0: [0; 1],
+    data2: u16::MIN,
+    _pad1: [0; 4],
+    kind3: [[usize::MIN], [0usize], [8682679194078284768usize], [886926997137850747usize]],
+    y4: I32::<BigEndian>::new(0i32),
+    value5: [[9745u16], [46615u16], [4926u16], [u16::MAX]],
+    flags6: 0u32,
 };
 
-/// Generated layout 65: size 192, align 8.
+/// Generated layout 65: size 32, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G065 {
-    pub data0: isize,
-    pub x1: G038,
-    pub x2: u16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    #[buffer(rename = "r_kind3")]
-    pub kind3: u32,
-    pub value4: [[usize; 4]; 2],
-    pub price5: [u8; 1],
-    #[buffer(padding)]
-    pub _pad1: [u8; 7],
+    pub id0: G037,
+    pub x1: isize,
+    pub level2: char,
 }
-describe!(G065, C, {
-    field data0: isize,
-    field x1: G038,
-    field x2: u16,
-    pad _pad0: [u8; 2],
-    field kind3: u32 => "r_kind3",
-    field value4: [[usize; 4]; 2],
-    field price5: [u8; 1],
-    pad _pad1: [u8; 7],
+describe!(G065, packed, {
+    field id0: G037,
+    field x1: isize,
+    field level2: char,
 });
 /// A sample value of [`G065`].
 pub const G065_SAMPLE: G065 = G065 {
-    data0: isize::MIN,
-    x1: G038_SAMPLE,
-    x2: u16::MIN,
-    _pad0: [0; 2],
-    kind3: u32::MAX,
-    value4: [[usize::MIN, 13850304010048008438usize, 6490897157218280487usize, 2916603645272976194usize], [10094215577642110888usize, 6193659625732458603usize, 5778890513276068961usize, usize::MAX]],
-    price5: [u8::MAX],
-    _pad1: [0; 7],
+    id0: G037_SAMPLE,
+    x1: 0isize,
+    level2: '\u{41}',
 };
 
-/// Generated layout 66: size 32, align 4.
+/// Generated layout 66: size 16, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G066 {
-    pub x0: u32,
-    #[buffer(rename = "r_flags1")]
-    pub flags1: [[F32<BigEndian>; 2]; 2],
-    pub kind2: [u32; 3],
-}
+pub struct G066(
+    pub char,
+    #[buffer(padding)]
+    pub [u8; 4],
+    pub isize,
+);
 describe!(G066, C, {
-    field x0: u32,
-    field flags1: [[F32<BigEndian>; 2]; 2] => "r_flags1",
-    field kind2: [u32; 3],
+    field 0: char,
+    pad 1: [u8; 4],
+    field 2: isize,
 });
 /// A sample value of [`G066`].
-pub const G066_SAMPLE: G066 = G066 {
-    x0: u32::MAX,
-    flags1: [[F32::<BigEndian>::new(542.75f32), F32::<BigEndian>::new(879.5f32)], [F32::<BigEndian>::new(-295.5f32), F32::<BigEndian>::new(-127.0f32)]],
-    kind2: [u32::MIN, 288148061u32, 1507752442u32],
-};
+pub const G066_SAMPLE: G066 = G066(
+    '\u{41}',
+    [0; 4],
+    -1585390060800269537isize,
+);
 
-/// Generated layout 67: size 56, align 1.
+/// Generated layout 67: size 16, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
 pub struct G067 {
-    pub id0: u64,
-    pub kind1: G033,
+    pub y0: [[usize; 2]; 1],
 }
 describe!(G067, packed, {
-    field id0: u64,
-    field kind1: G033,
+    field y0: [[usize; 2]; 1],
 });
 /// A sample value of [`G067`].
 pub const G067_SAMPLE: G067 = G067 {
-    id0: 11141322142038946257u64,
-    kind1: G033_SAMPLE,
+    y0: [[usize::MAX, usize::MAX]],
 };
 
-/// Generated layout 68: size 204, align 1.
+/// Generated layout 68: size 60, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G068 {
-    pub x0: usize,
-    pub id1: u32,
-    #[buffer(rename = "r_rgb2")]
-    pub rgb2: G065,
+    pub count0: [G017; 3],
+    #[buffer(padding)]
+    pub _pad0: [u8; 1],
+    pub x1: i32,
+    pub rgb2: I16<BigEndian>,
+    pub value3: u16,
+    pub count4: W055,
+    pub id5: u8,
+    #[buffer(padding)]
+    pub _pad1: [u8; 3],
+    pub data6: W047,
 }
-describe!(G068, packed, {
-    field x0: usize,
-    field id1: u32,
-    field rgb2: G065 => "r_rgb2",
+describe!(G068, C, {
+    field count0: [G017; 3],
+    pad _pad0: [u8; 1],
+    field x1: i32,
+    field rgb2: I16<BigEndian>,
+    field value3: u16,
+    field count4: W055,
+    field id5: u8,
+    pad _pad1: [u8; 3],
+    field data6: W047,
 });
 /// A sample value of [`G068`].
 pub const G068_SAMPLE: G068 = G068 {
-    x0: 0usize,
-    id1: 2868995357u32,
-    rgb2: G065_SAMPLE,
+    count0: [G017_SAMPLE, G017_SAMPLE, G017_SAMPLE],
+    _pad0: [0; 1],
+    x1: 556944901i32,
+    rgb2: I16::<BigEndian>::new(25913i16),
+    value3: 18755u16,
+    count4: W055([U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(52714u16)]),
+    id5: 70u8,
+    _pad1: [0; 3],
+    data6: W047([[G047_SAMPLE], [G047_SAMPLE]]),
 };
 
-/// Generated layout 69: size 496, align 8.
+/// Generated layout 69: size 152, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G069(
-    pub G035,
-    pub [G008; 3],
-    pub F64<BigEndian>,
-    pub i32,
-    pub U64<LittleEndian>,
-    pub [[[bool; 2]; 1]; 3],
+    pub [[f32; 4]; 1],
+    pub G004,
+    pub [G061; 2],
     #[buffer(padding)]
-    pub [u8; 6],
-    pub u64,
+    pub [u8; 2],
+    pub usize,
+    pub bool,
+    #[buffer(padding)]
+    pub [u8; 7],
 );
 describe!(G069, C, {
-    field 0: G035,
-    field 1: [G008; 3],
-    field 2: F64<BigEndian>,
-    field 3: i32,
-    field 4: U64<LittleEndian>,
-    field 5: [[[bool; 2]; 1]; 3],
-    pad 6: [u8; 6],
-    field 7: u64,
+    field 0: [[f32; 4]; 1],
+    field 1: G004,
+    field 2: [G061; 2],
+    pad 3: [u8; 2],
+    field 4: usize,
+    field 5: bool,
+    pad 6: [u8; 7],
 });
 /// A sample value of [`G069`].
 pub const G069_SAMPLE: G069 = G069(
-    G035_SAMPLE,
-    [G008_SAMPLE, G008_SAMPLE, G008_SAMPLE],
-    F64::<BigEndian>::new(-71.0f64),
-    -1262296902i32,
-    U64::<LittleEndian>::new(11461970694725719883u64),
-    [[[false, false]], [[true, true]], [[true, false]]],
-    [0; 6],
-    11272154244325867315u64,
+    [[-268.875f32, 388.625f32, -1131.25f32, 1128.125f32]],
+    G004_SAMPLE,
+    [G061_SAMPLE, G061_SAMPLE],
+    [0; 2],
+    usize::MAX,
+    false,
+    [0; 7],
 );
 
-/// Generated layout 70: size 64, align 8.
+/// Generated layout 70: size 32, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G070 {
-    pub flags0: u8,
+    pub kind0: i64,
+    pub flags1: [[u32; 2]; 2],
+    pub price2: u8,
     #[buffer(padding)]
     pub _pad0: [u8; 7],
-    pub kind1: f64,
-    pub x2: [f64; 3],
-    pub x3: U32<BigEndian>,
-    pub rgb4: char,
-    pub price5: [G006; 1],
-    #[buffer(padding)]
-    pub _pad1: [u8; 2],
 }
 describe!(G070, C, {
-    field flags0: u8,
+    field kind0: i64,
+    field flags1: [[u32; 2]; 2],
+    field price2: u8,
     pad _pad0: [u8; 7],
-    field kind1: f64,
-    field x2: [f64; 3],
-    field x3: U32<BigEndian>,
-    field rgb4: char,
-    field price5: [G006; 1],
-    pad _pad1: [u8; 2],
 });
 /// A sample value of [`G070`].
 pub const G070_SAMPLE: G070 = G070 {
-    flags0: u8::MIN,
+    kind0: 0i64,
+    flags1: [[u32::MIN, u32::MIN], [u32::MAX, 0u32]],
+    price2: 203u8,
     _pad0: [0; 7],
-    kind1: -1164.375f64,
-    x2: [-801.5f64, 910.875f64, 998.875f64],
-    x3: U32::<BigEndian>::new(0u32),
-    rgb4: '\u{1f600}',
-    price5: [G006_SAMPLE],
-    _pad1: [0; 2],
 };
 
-/// Generated layout 71: size 144, align 8.
+/// Generated layout 71: size 56, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G071(
-    pub [G003; 1],
-    pub [U32<BigEndian>; 1],
-    pub [bool; 1],
+pub struct G071 {
+    pub value0: f64,
+    pub data1: u16,
+    pub value2: [[U16<LittleEndian>; 4]; 4],
+    pub level3: F64<BigEndian>,
+    pub price4: I16<BigEndian>,
     #[buffer(padding)]
-    pub [u8; 3],
-    pub usize,
-    pub f32,
-    #[buffer(padding)]
-    pub [u8; 4],
-    pub f64,
-);
+    pub _pad0: [u8; 4],
+}
 describe!(G071, C, {
-    field 0: [G003; 1],
-    field 1: [U32<BigEndian>; 1],
-    field 2: [bool; 1],
-    pad 3: [u8; 3],
-    field 4: usize,
-    field 5: f32,
-    pad 6: [u8; 4],
-    field 7: f64,
+    field value0: f64,
+    field data1: u16,
+    field value2: [[U16<LittleEndian>; 4]; 4],
+    field level3: F64<BigEndian>,
+    field price4: I16<BigEndian>,
+    pad _pad0: [u8; 4],
 });
 /// A sample value of [`G071`].
-pub const G071_SAMPLE: G071 = G071(
-    [G003_SAMPLE],
-    [U32::<BigEndian>::new(u32::MIN)],
-    [true],
-    [0; 3],
-    8682679194078284768usize,
-    341.875f32,
-    [0; 4],
-    -1189.125f64,
-);
+pub const G071_SAMPLE: G071 = G071 {
+    value0: 893.5f64,
+    data1: 39432u16,
+    value2: [[U16::<LittleEndian>::new(26373u16), U16::<LittleEndian>::new(9679u16), U16::<LittleEndian>::new(54774u16), U16::<LittleEndian>::new(43285u16)], [U16::<LittleEndian>::new(56872u16), U16::<LittleEndian>::new(22654u16), U16::<LittleEndian>::new(0u16), U16::<LittleEndian>::new(u16::MAX)], [U16::<LittleEndian>::new(20326u16), U16::<LittleEndian>::new(u16::MIN), U16::<LittleEndian>::new(57624u16), U16::<LittleEndian>::new(57263u16)], [U16::<LittleEndian>::new(48546u16), U16::<LittleEndian>::new(18921u16), U16::<LittleEndian>::new(u16::MIN), U16::<LittleEndian>::new(0u16)]],
+    level3: F64::<BigEndian>::new(-279.125f64),
+    price4: I16::<BigEndian>::new(27190i16),
+    _pad0: [0; 4],
+};
 
-/// Generated layout 72: size 208, align 8.
+/// A transparent newtype over `[[G071; 2]; 3]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W071(pub [[G071; 2]; 3]);
+describe_transparent!(W071, 0: [[G071; 2]; 3]);
+/// A sample value of [`W071`].
+pub const W071_SAMPLE: W071 = W071([[G071_SAMPLE, G071_SAMPLE], [G071_SAMPLE, G071_SAMPLE], [G071_SAMPLE, G071_SAMPLE]]);
+
+/// Generated layout 72: size 176, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G072 {
-    pub kind0: [[[i8; 3]; 3]; 3],
-    #[buffer(padding)]
-    pub _pad0: [u8; 5],
-    pub id1: u64,
-    #[buffer(rename = "r_x2")]
-    pub x2: isize,
-    pub level3: char,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub y4: G071,
-    pub price5: usize,
-}
-describe!(G072, C, {
-    field kind0: [[[i8; 3]; 3]; 3],
-    pad _pad0: [u8; 5],
-    field id1: u64,
-    field x2: isize => "r_x2",
-    field level3: char,
-    pad _pad1: [u8; 4],
-    field y4: G071,
-    field price5: usize,
-});
-/// A sample value of [`G072`].
-pub const G072_SAMPLE: G072 = G072 {
-    kind0: [[[i8::MIN, -30i8, 80i8], [0i8, -100i8, 0i8], [-87i8, i8::MAX, i8::MIN]], [[-124i8, i8::MAX, i8::MAX], [92i8, 0i8, 29i8], [113i8, -5i8, i8::MAX]], [[i8::MAX, i8::MAX, i8::MAX], [62i8, 0i8, 0i8], [i8::MAX, 0i8, -50i8]]],
-    _pad0: [0; 5],
-    id1: 0u64,
-    x2: 285798447556806436isize,
-    level3: '\u{e9}',
-    _pad1: [0; 4],
-    y4: G071_SAMPLE,
-    price5: usize::MAX,
-};
-
-/// Generated layout 73: size 120, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G073 {
-    pub level0: [i32; 2],
-    pub data1: [[[isize; 2]; 3]; 2],
-    pub id2: i64,
-    pub x3: [f64; 1],
-}
-describe!(G073, C, {
-    field level0: [i32; 2],
-    field data1: [[[isize; 2]; 3]; 2],
-    field id2: i64,
-    field x3: [f64; 1],
-});
-/// A sample value of [`G073`].
-pub const G073_SAMPLE: G073 = G073 {
-    level0: [1042162591i32, i32::MAX],
-    data1: [[[isize::MIN, isize::MAX], [0isize, isize::MIN], [isize::MIN, 2955399929480958723isize]], [[1904572438729774304isize, -2574775739227905098isize], [isize::MIN, 0isize], [-5036055162787077208isize, 5924575174487840099isize]]],
-    id2: 0i64,
-    x3: [1128.125f64],
-};
-
-/// Generated layout 74: size 24, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G074 {
-    pub level0: i16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub id1: f32,
-    pub y2: i32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub id3: f64,
-}
-describe!(G074, C, {
-    field level0: i16,
-    pad _pad0: [u8; 2],
-    field id1: f32,
-    field y2: i32,
-    pad _pad1: [u8; 4],
-    field id3: f64,
-});
-/// A sample value of [`G074`].
-pub const G074_SAMPLE: G074 = G074 {
-    level0: 0i16,
-    _pad0: [0; 2],
-    id1: 114.75f32,
-    y2: i32::MIN,
-    _pad1: [0; 4],
-    id3: 681.25f64,
-};
-
-/// Generated layout 75: size 312, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G075 {
-    pub flags0: [[[f64; 2]; 4]; 1],
-    #[buffer(rename = "r_rgb1")]
-    pub rgb1: F64<LittleEndian>,
-    pub t2: G002,
-}
-describe!(G075, packed, {
-    field flags0: [[[f64; 2]; 4]; 1],
-    field rgb1: F64<LittleEndian> => "r_rgb1",
-    field t2: G002,
-});
-/// A sample value of [`G075`].
-pub const G075_SAMPLE: G075 = G075 {
-    flags0: [[[399.875f64, -487.625f64], [-1121.625f64, 399.75f64], [-1029.625f64, 685.375f64], [-474.875f64, 735.375f64]]],
-    rgb1: F64::<LittleEndian>::new(-245.625f64),
-    t2: G002_SAMPLE,
-};
-
-/// Generated layout 76: size 136, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G076 {
-    pub value0: [[u64; 2]; 2],
-    #[buffer(rename = "r_count1")]
-    pub count1: [G001; 2],
-    pub x2: f32,
-    pub x3: u16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub level4: char,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-}
-describe!(G076, C, {
-    field value0: [[u64; 2]; 2],
-    field count1: [G001; 2] => "r_count1",
-    field x2: f32,
-    field x3: u16,
-    pad _pad0: [u8; 2],
-    field level4: char,
-    pad _pad1: [u8; 4],
-});
-/// A sample value of [`G076`].
-pub const G076_SAMPLE: G076 = G076 {
-    value0: [[15479984734289951005u64, 0u64], [u64::MAX, 16414397891730238006u64]],
-    count1: [G001_SAMPLE, G001_SAMPLE],
-    x2: -322.625f32,
-    x3: 17676u16,
-    _pad0: [0; 2],
-    level4: '\u{41}',
-    _pad1: [0; 4],
-};
-
-/// Generated layout 77: size 200, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G077 {
     pub kind0: [[bool; 1]; 4],
     #[buffer(padding)]
     pub _pad0: [u8; 4],
     pub rgb1: f64,
-    pub t2: G048,
+    pub t2: G069,
     pub kind3: isize,
 }
-describe!(G077, C, {
+describe!(G072, C, {
     field kind0: [[bool; 1]; 4],
     pad _pad0: [u8; 4],
     field rgb1: f64,
-    field t2: G048,
+    field t2: G069,
     field kind3: isize,
 });
-/// A sample value of [`G077`].
-pub const G077_SAMPLE: G077 = G077 {
+/// A sample value of [`G072`].
+pub const G072_SAMPLE: G072 = G072 {
     kind0: [[true], [false], [false], [false]],
     _pad0: [0; 4],
     rgb1: 432.0f64,
-    t2: G048_SAMPLE,
+    t2: G069_SAMPLE,
     kind3: 2060519200570094680isize,
 };
 
-/// Generated layout 78: size 60, align 4.
+/// Generated layout 73: size 178, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G078 {
+pub struct G073 {
     pub value0: F32<BigEndian>,
     pub count1: u16,
     pub t2: [u16; 3],
     pub count3: U64<BigEndian>,
-    pub count4: [G028; 3],
+    pub count4: W023,
     pub data5: [u8; 1],
     #[buffer(padding)]
-    pub _pad0: [u8; 3],
+    pub _pad0: [u8; 1],
 }
-describe!(G078, C, {
+describe!(G073, C, {
     field value0: F32<BigEndian>,
     field count1: u16,
     field t2: [u16; 3],
     field count3: U64<BigEndian>,
-    field count4: [G028; 3],
+    field count4: W023,
     field data5: [u8; 1],
-    pad _pad0: [u8; 3],
+    pad _pad0: [u8; 1],
 });
-/// A sample value of [`G078`].
-pub const G078_SAMPLE: G078 = G078 {
+/// A sample value of [`G073`].
+pub const G073_SAMPLE: G073 = G073 {
     value0: F32::<BigEndian>::new(1057.875f32),
     count1: 56784u16,
     t2: [60731u16, 12380u16, 0u16],
     count3: U64::<BigEndian>::new(13821159054916805020u64),
-    count4: [G028_SAMPLE, G028_SAMPLE, G028_SAMPLE],
+    count4: W023([G023_SAMPLE, G023_SAMPLE, G023_SAMPLE]),
     data5: [180u8],
+    _pad0: [0; 1],
+};
+
+/// Generated layout 74: size 520, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G074 {
+    pub y0: G032,
+    #[buffer(padding)]
+    pub _pad0: [u8; 6],
+    pub level1: isize,
+    #[buffer(rename = "r_kind2")]
+    pub kind2: I16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 6],
+    pub value3: f64,
+    pub value4: isize,
+    pub rgb5: U16<BigEndian>,
+    pub kind6: F64<BigEndian>,
+    #[buffer(padding)]
+    pub _pad2: [u8; 6],
+}
+describe!(G074, C, {
+    field y0: G032,
+    pad _pad0: [u8; 6],
+    field level1: isize,
+    field kind2: I16<BigEndian> => "r_kind2",
+    pad _pad1: [u8; 6],
+    field value3: f64,
+    field value4: isize,
+    field rgb5: U16<BigEndian>,
+    field kind6: F64<BigEndian>,
+    pad _pad2: [u8; 6],
+});
+/// A sample value of [`G074`].
+pub const G074_SAMPLE: G074 = G074 {
+    y0: G032_SAMPLE,
+    _pad0: [0; 6],
+    level1: 0isize,
+    kind2: I16::<BigEndian>::new(16873i16),
+    _pad1: [0; 6],
+    value3: -172.375f64,
+    value4: -5929551143794390314isize,
+    rgb5: U16::<BigEndian>::new(u16::MAX),
+    kind6: F64::<BigEndian>::new(25.375f64),
+    _pad2: [0; 6],
+};
+
+/// Generated layout 75: size 20, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G075 {
+    pub t0: G047,
+    pub price1: i8,
+    pub id2: F64<LittleEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+}
+describe!(G075, C, {
+    field t0: G047,
+    field price1: i8,
+    field id2: F64<LittleEndian>,
+    pad _pad0: [u8; 3],
+});
+/// A sample value of [`G075`].
+pub const G075_SAMPLE: G075 = G075 {
+    t0: G047_SAMPLE,
+    price1: 37i8,
+    id2: F64::<LittleEndian>::new(546.375f64),
     _pad0: [0; 3],
 };
 
-/// Generated layout 79: size 256, align 8.
+/// Generated layout 76: size 168, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G076 {
+    pub flags0: bool,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    pub kind1: char,
+    pub price2: W023,
+    pub level3: u16,
+    #[buffer(padding)]
+    pub _pad1: [u8; 2],
+}
+describe!(G076, C, {
+    field flags0: bool,
+    pad _pad0: [u8; 3],
+    field kind1: char,
+    field price2: W023,
+    field level3: u16,
+    pad _pad1: [u8; 2],
+});
+/// A sample value of [`G076`].
+pub const G076_SAMPLE: G076 = G076 {
+    flags0: true,
+    _pad0: [0; 3],
+    kind1: '\u{e9}',
+    price2: W023([G023_SAMPLE, G023_SAMPLE, G023_SAMPLE]),
+    level3: 22039u16,
+    _pad1: [0; 2],
+};
+
+/// Generated layout 77: size 56, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G077 {
+    pub price0: u8,
+    pub price1: G067,
+    pub data2: bool,
+    pub value3: [G033; 2],
+    #[buffer(padding)]
+    pub _pad0: [u8; 6],
+    pub x4: isize,
+}
+describe!(G077, C, {
+    field price0: u8,
+    field price1: G067,
+    field data2: bool,
+    field value3: [G033; 2],
+    pad _pad0: [u8; 6],
+    field x4: isize,
+});
+/// A sample value of [`G077`].
+pub const G077_SAMPLE: G077 = G077 {
+    price0: 0u8,
+    price1: G067_SAMPLE,
+    data2: false,
+    value3: [G033_SAMPLE, G033_SAMPLE],
+    _pad0: [0; 6],
+    x4: isize::MIN,
+};
+
+/// Generated layout 78: size 320, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G078 {
+    pub y0: f64,
+    pub level1: u16,
+    pub y2: i16,
+    pub id3: I64<BigEndian>,
+    pub t4: char,
+    pub x5: [[[i8; 2]; 3]; 3],
+    pub data6: G056,
+    #[buffer(padding)]
+    pub _pad0: [u8; 6],
+}
+describe!(G078, C, {
+    field y0: f64,
+    field level1: u16,
+    field y2: i16,
+    field id3: I64<BigEndian>,
+    field t4: char,
+    field x5: [[[i8; 2]; 3]; 3],
+    field data6: G056,
+    pad _pad0: [u8; 6],
+});
+/// A sample value of [`G078`].
+pub const G078_SAMPLE: G078 = G078 {
+    y0: 601.125f64,
+    level1: 0u16,
+    y2: -7152i16,
+    id3: I64::<BigEndian>::new(8715227319330063984i64),
+    t4: '\u{10ffff}',
+    x5: [[[i8::MAX, -31i8], [0i8, -121i8], [-45i8, -84i8]], [[i8::MAX, 82i8], [i8::MIN, 0i8], [104i8, 0i8]], [[31i8, i8::MIN], [i8::MAX, 0i8], [0i8, i8::MAX]]],
+    data6: G056_SAMPLE,
+    _pad0: [0; 6],
+};
+
+/// Generated layout 79: size 376, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G079 {
-    pub y0: G048,
-    pub level1: isize,
-    pub rgb2: [G019; 2],
-    pub value3: [[i8; 4]; 4],
-    pub t4: [usize; 4],
-    pub flags5: usize,
-    pub rgb6: f32,
+    pub value0: u64,
+    pub t1: [[u16; 3]; 2],
+    pub rgb2: [[I32<LittleEndian>; 2]; 3],
     #[buffer(padding)]
     pub _pad0: [u8; 4],
+    pub t3: f64,
+    pub flags4: G030,
+    pub value5: U16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 7],
 }
 describe!(G079, C, {
-    field y0: G048,
-    field level1: isize,
-    field rgb2: [G019; 2],
-    field value3: [[i8; 4]; 4],
-    field t4: [usize; 4],
-    field flags5: usize,
-    field rgb6: f32,
+    field value0: u64,
+    field t1: [[u16; 3]; 2],
+    field rgb2: [[I32<LittleEndian>; 2]; 3],
     pad _pad0: [u8; 4],
+    field t3: f64,
+    field flags4: G030,
+    field value5: U16<BigEndian>,
+    pad _pad1: [u8; 7],
 });
 /// A sample value of [`G079`].
 pub const G079_SAMPLE: G079 = G079 {
-    y0: G048_SAMPLE,
-    level1: isize::MAX,
-    rgb2: [G019_SAMPLE, G019_SAMPLE],
-    value3: [[85i8, 117i8, i8::MAX, 35i8], [i8::MIN, i8::MAX, 0i8, -23i8], [0i8, -42i8, i8::MAX, i8::MAX], [-64i8, 33i8, i8::MIN, 0i8]],
-    t4: [0usize, 16845112934227802332usize, 0usize, usize::MIN],
-    flags5: 15789711191120260439usize,
-    rgb6: 489.125f32,
+    value0: u64::MAX,
+    t1: [[40126u16, u16::MIN, u16::MAX], [u16::MAX, u16::MIN, u16::MIN]],
+    rgb2: [[I32::<LittleEndian>::new(1160716137i32), I32::<LittleEndian>::new(i32::MIN)], [I32::<LittleEndian>::new(-2103032013i32), I32::<LittleEndian>::new(720678481i32)], [I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(0i32)]],
     _pad0: [0; 4],
+    t3: -140.875f64,
+    flags4: G030_SAMPLE,
+    value5: U16::<BigEndian>::new(16898u16),
+    _pad1: [0; 7],
 };
 
-/// Generated layout 80: size 416, align 8.
+/// A transparent newtype over `[G079; 2]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W079(pub [G079; 2]);
+describe_transparent!(W079, 0: [G079; 2]);
+/// A sample value of [`W079`].
+pub const W079_SAMPLE: W079 = W079([G079_SAMPLE, G079_SAMPLE]);
+
+/// Generated layout 80: size 16, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G080 {
-    pub price0: [[I16<LittleEndian>; 4]; 4],
-    pub rgb1: char,
-    pub flags2: i8,
-    pub id3: F32<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub y4: [G058; 1],
-    pub id5: [[[u16; 2]; 4]; 4],
-    pub rgb6: u64,
-}
-describe!(G080, C, {
-    field price0: [[I16<LittleEndian>; 4]; 4],
-    field rgb1: char,
-    field flags2: i8,
-    field id3: F32<BigEndian>,
-    pad _pad0: [u8; 7],
-    field y4: [G058; 1],
-    field id5: [[[u16; 2]; 4]; 4],
-    field rgb6: u64,
-});
-/// A sample value of [`G080`].
-pub const G080_SAMPLE: G080 = G080 {
-    price0: [[I16::<LittleEndian>::new(i16::MIN), I16::<LittleEndian>::new(i16::MAX), I16::<LittleEndian>::new(i16::MIN), I16::<LittleEndian>::new(0i16)], [I16::<LittleEndian>::new(0i16), I16::<LittleEndian>::new(i16::MAX), I16::<LittleEndian>::new(12288i16), I16::<LittleEndian>::new(-2375i16)], [I16::<LittleEndian>::new(32715i16), I16::<LittleEndian>::new(i16::MIN), I16::<LittleEndian>::new(i16::MIN), I16::<LittleEndian>::new(0i16)], [I16::<LittleEndian>::new(23257i16), I16::<LittleEndian>::new(-22244i16), I16::<LittleEndian>::new(12024i16), I16::<LittleEndian>::new(19737i16)]],
-    rgb1: '\u{7a}',
-    flags2: 0i8,
-    id3: F32::<BigEndian>::new(-844.25f32),
-    _pad0: [0; 7],
-    y4: [G058_SAMPLE],
-    id5: [[[20285u16, u16::MAX], [38421u16, u16::MIN], [u16::MAX, 0u16], [4718u16, 63426u16]], [[u16::MIN, u16::MIN], [u16::MIN, u16::MIN], [u16::MIN, 60893u16], [0u16, 0u16]], [[u16::MAX, u16::MIN], [0u16, 53741u16], [u16::MAX, 37421u16], [u16::MIN, 4720u16]], [[63538u16, 0u16], [58384u16, 50800u16], [64354u16, 10721u16], [0u16, 391u16]]],
-    rgb6: 6627832347899249875u64,
-};
-
-/// Generated layout 81: size 192, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G081 {
-    pub id0: G064,
-    pub data1: [f32; 1],
-    pub id2: f32,
-    pub value3: [[[i64; 2]; 2]; 3],
-    pub t4: [[u16; 3]; 2],
-    pub rgb5: [[I32<LittleEndian>; 2]; 3],
-}
-describe!(G081, packed, {
-    field id0: G064,
-    field data1: [f32; 1],
-    field id2: f32,
-    field value3: [[[i64; 2]; 2]; 3],
-    field t4: [[u16; 3]; 2],
-    field rgb5: [[I32<LittleEndian>; 2]; 3],
-});
-/// A sample value of [`G081`].
-pub const G081_SAMPLE: G081 = G081 {
-    id0: G064_SAMPLE,
-    data1: [-236.625f32],
-    id2: 953.25f32,
-    value3: [[[i64::MIN, -8841750393922963268i64], [i64::MIN, 1140967163005948034i64]], [[0i64, i64::MIN], [1942965454217710173i64, i64::MAX]], [[-3080504198036677442i64, i64::MIN], [i64::MAX, i64::MAX]]],
-    t4: [[u16::MIN, u16::MIN, 8041u16], [u16::MIN, 18227u16, 44625u16]],
-    rgb5: [[I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(0i32)], [I32::<LittleEndian>::new(0i32), I32::<LittleEndian>::new(1315324418i32)], [I32::<LittleEndian>::new(-166903588i32), I32::<LittleEndian>::new(i32::MIN)]],
-};
-
-/// Generated layout 82: size 16, align 2.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G082 {
     #[buffer(rename = "r_value0")]
     pub value0: [[[i16; 1]; 2]; 4],
 }
-describe!(G082, C, {
+describe!(G080, C, {
     field value0: [[[i16; 1]; 2]; 4] => "r_value0",
 });
-/// A sample value of [`G082`].
-pub const G082_SAMPLE: G082 = G082 {
+/// A sample value of [`G080`].
+pub const G080_SAMPLE: G080 = G080 {
     value0: [[[27686i16], [28357i16]], [[i16::MIN], [i16::MIN]], [[26843i16], [i16::MIN]], [[-5369i16], [0i16]]],
 };
 
-/// Generated layout 83: size 29, align 1.
+/// Generated layout 81: size 25, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
-pub struct G083 {
-    pub t0: G082,
+pub struct G081 {
+    pub t0: G034,
     pub t1: i8,
     pub level2: f64,
     pub id3: i32,
 }
-describe!(G083, packed, {
-    field t0: G082,
+describe!(G081, packed, {
+    field t0: G034,
     field t1: i8,
     field level2: f64,
     field id3: i32,
 });
-/// A sample value of [`G083`].
-pub const G083_SAMPLE: G083 = G083 {
-    t0: G082_SAMPLE,
+/// A sample value of [`G081`].
+pub const G081_SAMPLE: G081 = G081 {
+    t0: G034_SAMPLE,
     t1: 0i8,
     level2: -272.875f64,
     id3: 0i32,
 };
 
-/// Generated layout 84: size 120, align 8.
+/// Generated layout 82: size 120, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G084 {
+pub struct G082 {
     pub flags0: I16<LittleEndian>,
     #[buffer(padding)]
     pub _pad0: [u8; 6],
@@ -2446,7 +2294,7 @@ pub struct G084 {
     pub _pad1: [u8; 4],
     pub level3: isize,
 }
-describe!(G084, C, {
+describe!(G082, C, {
     field flags0: I16<LittleEndian>,
     pad _pad0: [u8; 6],
     field x1: [[isize; 4]; 3],
@@ -2454,8 +2302,8 @@ describe!(G084, C, {
     pad _pad1: [u8; 4],
     field level3: isize,
 });
-/// A sample value of [`G084`].
-pub const G084_SAMPLE: G084 = G084 {
+/// A sample value of [`G082`].
+pub const G082_SAMPLE: G082 = G082 {
     flags0: I16::<LittleEndian>::new(i16::MAX),
     _pad0: [0; 6],
     x1: [[-6446047830574683623isize, -8696639427732797428isize, -8646304143793807907isize, 2741317908400981210isize], [-4105221485764518807isize, isize::MAX, isize::MIN, isize::MIN], [-1170900203104168344isize, 7579415715365587008isize, -7618167759544075889isize, -5800939487965340657isize]],
@@ -2464,50 +2312,50 @@ pub const G084_SAMPLE: G084 = G084 {
     level3: 0isize,
 };
 
-/// Generated layout 85: size 12, align 4.
+/// Generated layout 83: size 12, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G085 {
+pub struct G083 {
     pub count0: [[f32; 2]; 1],
     pub value1: U32<BigEndian>,
 }
-describe!(G085, C, {
+describe!(G083, C, {
     field count0: [[f32; 2]; 1],
     field value1: U32<BigEndian>,
 });
-/// A sample value of [`G085`].
-pub const G085_SAMPLE: G085 = G085 {
+/// A sample value of [`G083`].
+pub const G083_SAMPLE: G083 = G083 {
     count0: [[-558.125f32, 619.5f32]],
     value1: U32::<BigEndian>::new(3359687847u32),
 };
 
-/// Generated layout 86: size 12, align 4.
+/// Generated layout 84: size 12, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G086 {
+pub struct G084 {
     pub kind0: char,
     pub x1: [u16; 1],
     pub y2: [[bool; 1]; 2],
     pub value3: U32<BigEndian>,
 }
-describe!(G086, C, {
+describe!(G084, C, {
     field kind0: char,
     field x1: [u16; 1],
     field y2: [[bool; 1]; 2],
     field value3: U32<BigEndian>,
 });
-/// A sample value of [`G086`].
-pub const G086_SAMPLE: G086 = G086 {
+/// A sample value of [`G084`].
+pub const G084_SAMPLE: G084 = G084 {
     kind0: '\u{20ac}',
     x1: [51087u16],
     y2: [[true], [true]],
     value3: U32::<BigEndian>::new(u32::MAX),
 };
 
-/// Generated layout 87: size 56, align 8.
+/// Generated layout 85: size 240, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G087 {
+pub struct G085 {
     pub flags0: u32,
     pub y1: bool,
     pub rgb2: u8,
@@ -2515,32 +2363,32 @@ pub struct G087 {
     #[buffer(padding)]
     pub _pad0: [u8; 6],
     pub kind4: i64,
-    pub y5: G074,
+    pub y5: G043,
 }
-describe!(G087, C, {
+describe!(G085, C, {
     field flags0: u32,
     field y1: bool,
     field rgb2: u8,
     field rgb3: [[bool; 4]; 3],
     pad _pad0: [u8; 6],
     field kind4: i64,
-    field y5: G074,
+    field y5: G043,
 });
-/// A sample value of [`G087`].
-pub const G087_SAMPLE: G087 = G087 {
+/// A sample value of [`G085`].
+pub const G085_SAMPLE: G085 = G085 {
     flags0: 872035078u32,
     y1: true,
     rgb2: 0u8,
     rgb3: [[true, false, false, true], [false, false, false, true], [false, true, true, true]],
     _pad0: [0; 6],
     kind4: 6764432450355572790i64,
-    y5: G074_SAMPLE,
+    y5: G043_SAMPLE,
 };
 
-/// Generated layout 88: size 20, align 4.
+/// Generated layout 86: size 20, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G088 {
+pub struct G086 {
     pub flags0: u16,
     #[buffer(padding)]
     pub _pad0: [u8; 2],
@@ -2551,7 +2399,7 @@ pub struct G088 {
     pub flags3: i32,
     pub data4: i32,
 }
-describe!(G088, C, {
+describe!(G086, C, {
     field flags0: u16,
     pad _pad0: [u8; 2],
     field t1: char,
@@ -2560,8 +2408,8 @@ describe!(G088, C, {
     field flags3: i32,
     field data4: i32,
 });
-/// A sample value of [`G088`].
-pub const G088_SAMPLE: G088 = G088 {
+/// A sample value of [`G086`].
+pub const G086_SAMPLE: G086 = G086 {
     flags0: 58958u16,
     _pad0: [0; 2],
     t1: '\u{1f600}',
@@ -2571,1069 +2419,1030 @@ pub const G088_SAMPLE: G088 = G088 {
     data4: -872686325i32,
 };
 
-/// Generated layout 89: size 112, align 8.
+/// Generated layout 87: size 112, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G089 {
+pub struct G087 {
     pub y0: i8,
     pub id1: [U32<LittleEndian>; 3],
     #[buffer(padding)]
     pub _pad0: [u8; 3],
     pub x2: [[i64; 4]; 3],
 }
-describe!(G089, C, {
+describe!(G087, C, {
     field y0: i8,
     field id1: [U32<LittleEndian>; 3],
     pad _pad0: [u8; 3],
     field x2: [[i64; 4]; 3],
 });
-/// A sample value of [`G089`].
-pub const G089_SAMPLE: G089 = G089 {
+/// A sample value of [`G087`].
+pub const G087_SAMPLE: G087 = G087 {
     y0: i8::MIN,
     id1: [U32::<LittleEndian>::new(u32::MIN), U32::<LittleEndian>::new(0u32), U32::<LittleEndian>::new(2136971136u32)],
     _pad0: [0; 3],
     x2: [[-7628567866484819197i64, 3916555230076475149i64, 0i64, 1264412057905601807i64], [-4689675419065146433i64, i64::MIN, 1222313868084041905i64, -8248222708109646048i64], [1283371141208689257i64, 3368868573905506060i64, 8095672543480810368i64, -7504182726958778537i64]],
 };
 
-/// Generated layout 90: size 48, align 8.
+/// A transparent newtype over `char`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W087(pub char);
+describe_transparent!(W087, 0: char);
+/// A sample value of [`W087`].
+pub const W087_SAMPLE: W087 = W087('\u{7a}');
+
+/// Generated layout 88: size 104, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G090 {
+pub struct G088 {
+    #[buffer(rename = "r_value0")]
     pub value0: usize,
-    pub value1: I64<BigEndian>,
-    pub flags2: [f32; 4],
-    pub value3: i16,
-    pub x4: i8,
+    pub flags1: [f32; 4],
+    pub value2: i16,
+    pub x3: i8,
     #[buffer(padding)]
     pub _pad0: [u8; 1],
-    pub rgb5: i32,
-    pub data6: u8,
+    pub rgb4: i32,
+    pub data5: u8,
     #[buffer(padding)]
     pub _pad1: [u8; 7],
+    #[buffer(rename = "r_flags6")]
+    pub flags6: [[isize; 2]; 4],
 }
-describe!(G090, C, {
-    field value0: usize,
-    field value1: I64<BigEndian>,
-    field flags2: [f32; 4],
-    field value3: i16,
-    field x4: i8,
+describe!(G088, C, {
+    field value0: usize => "r_value0",
+    field flags1: [f32; 4],
+    field value2: i16,
+    field x3: i8,
     pad _pad0: [u8; 1],
-    field rgb5: i32,
-    field data6: u8,
+    field rgb4: i32,
+    field data5: u8,
     pad _pad1: [u8; 7],
+    field flags6: [[isize; 2]; 4] => "r_flags6",
 });
-/// A sample value of [`G090`].
-pub const G090_SAMPLE: G090 = G090 {
-    value0: usize::MIN,
-    value1: I64::<BigEndian>::new(-602773722929798617i64),
-    flags2: [-194.625f32, 444.375f32, -411.625f32, -805.125f32],
-    value3: -28806i16,
-    x4: 124i8,
+/// A sample value of [`G088`].
+pub const G088_SAMPLE: G088 = G088 {
+    value0: 16165884387553939322usize,
+    flags1: [940.75f32, -168.375f32, -398.875f32, -1228.125f32],
+    value2: 0i16,
+    x3: i8::MIN,
     _pad0: [0; 1],
-    rgb5: 0i32,
-    data6: 180u8,
+    rgb4: -626875898i32,
+    data5: u8::MAX,
     _pad1: [0; 7],
+    flags6: [[isize::MIN, isize::MIN], [3469041016133714215isize, isize::MAX], [isize::MAX, 7156739321087372097isize], [-2497294794310856616isize, -5706582889511814833isize]],
 };
 
-/// Generated layout 91: size 240, align 1.
+/// Generated layout 89: size 64, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G091 {
-    pub y0: [G056; 2],
+#[repr(C)]
+pub struct G089 {
+    pub level0: bool,
+    pub y1: W055,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    pub y2: i32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub count3: [G005; 1],
 }
-describe!(G091, packed, {
-    field y0: [G056; 2],
+describe!(G089, C, {
+    field level0: bool,
+    field y1: W055,
+    pad _pad0: [u8; 3],
+    field y2: i32,
+    pad _pad1: [u8; 4],
+    field count3: [G005; 1],
+});
+/// A sample value of [`G089`].
+pub const G089_SAMPLE: G089 = G089 {
+    level0: true,
+    y1: W055([U16::<BigEndian>::new(11167u16), U16::<BigEndian>::new(36608u16)]),
+    _pad0: [0; 3],
+    y2: 1947696205i32,
+    _pad1: [0; 4],
+    count3: [G005_SAMPLE],
+};
+
+/// Generated layout 90: size 2, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G090(
+    pub u8,
+    pub bool,
+);
+describe!(G090, C, {
+    field 0: u8,
+    field 1: bool,
+});
+/// A sample value of [`G090`].
+pub const G090_SAMPLE: G090 = G090(
+    0u8,
+    false,
+);
+
+/// Generated layout 91: size 352, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G091 {
+    pub count0: [[[i64; 4]; 4]; 2],
+    pub t1: f32,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub price2: usize,
+    pub x3: [[i32; 4]; 4],
+    pub value4: [i64; 2],
+}
+describe!(G091, C, {
+    field count0: [[[i64; 4]; 4]; 2],
+    field t1: f32,
+    pad _pad0: [u8; 4],
+    field price2: usize,
+    field x3: [[i32; 4]; 4],
+    field value4: [i64; 2],
 });
 /// A sample value of [`G091`].
 pub const G091_SAMPLE: G091 = G091 {
-    y0: [G056_SAMPLE, G056_SAMPLE],
+    count0: [[[i64::MAX, 8180566223931401886i64, 7261874702814798085i64, i64::MAX], [-4051934309084610256i64, -434099954480564424i64, -2029451376899894364i64, i64::MIN], [-1087196225569485092i64, 0i64, i64::MAX, 0i64], [5769689379942121388i64, i64::MAX, i64::MAX, i64::MIN]], [[0i64, i64::MAX, i64::MAX, 0i64], [0i64, -6675795433456703795i64, -5912879456838713878i64, 0i64], [-4985840378231714379i64, -1628549356460541791i64, -1935852299652303756i64, i64::MAX], [-1649003589871706486i64, 0i64, -806657894375426259i64, -1385910078911842477i64]]],
+    t1: 247.25f32,
+    _pad0: [0; 4],
+    price2: 10836394632621323913usize,
+    x3: [[-1532424044i32, 627138645i32, -1309839746i32, i32::MAX], [871628223i32, -1072120535i32, i32::MIN, i32::MIN], [-782385916i32, 404564741i32, -2011817372i32, i32::MIN], [i32::MAX, i32::MIN, 0i32, 0i32]],
+    value4: [9190370832698300313i64, 2172265524532374866i64],
 };
 
-/// Generated layout 92: size 384, align 8.
+/// Generated layout 92: size 40, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G092 {
-    pub price0: [G053; 1],
-    pub kind1: f64,
-    pub level2: bool,
+    pub x0: U32<BigEndian>,
     #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    pub y3: [G029; 2],
+    pub _pad0: [u8; 4],
+    pub data1: isize,
+    pub t2: F64<LittleEndian>,
+    pub x3: [[[u16; 1]; 1]; 3],
+    pub data4: I16<LittleEndian>,
+    pub x5: I16<BigEndian>,
     #[buffer(padding)]
     pub _pad1: [u8; 2],
-    pub y4: i32,
-    pub count5: [G076; 1],
+    pub data6: char,
 }
 describe!(G092, C, {
-    field price0: [G053; 1],
-    field kind1: f64,
-    field level2: bool,
-    pad _pad0: [u8; 1],
-    field y3: [G029; 2],
+    field x0: U32<BigEndian>,
+    pad _pad0: [u8; 4],
+    field data1: isize,
+    field t2: F64<LittleEndian>,
+    field x3: [[[u16; 1]; 1]; 3],
+    field data4: I16<LittleEndian>,
+    field x5: I16<BigEndian>,
     pad _pad1: [u8; 2],
-    field y4: i32,
-    field count5: [G076; 1],
+    field data6: char,
 });
 /// A sample value of [`G092`].
 pub const G092_SAMPLE: G092 = G092 {
-    price0: [G053_SAMPLE],
-    kind1: -573.25f64,
-    level2: true,
-    _pad0: [0; 1],
-    y3: [G029_SAMPLE, G029_SAMPLE],
+    x0: U32::<BigEndian>::new(u32::MAX),
+    _pad0: [0; 4],
+    data1: isize::MAX,
+    t2: F64::<LittleEndian>::new(-206.375f64),
+    x3: [[[0u16]], [[50113u16]], [[58546u16]]],
+    data4: I16::<LittleEndian>::new(i16::MIN),
+    x5: I16::<BigEndian>::new(i16::MAX),
     _pad1: [0; 2],
-    y4: i32::MAX,
-    count5: [G076_SAMPLE],
+    data6: '\u{7a}',
 };
 
-/// Generated layout 93: size 80, align 4.
+/// Generated layout 93: size 368, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G093 {
-    pub y0: G083,
-    pub count1: [U32<BigEndian>; 1],
+    pub level0: G013,
+    pub value1: char,
     #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub price2: i32,
-    pub y3: u16,
-    pub y4: [i8; 4],
-    #[buffer(padding)]
-    pub _pad1: [u8; 2],
-    #[buffer(rename = "r_t5")]
-    pub t5: [G031; 2],
+    pub _pad0: [u8; 4],
+    pub flags2: usize,
 }
 describe!(G093, C, {
-    field y0: G083,
-    field count1: [U32<BigEndian>; 1],
-    pad _pad0: [u8; 3],
-    field price2: i32,
-    field y3: u16,
-    field y4: [i8; 4],
-    pad _pad1: [u8; 2],
-    field t5: [G031; 2] => "r_t5",
+    field level0: G013,
+    field value1: char,
+    pad _pad0: [u8; 4],
+    field flags2: usize,
 });
 /// A sample value of [`G093`].
 pub const G093_SAMPLE: G093 = G093 {
-    y0: G083_SAMPLE,
-    count1: [U32::<BigEndian>::new(1146386211u32)],
-    _pad0: [0; 3],
-    price2: i32::MAX,
-    y3: 11087u16,
-    y4: [i8::MIN, -3i8, 0i8, -111i8],
-    _pad1: [0; 2],
-    t5: [G031_SAMPLE, G031_SAMPLE],
+    level0: G013_SAMPLE,
+    value1: '\u{1f600}',
+    _pad0: [0; 4],
+    flags2: 1071902086349334861usize,
 };
 
-/// Generated layout 94: size 80, align 8.
+/// Generated layout 94: size 5, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G094 {
-    pub data0: u32,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub y1: G011,
-    pub data2: u16,
-    pub t3: [G083; 2],
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub data0: f32,
+    pub x1: bool,
 }
-describe!(G094, C, {
-    field data0: u32,
-    pad _pad0: [u8; 4],
-    field y1: G011,
-    field data2: u16,
-    field t3: [G083; 2],
-    pad _pad1: [u8; 4],
+describe!(G094, packed, {
+    field data0: f32,
+    field x1: bool,
 });
 /// A sample value of [`G094`].
 pub const G094_SAMPLE: G094 = G094 {
-    data0: 63651756u32,
-    _pad0: [0; 4],
-    y1: G011_SAMPLE,
-    data2: u16::MAX,
-    t3: [G083_SAMPLE, G083_SAMPLE],
-    _pad1: [0; 4],
+    data0: 448.5f32,
+    x1: true,
 };
 
-/// Generated layout 95: size 22, align 1.
+/// Generated layout 95: size 72, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G095 {
-    pub x0: G006,
-    pub count1: U64<LittleEndian>,
+    pub price0: [[usize; 3]; 3],
 }
 describe!(G095, C, {
-    field x0: G006,
-    field count1: U64<LittleEndian>,
+    field price0: [[usize; 3]; 3],
 });
 /// A sample value of [`G095`].
 pub const G095_SAMPLE: G095 = G095 {
-    x0: G006_SAMPLE,
-    count1: U64::<LittleEndian>::new(u64::MIN),
+    price0: [[13252133257729941352usize, 10048512344930942983usize, usize::MAX], [usize::MAX, 0usize, usize::MAX], [8056237686677279369usize, 5198101855642112662usize, usize::MAX]],
 };
 
-/// Generated layout 96: size 54, align 1.
+/// A transparent newtype over `[f64; 3]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(transparent)]
+pub struct W095(pub [f64; 3]);
+describe_transparent!(W095, 0: [f64; 3]);
+/// A sample value of [`W095`].
+pub const W095_SAMPLE: W095 = W095([794.875f64, 992.125f64, 970.875f64]);
+
+/// Generated layout 96: size 280, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
 pub struct G096 {
-    pub kind0: [G052; 1],
-    pub y1: u8,
-    pub data2: isize,
-    pub level3: u64,
-    pub rgb4: usize,
-    pub y5: i8,
-    pub level6: U32<BigEndian>,
+    pub count0: G036,
+    pub y1: f64,
+    pub y2: u64,
 }
-describe!(G096, packed, {
-    field kind0: [G052; 1],
-    field y1: u8,
-    field data2: isize,
-    field level3: u64,
-    field rgb4: usize,
-    field y5: i8,
-    field level6: U32<BigEndian>,
+describe!(G096, C, {
+    field count0: G036,
+    field y1: f64,
+    field y2: u64,
 });
 /// A sample value of [`G096`].
 pub const G096_SAMPLE: G096 = G096 {
-    kind0: [G052_SAMPLE],
-    y1: 153u8,
-    data2: 2172265524532374866isize,
-    level3: 7828468143370942346u64,
-    rgb4: usize::MIN,
-    y5: -58i8,
-    level6: U32::<BigEndian>::new(1311532572u32),
+    count0: G036_SAMPLE,
+    y1: -48.25f64,
+    y2: 10459231821739329493u64,
 };
 
-/// Generated layout 97: size 24, align 8.
+/// Generated layout 97: size 72, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G097 {
-    pub t0: f32,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub value1: i64,
-    pub x2: U32<LittleEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub y0: [[U64<BigEndian>; 3]; 3],
 }
 describe!(G097, C, {
-    field t0: f32,
-    pad _pad0: [u8; 4],
-    field value1: i64,
-    field x2: U32<LittleEndian>,
-    pad _pad1: [u8; 4],
+    field y0: [[U64<BigEndian>; 3]; 3],
 });
 /// A sample value of [`G097`].
 pub const G097_SAMPLE: G097 = G097 {
-    t0: -731.0f32,
-    _pad0: [0; 4],
-    value1: -8395312333375874515i64,
-    x2: U32::<LittleEndian>::new(3438562221u32),
-    _pad1: [0; 4],
+    y0: [[U64::<BigEndian>::new(0u64), U64::<BigEndian>::new(0u64), U64::<BigEndian>::new(17231586385859864503u64)], [U64::<BigEndian>::new(7386992661537066632u64), U64::<BigEndian>::new(u64::MAX), U64::<BigEndian>::new(15797754101120148447u64)], [U64::<BigEndian>::new(0u64), U64::<BigEndian>::new(0u64), U64::<BigEndian>::new(10107752719063663202u64)]],
 };
 
-/// Generated layout 98: size 24, align 8.
+/// Generated layout 98: size 16, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G098 {
-    pub data0: U16<BigEndian>,
-    pub value1: U64<BigEndian>,
+pub struct G098(
+    pub f64,
+    pub i8,
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub x2: isize,
-}
+    pub [u8; 7],
+);
 describe!(G098, C, {
-    field data0: U16<BigEndian>,
-    field value1: U64<BigEndian>,
-    pad _pad0: [u8; 6],
-    field x2: isize,
+    field 0: f64,
+    field 1: i8,
+    pad 2: [u8; 7],
 });
 /// A sample value of [`G098`].
-pub const G098_SAMPLE: G098 = G098 {
-    data0: U16::<BigEndian>::new(36773u16),
-    value1: U64::<BigEndian>::new(u64::MAX),
-    _pad0: [0; 6],
-    x2: isize::MIN,
-};
+pub const G098_SAMPLE: G098 = G098(
+    210.0f64,
+    -15i8,
+    [0; 7],
+);
 
-/// Generated layout 99: size 16, align 8.
+/// Generated layout 99: size 504, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G099 {
-    pub t0: f32,
+    pub level0: W095,
+    pub price1: F64<BigEndian>,
+    pub price2: G063,
+    pub rgb3: I64<LittleEndian>,
+    pub price4: i32,
+    pub count5: u8,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub data1: i64,
+    pub _pad0: [u8; 3],
+    pub level6: isize,
 }
 describe!(G099, C, {
-    field t0: f32,
-    pad _pad0: [u8; 4],
-    field data1: i64,
+    field level0: W095,
+    field price1: F64<BigEndian>,
+    field price2: G063,
+    field rgb3: I64<LittleEndian>,
+    field price4: i32,
+    field count5: u8,
+    pad _pad0: [u8; 3],
+    field level6: isize,
 });
 /// A sample value of [`G099`].
 pub const G099_SAMPLE: G099 = G099 {
-    t0: 50.875f32,
-    _pad0: [0; 4],
-    data1: 5829616817435586713i64,
+    level0: W095([-1044.625f64, -588.0f64, -94.75f64]),
+    price1: F64::<BigEndian>::new(-1106.125f64),
+    price2: G063_SAMPLE,
+    rgb3: I64::<LittleEndian>::new(-756266059874291222i64),
+    price4: 0i32,
+    count5: 0u8,
+    _pad0: [0; 3],
+    level6: isize::MAX,
 };
 
-/// Generated layout 100: size 208, align 8.
+/// Generated layout 100: size 16, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G100 {
-    pub y0: F64<BigEndian>,
-    pub rgb1: G034,
-    pub kind2: [[u8; 1]; 1],
-    pub t3: [[i8; 3]; 3],
+pub struct G100(
+    pub i64,
+    pub i32,
+    pub u16,
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
-}
+    pub [u8; 2],
+);
 describe!(G100, C, {
-    field y0: F64<BigEndian>,
-    field rgb1: G034,
-    field kind2: [[u8; 1]; 1],
-    field t3: [[i8; 3]; 3],
-    pad _pad0: [u8; 6],
+    field 0: i64,
+    field 1: i32,
+    field 2: u16,
+    pad 3: [u8; 2],
 });
 /// A sample value of [`G100`].
-pub const G100_SAMPLE: G100 = G100 {
-    y0: F64::<BigEndian>::new(58.125f64),
-    rgb1: G034_SAMPLE,
-    kind2: [[203u8]],
-    t3: [[104i8, 7i8, i8::MAX], [i8::MAX, 0i8, i8::MAX], [-119i8, -106i8, i8::MAX]],
-    _pad0: [0; 6],
-};
+pub const G100_SAMPLE: G100 = G100(
+    4824036026380629316i64,
+    -869216443i32,
+    35314u16,
+    [0; 2],
+);
 
-/// Generated layout 101: size 40, align 8.
+/// Generated layout 101: size 128, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G101 {
-    pub t0: [f64; 1],
-    pub count1: U32<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub y2: f64,
-    pub y3: u64,
-    pub rgb4: i64,
-}
-describe!(G101, C, {
-    field t0: [f64; 1],
-    field count1: U32<BigEndian>,
-    pad _pad0: [u8; 4],
-    field y2: f64,
-    field y3: u64,
-    field rgb4: i64,
+#[repr(C, packed)]
+pub struct G101(
+    pub [[[f32; 2]; 3]; 4],
+    pub [[[char; 1]; 1]; 2],
+    pub [[i8; 4]; 4],
+    pub i64,
+);
+describe!(G101, packed, {
+    field 0: [[[f32; 2]; 3]; 4],
+    field 1: [[[char; 1]; 1]; 2],
+    field 2: [[i8; 4]; 4],
+    field 3: i64,
 });
 /// A sample value of [`G101`].
-pub const G101_SAMPLE: G101 = G101 {
-    t0: [10.0f64],
-    count1: U32::<BigEndian>::new(3917356716u32),
-    _pad0: [0; 4],
-    y2: 838.125f64,
-    y3: 8105978758873197822u64,
-    rgb4: i64::MIN,
-};
+pub const G101_SAMPLE: G101 = G101(
+    [[[855.625f32, -1052.5f32], [474.25f32, -1195.375f32], [-602.0f32, -690.5f32]], [[143.625f32, -920.75f32], [-1210.75f32, -806.875f32], [373.125f32, 27.25f32]], [[-1166.375f32, -435.125f32], [673.75f32, 851.625f32], [638.75f32, -492.0f32]], [[-558.5f32, 1220.75f32], [1083.75f32, 18.125f32], [-439.0f32, 294.5f32]]],
+    [[['\u{7a}']], [['\u{20ac}']]],
+    [[64i8, i8::MIN, i8::MIN, 97i8], [0i8, i8::MIN, 0i8, 7i8], [59i8, i8::MAX, -16i8, i8::MIN], [0i8, 0i8, -118i8, i8::MAX]],
+    2899601602801059935i64,
+);
 
-/// Generated layout 102: size 32, align 8.
+/// Generated layout 102: size 40, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G102 {
-    pub count0: F64<BigEndian>,
-    #[buffer(rename = "r_count1")]
-    pub count1: u8,
-    pub level2: U16<LittleEndian>,
+    pub level0: u64,
+    pub x1: i8,
     #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    pub t3: u16,
+    pub _pad0: [u8; 3],
+    pub x2: G037,
+    pub data3: U16<BigEndian>,
     #[buffer(padding)]
-    pub _pad1: [u8; 2],
-    #[buffer(rename = "r_flags4")]
-    pub flags4: u32,
-    pub flags5: F32<LittleEndian>,
-    pub rgb6: i64,
+    pub _pad1: [u8; 6],
 }
 describe!(G102, C, {
-    field count0: F64<BigEndian>,
-    field count1: u8 => "r_count1",
-    field level2: U16<LittleEndian>,
-    pad _pad0: [u8; 1],
-    field t3: u16,
-    pad _pad1: [u8; 2],
-    field flags4: u32 => "r_flags4",
-    field flags5: F32<LittleEndian>,
-    field rgb6: i64,
+    field level0: u64,
+    field x1: i8,
+    pad _pad0: [u8; 3],
+    field x2: G037,
+    field data3: U16<BigEndian>,
+    pad _pad1: [u8; 6],
 });
 /// A sample value of [`G102`].
 pub const G102_SAMPLE: G102 = G102 {
-    count0: F64::<BigEndian>::new(-426.125f64),
-    count1: 17u8,
-    level2: U16::<LittleEndian>::new(33868u16),
-    _pad0: [0; 1],
-    t3: 18094u16,
-    _pad1: [0; 2],
-    flags4: u32::MAX,
-    flags5: F32::<LittleEndian>::new(655.25f32),
-    rgb6: i64::MIN,
+    level0: u64::MAX,
+    x1: i8::MIN,
+    _pad0: [0; 3],
+    x2: G037_SAMPLE,
+    data3: U16::<BigEndian>::new(28260u16),
+    _pad1: [0; 6],
 };
 
-/// Generated layout 103: size 496, align 8.
+/// Generated layout 103: size 24, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G103 {
-    pub flags0: [[[f64; 4]; 2]; 4],
-    pub flags1: [u32; 1],
+    pub value0: I16<BigEndian>,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub id2: [G072; 1],
-    pub flags3: i32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub value4: i64,
-    pub price5: i64,
+    pub _pad0: [u8; 6],
+    pub x1: i64,
+    pub value2: I32<LittleEndian>,
+    pub kind3: u32,
 }
 describe!(G103, C, {
-    field flags0: [[[f64; 4]; 2]; 4],
-    field flags1: [u32; 1],
-    pad _pad0: [u8; 4],
-    field id2: [G072; 1],
-    field flags3: i32,
-    pad _pad1: [u8; 4],
-    field value4: i64,
-    field price5: i64,
+    field value0: I16<BigEndian>,
+    pad _pad0: [u8; 6],
+    field x1: i64,
+    field value2: I32<LittleEndian>,
+    field kind3: u32,
 });
 /// A sample value of [`G103`].
 pub const G103_SAMPLE: G103 = G103 {
-    flags0: [[[900.75f64, 262.125f64, -504.25f64, 922.125f64], [-117.875f64, 296.875f64, 620.625f64, 128.25f64]], [[-261.0f64, -38.875f64, 1055.125f64, -444.5f64], [-39.25f64, -226.375f64, -1007.625f64, -72.875f64]], [[-1138.5f64, -849.125f64, -625.625f64, -1142.0f64], [-807.5f64, -1108.375f64, 1239.625f64, 728.125f64]], [[1093.375f64, 973.75f64, 93.125f64, 305.625f64], [-646.0f64, -337.875f64, 943.625f64, -212.625f64]]],
-    flags1: [0u32],
-    _pad0: [0; 4],
-    id2: [G072_SAMPLE],
-    flags3: 0i32,
-    _pad1: [0; 4],
-    value4: 0i64,
-    price5: i64::MIN,
+    value0: I16::<BigEndian>::new(-8727i16),
+    _pad0: [0; 6],
+    x1: 4215295402806440887i64,
+    value2: I32::<LittleEndian>::new(-1188899617i32),
+    kind3: u32::MAX,
 };
 
-/// Generated layout 104: size 72, align 8.
+/// A transparent newtype over `[u64; 2]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W103(pub [u64; 2]);
+describe_transparent!(W103, 0: [u64; 2]);
+/// A sample value of [`W103`].
+pub const W103_SAMPLE: W103 = W103([u64::MAX, 5588207005839736996u64]);
+
+/// Generated layout 104: size 12, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G104(
-    pub u16,
-    #[buffer(padding)]
-    pub [u8; 6],
-    pub G098,
-    pub [[i32; 4]; 1],
-    pub u8,
-    #[buffer(padding)]
-    pub [u8; 3],
-    pub [[[char; 1]; 3]; 1],
-    pub i32,
-    #[buffer(padding)]
-    pub [u8; 4],
-);
+pub struct G104 {
+    pub data0: f32,
+    pub level1: F64<LittleEndian>,
+}
 describe!(G104, C, {
-    field 0: u16,
-    pad 1: [u8; 6],
-    field 2: G098,
-    field 3: [[i32; 4]; 1],
-    field 4: u8,
-    pad 5: [u8; 3],
-    field 6: [[[char; 1]; 3]; 1],
-    field 7: i32,
-    pad 8: [u8; 4],
+    field data0: f32,
+    field level1: F64<LittleEndian>,
 });
 /// A sample value of [`G104`].
-pub const G104_SAMPLE: G104 = G104(
-    u16::MIN,
-    [0; 6],
-    G098_SAMPLE,
-    [[0i32, i32::MIN, 0i32, 1552148999i32]],
-    59u8,
-    [0; 3],
-    [[['\u{7a}'], ['\u{20ac}'], ['\u{7a}']]],
-    i32::MIN,
-    [0; 4],
-);
+pub const G104_SAMPLE: G104 = G104 {
+    data0: 454.75f32,
+    level1: F64::<LittleEndian>::new(-918.75f64),
+};
 
-/// Generated layout 105: size 8, align 4.
+/// Generated layout 105: size 120, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G105 {
-    pub kind0: f32,
-    #[buffer(rename = "r_rgb1")]
-    pub rgb1: i16,
+    pub t0: [[i8; 1]; 1],
+    pub t1: i8,
     #[buffer(padding)]
     pub _pad0: [u8; 2],
+    pub level2: G025,
+    pub price3: u32,
+    pub t4: isize,
+    pub value5: G023,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
 }
 describe!(G105, C, {
-    field kind0: f32,
-    field rgb1: i16 => "r_rgb1",
+    field t0: [[i8; 1]; 1],
+    field t1: i8,
     pad _pad0: [u8; 2],
+    field level2: G025,
+    field price3: u32,
+    field t4: isize,
+    field value5: G023,
+    pad _pad1: [u8; 4],
 });
 /// A sample value of [`G105`].
 pub const G105_SAMPLE: G105 = G105 {
-    kind0: 407.125f32,
-    rgb1: i16::MIN,
+    t0: [[67i8]],
+    t1: -41i8,
     _pad0: [0; 2],
+    level2: G025_SAMPLE,
+    price3: 2608402665u32,
+    t4: 0isize,
+    value5: G023_SAMPLE,
+    _pad1: [0; 4],
 };
 
-/// Generated layout 106: size 392, align 8.
+/// Generated layout 106: size 352, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G106 {
-    pub x0: G079,
-    pub data1: [G095; 2],
-    pub data2: G093,
+    pub id0: i32,
     #[buffer(padding)]
     pub _pad0: [u8; 4],
-    pub count3: G041,
+    pub value1: W071,
+    pub kind2: [[I16<BigEndian>; 1]; 3],
+    #[buffer(padding)]
+    pub _pad1: [u8; 2],
 }
 describe!(G106, C, {
-    field x0: G079,
-    field data1: [G095; 2],
-    field data2: G093,
+    field id0: i32,
     pad _pad0: [u8; 4],
-    field count3: G041,
+    field value1: W071,
+    field kind2: [[I16<BigEndian>; 1]; 3],
+    pad _pad1: [u8; 2],
 });
 /// A sample value of [`G106`].
 pub const G106_SAMPLE: G106 = G106 {
-    x0: G079_SAMPLE,
-    data1: [G095_SAMPLE, G095_SAMPLE],
-    data2: G093_SAMPLE,
+    id0: 0i32,
     _pad0: [0; 4],
-    count3: G041_SAMPLE,
+    value1: W071([[G071_SAMPLE, G071_SAMPLE], [G071_SAMPLE, G071_SAMPLE], [G071_SAMPLE, G071_SAMPLE]]),
+    kind2: [[I16::<BigEndian>::new(i16::MIN)], [I16::<BigEndian>::new(i16::MAX)], [I16::<BigEndian>::new(27984i16)]],
+    _pad1: [0; 2],
 };
 
-/// Generated layout 107: size 80, align 8.
+/// Generated layout 107: size 392, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G107 {
-    pub price0: I32<BigEndian>,
+    pub count0: i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub count1: isize,
-    pub t2: u64,
-    pub price3: usize,
-    pub kind4: f64,
-    pub t5: [[char; 2]; 4],
-    pub rgb6: usize,
+    pub _pad0: [u8; 6],
+    pub price1: [[[usize; 3]; 4]; 4],
 }
 describe!(G107, C, {
-    field price0: I32<BigEndian>,
-    pad _pad0: [u8; 4],
-    field count1: isize,
-    field t2: u64,
-    field price3: usize,
-    field kind4: f64,
-    field t5: [[char; 2]; 4],
-    field rgb6: usize,
+    field count0: i16,
+    pad _pad0: [u8; 6],
+    field price1: [[[usize; 3]; 4]; 4],
 });
 /// A sample value of [`G107`].
 pub const G107_SAMPLE: G107 = G107 {
-    price0: I32::<BigEndian>::new(i32::MIN),
-    _pad0: [0; 4],
-    count1: -6584525253314144383isize,
-    t2: 3413695408195261617u64,
-    price3: usize::MAX,
-    kind4: 1023.25f64,
-    t5: [['\u{1f600}', '\u{41}'], ['\u{10ffff}', '\u{20ac}'], ['\u{10ffff}', '\u{e9}'], ['\u{0}', '\u{20ac}']],
-    rgb6: 2659746402711204210usize,
+    count0: 29219i16,
+    _pad0: [0; 6],
+    price1: [[[usize::MIN, 5722330751478798392usize, usize::MIN], [0usize, 17301458002298447820usize, usize::MAX], [1180148249958146283usize, 5774197013504659249usize, 0usize], [usize::MAX, 7770447782644325095usize, 368135029601976992usize]], [[4296838462037576153usize, 3429207346894864599usize, usize::MAX], [4655387962418065046usize, 10880232836584302165usize, 0usize], [usize::MIN, 11504285914454548167usize, 10131363763677716559usize], [usize::MAX, 0usize, 0usize]], [[0usize, 9008635764902172253usize, 7005472400303874529usize], [usize::MAX, 2279710128624609675usize, 1540445719055390799usize], [15748868112631158038usize, 4202625179966987421usize, 0usize], [0usize, 5061330139795121267usize, 4244123847061263070usize]], [[11344080484453318340usize, usize::MIN, usize::MAX], [usize::MAX, usize::MIN, usize::MIN], [5583910014907096655usize, usize::MAX, 15788369176326435998usize], [0usize, 16895682324529539626usize, 4813141344331109094usize]]],
 };
 
-/// Generated layout 108: size 1, align 1.
+/// Generated layout 108: size 272, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G108 {
-    pub x0: bool,
+    pub level0: U64<BigEndian>,
+    pub t1: G039,
+    pub level2: usize,
+    pub value3: [[i64; 1]; 2],
+    pub y4: u8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 7],
 }
 describe!(G108, C, {
-    field x0: bool,
+    field level0: U64<BigEndian>,
+    field t1: G039,
+    field level2: usize,
+    field value3: [[i64; 1]; 2],
+    field y4: u8,
+    pad _pad0: [u8; 7],
 });
 /// A sample value of [`G108`].
 pub const G108_SAMPLE: G108 = G108 {
-    x0: false,
+    level0: U64::<BigEndian>::new(u64::MIN),
+    t1: G039_SAMPLE,
+    level2: 12049859494215471075usize,
+    value3: [[7799742223316988549i64], [i64::MIN]],
+    y4: 0u8,
+    _pad0: [0; 7],
 };
 
-/// Generated layout 109: size 392, align 8.
+/// Generated layout 109: size 8, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G109 {
-    #[buffer(rename = "r_level0")]
-    pub level0: G020,
-    pub price1: u32,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub t2: isize,
-    pub value3: G024,
-    pub level4: [G004; 3],
-    pub count5: u8,
-    pub t6: F64<LittleEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 3],
+    pub flags0: u64,
 }
 describe!(G109, C, {
-    field level0: G020 => "r_level0",
-    field price1: u32,
-    pad _pad0: [u8; 4],
-    field t2: isize,
-    field value3: G024,
-    field level4: [G004; 3],
-    field count5: u8,
-    field t6: F64<LittleEndian>,
-    pad _pad1: [u8; 3],
+    field flags0: u64,
 });
 /// A sample value of [`G109`].
 pub const G109_SAMPLE: G109 = G109 {
-    level0: G020_SAMPLE,
-    price1: 0u32,
-    _pad0: [0; 4],
-    t2: 7788342398984096612isize,
-    value3: G024_SAMPLE,
-    level4: [G004_SAMPLE, G004_SAMPLE, G004_SAMPLE],
-    count5: 0u8,
-    t6: F64::<LittleEndian>::new(153.625f64),
-    _pad1: [0; 3],
+    flags0: 14193850274083632903u64,
 };
 
-/// Generated layout 110: size 4, align 4.
+/// Generated layout 110: size 32, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G110(
-    pub f32,
+    pub [f64; 1],
+    pub i32,
+    pub [[[u16; 3]; 1]; 3],
+    #[buffer(padding)]
+    pub [u8; 2],
 );
 describe!(G110, C, {
-    field 0: f32,
+    field 0: [f64; 1],
+    field 1: i32,
+    field 2: [[[u16; 3]; 1]; 3],
+    pad 3: [u8; 2],
 });
 /// A sample value of [`G110`].
 pub const G110_SAMPLE: G110 = G110(
-    937.375f32,
+    [140.25f64],
+    -2061373390i32,
+    [[[0u16, 2332u16, 61001u16]], [[38387u16, 0u16, 17637u16]], [[u16::MIN, u16::MIN, 0u16]]],
+    [0; 2],
 );
 
-/// Generated layout 111: size 391, align 1.
+/// Generated layout 111: size 92, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G111(
-    pub bool,
-    pub F32<BigEndian>,
-    pub [[[usize; 3]; 4]; 4],
-    pub i16,
-);
-describe!(G111, packed, {
-    field 0: bool,
-    field 1: F32<BigEndian>,
-    field 2: [[[usize; 3]; 4]; 4],
-    field 3: i16,
+#[repr(C)]
+pub struct G111 {
+    pub t0: [[U64<LittleEndian>; 2]; 3],
+    pub x1: i8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    #[buffer(rename = "r_level2")]
+    pub level2: i32,
+    pub data3: I64<LittleEndian>,
+    pub level4: [I64<BigEndian>; 3],
+    pub rgb5: W031,
+    #[buffer(padding)]
+    pub _pad1: [u8; 2],
+}
+describe!(G111, C, {
+    field t0: [[U64<LittleEndian>; 2]; 3],
+    field x1: i8,
+    pad _pad0: [u8; 3],
+    field level2: i32 => "r_level2",
+    field data3: I64<LittleEndian>,
+    field level4: [I64<BigEndian>; 3],
+    field rgb5: W031,
+    pad _pad1: [u8; 2],
 });
 /// A sample value of [`G111`].
-pub const G111_SAMPLE: G111 = G111(
-    false,
-    F32::<BigEndian>::new(-489.125f32),
-    [[[0usize, usize::MIN, 0usize], [17301458002298447820usize, usize::MAX, 1180148249958146283usize], [5774197013504659249usize, 0usize, usize::MAX], [7770447782644325095usize, 368135029601976992usize, 4296838462037576153usize]], [[3429207346894864599usize, usize::MAX, 4655387962418065046usize], [10880232836584302165usize, 0usize, usize::MIN], [11504285914454548167usize, 10131363763677716559usize, usize::MAX], [0usize, 0usize, 0usize]], [[9008635764902172253usize, 7005472400303874529usize, usize::MAX], [2279710128624609675usize, 1540445719055390799usize, 15748868112631158038usize], [4202625179966987421usize, 0usize, 0usize], [5061330139795121267usize, 4244123847061263070usize, 11344080484453318340usize]], [[usize::MIN, usize::MAX, usize::MAX], [usize::MIN, usize::MIN, 5583910014907096655usize], [usize::MAX, 15788369176326435998usize, 0usize], [16895682324529539626usize, 4813141344331109094usize, usize::MAX]]],
-    i16::MAX,
-);
+pub const G111_SAMPLE: G111 = G111 {
+    t0: [[U64::<LittleEndian>::new(0u64), U64::<LittleEndian>::new(0u64)], [U64::<LittleEndian>::new(u64::MIN), U64::<LittleEndian>::new(8021001206615136418u64)], [U64::<LittleEndian>::new(u64::MIN), U64::<LittleEndian>::new(u64::MIN)]],
+    x1: -18i8,
+    _pad0: [0; 3],
+    level2: 0i32,
+    data3: I64::<LittleEndian>::new(-4501967032630079670i64),
+    level4: [I64::<BigEndian>::new(i64::MAX), I64::<BigEndian>::new(i64::MIN), I64::<BigEndian>::new(2517442318351839776i64)],
+    rgb5: W031([[u8::MAX, 30u8]]),
+    _pad1: [0; 2],
+};
 
-/// Generated layout 112: size 43, align 1.
+/// A transparent newtype over `[char; 2]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W111(pub [char; 2]);
+describe_transparent!(W111, 0: [char; 2]);
+/// A sample value of [`W111`].
+pub const W111_SAMPLE: W111 = W111(['\u{20ac}', '\u{0}']);
+
+/// Generated layout 112: size 96, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
 pub struct G112(
-    pub [f32; 4],
-    pub usize,
-    pub [[i64; 1]; 2],
-    pub u8,
-    pub U16<BigEndian>,
+    pub [[[f32; 3]; 4]; 2],
 );
 describe!(G112, packed, {
-    field 0: [f32; 4],
-    field 1: usize,
-    field 2: [[i64; 1]; 2],
-    field 3: u8,
-    field 4: U16<BigEndian>,
+    field 0: [[[f32; 3]; 4]; 2],
 });
 /// A sample value of [`G112`].
 pub const G112_SAMPLE: G112 = G112(
-    [210.75f32, 753.0f32, -890.0f32, -352.125f32],
-    16966307820397129891usize,
-    [[0i64], [i64::MIN]],
-    0u8,
-    U16::<BigEndian>::new(u16::MAX),
+    [[[124.0f32, 390.25f32, -409.625f32], [153.25f32, -514.875f32, -528.75f32], [-844.0f32, -1129.875f32, 716.625f32], [1145.125f32, -540.0f32, -951.625f32]], [[229.5f32, -175.0f32, 331.125f32], [322.0f32, 1075.0f32, 977.5f32], [-691.625f32, 519.375f32, 381.875f32], [-576.375f32, 32.5f32, 842.25f32]]],
 );
 
-/// Generated layout 113: size 64, align 8.
+/// Generated layout 113: size 12, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G113 {
-    pub kind0: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub count1: isize,
-    pub count2: F32<BigEndian>,
-    pub t3: i32,
-    pub rgb4: [[[u16; 3]; 1]; 3],
-    #[buffer(padding)]
-    pub _pad1: [u8; 6],
-    pub level5: isize,
-    pub kind6: bool,
-    #[buffer(padding)]
-    pub _pad2: [u8; 7],
+    pub value0: F64<BigEndian>,
+    pub flags1: f32,
 }
 describe!(G113, C, {
-    field kind0: u8,
-    pad _pad0: [u8; 7],
-    field count1: isize,
-    field count2: F32<BigEndian>,
-    field t3: i32,
-    field rgb4: [[[u16; 3]; 1]; 3],
-    pad _pad1: [u8; 6],
-    field level5: isize,
-    field kind6: bool,
-    pad _pad2: [u8; 7],
+    field value0: F64<BigEndian>,
+    field flags1: f32,
 });
 /// A sample value of [`G113`].
 pub const G113_SAMPLE: G113 = G113 {
-    kind0: 0u8,
-    _pad0: [0; 7],
-    count1: isize::MIN,
-    count2: F32::<BigEndian>::new(-350.375f32),
-    t3: i32::MAX,
-    rgb4: [[[0u16, 46444u16, u16::MIN]], [[u16::MIN, u16::MAX, u16::MIN]], [[u16::MAX, u16::MAX, u16::MIN]]],
-    _pad1: [0; 6],
-    level5: isize::MAX,
-    kind6: false,
-    _pad2: [0; 7],
+    value0: F64::<BigEndian>::new(-455.375f64),
+    flags1: 943.25f32,
 };
 
-/// Generated layout 114: size 488, align 8.
+/// Generated layout 114: size 1, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G114 {
-    pub kind0: U32<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub value1: u64,
-    pub level2: [G009; 2],
-    pub rgb3: [G012; 2],
-    pub x4: i8,
-    #[buffer(padding)]
-    pub _pad1: [u8; 7],
-    pub y5: G020,
+    pub x0: bool,
 }
 describe!(G114, C, {
-    field kind0: U32<BigEndian>,
-    pad _pad0: [u8; 4],
-    field value1: u64,
-    field level2: [G009; 2],
-    field rgb3: [G012; 2],
-    field x4: i8,
-    pad _pad1: [u8; 7],
-    field y5: G020,
+    field x0: bool,
 });
 /// A sample value of [`G114`].
 pub const G114_SAMPLE: G114 = G114 {
-    kind0: U32::<BigEndian>::new(4021584878u32),
-    _pad0: [0; 4],
-    value1: 0u64,
-    level2: [G009_SAMPLE, G009_SAMPLE],
-    rgb3: [G012_SAMPLE, G012_SAMPLE],
-    x4: 74i8,
-    _pad1: [0; 7],
-    y5: G020_SAMPLE,
+    x0: false,
 };
 
-/// Generated layout 115: size 32, align 1.
+/// Generated layout 115: size 288, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G115 {
-    pub kind0: bool,
-    pub level1: [[u8; 1]; 3],
-    pub level2: [[I32<LittleEndian>; 3]; 2],
-    pub data3: F32<BigEndian>,
+    pub price0: u64,
+    pub t1: usize,
+    pub price2: [G062; 3],
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
+    #[buffer(rename = "r_x3")]
+    pub x3: i32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub kind4: G039,
 }
-describe!(G115, packed, {
-    field kind0: bool,
-    field level1: [[u8; 1]; 3],
-    field level2: [[I32<LittleEndian>; 3]; 2],
-    field data3: F32<BigEndian>,
+describe!(G115, C, {
+    field price0: u64,
+    field t1: usize,
+    field price2: [G062; 3],
+    pad _pad0: [u8; 2],
+    field x3: i32 => "r_x3",
+    pad _pad1: [u8; 4],
+    field kind4: G039,
 });
 /// A sample value of [`G115`].
 pub const G115_SAMPLE: G115 = G115 {
-    kind0: false,
-    level1: [[u8::MIN], [u8::MIN], [245u8]],
-    level2: [[I32::<LittleEndian>::new(-73994266i32), I32::<LittleEndian>::new(-245768245i32), I32::<LittleEndian>::new(-115565779i32)], [I32::<LittleEndian>::new(i32::MAX), I32::<LittleEndian>::new(i32::MAX), I32::<LittleEndian>::new(1512023462i32)]],
-    data3: F32::<BigEndian>::new(-576.375f32),
+    price0: 14483883751896509305u64,
+    t1: 0usize,
+    price2: [G062_SAMPLE, G062_SAMPLE, G062_SAMPLE],
+    _pad0: [0; 2],
+    x3: 712245630i32,
+    _pad1: [0; 4],
+    kind4: G039_SAMPLE,
 };
 
-/// Generated layout 116: size 263, align 1.
+/// Generated layout 116: size 30, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
 pub struct G116 {
-    pub t0: [[[i8; 2]; 3]; 1],
-    pub flags1: G084,
-    pub data2: f64,
-    pub id3: [[[i64; 4]; 4]; 1],
-    pub kind4: bool,
+    pub x0: [usize; 2],
+    pub rgb1: char,
+    pub x2: usize,
+    pub x3: u16,
 }
 describe!(G116, packed, {
-    field t0: [[[i8; 2]; 3]; 1],
-    field flags1: G084,
-    field data2: f64,
-    field id3: [[[i64; 4]; 4]; 1],
-    field kind4: bool,
+    field x0: [usize; 2],
+    field rgb1: char,
+    field x2: usize,
+    field x3: u16,
 });
 /// A sample value of [`G116`].
 pub const G116_SAMPLE: G116 = G116 {
-    t0: [[[-97i8, i8::MAX], [i8::MIN, -101i8], [0i8, -50i8]]],
-    flags1: G084_SAMPLE,
-    data2: -470.25f64,
-    id3: [[[i64::MIN, -3283849417072496311i64, i64::MAX, i64::MIN], [1988807789004940295i64, -9159821569600865084i64, -2242769613266568101i64, -973253070694642564i64], [-3962860321813042311i64, 0i64, 887132187260092798i64, 0i64], [-502544054893487658i64, -8524018520588078432i64, -6403986688917152299i64, i64::MAX]]],
-    kind4: false,
+    x0: [8962248449575555299usize, 1500492818789452017usize],
+    rgb1: '\u{20ac}',
+    x2: 4215154534315288632usize,
+    x3: 65061u16,
 };
 
-/// Generated layout 117: size 96, align 8.
+/// Generated layout 117: size 8, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G117 {
-    pub y0: [G087; 1],
-    pub kind1: [[[I64<BigEndian>; 3]; 1]; 1],
-    pub value2: G037,
-}
-describe!(G117, C, {
-    field y0: [G087; 1],
-    field kind1: [[[I64<BigEndian>; 3]; 1]; 1],
-    field value2: G037,
-});
-/// A sample value of [`G117`].
-pub const G117_SAMPLE: G117 = G117 {
-    y0: [G087_SAMPLE],
-    kind1: [[[I64::<BigEndian>::new(-1361045200084660615i64), I64::<BigEndian>::new(i64::MAX), I64::<BigEndian>::new(-5314033017249858011i64)]]],
-    value2: G037_SAMPLE,
-};
-
-/// Generated layout 118: size 8, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G118 {
     pub value0: i32,
     pub count1: u16,
     #[buffer(padding)]
     pub _pad0: [u8; 2],
 }
-describe!(G118, C, {
+describe!(G117, C, {
     field value0: i32,
     field count1: u16,
     pad _pad0: [u8; 2],
 });
-/// A sample value of [`G118`].
-pub const G118_SAMPLE: G118 = G118 {
+/// A sample value of [`G117`].
+pub const G117_SAMPLE: G117 = G117 {
     value0: 0i32,
     count1: u16::MIN,
     _pad0: [0; 2],
 };
 
-/// Generated layout 119: size 344, align 8.
+/// Generated layout 118: size 492, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G119 {
+pub struct G118 {
     pub value0: char,
     pub price1: u8,
     pub data2: i8,
     #[buffer(padding)]
     pub _pad0: [u8; 2],
     #[buffer(rename = "r_t3")]
-    pub t3: G007,
+    pub t3: G055,
     pub flags4: i32,
     pub kind5: [[[u8; 1]; 3]; 1],
     #[buffer(padding)]
-    pub _pad1: [u8; 5],
+    pub _pad1: [u8; 1],
     #[buffer(rename = "r_flags6")]
-    pub flags6: [G076; 2],
+    pub flags6: W007,
 }
-describe!(G119, C, {
+describe!(G118, C, {
     field value0: char,
     field price1: u8,
     field data2: i8,
     pad _pad0: [u8; 2],
-    field t3: G007 => "r_t3",
+    field t3: G055 => "r_t3",
     field flags4: i32,
     field kind5: [[[u8; 1]; 3]; 1],
-    pad _pad1: [u8; 5],
-    field flags6: [G076; 2] => "r_flags6",
+    pad _pad1: [u8; 1],
+    field flags6: W007 => "r_flags6",
 });
-/// A sample value of [`G119`].
-pub const G119_SAMPLE: G119 = G119 {
+/// A sample value of [`G118`].
+pub const G118_SAMPLE: G118 = G118 {
     value0: '\u{7a}',
     price1: u8::MIN,
     data2: i8::MIN,
     _pad0: [0; 2],
-    t3: G007_SAMPLE,
+    t3: G055_SAMPLE,
     flags4: i32::MIN,
     kind5: [[[47u8], [65u8], [140u8]]],
-    _pad1: [0; 5],
-    flags6: [G076_SAMPLE, G076_SAMPLE],
+    _pad1: [0; 1],
+    flags6: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
 };
 
-/// Generated layout 120: size 136, align 8.
+/// Generated layout 119: size 320, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G119 {
+    pub x0: u64,
+    pub flags1: G108,
+    pub id2: f32,
+    pub t3: F64<BigEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub level4: usize,
+    pub flags5: isize,
+    pub rgb6: usize,
+}
+describe!(G119, C, {
+    field x0: u64,
+    field flags1: G108,
+    field id2: f32,
+    field t3: F64<BigEndian>,
+    pad _pad0: [u8; 4],
+    field level4: usize,
+    field flags5: isize,
+    field rgb6: usize,
+});
+/// A sample value of [`G119`].
+pub const G119_SAMPLE: G119 = G119 {
+    x0: 0u64,
+    flags1: G108_SAMPLE,
+    id2: 221.5f32,
+    t3: F64::<BigEndian>::new(715.0f64),
+    _pad0: [0; 4],
+    level4: 17060632855636573684usize,
+    flags5: isize::MAX,
+    rgb6: 10128568553416796382usize,
+};
+
+/// A transparent newtype over `[G119; 2]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W119(pub [G119; 2]);
+describe_transparent!(W119, 0: [G119; 2]);
+/// A sample value of [`W119`].
+pub const W119_SAMPLE: W119 = W119([G119_SAMPLE, G119_SAMPLE]);
+
+/// Generated layout 120: size 40, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G120 {
-    pub data0: [G083; 1],
+    pub flags0: i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub flags1: f64,
-    pub t2: usize,
-    pub flags3: [G050; 1],
-    pub count4: i32,
-    pub y5: f32,
-    pub flags6: isize,
+    pub _pad0: [u8; 6],
+    pub t1: i64,
+    pub kind2: [i16; 1],
+    #[buffer(padding)]
+    pub _pad1: [u8; 6],
+    pub count3: i64,
+    pub count4: f32,
+    pub y5: U16<LittleEndian>,
+    #[buffer(padding)]
+    pub _pad2: [u8; 2],
 }
 describe!(G120, C, {
-    field data0: [G083; 1],
-    pad _pad0: [u8; 3],
-    field flags1: f64,
-    field t2: usize,
-    field flags3: [G050; 1],
-    field count4: i32,
-    field y5: f32,
-    field flags6: isize,
+    field flags0: i16,
+    pad _pad0: [u8; 6],
+    field t1: i64,
+    field kind2: [i16; 1],
+    pad _pad1: [u8; 6],
+    field count3: i64,
+    field count4: f32,
+    field y5: U16<LittleEndian>,
+    pad _pad2: [u8; 2],
 });
 /// A sample value of [`G120`].
 pub const G120_SAMPLE: G120 = G120 {
-    data0: [G083_SAMPLE],
-    _pad0: [0; 3],
-    flags1: -213.25f64,
-    t2: 7892915929034885184usize,
-    flags3: [G050_SAMPLE],
-    count4: 765739626i32,
-    y5: 221.5f32,
-    flags6: -1669619120536308078isize,
+    flags0: 0i16,
+    _pad0: [0; 6],
+    t1: 0i64,
+    kind2: [16775i16],
+    _pad1: [0; 6],
+    count3: 0i64,
+    count4: 553.375f32,
+    y5: U16::<LittleEndian>::new(u16::MAX),
+    _pad2: [0; 2],
 };
 
-/// Generated layout 121: size 512, align 8.
+/// Generated layout 121: size 336, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G121 {
-    #[buffer(rename = "r_data0")]
-    pub data0: bool,
-    pub flags1: U64<LittleEndian>,
+    pub value0: [I16<LittleEndian>; 3],
+    pub value1: [[I16<LittleEndian>; 2]; 3],
     #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub data2: G106,
-    pub x3: [[isize; 4]; 3],
-    pub count4: I16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 2],
-    pub count5: f32,
+    pub _pad0: [u8; 6],
+    pub count2: [[[i64; 3]; 3]; 3],
+    pub rgb3: [G098; 2],
+    pub value4: F64<BigEndian>,
+    pub count5: G004,
+    pub value6: char,
 }
 describe!(G121, C, {
-    field data0: bool => "r_data0",
-    field flags1: U64<LittleEndian>,
-    pad _pad0: [u8; 7],
-    field data2: G106,
-    field x3: [[isize; 4]; 3],
-    field count4: I16<BigEndian>,
-    pad _pad1: [u8; 2],
-    field count5: f32,
+    field value0: [I16<LittleEndian>; 3],
+    field value1: [[I16<LittleEndian>; 2]; 3],
+    pad _pad0: [u8; 6],
+    field count2: [[[i64; 3]; 3]; 3],
+    field rgb3: [G098; 2],
+    field value4: F64<BigEndian>,
+    field count5: G004,
+    field value6: char,
 });
 /// A sample value of [`G121`].
 pub const G121_SAMPLE: G121 = G121 {
-    data0: false,
-    flags1: U64::<LittleEndian>::new(2269168383432501659u64),
-    _pad0: [0; 7],
-    data2: G106_SAMPLE,
-    x3: [[isize::MAX, 9062257375483143224isize, 0isize, -550060805241618041isize], [0isize, 7384198181951750652isize, 3092183518223265969isize, 0isize], [isize::MAX, -2747066287109940449isize, isize::MAX, isize::MAX]],
-    count4: I16::<BigEndian>::new(0i16),
-    _pad1: [0; 2],
-    count5: 822.75f32,
+    value0: [I16::<LittleEndian>::new(i16::MAX), I16::<LittleEndian>::new(26435i16), I16::<LittleEndian>::new(14795i16)],
+    value1: [[I16::<LittleEndian>::new(-1160i16), I16::<LittleEndian>::new(-14662i16)], [I16::<LittleEndian>::new(0i16), I16::<LittleEndian>::new(i16::MAX)], [I16::<LittleEndian>::new(0i16), I16::<LittleEndian>::new(26532i16)]],
+    _pad0: [0; 6],
+    count2: [[[i64::MIN, 248133228809051989i64, -5496582759549052544i64], [-1277402204045505107i64, i64::MIN, i64::MAX], [i64::MAX, -2442089813270186696i64, -5216731460243985774i64]], [[-1015571178143113574i64, 4311164434853404104i64, 4363839859458130380i64], [-314732518682923708i64, i64::MAX, 8345543216761225152i64], [1910873222421876133i64, 0i64, 2202386838759425307i64]], [[-7183593426636206603i64, 0i64, i64::MAX], [-1360209730643504937i64, 4349359607047016241i64, 0i64], [8760703600740385823i64, i64::MIN, 6961878281586679164i64]]],
+    rgb3: [G098_SAMPLE, G098_SAMPLE],
+    value4: F64::<BigEndian>::new(-141.5f64),
+    count5: G004_SAMPLE,
+    value6: '\u{20ac}',
 };
 
-/// Generated layout 122: size 242, align 1.
+/// Generated layout 122: size 24, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G122 {
-    pub value0: U16<LittleEndian>,
-    pub count1: [[[i64; 3]; 3]; 3],
-    pub flags2: I16<LittleEndian>,
-    pub value3: G086,
-    pub count4: I16<LittleEndian>,
-    pub id5: usize,
+    pub x0: char,
+    pub t1: u16,
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
+    #[buffer(rename = "r_count2")]
+    pub count2: f64,
+    pub value3: char,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
 }
-describe!(G122, packed, {
-    field value0: U16<LittleEndian>,
-    field count1: [[[i64; 3]; 3]; 3],
-    field flags2: I16<LittleEndian>,
-    field value3: G086,
-    field count4: I16<LittleEndian>,
-    field id5: usize,
+describe!(G122, C, {
+    field x0: char,
+    field t1: u16,
+    pad _pad0: [u8; 2],
+    field count2: f64 => "r_count2",
+    field value3: char,
+    pad _pad1: [u8; 4],
 });
 /// A sample value of [`G122`].
 pub const G122_SAMPLE: G122 = G122 {
-    value0: U16::<LittleEndian>::new(40220u16),
-    count1: [[[-8084749556138601883i64, i64::MAX, -4480713576321792326i64], [0i64, i64::MAX, 0i64], [1383967420437587876i64, i64::MIN, 248133228809051989i64]], [[-5496582759549052544i64, -1277402204045505107i64, i64::MIN], [i64::MAX, i64::MAX, -2442089813270186696i64], [-5216731460243985774i64, -1015571178143113574i64, 4311164434853404104i64]], [[4363839859458130380i64, -314732518682923708i64, i64::MAX], [8345543216761225152i64, 1910873222421876133i64, 0i64], [2202386838759425307i64, -7183593426636206603i64, 0i64]]],
-    flags2: I16::<LittleEndian>::new(i16::MAX),
-    value3: G086_SAMPLE,
-    count4: I16::<LittleEndian>::new(-12073i16),
-    id5: 4349359607047016241usize,
+    x0: '\u{7a}',
+    t1: 37188u16,
+    _pad0: [0; 2],
+    count2: 939.875f64,
+    value3: '\u{20ac}',
+    _pad1: [0; 4],
 };
 
-/// Generated layout 123: size 19, align 1.
+/// Generated layout 123: size 22, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
 pub struct G123 {
-    pub x0: u8,
-    pub rgb1: f32,
-    pub x2: char,
-    pub t3: u16,
-    pub count4: f64,
+    #[buffer(rename = "r_x0")]
+    pub x0: U64<LittleEndian>,
+    pub value1: i16,
+    #[buffer(rename = "r_flags2")]
+    pub flags2: G117,
+    pub value3: char,
 }
 describe!(G123, packed, {
-    field x0: u8,
-    field rgb1: f32,
-    field x2: char,
-    field t3: u16,
-    field count4: f64,
+    field x0: U64<LittleEndian> => "r_x0",
+    field value1: i16,
+    field flags2: G117 => "r_flags2",
+    field value3: char,
 });
 /// A sample value of [`G123`].
 pub const G123_SAMPLE: G123 = G123 {
-    x0: u8::MIN,
-    rgb1: 598.125f32,
-    x2: '\u{e9}',
-    t3: 48355u16,
-    count4: 361.5f64,
+    x0: U64::<LittleEndian>::new(10205744537636587648u64),
+    value1: 31068i16,
+    flags2: G117_SAMPLE,
+    value3: '\u{e9}',
 };
 
-/// Generated layout 124: size 24, align 8.
+/// Generated layout 124: size 64, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G124(
-    pub i8,
-    #[buffer(padding)]
-    pub [u8; 7],
-    pub usize,
-    pub u32,
-    pub [U16<LittleEndian>; 1],
-    #[buffer(padding)]
-    pub [u8; 2],
-);
-describe!(G124, C, {
-    field 0: i8,
-    pad 1: [u8; 7],
-    field 2: usize,
-    field 3: u32,
-    field 4: [U16<LittleEndian>; 1],
-    pad 5: [u8; 2],
-});
-/// A sample value of [`G124`].
-pub const G124_SAMPLE: G124 = G124(
-    -20i8,
-    [0; 7],
-    13444653470821783029usize,
-    3755721723u32,
-    [U16::<LittleEndian>::new(61845u16)],
-    [0; 2],
-);
-
-/// Generated layout 125: size 64, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G125 {
+pub struct G124 {
     pub price0: i8,
     pub id1: u8,
     #[buffer(padding)]
@@ -3642,7 +3451,7 @@ pub struct G125 {
     pub value3: i32,
     pub kind4: isize,
 }
-describe!(G125, C, {
+describe!(G124, C, {
     field price0: i8,
     field id1: u8,
     pad _pad0: [u8; 2],
@@ -3650,8 +3459,8 @@ describe!(G125, C, {
     field value3: i32,
     field kind4: isize,
 });
-/// A sample value of [`G125`].
-pub const G125_SAMPLE: G125 = G125 {
+/// A sample value of [`G124`].
+pub const G124_SAMPLE: G124 = G124 {
     price0: -5i8,
     id1: 160u8,
     _pad0: [0; 2],
@@ -3660,1985 +3469,2256 @@ pub const G125_SAMPLE: G125 = G125 {
     kind4: isize::MAX,
 };
 
-/// Generated layout 126: size 504, align 8.
+/// Generated layout 125: size 64, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G126 {
+pub struct G125 {
     pub x0: isize,
     pub x1: i8,
     #[buffer(padding)]
     pub _pad0: [u8; 7],
     pub data2: isize,
-    pub x3: G021,
+    pub x3: G067,
     pub y4: u64,
-    pub flags5: [G084; 1],
+    pub flags5: [G113; 1],
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
 }
-describe!(G126, C, {
+describe!(G125, C, {
     field x0: isize,
     field x1: i8,
     pad _pad0: [u8; 7],
     field data2: isize,
-    field x3: G021,
+    field x3: G067,
     field y4: u64,
-    field flags5: [G084; 1],
+    field flags5: [G113; 1],
+    pad _pad1: [u8; 4],
 });
-/// A sample value of [`G126`].
-pub const G126_SAMPLE: G126 = G126 {
+/// A sample value of [`G125`].
+pub const G125_SAMPLE: G125 = G125 {
     x0: -2551463255639681508isize,
     x1: 101i8,
     _pad0: [0; 7],
     data2: isize::MAX,
-    x3: G021_SAMPLE,
+    x3: G067_SAMPLE,
     y4: 1749667939173153181u64,
-    flags5: [G084_SAMPLE],
+    flags5: [G113_SAMPLE],
+    _pad1: [0; 4],
 };
 
-/// Generated layout 127: size 409, align 1.
+/// Generated layout 126: size 100, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
-pub struct G127 {
+pub struct G126 {
     pub rgb0: [[i64; 2]; 3],
-    pub value1: [G036; 2],
-    pub kind2: f32,
-    pub rgb3: i32,
-    pub kind4: i8,
-    pub level5: [[i8; 1]; 4],
-    pub price6: U32<BigEndian>,
+    pub kind1: u64,
+    pub rgb2: f32,
+    pub kind3: char,
+    pub t4: W095,
+    pub kind5: u64,
+    pub rgb6: i32,
 }
-describe!(G127, packed, {
+describe!(G126, packed, {
     field rgb0: [[i64; 2]; 3],
-    field value1: [G036; 2],
-    field kind2: f32,
-    field rgb3: i32,
-    field kind4: i8,
-    field level5: [[i8; 1]; 4],
-    field price6: U32<BigEndian>,
+    field kind1: u64,
+    field rgb2: f32,
+    field kind3: char,
+    field t4: W095,
+    field kind5: u64,
+    field rgb6: i32,
 });
-/// A sample value of [`G127`].
-pub const G127_SAMPLE: G127 = G127 {
-    rgb0: [[0i64, -4746681525462312296i64], [4664918753817550768i64, 4609306372077180016i64], [0i64, i64::MIN]],
-    value1: [G036_SAMPLE, G036_SAMPLE],
-    kind2: -451.75f32,
-    rgb3: 0i32,
-    kind4: 120i8,
-    level5: [[36i8], [72i8], [-123i8], [121i8]],
-    price6: U32::<BigEndian>::new(0u32),
+/// A sample value of [`G126`].
+pub const G126_SAMPLE: G126 = G126 {
+    rgb0: [[4143075095408014598i64, 0i64], [-4746681525462312296i64, 4664918753817550768i64], [4609306372077180016i64, 0i64]],
+    kind1: u64::MIN,
+    rgb2: -451.75f32,
+    kind3: '\u{20ac}',
+    t4: W095([1241.875f64, 796.375f64, -199.625f64]),
+    kind5: u64::MAX,
+    rgb6: 248580936i32,
 };
 
-/// Generated layout 128: size 509, align 1.
+/// Generated layout 127: size 20, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G128(
-    pub u8,
-    pub f64,
-    pub G069,
+#[repr(C)]
+pub struct G127(
+    pub bool,
+    #[buffer(padding)]
+    pub [u8; 1],
+    pub u16,
+    pub U64<LittleEndian>,
+    pub G060,
+    #[buffer(padding)]
+    pub [u8; 3],
     pub char,
 );
-describe!(G128, packed, {
-    field 0: u8,
-    field 1: f64,
-    field 2: G069,
-    field 3: char,
+describe!(G127, C, {
+    field 0: bool,
+    pad 1: [u8; 1],
+    field 2: u16,
+    field 3: U64<LittleEndian>,
+    field 4: G060,
+    pad 5: [u8; 3],
+    field 6: char,
 });
-/// A sample value of [`G128`].
-pub const G128_SAMPLE: G128 = G128(
-    249u8,
-    6.375f64,
-    G069_SAMPLE,
+/// A sample value of [`G127`].
+pub const G127_SAMPLE: G127 = G127(
+    true,
+    [0; 1],
+    u16::MIN,
+    U64::<LittleEndian>::new(u64::MIN),
+    G060_SAMPLE,
+    [0; 3],
     '\u{20ac}',
 );
 
-/// Generated layout 129: size 131, align 1.
+/// A transparent newtype over `[G127; 3]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W127(pub [G127; 3]);
+describe_transparent!(W127, 0: [G127; 3]);
+/// A sample value of [`W127`].
+pub const W127_SAMPLE: W127 = W127([G127_SAMPLE, G127_SAMPLE, G127_SAMPLE]);
+
+/// Generated layout 128: size 371, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G128 {
+    pub id0: G015,
+    pub x1: G011,
+    pub x2: bool,
+}
+describe!(G128, C, {
+    field id0: G015,
+    field x1: G011,
+    field x2: bool,
+});
+/// A sample value of [`G128`].
+pub const G128_SAMPLE: G128 = G128 {
+    id0: G015_SAMPLE,
+    x1: G011_SAMPLE,
+    x2: true,
+};
+
+/// Generated layout 129: size 32, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
 pub struct G129 {
-    pub x0: [[isize; 4]; 3],
-    pub x1: [u8; 3],
-    pub count2: [[i64; 3]; 1],
-    pub rgb3: f64,
+    pub rgb0: f64,
+    pub x1: [f64; 3],
 }
 describe!(G129, packed, {
-    field x0: [[isize; 4]; 3],
-    field x1: [u8; 3],
-    field count2: [[i64; 3]; 1],
-    field rgb3: f64,
+    field rgb0: f64,
+    field x1: [f64; 3],
 });
 /// A sample value of [`G129`].
 pub const G129_SAMPLE: G129 = G129 {
-    x0: [[isize::MAX, isize::MAX, isize::MAX, isize::MAX], [-8616507017871455578isize, isize::MIN, 64874971378229899isize, -6037386682790117971isize], [isize::MIN, 0isize, isize::MAX, isize::MAX]],
-    x1: [5u8, 20u8, 254u8],
-    count2: [[4329108034752565707i64, 0i64, i64::MAX]],
-    rgb3: 692.5f64,
+    rgb0: -793.625f64,
+    x1: [-243.125f64, 336.375f64, -114.5f64],
 };
 
-/// Generated layout 130: size 8, align 4.
+/// Generated layout 130: size 104, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G130 {
-    pub flags0: i16,
-    pub data1: bool,
+    pub rgb0: usize,
+    pub price1: U16<BigEndian>,
+    pub count2: i8,
     #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    pub price2: u32,
+    pub _pad0: [u8; 5],
+    pub data3: G124,
+    pub flags4: G017,
+    #[buffer(padding)]
+    pub _pad1: [u8; 7],
+    pub id5: [isize; 1],
 }
 describe!(G130, C, {
-    field flags0: i16,
-    field data1: bool,
-    pad _pad0: [u8; 1],
-    field price2: u32,
+    field rgb0: usize,
+    field price1: U16<BigEndian>,
+    field count2: i8,
+    pad _pad0: [u8; 5],
+    field data3: G124,
+    field flags4: G017,
+    pad _pad1: [u8; 7],
+    field id5: [isize; 1],
 });
 /// A sample value of [`G130`].
 pub const G130_SAMPLE: G130 = G130 {
-    flags0: -27953i16,
-    data1: false,
-    _pad0: [0; 1],
-    price2: 3599799401u32,
+    rgb0: 0usize,
+    price1: U16::<BigEndian>::new(u16::MIN),
+    count2: -49i8,
+    _pad0: [0; 5],
+    data3: G124_SAMPLE,
+    flags4: G017_SAMPLE,
+    _pad1: [0; 7],
+    id5: [isize::MIN],
 };
 
-/// Generated layout 131: size 476, align 4.
+/// Generated layout 131: size 152, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G131 {
-    pub x0: [[[u32; 4]; 4]; 4],
-    pub value1: [G029; 2],
-    pub t2: U16<BigEndian>,
+    pub x0: f32,
     #[buffer(padding)]
-    pub _pad0: [u8; 2],
+    pub _pad0: [u8; 4],
+    pub count1: G102,
+    pub id2: W103,
+    pub t3: [[[u64; 2]; 2]; 1],
+    pub rgb4: G020,
+    pub level5: usize,
+    pub t6: [[[isize; 1]; 1]; 3],
 }
 describe!(G131, C, {
-    field x0: [[[u32; 4]; 4]; 4],
-    field value1: [G029; 2],
-    field t2: U16<BigEndian>,
-    pad _pad0: [u8; 2],
+    field x0: f32,
+    pad _pad0: [u8; 4],
+    field count1: G102,
+    field id2: W103,
+    field t3: [[[u64; 2]; 2]; 1],
+    field rgb4: G020,
+    field level5: usize,
+    field t6: [[[isize; 1]; 1]; 3],
 });
 /// A sample value of [`G131`].
 pub const G131_SAMPLE: G131 = G131 {
-    x0: [[[u32::MIN, u32::MAX, 1408680160u32, 0u32], [u32::MIN, 0u32, 1417742712u32, u32::MAX], [u32::MIN, 2281352461u32, 2095800997u32, u32::MAX], [0u32, 3825840509u32, 538830645u32, u32::MIN]], [[1458185232u32, 1954214097u32, u32::MIN, 0u32], [3623028331u32, 3876154272u32, 0u32, u32::MAX], [3936764630u32, 3758240696u32, 2540753533u32, u32::MAX], [u32::MAX, 2854483161u32, u32::MIN, 417074712u32]], [[u32::MAX, u32::MAX, 3338448492u32, u32::MAX], [988104132u32, 726624993u32, 2319207095u32, u32::MIN], [0u32, 3732369407u32, 0u32, u32::MIN], [0u32, 3941312999u32, u32::MAX, 0u32]], [[u32::MAX, 1496649100u32, 3875046741u32, 3764500596u32], [0u32, 0u32, 2162722228u32, 1133484358u32], [0u32, 4138961895u32, u32::MIN, 0u32], [0u32, 796665635u32, u32::MIN, 1251645654u32]]],
-    value1: [G029_SAMPLE, G029_SAMPLE],
-    t2: U16::<BigEndian>::new(35592u16),
-    _pad0: [0; 2],
+    x0: -620.125f32,
+    _pad0: [0; 4],
+    count1: G102_SAMPLE,
+    id2: W103([1213909506955272007u64, 6230857706583499792u64]),
+    t3: [[[16927408993955672273u64, u64::MIN], [0u64, 3734379354876216939u64]]],
+    rgb4: G020_SAMPLE,
+    level5: 6921871788914338720usize,
+    t6: [[[0isize]], [[isize::MAX]], [[735788392060961494isize]]],
 };
 
-/// Generated layout 132: size 464, align 8.
+/// Generated layout 132: size 360, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G132 {
-    pub value0: [[f32; 4]; 2],
-    pub rgb1: [[[i16; 4]; 2]; 4],
-    pub flags2: U64<BigEndian>,
-    pub level3: [i8; 4],
-    pub count4: G067,
+    pub y0: [bool; 1],
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub value5: G044,
+    pub _pad0: [u8; 3],
+    pub data1: [u32; 3],
+    pub count2: U16<BigEndian>,
+    pub kind3: I16<LittleEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub value4: G121,
 }
 describe!(G132, C, {
-    field value0: [[f32; 4]; 2],
-    field rgb1: [[[i16; 4]; 2]; 4],
-    field flags2: U64<BigEndian>,
-    field level3: [i8; 4],
-    field count4: G067,
-    pad _pad0: [u8; 4],
-    field value5: G044,
+    field y0: [bool; 1],
+    pad _pad0: [u8; 3],
+    field data1: [u32; 3],
+    field count2: U16<BigEndian>,
+    field kind3: I16<LittleEndian>,
+    pad _pad1: [u8; 4],
+    field value4: G121,
 });
 /// A sample value of [`G132`].
 pub const G132_SAMPLE: G132 = G132 {
-    value0: [[-1107.0f32, -1178.625f32, -280.75f32, -893.0f32], [38.875f32, -792.875f32, -236.125f32, 874.625f32]],
-    rgb1: [[[22775i16, -5612i16, 24949i16, 13792i16], [0i16, 20065i16, i16::MIN, i16::MIN]], [[-17297i16, i16::MIN, 13543i16, 25576i16], [27251i16, i16::MIN, -3323i16, 809i16]], [[0i16, i16::MAX, 0i16, 0i16], [i16::MIN, i16::MAX, 0i16, -30381i16]], [[17656i16, -15583i16, 840i16, 30960i16], [i16::MAX, i16::MAX, -30109i16, -799i16]]],
-    flags2: U64::<BigEndian>::new(8248498819339660939u64),
-    level3: [i8::MIN, i8::MAX, 53i8, 26i8],
-    count4: G067_SAMPLE,
-    _pad0: [0; 4],
-    value5: G044_SAMPLE,
+    y0: [true],
+    _pad0: [0; 3],
+    data1: [3875046741u32, 3764500596u32, 0u32],
+    count2: U16::<BigEndian>::new(0u16),
+    kind3: I16::<LittleEndian>::new(-31308i16),
+    _pad1: [0; 4],
+    value4: G121_SAMPLE,
 };
 
-/// Generated layout 133: size 20, align 4.
+/// Generated layout 133: size 40, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G133 {
-    pub t0: bool,
+    pub y0: i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub flags1: G028,
-    pub data2: U16<BigEndian>,
-    pub t3: bool,
+    pub _pad0: [u8; 6],
+    #[buffer(rename = "r_t1")]
+    pub t1: f64,
+    pub price2: u64,
+    pub price3: i32,
+    pub kind4: [[[U32<BigEndian>; 1]; 1]; 1],
+    pub t5: char,
     #[buffer(padding)]
-    pub _pad1: [u8; 1],
+    pub _pad1: [u8; 4],
 }
 describe!(G133, C, {
-    field t0: bool,
-    pad _pad0: [u8; 3],
-    field flags1: G028,
-    field data2: U16<BigEndian>,
-    field t3: bool,
-    pad _pad1: [u8; 1],
+    field y0: i16,
+    pad _pad0: [u8; 6],
+    field t1: f64 => "r_t1",
+    field price2: u64,
+    field price3: i32,
+    field kind4: [[[U32<BigEndian>; 1]; 1]; 1],
+    field t5: char,
+    pad _pad1: [u8; 4],
 });
 /// A sample value of [`G133`].
 pub const G133_SAMPLE: G133 = G133 {
-    t0: true,
-    _pad0: [0; 3],
-    flags1: G028_SAMPLE,
-    data2: U16::<BigEndian>::new(0u16),
-    t3: true,
-    _pad1: [0; 1],
+    y0: i16::MAX,
+    _pad0: [0; 6],
+    t1: 414.875f64,
+    price2: 2264417329890709767u64,
+    price3: 1515202611i32,
+    kind4: [[[U32::<BigEndian>::new(u32::MIN)]]],
+    t5: '\u{20ac}',
+    _pad1: [0; 4],
 };
 
-/// Generated layout 134: size 192, align 1.
+/// Generated layout 134: size 4, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G134 {
-    pub y0: G081,
+    pub t0: u32,
 }
-describe!(G134, packed, {
-    field y0: G081,
+describe!(G134, C, {
+    field t0: u32,
 });
 /// A sample value of [`G134`].
 pub const G134_SAMPLE: G134 = G134 {
-    y0: G081_SAMPLE,
+    t0: 2115060032u32,
 };
 
-/// Generated layout 135: size 312, align 8.
+/// Generated layout 135: size 120, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G135 {
-    pub data0: u8,
+    pub id0: [u32; 4],
+    pub count1: G116,
     #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub count1: G079,
-    pub price2: G027,
-    pub flags3: G027,
-    pub flags4: I32<BigEndian>,
-    pub data5: [G123; 1],
+    pub _pad0: [u8; 2],
+    pub data2: [[[i32; 1]; 3]; 2],
+    pub level3: G070,
+    pub data4: G019,
     #[buffer(padding)]
-    pub _pad1: [u8; 5],
+    pub _pad1: [u8; 2],
 }
 describe!(G135, C, {
-    field data0: u8,
-    pad _pad0: [u8; 7],
-    field count1: G079,
-    field price2: G027,
-    field flags3: G027,
-    field flags4: I32<BigEndian>,
-    field data5: [G123; 1],
-    pad _pad1: [u8; 5],
+    field id0: [u32; 4],
+    field count1: G116,
+    pad _pad0: [u8; 2],
+    field data2: [[[i32; 1]; 3]; 2],
+    field level3: G070,
+    field data4: G019,
+    pad _pad1: [u8; 2],
 });
 /// A sample value of [`G135`].
 pub const G135_SAMPLE: G135 = G135 {
-    data0: u8::MAX,
-    _pad0: [0; 7],
-    count1: G079_SAMPLE,
-    price2: G027_SAMPLE,
-    flags3: G027_SAMPLE,
-    flags4: I32::<BigEndian>::new(-1837604848i32),
-    data5: [G123_SAMPLE],
-    _pad1: [0; 5],
+    id0: [2226123525u32, 3827041065u32, 0u32, u32::MAX],
+    count1: G116_SAMPLE,
+    _pad0: [0; 2],
+    data2: [[[0i32], [0i32], [i32::MIN]], [[i32::MAX], [0i32], [1633978707i32]]],
+    level3: G070_SAMPLE,
+    data4: G019_SAMPLE,
+    _pad1: [0; 2],
 };
 
-/// Generated layout 136: size 8, align 4.
+/// A transparent newtype over `bool`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W135(pub bool);
+describe_transparent!(W135, 0: bool);
+/// A sample value of [`W135`].
+pub const W135_SAMPLE: W135 = W135(false);
+
+/// Generated layout 136: size 208, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G136 {
-    pub x0: u32,
-    pub id1: i16,
+    pub data0: u8,
     #[buffer(padding)]
-    pub _pad0: [u8; 2],
+    pub _pad0: [u8; 7],
+    pub price1: [[[f64; 4]; 2]; 3],
+    pub level2: I16<BigEndian>,
+    pub t3: bool,
+    #[buffer(padding)]
+    pub _pad1: [u8; 5],
 }
 describe!(G136, C, {
-    field x0: u32,
-    field id1: i16,
-    pad _pad0: [u8; 2],
+    field data0: u8,
+    pad _pad0: [u8; 7],
+    field price1: [[[f64; 4]; 2]; 3],
+    field level2: I16<BigEndian>,
+    field t3: bool,
+    pad _pad1: [u8; 5],
 });
 /// A sample value of [`G136`].
 pub const G136_SAMPLE: G136 = G136 {
-    x0: u32::MIN,
-    id1: -3020i16,
-    _pad0: [0; 2],
+    data0: 207u8,
+    _pad0: [0; 7],
+    price1: [[[-554.75f64, 305.5f64, -351.375f64, -258.375f64], [757.5f64, 1042.125f64, -1244.0f64, 350.0f64]], [[527.375f64, 1220.5f64, -241.25f64, -139.75f64], [1199.0f64, 560.375f64, 256.75f64, 620.875f64]], [[775.5f64, -564.75f64, -1122.625f64, 904.0f64], [-435.125f64, 1069.375f64, 7.125f64, 459.25f64]]],
+    level2: I16::<BigEndian>::new(19969i16),
+    t3: true,
+    _pad1: [0; 5],
 };
 
-/// Generated layout 137: size 104, align 8.
+/// Generated layout 137: size 389, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G137 {
-    pub kind0: bool,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub count1: [G130; 3],
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub y2: [[[usize; 1]; 4]; 2],
-    pub y3: u16,
-    #[buffer(padding)]
-    pub _pad2: [u8; 6],
+    pub price0: G133,
+    pub flags1: G030,
+    pub flags2: I32<BigEndian>,
+    pub level3: u64,
+    pub id4: W095,
+    pub data5: u16,
 }
-describe!(G137, C, {
-    field kind0: bool,
-    pad _pad0: [u8; 3],
-    field count1: [G130; 3],
-    pad _pad1: [u8; 4],
-    field y2: [[[usize; 1]; 4]; 2],
-    field y3: u16,
-    pad _pad2: [u8; 6],
+describe!(G137, packed, {
+    field price0: G133,
+    field flags1: G030,
+    field flags2: I32<BigEndian>,
+    field level3: u64,
+    field id4: W095,
+    field data5: u16,
 });
 /// A sample value of [`G137`].
 pub const G137_SAMPLE: G137 = G137 {
-    kind0: true,
-    _pad0: [0; 3],
-    count1: [G130_SAMPLE, G130_SAMPLE, G130_SAMPLE],
-    _pad1: [0; 4],
-    y2: [[[usize::MIN], [17726622118835881385usize], [11904531625518568915usize], [0usize]], [[7608877756600131956usize], [7236055778962134931usize], [usize::MIN], [8638695968673185796usize]]],
-    y3: 991u16,
-    _pad2: [0; 6],
+    price0: G133_SAMPLE,
+    flags1: G030_SAMPLE,
+    flags2: I32::<BigEndian>::new(1172322534i32),
+    level3: 10252785929598956043u64,
+    id4: W095([171.75f64, -429.0f64, -480.125f64]),
+    data5: u16::MAX,
 };
 
-/// Generated layout 138: size 4, align 1.
+/// Generated layout 138: size 80, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G138 {
-    pub flags0: i32,
+    pub kind0: bool,
+    pub count1: W055,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    pub y2: [[[usize; 1]; 4]; 2],
+    pub y3: u16,
+    #[buffer(padding)]
+    pub _pad1: [u8; 6],
 }
-describe!(G138, packed, {
-    field flags0: i32,
+describe!(G138, C, {
+    field kind0: bool,
+    field count1: W055,
+    pad _pad0: [u8; 3],
+    field y2: [[[usize; 1]; 4]; 2],
+    field y3: u16,
+    pad _pad1: [u8; 6],
 });
 /// A sample value of [`G138`].
 pub const G138_SAMPLE: G138 = G138 {
-    flags0: -1513987527i32,
+    kind0: true,
+    count1: W055([U16::<BigEndian>::new(u16::MIN), U16::<BigEndian>::new(34217u16)]),
+    _pad0: [0; 3],
+    y2: [[[11904531625518568915usize], [0usize], [7608877756600131956usize], [7236055778962134931usize]], [[usize::MIN], [8638695968673185796usize], [17812898766653948895usize], [8306923029519381610usize]]],
+    y3: 0u16,
+    _pad1: [0; 6],
 };
 
-/// Generated layout 139: size 128, align 4.
+/// Generated layout 139: size 216, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G139 {
-    pub t0: I16<LittleEndian>,
+    pub t0: [[[i32; 2]; 2]; 2],
+    pub t1: u16,
     #[buffer(padding)]
     pub _pad0: [u8; 2],
-    pub level1: char,
-    pub value2: [G022; 1],
-    pub id3: [bool; 1],
+    pub level2: char,
+    pub value3: [G022; 1],
+    pub id4: [bool; 1],
     #[buffer(padding)]
     pub _pad1: [u8; 3],
-    pub data4: i32,
-    pub count5: u8,
-    #[buffer(padding)]
-    pub _pad2: [u8; 3],
+    pub data5: i32,
 }
 describe!(G139, C, {
-    field t0: I16<LittleEndian>,
+    field t0: [[[i32; 2]; 2]; 2],
+    field t1: u16,
     pad _pad0: [u8; 2],
-    field level1: char,
-    field value2: [G022; 1],
-    field id3: [bool; 1],
+    field level2: char,
+    field value3: [G022; 1],
+    field id4: [bool; 1],
     pad _pad1: [u8; 3],
-    field data4: i32,
-    field count5: u8,
-    pad _pad2: [u8; 3],
+    field data5: i32,
 });
 /// A sample value of [`G139`].
 pub const G139_SAMPLE: G139 = G139 {
-    t0: I16::<LittleEndian>::new(-32066i16),
+    t0: [[[1387630093i32, 1351347828i32], [1258390206i32, i32::MIN]], [[-2006328303i32, 0i32], [-567767053i32, 0i32]]],
+    t1: u16::MAX,
     _pad0: [0; 2],
-    level1: '\u{1f600}',
-    value2: [G022_SAMPLE],
-    id3: [false],
+    level2: '\u{20ac}',
+    value3: [G022_SAMPLE],
+    id4: [true],
     _pad1: [0; 3],
-    data4: -1824549412i32,
-    count5: 243u8,
-    _pad2: [0; 3],
+    data5: i32::MIN,
 };
 
-/// Generated layout 140: size 368, align 8.
+/// Generated layout 140: size 35, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G140 {
-    pub value0: [G136; 2],
-    pub x1: G119,
-    pub x2: char,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-}
-describe!(G140, C, {
-    field value0: [G136; 2],
-    field x1: G119,
-    field x2: char,
-    pad _pad0: [u8; 4],
+#[repr(C, packed)]
+pub struct G140(
+    pub char,
+    pub [[u8; 1]; 2],
+    pub char,
+    pub [[usize; 1]; 3],
+    pub u8,
+);
+describe!(G140, packed, {
+    field 0: char,
+    field 1: [[u8; 1]; 2],
+    field 2: char,
+    field 3: [[usize; 1]; 3],
+    field 4: u8,
 });
 /// A sample value of [`G140`].
-pub const G140_SAMPLE: G140 = G140 {
-    value0: [G136_SAMPLE, G136_SAMPLE],
-    x1: G119_SAMPLE,
-    x2: '\u{e9}',
-    _pad0: [0; 4],
-};
+pub const G140_SAMPLE: G140 = G140(
+    '\u{0}',
+    [[0u8], [22u8]],
+    '\u{e9}',
+    [[usize::MIN], [3152929351364497408usize], [0usize]],
+    25u8,
+);
 
-/// Generated layout 141: size 56, align 8.
+/// Generated layout 141: size 28, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G141 {
-    pub t0: G037,
-    pub value1: [[i8; 3]; 4],
-    pub level2: U32<LittleEndian>,
-    pub flags3: i64,
-    pub flags4: f32,
-    pub rgb5: I32<BigEndian>,
-    pub level6: F32<LittleEndian>,
+    pub y0: u8,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
+    pub _pad0: [u8; 1],
+    pub level1: i16,
+    pub id2: f32,
+    pub level3: I64<LittleEndian>,
+    pub flags4: [i32; 3],
 }
 describe!(G141, C, {
-    field t0: G037,
-    field value1: [[i8; 3]; 4],
-    field level2: U32<LittleEndian>,
-    field flags3: i64,
-    field flags4: f32,
-    field rgb5: I32<BigEndian>,
-    field level6: F32<LittleEndian>,
-    pad _pad0: [u8; 4],
+    field y0: u8,
+    pad _pad0: [u8; 1],
+    field level1: i16,
+    field id2: f32,
+    field level3: I64<LittleEndian>,
+    field flags4: [i32; 3],
 });
 /// A sample value of [`G141`].
 pub const G141_SAMPLE: G141 = G141 {
-    t0: G037_SAMPLE,
-    value1: [[i8::MAX, 0i8, 101i8], [11i8, -38i8, -64i8], [i8::MIN, -71i8, 0i8], [i8::MIN, i8::MAX, i8::MIN]],
-    level2: U32::<LittleEndian>::new(0u32),
-    flags3: i64::MIN,
-    flags4: -264.25f32,
-    rgb5: I32::<BigEndian>::new(-1710029901i32),
-    level6: F32::<LittleEndian>::new(-902.25f32),
-    _pad0: [0; 4],
+    y0: u8::MAX,
+    _pad0: [0; 1],
+    level1: i16::MIN,
+    id2: 445.625f32,
+    level3: I64::<LittleEndian>::new(i64::MIN),
+    flags4: [325895944i32, i32::MIN, 1095466084i32],
 };
 
-/// Generated layout 142: size 248, align 8.
+/// Generated layout 142: size 2, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G142 {
-    pub id0: G054,
-    pub flags1: F64<BigEndian>,
-    pub flags2: i16,
-    pub y3: bool,
-    pub rgb4: F64<LittleEndian>,
-    pub t5: [[[u8; 3]; 2]; 2],
-    #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    pub kind6: u64,
+    pub price0: u16,
 }
 describe!(G142, C, {
-    field id0: G054,
-    field flags1: F64<BigEndian>,
-    field flags2: i16,
-    field y3: bool,
-    field rgb4: F64<LittleEndian>,
-    field t5: [[[u8; 3]; 2]; 2],
-    pad _pad0: [u8; 1],
-    field kind6: u64,
+    field price0: u16,
 });
 /// A sample value of [`G142`].
 pub const G142_SAMPLE: G142 = G142 {
-    id0: G054_SAMPLE,
-    flags1: F64::<BigEndian>::new(-1200.625f64),
-    flags2: -27597i16,
-    y3: true,
-    rgb4: F64::<LittleEndian>::new(-283.0f64),
-    t5: [[[u8::MAX, 82u8, u8::MAX], [0u8, 59u8, 252u8]], [[0u8, 3u8, 239u8], [0u8, 66u8, 179u8]]],
-    _pad0: [0; 1],
-    kind6: 14867799406250132689u64,
+    price0: 54687u16,
 };
 
-/// Generated layout 143: size 48, align 8.
+/// Generated layout 143: size 144, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G143 {
-    pub t0: [f64; 3],
-    pub kind1: G118,
-    pub kind2: u32,
-    pub count3: u32,
-    pub id4: usize,
+    pub rgb0: isize,
+    pub flags1: I64<BigEndian>,
+    pub price2: G135,
+    pub y3: u8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 7],
 }
 describe!(G143, C, {
-    field t0: [f64; 3],
-    field kind1: G118,
-    field kind2: u32,
-    field count3: u32,
-    field id4: usize,
+    field rgb0: isize,
+    field flags1: I64<BigEndian>,
+    field price2: G135,
+    field y3: u8,
+    pad _pad0: [u8; 7],
 });
 /// A sample value of [`G143`].
 pub const G143_SAMPLE: G143 = G143 {
-    t0: [1002.0f64, -216.625f64, -689.625f64],
-    kind1: G118_SAMPLE,
-    kind2: u32::MAX,
-    count3: u32::MIN,
-    id4: usize::MAX,
+    rgb0: 4444771659932375939isize,
+    flags1: I64::<BigEndian>::new(i64::MIN),
+    price2: G135_SAMPLE,
+    y3: u8::MIN,
+    _pad0: [0; 7],
 };
 
-/// Generated layout 144: size 40, align 8.
+/// A transparent newtype over `[[G143; 1]; 2]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(transparent)]
+pub struct W143(pub [[G143; 1]; 2]);
+describe_transparent!(W143, 0: [[G143; 1]; 2]);
+/// A sample value of [`W143`].
+pub const W143_SAMPLE: W143 = W143([[G143_SAMPLE], [G143_SAMPLE]]);
+
+/// Generated layout 144: size 48, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
 pub struct G144 {
-    pub y0: char,
-    pub x1: f32,
-    pub price2: isize,
-    pub y3: i32,
-    pub rgb4: bool,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub level5: [[f32; 1]; 4],
+    pub count0: G047,
+    pub id1: I64<LittleEndian>,
+    #[buffer(rename = "r_kind2")]
+    pub kind2: U64<LittleEndian>,
+    pub data3: I32<BigEndian>,
+    pub rgb4: i64,
+    pub t5: [[i32; 3]; 1],
 }
-describe!(G144, C, {
-    field y0: char,
-    field x1: f32,
-    field price2: isize,
-    field y3: i32,
-    field rgb4: bool,
-    pad _pad0: [u8; 3],
-    field level5: [[f32; 1]; 4],
+describe!(G144, packed, {
+    field count0: G047,
+    field id1: I64<LittleEndian>,
+    field kind2: U64<LittleEndian> => "r_kind2",
+    field data3: I32<BigEndian>,
+    field rgb4: i64,
+    field t5: [[i32; 3]; 1],
 });
 /// A sample value of [`G144`].
 pub const G144_SAMPLE: G144 = G144 {
-    y0: '\u{10ffff}',
-    x1: 769.375f32,
-    price2: 1672064715391366448isize,
-    y3: 0i32,
-    rgb4: true,
-    _pad0: [0; 3],
-    level5: [[-135.875f32], [45.875f32], [-951.5f32], [-575.125f32]],
+    count0: G047_SAMPLE,
+    id1: I64::<LittleEndian>::new(7065682133683016352i64),
+    kind2: U64::<LittleEndian>::new(u64::MIN),
+    data3: I32::<BigEndian>::new(0i32),
+    rgb4: -7249492731354278701i64,
+    t5: [[1067041786i32, 390294646i32, 1177388880i32]],
 };
 
-/// Generated layout 145: size 96, align 8.
+/// Generated layout 145: size 24, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G145 {
-    pub value0: i16,
-    pub count1: I16<BigEndian>,
+    pub value0: [[i64; 2]; 1],
+    #[buffer(rename = "r_x1")]
+    pub x1: i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    #[buffer(rename = "r_x2")]
-    pub x2: [usize; 3],
-    pub t3: F32<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub y4: usize,
-    pub value5: [G082; 3],
+    pub _pad0: [u8; 6],
 }
 describe!(G145, C, {
-    field value0: i16,
-    field count1: I16<BigEndian>,
-    pad _pad0: [u8; 4],
-    field x2: [usize; 3] => "r_x2",
-    field t3: F32<BigEndian>,
-    pad _pad1: [u8; 4],
-    field y4: usize,
-    field value5: [G082; 3],
+    field value0: [[i64; 2]; 1],
+    field x1: i16 => "r_x1",
+    pad _pad0: [u8; 6],
 });
 /// A sample value of [`G145`].
 pub const G145_SAMPLE: G145 = G145 {
-    value0: 7589i16,
-    count1: I16::<BigEndian>::new(i16::MAX),
-    _pad0: [0; 4],
-    x2: [16280531541967896748usize, 17374783828556750701usize, 14389411817778935236usize],
-    t3: F32::<BigEndian>::new(-9.875f32),
-    _pad1: [0; 4],
-    y4: 2748754230889861986usize,
-    value5: [G082_SAMPLE, G082_SAMPLE, G082_SAMPLE],
+    value0: [[i64::MAX, 1182872626531619857i64]],
+    x1: i16::MIN,
+    _pad0: [0; 6],
 };
 
-/// Generated layout 146: size 24, align 8.
+/// Generated layout 146: size 416, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G146 {
-    pub kind0: isize,
-    pub level1: char,
-    pub t2: i16,
+    pub price0: G111,
+    pub value1: u8,
     #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub data3: i32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub _pad0: [u8; 3],
+    pub kind2: W007,
+    pub rgb3: usize,
 }
 describe!(G146, C, {
-    field kind0: isize,
-    field level1: char,
-    field t2: i16,
-    pad _pad0: [u8; 2],
-    field data3: i32,
-    pad _pad1: [u8; 4],
+    field price0: G111,
+    field value1: u8,
+    pad _pad0: [u8; 3],
+    field kind2: W007,
+    field rgb3: usize,
 });
 /// A sample value of [`G146`].
 pub const G146_SAMPLE: G146 = G146 {
-    kind0: 0isize,
-    level1: '\u{e9}',
-    t2: 23988i16,
-    _pad0: [0; 2],
-    data3: 1343722783i32,
-    _pad1: [0; 4],
+    price0: G111_SAMPLE,
+    value1: 33u8,
+    _pad0: [0; 3],
+    kind2: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
+    rgb3: 628931316542427399usize,
 };
 
-/// Generated layout 147: size 408, align 8.
+/// Generated layout 147: size 520, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G147 {
-    pub count0: [[[U16<BigEndian>; 4]; 1]; 2],
-    pub y1: [G043; 2],
-    pub count2: G119,
-    pub price3: usize,
-    pub price4: [I64<LittleEndian>; 3],
-    pub x5: u32,
+    pub value0: F64<BigEndian>,
+    pub x1: G015,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
+    pub _pad0: [u8; 1],
+    pub id2: G039,
+    pub t3: I32<LittleEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
 }
 describe!(G147, C, {
-    field count0: [[[U16<BigEndian>; 4]; 1]; 2],
-    field y1: [G043; 2],
-    field count2: G119,
-    field price3: usize,
-    field price4: [I64<LittleEndian>; 3],
-    field x5: u32,
-    pad _pad0: [u8; 4],
+    field value0: F64<BigEndian>,
+    field x1: G015,
+    pad _pad0: [u8; 1],
+    field id2: G039,
+    field t3: I32<LittleEndian>,
+    pad _pad1: [u8; 4],
 });
 /// A sample value of [`G147`].
 pub const G147_SAMPLE: G147 = G147 {
-    count0: [[[U16::<BigEndian>::new(32108u16), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(19312u16), U16::<BigEndian>::new(64054u16)]], [[U16::<BigEndian>::new(32807u16), U16::<BigEndian>::new(1694u16), U16::<BigEndian>::new(29729u16), U16::<BigEndian>::new(0u16)]]],
-    y1: [G043_SAMPLE, G043_SAMPLE],
-    count2: G119_SAMPLE,
-    price3: 0usize,
-    price4: [I64::<LittleEndian>::new(0i64), I64::<LittleEndian>::new(0i64), I64::<LittleEndian>::new(-2273443406094792837i64)],
-    x5: 202177962u32,
-    _pad0: [0; 4],
+    value0: F64::<BigEndian>::new(103.25f64),
+    x1: G015_SAMPLE,
+    _pad0: [0; 1],
+    id2: G039_SAMPLE,
+    t3: I32::<LittleEndian>::new(i32::MAX),
+    _pad1: [0; 4],
 };
 
-/// Generated layout 148: size 32, align 8.
+/// Generated layout 148: size 360, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G148 {
-    #[buffer(rename = "r_data0")]
-    pub data0: bool,
-    pub price1: U64<LittleEndian>,
+    pub kind0: i64,
+    pub price1: char,
+    pub flags2: I64<BigEndian>,
+    #[buffer(rename = "r_rgb3")]
+    pub rgb3: [[U64<BigEndian>; 3]; 2],
     #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub price2: f64,
-    pub count3: i8,
+    pub _pad0: [u8; 4],
+    pub y4: f64,
+    pub level5: u16,
+    pub t6: G056,
     #[buffer(padding)]
-    pub _pad1: [u8; 7],
+    pub _pad1: [u8; 6],
 }
 describe!(G148, C, {
-    field data0: bool => "r_data0",
-    field price1: U64<LittleEndian>,
-    pad _pad0: [u8; 7],
-    field price2: f64,
-    field count3: i8,
-    pad _pad1: [u8; 7],
+    field kind0: i64,
+    field price1: char,
+    field flags2: I64<BigEndian>,
+    field rgb3: [[U64<BigEndian>; 3]; 2] => "r_rgb3",
+    pad _pad0: [u8; 4],
+    field y4: f64,
+    field level5: u16,
+    field t6: G056,
+    pad _pad1: [u8; 6],
 });
 /// A sample value of [`G148`].
 pub const G148_SAMPLE: G148 = G148 {
-    data0: true,
-    price1: U64::<LittleEndian>::new(0u64),
-    _pad0: [0; 7],
-    price2: 489.25f64,
-    count3: 0i8,
-    _pad1: [0; 7],
+    kind0: i64::MIN,
+    price1: '\u{1f600}',
+    flags2: I64::<BigEndian>::new(7383035974458118555i64),
+    rgb3: [[U64::<BigEndian>::new(11504813256768890232u64), U64::<BigEndian>::new(5843380871720976993u64), U64::<BigEndian>::new(u64::MAX)], [U64::<BigEndian>::new(u64::MAX), U64::<BigEndian>::new(u64::MAX), U64::<BigEndian>::new(0u64)]],
+    _pad0: [0; 4],
+    y4: 290.25f64,
+    level5: 0u16,
+    t6: G056_SAMPLE,
+    _pad1: [0; 6],
 };
 
-/// Generated layout 149: size 80, align 8.
+/// Generated layout 149: size 24, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G149 {
-    pub x0: [[[f32; 1]; 4]; 2],
-    pub x1: u64,
-    pub kind2: [G110; 3],
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub level3: f64,
-    pub value4: [i8; 2],
-    #[buffer(padding)]
-    pub _pad1: [u8; 6],
-    pub y5: f64,
+    pub y0: [U64<BigEndian>; 3],
 }
 describe!(G149, C, {
-    field x0: [[[f32; 1]; 4]; 2],
-    field x1: u64,
-    field kind2: [G110; 3],
-    pad _pad0: [u8; 4],
-    field level3: f64,
-    field value4: [i8; 2],
-    pad _pad1: [u8; 6],
-    field y5: f64,
+    field y0: [U64<BigEndian>; 3],
 });
 /// A sample value of [`G149`].
 pub const G149_SAMPLE: G149 = G149 {
-    x0: [[[-890.875f32], [-110.25f32], [309.625f32], [-1239.5f32]], [[-104.625f32], [-846.375f32], [1042.75f32], [790.0f32]]],
-    x1: u64::MIN,
-    kind2: [G110_SAMPLE, G110_SAMPLE, G110_SAMPLE],
-    _pad0: [0; 4],
-    level3: -103.875f64,
-    value4: [0i8, i8::MIN],
-    _pad1: [0; 6],
-    y5: 531.5f64,
+    y0: [U64::<BigEndian>::new(0u64), U64::<BigEndian>::new(4109641896039488484u64), U64::<BigEndian>::new(u64::MIN)],
 };
 
-/// Generated layout 150: size 472, align 8.
+/// Generated layout 150: size 488, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G150 {
-    pub t0: [[[i64; 4]; 3]; 4],
-    pub id1: [G101; 2],
-    pub data2: U32<BigEndian>,
+    pub y0: G001,
     #[buffer(padding)]
     pub _pad0: [u8; 4],
+    pub count1: G107,
+    pub price2: usize,
+    pub price3: [I64<LittleEndian>; 3],
+    pub x4: u32,
+    pub t5: u8,
+    #[buffer(padding)]
+    pub _pad1: [u8; 3],
+    pub flags6: i64,
 }
 describe!(G150, C, {
-    field t0: [[[i64; 4]; 3]; 4],
-    field id1: [G101; 2],
-    field data2: U32<BigEndian>,
+    field y0: G001,
     pad _pad0: [u8; 4],
+    field count1: G107,
+    field price2: usize,
+    field price3: [I64<LittleEndian>; 3],
+    field x4: u32,
+    field t5: u8,
+    pad _pad1: [u8; 3],
+    field flags6: i64,
 });
 /// A sample value of [`G150`].
 pub const G150_SAMPLE: G150 = G150 {
-    t0: [[[-3033844199895751801i64, i64::MAX, i64::MAX, -3073554271972143210i64], [i64::MAX, 0i64, i64::MAX, i64::MIN], [8267194863519869520i64, i64::MIN, i64::MAX, 0i64]], [[6089567076008444728i64, -2850690146999777660i64, i64::MIN, 0i64], [0i64, i64::MAX, -2853896040335809248i64, i64::MIN], [9171502844497649077i64, i64::MAX, 0i64, -8233052871736802893i64]], [[0i64, 0i64, 0i64, 0i64], [-6585105589535224016i64, i64::MAX, -3983625897557686032i64, i64::MIN], [-6412388519619538008i64, 1075399320408172321i64, -708525526407481538i64, i64::MIN]], [[i64::MAX, -8455764765203516373i64, -2393568757105263672i64, -5464056308012523430i64], [0i64, 0i64, -3204019293088672846i64, i64::MIN], [i64::MIN, 2438852669922316923i64, i64::MIN, 0i64]]],
-    id1: [G101_SAMPLE, G101_SAMPLE],
-    data2: U32::<BigEndian>::new(1985413114u32),
+    y0: G001_SAMPLE,
     _pad0: [0; 4],
+    count1: G107_SAMPLE,
+    price2: 3002954889902229150usize,
+    price3: [I64::<LittleEndian>::new(-1796416789200669663i64), I64::<LittleEndian>::new(0i64), I64::<LittleEndian>::new(0i64)],
+    x4: 0u32,
+    t5: 0u8,
+    _pad1: [0; 3],
+    flags6: -2273443406094792837i64,
 };
 
-/// Generated layout 151: size 32, align 8.
+/// Generated layout 151: size 22, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G151 {
-    pub price0: [[i16; 1]; 1],
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub flags1: [G074; 1],
+    pub price0: u16,
+    pub y1: u64,
+    #[buffer(rename = "r_data2")]
+    pub data2: f32,
+    pub kind3: I64<BigEndian>,
 }
-describe!(G151, C, {
-    field price0: [[i16; 1]; 1],
-    pad _pad0: [u8; 6],
-    field flags1: [G074; 1],
+describe!(G151, packed, {
+    field price0: u16,
+    field y1: u64,
+    field data2: f32 => "r_data2",
+    field kind3: I64<BigEndian>,
 });
 /// A sample value of [`G151`].
 pub const G151_SAMPLE: G151 = G151 {
-    price0: [[19140i16]],
-    _pad0: [0; 6],
-    flags1: [G074_SAMPLE],
+    price0: u16::MAX,
+    y1: u64::MAX,
+    data2: 1150.25f32,
+    kind3: I64::<BigEndian>::new(0i64),
 };
 
-/// Generated layout 152: size 48, align 8.
+/// A transparent newtype over `[[usize; 3]; 2]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W151(pub [[usize; 3]; 2]);
+describe_transparent!(W151, 0: [[usize; 3]; 2]);
+/// A sample value of [`W151`].
+pub const W151_SAMPLE: W151 = W151([[9918852226793614148usize, 8780282570561803035usize, 17485222733628846840usize], [2714709335772442040usize, 0usize, usize::MAX]]);
+
+/// Generated layout 152: size 368, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G152 {
-    pub flags0: bool,
+    pub kind0: I32<LittleEndian>,
     #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub y1: f64,
-    pub kind2: [[I16<BigEndian>; 3]; 3],
-    pub rgb3: [[u16; 3]; 1],
-    pub value4: bool,
-    #[buffer(padding)]
-    pub _pad1: [u8; 7],
+    pub _pad0: [u8; 4],
+    pub kind1: u64,
+    pub value2: G013,
 }
 describe!(G152, C, {
-    field flags0: bool,
-    pad _pad0: [u8; 7],
-    field y1: f64,
-    field kind2: [[I16<BigEndian>; 3]; 3],
-    field rgb3: [[u16; 3]; 1],
-    field value4: bool,
-    pad _pad1: [u8; 7],
+    field kind0: I32<LittleEndian>,
+    pad _pad0: [u8; 4],
+    field kind1: u64,
+    field value2: G013,
 });
 /// A sample value of [`G152`].
 pub const G152_SAMPLE: G152 = G152 {
-    flags0: false,
-    _pad0: [0; 7],
-    y1: 116.0f64,
-    kind2: [[I16::<BigEndian>::new(0i16), I16::<BigEndian>::new(0i16), I16::<BigEndian>::new(-12616i16)], [I16::<BigEndian>::new(0i16), I16::<BigEndian>::new(-30984i16), I16::<BigEndian>::new(-25711i16)], [I16::<BigEndian>::new(i16::MIN), I16::<BigEndian>::new(i16::MAX), I16::<BigEndian>::new(26160i16)]],
-    rgb3: [[19498u16, 40863u16, 21628u16]],
-    value4: false,
-    _pad1: [0; 7],
+    kind0: I32::<LittleEndian>::new(311060656i32),
+    _pad0: [0; 4],
+    kind1: 0u64,
+    value2: G013_SAMPLE,
 };
 
-/// Generated layout 153: size 16, align 8.
+/// Generated layout 153: size 72, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G153 {
-    pub count0: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub value1: usize,
-}
+pub struct G153(
+    pub G000,
+);
 describe!(G153, C, {
-    field count0: i8,
-    pad _pad0: [u8; 7],
-    field value1: usize,
+    field 0: G000,
 });
 /// A sample value of [`G153`].
-pub const G153_SAMPLE: G153 = G153 {
-    count0: -95i8,
-    _pad0: [0; 7],
-    value1: 17274005253240639460usize,
-};
+pub const G153_SAMPLE: G153 = G153(
+    G000_SAMPLE,
+);
 
-/// Generated layout 154: size 96, align 8.
+/// Generated layout 154: size 200, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G154 {
-    pub data0: G050,
-    pub data1: [usize; 1],
-    pub value2: F32<BigEndian>,
-    pub data3: f32,
-    pub t4: u32,
+pub struct G154(
+    pub i32,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-}
+    pub [u8; 4],
+    pub usize,
+    pub G131,
+    pub i8,
+    pub U16<BigEndian>,
+    #[buffer(padding)]
+    pub [u8; 5],
+    pub [[f64; 1]; 2],
+    pub bool,
+    #[buffer(padding)]
+    pub [u8; 7],
+);
 describe!(G154, C, {
-    field data0: G050,
-    field data1: [usize; 1],
-    field value2: F32<BigEndian>,
-    field data3: f32,
-    field t4: u32,
-    pad _pad0: [u8; 4],
+    field 0: i32,
+    pad 1: [u8; 4],
+    field 2: usize,
+    field 3: G131,
+    field 4: i8,
+    field 5: U16<BigEndian>,
+    pad 6: [u8; 5],
+    field 7: [[f64; 1]; 2],
+    field 8: bool,
+    pad 9: [u8; 7],
 });
 /// A sample value of [`G154`].
-pub const G154_SAMPLE: G154 = G154 {
-    data0: G050_SAMPLE,
-    data1: [10464568348223498284usize],
-    value2: F32::<BigEndian>::new(-1079.75f32),
-    data3: 621.75f32,
-    t4: 2382578221u32,
-    _pad0: [0; 4],
+pub const G154_SAMPLE: G154 = G154(
+    i32::MAX,
+    [0; 4],
+    0usize,
+    G131_SAMPLE,
+    i8::MAX,
+    U16::<BigEndian>::new(u16::MIN),
+    [0; 5],
+    [[431.375f64], [-332.75f64]],
+    false,
+    [0; 7],
+);
+
+/// Generated layout 155: size 72, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G155 {
+    pub value0: i8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 7],
+    pub price1: [u64; 2],
+    pub data2: [isize; 3],
+    pub value3: u64,
+    pub x4: f32,
+    pub data5: char,
+    pub id6: F64<BigEndian>,
+}
+describe!(G155, C, {
+    field value0: i8,
+    pad _pad0: [u8; 7],
+    field price1: [u64; 2],
+    field data2: [isize; 3],
+    field value3: u64,
+    field x4: f32,
+    field data5: char,
+    field id6: F64<BigEndian>,
+});
+/// A sample value of [`G155`].
+pub const G155_SAMPLE: G155 = G155 {
+    value0: 0i8,
+    _pad0: [0; 7],
+    price1: [0u64, 15242724780620878770u64],
+    data2: [isize::MIN, isize::MIN, 2438852669922316923isize],
+    value3: u64::MIN,
+    x4: -244.0f32,
+    data5: '\u{1f600}',
+    id6: F64::<BigEndian>::new(-809.625f64),
 };
 
-/// Generated layout 155: size 9, align 1.
+/// Generated layout 156: size 4, align 2.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G156 {
+    pub price0: [[i16; 1]; 1],
+    pub flags1: W031,
+}
+describe!(G156, C, {
+    field price0: [[i16; 1]; 1],
+    field flags1: W031,
+});
+/// A sample value of [`G156`].
+pub const G156_SAMPLE: G156 = G156 {
+    price0: [[19140i16]],
+    flags1: W031([[117u8, u8::MIN]]),
+};
+
+/// Generated layout 157: size 40, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G157(
+    pub I32<BigEndian>,
+    pub [[I16<BigEndian>; 3]; 3],
+    pub [[u16; 3]; 1],
+    pub bool,
+    #[buffer(padding)]
+    pub [u8; 1],
+    pub i16,
+    pub isize,
+);
+describe!(G157, C, {
+    field 0: I32<BigEndian>,
+    field 1: [[I16<BigEndian>; 3]; 3],
+    field 2: [[u16; 3]; 1],
+    field 3: bool,
+    pad 4: [u8; 1],
+    field 5: i16,
+    field 6: isize,
+});
+/// A sample value of [`G157`].
+pub const G157_SAMPLE: G157 = G157(
+    I32::<BigEndian>::new(0i32),
+    [[I16::<BigEndian>::new(-12616i16), I16::<BigEndian>::new(0i16), I16::<BigEndian>::new(-30984i16)], [I16::<BigEndian>::new(-25711i16), I16::<BigEndian>::new(i16::MIN), I16::<BigEndian>::new(i16::MAX)], [I16::<BigEndian>::new(26160i16), I16::<BigEndian>::new(19498i16), I16::<BigEndian>::new(-24673i16)]],
+    [[21628u16, u16::MIN, 35243u16]],
+    false,
+    [0; 1],
+    i16::MAX,
+    isize::MIN,
+);
+
+/// Generated layout 158: size 452, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
-pub struct G155(
+pub struct G158 {
+    pub kind0: f32,
+    pub flags1: isize,
+    pub level2: u64,
+    pub data3: G146,
+    pub data4: [usize; 1],
+    pub value5: F32<BigEndian>,
+    pub data6: f32,
+}
+describe!(G158, packed, {
+    field kind0: f32,
+    field flags1: isize,
+    field level2: u64,
+    field data3: G146,
+    field data4: [usize; 1],
+    field value5: F32<BigEndian>,
+    field data6: f32,
+});
+/// A sample value of [`G158`].
+pub const G158_SAMPLE: G158 = G158 {
+    kind0: 1215.625f32,
+    flags1: 0isize,
+    level2: 10464568348223498284u64,
+    data3: G146_SAMPLE,
+    data4: [6409109939629981usize],
+    value5: F32::<BigEndian>::new(-577.75f32),
+    data6: -442.625f32,
+};
+
+/// Generated layout 159: size 9, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G159(
     pub i8,
     pub isize,
 );
-describe!(G155, packed, {
+describe!(G159, packed, {
     field 0: i8,
     field 1: isize,
 });
-/// A sample value of [`G155`].
-pub const G155_SAMPLE: G155 = G155(
+/// A sample value of [`G159`].
+pub const G159_SAMPLE: G159 = G159(
     0i8,
     3434949149777545064isize,
 );
 
-/// Generated layout 156: size 360, align 8.
+/// A transparent newtype over `f64`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G156 {
-    pub data0: G042,
-    pub flags1: [G056; 1],
-    pub rgb2: usize,
-    pub flags3: bool,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub id4: [[[u32; 1]; 4]; 2],
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-}
-describe!(G156, C, {
-    field data0: G042,
-    field flags1: [G056; 1],
-    field rgb2: usize,
-    field flags3: bool,
-    pad _pad0: [u8; 3],
-    field id4: [[[u32; 1]; 4]; 2],
-    pad _pad1: [u8; 4],
-});
-/// A sample value of [`G156`].
-pub const G156_SAMPLE: G156 = G156 {
-    data0: G042_SAMPLE,
-    flags1: [G056_SAMPLE],
-    rgb2: 15162177286239628826usize,
-    flags3: false,
-    _pad0: [0; 3],
-    id4: [[[3192770631u32], [u32::MIN], [0u32], [u32::MIN]], [[15004649u32], [0u32], [3555153924u32], [u32::MAX]]],
-    _pad1: [0; 4],
-};
+#[repr(transparent)]
+pub struct W159(pub f64);
+describe_transparent!(W159, 0: f64);
+/// A sample value of [`W159`].
+pub const W159_SAMPLE: W159 = W159(-473.375f64);
 
-/// Generated layout 157: size 424, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G157 {
-    pub value0: u8,
-    pub data1: [[[F64<BigEndian>; 4]; 4]; 3],
-    pub t2: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub x3: usize,
-    pub value4: [[[I64<BigEndian>; 1]; 3]; 1],
-}
-describe!(G157, C, {
-    field value0: u8,
-    field data1: [[[F64<BigEndian>; 4]; 4]; 3],
-    field t2: i8,
-    pad _pad0: [u8; 6],
-    field x3: usize,
-    field value4: [[[I64<BigEndian>; 1]; 3]; 1],
-});
-/// A sample value of [`G157`].
-pub const G157_SAMPLE: G157 = G157 {
-    value0: 110u8,
-    data1: [[[F64::<BigEndian>::new(-807.625f64), F64::<BigEndian>::new(-259.0f64), F64::<BigEndian>::new(69.25f64), F64::<BigEndian>::new(-431.5f64)], [F64::<BigEndian>::new(1223.25f64), F64::<BigEndian>::new(67.5f64), F64::<BigEndian>::new(-496.375f64), F64::<BigEndian>::new(-1193.875f64)], [F64::<BigEndian>::new(-836.875f64), F64::<BigEndian>::new(-990.25f64), F64::<BigEndian>::new(361.0f64), F64::<BigEndian>::new(1148.625f64)], [F64::<BigEndian>::new(-635.0f64), F64::<BigEndian>::new(-793.75f64), F64::<BigEndian>::new(-1220.5f64), F64::<BigEndian>::new(359.0f64)]], [[F64::<BigEndian>::new(-14.25f64), F64::<BigEndian>::new(-1132.75f64), F64::<BigEndian>::new(-570.25f64), F64::<BigEndian>::new(1205.25f64)], [F64::<BigEndian>::new(927.125f64), F64::<BigEndian>::new(-66.375f64), F64::<BigEndian>::new(-774.625f64), F64::<BigEndian>::new(-441.0f64)], [F64::<BigEndian>::new(1036.625f64), F64::<BigEndian>::new(393.625f64), F64::<BigEndian>::new(172.625f64), F64::<BigEndian>::new(1058.25f64)], [F64::<BigEndian>::new(849.625f64), F64::<BigEndian>::new(-63.125f64), F64::<BigEndian>::new(505.75f64), F64::<BigEndian>::new(978.125f64)]], [[F64::<BigEndian>::new(1051.375f64), F64::<BigEndian>::new(-545.5f64), F64::<BigEndian>::new(449.75f64), F64::<BigEndian>::new(-849.375f64)], [F64::<BigEndian>::new(1107.125f64), F64::<BigEndian>::new(-1181.25f64), F64::<BigEndian>::new(-728.375f64), F64::<BigEndian>::new(-877.25f64)], [F64::<BigEndian>::new(156.75f64), F64::<BigEndian>::new(-349.125f64), F64::<BigEndian>::new(-1163.0f64), F64::<BigEndian>::new(883.0f64)], [F64::<BigEndian>::new(-381.0f64), F64::<BigEndian>::new(-28.875f64), F64::<BigEndian>::new(-100.625f64), F64::<BigEndian>::new(966.625f64)]]],
-    t2: -91i8,
-    _pad0: [0; 6],
-    x3: usize::MIN,
-    value4: [[[I64::<BigEndian>::new(i64::MAX)], [I64::<BigEndian>::new(4774989484056989965i64)], [I64::<BigEndian>::new(0i64)]]],
-};
-
-/// Generated layout 158: size 191, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G158 {
-    pub value0: [i64; 4],
-    pub flags1: i32,
-    pub kind2: i8,
-    pub level3: u16,
-    pub value4: [[[F32<BigEndian>; 4]; 3]; 2],
-    pub data5: [G052; 2],
-    pub id6: isize,
-}
-describe!(G158, packed, {
-    field value0: [i64; 4],
-    field flags1: i32,
-    field kind2: i8,
-    field level3: u16,
-    field value4: [[[F32<BigEndian>; 4]; 3]; 2],
-    field data5: [G052; 2],
-    field id6: isize,
-});
-/// A sample value of [`G158`].
-pub const G158_SAMPLE: G158 = G158 {
-    value0: [4488886351628226503i64, i64::MIN, i64::MIN, i64::MAX],
-    flags1: 0i32,
-    kind2: 122i8,
-    level3: 45920u16,
-    value4: [[[F32::<BigEndian>::new(545.125f32), F32::<BigEndian>::new(1075.0f32), F32::<BigEndian>::new(452.125f32), F32::<BigEndian>::new(898.875f32)], [F32::<BigEndian>::new(418.125f32), F32::<BigEndian>::new(-899.5f32), F32::<BigEndian>::new(-27.375f32), F32::<BigEndian>::new(478.625f32)], [F32::<BigEndian>::new(564.625f32), F32::<BigEndian>::new(-253.0f32), F32::<BigEndian>::new(402.875f32), F32::<BigEndian>::new(-350.25f32)]], [[F32::<BigEndian>::new(-893.25f32), F32::<BigEndian>::new(668.75f32), F32::<BigEndian>::new(301.0f32), F32::<BigEndian>::new(-60.5f32)], [F32::<BigEndian>::new(-1170.375f32), F32::<BigEndian>::new(954.875f32), F32::<BigEndian>::new(346.75f32), F32::<BigEndian>::new(1049.25f32)], [F32::<BigEndian>::new(-1075.875f32), F32::<BigEndian>::new(-803.0f32), F32::<BigEndian>::new(-430.625f32), F32::<BigEndian>::new(-801.125f32)]]],
-    data5: [G052_SAMPLE, G052_SAMPLE],
-    id6: 0isize,
-};
-
-/// Generated layout 159: size 496, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G159 {
-    pub kind0: bool,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    #[buffer(rename = "r_count1")]
-    pub count1: i32,
-    pub id2: u64,
-    pub y3: [u8; 3],
-    #[buffer(padding)]
-    pub _pad1: [u8; 1],
-    pub y4: i16,
-    #[buffer(padding)]
-    pub _pad2: [u8; 2],
-    pub rgb5: G150,
-}
-describe!(G159, C, {
-    field kind0: bool,
-    pad _pad0: [u8; 3],
-    field count1: i32 => "r_count1",
-    field id2: u64,
-    field y3: [u8; 3],
-    pad _pad1: [u8; 1],
-    field y4: i16,
-    pad _pad2: [u8; 2],
-    field rgb5: G150,
-});
-/// A sample value of [`G159`].
-pub const G159_SAMPLE: G159 = G159 {
-    kind0: false,
-    _pad0: [0; 3],
-    count1: 764238176i32,
-    id2: u64::MIN,
-    y3: [53u8, 7u8, u8::MAX],
-    _pad1: [0; 1],
-    y4: i16::MAX,
-    _pad2: [0; 2],
-    rgb5: G150_SAMPLE,
-};
-
-/// Generated layout 160: size 64, align 8.
+/// Generated layout 160: size 24, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G160 {
-    pub data0: F64<BigEndian>,
-    pub value1: u32,
+    pub rgb0: U16<BigEndian>,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub t2: G151,
-    #[buffer(rename = "r_data3")]
-    pub data3: bool,
-    pub flags4: F64<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 7],
+    pub _pad0: [u8; 2],
+    pub id1: u32,
+    pub level2: i64,
+    pub data3: f64,
 }
 describe!(G160, C, {
-    field data0: F64<BigEndian>,
-    field value1: u32,
-    pad _pad0: [u8; 4],
-    field t2: G151,
-    field data3: bool => "r_data3",
-    field flags4: F64<BigEndian>,
-    pad _pad1: [u8; 7],
+    field rgb0: U16<BigEndian>,
+    pad _pad0: [u8; 2],
+    field id1: u32,
+    field level2: i64,
+    field data3: f64,
 });
 /// A sample value of [`G160`].
 pub const G160_SAMPLE: G160 = G160 {
-    data0: F64::<BigEndian>::new(237.25f64),
-    value1: u32::MIN,
-    _pad0: [0; 4],
-    t2: G151_SAMPLE,
-    data3: true,
-    flags4: F64::<BigEndian>::new(1041.5f64),
-    _pad1: [0; 7],
+    rgb0: U16::<BigEndian>::new(51854u16),
+    _pad0: [0; 2],
+    id1: 3218026010u32,
+    level2: -6333052315782483997i64,
+    data3: -110.625f64,
 };
 
-/// Generated layout 161: size 19, align 1.
+/// Generated layout 161: size 160, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G161(
-    pub [[I16<BigEndian>; 1]; 3],
-    pub u8,
-    pub F32<LittleEndian>,
-    pub U64<BigEndian>,
-);
-describe!(G161, packed, {
-    field 0: [[I16<BigEndian>; 1]; 3],
-    field 1: u8,
-    field 2: F32<LittleEndian>,
-    field 3: U64<BigEndian>,
+#[repr(C)]
+pub struct G161 {
+    pub flags0: G069,
+    pub rgb1: u32,
+    pub y2: [[char; 1]; 1],
+}
+describe!(G161, C, {
+    field flags0: G069,
+    field rgb1: u32,
+    field y2: [[char; 1]; 1],
 });
 /// A sample value of [`G161`].
-pub const G161_SAMPLE: G161 = G161(
-    [[I16::<BigEndian>::new(-27860i16)], [I16::<BigEndian>::new(i16::MAX)], [I16::<BigEndian>::new(i16::MAX)]],
-    252u8,
-    F32::<LittleEndian>::new(-498.25f32),
-    U64::<BigEndian>::new(14232796286823740262u64),
-);
+pub const G161_SAMPLE: G161 = G161 {
+    flags0: G069_SAMPLE,
+    rgb1: 4039765127u32,
+    y2: [['\u{41}']],
+};
 
-/// Generated layout 162: size 6, align 1.
+/// Generated layout 162: size 24, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G162 {
-    pub t0: [U16<BigEndian>; 2],
-    pub data1: I16<BigEndian>,
+    pub x0: usize,
+    pub price1: i32,
+    pub id2: bool,
+    #[buffer(padding)]
+    pub _pad0: [u8; 1],
+    pub kind3: i16,
+    pub value4: i16,
+    #[buffer(padding)]
+    pub _pad1: [u8; 6],
 }
 describe!(G162, C, {
-    field t0: [U16<BigEndian>; 2],
-    field data1: I16<BigEndian>,
+    field x0: usize,
+    field price1: i32,
+    field id2: bool,
+    pad _pad0: [u8; 1],
+    field kind3: i16,
+    field value4: i16,
+    pad _pad1: [u8; 6],
 });
 /// A sample value of [`G162`].
 pub const G162_SAMPLE: G162 = G162 {
-    t0: [U16::<BigEndian>::new(10358u16), U16::<BigEndian>::new(u16::MIN)],
-    data1: I16::<BigEndian>::new(11664i16),
+    x0: usize::MIN,
+    price1: 1950248140i32,
+    id2: true,
+    _pad0: [0; 1],
+    kind3: 2649i16,
+    value4: -3105i16,
+    _pad1: [0; 6],
 };
 
-/// Generated layout 163: size 36, align 4.
+/// Generated layout 163: size 12, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G163 {
-    pub kind0: i16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub flags1: G019,
-    pub t2: U16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 2],
-    pub y3: i32,
-    pub y4: G031,
-    pub kind5: U16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad2: [u8; 2],
+    pub flags0: f32,
+    pub price1: usize,
 }
-describe!(G163, C, {
-    field kind0: i16,
-    pad _pad0: [u8; 2],
-    field flags1: G019,
-    field t2: U16<BigEndian>,
-    pad _pad1: [u8; 2],
-    field y3: i32,
-    field y4: G031,
-    field kind5: U16<BigEndian>,
-    pad _pad2: [u8; 2],
+describe!(G163, packed, {
+    field flags0: f32,
+    field price1: usize,
 });
 /// A sample value of [`G163`].
 pub const G163_SAMPLE: G163 = G163 {
-    kind0: -31436i16,
-    _pad0: [0; 2],
-    flags1: G019_SAMPLE,
-    t2: U16::<BigEndian>::new(0u16),
-    _pad1: [0; 2],
-    y3: 1639815284i32,
-    y4: G031_SAMPLE,
-    kind5: U16::<BigEndian>::new(0u16),
-    _pad2: [0; 2],
+    flags0: 393.625f32,
+    price1: 12566802011523020359usize,
 };
 
-/// Generated layout 164: size 96, align 8.
+/// Generated layout 164: size 12, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G164 {
-    pub id0: [G107; 1],
-    pub x1: i32,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub price2: u64,
+    pub id0: char,
+    pub data1: I64<BigEndian>,
 }
 describe!(G164, C, {
-    field id0: [G107; 1],
-    field x1: i32,
-    pad _pad0: [u8; 4],
-    field price2: u64,
+    field id0: char,
+    field data1: I64<BigEndian>,
 });
 /// A sample value of [`G164`].
 pub const G164_SAMPLE: G164 = G164 {
-    id0: [G107_SAMPLE],
-    x1: i32::MAX,
-    _pad0: [0; 4],
-    price2: 14759826135488866753u64,
+    id0: '\u{10ffff}',
+    data1: I64::<BigEndian>::new(6463050909081821611i64),
 };
 
-/// Generated layout 165: size 72, align 8.
+/// Generated layout 165: size 36, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G165 {
-    pub flags0: u32,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub level1: [i64; 4],
-    pub rgb2: i32,
-    pub y3: [[bool; 4]; 3],
-    pub y4: I32<BigEndian>,
-    pub id5: i8,
-    #[buffer(padding)]
-    pub _pad1: [u8; 3],
-    pub flags6: char,
-    #[buffer(padding)]
-    pub _pad2: [u8; 4],
+    pub y0: [[i32; 3]; 2],
+    pub value1: U32<BigEndian>,
+    pub value2: char,
+    pub flags3: i32,
 }
-describe!(G165, C, {
-    field flags0: u32,
-    pad _pad0: [u8; 4],
-    field level1: [i64; 4],
-    field rgb2: i32,
-    field y3: [[bool; 4]; 3],
-    field y4: I32<BigEndian>,
-    field id5: i8,
-    pad _pad1: [u8; 3],
-    field flags6: char,
-    pad _pad2: [u8; 4],
+describe!(G165, packed, {
+    field y0: [[i32; 3]; 2],
+    field value1: U32<BigEndian>,
+    field value2: char,
+    field flags3: i32,
 });
 /// A sample value of [`G165`].
 pub const G165_SAMPLE: G165 = G165 {
-    flags0: 3535083615u32,
-    _pad0: [0; 4],
-    level1: [i64::MIN, i64::MIN, -8490344068438787116i64, 4140196212023124936i64],
-    rgb2: -801492208i32,
-    y3: [[true, false, false, false], [true, true, false, true], [true, false, true, true]],
-    y4: I32::<BigEndian>::new(i32::MIN),
-    id5: 41i8,
-    _pad1: [0; 3],
-    flags6: '\u{1f600}',
-    _pad2: [0; 4],
+    y0: [[i32::MAX, 0i32, 1796459041i32], [i32::MAX, 0i32, i32::MIN]],
+    value1: U32::<BigEndian>::new(1973561307u32),
+    value2: '\u{1f600}',
+    flags3: i32::MIN,
 };
 
-/// Generated layout 166: size 4, align 4.
+/// Generated layout 166: size 224, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G166 {
-    pub id0: u32,
+    pub data0: G151,
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
+    pub id1: isize,
+    pub t2: u32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub t3: [[[f64; 1]; 4]; 2],
+    pub count4: G064,
+    pub rgb5: f32,
+    #[buffer(padding)]
+    pub _pad2: [u8; 4],
+    pub kind6: [[usize; 2]; 3],
 }
 describe!(G166, C, {
-    field id0: u32,
+    field data0: G151,
+    pad _pad0: [u8; 2],
+    field id1: isize,
+    field t2: u32,
+    pad _pad1: [u8; 4],
+    field t3: [[[f64; 1]; 4]; 2],
+    field count4: G064,
+    field rgb5: f32,
+    pad _pad2: [u8; 4],
+    field kind6: [[usize; 2]; 3],
 });
 /// A sample value of [`G166`].
 pub const G166_SAMPLE: G166 = G166 {
-    id0: u32::MIN,
+    data0: G151_SAMPLE,
+    _pad0: [0; 2],
+    id1: isize::MIN,
+    t2: 0u32,
+    _pad1: [0; 4],
+    t3: [[[346.75f64], [1049.25f64], [-1075.875f64], [-803.0f64]], [[-430.625f64], [-801.125f64], [825.125f64], [-920.875f64]]],
+    count4: G064_SAMPLE,
+    rgb5: -634.75f32,
+    _pad2: [0; 4],
+    kind6: [[0usize, 14493501591985983418usize], [7106872978239857711usize, usize::MIN], [usize::MIN, 2000669829224057806usize]],
 };
 
-/// Generated layout 167: size 288, align 8.
+/// Generated layout 167: size 48, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G167 {
-    pub id0: G042,
-    pub t1: u16,
-    pub kind2: bool,
+    pub rgb0: u64,
+    pub x1: U16<BigEndian>,
     #[buffer(padding)]
-    pub _pad0: [u8; 5],
-    pub value3: f64,
-    pub t4: u32,
+    pub _pad0: [u8; 6],
+    pub rgb2: i64,
+    pub t3: char,
+    pub kind4: i8,
     #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub value5: f64,
-    pub price6: G026,
+    pub _pad1: [u8; 3],
+    pub t5: usize,
+    pub x6: [[i16; 1]; 1],
+    #[buffer(padding)]
+    pub _pad2: [u8; 6],
 }
 describe!(G167, C, {
-    field id0: G042,
-    field t1: u16,
-    field kind2: bool,
-    pad _pad0: [u8; 5],
-    field value3: f64,
-    field t4: u32,
-    pad _pad1: [u8; 4],
-    field value5: f64,
-    field price6: G026,
+    field rgb0: u64,
+    field x1: U16<BigEndian>,
+    pad _pad0: [u8; 6],
+    field rgb2: i64,
+    field t3: char,
+    field kind4: i8,
+    pad _pad1: [u8; 3],
+    field t5: usize,
+    field x6: [[i16; 1]; 1],
+    pad _pad2: [u8; 6],
 });
 /// A sample value of [`G167`].
 pub const G167_SAMPLE: G167 = G167 {
-    id0: G042_SAMPLE,
-    t1: 0u16,
-    kind2: false,
-    _pad0: [0; 5],
-    value3: -866.25f64,
-    t4: 0u32,
-    _pad1: [0; 4],
-    value5: -1166.75f64,
-    price6: G026_SAMPLE,
+    rgb0: u64::MAX,
+    x1: U16::<BigEndian>::new(0u16),
+    _pad0: [0; 6],
+    rgb2: -8450618333131529705i64,
+    t3: '\u{41}',
+    kind4: 0i8,
+    _pad1: [0; 3],
+    t5: 7091105793082671190usize,
+    x6: [[-10906i16]],
+    _pad2: [0; 6],
 };
 
-/// Generated layout 168: size 8, align 1.
+/// A transparent newtype over `[G167; 2]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W167(pub [G167; 2]);
+describe_transparent!(W167, 0: [G167; 2]);
+/// A sample value of [`W167`].
+pub const W167_SAMPLE: W167 = W167([G167_SAMPLE, G167_SAMPLE]);
+
+/// Generated layout 168: size 104, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G168(
-    pub F64<BigEndian>,
-);
-describe!(G168, C, {
-    field 0: F64<BigEndian>,
-});
-/// A sample value of [`G168`].
-pub const G168_SAMPLE: G168 = G168(
-    F64::<BigEndian>::new(90.375f64),
-);
-
-/// Generated layout 169: size 8, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G169 {
-    pub t0: f32,
-    pub rgb1: U16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-}
-describe!(G169, C, {
-    field t0: f32,
-    field rgb1: U16<BigEndian>,
-    pad _pad0: [u8; 2],
-});
-/// A sample value of [`G169`].
-pub const G169_SAMPLE: G169 = G169 {
-    t0: -449.5f32,
-    rgb1: U16::<BigEndian>::new(49521u16),
-    _pad0: [0; 2],
-};
-
-/// Generated layout 170: size 168, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G170(
-    pub [G020; 1],
-    pub [f64; 2],
-    pub u8,
-    #[buffer(padding)]
-    pub [u8; 1],
-    pub u16,
-    #[buffer(padding)]
-    pub [u8; 4],
-);
-describe!(G170, C, {
-    field 0: [G020; 1],
-    field 1: [f64; 2],
-    field 2: u8,
-    pad 3: [u8; 1],
-    field 4: u16,
-    pad 5: [u8; 4],
-});
-/// A sample value of [`G170`].
-pub const G170_SAMPLE: G170 = G170(
-    [G020_SAMPLE],
-    [872.125f64, -343.5f64],
-    u8::MIN,
-    [0; 1],
-    42932u16,
-    [0; 4],
-);
-
-/// Generated layout 171: size 16, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G171 {
-    pub id0: [I64<BigEndian>; 1],
-    pub price1: i32,
-    pub t2: [u32; 1],
-}
-describe!(G171, packed, {
-    field id0: [I64<BigEndian>; 1],
-    field price1: i32,
-    field t2: [u32; 1],
-});
-/// A sample value of [`G171`].
-pub const G171_SAMPLE: G171 = G171 {
-    id0: [I64::<BigEndian>::new(0i64)],
-    price1: 1003630093i32,
-    t2: [962915065u32],
-};
-
-/// Generated layout 172: size 200, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G172 {
-    pub count0: u64,
-    pub count1: G158,
+pub struct G168 {
+    pub y0: [[[isize; 4]; 1]; 3],
+    pub rgb1: i8,
+    pub y2: [[I16<BigEndian>; 1]; 3],
     #[buffer(padding)]
     pub _pad0: [u8; 1],
 }
-describe!(G172, C, {
-    field count0: u64,
-    field count1: G158,
+describe!(G168, C, {
+    field y0: [[[isize; 4]; 1]; 3],
+    field rgb1: i8,
+    field y2: [[I16<BigEndian>; 1]; 3],
     pad _pad0: [u8; 1],
 });
-/// A sample value of [`G172`].
-pub const G172_SAMPLE: G172 = G172 {
-    count0: 0u64,
-    count1: G158_SAMPLE,
+/// A sample value of [`G168`].
+pub const G168_SAMPLE: G168 = G168 {
+    y0: [[[-317237054478326401isize, isize::MAX, 0isize, 3747594922948212336isize]], [[-3622149932965179377isize, isize::MIN, 0isize, 0isize]], [[-4918280253605178580isize, isize::MAX, isize::MAX, 6941841097135836412isize]]],
+    rgb1: 0i8,
+    y2: [[I16::<BigEndian>::new(-19610i16)], [I16::<BigEndian>::new(0i16)], [I16::<BigEndian>::new(0i16)]],
     _pad0: [0; 1],
 };
 
-/// Generated layout 173: size 104, align 8.
+/// Generated layout 169: size 24, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G169(
+    pub bool,
+    pub U64<BigEndian>,
+    pub U16<BigEndian>,
+    #[buffer(padding)]
+    pub [u8; 1],
+    pub u32,
+    pub char,
+    pub u8,
+    #[buffer(padding)]
+    pub [u8; 3],
+);
+describe!(G169, C, {
+    field 0: bool,
+    field 1: U64<BigEndian>,
+    field 2: U16<BigEndian>,
+    pad 3: [u8; 1],
+    field 4: u32,
+    field 5: char,
+    field 6: u8,
+    pad 7: [u8; 3],
+});
+/// A sample value of [`G169`].
+pub const G169_SAMPLE: G169 = G169(
+    true,
+    U64::<BigEndian>::new(2058221578472147349u64),
+    U16::<BigEndian>::new(11599u16),
+    [0; 1],
+    803097456u32,
+    '\u{0}',
+    u8::MIN,
+    [0; 3],
+);
+
+/// Generated layout 170: size 64, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G170 {
+    pub flags0: i64,
+    pub kind1: F32<LittleEndian>,
+    pub count2: u32,
+    pub kind3: f32,
+    pub price4: i8,
+    pub id5: [G129; 1],
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    pub x6: i32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+}
+describe!(G170, C, {
+    field flags0: i64,
+    field kind1: F32<LittleEndian>,
+    field count2: u32,
+    field kind3: f32,
+    field price4: i8,
+    field id5: [G129; 1],
+    pad _pad0: [u8; 3],
+    field x6: i32,
+    pad _pad1: [u8; 4],
+});
+/// A sample value of [`G170`].
+pub const G170_SAMPLE: G170 = G170 {
+    flags0: i64::MAX,
+    kind1: F32::<LittleEndian>::new(150.375f32),
+    count2: u32::MIN,
+    kind3: -115.625f32,
+    price4: i8::MIN,
+    id5: [G129_SAMPLE],
+    _pad0: [0; 3],
+    x6: 1617453176i32,
+    _pad1: [0; 4],
+};
+
+/// Generated layout 171: size 144, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G171 {
+    #[buffer(rename = "r_level0")]
+    pub level0: [i64; 4],
+    pub rgb1: i32,
+    pub y2: [[bool; 4]; 3],
+    pub y3: I32<BigEndian>,
+    pub value4: G111,
+}
+describe!(G171, packed, {
+    field level0: [i64; 4] => "r_level0",
+    field rgb1: i32,
+    field y2: [[bool; 4]; 3],
+    field y3: I32<BigEndian>,
+    field value4: G111,
+});
+/// A sample value of [`G171`].
+pub const G171_SAMPLE: G171 = G171 {
+    level0: [i64::MIN, -221451669022327627i64, -9135253840555673190i64, 1234060566162746255i64],
+    rgb1: 0i32,
+    y2: [[true, true, false, false], [false, false, false, true], [false, true, false, true]],
+    y3: I32::<BigEndian>::new(i32::MAX),
+    value4: G111_SAMPLE,
+};
+
+/// Generated layout 172: size 72, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G172(
+    pub [[[usize; 1]; 1]; 4],
+    pub f64,
+    pub [i64; 4],
+);
+describe!(G172, C, {
+    field 0: [[[usize; 1]; 1]; 4],
+    field 1: f64,
+    field 2: [i64; 4],
+});
+/// A sample value of [`G172`].
+pub const G172_SAMPLE: G172 = G172(
+    [[[usize::MIN]], [[0usize]], [[usize::MIN]], [[4499107486734539300usize]]],
+    936.75f64,
+    [1374190634262047486i64, 958442495688336450i64, -993792340047959529i64, i64::MIN],
+);
+
+/// Generated layout 173: size 272, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G173 {
-    pub price0: i16,
+    pub value0: G021,
+    pub id1: F32<BigEndian>,
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub count1: [[[isize; 4]; 1]; 3],
+    pub _pad0: [u8; 4],
+    pub y2: G105,
+    pub value3: f64,
+    pub price4: G023,
+    pub t5: G084,
 }
 describe!(G173, C, {
-    field price0: i16,
-    pad _pad0: [u8; 6],
-    field count1: [[[isize; 4]; 1]; 3],
+    field value0: G021,
+    field id1: F32<BigEndian>,
+    pad _pad0: [u8; 4],
+    field y2: G105,
+    field value3: f64,
+    field price4: G023,
+    field t5: G084,
 });
 /// A sample value of [`G173`].
 pub const G173_SAMPLE: G173 = G173 {
-    price0: -14265i16,
-    _pad0: [0; 6],
-    count1: [[[isize::MAX, isize::MIN, isize::MAX, -5925527125363198568isize]], [[isize::MIN, -9159557989738407723isize, 0isize, isize::MIN]], [[isize::MAX, isize::MIN, isize::MIN, -3532889862350714603isize]]],
+    value0: G021_SAMPLE,
+    id1: F32::<BigEndian>::new(-866.25f32),
+    _pad0: [0; 4],
+    y2: G105_SAMPLE,
+    value3: 452.375f64,
+    price4: G023_SAMPLE,
+    t5: G084_SAMPLE,
 };
 
-/// Generated layout 174: size 80, align 8.
+/// Generated layout 174: size 312, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G174 {
-    pub rgb0: i8,
+    pub flags0: f64,
+    pub price1: [G111; 3],
+    pub price2: G060,
     #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub y1: [f64; 3],
-    pub level2: [[u64; 2]; 2],
-    pub value3: G130,
-    pub rgb4: isize,
+    pub _pad0: [u8; 3],
+    pub value3: char,
+    pub flags4: U32<BigEndian>,
+    pub x5: [i8; 4],
+    pub x6: [G084; 1],
 }
 describe!(G174, C, {
-    field rgb0: i8,
-    pad _pad0: [u8; 7],
-    field y1: [f64; 3],
-    field level2: [[u64; 2]; 2],
-    field value3: G130,
-    field rgb4: isize,
+    field flags0: f64,
+    field price1: [G111; 3],
+    field price2: G060,
+    pad _pad0: [u8; 3],
+    field value3: char,
+    field flags4: U32<BigEndian>,
+    field x5: [i8; 4],
+    field x6: [G084; 1],
 });
 /// A sample value of [`G174`].
 pub const G174_SAMPLE: G174 = G174 {
-    rgb0: 102i8,
-    _pad0: [0; 7],
-    y1: [388.875f64, -916.75f64, 633.0f64],
-    level2: [[9984359727107200743u64, u64::MAX], [8343113072237079928u64, 17838569528853688165u64]],
-    value3: G130_SAMPLE,
-    rgb4: -2096157281938525034isize,
+    flags0: -789.375f64,
+    price1: [G111_SAMPLE, G111_SAMPLE, G111_SAMPLE],
+    price2: G060_SAMPLE,
+    _pad0: [0; 3],
+    value3: '\u{20ac}',
+    flags4: U32::<BigEndian>::new(0u32),
+    x5: [96i8, -72i8, i8::MAX, -25i8],
+    x6: [G084_SAMPLE],
 };
 
-/// Generated layout 175: size 20, align 4.
+/// Generated layout 175: size 2, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G175 {
-    pub price0: i16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub x1: [[u32; 2]; 2],
+    pub x0: U16<LittleEndian>,
 }
 describe!(G175, C, {
-    field price0: i16,
-    pad _pad0: [u8; 2],
-    field x1: [[u32; 2]; 2],
+    field x0: U16<LittleEndian>,
 });
 /// A sample value of [`G175`].
 pub const G175_SAMPLE: G175 = G175 {
-    price0: -19926i16,
-    _pad0: [0; 2],
-    x1: [[3710404330u32, u32::MIN], [u32::MIN, 1929600739u32]],
+    x0: U16::<LittleEndian>::new(230u16),
 };
 
-/// Generated layout 176: size 2, align 1.
+/// A transparent newtype over `[[G175; 3]; 2]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(transparent)]
+pub struct W175(pub [[G175; 3]; 2]);
+describe_transparent!(W175, 0: [[G175; 3]; 2]);
+/// A sample value of [`W175`].
+pub const W175_SAMPLE: W175 = W175([[G175_SAMPLE, G175_SAMPLE, G175_SAMPLE], [G175_SAMPLE, G175_SAMPLE, G175_SAMPLE]]);
+
+/// Generated layout 176: size 376, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
 pub struct G176 {
-    pub count0: i16,
+    #[buffer(rename = "r_t0")]
+    pub t0: usize,
+    pub price1: i16,
+    #[buffer(padding)]
+    pub _pad0: [u8; 6],
+    pub count2: [G087; 3],
+    pub level3: G026,
+    #[buffer(padding)]
+    pub _pad1: [u8; 6],
+    pub count4: u64,
 }
-describe!(G176, packed, {
-    field count0: i16,
+describe!(G176, C, {
+    field t0: usize => "r_t0",
+    field price1: i16,
+    pad _pad0: [u8; 6],
+    field count2: [G087; 3],
+    field level3: G026,
+    pad _pad1: [u8; 6],
+    field count4: u64,
 });
 /// A sample value of [`G176`].
 pub const G176_SAMPLE: G176 = G176 {
-    count0: 23097i16,
+    t0: 0usize,
+    price1: 0i16,
+    _pad0: [0; 6],
+    count2: [G087_SAMPLE, G087_SAMPLE, G087_SAMPLE],
+    level3: G026_SAMPLE,
+    _pad1: [0; 6],
+    count4: u64::MIN,
 };
 
-/// Generated layout 177: size 2, align 1.
+/// Generated layout 177: size 404, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
 pub struct G177 {
-    pub data0: i16,
+    pub flags0: G052,
+    pub value1: i64,
 }
 describe!(G177, packed, {
-    field data0: i16,
+    field flags0: G052,
+    field value1: i64,
 });
 /// A sample value of [`G177`].
 pub const G177_SAMPLE: G177 = G177 {
-    data0: 0i16,
+    flags0: G052_SAMPLE,
+    value1: -8777368453382072775i64,
 };
 
-/// Generated layout 178: size 168, align 8.
+/// Generated layout 178: size 240, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G178 {
-    pub y0: G149,
-    pub id1: [[i64; 1]; 4],
-    pub data2: [[U64<LittleEndian>; 1]; 3],
-    pub value3: [[U16<BigEndian>; 4]; 3],
-    pub y4: I64<BigEndian>,
+    pub rgb0: G139,
+    pub price1: i8,
+    pub y2: i8,
+    pub y3: I64<LittleEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 6],
+    pub price4: usize,
 }
 describe!(G178, C, {
-    field y0: G149,
-    field id1: [[i64; 1]; 4],
-    field data2: [[U64<LittleEndian>; 1]; 3],
-    field value3: [[U16<BigEndian>; 4]; 3],
-    field y4: I64<BigEndian>,
+    field rgb0: G139,
+    field price1: i8,
+    field y2: i8,
+    field y3: I64<LittleEndian>,
+    pad _pad0: [u8; 6],
+    field price4: usize,
 });
 /// A sample value of [`G178`].
 pub const G178_SAMPLE: G178 = G178 {
-    y0: G149_SAMPLE,
-    id1: [[5531848130341887653i64], [i64::MAX], [6213628856761027852i64], [i64::MAX]],
-    data2: [[U64::<LittleEndian>::new(0u64)], [U64::<LittleEndian>::new(0u64)], [U64::<LittleEndian>::new(10190138661474198177u64)]],
-    value3: [[U16::<BigEndian>::new(u16::MAX), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(u16::MAX), U16::<BigEndian>::new(u16::MIN)], [U16::<BigEndian>::new(51284u16), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(u16::MIN)], [U16::<BigEndian>::new(u16::MAX), U16::<BigEndian>::new(10205u16), U16::<BigEndian>::new(12842u16), U16::<BigEndian>::new(19823u16)]],
-    y4: I64::<BigEndian>::new(i64::MAX),
+    rgb0: G139_SAMPLE,
+    price1: 0i8,
+    y2: 0i8,
+    y3: I64::<LittleEndian>::new(7980520472252877117i64),
+    _pad0: [0; 6],
+    price4: 6860571114447314050usize,
 };
 
-/// Generated layout 179: size 1, align 1.
+/// Generated layout 179: size 72, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G179 {
-    pub level0: i8,
+    pub kind0: f64,
+    pub x1: char,
+    pub flags2: [U16<BigEndian>; 3],
+    #[buffer(padding)]
+    pub _pad0: [u8; 6],
+    pub rgb3: i64,
+    pub y4: u32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub kind5: [[i64; 3]; 1],
+    pub x6: u64,
 }
 describe!(G179, C, {
-    field level0: i8,
+    field kind0: f64,
+    field x1: char,
+    field flags2: [U16<BigEndian>; 3],
+    pad _pad0: [u8; 6],
+    field rgb3: i64,
+    field y4: u32,
+    pad _pad1: [u8; 4],
+    field kind5: [[i64; 3]; 1],
+    field x6: u64,
 });
 /// A sample value of [`G179`].
 pub const G179_SAMPLE: G179 = G179 {
-    level0: -125i8,
+    kind0: -318.125f64,
+    x1: '\u{1f600}',
+    flags2: [U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(u16::MIN), U16::<BigEndian>::new(u16::MIN)],
+    _pad0: [0; 6],
+    rgb3: -4422371765124899101i64,
+    y4: u32::MAX,
+    _pad1: [0; 4],
+    kind5: [[1634468777258963016i64, i64::MAX, -4312913693821556377i64]],
+    x6: 0u64,
 };
 
-/// Generated layout 180: size 232, align 8.
+/// Generated layout 180: size 248, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G180 {
-    pub y0: [[[i64; 3]; 3]; 3],
-    pub y1: f32,
+    pub t0: usize,
+    pub value1: f32,
+    pub y2: [[[i32; 2]; 4]; 3],
     #[buffer(padding)]
     pub _pad0: [u8; 4],
-    pub level2: i64,
+    #[buffer(rename = "r_value3")]
+    pub value3: [[[i64; 4]; 1]; 4],
+    pub rgb4: I16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 6],
 }
 describe!(G180, C, {
-    field y0: [[[i64; 3]; 3]; 3],
-    field y1: f32,
+    field t0: usize,
+    field value1: f32,
+    field y2: [[[i32; 2]; 4]; 3],
     pad _pad0: [u8; 4],
-    field level2: i64,
+    field value3: [[[i64; 4]; 1]; 4] => "r_value3",
+    field rgb4: I16<BigEndian>,
+    pad _pad1: [u8; 6],
 });
 /// A sample value of [`G180`].
 pub const G180_SAMPLE: G180 = G180 {
-    y0: [[[i64::MAX, 0i64, i64::MAX], [0i64, i64::MAX, i64::MAX], [0i64, i64::MAX, 5453263432846405847i64]], [[4418547955248952991i64, i64::MAX, 8459969811378348275i64], [i64::MAX, 1458972102757743545i64, -2460702592747416631i64], [i64::MIN, -1440846330956915294i64, i64::MIN]], [[-5290681228510950732i64, i64::MIN, -3825689187928864051i64], [i64::MAX, 0i64, -7197088646452006134i64], [0i64, i64::MIN, -6564778740904902500i64]]],
-    y1: -296.0f32,
+    t0: 0usize,
+    value1: 112.0f32,
+    y2: [[[i32::MAX, i32::MAX], [i32::MIN, i32::MIN], [1420220276i32, i32::MIN], [i32::MAX, -2028595827i32]], [[-932192603i32, i32::MAX], [626756876i32, i32::MAX], [0i32, 0i32], [2032460449i32, i32::MAX]], [[0i32, i32::MAX], [i32::MIN, 1983957076i32], [0i32, 0i32], [i32::MIN, i32::MAX]]],
     _pad0: [0; 4],
-    level2: -5960508621336308565i64,
+    value3: [[[-7312030158615468067i64, -6912132526005079510i64, 4520904694622539119i64, i64::MAX]], [[i64::MAX, i64::MIN, 0i64, 0i64]], [[3470581411335627346i64, -3911483872665187293i64, 8395540493634071171i64, -6113809949325737421i64]], [[5708020846222895671i64, 133704167552214446i64, 0i64, -7826839666903537122i64]]],
+    rgb4: I16::<BigEndian>::new(i16::MIN),
+    _pad1: [0; 6],
 };
 
-/// Generated layout 181: size 6, align 1.
+/// Generated layout 181: size 432, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G181 {
-    pub t0: I16<BigEndian>,
-    pub kind1: F32<BigEndian>,
+    pub y0: G131,
+    pub id1: [bool; 3],
+    #[buffer(padding)]
+    pub _pad0: [u8; 1],
+    pub rgb2: W087,
+    pub rgb3: G108,
 }
-describe!(G181, packed, {
-    field t0: I16<BigEndian>,
-    field kind1: F32<BigEndian>,
+describe!(G181, C, {
+    field y0: G131,
+    field id1: [bool; 3],
+    pad _pad0: [u8; 1],
+    field rgb2: W087,
+    field rgb3: G108,
 });
 /// A sample value of [`G181`].
 pub const G181_SAMPLE: G181 = G181 {
-    t0: I16::<BigEndian>::new(i16::MAX),
-    kind1: F32::<BigEndian>::new(-914.375f32),
+    y0: G131_SAMPLE,
+    id1: [false, true, false],
+    _pad0: [0; 1],
+    rgb2: W087('\u{0}'),
+    rgb3: G108_SAMPLE,
 };
 
-/// Generated layout 182: size 12, align 4.
+/// Generated layout 182: size 16, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G182 {
-    pub x0: u32,
-    pub id1: char,
-    pub flags2: i32,
+    pub t0: f64,
+    pub t1: [i64; 1],
 }
 describe!(G182, C, {
-    field x0: u32,
-    field id1: char,
-    field flags2: i32,
+    field t0: f64,
+    field t1: [i64; 1],
 });
 /// A sample value of [`G182`].
 pub const G182_SAMPLE: G182 = G182 {
-    x0: 3124270191u32,
-    id1: '\u{e9}',
-    flags2: 2071739567i32,
+    t0: -522.625f64,
+    t1: [-7197088646452006134i64],
 };
 
-/// Generated layout 183: size 32, align 8.
+/// Generated layout 183: size 16, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G183 {
-    pub price0: [G059; 1],
-    pub level1: U32<BigEndian>,
-    pub x2: [[[u8; 3]; 2]; 2],
-}
+pub struct G183(
+    pub [[F64<BigEndian>; 1]; 2],
+);
 describe!(G183, C, {
-    field price0: [G059; 1],
-    field level1: U32<BigEndian>,
-    field x2: [[[u8; 3]; 2]; 2],
+    field 0: [[F64<BigEndian>; 1]; 2],
 });
 /// A sample value of [`G183`].
-pub const G183_SAMPLE: G183 = G183 {
-    price0: [G059_SAMPLE],
-    level1: U32::<BigEndian>::new(u32::MAX),
-    x2: [[[0u8, 213u8, u8::MIN], [196u8, 125u8, 0u8]], [[u8::MAX, 38u8, 0u8], [u8::MAX, 107u8, u8::MIN]]],
-};
+pub const G183_SAMPLE: G183 = G183(
+    [[F64::<BigEndian>::new(818.875f64)], [F64::<BigEndian>::new(1079.625f64)]],
+);
 
-/// Generated layout 184: size 24, align 8.
+/// A transparent newtype over `[U32<BigEndian>; 3]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W183(pub [U32<BigEndian>; 3]);
+describe_transparent!(W183, 0: [U32<BigEndian>; 3]);
+/// A sample value of [`W183`].
+pub const W183_SAMPLE: W183 = W183([U32::<BigEndian>::new(0u32), U32::<BigEndian>::new(u32::MAX), U32::<BigEndian>::new(2094345848u32)]);
+
+/// Generated layout 184: size 88, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G184 {
-    pub price0: G099,
-    pub flags1: i16,
+    pub id0: [F32<BigEndian>; 4],
+    pub t1: U16<BigEndian>,
+    pub value2: F64<BigEndian>,
+    pub kind3: u16,
+    pub flags4: G116,
     #[buffer(padding)]
     pub _pad0: [u8; 6],
+    pub price5: W095,
 }
 describe!(G184, C, {
-    field price0: G099,
-    field flags1: i16,
+    field id0: [F32<BigEndian>; 4],
+    field t1: U16<BigEndian>,
+    field value2: F64<BigEndian>,
+    field kind3: u16,
+    field flags4: G116,
     pad _pad0: [u8; 6],
+    field price5: W095,
 });
 /// A sample value of [`G184`].
 pub const G184_SAMPLE: G184 = G184 {
-    price0: G099_SAMPLE,
-    flags1: i16::MIN,
+    id0: [F32::<BigEndian>::new(150.625f32), F32::<BigEndian>::new(-157.375f32), F32::<BigEndian>::new(-944.375f32), F32::<BigEndian>::new(964.375f32)],
+    t1: U16::<BigEndian>::new(32856u16),
+    value2: F64::<BigEndian>::new(195.25f64),
+    kind3: 17276u16,
+    flags4: G116_SAMPLE,
     _pad0: [0; 6],
+    price5: W095([-467.75f64, -113.375f64, 165.125f64]),
 };
 
-/// Generated layout 185: size 16, align 1.
+/// Generated layout 185: size 357, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
-pub struct G185 {
-    pub rgb0: [usize; 1],
-    pub rgb1: I64<BigEndian>,
-}
+pub struct G185(
+    pub u16,
+    pub I64<LittleEndian>,
+    pub [char; 2],
+    pub f64,
+    pub i16,
+    pub [[i8; 3]; 3],
+    pub G053,
+);
 describe!(G185, packed, {
-    field rgb0: [usize; 1],
-    field rgb1: I64<BigEndian>,
+    field 0: u16,
+    field 1: I64<LittleEndian>,
+    field 2: [char; 2],
+    field 3: f64,
+    field 4: i16,
+    field 5: [[i8; 3]; 3],
+    field 6: G053,
 });
 /// A sample value of [`G185`].
-pub const G185_SAMPLE: G185 = G185 {
-    rgb0: [13233367082457149851usize],
-    rgb1: I64::<BigEndian>::new(510655892848451586i64),
-};
+pub const G185_SAMPLE: G185 = G185(
+    u16::MAX,
+    I64::<LittleEndian>::new(i64::MIN),
+    ['\u{1f600}', '\u{41}'],
+    261.625f64,
+    i16::MAX,
+    [[i8::MAX, -44i8, -101i8], [2i8, 0i8, i8::MAX], [-91i8, i8::MAX, 122i8]],
+    G053_SAMPLE,
+);
 
-/// Generated layout 186: size 88, align 8.
+/// Generated layout 186: size 40, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G186 {
-    pub data0: [[U32<LittleEndian>; 4]; 2],
-    pub price1: i64,
-    #[buffer(rename = "r_id2")]
-    pub id2: U16<BigEndian>,
+    pub kind0: bool,
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub rgb3: [G148; 1],
-    pub price4: [bool; 3],
+    pub _pad0: [u8; 3],
+    pub flags1: i32,
+    pub level2: i32,
+    pub t3: i16,
     #[buffer(padding)]
-    pub _pad1: [u8; 5],
+    pub _pad1: [u8; 2],
+    pub price4: f32,
+    #[buffer(padding)]
+    pub _pad2: [u8; 4],
+    pub price5: isize,
+    pub count6: i8,
+    #[buffer(padding)]
+    pub _pad3: [u8; 7],
 }
 describe!(G186, C, {
-    field data0: [[U32<LittleEndian>; 4]; 2],
-    field price1: i64,
-    field id2: U16<BigEndian> => "r_id2",
-    pad _pad0: [u8; 6],
-    field rgb3: [G148; 1],
-    field price4: [bool; 3],
-    pad _pad1: [u8; 5],
+    field kind0: bool,
+    pad _pad0: [u8; 3],
+    field flags1: i32,
+    field level2: i32,
+    field t3: i16,
+    pad _pad1: [u8; 2],
+    field price4: f32,
+    pad _pad2: [u8; 4],
+    field price5: isize,
+    field count6: i8,
+    pad _pad3: [u8; 7],
 });
 /// A sample value of [`G186`].
 pub const G186_SAMPLE: G186 = G186 {
-    data0: [[U32::<LittleEndian>::new(3180414103u32), U32::<LittleEndian>::new(u32::MAX), U32::<LittleEndian>::new(3236821821u32), U32::<LittleEndian>::new(0u32)], [U32::<LittleEndian>::new(232093532u32), U32::<LittleEndian>::new(753658221u32), U32::<LittleEndian>::new(u32::MAX), U32::<LittleEndian>::new(0u32)]],
-    price1: -166918302882718158i64,
-    id2: U16::<BigEndian>::new(u16::MIN),
-    _pad0: [0; 6],
-    rgb3: [G148_SAMPLE],
-    price4: [true, true, false],
-    _pad1: [0; 5],
+    kind0: true,
+    _pad0: [0; 3],
+    flags1: 0i32,
+    level2: 438967858i32,
+    t3: i16::MIN,
+    _pad1: [0; 2],
+    price4: 1235.875f32,
+    _pad2: [0; 4],
+    price5: 0isize,
+    count6: i8::MIN,
+    _pad3: [0; 7],
 };
 
-/// Generated layout 187: size 288, align 8.
+/// Generated layout 187: size 72, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G187 {
-    pub x0: [G085; 2],
-    pub count1: [G012; 2],
+    pub x0: W103,
+    pub count1: W103,
     pub value2: [usize; 4],
     pub value3: I64<BigEndian>,
 }
 describe!(G187, C, {
-    field x0: [G085; 2],
-    field count1: [G012; 2],
+    field x0: W103,
+    field count1: W103,
     field value2: [usize; 4],
     field value3: I64<BigEndian>,
 });
 /// A sample value of [`G187`].
 pub const G187_SAMPLE: G187 = G187 {
-    x0: [G085_SAMPLE, G085_SAMPLE],
-    count1: [G012_SAMPLE, G012_SAMPLE],
-    value2: [6492164413871496896usize, 17168394808117719352usize, 0usize, usize::MAX],
-    value3: I64::<BigEndian>::new(i64::MAX),
+    x0: W103([6492164413871496896u64, 17168394808117719352u64]),
+    count1: W103([0u64, u64::MAX]),
+    value2: [usize::MAX, 12569018573706734071usize, 0usize, 0usize],
+    value3: I64::<BigEndian>::new(-4133162918242960023i64),
 };
 
-/// Generated layout 188: size 392, align 8.
+/// Generated layout 188: size 368, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G188 {
-    pub level0: G092,
-    pub value1: U32<LittleEndian>,
-    pub y2: f32,
+    pub value0: i32,
+    pub y1: f32,
+    pub value2: usize,
+    pub id3: i32,
+    pub price4: [G171; 2],
+    pub data5: [[U32<LittleEndian>; 2]; 3],
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub price6: [u64; 4],
 }
 describe!(G188, C, {
-    field level0: G092,
-    field value1: U32<LittleEndian>,
-    field y2: f32,
+    field value0: i32,
+    field y1: f32,
+    field value2: usize,
+    field id3: i32,
+    field price4: [G171; 2],
+    field data5: [[U32<LittleEndian>; 2]; 3],
+    pad _pad0: [u8; 4],
+    field price6: [u64; 4],
 });
 /// A sample value of [`G188`].
 pub const G188_SAMPLE: G188 = G188 {
-    level0: G092_SAMPLE,
-    value1: U32::<LittleEndian>::new(1334718645u32),
-    y2: -300.125f32,
+    value0: -354382189i32,
+    y1: 672.5f32,
+    value2: 11941135153444585400usize,
+    id3: -25618214i32,
+    price4: [G171_SAMPLE, G171_SAMPLE],
+    data5: [[U32::<LittleEndian>::new(u32::MIN), U32::<LittleEndian>::new(3711152970u32)], [U32::<LittleEndian>::new(u32::MAX), U32::<LittleEndian>::new(0u32)], [U32::<LittleEndian>::new(3447708591u32), U32::<LittleEndian>::new(u32::MAX)]],
+    _pad0: [0; 4],
+    price6: [16803024645282753274u64, 0u64, u64::MAX, u64::MAX],
 };
 
-/// Generated layout 189: size 56, align 8.
+/// Generated layout 189: size 285, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G189 {
-    pub data0: I64<LittleEndian>,
-    pub level1: [[I64<LittleEndian>; 2]; 2],
-    pub price2: i64,
-    pub price3: f64,
+    pub flags0: G036,
+    pub value1: U64<BigEndian>,
+    pub flags2: f32,
+    pub rgb3: [u8; 4],
+    pub t4: u32,
+    pub level5: i8,
 }
-describe!(G189, C, {
-    field data0: I64<LittleEndian>,
-    field level1: [[I64<LittleEndian>; 2]; 2],
-    field price2: i64,
-    field price3: f64,
+describe!(G189, packed, {
+    field flags0: G036,
+    field value1: U64<BigEndian>,
+    field flags2: f32,
+    field rgb3: [u8; 4],
+    field t4: u32,
+    field level5: i8,
 });
 /// A sample value of [`G189`].
 pub const G189_SAMPLE: G189 = G189 {
-    data0: I64::<LittleEndian>::new(i64::MIN),
-    level1: [[I64::<LittleEndian>::new(-4635125371553330022i64), I64::<LittleEndian>::new(0i64)], [I64::<LittleEndian>::new(-4395644202776979238i64), I64::<LittleEndian>::new(i64::MIN)]],
-    price2: 5208120528441946954i64,
-    price3: 231.25f64,
+    flags0: G036_SAMPLE,
+    value1: U64::<BigEndian>::new(0u64),
+    flags2: 840.25f32,
+    rgb3: [169u8, u8::MIN, u8::MIN, 54u8],
+    t4: 3222209855u32,
+    level5: i8::MAX,
 };
 
-/// Generated layout 190: size 24, align 8.
+/// Generated layout 190: size 168, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G190 {
-    pub level0: u64,
-    pub price1: [[[I16<BigEndian>; 1]; 3]; 2],
-    pub x2: F32<LittleEndian>,
+    pub value0: [[u64; 3]; 1],
+    pub rgb1: G009,
+    pub id2: u16,
+    #[buffer(padding)]
+    pub _pad0: [u8; 6],
+    pub level3: i64,
+    pub flags4: isize,
+    pub price5: [I32<BigEndian>; 1],
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
 }
 describe!(G190, C, {
-    field level0: u64,
-    field price1: [[[I16<BigEndian>; 1]; 3]; 2],
-    field x2: F32<LittleEndian>,
+    field value0: [[u64; 3]; 1],
+    field rgb1: G009,
+    field id2: u16,
+    pad _pad0: [u8; 6],
+    field level3: i64,
+    field flags4: isize,
+    field price5: [I32<BigEndian>; 1],
+    pad _pad1: [u8; 4],
 });
 /// A sample value of [`G190`].
 pub const G190_SAMPLE: G190 = G190 {
-    level0: 17802414103120277708u64,
-    price1: [[[I16::<BigEndian>::new(i16::MAX)], [I16::<BigEndian>::new(-254i16)], [I16::<BigEndian>::new(i16::MIN)]], [[I16::<BigEndian>::new(-23678i16)], [I16::<BigEndian>::new(i16::MIN)], [I16::<BigEndian>::new(-18300i16)]]],
-    x2: F32::<LittleEndian>::new(907.625f32),
+    value0: [[17041197997193295540u64, 3919903586651410210u64, u64::MIN]],
+    rgb1: G009_SAMPLE,
+    id2: 47649u16,
+    _pad0: [0; 6],
+    level3: -5711836766106863318i64,
+    flags4: 5296529238571422680isize,
+    price5: [I32::<BigEndian>::new(376477839i32)],
+    _pad1: [0; 4],
 };
 
-/// Generated layout 191: size 16, align 4.
+/// Generated layout 191: size 32, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G191 {
-    pub x0: [char; 4],
+    pub price0: [u64; 3],
+    #[buffer(rename = "r_value1")]
+    pub value1: f64,
 }
 describe!(G191, C, {
-    field x0: [char; 4],
+    field price0: [u64; 3],
+    field value1: f64 => "r_value1",
 });
 /// A sample value of [`G191`].
 pub const G191_SAMPLE: G191 = G191 {
-    x0: ['\u{e9}', '\u{7a}', '\u{41}', '\u{20ac}'],
+    price0: [16787599052362055577u64, u64::MIN, 14027199925775305418u64],
+    value1: -734.375f64,
 };
+
+/// A transparent newtype over `[[G191; 1]; 2]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W191(pub [[G191; 1]; 2]);
+describe_transparent!(W191, 0: [[G191; 1]; 2]);
+/// A sample value of [`W191`].
+pub const W191_SAMPLE: W191 = W191([[G191_SAMPLE], [G191_SAMPLE]]);
 
 /// Generated layout 192: size 48, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G192 {
-    pub t0: I16<BigEndian>,
+    pub x0: F32<BigEndian>,
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    #[buffer(rename = "r_value1")]
-    pub value1: [[u64; 3]; 1],
-    pub rgb2: G085,
-    pub id3: u16,
+    pub _pad0: [u8; 4],
+    pub x1: usize,
+    pub level2: i64,
+    pub kind3: usize,
+    pub data4: u8,
     #[buffer(padding)]
-    pub _pad1: [u8; 2],
+    pub _pad1: [u8; 7],
+    pub kind5: f64,
 }
 describe!(G192, C, {
-    field t0: I16<BigEndian>,
-    pad _pad0: [u8; 6],
-    field value1: [[u64; 3]; 1] => "r_value1",
-    field rgb2: G085,
-    field id3: u16,
-    pad _pad1: [u8; 2],
+    field x0: F32<BigEndian>,
+    pad _pad0: [u8; 4],
+    field x1: usize,
+    field level2: i64,
+    field kind3: usize,
+    field data4: u8,
+    pad _pad1: [u8; 7],
+    field kind5: f64,
 });
 /// A sample value of [`G192`].
 pub const G192_SAMPLE: G192 = G192 {
-    t0: I16::<BigEndian>::new(7661i16),
-    _pad0: [0; 6],
-    value1: [[16669829706002231765u64, 562723260181757851u64, u64::MAX]],
-    rgb2: G085_SAMPLE,
-    id3: u16::MAX,
-    _pad1: [0; 2],
+    x0: F32::<BigEndian>::new(-1134.5f32),
+    _pad0: [0; 4],
+    x1: 5547476251645025209usize,
+    level2: -2275955996701659390i64,
+    kind3: 11368166846721605361usize,
+    data4: 66u8,
+    _pad1: [0; 7],
+    kind5: 747.875f64,
 };
 
-/// Generated layout 193: size 416, align 8.
+/// Generated layout 193: size 36, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G193 {
-    pub flags0: G151,
-    pub t1: G045,
-    pub level2: u64,
-    pub y3: usize,
-    pub value4: f32,
-    pub value5: bool,
+    pub data0: [[f32; 3]; 2],
+    pub count1: u8,
+    #[buffer(rename = "r_count2")]
+    pub count2: [[bool; 2]; 4],
     #[buffer(padding)]
     pub _pad0: [u8; 3],
 }
 describe!(G193, C, {
-    field flags0: G151,
-    field t1: G045,
-    field level2: u64,
-    field y3: usize,
-    field value4: f32,
-    field value5: bool,
+    field data0: [[f32; 3]; 2],
+    field count1: u8,
+    field count2: [[bool; 2]; 4] => "r_count2",
     pad _pad0: [u8; 3],
 });
 /// A sample value of [`G193`].
 pub const G193_SAMPLE: G193 = G193 {
-    flags0: G151_SAMPLE,
-    t1: G045_SAMPLE,
-    level2: 182577664375482849u64,
-    y3: 0usize,
-    value4: 61.375f32,
-    value5: true,
+    data0: [[-928.875f32, -108.875f32, 1014.0f32], [237.875f32, -703.375f32, -17.75f32]],
+    count1: 133u8,
+    count2: [[false, true], [true, true], [true, true], [true, false]],
     _pad0: [0; 3],
 };
 
-/// Generated layout 194: size 58, align 1.
+/// Generated layout 194: size 133, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
-pub struct G194 {
-    pub x0: [[[u16; 3]; 1]; 3],
-    pub id1: G182,
-    pub x2: F32<BigEndian>,
-    pub x3: usize,
-    pub level4: i64,
-    pub kind5: usize,
-}
+pub struct G194(
+    pub u8,
+    pub f32,
+    pub G101,
+);
 describe!(G194, packed, {
-    field x0: [[[u16; 3]; 1]; 3],
-    field id1: G182,
-    field x2: F32<BigEndian>,
-    field x3: usize,
-    field level4: i64,
-    field kind5: usize,
+    field 0: u8,
+    field 1: f32,
+    field 2: G101,
 });
 /// A sample value of [`G194`].
-pub const G194_SAMPLE: G194 = G194 {
-    x0: [[[6737u16, 15619u16, u16::MAX]], [[61517u16, 33125u16, 39865u16]], [[28418u16, 48881u16, 25154u16]]],
-    id1: G182_SAMPLE,
-    x2: F32::<BigEndian>::new(747.875f32),
-    x3: usize::MAX,
-    level4: 0i64,
-    kind5: 0usize,
-};
+pub const G194_SAMPLE: G194 = G194(
+    0u8,
+    -838.25f32,
+    G101_SAMPLE,
+);
 
-/// Generated layout 195: size 376, align 8.
+/// Generated layout 195: size 152, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G195 {
-    pub y0: G044,
-    pub price1: [U32<BigEndian>; 3],
-    pub id2: [[[i32; 4]; 4]; 1],
-    #[buffer(rename = "r_level3")]
-    pub level3: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-}
-describe!(G195, C, {
-    field y0: G044,
-    field price1: [U32<BigEndian>; 3],
-    field id2: [[[i32; 4]; 4]; 1],
-    field level3: u8 => "r_level3",
-    pad _pad0: [u8; 3],
+#[repr(C, packed)]
+pub struct G195(
+    pub f32,
+    pub [[[bool; 1]; 3]; 4],
+    pub usize,
+    pub [[[isize; 1]; 1]; 3],
+    pub G088,
+);
+describe!(G195, packed, {
+    field 0: f32,
+    field 1: [[[bool; 1]; 3]; 4],
+    field 2: usize,
+    field 3: [[[isize; 1]; 1]; 3],
+    field 4: G088,
 });
 /// A sample value of [`G195`].
-pub const G195_SAMPLE: G195 = G195 {
-    y0: G044_SAMPLE,
-    price1: [U32::<BigEndian>::new(1663331040u32), U32::<BigEndian>::new(0u32), U32::<BigEndian>::new(u32::MAX)],
-    id2: [[[0i32, 548956006i32, -1230180149i32, i32::MIN], [i32::MIN, 0i32, 1480403422i32, i32::MAX], [i32::MAX, 0i32, 162249417i32, i32::MIN], [0i32, 0i32, 0i32, 871623673i32]]],
-    level3: 162u8,
-    _pad0: [0; 3],
-};
+pub const G195_SAMPLE: G195 = G195(
+    -832.25f32,
+    [[[false], [false], [false]], [[true], [false], [true]], [[false], [false], [true]], [[false], [false], [true]]],
+    usize::MIN,
+    [[[-7728514254235874450isize]], [[0isize]], [[4710319683327967254isize]]],
+    G088_SAMPLE,
+);
 
-/// Generated layout 196: size 152, align 8.
+/// Generated layout 196: size 336, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G196 {
-    pub t0: [[[i64; 4]; 1]; 3],
-    pub count1: G009,
-    pub kind2: u32,
-    pub data3: [u32; 1],
+    pub level0: char,
+    pub value1: W047,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub value2: [[[isize; 4]; 3]; 3],
+    pub level3: U16<BigEndian>,
+    pub level4: I16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub t5: usize,
+    pub data6: i64,
 }
 describe!(G196, C, {
-    field t0: [[[i64; 4]; 1]; 3],
-    field count1: G009,
-    field kind2: u32,
-    field data3: [u32; 1],
+    field level0: char,
+    field value1: W047,
+    pad _pad0: [u8; 4],
+    field value2: [[[isize; 4]; 3]; 3],
+    field level3: U16<BigEndian>,
+    field level4: I16<BigEndian>,
+    pad _pad1: [u8; 4],
+    field t5: usize,
+    field data6: i64,
 });
 /// A sample value of [`G196`].
 pub const G196_SAMPLE: G196 = G196 {
-    t0: [[[5181000351180659605i64, 0i64, i64::MIN, i64::MAX]], [[-2264769983654908385i64, 3802493775206160155i64, -8367937300565775700i64, i64::MIN]], [[-7728514254235874450i64, 0i64, 4710319683327967254i64, 7249831970183257944i64]]],
-    count1: G009_SAMPLE,
-    kind2: u32::MIN,
-    data3: [141651309u32],
+    level0: '\u{41}',
+    value1: W047([[G047_SAMPLE], [G047_SAMPLE]]),
+    _pad0: [0; 4],
+    value2: [[[125057738824364450isize, 0isize, isize::MIN, -7887304336533504047isize], [isize::MIN, 0isize, -6605415524940688621isize, isize::MAX], [-4803536040805165186isize, isize::MIN, 2399708601278052957isize, isize::MIN]], [[isize::MIN, -4917227546176587698isize, isize::MIN, 7216027385927137077isize], [isize::MIN, -417135344000704224isize, isize::MAX, isize::MIN], [3358470359689834886isize, isize::MAX, isize::MIN, -7852164184829363357isize]], [[3467541483668607432isize, isize::MIN, isize::MAX, -447246111657615076isize], [isize::MIN, isize::MIN, isize::MIN, isize::MAX], [-2990823068649664431isize, isize::MAX, isize::MAX, -8975619533237959517isize]]],
+    level3: U16::<BigEndian>::new(u16::MIN),
+    level4: I16::<BigEndian>::new(i16::MAX),
+    _pad1: [0; 4],
+    t5: 0usize,
+    data6: 2979269549151606027i64,
 };
 
-/// Generated layout 197: size 16, align 8.
+/// Generated layout 197: size 48, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G197 {
-    pub id0: u32,
-    pub kind1: i16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub id2: u64,
+    pub count0: G070,
+    pub rgb1: W111,
+    #[buffer(rename = "r_price2")]
+    pub price2: [[bool; 4]; 2],
 }
 describe!(G197, C, {
-    field id0: u32,
-    field kind1: i16,
-    pad _pad0: [u8; 2],
-    field id2: u64,
+    field count0: G070,
+    field rgb1: W111,
+    field price2: [[bool; 4]; 2] => "r_price2",
 });
 /// A sample value of [`G197`].
 pub const G197_SAMPLE: G197 = G197 {
-    id0: 2341775370u32,
-    kind1: 0i16,
-    _pad0: [0; 2],
-    id2: 8486687221826183530u64,
+    count0: G070_SAMPLE,
+    rgb1: W111(['\u{7a}', '\u{0}']),
+    price2: [[false, true, true, true], [false, true, false, true]],
 };
 
-/// Generated layout 198: size 488, align 8.
+/// Generated layout 198: size 400, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G198 {
-    pub id0: [[F64<BigEndian>; 2]; 2],
-    pub kind1: G075,
-    pub level2: i32,
+pub struct G198(
+    pub char,
+    pub F64<BigEndian>,
+    pub [f32; 4],
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    #[buffer(rename = "r_value3")]
-    pub value3: G038,
-    pub count4: [[i32; 1]; 4],
-    #[buffer(rename = "r_y5")]
-    pub y5: u32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    #[buffer(rename = "r_id6")]
-    pub id6: u64,
-}
+    pub [u8; 4],
+    pub isize,
+    pub G130,
+    pub [[[u64; 4]; 4]; 2],
+);
 describe!(G198, C, {
-    field id0: [[F64<BigEndian>; 2]; 2],
-    field kind1: G075,
-    field level2: i32,
-    pad _pad0: [u8; 4],
-    field value3: G038 => "r_value3",
-    field count4: [[i32; 1]; 4],
-    field y5: u32 => "r_y5",
-    pad _pad1: [u8; 4],
-    field id6: u64 => "r_id6",
+    field 0: char,
+    field 1: F64<BigEndian>,
+    field 2: [f32; 4],
+    pad 3: [u8; 4],
+    field 4: isize,
+    field 5: G130,
+    field 6: [[[u64; 4]; 4]; 2],
 });
 /// A sample value of [`G198`].
-pub const G198_SAMPLE: G198 = G198 {
-    id0: [[F64::<BigEndian>::new(274.5f64), F64::<BigEndian>::new(-436.75f64)], [F64::<BigEndian>::new(566.125f64), F64::<BigEndian>::new(1056.75f64)]],
-    kind1: G075_SAMPLE,
-    level2: -986481821i32,
-    _pad0: [0; 4],
-    value3: G038_SAMPLE,
-    count4: [[-1979739704i32], [i32::MIN], [i32::MAX], [-210165476i32]],
-    y5: u32::MIN,
-    _pad1: [0; 4],
-    id6: u64::MIN,
-};
+pub const G198_SAMPLE: G198 = G198(
+    '\u{7a}',
+    F64::<BigEndian>::new(1017.0f64),
+    [274.625f32, -283.625f32, -130.125f32, -900.0f32],
+    [0; 4],
+    -5867304357861627368isize,
+    G130_SAMPLE,
+    [[[u64::MAX, 18059290541406042505u64, 0u64, u64::MAX], [945233578461967717u64, u64::MIN, u64::MIN, u64::MAX], [u64::MIN, u64::MAX, u64::MIN, 9295762043843787981u64], [0u64, 2009053582764800531u64, 0u64, u64::MIN]], [[1733435454750768583u64, u64::MAX, u64::MAX, 7228846275391832074u64], [u64::MIN, u64::MAX, 11520429210210843643u64, 8034925295083620052u64], [0u64, 6526157565823948855u64, 2363488344640266916u64, 7364532207296976373u64], [u64::MAX, u64::MAX, 0u64, u64::MIN]]],
+);
 
-/// Generated layout 199: size 32, align 8.
+/// Generated layout 199: size 20, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G199 {
-    pub rgb0: u32,
+    pub value0: I16<BigEndian>,
+    pub level1: u8,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub kind1: [i64; 1],
-    pub kind2: isize,
-    pub y3: I16<BigEndian>,
+    pub _pad0: [u8; 1],
+    pub y2: char,
+    #[buffer(rename = "r_t3")]
+    pub t3: u8,
+    pub count4: I64<BigEndian>,
     #[buffer(padding)]
-    pub _pad1: [u8; 6],
+    pub _pad1: [u8; 3],
 }
 describe!(G199, C, {
-    field rgb0: u32,
-    pad _pad0: [u8; 4],
-    field kind1: [i64; 1],
-    field kind2: isize,
-    field y3: I16<BigEndian>,
-    pad _pad1: [u8; 6],
+    field value0: I16<BigEndian>,
+    field level1: u8,
+    pad _pad0: [u8; 1],
+    field y2: char,
+    field t3: u8 => "r_t3",
+    field count4: I64<BigEndian>,
+    pad _pad1: [u8; 3],
 });
 /// A sample value of [`G199`].
 pub const G199_SAMPLE: G199 = G199 {
-    rgb0: 3756477309u32,
-    _pad0: [0; 4],
-    kind1: [-169797867704780137i64],
-    kind2: -3364870248474914903isize,
-    y3: I16::<BigEndian>::new(i16::MAX),
-    _pad1: [0; 6],
+    value0: I16::<BigEndian>::new(i16::MIN),
+    level1: 0u8,
+    _pad0: [0; 1],
+    y2: '\u{10ffff}',
+    t3: u8::MIN,
+    count4: I64::<BigEndian>::new(i64::MIN),
+    _pad1: [0; 3],
 };
 
-/// The case of every generated layout, in order.
+/// A transparent newtype over `u64`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W199(pub u64);
+describe_transparent!(W199, 0: u64);
+/// A sample value of [`W199`].
+pub const W199_SAMPLE: W199 = W199(7129439074054990613u64);
+
+/// The case of every generated struct layout, in order.
 pub fn cases() -> Vec<Case> {
     vec![
         struct_case(&G000_SAMPLE),
@@ -5841,5 +5921,36 @@ pub fn cases() -> Vec<Case> {
         struct_case(&G197_SAMPLE),
         struct_case(&G198_SAMPLE),
         struct_case(&G199_SAMPLE),
+    ]
+}
+
+/// The case of every generated transparent newtype, in order.
+pub fn newtype_cases() -> Vec<Case> {
+    vec![
+        transparent_case("W007", &W007_SAMPLE),
+        transparent_case("W015", &W015_SAMPLE),
+        transparent_case("W023", &W023_SAMPLE),
+        transparent_case("W031", &W031_SAMPLE),
+        transparent_case("W039", &W039_SAMPLE),
+        transparent_case("W047", &W047_SAMPLE),
+        transparent_case("W055", &W055_SAMPLE),
+        transparent_case("W063", &W063_SAMPLE),
+        transparent_case("W071", &W071_SAMPLE),
+        transparent_case("W079", &W079_SAMPLE),
+        transparent_case("W087", &W087_SAMPLE),
+        transparent_case("W095", &W095_SAMPLE),
+        transparent_case("W103", &W103_SAMPLE),
+        transparent_case("W111", &W111_SAMPLE),
+        transparent_case("W119", &W119_SAMPLE),
+        transparent_case("W127", &W127_SAMPLE),
+        transparent_case("W135", &W135_SAMPLE),
+        transparent_case("W143", &W143_SAMPLE),
+        transparent_case("W151", &W151_SAMPLE),
+        transparent_case("W159", &W159_SAMPLE),
+        transparent_case("W167", &W167_SAMPLE),
+        transparent_case("W175", &W175_SAMPLE),
+        transparent_case("W183", &W183_SAMPLE),
+        transparent_case("W191", &W191_SAMPLE),
+        transparent_case("W199", &W199_SAMPLE),
     ]
 }

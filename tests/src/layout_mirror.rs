@@ -377,6 +377,25 @@ macro_rules! describe_enum {
     };
 }
 
+/// Implements [`Mirror`] for a `#[repr(transparent)]` newtype: the oracle sees the inner type,
+/// as the derive's format does (`struct Frame([[Rgb; 4]; 3])` is a `(3, 4)` array of `Rgb`).
+///
+/// Syntax: `describe_transparent!(Frame, 0: [[Rgb; 4]; 3])`.
+#[macro_export]
+macro_rules! describe_transparent {
+    ($name:ty, $field:tt : $inner:ty) => {
+        impl $crate::layout_mirror::Mirror for $name {
+            fn ty() -> $crate::layout_mirror::Ty {
+                <$inner as $crate::layout_mirror::Mirror>::ty()
+            }
+            fn value(&self) -> $crate::layout_mirror::Value {
+                let inner: &$inner = &self.$field;
+                $crate::layout_mirror::Mirror::value(inner)
+            }
+        }
+    };
+}
+
 /// Everything the oracle checks about one type.
 #[derive(Clone, Debug)]
 pub struct Case {
@@ -400,6 +419,12 @@ pub struct Case {
     pub layout_align: usize,
     /// The fields (empty for a scalar).
     pub fields: Vec<FieldCase>,
+    /// `StaticLayout::SHAPE` (empty but for a transparent newtype over an array).
+    pub shape: &'static [usize],
+    /// `StaticLayout::STRIDES`.
+    pub strides: &'static [isize],
+    /// The description of `StaticLayout::Item`.
+    pub item_ty: Ty,
     /// The description of the type itself.
     pub ty: Ty,
     /// The bytes of a sample value.
@@ -409,7 +434,7 @@ pub struct Case {
 }
 
 /// The case of a derived struct, with `sample` as its sample value.
-pub fn struct_case<T: Described + Element + StaticLayout>(sample: &T) -> Case {
+pub fn struct_case<T: Described + Element + StaticLayout<Item = T>>(sample: &T) -> Case {
     Case {
         name: T::NAME,
         kind: "struct",
@@ -419,8 +444,26 @@ pub fn struct_case<T: Described + Element + StaticLayout>(sample: &T) -> Case {
     }
 }
 
+/// The case of a `#[repr(transparent)]` newtype deriving `BufferExport`, named `name`: a
+/// buffer of `SHAPE` items.
+pub fn transparent_case<T>(name: &'static str, sample: &T) -> Case
+where
+    T: Mirror + StaticLayout,
+    T::Item: Mirror,
+{
+    Case {
+        name,
+        kind: "transparent",
+        repr: "transparent",
+        ..common::<T>(sample)
+    }
+}
+
 /// The case of a primitive item type (`u32`, `U32<BigEndian>`, ...), named `name`.
-pub fn scalar_case<T: Mirror + Element + StaticLayout>(name: &'static str, sample: &T) -> Case {
+pub fn scalar_case<T: Mirror + Element + StaticLayout<Item = T>>(
+    name: &'static str,
+    sample: &T,
+) -> Case {
     Case {
         name,
         kind: "scalar",
@@ -428,18 +471,25 @@ pub fn scalar_case<T: Mirror + Element + StaticLayout>(name: &'static str, sampl
     }
 }
 
-fn common<T: Mirror + Element + StaticLayout>(sample: &T) -> Case {
+fn common<T>(sample: &T) -> Case
+where
+    T: Mirror + StaticLayout,
+    T::Item: Mirror,
+{
     Case {
         name: "",
         kind: "",
         repr: "",
-        format: <T as Element>::FORMAT,
-        field_format: <T as Element>::FIELD_FORMAT,
+        format: <T as StaticLayout>::FORMAT,
+        field_format: <T::Item as Element>::FIELD_FORMAT,
         size: core::mem::size_of::<T>(),
         align: core::mem::align_of::<T>(),
         itemsize: <T as StaticLayout>::ITEMSIZE,
         layout_align: <T as StaticLayout>::ALIGN,
         fields: Vec::new(),
+        shape: T::SHAPE,
+        strides: T::STRIDES,
+        item_ty: <T::Item as Mirror>::ty(),
         ty: T::ty(),
         bytes: zerocopy::IntoBytes::as_bytes(sample).to_vec(),
         value: sample.value(),
@@ -452,7 +502,7 @@ impl Case {
         let mut s = String::new();
         write!(
             s,
-            r#"{{"name":{},"kind":"{}","repr":"{}","format":{},"field_format":{},"size":{},"align":{},"itemsize":{},"layout_align":{},"ty":{},"bytes":"#,
+            r#"{{"name":{},"kind":"{}","repr":"{}","format":{},"field_format":{},"size":{},"align":{},"itemsize":{},"layout_align":{},"shape":{:?},"strides":{:?},"item_ty":{},"ty":{},"bytes":"#,
             json_str(self.name),
             self.kind,
             self.repr,
@@ -462,6 +512,9 @@ impl Case {
             self.align,
             self.itemsize,
             self.layout_align,
+            self.shape,
+            self.strides,
+            self.item_ty.to_json(),
             self.ty.to_json(),
         )
         .unwrap();

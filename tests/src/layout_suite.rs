@@ -10,7 +10,7 @@ use zerocopy::byteorder::{BigEndian, LittleEndian, F32, F64, I16, I32, I64, U16,
 use zerocopy::{Immutable, IntoBytes};
 
 use crate::describe;
-use crate::layout_mirror::{scalar_case, struct_case, Case};
+use crate::layout_mirror::{scalar_case, struct_case, transparent_case, Case};
 
 /// The example of the derive's contract (issue 2 and the design brief).
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
@@ -49,7 +49,7 @@ pub mod pass {
     use zerocopy::byteorder::{BigEndian, LittleEndian, U16, U32};
     use zerocopy::{FromBytes, Immutable, IntoBytes};
 
-    use crate::{describe, describe_enum};
+    use crate::{describe, describe_enum, describe_transparent};
 
     /// align-with-explicit-padding.rs
     #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
@@ -274,6 +274,97 @@ pub mod pass {
         pub b: u8,
     }
     describe!(Rgb, C, { field r: u8, field g: u8, field b: u8 });
+
+    /// transparent-image.rs, scaled down from 480 x 640 pixels to 3 x 4.
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(transparent)]
+    pub struct Frame(pub [[Rgb; 4]; 3]);
+    describe_transparent!(Frame, 0: [[Rgb; 4]; 3]);
+
+    /// no-implicit-prelude.rs (and crate-rename.rs's `Row`, the same shape of type)
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(transparent)]
+    pub struct Wrap(pub [no_implicit_prelude::Sample; 2]);
+    describe_transparent!(Wrap, 0: [no_implicit_prelude::Sample; 2]);
+
+    /// transparent-generic.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(transparent)]
+    pub struct Tensor<T: Element, const R: usize, const C: usize>(pub [[T; C]; R]);
+    describe_transparent!(Tensor<i16, 3, 2>, 0: [[i16; 2]; 3]);
+
+    /// transparent-generic.rs
+    pub struct Meters;
+    /// transparent-generic.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(transparent)]
+    pub struct Tagged<U: 'static> {
+        pub value: f64,
+        pub _unit: PhantomData<U>,
+    }
+    describe_transparent!(Tagged<Meters>, value: f64);
+}
+
+/// Edge cases beyond the pass cases: zero-length arrays (numpy's `(0)` sub-arrays, `0x`) and
+/// transparent newtypes used as fields (their shape is inlined into the field's).
+pub mod edge {
+    use buffer_runtime::BufferExport;
+    use zerocopy::{Immutable, IntoBytes};
+
+    use crate::{describe, describe_transparent};
+
+    /// Zero-length array fields.
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(C)]
+    pub struct ZeroLen {
+        pub a: u32,
+        pub z: [u8; 0],
+        pub zz: [[u16; 0]; 3],
+    }
+    describe!(ZeroLen, C, { field a: u32, field z: [u8; 0], field zz: [[u16; 0]; 3] });
+
+    /// A zero-length array of structs.
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(C)]
+    pub struct NoneOf {
+        pub a: u32,
+        pub z: [ZeroLen; 0],
+    }
+    describe!(NoneOf, C, { field a: u32, field z: [ZeroLen; 0] });
+
+    /// A transparent newtype over one scalar.
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(transparent)]
+    pub struct Meters {
+        pub a: u32,
+    }
+    describe_transparent!(Meters, a: u32);
+
+    /// A transparent newtype over a 2-d array.
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(transparent)]
+    pub struct Grid(pub [[u8; 2]; 3]);
+    describe_transparent!(Grid, 0: [[u8; 2]; 3]);
+
+    /// Transparent newtypes as fields, an array of them, and a zero-length padding field.
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(C)]
+    pub struct HoldsNewtypes {
+        pub a: Meters,
+        pub b: Grid,
+        #[buffer(padding)]
+        pub _p: [u8; 2],
+        pub c: [Grid; 2],
+        #[buffer(padding)]
+        pub _q: [u8; 0],
+    }
+    describe!(HoldsNewtypes, C, {
+        field a: Meters,
+        field b: Grid,
+        pad _p: [u8; 2],
+        field c: [Grid; 2],
+        pad _q: [u8; 0],
+    });
 }
 
 /// Every hand-listed case.
@@ -413,6 +504,57 @@ pub fn cases() -> Vec<Case> {
             len: isize::MIN,
         }),
         struct_case(&Rgb { r: 1, g: 2, b: 3 }),
+    ]);
+    let px = |k: u8| Rgb {
+        r: k,
+        g: k.wrapping_mul(3),
+        b: 255 - k,
+    };
+    let sample = |a: u32| no_implicit_prelude::Sample {
+        a,
+        _pad: [0; 4],
+        b: [[0.5, 1.5], [2.5, 3.5]],
+    };
+    cases.extend([
+        transparent_case(
+            "Frame",
+            &Frame([
+                [px(0), px(1), px(2), px(3)],
+                [px(4), px(5), px(6), px(7)],
+                [px(8), px(9), px(10), px(11)],
+            ]),
+        ),
+        transparent_case("Wrap", &Wrap([sample(1), sample(2)])),
+        transparent_case(
+            "Tensor<i16, 3, 2>",
+            &Tensor::<i16, 3, 2>([[1, -2], [3, -4], [i16::MIN, i16::MAX]]),
+        ),
+        transparent_case(
+            "Tagged<Meters>",
+            &Tagged::<pass::Meters> {
+                value: 9.75,
+                _unit: core::marker::PhantomData,
+            },
+        ),
+    ]);
+    use edge::*;
+    let grid = |k: u8| Grid([[k, k + 1], [k + 2, k + 3], [k + 4, k + 5]]);
+    cases.extend([
+        struct_case(&ZeroLen {
+            a: 7,
+            z: [],
+            zz: [[], [], []],
+        }),
+        struct_case(&NoneOf { a: 8, z: [] }),
+        transparent_case("edge::Meters", &edge::Meters { a: 0x0A0B_0C0D }),
+        transparent_case("Grid", &grid(10)),
+        struct_case(&HoldsNewtypes {
+            a: edge::Meters { a: 5 },
+            b: grid(20),
+            _p: [0; 2],
+            c: [grid(30), grid(40)],
+            _q: [],
+        }),
     ]);
     cases
 }
