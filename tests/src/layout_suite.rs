@@ -305,6 +305,179 @@ pub mod pass {
     describe_transparent!(Tagged<Meters>, value: f64);
 }
 
+/// The types of the derive's metadata tests (tests/tests/derive.rs) that the pass cases do not
+/// already cover, declared again (with `Clone, Copy` where the oracle copies fields out).
+pub mod derive_rs {
+    use core::marker::PhantomData;
+
+    use buffer_runtime::{BufferExport, Element};
+    use zerocopy::{FromBytes, Immutable, IntoBytes};
+
+    use crate::layout_suite::derive_rs;
+    use crate::{describe, describe_enum, describe_transparent};
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+    #[repr(C)]
+    pub struct Trade {
+        pub price: f64,
+        pub qty: u32,
+        pub side: i16,
+        #[buffer(padding)]
+        pub _pad: [u8; 2],
+    }
+    describe!(derive_rs::Trade, C, {
+        field price: f64,
+        field qty: u32,
+        field side: i16,
+        pad _pad: [u8; 2],
+    });
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+    #[repr(C)]
+    pub struct Pixel {
+        #[buffer(rename = "px")]
+        pub value: u8,
+        #[buffer(padding)]
+        pub _pad: [u8; 3],
+        #[buffer(rename = "w")]
+        pub weight: f32,
+    }
+    describe!(derive_rs::Pixel, C, {
+        field value: u8 => "px",
+        pad _pad: [u8; 3],
+        field weight: f32 => "w",
+    });
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy, Default)]
+    #[repr(C)]
+    pub struct Rgb {
+        pub r: u8,
+        pub g: u8,
+        pub b: u8,
+    }
+    describe!(derive_rs::Rgb, C, { field r: u8, field g: u8, field b: u8 });
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+    #[repr(C)]
+    pub struct Mesh {
+        pub transform: [[f32; 4]; 4],
+        pub color: Rgb,
+        pub palette: [Rgb; 3],
+        #[buffer(padding)]
+        pub _pad: [u8; 4],
+        pub ids: [u16; 2],
+    }
+    describe!(Mesh, C, {
+        field transform: [[f32; 4]; 4],
+        field color: Rgb,
+        field palette: [Rgb; 3],
+        pad _pad: [u8; 4],
+        field ids: [u16; 2],
+    });
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+    #[repr(C)]
+    pub struct Pair(pub u32, pub f32);
+    describe!(derive_rs::Pair, C, { field 0: u32, field 1: f32 });
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+    #[repr(C, packed(2))]
+    pub struct Half {
+        pub a: u16,
+        pub b: u64,
+    }
+    describe!(Half, packed(2), { field a: u16, field b: u64 });
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C, align(8))]
+    pub struct Aligned {
+        pub a: u32,
+        #[buffer(padding)]
+        pub _pad: [u8; 4],
+    }
+    describe!(Aligned, align(8), { field a: u32, pad _pad: [u8; 4] });
+
+    #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy, Debug, PartialEq)]
+    #[repr(u8)]
+    pub enum Level {
+        Low = 1,
+        High = 2,
+    }
+    describe_enum!(derive_rs::Level, u8);
+
+    #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+    #[repr(i32)]
+    pub enum Signed {
+        Minus = -1,
+    }
+    describe_enum!(Signed, i32);
+
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(C)]
+    pub struct Cell {
+        pub ch: char,
+        pub visible: bool,
+        pub level: Level,
+        #[buffer(padding)]
+        pub _pad: [u8; 2],
+    }
+    describe!(derive_rs::Cell, C, {
+        field ch: char,
+        field visible: bool,
+        field level: Level,
+        pad _pad: [u8; 2],
+    });
+
+    /// Not in derive.rs: puts `Signed` in a struct.
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(C)]
+    pub struct HoldsSigned {
+        pub s: [Signed; 2],
+    }
+    describe!(HoldsSigned, C, { field s: [Signed; 2] });
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(transparent)]
+    pub struct Frame(pub [[Rgb; 4]; 3]);
+    describe_transparent!(derive_rs::Frame, 0: [[Rgb; 4]; 3]);
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(transparent)]
+    pub struct Meters(pub f64);
+    describe_transparent!(derive_rs::Meters, 0: f64);
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(transparent)]
+    pub struct Grid<T: Element, const R: usize, const C: usize>(pub [[T; C]; R]);
+    describe_transparent!(Grid<u16, 2, 3>, 0: [[u16; 3]; 2]);
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Scene {
+        pub frame: Frame,
+        #[buffer(padding)]
+        pub _pad: [u8; 4],
+        pub scale: Meters,
+    }
+    describe!(Scene, C, { field frame: Frame, pad _pad: [u8; 4], field scale: Meters });
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Tagged {
+        pub id: u64,
+        pub _kind: PhantomData<String>,
+        pub r#type: u32,
+        #[buffer(padding)]
+        pub _pad: [u8; 4],
+    }
+    describe!(derive_rs::Tagged, C, {
+        field id: u64,
+        skip _kind: PhantomData<String>,
+        field r#type: u32,
+        pad _pad: [u8; 4],
+    });
+}
+
 /// Edge cases beyond the pass cases: zero-length arrays (numpy's `(0)` sub-arrays, `0x`) and
 /// transparent newtypes used as fields (their shape is inlined into the field's).
 pub mod edge {
@@ -537,6 +710,82 @@ pub fn cases() -> Vec<Case> {
             },
         ),
     ]);
+    {
+        use derive_rs::*;
+        let rgb = |k: u8| Rgb {
+            r: k,
+            g: k + 1,
+            b: k + 2,
+        };
+        let frame = || {
+            Frame([
+                [rgb(0), rgb(3), rgb(6), rgb(9)],
+                [rgb(12), rgb(15), rgb(18), rgb(21)],
+                [rgb(24), rgb(27), rgb(30), rgb(33)],
+            ])
+        };
+        cases.extend([
+            struct_case(&Trade {
+                price: 3.25,
+                qty: 4,
+                side: -5,
+                _pad: [0; 2],
+            }),
+            struct_case(&Pixel {
+                value: 6,
+                _pad: [0; 3],
+                weight: -0.5,
+            }),
+            struct_case(&rgb(200)),
+            struct_case(&Mesh {
+                transform: [
+                    [1.0, 0.0, 0.0, 0.0],
+                    [0.0, 1.0, 0.0, 0.0],
+                    [0.0, 0.0, 1.0, 0.0],
+                    [7.0, 8.0, 9.0, 1.0],
+                ],
+                color: rgb(40),
+                palette: [rgb(50), rgb(60), rgb(70)],
+                _pad: [0; 4],
+                ids: [0xFFFF, 0x8000],
+            }),
+            struct_case(&Pair(0xDEAD_BEEF, 1.5)),
+            struct_case(&Half {
+                a: 0x0102,
+                b: 0x0304_0506_0708_090A,
+            }),
+            struct_case(&Aligned {
+                a: 11,
+                _pad: [0; 4],
+            }),
+            struct_case(&Cell {
+                ch: 'Z',
+                visible: false,
+                level: Level::High,
+                _pad: [0; 2],
+            }),
+            struct_case(&HoldsSigned {
+                s: [Signed::Minus, Signed::Minus],
+            }),
+            transparent_case("derive_rs::Frame", &frame()),
+            transparent_case("derive_rs::Meters", &Meters(-1.0e-3)),
+            transparent_case(
+                "Grid<u16, 2, 3>",
+                &Grid::<u16, 2, 3>([[1, 2, 3], [4, 5, 6]]),
+            ),
+            struct_case(&Scene {
+                frame: frame(),
+                _pad: [0; 4],
+                scale: Meters(2.5),
+            }),
+            struct_case(&Tagged {
+                id: u64::MAX,
+                _kind: core::marker::PhantomData,
+                r#type: 17,
+                _pad: [0; 4],
+            }),
+        ]);
+    }
     use edge::*;
     let grid = |k: u8| Grid([[k, k + 1], [k + 2, k + 3], [k + 4, k + 5]]);
     cases.extend([

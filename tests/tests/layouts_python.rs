@@ -179,7 +179,16 @@ fn oracle_rejects_wrong_layouts() {
     wrong_value.bytes[last / 2] ^= 0x5a;
     wrong_value.bytes[last] ^= 0x5a;
 
+    let mut wrong_name = pick(&|c| c.kind == "struct" && !c.fields[0].pad);
+    wrong_name.fields[0].format_name.push_str("_renamed");
+
+    let mut wrong_shape = pick(&|c| c.kind == "transparent" && c.shape.len() == 2);
+    let swapped: Vec<usize> = wrong_shape.shape.iter().rev().copied().collect();
+    wrong_shape.shape = Box::leak(swapped.into_boxed_slice());
+
     for (what, case) in [
+        ("field name", wrong_name),
+        ("shape", wrong_shape),
         ("offset", wrong_offset),
         ("byte order", wrong_order),
         ("size", wrong_size),
