@@ -256,12 +256,15 @@ def runs(flat):
     return [((order or "<"), items) for order, items in groups]
 
 
+W_NOTE = "struct has no 'w' (UCS-4): read as 'I' and compared with ord(char)"
+
+
 def struct_format(order, items, notes):
     parts = []
     for code, n in items:
         if code == "w":
             # The struct module has no UCS-4 code: read the same 4 bytes as an unsigned int.
-            notes.add("struct has no 'w' (UCS-4): read as 'I' and compared with ord(char)")
+            notes.add(W_NOTE)
             code = "I"
         parts.append(f"{n}{code}" if n != 1 else code)
     return order + "".join(parts)
@@ -271,20 +274,20 @@ def check_struct(host, case, out):
     notes = set()
     raw = bytes.fromhex(case["bytes"])
     if case["kind"] == "scalar":
-        prim = prim_of(case["ty"])
-        fmt = case["format"]
+        fmt, field_fmt, value = case["format"], case["field_format"], case["value"]
         if "w" in fmt:
-            raise ByDesign("struct has no 'w' (UCS-4) code for char")
+            notes.add(W_NOTE)
+            fmt, field_fmt, value = fmt.replace("w", "I"), field_fmt.replace("w", "I"), ord(value)
         expect(struct.calcsize(fmt) == case["size"], f"calcsize({fmt!r}) = {struct.calcsize(fmt)}, Rust size_of = {case['size']}")
-        expect(struct.calcsize(case["field_format"]) == case["size"], f"calcsize({case['field_format']!r}) != {case['size']}")
+        expect(struct.calcsize(field_fmt) == case["size"], f"calcsize({field_fmt!r}) != {case['size']}")
         if fmt[0] not in "<>=!":
             # A bare native code: '@' alignment rules, so calcsize('c' + fmt) shows the alignment.
             align = struct.calcsize("c" + fmt) - struct.calcsize(fmt)
             expect(align == case["align"], f"native alignment of {fmt!r} is {align}, align_of {case['align']}")
         (v,) = struct.unpack(fmt, raw)
-        expect_same(v, case["value"], f"unpack({fmt!r})")
-        (v,) = struct.unpack(case["field_format"], raw)
-        expect_same(v, case["value"], f"unpack({case['field_format']!r})")
+        expect_same(v, value, f"unpack({fmt!r})")
+        (v,) = struct.unpack(field_fmt, raw)
+        expect_same(v, value, f"unpack({field_fmt!r})")
         return notes
     if case["kind"] == "transparent":
         return check_transparent_struct(host, case, raw, notes)
@@ -438,14 +441,19 @@ def c_strides_of(shape, itemsize):
     return c_strides(shape, itemsize)
 
 
+NATIVE_SIZE_NOTE = "numpy's Python-level PEP 3118 parser lacks 'n'/'N'; its C fast path for one native char (the real export) reads them"
+
+
 def check_numpy_transparent(host, case, raw, notes):
     fmt = case["format"]
     shape = tuple(case["shape"])
     item_ty = case["item_ty"]
-    if fmt in ("n", "N"):
-        raise ByDesign("numpy's PEP 3118 parser has no 'n'/'N' (ssize_t/size_t): FIELD_FORMAT checked only")
-    dt = _dtype_from_pep3118(fmt)
     want = expected_dtype(host, item_ty)
+    if fmt in ("n", "N"):
+        notes.add(NATIVE_SIZE_NOTE)
+        dt = want
+    else:
+        dt = _dtype_from_pep3118(fmt)
     expect(dt == want, f"numpy reads item format {fmt!r} as {dt}, Rust item type gives {want}")
     expect(dt.itemsize == case["itemsize"], f"numpy itemsize {dt.itemsize}, Rust ITEMSIZE {case['itemsize']}")
     expect(dt.itemsize * product(shape) == case["size"], f"{shape} x {dt.itemsize} bytes != size_of {case['size']}")
@@ -471,9 +479,12 @@ def check_numpy(host, case, out):
     if case["kind"] == "scalar":
         fdt = _dtype_from_pep3118(case["field_format"])
         expect(fdt == expected_dtype(host, case["ty"]), f"numpy reads FIELD_FORMAT {case['field_format']!r} as {fdt}")
-        if fmt in ("n", "N"):
-            raise ByDesign("numpy's PEP 3118 parser has no 'n'/'N' (ssize_t/size_t): FIELD_FORMAT checked only")
-    dt = _dtype_from_pep3118(fmt)
+    if fmt in ("n", "N"):
+        # The real export below still goes through numpy's C code, which reads them.
+        notes.add(NATIVE_SIZE_NOTE)
+        dt = expected_dtype(host, case["ty"])
+    else:
+        dt = _dtype_from_pep3118(fmt)
     want = expected_dtype(host, case["ty"])
     expect(dt.itemsize == case["size"], f"numpy itemsize {dt.itemsize} for {fmt!r}, Rust size_of {case['size']}")
     if case["kind"] == "struct":
@@ -561,6 +572,11 @@ class Mirrors:
     def scalar(self, ty, notes):
         prim = prim_of(ty)
         base = SCALARS[prim][2]
+        if prim == "char" and self.natural:
+            # ctypes exports c_wchar as 'u' (UCS-2 in PEP 3118, which numpy rejects): for the
+            # export check, a char is its code point in a c_uint32.
+            notes.add("char mirrored as c_uint32: ctypes exports c_wchar as 'u' (UCS-2), which numpy rejects")
+            return ctypes.c_uint32
         if prim == "char" and ctypes.sizeof(ctypes.c_wchar) != 4:
             raise ByDesign("c_wchar is not 4 bytes on this platform")
         if ty["scalar"] in BYTEORDER:
@@ -667,12 +683,19 @@ def mirrors_pack(host, ty):
     return pack_of(case["repr"]) is not None or any(mirrors_pack(host, f["ty"]) for f in case["fields"])
 
 
-def has_char(host, ty):
+def has_byteorder(host, ty):
     if "scalar" in ty:
-        return ty["scalar"] == "char"
+        return ty["scalar"] in BYTEORDER
     if "array" in ty:
-        return has_char(host, ty["elem"])
-    return any(has_char(host, f["ty"]) for f in host.cases[ty["struct"]]["fields"])
+        return has_byteorder(host, ty["elem"])
+    return any(has_byteorder(host, f["ty"]) for f in host.cases[ty["struct"]]["fields"])
+
+
+def code_points(value):
+    """`value` with every char replaced by its code point (as a c_uint32 mirror reads it)."""
+    if isinstance(value, list):
+        return [code_points(v) for v in value]
+    return ord(value) if isinstance(value, str) else value
 
 
 def check_ctypes_export(host, case, out):
@@ -683,8 +706,6 @@ def check_ctypes_export(host, case, out):
         # struct, or our alignment-1 wrapper of a byte-order field) and exports it as 'B'
         # with the structure's size as itemsize; numpy then warns and guesses.
         raise ByDesign("ctypes (3.11) exports a _pack_ structure, or one holding one, with format 'B'")
-    if has_char(host, case["ty"]):
-        raise ByDesign("ctypes exports c_wchar as 'u' (UCS-2 in PEP 3118), which numpy rejects")
     natural = out["natural_mirrors"]
     if case["kind"] == "struct":
         cls = natural.struct(case["name"], notes)
@@ -695,6 +716,7 @@ def check_ctypes_export(host, case, out):
     if case["kind"] == "struct":
         same = same and [(n, getattr(cls, n).offset) for n, _ in cls._fields_] == rust
     if not same:
+        expect(has_byteorder(host, case["ty"]), "the ctypes mirror without _pack_ wrappers differs from Rust, yet has no byte-order field")
         # ctypes' swapped types are naturally aligned, zerocopy's are not: only a layout
         # whose byte-order fields all sit at aligned offsets can be mirrored without _pack_.
         raise ByDesign("a byte-order field at an offset that ctypes' naturally aligned swapped type cannot take")
@@ -709,24 +731,26 @@ def check_ctypes_export(host, case, out):
         expect(dt.itemsize == case["itemsize"], f"ctypes item format {fmt!r} parses to itemsize {dt.itemsize}")
         got = to_py(np.asarray(view)) if case["shape"] else to_py(np.asarray(view)[()])
         # ctypes exports padding fields as named byte arrays: numpy reads them too.
-        expect_same(got, case["value"], "numpy via ctypes' export", nul_as_empty=True)
+        expect_same(got, code_points(case["value"]), "numpy via ctypes' export")
         return notes
     expect(view.itemsize == case["size"], f"ctypes export itemsize {view.itemsize}, Rust {case['size']}")
     if case["kind"] == "scalar":
         dt = _dtype_from_pep3118(fmt)
         expect(dt.itemsize == case["size"], f"ctypes format {fmt!r} parses to itemsize {dt.itemsize}")
-        expect(dt == expected_dtype(host, case["ty"]), f"ctypes format {fmt!r} parses to {dt}")
+        want = np.dtype("<u4") if prim_of(case["ty"]) == "char" else expected_dtype(host, case["ty"])
+        expect(dt == want, f"ctypes format {fmt!r} parses to {dt}, expected {want}")
         return notes
     dt = _dtype_from_pep3118(fmt)
     expect(dt.itemsize == case["size"], f"ctypes format {fmt!r} parses to itemsize {dt.itemsize}, Rust {case['size']}")
     got = [(n, dt.fields[n][1]) for n in dt.names]
     expect(got == rust, f"ctypes export fields {got}, Rust {rust}")
     got_v = to_py(np.frombuffer(bytes(inst), dtype=dt)[0])
-    expect_same(got_v, case["value"], "numpy via ctypes' export", nul_as_empty=True)
+    expect_same(got_v, code_points(case["value"]), "numpy via ctypes' export")
     # ctypes writes padding as a named byte array where the derive writes `Nx`.
     pads = sorted({f["name"] for c in host.cases.values() for f in c["fields"] if f["pad"]})
     normal = re.sub(r"\((\d+)\)<B:(" + "|".join(map(re.escape, pads)) + r"):", r"\1x", fmt) if pads else fmt
-    if normal == case["format"]:
+    # ... and our chars as c_uint32.
+    if normal == re.sub(r"([<>])w:", r"\1I:", case["format"]):
         notes.add("ctypes' export text equals the derive's FORMAT (padding arrays written as Nx)")
     else:
         out.setdefault("text_differs", []).append((case["name"], fmt, case["format"]))
