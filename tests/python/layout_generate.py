@@ -4,9 +4,9 @@ Used through `layout_oracle.py generate`. Deterministic: the same seed gives the
 Rust source on every machine and Python version (the random numbers come from a SplitMix64
 generator written here, not from the `random` module, whose algorithms may change).
 
-Every generated struct is `#[repr(C)]` with explicit `#[buffer(padding)]` fields wherever
-repr(C) would pad (between fields and at the end), or `#[repr(C, packed)]` with no padding at
-all. Field types are drawn from the primitives, zerocopy's byte-order types (alignment 1),
+Every generated struct is `#[repr(C)]`, `#[repr(C, align(N))]` or `#[repr(C, packed(N))]`
+(N = 1, 2 or 4) with explicit `#[buffer(padding)]` fields wherever the representation would
+pad (between fields and at the end; none for `packed`). Field types are drawn from the primitives, zerocopy's byte-order types (alignment 1),
 arrays of up to three dimensions, and earlier generated structs (nested, and arrays of them).
 The layout arithmetic below assumes a 64-bit target; the Rust compiler re-checks all of it
 (the derive rejects implicit padding), and the oracle compares against Rust's own numbers.
@@ -97,6 +97,17 @@ class Gen:
         s = self.structs[ty[1]]
         return s["size"], s["align"]
 
+    def has_align_attr(self, ty):
+        tag = ty[0]
+        if tag == "array":
+            return self.has_align_attr(ty[2])
+        if tag == "newtype":
+            return self.has_align_attr(self.newtypes[ty[1]]["inner"])
+        if tag == "struct":
+            s = self.structs[ty[1]]
+            return bool(s["align_attr"]) or any(self.has_align_attr(f[1]) for f in s["fields"])
+        return False
+
     def rust_type(self, ty):
         tag = ty[0]
         if tag == "scalar":
@@ -135,7 +146,14 @@ class Gen:
 
     def make_struct(self, index):
         r = self.rng
-        packed = r.percent(20)
+        roll = r.below(100)
+        pack = align_attr = None
+        if roll < 14:
+            pack = 1  # repr(C, packed)
+        elif roll < 22:
+            pack = r.choice([2, 4])  # repr(C, packed(N)): fields aligned to min(align, N)
+        elif roll < 30:
+            align_attr = r.choice([8, 16, 32])  # repr(C, align(N))
         nfields = 1 + r.below(7)
         fields = []
         offset = 0
@@ -144,11 +162,12 @@ class Gen:
         for i in range(nfields):
             ty = self.random_type()
             size, align = self.size_align(ty)
-            if offset + size > MAX_STRUCT_SIZE:
+            if offset + size > MAX_STRUCT_SIZE or (pack and self.has_align_attr(ty)):
+                # (A packed struct may not hold a repr(align) one, error E0588.)
                 ty = self.random_scalar()
                 size, align = self.size_align(ty)
-            if packed:
-                align = 1
+            if pack:
+                align = min(align, pack)
             gap = (-offset) % align
             if gap:
                 fields.append((f"_pad{npad}", ("array", gap, ("scalar", "u8")), True))
@@ -157,6 +176,8 @@ class Gen:
             fields.append((f"{NAMES[r.below(len(NAMES))]}{i}", ty, False))
             offset += size
             max_align = max(max_align, align)
+        if align_attr:
+            max_align = max(max_align, align_attr)
         tail = (-offset) % max_align
         if tail:
             fields.append((f"_pad{npad}", ("array", tail, ("scalar", "u8")), True))
@@ -170,7 +191,8 @@ class Gen:
         return {
             "name": f"G{index:03}",
             "tuple": tuple_,
-            "packed": packed,
+            "pack": pack,
+            "align_attr": align_attr,
             "fields": fields,
             "size": offset,
             "align": max_align,
@@ -257,9 +279,16 @@ class Gen:
             s = self.make_struct(index)
             self.structs.append(s)
             name = s["name"]
-            repr_ = "C, packed" if s["packed"] else "C"
-            w(f"\n/// Generated layout {index}: size {s['size']}, align "
-              f"{1 if s['packed'] else s['align']}.\n")
+            if s["pack"] == 1:
+                kind = "packed"
+            elif s["pack"]:
+                kind = f"packed({s['pack']})"
+            elif s["align_attr"]:
+                kind = f"align({s['align_attr']})"
+            else:
+                kind = "C"
+            repr_ = "C" if kind == "C" else f"C, {kind}"
+            w(f"\n/// Generated layout {index}: size {s['size']}, align {s['align']}.\n")
             w("#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]\n")
             w(f"#[repr({repr_})]\n")
             if s["tuple"]:
@@ -274,7 +303,6 @@ class Gen:
                 field = "" if s["tuple"] else f"{fname}: "
                 w(f"    pub {field}{self.rust_type(ty)},\n")
             w(");\n" if s["tuple"] else "}\n")
-            kind = "packed" if s["packed"] else "C"
             w(f"describe!({name}, {kind}, {{\n")
             for fname, ty, pad, rename in s["fields"]:
                 suffix = f' => "{rename}"' if rename else ""

@@ -53,1535 +53,1899 @@ pub const G000_SAMPLE: G000 = G000 {
     _pad1: [0; 4],
 };
 
-/// Generated layout 1: size 44, align 4.
+/// Generated layout 1: size 32, align 32.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G001 {
-    pub count0: F64<LittleEndian>,
-    #[buffer(rename = "r_flags1")]
-    pub flags1: i16,
-    pub level2: I64<BigEndian>,
+#[repr(C, align(32))]
+pub struct G001(
+    pub i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub price3: f32,
-    pub t4: i32,
-    pub value5: [char; 3],
-    pub flags6: f32,
-}
-describe!(G001, C, {
-    field count0: F64<LittleEndian>,
-    field flags1: i16 => "r_flags1",
-    field level2: I64<BigEndian>,
-    pad _pad0: [u8; 2],
-    field price3: f32,
-    field t4: i32,
-    field value5: [char; 3],
-    field flags6: f32,
+    pub [u8; 30],
+);
+describe!(G001, align(32), {
+    field 0: i16,
+    pad 1: [u8; 30],
 });
 /// A sample value of [`G001`].
-pub const G001_SAMPLE: G001 = G001 {
-    count0: F64::<LittleEndian>::new(-532.625f64),
-    flags1: -21340i16,
-    level2: I64::<BigEndian>::new(-2630488508035603300i64),
-    _pad0: [0; 2],
-    price3: 85.125f32,
-    t4: 0i32,
-    value5: ['\u{20ac}', '\u{7a}', '\u{41}'],
-    flags6: 814.625f32,
-};
+pub const G001_SAMPLE: G001 = G001(
+    i16::MIN,
+    [0; 30],
+);
 
-/// Generated layout 2: size 240, align 8.
+/// Generated layout 2: size 12, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G002 {
-    pub level0: U32<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub price1: G000,
-    pub flags2: F64<LittleEndian>,
-    pub level3: i8,
-    pub y4: u8,
-    #[buffer(padding)]
-    pub _pad1: [u8; 6],
-    pub price5: usize,
-    pub data6: [G001; 3],
-    #[buffer(padding)]
-    pub _pad2: [u8; 4],
-}
+pub struct G002(
+    pub I64<BigEndian>,
+    pub f32,
+);
 describe!(G002, C, {
-    field level0: U32<BigEndian>,
-    pad _pad0: [u8; 4],
-    field price1: G000,
-    field flags2: F64<LittleEndian>,
-    field level3: i8,
-    field y4: u8,
-    pad _pad1: [u8; 6],
-    field price5: usize,
-    field data6: [G001; 3],
-    pad _pad2: [u8; 4],
+    field 0: I64<BigEndian>,
+    field 1: f32,
 });
 /// A sample value of [`G002`].
-pub const G002_SAMPLE: G002 = G002 {
-    level0: U32::<BigEndian>::new(787084291u32),
-    _pad0: [0; 4],
-    price1: G000_SAMPLE,
-    flags2: F64::<LittleEndian>::new(502.5f64),
-    level3: -53i8,
-    y4: 42u8,
-    _pad1: [0; 6],
-    price5: usize::MIN,
-    data6: [G001_SAMPLE, G001_SAMPLE, G001_SAMPLE],
-    _pad2: [0; 4],
-};
+pub const G002_SAMPLE: G002 = G002(
+    I64::<BigEndian>::new(i64::MAX),
+    -903.625f32,
+);
 
-/// Generated layout 3: size 112, align 8.
+/// Generated layout 3: size 8, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G003 {
-    pub kind0: [[i16; 2]; 4],
-    pub flags1: f64,
-    pub rgb2: G000,
-    pub level3: [u8; 2],
-    pub kind4: bool,
-    #[buffer(padding)]
-    pub _pad0: [u8; 5],
-    pub kind5: isize,
+    pub id0: i64,
 }
 describe!(G003, C, {
-    field kind0: [[i16; 2]; 4],
-    field flags1: f64,
-    field rgb2: G000,
-    field level3: [u8; 2],
-    field kind4: bool,
-    pad _pad0: [u8; 5],
-    field kind5: isize,
+    field id0: i64,
 });
 /// A sample value of [`G003`].
 pub const G003_SAMPLE: G003 = G003 {
-    kind0: [[i16::MIN, -8651i16], [-15819i16, -27698i16], [0i16, i16::MAX], [i16::MIN, 0i16]],
-    flags1: -302.125f64,
-    rgb2: G000_SAMPLE,
-    level3: [u8::MAX, u8::MIN],
-    kind4: true,
-    _pad0: [0; 5],
-    kind5: isize::MAX,
+    id0: -2418213699233337760i64,
 };
 
-/// Generated layout 4: size 52, align 4.
+/// Generated layout 4: size 4, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G004 {
-    pub id0: [[u32; 1]; 3],
-    pub price1: [[[f32; 1]; 2]; 3],
-    pub flags2: [[[u8; 4]; 1]; 3],
-    pub id3: i32,
+    pub id0: U32<BigEndian>,
 }
-describe!(G004, C, {
-    field id0: [[u32; 1]; 3],
-    field price1: [[[f32; 1]; 2]; 3],
-    field flags2: [[[u8; 4]; 1]; 3],
-    field id3: i32,
+describe!(G004, packed, {
+    field id0: U32<BigEndian>,
 });
 /// A sample value of [`G004`].
 pub const G004_SAMPLE: G004 = G004 {
-    id0: [[0u32], [3906687291u32], [u32::MAX]],
-    price1: [[[1045.625f32], [-426.125f32]], [[1003.125f32], [269.75f32]], [[-401.5f32], [451.0f32]]],
-    flags2: [[[25u8, 168u8, 98u8, 55u8]], [[110u8, u8::MIN, 236u8, 159u8]], [[0u8, u8::MIN, 50u8, 208u8]]],
-    id3: i32::MIN,
+    id0: U32::<BigEndian>::new(1005721475u32),
 };
 
-/// Generated layout 5: size 48, align 8.
+/// Generated layout 5: size 128, align 32.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G005(
-    pub u16,
-    pub u16,
+pub struct G005 {
+    pub kind0: u8,
     #[buffer(padding)]
-    pub [u8; 4],
-    pub isize,
-    pub [[i32; 1]; 3],
-    pub u8,
-    pub [I32<BigEndian>; 4],
+    pub _pad0: [u8; 1],
+    #[buffer(rename = "r_x1")]
+    pub x1: i16,
+    pub rgb2: [U32<LittleEndian>; 3],
+    pub data3: I64<BigEndian>,
+    pub value4: [U64<BigEndian>; 3],
     #[buffer(padding)]
-    pub [u8; 1],
-    pub i16,
-);
+    pub _pad1: [u8; 16],
+    pub t5: [G001; 2],
+}
 describe!(G005, C, {
-    field 0: u16,
-    field 1: u16,
-    pad 2: [u8; 4],
-    field 3: isize,
-    field 4: [[i32; 1]; 3],
-    field 5: u8,
-    field 6: [I32<BigEndian>; 4],
-    pad 7: [u8; 1],
-    field 8: i16,
+    field kind0: u8,
+    pad _pad0: [u8; 1],
+    field x1: i16 => "r_x1",
+    field rgb2: [U32<LittleEndian>; 3],
+    field data3: I64<BigEndian>,
+    field value4: [U64<BigEndian>; 3],
+    pad _pad1: [u8; 16],
+    field t5: [G001; 2],
 });
 /// A sample value of [`G005`].
-pub const G005_SAMPLE: G005 = G005(
-    51409u16,
-    30058u16,
-    [0; 4],
-    0isize,
-    [[i32::MIN], [-1278610599i32], [1521286055i32]],
-    81u8,
-    [I32::<BigEndian>::new(231572009i32), I32::<BigEndian>::new(902811233i32), I32::<BigEndian>::new(234679858i32), I32::<BigEndian>::new(0i32)],
-    [0; 1],
-    -21316i16,
-);
-
-/// Generated layout 6: size 14, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G006 {
-    pub count0: usize,
-    pub level1: f32,
-    pub data2: u16,
-}
-describe!(G006, packed, {
-    field count0: usize,
-    field level1: f32,
-    field data2: u16,
-});
-/// A sample value of [`G006`].
-pub const G006_SAMPLE: G006 = G006 {
-    count0: usize::MIN,
-    level1: -1195.75f32,
-    data2: 0u16,
+pub const G005_SAMPLE: G005 = G005 {
+    kind0: 103u8,
+    _pad0: [0; 1],
+    x1: i16::MIN,
+    rgb2: [U32::<LittleEndian>::new(u32::MIN), U32::<LittleEndian>::new(3261112494u32), U32::<LittleEndian>::new(u32::MAX)],
+    data3: I64::<BigEndian>::new(0i64),
+    value4: [U64::<BigEndian>::new(9030189949175591939u64), U64::<BigEndian>::new(15896131557707153807u64), U64::<BigEndian>::new(u64::MIN)],
+    _pad1: [0; 16],
+    t5: [G001_SAMPLE, G001_SAMPLE],
 };
 
-/// Generated layout 7: size 52, align 4.
+/// Generated layout 6: size 40, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G007 {
-    pub id0: [[i8; 2]; 1],
+pub struct G006(
+    pub bool,
+    pub I16<BigEndian>,
     #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    #[buffer(rename = "r_data1")]
-    pub data1: G001,
-    pub flags2: U16<LittleEndian>,
-    pub level3: u16,
+    pub [u8; 1],
+    pub [i16; 2],
+    pub [[[f32; 1]; 4]; 2],
+);
+describe!(G006, C, {
+    field 0: bool,
+    field 1: I16<BigEndian>,
+    pad 2: [u8; 1],
+    field 3: [i16; 2],
+    field 4: [[[f32; 1]; 4]; 2],
+});
+/// A sample value of [`G006`].
+pub const G006_SAMPLE: G006 = G006(
+    true,
+    I16::<BigEndian>::new(i16::MAX),
+    [0; 1],
+    [-30986i16, i16::MAX],
+    [[[1111.625f32], [149.375f32], [555.75f32], [-161.25f32]], [[-0.625f32], [-1118.375f32], [-570.25f32], [415.625f32]]],
+);
+
+/// Generated layout 7: size 16, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G007 {
+    pub data0: isize,
+    pub id1: [u16; 4],
 }
-describe!(G007, C, {
-    field id0: [[i8; 2]; 1],
-    pad _pad0: [u8; 2],
-    field data1: G001 => "r_data1",
-    field flags2: U16<LittleEndian>,
-    field level3: u16,
+describe!(G007, packed, {
+    field data0: isize,
+    field id1: [u16; 4],
 });
 /// A sample value of [`G007`].
 pub const G007_SAMPLE: G007 = G007 {
-    id0: [[-125i8, i8::MAX]],
-    _pad0: [0; 2],
-    data1: G001_SAMPLE,
-    flags2: U16::<LittleEndian>::new(49515u16),
-    level3: 6151u16,
+    data0: 4806800958878712414isize,
+    id1: [51714u16, 23690u16, 0u16, u16::MIN],
 };
 
-/// A transparent newtype over `[[G007; 2]; 3]`.
+/// A transparent newtype over `[G007; 2]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W007(pub [[G007; 2]; 3]);
-describe_transparent!(W007, 0: [[G007; 2]; 3]);
+pub struct W007(pub [G007; 2]);
+describe_transparent!(W007, 0: [G007; 2]);
 /// A sample value of [`W007`].
-pub const W007_SAMPLE: W007 = W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]);
+pub const W007_SAMPLE: W007 = W007([G007_SAMPLE, G007_SAMPLE]);
 
-/// Generated layout 8: size 40, align 8.
+/// Generated layout 8: size 96, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G008 {
-    pub data0: u64,
-    pub count1: f64,
-    pub id2: [[[char; 2]; 1]; 2],
-    pub x3: u16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-}
-describe!(G008, C, {
-    field data0: u64,
-    field count1: f64,
-    field id2: [[[char; 2]; 1]; 2],
-    field x3: u16,
-    pad _pad0: [u8; 6],
-});
-/// A sample value of [`G008`].
-pub const G008_SAMPLE: G008 = G008 {
-    data0: u64::MAX,
-    count1: 166.5f64,
-    id2: [[['\u{1f600}', '\u{7a}']], [['\u{0}', '\u{7a}']]],
-    x3: u16::MAX,
-    _pad0: [0; 6],
-};
-
-/// Generated layout 9: size 112, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G009 {
-    pub t0: G003,
-}
-describe!(G009, C, {
-    field t0: G003,
-});
-/// A sample value of [`G009`].
-pub const G009_SAMPLE: G009 = G009 {
-    t0: G003_SAMPLE,
-};
-
-/// Generated layout 10: size 34, align 2.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G010 {
-    pub data0: [i16; 4],
-    pub rgb1: [[U16<BigEndian>; 3]; 4],
-    pub y2: i8,
+    pub data0: [[[f64; 2]; 3]; 1],
+    pub flags1: [[bool; 1]; 3],
     #[buffer(padding)]
     pub _pad0: [u8; 1],
-}
-describe!(G010, C, {
-    field data0: [i16; 4],
-    field rgb1: [[U16<BigEndian>; 3]; 4],
-    field y2: i8,
-    pad _pad0: [u8; 1],
-});
-/// A sample value of [`G010`].
-pub const G010_SAMPLE: G010 = G010 {
-    data0: [11853i16, -27492i16, 6347i16, -6638i16],
-    rgb1: [[U16::<BigEndian>::new(17071u16), U16::<BigEndian>::new(881u16), U16::<BigEndian>::new(29246u16)], [U16::<BigEndian>::new(44860u16), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(57670u16)], [U16::<BigEndian>::new(51368u16), U16::<BigEndian>::new(1716u16), U16::<BigEndian>::new(u16::MIN)], [U16::<BigEndian>::new(55776u16), U16::<BigEndian>::new(37787u16), U16::<BigEndian>::new(39074u16)]],
-    y2: 0i8,
-    _pad0: [0; 1],
-};
-
-/// Generated layout 11: size 99, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G011 {
-    pub kind0: [[[i16; 4]; 4]; 3],
-    pub flags1: bool,
-    #[buffer(rename = "r_count2")]
-    pub count2: U16<LittleEndian>,
-}
-describe!(G011, packed, {
-    field kind0: [[[i16; 4]; 4]; 3],
-    field flags1: bool,
-    field count2: U16<LittleEndian> => "r_count2",
-});
-/// A sample value of [`G011`].
-pub const G011_SAMPLE: G011 = G011 {
-    kind0: [[[0i16, -28683i16, 11205i16, 8575i16], [-10873i16, i16::MAX, 9715i16, 0i16], [31522i16, -43i16, 0i16, 0i16], [0i16, 16257i16, i16::MIN, 0i16]], [[-24228i16, i16::MIN, 0i16, i16::MAX], [-15430i16, i16::MAX, 0i16, i16::MIN], [i16::MAX, i16::MIN, 0i16, i16::MIN], [i16::MAX, i16::MAX, -20567i16, i16::MIN]], [[i16::MAX, i16::MAX, -15755i16, -13972i16], [22956i16, i16::MIN, 0i16, i16::MAX], [-12021i16, -23183i16, i16::MAX, 0i16], [0i16, i16::MAX, -8308i16, 17628i16]]],
-    flags1: true,
-    count2: U16::<LittleEndian>::new(u16::MIN),
-};
-
-/// Generated layout 12: size 31, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G012 {
-    pub rgb0: char,
-    pub y1: [[i8; 4]; 3],
-    pub t2: f32,
-    pub x3: u8,
-    pub flags4: bool,
-    pub rgb5: F64<LittleEndian>,
-    pub t6: i8,
-}
-describe!(G012, packed, {
-    field rgb0: char,
-    field y1: [[i8; 4]; 3],
-    field t2: f32,
-    field x3: u8,
-    field flags4: bool,
-    field rgb5: F64<LittleEndian>,
-    field t6: i8,
-});
-/// A sample value of [`G012`].
-pub const G012_SAMPLE: G012 = G012 {
-    rgb0: '\u{20ac}',
-    y1: [[-97i8, -62i8, -76i8, i8::MAX], [-12i8, -12i8, i8::MAX, 8i8], [i8::MAX, i8::MIN, i8::MIN, i8::MIN]],
-    t2: -196.875f32,
-    x3: 0u8,
-    flags4: false,
-    rgb5: F64::<LittleEndian>::new(-673.25f64),
-    t6: i8::MAX,
-};
-
-/// Generated layout 13: size 352, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G013 {
-    pub kind0: u16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub t1: f64,
-    pub id2: f64,
-    pub x3: bool,
-    #[buffer(padding)]
-    pub _pad1: [u8; 3],
-    pub value4: W007,
-    pub level5: U32<BigEndian>,
-    #[buffer(rename = "r_level6")]
-    pub level6: u16,
-    #[buffer(padding)]
-    pub _pad2: [u8; 6],
-}
-describe!(G013, C, {
-    field kind0: u16,
-    pad _pad0: [u8; 6],
-    field t1: f64,
-    field id2: f64,
-    field x3: bool,
-    pad _pad1: [u8; 3],
-    field value4: W007,
-    field level5: U32<BigEndian>,
-    field level6: u16 => "r_level6",
-    pad _pad2: [u8; 6],
-});
-/// A sample value of [`G013`].
-pub const G013_SAMPLE: G013 = G013 {
-    kind0: 0u16,
-    _pad0: [0; 6],
-    t1: -785.625f64,
-    id2: -579.875f64,
-    x3: false,
-    _pad1: [0; 3],
-    value4: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
-    level5: U32::<BigEndian>::new(u32::MIN),
-    level6: 0u16,
-    _pad2: [0; 6],
-};
-
-/// Generated layout 14: size 9, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G014 {
-    pub value0: U64<BigEndian>,
-    #[buffer(rename = "r_x1")]
-    pub x1: i8,
-}
-describe!(G014, C, {
-    field value0: U64<BigEndian>,
-    field x1: i8 => "r_x1",
-});
-/// A sample value of [`G014`].
-pub const G014_SAMPLE: G014 = G014 {
-    value0: U64::<BigEndian>::new(u64::MIN),
-    x1: 0i8,
-};
-
-/// Generated layout 15: size 271, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G015 {
-    pub level0: [[[F32<BigEndian>; 2]; 3]; 3],
-    pub flags1: [G011; 2],
-    pub id2: i8,
-}
-describe!(G015, C, {
-    field level0: [[[F32<BigEndian>; 2]; 3]; 3],
-    field flags1: [G011; 2],
-    field id2: i8,
-});
-/// A sample value of [`G015`].
-pub const G015_SAMPLE: G015 = G015 {
-    level0: [[[F32::<BigEndian>::new(1034.875f32), F32::<BigEndian>::new(-587.875f32)], [F32::<BigEndian>::new(674.25f32), F32::<BigEndian>::new(-908.75f32)], [F32::<BigEndian>::new(-908.875f32), F32::<BigEndian>::new(761.75f32)]], [[F32::<BigEndian>::new(-217.375f32), F32::<BigEndian>::new(-976.0f32)], [F32::<BigEndian>::new(620.125f32), F32::<BigEndian>::new(1218.625f32)], [F32::<BigEndian>::new(-126.375f32), F32::<BigEndian>::new(1233.75f32)]], [[F32::<BigEndian>::new(558.125f32), F32::<BigEndian>::new(-1133.875f32)], [F32::<BigEndian>::new(1065.25f32), F32::<BigEndian>::new(253.125f32)], [F32::<BigEndian>::new(-1218.875f32), F32::<BigEndian>::new(628.5f32)]]],
-    flags1: [G011_SAMPLE, G011_SAMPLE],
-    id2: i8::MIN,
-};
-
-/// A transparent newtype over `[[G015; 1]; 2]`.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(transparent)]
-pub struct W015(pub [[G015; 1]; 2]);
-describe_transparent!(W015, 0: [[G015; 1]; 2]);
-/// A sample value of [`W015`].
-pub const W015_SAMPLE: W015 = W015([[G015_SAMPLE], [G015_SAMPLE]]);
-
-/// Generated layout 16: size 180, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G016 {
-    pub price0: G010,
-    pub id1: U32<LittleEndian>,
-    pub x2: u64,
-    pub x3: [G012; 2],
-    pub kind4: [[[usize; 1]; 4]; 2],
-    pub count5: [i16; 2],
-    pub price6: char,
-}
-describe!(G016, packed, {
-    field price0: G010,
-    field id1: U32<LittleEndian>,
-    field x2: u64,
-    field x3: [G012; 2],
-    field kind4: [[[usize; 1]; 4]; 2],
-    field count5: [i16; 2],
-    field price6: char,
-});
-/// A sample value of [`G016`].
-pub const G016_SAMPLE: G016 = G016 {
-    price0: G010_SAMPLE,
-    id1: U32::<LittleEndian>::new(0u32),
-    x2: 10515102279181705027u64,
-    x3: [G012_SAMPLE, G012_SAMPLE],
-    kind4: [[[usize::MAX], [usize::MIN], [1251629874710502721usize], [usize::MAX]], [[0usize], [usize::MIN], [usize::MIN], [usize::MIN]]],
-    count5: [i16::MAX, 27671i16],
-    price6: '\u{20ac}',
-};
-
-/// Generated layout 17: size 9, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G017 {
-    pub kind0: [[[i8; 3]; 1]; 3],
-}
-describe!(G017, C, {
-    field kind0: [[[i8; 3]; 1]; 3],
-});
-/// A sample value of [`G017`].
-pub const G017_SAMPLE: G017 = G017 {
-    kind0: [[[i8::MIN, i8::MAX, 110i8]], [[i8::MAX, 11i8, i8::MAX]], [[i8::MIN, 103i8, i8::MAX]]],
-};
-
-/// Generated layout 18: size 192, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G018 {
-    pub value0: [[[f64; 1]; 4]; 1],
-    pub count1: [[[F32<BigEndian>; 2]; 4]; 2],
-    #[buffer(rename = "r_x2")]
-    pub x2: [G008; 2],
-    pub x3: u16,
-    pub y4: I32<LittleEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub x5: i32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-}
-describe!(G018, C, {
-    field value0: [[[f64; 1]; 4]; 1],
-    field count1: [[[F32<BigEndian>; 2]; 4]; 2],
-    field x2: [G008; 2] => "r_x2",
-    field x3: u16,
-    field y4: I32<LittleEndian>,
-    pad _pad0: [u8; 2],
-    field x5: i32,
-    pad _pad1: [u8; 4],
-});
-/// A sample value of [`G018`].
-pub const G018_SAMPLE: G018 = G018 {
-    value0: [[[-334.375f64], [-501.25f64], [-1059.75f64], [-1166.375f64]]],
-    count1: [[[F32::<BigEndian>::new(1154.0f32), F32::<BigEndian>::new(-1052.5f32)], [F32::<BigEndian>::new(-527.375f32), F32::<BigEndian>::new(-538.375f32)], [F32::<BigEndian>::new(578.25f32), F32::<BigEndian>::new(-201.875f32)], [F32::<BigEndian>::new(169.375f32), F32::<BigEndian>::new(951.375f32)]], [[F32::<BigEndian>::new(-807.625f32), F32::<BigEndian>::new(360.875f32)], [F32::<BigEndian>::new(1025.375f32), F32::<BigEndian>::new(-856.5f32)], [F32::<BigEndian>::new(-224.125f32), F32::<BigEndian>::new(210.0f32)], [F32::<BigEndian>::new(949.5f32), F32::<BigEndian>::new(-459.75f32)]]],
-    x2: [G008_SAMPLE, G008_SAMPLE],
-    x3: 46319u16,
-    y4: I32::<LittleEndian>::new(-1652252914i32),
-    _pad0: [0; 2],
-    x5: 1172193043i32,
-    _pad1: [0; 4],
-};
-
-/// Generated layout 19: size 14, align 2.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G019 {
-    #[buffer(rename = "r_x0")]
-    pub x0: i16,
-    pub level1: G014,
-    #[buffer(rename = "r_price2")]
-    pub price2: U16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 1],
-}
-describe!(G019, C, {
-    field x0: i16 => "r_x0",
-    field level1: G014,
-    field price2: U16<BigEndian> => "r_price2",
-    pad _pad0: [u8; 1],
-});
-/// A sample value of [`G019`].
-pub const G019_SAMPLE: G019 = G019 {
-    x0: 26907i16,
-    level1: G014_SAMPLE,
-    price2: U16::<BigEndian>::new(u16::MIN),
-    _pad0: [0; 1],
-};
-
-/// Generated layout 20: size 24, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G020 {
-    pub data0: [[[I64<BigEndian>; 3]; 1]; 1],
-}
-describe!(G020, C, {
-    field data0: [[[I64<BigEndian>; 3]; 1]; 1],
-});
-/// A sample value of [`G020`].
-pub const G020_SAMPLE: G020 = G020 {
-    data0: [[[I64::<BigEndian>::new(7390125654146406789i64), I64::<BigEndian>::new(i64::MAX), I64::<BigEndian>::new(-7369861345891031379i64)]]],
-};
-
-/// Generated layout 21: size 72, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G021 {
-    pub rgb0: [[[u16; 2]; 3]; 1],
-    pub x1: U16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub id2: [[[f32; 3]; 2]; 2],
-    pub y3: [[I16<LittleEndian>; 4]; 1],
-}
-describe!(G021, C, {
-    field rgb0: [[[u16; 2]; 3]; 1],
-    field x1: U16<BigEndian>,
-    pad _pad0: [u8; 2],
-    field id2: [[[f32; 3]; 2]; 2],
-    field y3: [[I16<LittleEndian>; 4]; 1],
-});
-/// A sample value of [`G021`].
-pub const G021_SAMPLE: G021 = G021 {
-    rgb0: [[[u16::MAX, u16::MAX], [31514u16, 0u16], [56551u16, u16::MIN]]],
-    x1: U16::<BigEndian>::new(u16::MIN),
-    _pad0: [0; 2],
-    id2: [[[-1018.625f32, -542.5f32, -222.625f32], [920.5f32, 1117.625f32, 498.875f32]], [[791.25f32, -1135.125f32, -1048.5f32], [254.0f32, 440.0f32, 61.375f32]]],
-    y3: [[I16::<LittleEndian>::new(i16::MAX), I16::<LittleEndian>::new(0i16), I16::<LittleEndian>::new(0i16), I16::<LittleEndian>::new(31884i16)]],
-};
-
-/// Generated layout 22: size 168, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G022 {
-    pub id0: [[i32; 2]; 1],
-    pub value1: f32,
-    pub x2: I64<BigEndian>,
-    pub id3: char,
-    pub t4: [[[I32<LittleEndian>; 4]; 3]; 3],
-}
-describe!(G022, C, {
-    field id0: [[i32; 2]; 1],
-    field value1: f32,
-    field x2: I64<BigEndian>,
-    field id3: char,
-    field t4: [[[I32<LittleEndian>; 4]; 3]; 3],
-});
-/// A sample value of [`G022`].
-pub const G022_SAMPLE: G022 = G022 {
-    id0: [[0i32, -555746351i32]],
-    value1: 944.875f32,
-    x2: I64::<BigEndian>::new(i64::MIN),
-    id3: '\u{41}',
-    t4: [[[I32::<LittleEndian>::new(i32::MAX), I32::<LittleEndian>::new(1452034613i32), I32::<LittleEndian>::new(-1442252164i32), I32::<LittleEndian>::new(i32::MAX)], [I32::<LittleEndian>::new(114562523i32), I32::<LittleEndian>::new(0i32), I32::<LittleEndian>::new(0i32), I32::<LittleEndian>::new(i32::MIN)], [I32::<LittleEndian>::new(0i32), I32::<LittleEndian>::new(707923825i32), I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(i32::MAX)]], [[I32::<LittleEndian>::new(-640523300i32), I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(562049318i32), I32::<LittleEndian>::new(i32::MIN)], [I32::<LittleEndian>::new(576518709i32), I32::<LittleEndian>::new(i32::MAX), I32::<LittleEndian>::new(-956318473i32), I32::<LittleEndian>::new(1636798418i32)], [I32::<LittleEndian>::new(509522975i32), I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(0i32)]], [[I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(1457880775i32), I32::<LittleEndian>::new(106109903i32), I32::<LittleEndian>::new(0i32)], [I32::<LittleEndian>::new(i32::MAX), I32::<LittleEndian>::new(96458224i32), I32::<LittleEndian>::new(-791065856i32), I32::<LittleEndian>::new(i32::MAX)], [I32::<LittleEndian>::new(1580204728i32), I32::<LittleEndian>::new(-38620646i32), I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(-1507980276i32)]]],
-};
-
-/// Generated layout 23: size 52, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G023(
-    pub G004,
-);
-describe!(G023, packed, {
-    field 0: G004,
-});
-/// A sample value of [`G023`].
-pub const G023_SAMPLE: G023 = G023(
-    G004_SAMPLE,
-);
-
-/// A transparent newtype over `[G023; 3]`.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(transparent)]
-pub struct W023(pub [G023; 3]);
-describe_transparent!(W023, 0: [G023; 3]);
-/// A sample value of [`W023`].
-pub const W023_SAMPLE: W023 = W023([G023_SAMPLE, G023_SAMPLE, G023_SAMPLE]);
-
-/// Generated layout 24: size 4, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G024(
-    pub i32,
-);
-describe!(G024, C, {
-    field 0: i32,
-});
-/// A sample value of [`G024`].
-pub const G024_SAMPLE: G024 = G024(
-    -604163363i32,
-);
-
-/// Generated layout 25: size 48, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G025 {
-    pub data0: [[i32; 3]; 4],
-}
-describe!(G025, C, {
-    field data0: [[i32; 3]; 4],
-});
-/// A sample value of [`G025`].
-pub const G025_SAMPLE: G025 = G025 {
-    data0: [[i32::MAX, i32::MAX, i32::MIN], [i32::MAX, i32::MAX, i32::MIN], [i32::MIN, i32::MIN, i32::MIN], [i32::MIN, 707211961i32, i32::MIN]],
-};
-
-/// Generated layout 26: size 10, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G026 {
-    pub x0: [[[f32; 2]; 1]; 1],
-    pub x1: U16<BigEndian>,
-}
-describe!(G026, packed, {
-    field x0: [[[f32; 2]; 1]; 1],
-    field x1: U16<BigEndian>,
-});
-/// A sample value of [`G026`].
-pub const G026_SAMPLE: G026 = G026 {
-    x0: [[[936.125f32, -1070.125f32]]],
-    x1: U16::<BigEndian>::new(0u16),
-};
-
-/// Generated layout 27: size 12, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G027(
-    pub char,
-    pub char,
-    pub i16,
-    #[buffer(padding)]
-    pub [u8; 2],
-);
-describe!(G027, C, {
-    field 0: char,
-    field 1: char,
-    field 2: i16,
-    pad 3: [u8; 2],
-});
-/// A sample value of [`G027`].
-pub const G027_SAMPLE: G027 = G027(
-    '\u{0}',
-    '\u{41}',
-    4819i16,
-    [0; 2],
-);
-
-/// Generated layout 28: size 108, align 2.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G028 {
-    pub y0: i8,
-    pub price1: F64<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    pub level2: [[[i16; 3]; 4]; 4],
-    #[buffer(rename = "r_count3")]
-    pub count3: u8,
+    pub id2: i32,
+    pub id3: i32,
+    pub rgb4: U16<BigEndian>,
+    pub flags5: u8,
+    pub data6: W007,
     #[buffer(padding)]
     pub _pad1: [u8; 1],
 }
-describe!(G028, C, {
-    field y0: i8,
-    field price1: F64<BigEndian>,
+describe!(G008, C, {
+    field data0: [[[f64; 2]; 3]; 1],
+    field flags1: [[bool; 1]; 3],
     pad _pad0: [u8; 1],
-    field level2: [[[i16; 3]; 4]; 4],
-    field count3: u8 => "r_count3",
+    field id2: i32,
+    field id3: i32,
+    field rgb4: U16<BigEndian>,
+    field flags5: u8,
+    field data6: W007,
     pad _pad1: [u8; 1],
 });
-/// A sample value of [`G028`].
-pub const G028_SAMPLE: G028 = G028 {
-    y0: -42i8,
-    price1: F64::<BigEndian>::new(-698.75f64),
+/// A sample value of [`G008`].
+pub const G008_SAMPLE: G008 = G008 {
+    data0: [[[262.5f64, -1176.125f64], [-751.0f64, 867.0f64], [-321.875f64, -119.125f64]]],
+    flags1: [[false], [true], [true]],
     _pad0: [0; 1],
-    level2: [[[-648i16, i16::MIN, 0i16], [6750i16, 30762i16, 31892i16], [i16::MAX, -20416i16, 27597i16], [i16::MIN, 0i16, -365i16]], [[-8415i16, 0i16, 623i16], [i16::MIN, 12553i16, -14175i16], [i16::MIN, i16::MAX, 12474i16], [-455i16, i16::MIN, 25226i16]], [[i16::MIN, -17744i16, 22149i16], [0i16, 4647i16, i16::MIN], [0i16, 25529i16, i16::MIN], [i16::MAX, -5038i16, 0i16]], [[3170i16, i16::MIN, i16::MAX], [0i16, 24525i16, i16::MIN], [0i16, -28496i16, -11381i16], [0i16, 27550i16, i16::MAX]]],
-    count3: u8::MIN,
+    id2: 1906490320i32,
+    id3: i32::MIN,
+    rgb4: U16::<BigEndian>::new(553u16),
+    flags5: 107u8,
+    data6: W007([G007_SAMPLE, G007_SAMPLE]),
     _pad1: [0; 1],
 };
 
-/// Generated layout 29: size 56, align 8.
+/// Generated layout 9: size 52, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G029 {
-    pub data0: [char; 1],
-    pub kind1: [[u32; 4]; 1],
-    pub count2: [[u32; 2]; 2],
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub rgb3: usize,
-    pub level4: i32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-}
-describe!(G029, C, {
-    field data0: [char; 1],
-    field kind1: [[u32; 4]; 1],
-    field count2: [[u32; 2]; 2],
-    pad _pad0: [u8; 4],
-    field rgb3: usize,
-    field level4: i32,
-    pad _pad1: [u8; 4],
-});
-/// A sample value of [`G029`].
-pub const G029_SAMPLE: G029 = G029 {
-    data0: ['\u{1f600}'],
-    kind1: [[892464831u32, 0u32, u32::MIN, u32::MIN]],
-    count2: [[u32::MIN, 0u32], [3273465945u32, u32::MIN]],
-    _pad0: [0; 4],
-    rgb3: usize::MIN,
-    level4: i32::MAX,
-    _pad1: [0; 4],
-};
-
-/// Generated layout 30: size 311, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G030 {
-    pub id0: G002,
-    pub kind1: G026,
-    pub t2: char,
-    pub x3: u32,
-    pub level4: G001,
-    pub id5: i64,
-    pub data6: i8,
-}
-describe!(G030, packed, {
-    field id0: G002,
-    field kind1: G026,
-    field t2: char,
-    field x3: u32,
-    field level4: G001,
-    field id5: i64,
-    field data6: i8,
-});
-/// A sample value of [`G030`].
-pub const G030_SAMPLE: G030 = G030 {
-    id0: G002_SAMPLE,
-    kind1: G026_SAMPLE,
-    t2: '\u{1f600}',
-    x3: u32::MAX,
-    level4: G001_SAMPLE,
-    id5: -7969330079065670304i64,
-    data6: 67i8,
-};
-
-/// Generated layout 31: size 224, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G031 {
-    pub count0: I64<BigEndian>,
-    pub flags1: i64,
-    pub value2: [[[F64<BigEndian>; 1]; 4]; 3],
-    pub rgb3: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub count4: [[[usize; 2]; 2]; 3],
-    pub x5: I16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 6],
-}
-describe!(G031, C, {
-    field count0: I64<BigEndian>,
-    field flags1: i64,
-    field value2: [[[F64<BigEndian>; 1]; 4]; 3],
-    field rgb3: i8,
-    pad _pad0: [u8; 7],
-    field count4: [[[usize; 2]; 2]; 3],
-    field x5: I16<BigEndian>,
-    pad _pad1: [u8; 6],
-});
-/// A sample value of [`G031`].
-pub const G031_SAMPLE: G031 = G031 {
-    count0: I64::<BigEndian>::new(8365839181071904763i64),
-    flags1: i64::MAX,
-    value2: [[[F64::<BigEndian>::new(-860.375f64)], [F64::<BigEndian>::new(-1237.0f64)], [F64::<BigEndian>::new(82.375f64)], [F64::<BigEndian>::new(-1046.25f64)]], [[F64::<BigEndian>::new(692.25f64)], [F64::<BigEndian>::new(-315.625f64)], [F64::<BigEndian>::new(370.5f64)], [F64::<BigEndian>::new(198.125f64)]], [[F64::<BigEndian>::new(-3.625f64)], [F64::<BigEndian>::new(-735.875f64)], [F64::<BigEndian>::new(-1213.875f64)], [F64::<BigEndian>::new(833.25f64)]]],
-    rgb3: 17i8,
-    _pad0: [0; 7],
-    count4: [[[14315552253315840662usize, usize::MAX], [131822285993027365usize, 11212140389636793925usize]], [[usize::MIN, 10349566410904628483usize], [0usize, 6181769290404326581usize]], [[11272708507162654959usize, 12284754382222643624usize], [11425393569669263454usize, 0usize]]],
-    x5: I16::<BigEndian>::new(10446i16),
-    _pad1: [0; 6],
-};
-
-/// A transparent newtype over `[[u8; 2]; 1]`.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(transparent)]
-pub struct W031(pub [[u8; 2]; 1]);
-describe_transparent!(W031, 0: [[u8; 2]; 1]);
-/// A sample value of [`W031`].
-pub const W031_SAMPLE: W031 = W031([[128u8, 216u8]]);
-
-/// Generated layout 32: size 466, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G032 {
-    pub kind0: [i16; 1],
-    pub id1: f32,
-    pub kind2: i32,
-    pub count3: W007,
-    pub value4: [[[I32<BigEndian>; 4]; 3]; 3],
-}
-describe!(G032, packed, {
-    field kind0: [i16; 1],
-    field id1: f32,
-    field kind2: i32,
-    field count3: W007,
-    field value4: [[[I32<BigEndian>; 4]; 3]; 3],
-});
-/// A sample value of [`G032`].
-pub const G032_SAMPLE: G032 = G032 {
-    kind0: [i16::MAX],
-    id1: 506.375f32,
-    kind2: i32::MIN,
-    count3: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
-    value4: [[[I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(-1398623814i32), I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(i32::MIN)], [I32::<BigEndian>::new(i32::MAX), I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(1969787229i32), I32::<BigEndian>::new(i32::MIN)], [I32::<BigEndian>::new(0i32), I32::<BigEndian>::new(-671627613i32), I32::<BigEndian>::new(1011688651i32), I32::<BigEndian>::new(1124765609i32)]], [[I32::<BigEndian>::new(i32::MAX), I32::<BigEndian>::new(1054253026i32), I32::<BigEndian>::new(-924482057i32), I32::<BigEndian>::new(i32::MAX)], [I32::<BigEndian>::new(1576543507i32), I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(0i32), I32::<BigEndian>::new(i32::MAX)], [I32::<BigEndian>::new(-1680440810i32), I32::<BigEndian>::new(688166695i32), I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(889040016i32)]], [[I32::<BigEndian>::new(0i32), I32::<BigEndian>::new(-1401392464i32), I32::<BigEndian>::new(i32::MAX), I32::<BigEndian>::new(0i32)], [I32::<BigEndian>::new(1868762189i32), I32::<BigEndian>::new(-1939506082i32), I32::<BigEndian>::new(-500657732i32), I32::<BigEndian>::new(-2128441972i32)], [I32::<BigEndian>::new(1723971488i32), I32::<BigEndian>::new(-1223108888i32), I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(i32::MIN)]]],
-};
-
-/// Generated layout 33: size 12, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G033 {
-    pub y0: U64<LittleEndian>,
-    pub count1: U32<BigEndian>,
-}
-describe!(G033, packed, {
-    field y0: U64<LittleEndian>,
-    field count1: U32<BigEndian>,
-});
-/// A sample value of [`G033`].
-pub const G033_SAMPLE: G033 = G033 {
-    y0: U64::<LittleEndian>::new(u64::MAX),
-    count1: U32::<BigEndian>::new(131708633u32),
-};
-
-/// Generated layout 34: size 12, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G034 {
-    pub flags0: [[char; 3]; 1],
-}
-describe!(G034, C, {
-    field flags0: [[char; 3]; 1],
-});
-/// A sample value of [`G034`].
-pub const G034_SAMPLE: G034 = G034 {
-    flags0: [['\u{41}', '\u{7a}', '\u{1f600}']],
-};
-
-/// Generated layout 35: size 4, align 2.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G035 {
-    pub level0: i8,
+#[repr(C, packed(2))]
+pub struct G009 {
+    pub level0: G003,
+    pub t1: isize,
+    pub value2: [[i32; 1]; 3],
+    #[buffer(rename = "r_value3")]
+    pub value3: u8,
+    pub t4: [I32<BigEndian>; 4],
     #[buffer(padding)]
     pub _pad0: [u8; 1],
-    pub id1: i16,
+    pub y5: i16,
+    pub count6: char,
 }
-describe!(G035, C, {
-    field level0: i8,
+describe!(G009, packed(2), {
+    field level0: G003,
+    field t1: isize,
+    field value2: [[i32; 1]; 3],
+    field value3: u8 => "r_value3",
+    field t4: [I32<BigEndian>; 4],
     pad _pad0: [u8; 1],
-    field id1: i16,
+    field y5: i16,
+    field count6: char,
 });
-/// A sample value of [`G035`].
-pub const G035_SAMPLE: G035 = G035 {
-    level0: 0i8,
+/// A sample value of [`G009`].
+pub const G009_SAMPLE: G009 = G009 {
+    level0: G003_SAMPLE,
+    t1: isize::MIN,
+    value2: [[231572009i32], [902811233i32], [234679858i32]],
+    value3: 0u8,
+    t4: [I32::<BigEndian>::new(1212460220i32), I32::<BigEndian>::new(i32::MAX), I32::<BigEndian>::new(531980161i32), I32::<BigEndian>::new(0i32)],
     _pad0: [0; 1],
-    id1: i16::MIN,
+    y5: 0i16,
+    count6: '\u{1f600}',
 };
 
-/// Generated layout 36: size 264, align 1.
+/// Generated layout 10: size 53, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
-pub struct G036(
-    pub [[isize; 2]; 1],
-    pub char,
-    pub G031,
-    pub u32,
-    pub usize,
-    pub i64,
-);
-describe!(G036, packed, {
-    field 0: [[isize; 2]; 1],
-    field 1: char,
-    field 2: G031,
-    field 3: u32,
-    field 4: usize,
-    field 5: i64,
-});
-/// A sample value of [`G036`].
-pub const G036_SAMPLE: G036 = G036(
-    [[isize::MIN, 0isize]],
-    '\u{41}',
-    G031_SAMPLE,
-    1662838259u32,
-    2640281964910123432usize,
-    0i64,
-);
-
-/// Generated layout 37: size 20, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G037 {
-    pub rgb0: [[[f32; 2]; 2]; 1],
-    pub data1: char,
+pub struct G010 {
+    pub data0: [G006; 1],
+    pub level1: U32<LittleEndian>,
+    pub value2: u8,
+    pub value3: [G003; 1],
 }
-describe!(G037, C, {
-    field rgb0: [[[f32; 2]; 2]; 1],
-    field data1: char,
+describe!(G010, packed, {
+    field data0: [G006; 1],
+    field level1: U32<LittleEndian>,
+    field value2: u8,
+    field value3: [G003; 1],
 });
-/// A sample value of [`G037`].
-pub const G037_SAMPLE: G037 = G037 {
-    rgb0: [[[-877.375f32, 800.375f32], [698.5f32, -429.25f32]]],
-    data1: '\u{10ffff}',
+/// A sample value of [`G010`].
+pub const G010_SAMPLE: G010 = G010 {
+    data0: [G006_SAMPLE],
+    level1: U32::<LittleEndian>::new(0u32),
+    value2: 77u8,
+    value3: [G003_SAMPLE],
 };
 
-/// Generated layout 38: size 352, align 8.
+/// Generated layout 11: size 36, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G038 {
-    pub t0: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub price1: [G022; 2],
-    pub kind2: i32,
-    pub value3: i64,
+#[repr(C, packed)]
+pub struct G011 {
+    pub t0: W007,
+    pub price1: [u16; 2],
 }
-describe!(G038, C, {
-    field t0: u8,
-    pad _pad0: [u8; 3],
-    field price1: [G022; 2],
-    field kind2: i32,
-    field value3: i64,
+describe!(G011, packed, {
+    field t0: W007,
+    field price1: [u16; 2],
 });
-/// A sample value of [`G038`].
-pub const G038_SAMPLE: G038 = G038 {
-    t0: 142u8,
-    _pad0: [0; 3],
-    price1: [G022_SAMPLE, G022_SAMPLE],
-    kind2: -839589642i32,
-    value3: -3102052717997005986i64,
+/// A sample value of [`G011`].
+pub const G011_SAMPLE: G011 = G011 {
+    t0: W007([G007_SAMPLE, G007_SAMPLE]),
+    price1: [u16::MIN, u16::MAX],
 };
 
-/// Generated layout 39: size 232, align 8.
+/// Generated layout 12: size 96, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G039 {
-    pub y0: G031,
-    pub id1: I32<LittleEndian>,
+pub struct G012 {
+    pub value0: f32,
+    pub x1: G011,
+    pub y2: [f64; 2],
+    pub flags3: i32,
+    pub price4: I64<BigEndian>,
+    pub y5: [G002; 2],
     #[buffer(padding)]
     pub _pad0: [u8; 4],
 }
-describe!(G039, C, {
-    field y0: G031,
-    field id1: I32<LittleEndian>,
+describe!(G012, C, {
+    field value0: f32,
+    field x1: G011,
+    field y2: [f64; 2],
+    field flags3: i32,
+    field price4: I64<BigEndian>,
+    field y5: [G002; 2],
     pad _pad0: [u8; 4],
 });
-/// A sample value of [`G039`].
-pub const G039_SAMPLE: G039 = G039 {
-    y0: G031_SAMPLE,
-    id1: I32::<LittleEndian>::new(i32::MAX),
+/// A sample value of [`G012`].
+pub const G012_SAMPLE: G012 = G012 {
+    value0: 745.375f32,
+    x1: G011_SAMPLE,
+    y2: [166.5f64, 940.5f64],
+    flags3: 0i32,
+    price4: I64::<BigEndian>::new(i64::MAX),
+    y5: [G002_SAMPLE, G002_SAMPLE],
     _pad0: [0; 4],
 };
 
-/// A transparent newtype over `[G039; 3]`.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(transparent)]
-pub struct W039(pub [G039; 3]);
-describe_transparent!(W039, 0: [G039; 3]);
-/// A sample value of [`W039`].
-pub const W039_SAMPLE: W039 = W039([G039_SAMPLE, G039_SAMPLE, G039_SAMPLE]);
-
-/// Generated layout 40: size 332, align 4.
+/// Generated layout 13: size 344, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G040 {
-    pub value0: W007,
-    pub count1: u8,
-    #[buffer(rename = "r_value2")]
-    pub value2: [i8; 1],
+pub struct G013 {
+    pub value0: [f64; 4],
+    pub rgb1: u16,
     #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub flags3: G027,
-    pub rgb4: i8,
+    pub _pad0: [u8; 6],
+    pub count2: f64,
+    pub flags3: u16,
+    pub rgb4: I16<LittleEndian>,
+    #[buffer(rename = "r_y5")]
+    pub y5: i8,
+    #[buffer(padding)]
+    pub _pad1: [u8; 3],
+    pub rgb6: [G012; 3],
+}
+describe!(G013, C, {
+    field value0: [f64; 4],
+    field rgb1: u16,
+    pad _pad0: [u8; 6],
+    field count2: f64,
+    field flags3: u16,
+    field rgb4: I16<LittleEndian>,
+    field y5: i8 => "r_y5",
+    pad _pad1: [u8; 3],
+    field rgb6: [G012; 3],
+});
+/// A sample value of [`G013`].
+pub const G013_SAMPLE: G013 = G013 {
+    value0: [489.875f64, -250.875f64, 271.375f64, -49.25f64],
+    rgb1: 29246u16,
+    _pad0: [0; 6],
+    count2: 354.5f64,
+    flags3: 0u16,
+    rgb4: I16::<LittleEndian>::new(0i16),
+    y5: 70i8,
+    _pad1: [0; 3],
+    rgb6: [G012_SAMPLE, G012_SAMPLE, G012_SAMPLE],
+};
+
+/// Generated layout 14: size 64, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G014(
+    pub i16,
+    pub I32<BigEndian>,
+    pub I64<BigEndian>,
+    #[buffer(padding)]
+    pub [u8; 2],
+    pub char,
+    pub F64<BigEndian>,
+    pub F32<LittleEndian>,
+    pub W007,
+);
+describe!(G014, C, {
+    field 0: i16,
+    field 1: I32<BigEndian>,
+    field 2: I64<BigEndian>,
+    pad 3: [u8; 2],
+    field 4: char,
+    field 5: F64<BigEndian>,
+    field 6: F32<LittleEndian>,
+    field 7: W007,
+});
+/// A sample value of [`G014`].
+pub const G014_SAMPLE: G014 = G014(
+    0i16,
+    I32::<BigEndian>::new(-1798155i32),
+    I64::<BigEndian>::new(7033534065603455941i64),
+    [0; 2],
+    '\u{10ffff}',
+    F64::<BigEndian>::new(330.5f64),
+    F32::<LittleEndian>::new(-306.0f32),
+    W007([G007_SAMPLE, G007_SAMPLE]),
+);
+
+/// Generated layout 15: size 144, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G015 {
+    pub id0: G008,
+    pub flags1: f32,
+    pub count2: [[[f32; 2]; 4]; 1],
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub x3: usize,
+}
+describe!(G015, C, {
+    field id0: G008,
+    field flags1: f32,
+    field count2: [[[f32; 2]; 4]; 1],
+    pad _pad0: [u8; 4],
+    field x3: usize,
+});
+/// A sample value of [`G015`].
+pub const G015_SAMPLE: G015 = G015 {
+    id0: G008_SAMPLE,
+    flags1: -287.0f32,
+    count2: [[[-915.75f32, 831.5f32], [1216.875f32, -995.0f32], [839.5f32, -650.625f32], [-897.75f32, -1147.125f32]]],
+    _pad0: [0; 4],
+    x3: usize::MAX,
+};
+
+/// A transparent newtype over `[i16; 2]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W015(pub [i16; 2]);
+describe_transparent!(W015, 0: [i16; 2]);
+/// A sample value of [`W015`].
+pub const W015_SAMPLE: W015 = W015([22956i16, i16::MIN]);
+
+/// Generated layout 16: size 72, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G016 {
+    pub kind0: G011,
+    pub count1: [[[bool; 3]; 4]; 1],
+    pub id2: f64,
+    pub rgb3: [i8; 3],
+    #[buffer(padding)]
+    pub _pad0: [u8; 1],
+    pub kind4: i32,
+    #[buffer(rename = "r_t5")]
+    pub t5: f64,
+}
+describe!(G016, C, {
+    field kind0: G011,
+    field count1: [[[bool; 3]; 4]; 1],
+    field id2: f64,
+    field rgb3: [i8; 3],
+    pad _pad0: [u8; 1],
+    field kind4: i32,
+    field t5: f64 => "r_t5",
+});
+/// A sample value of [`G016`].
+pub const G016_SAMPLE: G016 = G016 {
+    kind0: G011_SAMPLE,
+    count1: [[[false, true, false], [true, true, false], [false, true, false], [false, false, false]]],
+    id2: -364.875f64,
+    rgb3: [0i8, 89i8, i8::MAX],
+    _pad0: [0; 1],
+    kind4: 0i32,
+    t5: -614.5f64,
+};
+
+/// Generated layout 17: size 96, align 32.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, align(32))]
+pub struct G017 {
+    pub level0: G000,
+    pub flags1: u32,
+    pub rgb2: f32,
+    pub y3: u16,
+    pub y4: U16<LittleEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub rgb5: u64,
+}
+describe!(G017, align(32), {
+    field level0: G000,
+    field flags1: u32,
+    field rgb2: f32,
+    field y3: u16,
+    field y4: U16<LittleEndian>,
+    pad _pad0: [u8; 4],
+    field rgb5: u64,
+});
+/// A sample value of [`G017`].
+pub const G017_SAMPLE: G017 = G017 {
+    level0: G000_SAMPLE,
+    flags1: u32::MIN,
+    rgb2: 1011.125f32,
+    y3: u16::MIN,
+    y4: U16::<LittleEndian>::new(u16::MIN),
+    _pad0: [0; 4],
+    rgb5: 0u64,
+};
+
+/// Generated layout 18: size 36, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed(4))]
+pub struct G018 {
+    pub rgb0: u8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 1],
+    pub rgb1: W015,
+    #[buffer(padding)]
+    pub _pad1: [u8; 2],
+    #[buffer(rename = "r_x2")]
+    pub x2: [i32; 2],
+    pub data3: u32,
+    pub count4: u64,
+    pub y5: [I16<BigEndian>; 4],
+}
+describe!(G018, packed(4), {
+    field rgb0: u8,
+    pad _pad0: [u8; 1],
+    field rgb1: W015,
+    pad _pad1: [u8; 2],
+    field x2: [i32; 2] => "r_x2",
+    field data3: u32,
+    field count4: u64,
+    field y5: [I16<BigEndian>; 4],
+});
+/// A sample value of [`G018`].
+pub const G018_SAMPLE: G018 = G018 {
+    rgb0: 0u8,
+    _pad0: [0; 1],
+    rgb1: W015([0i16, 12831i16]),
+    _pad1: [0; 2],
+    x2: [i32::MAX, 0i32],
+    data3: 3470239299u32,
+    count4: u64::MIN,
+    y5: [I16::<BigEndian>::new(0i16), I16::<BigEndian>::new(-26858i16), I16::<BigEndian>::new(16411i16), I16::<BigEndian>::new(0i16)],
+};
+
+/// Generated layout 19: size 4, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G019 {
+    pub level0: f32,
+}
+describe!(G019, C, {
+    field level0: f32,
+});
+/// A sample value of [`G019`].
+pub const G019_SAMPLE: G019 = G019 {
+    level0: -1011.375f32,
+};
+
+/// Generated layout 20: size 8, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G020 {
+    pub price0: u64,
+}
+describe!(G020, C, {
+    field price0: u64,
+});
+/// A sample value of [`G020`].
+pub const G020_SAMPLE: G020 = G020 {
+    price0: 0u64,
+};
+
+/// Generated layout 21: size 176, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G021 {
+    pub value0: f32,
+    pub data1: G002,
+    pub id2: [G016; 2],
+    pub x3: u8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 7],
+    pub flags4: f64,
+}
+describe!(G021, C, {
+    field value0: f32,
+    field data1: G002,
+    field id2: [G016; 2],
+    field x3: u8,
+    pad _pad0: [u8; 7],
+    field flags4: f64,
+});
+/// A sample value of [`G021`].
+pub const G021_SAMPLE: G021 = G021 {
+    value0: -911.25f32,
+    data1: G002_SAMPLE,
+    id2: [G016_SAMPLE, G016_SAMPLE],
+    x3: 245u8,
+    _pad0: [0; 7],
+    flags4: -1221.75f64,
+};
+
+/// Generated layout 22: size 96, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G022 {
+    pub x0: u64,
+    pub x1: [G002; 2],
+    pub kind2: [[[usize; 1]; 4]; 2],
+}
+describe!(G022, C, {
+    field x0: u64,
+    field x1: [G002; 2],
+    field kind2: [[[usize; 1]; 4]; 2],
+});
+/// A sample value of [`G022`].
+pub const G022_SAMPLE: G022 = G022 {
+    x0: 3570943676945307855u64,
+    x1: [G002_SAMPLE, G002_SAMPLE],
+    kind2: [[[0usize], [16659240778821818505usize], [15491992860938458297usize], [140236070005304151usize]], [[usize::MAX], [9579981528873950064usize], [usize::MAX], [12898014795899866424usize]]],
+};
+
+/// Generated layout 23: size 20, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G023 {
+    pub y0: i8,
+    pub y1: U16<BigEndian>,
+    pub rgb2: U64<BigEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 1],
+    pub y3: u32,
+    pub rgb4: bool,
     #[buffer(padding)]
     pub _pad1: [u8; 3],
 }
-describe!(G040, C, {
-    field value0: W007,
-    field count1: u8,
-    field value2: [i8; 1] => "r_value2",
-    pad _pad0: [u8; 2],
-    field flags3: G027,
-    field rgb4: i8,
+describe!(G023, C, {
+    field y0: i8,
+    field y1: U16<BigEndian>,
+    field rgb2: U64<BigEndian>,
+    pad _pad0: [u8; 1],
+    field y3: u32,
+    field rgb4: bool,
     pad _pad1: [u8; 3],
 });
-/// A sample value of [`G040`].
-pub const G040_SAMPLE: G040 = G040 {
-    value0: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
-    count1: u8::MIN,
-    value2: [106i8],
-    _pad0: [0; 2],
-    flags3: G027_SAMPLE,
-    rgb4: i8::MAX,
+/// A sample value of [`G023`].
+pub const G023_SAMPLE: G023 = G023 {
+    y0: -44i8,
+    y1: U16::<BigEndian>::new(39435u16),
+    rgb2: U64::<BigEndian>::new(u64::MAX),
+    _pad0: [0; 1],
+    y3: u32::MIN,
+    rgb4: false,
     _pad1: [0; 3],
 };
 
-/// Generated layout 41: size 58, align 1.
+/// A transparent newtype over `[i8; 3]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W023(pub [i8; 3]);
+describe_transparent!(W023, 0: [i8; 3]);
+/// A sample value of [`W023`].
+pub const W023_SAMPLE: W023 = W023([i8::MAX, 107i8, -37i8]);
+
+/// Generated layout 24: size 94, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G024 {
+    pub count0: [[[F32<BigEndian>; 2]; 4]; 2],
+    pub x1: [G002; 2],
+    pub x2: u16,
+    pub y3: I32<LittleEndian>,
+}
+describe!(G024, packed, {
+    field count0: [[[F32<BigEndian>; 2]; 4]; 2],
+    field x1: [G002; 2],
+    field x2: u16,
+    field y3: I32<LittleEndian>,
+});
+/// A sample value of [`G024`].
+pub const G024_SAMPLE: G024 = G024 {
+    count0: [[[F32::<BigEndian>::new(554.5f32), F32::<BigEndian>::new(588.625f32)], [F32::<BigEndian>::new(-652.125f32), F32::<BigEndian>::new(-735.0f32)], [F32::<BigEndian>::new(-12.5f32), F32::<BigEndian>::new(-300.25f32)], [F32::<BigEndian>::new(-334.375f32), F32::<BigEndian>::new(-501.25f32)]], [[F32::<BigEndian>::new(-1059.75f32), F32::<BigEndian>::new(-1166.375f32)], [F32::<BigEndian>::new(1154.0f32), F32::<BigEndian>::new(-1052.5f32)], [F32::<BigEndian>::new(-527.375f32), F32::<BigEndian>::new(-538.375f32)], [F32::<BigEndian>::new(578.25f32), F32::<BigEndian>::new(-201.875f32)]]],
+    x1: [G002_SAMPLE, G002_SAMPLE],
+    x2: u16::MAX,
+    y3: I32::<LittleEndian>::new(i32::MIN),
+};
+
+/// Generated layout 25: size 108, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G025 {
+    pub price0: usize,
+    pub data1: G012,
+    pub data2: f32,
+}
+describe!(G025, packed, {
+    field price0: usize,
+    field data1: G012,
+    field data2: f32,
+});
+/// A sample value of [`G025`].
+pub const G025_SAMPLE: G025 = G025 {
+    price0: usize::MAX,
+    data1: G012_SAMPLE,
+    data2: 566.75f32,
+};
+
+/// Generated layout 26: size 24, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G026 {
+    pub count0: bool,
+    pub t1: F32<BigEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    pub count2: G003,
+    pub flags3: u8,
+    #[buffer(padding)]
+    pub _pad1: [u8; 7],
+}
+describe!(G026, C, {
+    field count0: bool,
+    field t1: F32<BigEndian>,
+    pad _pad0: [u8; 3],
+    field count2: G003,
+    field flags3: u8,
+    pad _pad1: [u8; 7],
+});
+/// A sample value of [`G026`].
+pub const G026_SAMPLE: G026 = G026 {
+    count0: true,
+    t1: F32::<BigEndian>::new(-237.75f32),
+    _pad0: [0; 3],
+    count2: G003_SAMPLE,
+    flags3: 77u8,
+    _pad1: [0; 7],
+};
+
+/// Generated layout 27: size 44, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G027 {
+    pub y0: [u8; 2],
+    pub price1: [[[bool; 2]; 2]; 3],
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
+    pub y2: i32,
+    #[buffer(rename = "r_data3")]
+    pub data3: i32,
+    pub count4: [I16<BigEndian>; 3],
+    pub t5: I64<BigEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 2],
+    pub id6: u32,
+}
+describe!(G027, C, {
+    field y0: [u8; 2],
+    field price1: [[[bool; 2]; 2]; 3],
+    pad _pad0: [u8; 2],
+    field y2: i32,
+    field data3: i32 => "r_data3",
+    field count4: [I16<BigEndian>; 3],
+    field t5: I64<BigEndian>,
+    pad _pad1: [u8; 2],
+    field id6: u32,
+});
+/// A sample value of [`G027`].
+pub const G027_SAMPLE: G027 = G027 {
+    y0: [231u8, u8::MIN],
+    price1: [[[false, true], [false, true]], [[true, false], [true, true]], [[false, true], [true, true]]],
+    _pad0: [0; 2],
+    y2: 2113025638i32,
+    data3: 0i32,
+    count4: [I16::<BigEndian>::new(0i16), I16::<BigEndian>::new(31884i16), I16::<BigEndian>::new(-10817i16)],
+    t5: I64::<BigEndian>::new(i64::MAX),
+    _pad1: [0; 2],
+    id6: 1317107851u32,
+};
+
+/// Generated layout 28: size 164, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed(4))]
+pub struct G028 {
+    pub data0: [f64; 1],
+    pub y1: U32<BigEndian>,
+    pub t2: I16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
+    pub kind3: G015,
+    pub t4: bool,
+    #[buffer(padding)]
+    pub _pad1: [u8; 1],
+    #[buffer(rename = "r_level5")]
+    pub level5: i16,
+}
+describe!(G028, packed(4), {
+    field data0: [f64; 1],
+    field y1: U32<BigEndian>,
+    field t2: I16<BigEndian>,
+    pad _pad0: [u8; 2],
+    field kind3: G015,
+    field t4: bool,
+    pad _pad1: [u8; 1],
+    field level5: i16 => "r_level5",
+});
+/// A sample value of [`G028`].
+pub const G028_SAMPLE: G028 = G028 {
+    data0: [851.125f64],
+    y1: U32::<BigEndian>::new(u32::MAX),
+    t2: I16::<BigEndian>::new(18997i16),
+    _pad0: [0; 2],
+    kind3: G015_SAMPLE,
+    t4: false,
+    _pad1: [0; 1],
+    level5: 26294i16,
+};
+
+/// Generated layout 29: size 216, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G029 {
+    pub x0: [[[f64; 1]; 2]; 4],
+    pub flags1: i64,
+    pub level2: G011,
+    pub data3: G025,
+}
+describe!(G029, C, {
+    field x0: [[[f64; 1]; 2]; 4],
+    field flags1: i64,
+    field level2: G011,
+    field data3: G025,
+});
+/// A sample value of [`G029`].
+pub const G029_SAMPLE: G029 = G029 {
+    x0: [[[723.75f64], [-537.75f64]], [[-27.25f64], [-918.375f64]], [[11.0f64], [369.625f64]], [[1065.5f64], [-191.125f64]]],
+    flags1: 0i64,
+    level2: G011_SAMPLE,
+    data3: G025_SAMPLE,
+};
+
+/// Generated layout 30: size 16, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G030(
+    pub u64,
+    pub f32,
+    #[buffer(padding)]
+    pub [u8; 4],
+);
+describe!(G030, C, {
+    field 0: u64,
+    field 1: f32,
+    pad 2: [u8; 4],
+});
+/// A sample value of [`G030`].
+pub const G030_SAMPLE: G030 = G030(
+    17769802757576723468u64,
+    -1037.0f32,
+    [0; 4],
+);
+
+/// Generated layout 31: size 64, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G031 {
+    pub y0: U64<LittleEndian>,
+    pub value1: u8,
+    pub kind2: U64<BigEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 7],
+    pub rgb3: i64,
+    pub id4: i16,
+    pub count5: G007,
+    #[buffer(padding)]
+    pub _pad1: [u8; 6],
+    pub y6: [G020; 1],
+}
+describe!(G031, C, {
+    field y0: U64<LittleEndian>,
+    field value1: u8,
+    field kind2: U64<BigEndian>,
+    pad _pad0: [u8; 7],
+    field rgb3: i64,
+    field id4: i16,
+    field count5: G007,
+    pad _pad1: [u8; 6],
+    field y6: [G020; 1],
+});
+/// A sample value of [`G031`].
+pub const G031_SAMPLE: G031 = G031 {
+    y0: U64::<LittleEndian>::new(6405686389630423219u64),
+    value1: u8::MIN,
+    kind2: U64::<BigEndian>::new(0u64),
+    _pad0: [0; 7],
+    rgb3: 6675962498156951427i64,
+    id4: 0i16,
+    count5: G007_SAMPLE,
+    _pad1: [0; 6],
+    y6: [G020_SAMPLE],
+};
+
+/// A transparent newtype over `[u32; 1]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W031(pub [u32; 1]);
+describe_transparent!(W031, 0: [u32; 1]);
+/// A sample value of [`W031`].
+pub const W031_SAMPLE: W031 = W031([1669547112u32]);
+
+/// Generated layout 32: size 128, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G032(
+    pub u16,
+    pub [[bool; 4]; 1],
+    pub bool,
+    #[buffer(padding)]
+    pub [u8; 1],
+    pub [G020; 3],
+    pub [[[f64; 3]; 1]; 4],
+);
+describe!(G032, C, {
+    field 0: u16,
+    field 1: [[bool; 4]; 1],
+    field 2: bool,
+    pad 3: [u8; 1],
+    field 4: [G020; 3],
+    field 5: [[[f64; 3]; 1]; 4],
+});
+/// A sample value of [`G032`].
+pub const G032_SAMPLE: G032 = G032(
+    u16::MIN,
+    [[false, false, false, true]],
+    true,
+    [0; 1],
+    [G020_SAMPLE, G020_SAMPLE, G020_SAMPLE],
+    [[[-322.375f64, 1115.125f64, -786.0f64]], [[-471.375f64, -1220.375f64, 972.125f64]], [[764.375f64, -651.375f64, 645.25f64]], [[-614.5f64, -756.75f64, 228.125f64]]],
+);
+
+/// Generated layout 33: size 1, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G033(
+    pub u8,
+);
+describe!(G033, C, {
+    field 0: u8,
+});
+/// A sample value of [`G033`].
+pub const G033_SAMPLE: G033 = G033(
+    u8::MIN,
+);
+
+/// Generated layout 34: size 128, align 32.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G034 {
+    pub x0: G017,
+    pub id1: u32,
+    #[buffer(padding)]
+    pub _pad0: [u8; 28],
+}
+describe!(G034, C, {
+    field x0: G017,
+    field id1: u32,
+    pad _pad0: [u8; 28],
+});
+/// A sample value of [`G034`].
+pub const G034_SAMPLE: G034 = G034 {
+    x0: G017_SAMPLE,
+    id1: 0u32,
+    _pad0: [0; 28],
+};
+
+/// Generated layout 35: size 18, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G035 {
+    pub t0: i16,
+    pub price1: W031,
+    pub flags2: [bool; 4],
+    pub y3: char,
+    pub price4: f32,
+}
+describe!(G035, packed, {
+    field t0: i16,
+    field price1: W031,
+    field flags2: [bool; 4],
+    field y3: char,
+    field price4: f32,
+});
+/// A sample value of [`G035`].
+pub const G035_SAMPLE: G035 = G035 {
+    t0: -29611i16,
+    price1: W031([u32::MIN]),
+    flags2: [true, false, false, false],
+    y3: '\u{1f600}',
+    price4: 42.0f32,
+};
+
+/// Generated layout 36: size 74, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G036 {
+    pub rgb0: [[[u8; 4]; 3]; 4],
+    pub t1: i64,
+    pub level2: u64,
+    pub id3: u16,
+    pub id4: usize,
+}
+describe!(G036, packed, {
+    field rgb0: [[[u8; 4]; 3]; 4],
+    field t1: i64,
+    field level2: u64,
+    field id3: u16,
+    field id4: usize,
+});
+/// A sample value of [`G036`].
+pub const G036_SAMPLE: G036 = G036 {
+    rgb0: [[[u8::MIN, u8::MAX, 0u8, 203u8], [0u8, 72u8, 0u8, u8::MIN], [33u8, 199u8, 186u8, 0u8]], [[70u8, 0u8, 109u8, 32u8], [165u8, 105u8, 190u8, 191u8], [0u8, u8::MIN, u8::MIN, u8::MIN]], [[0u8, 89u8, u8::MIN, u8::MIN], [u8::MAX, 125u8, u8::MIN, 0u8], [0u8, u8::MIN, 0u8, 78u8]], [[u8::MAX, u8::MIN, u8::MIN, u8::MIN], [u8::MIN, 124u8, u8::MAX, u8::MIN], [8u8, 5u8, 0u8, u8::MIN]]],
+    t1: i64::MIN,
+    level2: u64::MIN,
+    id3: 45853u16,
+    id4: 12389788869592525836usize,
+};
+
+/// Generated layout 37: size 4, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G037 {
+    pub data0: u32,
+}
+describe!(G037, C, {
+    field data0: u32,
+});
+/// A sample value of [`G037`].
+pub const G037_SAMPLE: G037 = G037 {
+    data0: 4192036767u32,
+};
+
+/// Generated layout 38: size 24, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G038 {
+    pub x0: i8,
+    pub price1: W023,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub y2: isize,
+    pub value3: i32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+}
+describe!(G038, C, {
+    field x0: i8,
+    field price1: W023,
+    pad _pad0: [u8; 4],
+    field y2: isize,
+    field value3: i32,
+    pad _pad1: [u8; 4],
+});
+/// A sample value of [`G038`].
+pub const G038_SAMPLE: G038 = G038 {
+    x0: i8::MIN,
+    price1: W023([i8::MIN, i8::MIN, i8::MAX]),
+    _pad0: [0; 4],
+    y2: 2352607106347565548isize,
+    value3: 0i32,
+    _pad1: [0; 4],
+};
+
+/// Generated layout 39: size 8, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G039 {
+    pub value0: W031,
+    pub rgb1: U16<BigEndian>,
+    pub t2: u16,
+}
+describe!(G039, C, {
+    field value0: W031,
+    field rgb1: U16<BigEndian>,
+    field t2: u16,
+});
+/// A sample value of [`G039`].
+pub const G039_SAMPLE: G039 = G039 {
+    value0: W031([1003876347u32]),
+    rgb1: U16::<BigEndian>::new(u16::MAX),
+    t2: 40511u16,
+};
+
+/// A transparent newtype over `[[bool; 2]; 3]`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W039(pub [[bool; 2]; 3]);
+describe_transparent!(W039, 0: [[bool; 2]; 3]);
+/// A sample value of [`W039`].
+pub const W039_SAMPLE: W039 = W039([[false, true], [true, true], [false, false]]);
+
+/// Generated layout 40: size 32, align 32.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, align(32))]
+pub struct G040(
+    pub [[i16; 2]; 4],
+    #[buffer(padding)]
+    pub [u8; 16],
+);
+describe!(G040, align(32), {
+    field 0: [[i16; 2]; 4],
+    pad 1: [u8; 16],
+});
+/// A sample value of [`G040`].
+pub const G040_SAMPLE: G040 = G040(
+    [[-4939i16, 14575i16], [-11864i16, 12382i16], [0i16, 10446i16], [i16::MAX, 17526i16]],
+    [0; 16],
+);
+
+/// Generated layout 41: size 16, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G041 {
-    pub x0: [[bool; 1]; 2],
-    pub y1: W031,
-    pub rgb2: i8,
-    pub value3: G023,
-    pub level4: u8,
+    pub x0: F32<BigEndian>,
+    pub flags1: u8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    pub kind2: usize,
 }
 describe!(G041, C, {
-    field x0: [[bool; 1]; 2],
-    field y1: W031,
-    field rgb2: i8,
-    field value3: G023,
-    field level4: u8,
+    field x0: F32<BigEndian>,
+    field flags1: u8,
+    pad _pad0: [u8; 3],
+    field kind2: usize,
 });
 /// A sample value of [`G041`].
 pub const G041_SAMPLE: G041 = G041 {
-    x0: [[false], [false]],
-    y1: W031([[243u8, 135u8]]),
-    rgb2: -43i8,
-    value3: G023_SAMPLE,
-    level4: 121u8,
+    x0: F32::<BigEndian>::new(480.5f32),
+    flags1: u8::MIN,
+    _pad0: [0; 3],
+    kind2: usize::MIN,
 };
 
-/// Generated layout 42: size 12, align 1.
+/// Generated layout 42: size 64, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G042 {
-    pub kind0: I32<BigEndian>,
-    pub value1: I64<BigEndian>,
+    pub y0: char,
+    #[buffer(rename = "r_value1")]
+    pub value1: u16,
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
+    pub value2: u32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub flags3: i64,
+    pub id4: f32,
+    pub id5: W007,
+    #[buffer(padding)]
+    pub _pad2: [u8; 4],
 }
 describe!(G042, C, {
-    field kind0: I32<BigEndian>,
-    field value1: I64<BigEndian>,
+    field y0: char,
+    field value1: u16 => "r_value1",
+    pad _pad0: [u8; 2],
+    field value2: u32,
+    pad _pad1: [u8; 4],
+    field flags3: i64,
+    field id4: f32,
+    field id5: W007,
+    pad _pad2: [u8; 4],
 });
 /// A sample value of [`G042`].
 pub const G042_SAMPLE: G042 = G042 {
-    kind0: I32::<BigEndian>::new(i32::MIN),
-    value1: I64::<BigEndian>::new(3180726544057074475i64),
+    y0: '\u{0}',
+    value1: 50851u16,
+    _pad0: [0; 2],
+    value2: 1011688651u32,
+    _pad1: [0; 4],
+    flags3: 588887257751654313i64,
+    id4: 679.375f32,
+    id5: W007([G007_SAMPLE, G007_SAMPLE]),
+    _pad2: [0; 4],
 };
 
-/// Generated layout 43: size 208, align 8.
+/// Generated layout 43: size 288, align 32.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, align(32))]
 pub struct G043 {
-    pub value0: usize,
-    pub data1: f32,
-    pub count2: [[[f32; 4]; 3]; 4],
+    pub count0: i16,
+    pub data1: u8,
+    pub price2: U64<BigEndian>,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
+    pub _pad0: [u8; 5],
+    pub x3: f64,
+    pub value4: [[[i64; 3]; 3]; 2],
+    #[buffer(rename = "r_value5")]
+    pub value5: isize,
+    pub t6: [G009; 2],
+    #[buffer(padding)]
+    pub _pad1: [u8; 8],
 }
-describe!(G043, C, {
-    field value0: usize,
-    field data1: f32,
-    field count2: [[[f32; 4]; 3]; 4],
-    pad _pad0: [u8; 4],
+describe!(G043, align(32), {
+    field count0: i16,
+    field data1: u8,
+    field price2: U64<BigEndian>,
+    pad _pad0: [u8; 5],
+    field x3: f64,
+    field value4: [[[i64; 3]; 3]; 2],
+    field value5: isize => "r_value5",
+    field t6: [G009; 2],
+    pad _pad1: [u8; 8],
 });
 /// A sample value of [`G043`].
 pub const G043_SAMPLE: G043 = G043 {
-    value0: 586407108902818152usize,
-    data1: -176.75f32,
-    count2: [[[684.5f32, 657.875f32, -206.75f32, 510.0f32], [673.875f32, -92.25f32, -449.5f32, -1208.25f32], [-338.75f32, -551.75f32, 1117.75f32, -97.0f32]], [[-103.875f32, 946.875f32, 805.625f32, -932.625f32], [1020.125f32, -1052.25f32, -1211.875f32, -1101.875f32], [232.375f32, -226.75f32, -5.625f32, -1184.875f32]], [[-1004.125f32, 953.875f32, 1025.875f32, 232.125f32], [420.125f32, -1154.0f32, -874.625f32, -560.125f32], [-530.25f32, -996.25f32, 280.375f32, -814.75f32]], [[1208.25f32, -26.625f32, -78.625f32, 1104.0f32], [598.0f32, 637.5f32, 274.0f32, -443.625f32], [644.625f32, -740.875f32, 199.25f32, -22.125f32]]],
-    _pad0: [0; 4],
+    count0: 0i16,
+    data1: 0u8,
+    price2: U64::<BigEndian>::new(12409382589913592991u64),
+    _pad0: [0; 5],
+    x3: -600.875f64,
+    value4: [[[-6517513516725004640i64, i64::MAX, -2945996691866011943i64], [8565595865293309276i64, 1672025941492754761i64, -8317148949035719242i64], [0i64, i64::MAX, -2409145052195331349i64]], [[i64::MAX, 0i64, 2642663936805020447i64], [-7263776624141393518i64, i64::MAX, 5796311611214194869i64], [1853751621056358757i64, i64::MIN, i64::MIN]]],
+    value5: 0isize,
+    t6: [G009_SAMPLE, G009_SAMPLE],
+    _pad1: [0; 8],
 };
 
-/// Generated layout 44: size 11, align 1.
+/// Generated layout 44: size 24, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G044 {
-    pub kind0: u16,
-    pub flags1: isize,
-    pub t2: i8,
+    pub t0: i16,
+    #[buffer(padding)]
+    pub _pad0: [u8; 6],
+    pub value1: [[usize; 1]; 2],
 }
-describe!(G044, packed, {
-    field kind0: u16,
-    field flags1: isize,
-    field t2: i8,
+describe!(G044, C, {
+    field t0: i16,
+    pad _pad0: [u8; 6],
+    field value1: [[usize; 1]; 2],
 });
 /// A sample value of [`G044`].
 pub const G044_SAMPLE: G044 = G044 {
-    kind0: 35367u16,
-    flags1: 2905552580430136334isize,
-    t2: -125i8,
+    t0: -27556i16,
+    _pad0: [0; 6],
+    value1: [[usize::MAX], [usize::MIN]],
 };
 
-/// Generated layout 45: size 424, align 8.
+/// Generated layout 45: size 4, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G045 {
-    pub rgb0: usize,
-    pub data1: F32<LittleEndian>,
-    pub level2: [G026; 2],
-    pub id3: W023,
-    pub rgb4: G016,
-    pub rgb5: I16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub y6: G004,
+    pub rgb0: i32,
 }
 describe!(G045, C, {
-    field rgb0: usize,
-    field data1: F32<LittleEndian>,
-    field level2: [G026; 2],
-    field id3: W023,
-    field rgb4: G016,
-    field rgb5: I16<BigEndian>,
-    pad _pad0: [u8; 2],
-    field y6: G004,
+    field rgb0: i32,
 });
 /// A sample value of [`G045`].
 pub const G045_SAMPLE: G045 = G045 {
-    rgb0: 0usize,
-    data1: F32::<LittleEndian>::new(72.375f32),
-    level2: [G026_SAMPLE, G026_SAMPLE],
-    id3: W023([G023_SAMPLE, G023_SAMPLE, G023_SAMPLE]),
-    rgb4: G016_SAMPLE,
-    rgb5: I16::<BigEndian>::new(i16::MAX),
-    _pad0: [0; 2],
-    y6: G004_SAMPLE,
+    rgb0: i32::MAX,
 };
 
-/// Generated layout 46: size 32, align 8.
+/// Generated layout 46: size 48, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G046 {
+    pub y0: u16,
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
+    pub level1: G037,
+    pub level2: [[[f32; 4]; 1]; 2],
+    pub data3: G019,
+    pub rgb4: f32,
+}
+describe!(G046, C, {
+    field y0: u16,
+    pad _pad0: [u8; 2],
+    field level1: G037,
+    field level2: [[[f32; 4]; 1]; 2],
+    field data3: G019,
+    field rgb4: f32,
+});
+/// A sample value of [`G046`].
+pub const G046_SAMPLE: G046 = G046 {
+    y0: 16252u16,
+    _pad0: [0; 2],
+    level1: G037_SAMPLE,
+    level2: [[[698.5f32, -429.25f32, -1028.75f32, 138.375f32]], [[348.625f32, -643.125f32, 749.375f32, -167.625f32]]],
+    data3: G019_SAMPLE,
+    rgb4: 406.5f32,
+};
+
+/// Generated layout 47: size 48, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G047 {
+    pub x0: i8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    pub flags1: G027,
+}
+describe!(G047, C, {
+    field x0: i8,
+    pad _pad0: [u8; 3],
+    field flags1: G027,
+});
+/// A sample value of [`G047`].
+pub const G047_SAMPLE: G047 = G047 {
+    x0: i8::MIN,
+    _pad0: [0; 3],
+    flags1: G027_SAMPLE,
+};
+
+/// A transparent newtype over `i8`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W047(pub i8);
+describe_transparent!(W047, 0: i8);
+/// A sample value of [`W047`].
+pub const W047_SAMPLE: W047 = W047(-114i8);
+
+/// Generated layout 48: size 16, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G048 {
+    pub value0: i64,
+    pub flags1: usize,
+}
+describe!(G048, packed, {
+    field value0: i64,
+    field flags1: usize,
+});
+/// A sample value of [`G048`].
+pub const G048_SAMPLE: G048 = G048 {
+    value0: 0i64,
+    flags1: 2048429852235428286usize,
+};
+
+/// Generated layout 49: size 180, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G049 {
+    pub price0: [[[F64<BigEndian>; 1]; 4]; 1],
+    pub x1: [[[i32; 4]; 4]; 1],
+    pub flags2: i32,
+    pub x3: G042,
+    pub flags4: u64,
+    pub y5: F32<BigEndian>,
+    pub id6: F32<BigEndian>,
+}
+describe!(G049, packed, {
+    field price0: [[[F64<BigEndian>; 1]; 4]; 1],
+    field x1: [[[i32; 4]; 4]; 1],
+    field flags2: i32,
+    field x3: G042,
+    field flags4: u64,
+    field y5: F32<BigEndian>,
+    field id6: F32<BigEndian>,
+});
+/// A sample value of [`G049`].
+pub const G049_SAMPLE: G049 = G049 {
+    price0: [[[F64::<BigEndian>::new(-1070.0f64)], [F64::<BigEndian>::new(-446.25f64)], [F64::<BigEndian>::new(136.875f64)], [F64::<BigEndian>::new(95.375f64)]]],
+    x1: [[[i32::MIN, -844159854i32, 1655229525i32, 0i32], [-1662687189i32, 1899426158i32, i32::MAX, -955759451i32], [883885835i32, 1545500127i32, 1823378717i32, i32::MIN], [-1754740857i32, 1437824981i32, -1205011335i32, -1202448976i32]]],
+    flags2: i32::MAX,
+    x3: G042_SAMPLE,
+    flags4: 0u64,
+    y5: F32::<BigEndian>::new(-949.0f32),
+    id6: F32::<BigEndian>::new(-1222.125f32),
+};
+
+/// Generated layout 50: size 16, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G050 {
+    pub value0: i64,
+    pub kind1: [[[I16<BigEndian>; 4]; 1]; 1],
+}
+describe!(G050, C, {
+    field value0: i64,
+    field kind1: [[[I16<BigEndian>; 4]; 1]; 1],
+});
+/// A sample value of [`G050`].
+pub const G050_SAMPLE: G050 = G050 {
+    value0: 0i64,
+    kind1: [[[I16::<BigEndian>::new(i16::MAX), I16::<BigEndian>::new(0i16), I16::<BigEndian>::new(12419i16), I16::<BigEndian>::new(i16::MIN)]]],
+};
+
+/// Generated layout 51: size 32, align 32.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, align(32))]
+pub struct G051 {
+    pub kind0: char,
+    pub kind1: u8,
+    pub rgb2: U16<LittleEndian>,
+    pub t3: F64<LittleEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 17],
+}
+describe!(G051, align(32), {
+    field kind0: char,
+    field kind1: u8,
+    field rgb2: U16<LittleEndian>,
+    field t3: F64<LittleEndian>,
+    pad _pad0: [u8; 17],
+});
+/// A sample value of [`G051`].
+pub const G051_SAMPLE: G051 = G051 {
+    kind0: '\u{1f600}',
+    kind1: 84u8,
+    rgb2: U16::<LittleEndian>::new(0u16),
+    t3: F64::<LittleEndian>::new(-1052.25f64),
+    _pad0: [0; 17],
+};
+
+/// Generated layout 52: size 40, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G052 {
+    pub flags0: u64,
+    pub y1: W007,
+}
+describe!(G052, packed, {
+    field flags0: u64,
+    field y1: W007,
+});
+/// A sample value of [`G052`].
+pub const G052_SAMPLE: G052 = G052 {
+    flags0: 512181028674950953u64,
+    y1: W007([G007_SAMPLE, G007_SAMPLE]),
+};
+
+/// Generated layout 53: size 512, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G053 {
+    pub id0: [G042; 2],
+    pub price1: U16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 6],
+    pub t2: usize,
+    pub value3: bool,
+    #[buffer(padding)]
+    pub _pad1: [u8; 7],
+    pub kind4: G015,
+    pub rgb5: [G014; 3],
+    pub t6: G026,
+}
+describe!(G053, C, {
+    field id0: [G042; 2],
+    field price1: U16<BigEndian>,
+    pad _pad0: [u8; 6],
+    field t2: usize,
+    field value3: bool,
+    pad _pad1: [u8; 7],
+    field kind4: G015,
+    field rgb5: [G014; 3],
+    field t6: G026,
+});
+/// A sample value of [`G053`].
+pub const G053_SAMPLE: G053 = G053 {
+    id0: [G042_SAMPLE, G042_SAMPLE],
+    price1: U16::<BigEndian>::new(2179u16),
+    _pad0: [0; 6],
+    t2: 0usize,
+    value3: false,
+    _pad1: [0; 7],
+    kind4: G015_SAMPLE,
+    rgb5: [G014_SAMPLE, G014_SAMPLE, G014_SAMPLE],
+    t6: G026_SAMPLE,
+};
+
+/// Generated layout 54: size 29, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G054 {
+    pub price0: i32,
+    pub y1: i64,
+    pub count2: f32,
+    pub count3: usize,
+    pub data4: bool,
+    pub data5: f32,
+}
+describe!(G054, packed, {
+    field price0: i32,
+    field y1: i64,
+    field count2: f32,
+    field count3: usize,
+    field data4: bool,
+    field data5: f32,
+});
+/// A sample value of [`G054`].
+pub const G054_SAMPLE: G054 = G054 {
+    price0: i32::MAX,
+    y1: i64::MAX,
+    count2: 1178.25f32,
+    count3: 0usize,
+    data4: false,
+    data5: -611.375f32,
+};
+
+/// Generated layout 55: size 24, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G055 {
     pub id0: u16,
     #[buffer(padding)]
     pub _pad0: [u8; 6],
     pub level1: u64,
-    pub t2: G042,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub t2: G039,
 }
-describe!(G046, C, {
+describe!(G055, C, {
     field id0: u16,
     pad _pad0: [u8; 6],
     field level1: u64,
-    field t2: G042,
-    pad _pad1: [u8; 4],
-});
-/// A sample value of [`G046`].
-pub const G046_SAMPLE: G046 = G046 {
-    id0: u16::MAX,
-    _pad0: [0; 6],
-    level1: 0u64,
-    t2: G042_SAMPLE,
-    _pad1: [0; 4],
-};
-
-/// Generated layout 47: size 8, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G047 {
-    pub value0: u32,
-    pub value1: U16<LittleEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-}
-describe!(G047, C, {
-    field value0: u32,
-    field value1: U16<LittleEndian>,
-    pad _pad0: [u8; 2],
-});
-/// A sample value of [`G047`].
-pub const G047_SAMPLE: G047 = G047 {
-    value0: u32::MAX,
-    value1: U16::<LittleEndian>::new(u16::MIN),
-    _pad0: [0; 2],
-};
-
-/// A transparent newtype over `[[G047; 1]; 2]`.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(transparent)]
-pub struct W047(pub [[G047; 1]; 2]);
-describe_transparent!(W047, 0: [[G047; 1]; 2]);
-/// A sample value of [`W047`].
-pub const W047_SAMPLE: W047 = W047([[G047_SAMPLE], [G047_SAMPLE]]);
-
-/// Generated layout 48: size 352, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G048 {
-    pub value0: W007,
-    pub x1: f32,
-    pub count2: [[f32; 2]; 4],
-    pub id3: char,
-}
-describe!(G048, C, {
-    field value0: W007,
-    field x1: f32,
-    field count2: [[f32; 2]; 4],
-    field id3: char,
-});
-/// A sample value of [`G048`].
-pub const G048_SAMPLE: G048 = G048 {
-    value0: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
-    x1: -1082.875f32,
-    count2: [[-885.75f32, -504.125f32], [964.375f32, -556.25f32], [-927.25f32, 591.375f32], [106.5f32, 307.75f32]],
-    id3: '\u{20ac}',
-};
-
-/// Generated layout 49: size 58, align 2.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G049 {
-    pub value0: [G042; 3],
-    pub level1: U64<BigEndian>,
-    pub price2: G019,
-}
-describe!(G049, C, {
-    field value0: [G042; 3],
-    field level1: U64<BigEndian>,
-    field price2: G019,
-});
-/// A sample value of [`G049`].
-pub const G049_SAMPLE: G049 = G049 {
-    value0: [G042_SAMPLE, G042_SAMPLE, G042_SAMPLE],
-    level1: U64::<BigEndian>::new(10399103555387563623u64),
-    price2: G019_SAMPLE,
-};
-
-/// Generated layout 50: size 240, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G050 {
-    #[buffer(rename = "r_value0")]
-    pub value0: W047,
-    pub rgb1: G046,
-    pub price2: [[[u16; 2]; 1]; 4],
-    pub x3: [G022; 1],
-    pub y4: usize,
-}
-describe!(G050, C, {
-    field value0: W047 => "r_value0",
-    field rgb1: G046,
-    field price2: [[[u16; 2]; 1]; 4],
-    field x3: [G022; 1],
-    field y4: usize,
-});
-/// A sample value of [`G050`].
-pub const G050_SAMPLE: G050 = G050 {
-    value0: W047([[G047_SAMPLE], [G047_SAMPLE]]),
-    rgb1: G046_SAMPLE,
-    price2: [[[0u16, 26760u16]], [[18895u16, 51928u16]], [[39490u16, u16::MIN]], [[0u16, u16::MAX]]],
-    x3: [G022_SAMPLE],
-    y4: usize::MIN,
-};
-
-/// Generated layout 51: size 16, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G051 {
-    pub x0: I32<BigEndian>,
-    pub kind1: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub level2: isize,
-}
-describe!(G051, C, {
-    field x0: I32<BigEndian>,
-    field kind1: u8,
-    pad _pad0: [u8; 3],
-    field level2: isize,
-});
-/// A sample value of [`G051`].
-pub const G051_SAMPLE: G051 = G051 {
-    x0: I32::<BigEndian>::new(-1431408668i32),
-    kind1: 35u8,
-    _pad0: [0; 3],
-    level2: -666888470389192954isize,
-};
-
-/// Generated layout 52: size 396, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G052(
-    pub W007,
-    pub G004,
-    pub i32,
-    pub W031,
-    pub [[I32<BigEndian>; 3]; 2],
-    pub U16<BigEndian>,
-);
-describe!(G052, C, {
-    field 0: W007,
-    field 1: G004,
-    field 2: i32,
-    field 3: W031,
-    field 4: [[I32<BigEndian>; 3]; 2],
-    field 5: U16<BigEndian>,
-});
-/// A sample value of [`G052`].
-pub const G052_SAMPLE: G052 = G052(
-    W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
-    G004_SAMPLE,
-    0i32,
-    W031([[121u8, 74u8]]),
-    [[I32::<BigEndian>::new(-1191484605i32), I32::<BigEndian>::new(647668780i32), I32::<BigEndian>::new(i32::MIN)], [I32::<BigEndian>::new(-802253724i32), I32::<BigEndian>::new(326680371i32), I32::<BigEndian>::new(i32::MIN)]],
-    U16::<BigEndian>::new(u16::MIN),
-);
-
-/// Generated layout 53: size 320, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G053 {
-    pub flags0: [G002; 1],
-    pub y1: [I64<LittleEndian>; 3],
-    pub t2: f64,
-    pub count3: char,
-    #[buffer(rename = "r_data4")]
-    pub data4: [G033; 3],
-    pub level5: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub rgb6: u32,
-}
-describe!(G053, C, {
-    field flags0: [G002; 1],
-    field y1: [I64<LittleEndian>; 3],
-    field t2: f64,
-    field count3: char,
-    field data4: [G033; 3] => "r_data4",
-    field level5: i8,
-    pad _pad0: [u8; 3],
-    field rgb6: u32,
-});
-/// A sample value of [`G053`].
-pub const G053_SAMPLE: G053 = G053 {
-    flags0: [G002_SAMPLE],
-    y1: [I64::<LittleEndian>::new(i64::MIN), I64::<LittleEndian>::new(-4800154704674244641i64), I64::<LittleEndian>::new(0i64)],
-    t2: 1019.75f64,
-    count3: '\u{0}',
-    data4: [G033_SAMPLE, G033_SAMPLE, G033_SAMPLE],
-    level5: 0i8,
-    _pad0: [0; 3],
-    rgb6: 403786530u32,
-};
-
-/// Generated layout 54: size 32, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G054(
-    pub [u64; 3],
-    pub U64<BigEndian>,
-);
-describe!(G054, C, {
-    field 0: [u64; 3],
-    field 1: U64<BigEndian>,
-});
-/// A sample value of [`G054`].
-pub const G054_SAMPLE: G054 = G054(
-    [8916330945448179675u64, 16215758398408147903u64, 4420518544953206007u64],
-    U64::<BigEndian>::new(12656429170205764247u64),
-);
-
-/// Generated layout 55: size 164, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G055 {
-    pub id0: [[[i8; 4]; 3]; 4],
-    pub value1: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub data2: char,
-    pub value3: bool,
-    pub price4: G011,
-    pub t5: i32,
-    pub id6: I32<LittleEndian>,
-}
-describe!(G055, C, {
-    field id0: [[[i8; 4]; 3]; 4],
-    field value1: u8,
-    pad _pad0: [u8; 3],
-    field data2: char,
-    field value3: bool,
-    field price4: G011,
-    field t5: i32,
-    field id6: I32<LittleEndian>,
+    field t2: G039,
 });
 /// A sample value of [`G055`].
 pub const G055_SAMPLE: G055 = G055 {
-    id0: [[[i8::MAX, i8::MIN, 2i8, -69i8], [-106i8, 52i8, 61i8, i8::MAX], [75i8, 105i8, 65i8, 0i8]], [[i8::MAX, i8::MAX, 0i8, -124i8], [i8::MAX, 119i8, 0i8, 0i8], [0i8, i8::MAX, 0i8, i8::MAX]], [[i8::MAX, i8::MAX, 0i8, -60i8], [0i8, i8::MIN, i8::MIN, -29i8], [i8::MAX, i8::MIN, i8::MIN, -101i8]], [[-62i8, i8::MAX, -118i8, -107i8], [i8::MAX, 0i8, -110i8, 115i8], [1i8, -44i8, 0i8, -119i8]]],
-    value1: 197u8,
-    _pad0: [0; 3],
-    data2: '\u{1f600}',
-    value3: true,
-    price4: G011_SAMPLE,
-    t5: i32::MAX,
-    id6: I32::<LittleEndian>::new(i32::MAX),
+    id0: u16::MAX,
+    _pad0: [0; 6],
+    level1: 0u64,
+    t2: G039_SAMPLE,
 };
 
-/// A transparent newtype over `[U16<BigEndian>; 2]`.
+/// A transparent newtype over `[[f64; 2]; 3]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W055(pub [U16<BigEndian>; 2]);
-describe_transparent!(W055, 0: [U16<BigEndian>; 2]);
+pub struct W055(pub [[f64; 2]; 3]);
+describe_transparent!(W055, 0: [[f64; 2]; 3]);
 /// A sample value of [`W055`].
-pub const W055_SAMPLE: W055 = W055([U16::<BigEndian>::new(29014u16), U16::<BigEndian>::new(29023u16)]);
+pub const W055_SAMPLE: W055 = W055([[-389.75f64, -281.5f64], [473.5f64, 196.375f64], [733.25f64, 516.125f64]]);
 
-/// Generated layout 56: size 272, align 1.
+/// Generated layout 56: size 64, align 32.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C, align(32))]
 pub struct G056 {
-    pub count0: G039,
-    pub flags1: G006,
-    pub count2: G006,
-    pub level3: F64<BigEndian>,
-    pub level4: [u16; 2],
+    pub y0: [[char; 1]; 4],
+    pub level1: f32,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub x2: [usize; 1],
+    pub count3: [[f32; 2]; 4],
 }
-describe!(G056, packed, {
-    field count0: G039,
-    field flags1: G006,
-    field count2: G006,
-    field level3: F64<BigEndian>,
-    field level4: [u16; 2],
+describe!(G056, align(32), {
+    field y0: [[char; 1]; 4],
+    field level1: f32,
+    pad _pad0: [u8; 4],
+    field x2: [usize; 1],
+    field count3: [[f32; 2]; 4],
 });
 /// A sample value of [`G056`].
 pub const G056_SAMPLE: G056 = G056 {
-    count0: G039_SAMPLE,
-    flags1: G006_SAMPLE,
-    count2: G006_SAMPLE,
-    level3: F64::<BigEndian>::new(1207.25f64),
-    level4: [52933u16, u16::MAX],
+    y0: [['\u{41}'], ['\u{e9}'], ['\u{7a}'], ['\u{e9}']],
+    level1: -1082.875f32,
+    _pad0: [0; 4],
+    x2: [13018895793254416485usize],
+    count3: [[964.375f32, -556.25f32], [-927.25f32, 591.375f32], [106.5f32, 307.75f32], [-1007.875f32, 336.5f32]],
 };
 
-/// Generated layout 57: size 232, align 4.
+/// Generated layout 57: size 15, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G057 {
-    pub kind0: W023,
-    pub flags1: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub price2: [[[f32; 4]; 1]; 3],
-    pub rgb3: [[[i8; 2]; 4]; 2],
-    pub id4: F64<BigEndian>,
+    pub flags0: u8,
+    pub count1: F32<BigEndian>,
+    pub count2: u8,
+    pub count3: f32,
+    pub x4: u8,
+    pub rgb5: f32,
 }
-describe!(G057, C, {
-    field kind0: W023,
-    field flags1: u8,
-    pad _pad0: [u8; 3],
-    field price2: [[[f32; 4]; 1]; 3],
-    field rgb3: [[[i8; 2]; 4]; 2],
-    field id4: F64<BigEndian>,
+describe!(G057, packed, {
+    field flags0: u8,
+    field count1: F32<BigEndian>,
+    field count2: u8,
+    field count3: f32,
+    field x4: u8,
+    field rgb5: f32,
 });
 /// A sample value of [`G057`].
 pub const G057_SAMPLE: G057 = G057 {
-    kind0: W023([G023_SAMPLE, G023_SAMPLE, G023_SAMPLE]),
-    flags1: u8::MIN,
-    _pad0: [0; 3],
-    price2: [[[-115.875f32, 826.125f32, -970.125f32, 154.875f32]], [[-731.5f32, -63.75f32, -928.125f32, 1020.125f32]], [[-731.0f32, 1175.75f32, -183.375f32, 763.875f32]]],
-    rgb3: [[[46i8, i8::MIN], [i8::MAX, i8::MAX], [0i8, 0i8], [82i8, i8::MAX]], [[i8::MIN, 0i8], [48i8, 0i8], [0i8, 80i8], [-9i8, -105i8]]],
-    id4: F64::<BigEndian>::new(-177.75f64),
+    flags0: 133u8,
+    count1: F32::<BigEndian>::new(120.875f32),
+    count2: 100u8,
+    count3: -685.5f32,
+    x4: 38u8,
+    rgb5: 1018.875f32,
 };
 
-/// Generated layout 58: size 24, align 8.
+/// Generated layout 58: size 552, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G058(
+pub struct G058 {
+    pub y0: G053,
+    pub t1: u32,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub y2: u64,
+    pub price3: u16,
+    #[buffer(padding)]
+    pub _pad1: [u8; 6],
+    pub data4: u64,
+    pub level5: isize,
+}
+describe!(G058, C, {
+    field y0: G053,
+    field t1: u32,
+    pad _pad0: [u8; 4],
+    field y2: u64,
+    field price3: u16,
+    pad _pad1: [u8; 6],
+    field data4: u64,
+    field level5: isize,
+});
+/// A sample value of [`G058`].
+pub const G058_SAMPLE: G058 = G058 {
+    y0: G053_SAMPLE,
+    t1: 3271978864u32,
+    _pad0: [0; 4],
+    y2: u64::MAX,
+    price3: u16::MAX,
+    _pad1: [0; 6],
+    data4: u64::MIN,
+    level5: 0isize,
+};
+
+/// Generated layout 59: size 48, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G059 {
+    pub price0: W031,
+    pub level1: i32,
+    pub count2: W015,
+    pub id3: [[I32<BigEndian>; 3]; 2],
+    pub level4: U16<BigEndian>,
+    pub flags5: u16,
+    pub data6: G003,
+}
+describe!(G059, C, {
+    field price0: W031,
+    field level1: i32,
+    field count2: W015,
+    field id3: [[I32<BigEndian>; 3]; 2],
+    field level4: U16<BigEndian>,
+    field flags5: u16,
+    field data6: G003,
+});
+/// A sample value of [`G059`].
+pub const G059_SAMPLE: G059 = G059 {
+    price0: W031([u32::MIN]),
+    level1: i32::MIN,
+    count2: W015([-4393i16, i16::MIN]),
+    id3: [[I32::<BigEndian>::new(i32::MAX), I32::<BigEndian>::new(i32::MAX), I32::<BigEndian>::new(-511939682i32)], [I32::<BigEndian>::new(i32::MIN), I32::<BigEndian>::new(0i32), I32::<BigEndian>::new(0i32)]],
+    level4: U16::<BigEndian>::new(u16::MAX),
+    flags5: 0u16,
+    data6: G003_SAMPLE,
+};
+
+/// Generated layout 60: size 72, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G060 {
+    pub id0: i64,
+    pub data1: [[i32; 4]; 2],
+    pub level2: i8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    pub rgb3: u32,
+    pub id4: [[F64<LittleEndian>; 2]; 1],
+    pub id5: f64,
+}
+describe!(G060, C, {
+    field id0: i64,
+    field data1: [[i32; 4]; 2],
+    field level2: i8,
+    pad _pad0: [u8; 3],
+    field rgb3: u32,
+    field id4: [[F64<LittleEndian>; 2]; 1],
+    field id5: f64,
+});
+/// A sample value of [`G060`].
+pub const G060_SAMPLE: G060 = G060 {
+    id0: i64::MIN,
+    data1: [[396325562i32, -1904706938i32, -1180139968i32, 0i32], [-1786866494i32, -1696033137i32, 256047067i32, 1017955263i32]],
+    level2: -9i8,
+    _pad0: [0; 3],
+    rgb3: 251767447u32,
+    id4: [[F64::<LittleEndian>::new(275.875f64), F64::<LittleEndian>::new(650.75f64)]],
+    id5: 290.0f64,
+};
+
+/// Generated layout 61: size 8, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, align(8))]
+pub struct G061 {
+    pub y0: U64<LittleEndian>,
+}
+describe!(G061, align(8), {
+    field y0: U64<LittleEndian>,
+});
+/// A sample value of [`G061`].
+pub const G061_SAMPLE: G061 = G061 {
+    y0: U64::<LittleEndian>::new(0u64),
+};
+
+/// Generated layout 62: size 204, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G062 {
+    pub level0: U64<BigEndian>,
+    pub price1: u8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    pub t2: i32,
+    pub id3: I32<LittleEndian>,
+    pub x4: i16,
+    pub id5: bool,
+    pub price6: G049,
+    #[buffer(padding)]
+    pub _pad1: [u8; 1],
+}
+describe!(G062, C, {
+    field level0: U64<BigEndian>,
+    field price1: u8,
+    pad _pad0: [u8; 3],
+    field t2: i32,
+    field id3: I32<LittleEndian>,
+    field x4: i16,
+    field id5: bool,
+    field price6: G049,
+    pad _pad1: [u8; 1],
+});
+/// A sample value of [`G062`].
+pub const G062_SAMPLE: G062 = G062 {
+    level0: U64::<BigEndian>::new(7015202133950398650u64),
+    price1: 75u8,
+    _pad0: [0; 3],
+    t2: -1886484631i32,
+    id3: I32::<LittleEndian>::new(494745665i32),
+    x4: 0i16,
+    id5: true,
+    price6: G049_SAMPLE,
+    _pad1: [0; 1],
+};
+
+/// Generated layout 63: size 16, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G063(
+    pub W015,
+    pub u32,
+    pub u8,
+    #[buffer(padding)]
+    pub [u8; 3],
+    pub u32,
+);
+describe!(G063, C, {
+    field 0: W015,
+    field 1: u32,
+    field 2: u8,
+    pad 3: [u8; 3],
+    field 4: u32,
+});
+/// A sample value of [`G063`].
+pub const G063_SAMPLE: G063 = G063(
+    W015([i16::MIN, -20253i16]),
+    u32::MAX,
+    u8::MIN,
+    [0; 3],
+    u32::MIN,
+);
+
+/// A transparent newtype over `i16`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W063(pub i16);
+describe_transparent!(W063, 0: i16);
+/// A sample value of [`W063`].
+pub const W063_SAMPLE: W063 = W063(i16::MAX);
+
+/// Generated layout 64: size 248, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G064 {
+    pub level0: I64<LittleEndian>,
+    pub kind1: G062,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    #[buffer(rename = "r_x2")]
+    pub x2: f64,
+    pub flags3: i32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub x4: usize,
+    pub y5: u32,
+    pub count6: char,
+}
+describe!(G064, C, {
+    field level0: I64<LittleEndian>,
+    field kind1: G062,
+    pad _pad0: [u8; 4],
+    field x2: f64 => "r_x2",
+    field flags3: i32,
+    pad _pad1: [u8; 4],
+    field x4: usize,
+    field y5: u32,
+    field count6: char,
+});
+/// A sample value of [`G064`].
+pub const G064_SAMPLE: G064 = G064 {
+    level0: I64::<LittleEndian>::new(3628319250678347462i64),
+    kind1: G062_SAMPLE,
+    _pad0: [0; 4],
+    x2: -331.375f64,
+    flags3: 0i32,
+    _pad1: [0; 4],
+    x4: 2930516423262778815usize,
+    y5: 0u32,
+    count6: '\u{10ffff}',
+};
+
+/// Generated layout 65: size 24, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G065 {
+    pub price0: f32,
+    pub kind1: I16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
+    pub rgb2: u32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub x3: f64,
+}
+describe!(G065, C, {
+    field price0: f32,
+    field kind1: I16<BigEndian>,
+    pad _pad0: [u8; 2],
+    field rgb2: u32,
+    pad _pad1: [u8; 4],
+    field x3: f64,
+});
+/// A sample value of [`G065`].
+pub const G065_SAMPLE: G065 = G065 {
+    price0: 747.125f32,
+    kind1: I16::<BigEndian>::new(i16::MIN),
+    _pad0: [0; 2],
+    rgb2: 3872568406u32,
+    _pad1: [0; 4],
+    x3: 549.5f64,
+};
+
+/// Generated layout 66: size 8, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G066 {
+    pub x0: f64,
+}
+describe!(G066, C, {
+    field x0: f64,
+});
+/// A sample value of [`G066`].
+pub const G066_SAMPLE: G066 = G066 {
+    x0: 1082.875f64,
+};
+
+/// Generated layout 67: size 160, align 32.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G067 {
+    pub y0: [G040; 1],
+    pub x1: G032,
+}
+describe!(G067, C, {
+    field y0: [G040; 1],
+    field x1: G032,
+});
+/// A sample value of [`G067`].
+pub const G067_SAMPLE: G067 = G067 {
+    y0: [G040_SAMPLE],
+    x1: G032_SAMPLE,
+};
+
+/// Generated layout 68: size 64, align 16.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, align(16))]
+pub struct G068(
+    pub [[f32; 2]; 4],
+    pub u16,
+    pub U16<BigEndian>,
+    #[buffer(padding)]
+    pub [u8; 4],
+    pub isize,
+    pub bool,
+    #[buffer(padding)]
+    pub [u8; 15],
+);
+describe!(G068, align(16), {
+    field 0: [[f32; 2]; 4],
+    field 1: u16,
+    field 2: U16<BigEndian>,
+    pad 3: [u8; 4],
+    field 4: isize,
+    field 5: bool,
+    pad 6: [u8; 15],
+});
+/// A sample value of [`G068`].
+pub const G068_SAMPLE: G068 = G068(
+    [[644.5f32, -497.25f32], [-250.75f32, 1098.25f32], [-1230.0f32, 573.875f32], [543.875f32, 538.125f32]],
+    u16::MAX,
+    U16::<BigEndian>::new(57079u16),
+    [0; 4],
+    7844103349376292503isize,
+    true,
+    [0; 15],
+);
+
+/// Generated layout 69: size 24, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G069(
     pub [i8; 4],
     pub I32<BigEndian>,
     pub isize,
@@ -1589,15 +1953,15 @@ pub struct G058(
     #[buffer(padding)]
     pub [u8; 4],
 );
-describe!(G058, C, {
+describe!(G069, C, {
     field 0: [i8; 4],
     field 1: I32<BigEndian>,
     field 2: isize,
     field 3: I32<BigEndian>,
     pad 4: [u8; 4],
 });
-/// A sample value of [`G058`].
-pub const G058_SAMPLE: G058 = G058(
+/// A sample value of [`G069`].
+pub const G069_SAMPLE: G069 = G069(
     [104i8, i8::MAX, 94i8, 0i8],
     I32::<BigEndian>::new(0i32),
     175524750297121627isize,
@@ -1605,635 +1969,276 @@ pub const G058_SAMPLE: G058 = G058(
     [0; 4],
 );
 
-/// Generated layout 59: size 504, align 8.
+/// Generated layout 70: size 352, align 32.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G059 {
-    pub count0: G000,
+pub struct G070 {
+    pub count0: G056,
     #[buffer(rename = "r_kind1")]
     pub kind1: char,
     pub rgb2: [[[bool; 1]; 2]; 4],
     pub count3: bool,
     #[buffer(padding)]
     pub _pad0: [u8; 3],
-    pub id4: G052,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub id4: G064,
     pub count5: i64,
     pub x6: f32,
     #[buffer(padding)]
-    pub _pad2: [u8; 4],
+    pub _pad1: [u8; 12],
 }
-describe!(G059, C, {
-    field count0: G000,
+describe!(G070, C, {
+    field count0: G056,
     field kind1: char => "r_kind1",
     field rgb2: [[[bool; 1]; 2]; 4],
     field count3: bool,
     pad _pad0: [u8; 3],
-    field id4: G052,
-    pad _pad1: [u8; 4],
+    field id4: G064,
     field count5: i64,
     field x6: f32,
-    pad _pad2: [u8; 4],
+    pad _pad1: [u8; 12],
 });
-/// A sample value of [`G059`].
-pub const G059_SAMPLE: G059 = G059 {
-    count0: G000_SAMPLE,
+/// A sample value of [`G070`].
+pub const G070_SAMPLE: G070 = G070 {
+    count0: G056_SAMPLE,
     kind1: '\u{7a}',
     rgb2: [[[true], [true]], [[false], [false]], [[false], [true]], [[true], [true]]],
     count3: false,
     _pad0: [0; 3],
-    id4: G052_SAMPLE,
-    _pad1: [0; 4],
+    id4: G064_SAMPLE,
     count5: i64::MAX,
     x6: -805.75f32,
-    _pad2: [0; 4],
+    _pad1: [0; 12],
 };
 
-/// Generated layout 60: size 1, align 1.
+/// Generated layout 71: size 1, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G060 {
+pub struct G071 {
     pub flags0: bool,
 }
-describe!(G060, C, {
+describe!(G071, C, {
     field flags0: bool,
 });
-/// A sample value of [`G060`].
-pub const G060_SAMPLE: G060 = G060 {
+/// A sample value of [`G071`].
+pub const G071_SAMPLE: G071 = G071 {
     flags0: true,
 };
 
-/// Generated layout 61: size 33, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G061(
-    pub [[I16<LittleEndian>; 1]; 2],
-    pub [[[i8; 4]; 2]; 1],
-    pub U64<LittleEndian>,
-    pub char,
-    pub u8,
-    pub u64,
-);
-describe!(G061, packed, {
-    field 0: [[I16<LittleEndian>; 1]; 2],
-    field 1: [[[i8; 4]; 2]; 1],
-    field 2: U64<LittleEndian>,
-    field 3: char,
-    field 4: u8,
-    field 5: u64,
-});
-/// A sample value of [`G061`].
-pub const G061_SAMPLE: G061 = G061(
-    [[I16::<LittleEndian>::new(0i16)], [I16::<LittleEndian>::new(25885i16)]],
-    [[[91i8, 0i8, 0i8, 62i8], [0i8, 76i8, i8::MIN, -95i8]]],
-    U64::<LittleEndian>::new(u64::MIN),
-    '\u{1f600}',
-    u8::MIN,
-    16647149809328826793u64,
-);
-
-/// Generated layout 62: size 10, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G062 {
-    #[buffer(rename = "r_y0")]
-    pub y0: f32,
-    pub level1: [[[bool; 2]; 1]; 3],
-}
-describe!(G062, packed, {
-    field y0: f32 => "r_y0",
-    field level1: [[[bool; 2]; 1]; 3],
-});
-/// A sample value of [`G062`].
-pub const G062_SAMPLE: G062 = G062 {
-    y0: -1090.875f32,
-    level1: [[[true, true]], [[true, true]], [[false, true]]],
-};
-
-/// Generated layout 63: size 448, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G063 {
-    pub id0: G045,
-    pub x1: [[U16<LittleEndian>; 3]; 3],
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-}
-describe!(G063, C, {
-    field id0: G045,
-    field x1: [[U16<LittleEndian>; 3]; 3],
-    pad _pad0: [u8; 6],
-});
-/// A sample value of [`G063`].
-pub const G063_SAMPLE: G063 = G063 {
-    id0: G045_SAMPLE,
-    x1: [[U16::<LittleEndian>::new(30109u16), U16::<LittleEndian>::new(u16::MIN), U16::<LittleEndian>::new(20593u16)], [U16::<LittleEndian>::new(0u16), U16::<LittleEndian>::new(5665u16), U16::<LittleEndian>::new(6092u16)], [U16::<LittleEndian>::new(7834u16), U16::<LittleEndian>::new(4867u16), U16::<LittleEndian>::new(u16::MAX)]],
-    _pad0: [0; 6],
-};
-
-/// A transparent newtype over `[[G063; 3]; 1]`.
+/// A transparent newtype over `[[G071; 3]; 1]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W063(pub [[G063; 3]; 1]);
-describe_transparent!(W063, 0: [[G063; 3]; 1]);
-/// A sample value of [`W063`].
-pub const W063_SAMPLE: W063 = W063([[G063_SAMPLE, G063_SAMPLE, G063_SAMPLE]]);
+pub struct W071(pub [[G071; 3]; 1]);
+describe_transparent!(W071, 0: [[G071; 3]; 1]);
+/// A sample value of [`W071`].
+pub const W071_SAMPLE: W071 = W071([[G071_SAMPLE, G071_SAMPLE, G071_SAMPLE]]);
 
-/// Generated layout 64: size 64, align 8.
+/// Generated layout 72: size 8, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G064 {
-    pub kind0: i64,
-    pub level1: bool,
+pub struct G072 {
+    pub x0: i64,
+}
+describe!(G072, C, {
+    field x0: i64,
+});
+/// A sample value of [`G072`].
+pub const G072_SAMPLE: G072 = G072 {
+    x0: 1832975510917216295i64,
+};
+
+/// Generated layout 73: size 26, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G073 {
+    pub id0: [i8; 4],
+    pub count1: [G035; 1],
+    pub y2: U32<BigEndian>,
+}
+describe!(G073, C, {
+    field id0: [i8; 4],
+    field count1: [G035; 1],
+    field y2: U32<BigEndian>,
+});
+/// A sample value of [`G073`].
+pub const G073_SAMPLE: G073 = G073 {
+    id0: [-48i8, 29i8, 91i8, 0i8],
+    count1: [G035_SAMPLE],
+    y2: U32::<BigEndian>::new(0u32),
+};
+
+/// Generated layout 74: size 184, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G074 {
+    pub price0: G065,
+    #[buffer(rename = "r_data1")]
+    pub data1: F64<BigEndian>,
+    pub value2: i32,
+    pub y3: U64<LittleEndian>,
+    pub level4: [[[bool; 2]; 1]; 3],
     #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    #[buffer(rename = "r_data2")]
-    pub data2: u16,
+    pub _pad0: [u8; 2],
+    pub t5: [G014; 2],
     #[buffer(padding)]
     pub _pad1: [u8; 4],
-    pub kind3: [[usize; 1]; 4],
-    pub y4: I32<BigEndian>,
-    pub value5: [[u16; 1]; 4],
-    pub flags6: u32,
 }
-describe!(G064, C, {
-    field kind0: i64,
-    field level1: bool,
-    pad _pad0: [u8; 1],
-    field data2: u16 => "r_data2",
+describe!(G074, C, {
+    field price0: G065,
+    field data1: F64<BigEndian> => "r_data1",
+    field value2: i32,
+    field y3: U64<LittleEndian>,
+    field level4: [[[bool; 2]; 1]; 3],
+    pad _pad0: [u8; 2],
+    field t5: [G014; 2],
     pad _pad1: [u8; 4],
-    field kind3: [[usize; 1]; 4],
-    field y4: I32<BigEndian>,
-    field value5: [[u16; 1]; 4],
-    field flags6: u32,
 });
-/// A sample value of [`G064`].
-pub const G064_SAMPLE: G064 = G064 {
-    kind0: 810348079898816323i64,
-    level1: false,
-    _pad0: [0; 1],
-    data2: u16::MIN,
+/// A sample value of [`G074`].
+pub const G074_SAMPLE: G074 = G074 {
+    price0: G065_SAMPLE,
+    data1: F64::<BigEndian>::new(957.5f64),
+    value2: -348008957i32,
+    y3: U64::<LittleEndian>::new(0u64),
+    level4: [[[true, true]], [[false, false]], [[false, true]]],
+    _pad0: [0; 2],
+    t5: [G014_SAMPLE, G014_SAMPLE],
     _pad1: [0; 4],
-    kind3: [[usize::MIN], [0usize], [8682679194078284768usize], [886926997137850747usize]],
-    y4: I32::<BigEndian>::new(0i32),
-    value5: [[9745u16], [46615u16], [4926u16], [u16::MAX]],
-    flags6: 0u32,
 };
 
-/// Generated layout 65: size 32, align 1.
+/// Generated layout 75: size 8, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G065 {
-    pub id0: G037,
-    pub x1: isize,
-    pub level2: char,
+#[repr(C, align(8))]
+pub struct G075 {
+    pub kind0: [i32; 2],
 }
-describe!(G065, packed, {
-    field id0: G037,
-    field x1: isize,
-    field level2: char,
+describe!(G075, align(8), {
+    field kind0: [i32; 2],
 });
-/// A sample value of [`G065`].
-pub const G065_SAMPLE: G065 = G065 {
-    id0: G037_SAMPLE,
-    x1: 0isize,
-    level2: '\u{41}',
+/// A sample value of [`G075`].
+pub const G075_SAMPLE: G075 = G075 {
+    kind0: [2120029729i32, 862459852i32],
 };
 
-/// Generated layout 66: size 16, align 8.
+/// Generated layout 76: size 64, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G066(
-    pub char,
-    #[buffer(padding)]
-    pub [u8; 4],
-    pub isize,
-);
-describe!(G066, C, {
-    field 0: char,
-    pad 1: [u8; 4],
-    field 2: isize,
-});
-/// A sample value of [`G066`].
-pub const G066_SAMPLE: G066 = G066(
-    '\u{41}',
-    [0; 4],
-    -1585390060800269537isize,
-);
-
-/// Generated layout 67: size 16, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G067 {
-    pub y0: [[usize; 2]; 1],
-}
-describe!(G067, packed, {
-    field y0: [[usize; 2]; 1],
-});
-/// A sample value of [`G067`].
-pub const G067_SAMPLE: G067 = G067 {
-    y0: [[usize::MAX, usize::MAX]],
-};
-
-/// Generated layout 68: size 60, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G068 {
-    pub count0: [G017; 3],
+pub struct G076 {
+    pub value0: F32<LittleEndian>,
+    pub x1: i32,
+    pub kind2: i64,
+    pub level3: bool,
     #[buffer(padding)]
     pub _pad0: [u8; 1],
-    pub x1: i32,
-    pub rgb2: I16<BigEndian>,
-    pub value3: u16,
-    pub count4: W055,
-    pub id5: u8,
+    pub data4: u16,
     #[buffer(padding)]
-    pub _pad1: [u8; 3],
-    pub data6: W047,
+    pub _pad1: [u8; 4],
+    pub kind5: [[usize; 1]; 4],
+    pub y6: I32<BigEndian>,
+    #[buffer(padding)]
+    pub _pad2: [u8; 4],
 }
-describe!(G068, C, {
-    field count0: [G017; 3],
-    pad _pad0: [u8; 1],
+describe!(G076, C, {
+    field value0: F32<LittleEndian>,
     field x1: i32,
-    field rgb2: I16<BigEndian>,
-    field value3: u16,
-    field count4: W055,
-    field id5: u8,
-    pad _pad1: [u8; 3],
-    field data6: W047,
+    field kind2: i64,
+    field level3: bool,
+    pad _pad0: [u8; 1],
+    field data4: u16,
+    pad _pad1: [u8; 4],
+    field kind5: [[usize; 1]; 4],
+    field y6: I32<BigEndian>,
+    pad _pad2: [u8; 4],
 });
-/// A sample value of [`G068`].
-pub const G068_SAMPLE: G068 = G068 {
-    count0: [G017_SAMPLE, G017_SAMPLE, G017_SAMPLE],
+/// A sample value of [`G076`].
+pub const G076_SAMPLE: G076 = G076 {
+    value0: F32::<LittleEndian>::new(781.375f32),
+    x1: i32::MAX,
+    kind2: 6625621616560809257i64,
+    level3: true,
     _pad0: [0; 1],
-    x1: 556944901i32,
-    rgb2: I16::<BigEndian>::new(25913i16),
-    value3: 18755u16,
-    count4: W055([U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(52714u16)]),
-    id5: 70u8,
-    _pad1: [0; 3],
-    data6: W047([[G047_SAMPLE], [G047_SAMPLE]]),
+    data4: 0u16,
+    _pad1: [0; 4],
+    kind5: [[usize::MIN], [17312076284690756932usize], [usize::MAX], [usize::MAX]],
+    y6: I32::<BigEndian>::new(-1984145549i32),
+    _pad2: [0; 4],
 };
 
-/// Generated layout 69: size 152, align 8.
+/// Generated layout 77: size 64, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, align(8))]
+pub struct G077 {
+    pub kind0: [[[u8; 4]; 4]; 1],
+    pub kind1: [[[i8; 3]; 3]; 3],
+    #[buffer(padding)]
+    pub _pad0: [u8; 5],
+    pub id2: u64,
+    pub x3: isize,
+}
+describe!(G077, align(8), {
+    field kind0: [[[u8; 4]; 4]; 1],
+    field kind1: [[[i8; 3]; 3]; 3],
+    pad _pad0: [u8; 5],
+    field id2: u64,
+    field x3: isize,
+});
+/// A sample value of [`G077`].
+pub const G077_SAMPLE: G077 = G077 {
+    kind0: [[[221u8, 212u8, 0u8, u8::MIN], [104u8, 111u8, 212u8, u8::MIN], [83u8, u8::MIN, 226u8, 80u8], [0u8, 156u8, 0u8, 169u8]]],
+    kind1: [[[i8::MAX, i8::MIN, -124i8], [i8::MAX, i8::MAX, 92i8], [0i8, 29i8, 113i8]], [[-5i8, i8::MAX, i8::MAX], [i8::MAX, i8::MAX, 62i8], [0i8, 0i8, i8::MAX]], [[0i8, -50i8, 0i8], [36i8, 0i8, i8::MAX], [0i8, 76i8, i8::MIN]]],
+    _pad0: [0; 5],
+    id2: 1985058987981294612u64,
+    x3: -6181652879276281398isize,
+};
+
+/// Generated layout 78: size 9, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G069(
+pub struct G078 {
+    pub flags0: F64<BigEndian>,
+    pub count1: bool,
+}
+describe!(G078, C, {
+    field flags0: F64<BigEndian>,
+    field count1: bool,
+});
+/// A sample value of [`G078`].
+pub const G078_SAMPLE: G078 = G078 {
+    flags0: F64::<BigEndian>::new(1161.125f64),
+    count1: true,
+};
+
+/// Generated layout 79: size 112, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G079(
     pub [[f32; 4]; 1],
-    pub G004,
-    pub [G061; 2],
+    pub G060,
+    pub [G033; 2],
     #[buffer(padding)]
-    pub [u8; 2],
+    pub [u8; 6],
     pub usize,
     pub bool,
     #[buffer(padding)]
     pub [u8; 7],
 );
-describe!(G069, C, {
+describe!(G079, C, {
     field 0: [[f32; 4]; 1],
-    field 1: G004,
-    field 2: [G061; 2],
-    pad 3: [u8; 2],
+    field 1: G060,
+    field 2: [G033; 2],
+    pad 3: [u8; 6],
     field 4: usize,
     field 5: bool,
     pad 6: [u8; 7],
 });
-/// A sample value of [`G069`].
-pub const G069_SAMPLE: G069 = G069(
+/// A sample value of [`G079`].
+pub const G079_SAMPLE: G079 = G079(
     [[-268.875f32, 388.625f32, -1131.25f32, 1128.125f32]],
-    G004_SAMPLE,
-    [G061_SAMPLE, G061_SAMPLE],
-    [0; 2],
+    G060_SAMPLE,
+    [G033_SAMPLE, G033_SAMPLE],
+    [0; 6],
     usize::MAX,
     false,
     [0; 7],
 );
-
-/// Generated layout 70: size 32, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G070 {
-    pub kind0: i64,
-    pub flags1: [[u32; 2]; 2],
-    pub price2: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 7],
-}
-describe!(G070, C, {
-    field kind0: i64,
-    field flags1: [[u32; 2]; 2],
-    field price2: u8,
-    pad _pad0: [u8; 7],
-});
-/// A sample value of [`G070`].
-pub const G070_SAMPLE: G070 = G070 {
-    kind0: 0i64,
-    flags1: [[u32::MIN, u32::MIN], [u32::MAX, 0u32]],
-    price2: 203u8,
-    _pad0: [0; 7],
-};
-
-/// Generated layout 71: size 56, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G071 {
-    pub value0: f64,
-    pub data1: u16,
-    pub value2: [[U16<LittleEndian>; 4]; 4],
-    pub level3: F64<BigEndian>,
-    pub price4: I16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-}
-describe!(G071, C, {
-    field value0: f64,
-    field data1: u16,
-    field value2: [[U16<LittleEndian>; 4]; 4],
-    field level3: F64<BigEndian>,
-    field price4: I16<BigEndian>,
-    pad _pad0: [u8; 4],
-});
-/// A sample value of [`G071`].
-pub const G071_SAMPLE: G071 = G071 {
-    value0: 893.5f64,
-    data1: 39432u16,
-    value2: [[U16::<LittleEndian>::new(26373u16), U16::<LittleEndian>::new(9679u16), U16::<LittleEndian>::new(54774u16), U16::<LittleEndian>::new(43285u16)], [U16::<LittleEndian>::new(56872u16), U16::<LittleEndian>::new(22654u16), U16::<LittleEndian>::new(0u16), U16::<LittleEndian>::new(u16::MAX)], [U16::<LittleEndian>::new(20326u16), U16::<LittleEndian>::new(u16::MIN), U16::<LittleEndian>::new(57624u16), U16::<LittleEndian>::new(57263u16)], [U16::<LittleEndian>::new(48546u16), U16::<LittleEndian>::new(18921u16), U16::<LittleEndian>::new(u16::MIN), U16::<LittleEndian>::new(0u16)]],
-    level3: F64::<BigEndian>::new(-279.125f64),
-    price4: I16::<BigEndian>::new(27190i16),
-    _pad0: [0; 4],
-};
-
-/// A transparent newtype over `[[G071; 2]; 3]`.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(transparent)]
-pub struct W071(pub [[G071; 2]; 3]);
-describe_transparent!(W071, 0: [[G071; 2]; 3]);
-/// A sample value of [`W071`].
-pub const W071_SAMPLE: W071 = W071([[G071_SAMPLE, G071_SAMPLE], [G071_SAMPLE, G071_SAMPLE], [G071_SAMPLE, G071_SAMPLE]]);
-
-/// Generated layout 72: size 176, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G072 {
-    pub kind0: [[bool; 1]; 4],
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub rgb1: f64,
-    pub t2: G069,
-    pub kind3: isize,
-}
-describe!(G072, C, {
-    field kind0: [[bool; 1]; 4],
-    pad _pad0: [u8; 4],
-    field rgb1: f64,
-    field t2: G069,
-    field kind3: isize,
-});
-/// A sample value of [`G072`].
-pub const G072_SAMPLE: G072 = G072 {
-    kind0: [[true], [false], [false], [false]],
-    _pad0: [0; 4],
-    rgb1: 432.0f64,
-    t2: G069_SAMPLE,
-    kind3: 2060519200570094680isize,
-};
-
-/// Generated layout 73: size 178, align 2.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G073 {
-    pub value0: F32<BigEndian>,
-    pub count1: u16,
-    pub t2: [u16; 3],
-    pub count3: U64<BigEndian>,
-    pub count4: W023,
-    pub data5: [u8; 1],
-    #[buffer(padding)]
-    pub _pad0: [u8; 1],
-}
-describe!(G073, C, {
-    field value0: F32<BigEndian>,
-    field count1: u16,
-    field t2: [u16; 3],
-    field count3: U64<BigEndian>,
-    field count4: W023,
-    field data5: [u8; 1],
-    pad _pad0: [u8; 1],
-});
-/// A sample value of [`G073`].
-pub const G073_SAMPLE: G073 = G073 {
-    value0: F32::<BigEndian>::new(1057.875f32),
-    count1: 56784u16,
-    t2: [60731u16, 12380u16, 0u16],
-    count3: U64::<BigEndian>::new(13821159054916805020u64),
-    count4: W023([G023_SAMPLE, G023_SAMPLE, G023_SAMPLE]),
-    data5: [180u8],
-    _pad0: [0; 1],
-};
-
-/// Generated layout 74: size 520, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G074 {
-    pub y0: G032,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub level1: isize,
-    #[buffer(rename = "r_kind2")]
-    pub kind2: I16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 6],
-    pub value3: f64,
-    pub value4: isize,
-    pub rgb5: U16<BigEndian>,
-    pub kind6: F64<BigEndian>,
-    #[buffer(padding)]
-    pub _pad2: [u8; 6],
-}
-describe!(G074, C, {
-    field y0: G032,
-    pad _pad0: [u8; 6],
-    field level1: isize,
-    field kind2: I16<BigEndian> => "r_kind2",
-    pad _pad1: [u8; 6],
-    field value3: f64,
-    field value4: isize,
-    field rgb5: U16<BigEndian>,
-    field kind6: F64<BigEndian>,
-    pad _pad2: [u8; 6],
-});
-/// A sample value of [`G074`].
-pub const G074_SAMPLE: G074 = G074 {
-    y0: G032_SAMPLE,
-    _pad0: [0; 6],
-    level1: 0isize,
-    kind2: I16::<BigEndian>::new(16873i16),
-    _pad1: [0; 6],
-    value3: -172.375f64,
-    value4: -5929551143794390314isize,
-    rgb5: U16::<BigEndian>::new(u16::MAX),
-    kind6: F64::<BigEndian>::new(25.375f64),
-    _pad2: [0; 6],
-};
-
-/// Generated layout 75: size 20, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G075 {
-    pub t0: G047,
-    pub price1: i8,
-    pub id2: F64<LittleEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-}
-describe!(G075, C, {
-    field t0: G047,
-    field price1: i8,
-    field id2: F64<LittleEndian>,
-    pad _pad0: [u8; 3],
-});
-/// A sample value of [`G075`].
-pub const G075_SAMPLE: G075 = G075 {
-    t0: G047_SAMPLE,
-    price1: 37i8,
-    id2: F64::<LittleEndian>::new(546.375f64),
-    _pad0: [0; 3],
-};
-
-/// Generated layout 76: size 168, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G076 {
-    pub flags0: bool,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub kind1: char,
-    pub price2: W023,
-    pub level3: u16,
-    #[buffer(padding)]
-    pub _pad1: [u8; 2],
-}
-describe!(G076, C, {
-    field flags0: bool,
-    pad _pad0: [u8; 3],
-    field kind1: char,
-    field price2: W023,
-    field level3: u16,
-    pad _pad1: [u8; 2],
-});
-/// A sample value of [`G076`].
-pub const G076_SAMPLE: G076 = G076 {
-    flags0: true,
-    _pad0: [0; 3],
-    kind1: '\u{e9}',
-    price2: W023([G023_SAMPLE, G023_SAMPLE, G023_SAMPLE]),
-    level3: 22039u16,
-    _pad1: [0; 2],
-};
-
-/// Generated layout 77: size 56, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G077 {
-    pub price0: u8,
-    pub price1: G067,
-    pub data2: bool,
-    pub value3: [G033; 2],
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub x4: isize,
-}
-describe!(G077, C, {
-    field price0: u8,
-    field price1: G067,
-    field data2: bool,
-    field value3: [G033; 2],
-    pad _pad0: [u8; 6],
-    field x4: isize,
-});
-/// A sample value of [`G077`].
-pub const G077_SAMPLE: G077 = G077 {
-    price0: 0u8,
-    price1: G067_SAMPLE,
-    data2: false,
-    value3: [G033_SAMPLE, G033_SAMPLE],
-    _pad0: [0; 6],
-    x4: isize::MIN,
-};
-
-/// Generated layout 78: size 320, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G078 {
-    pub y0: f64,
-    pub level1: u16,
-    pub y2: i16,
-    pub id3: I64<BigEndian>,
-    pub t4: char,
-    pub x5: [[[i8; 2]; 3]; 3],
-    pub data6: G056,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-}
-describe!(G078, C, {
-    field y0: f64,
-    field level1: u16,
-    field y2: i16,
-    field id3: I64<BigEndian>,
-    field t4: char,
-    field x5: [[[i8; 2]; 3]; 3],
-    field data6: G056,
-    pad _pad0: [u8; 6],
-});
-/// A sample value of [`G078`].
-pub const G078_SAMPLE: G078 = G078 {
-    y0: 601.125f64,
-    level1: 0u16,
-    y2: -7152i16,
-    id3: I64::<BigEndian>::new(8715227319330063984i64),
-    t4: '\u{10ffff}',
-    x5: [[[i8::MAX, -31i8], [0i8, -121i8], [-45i8, -84i8]], [[i8::MAX, 82i8], [i8::MIN, 0i8], [104i8, 0i8]], [[31i8, i8::MIN], [i8::MAX, 0i8], [0i8, i8::MAX]]],
-    data6: G056_SAMPLE,
-    _pad0: [0; 6],
-};
-
-/// Generated layout 79: size 376, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G079 {
-    pub value0: u64,
-    pub t1: [[u16; 3]; 2],
-    pub rgb2: [[I32<LittleEndian>; 2]; 3],
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub t3: f64,
-    pub flags4: G030,
-    pub value5: U16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 7],
-}
-describe!(G079, C, {
-    field value0: u64,
-    field t1: [[u16; 3]; 2],
-    field rgb2: [[I32<LittleEndian>; 2]; 3],
-    pad _pad0: [u8; 4],
-    field t3: f64,
-    field flags4: G030,
-    field value5: U16<BigEndian>,
-    pad _pad1: [u8; 7],
-});
-/// A sample value of [`G079`].
-pub const G079_SAMPLE: G079 = G079 {
-    value0: u64::MAX,
-    t1: [[40126u16, u16::MIN, u16::MAX], [u16::MAX, u16::MIN, u16::MIN]],
-    rgb2: [[I32::<LittleEndian>::new(1160716137i32), I32::<LittleEndian>::new(i32::MIN)], [I32::<LittleEndian>::new(-2103032013i32), I32::<LittleEndian>::new(720678481i32)], [I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(0i32)]],
-    _pad0: [0; 4],
-    t3: -140.875f64,
-    flags4: G030_SAMPLE,
-    value5: U16::<BigEndian>::new(16898u16),
-    _pad1: [0; 7],
-};
 
 /// A transparent newtype over `[G079; 2]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
@@ -2243,631 +2248,731 @@ describe_transparent!(W079, 0: [G079; 2]);
 /// A sample value of [`W079`].
 pub const W079_SAMPLE: W079 = W079([G079_SAMPLE, G079_SAMPLE]);
 
-/// Generated layout 80: size 16, align 2.
+/// Generated layout 80: size 4, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G080 {
-    #[buffer(rename = "r_value0")]
-    pub value0: [[[i16; 1]; 2]; 4],
+    pub id0: f32,
 }
-describe!(G080, C, {
-    field value0: [[[i16; 1]; 2]; 4] => "r_value0",
+describe!(G080, packed, {
+    field id0: f32,
 });
 /// A sample value of [`G080`].
 pub const G080_SAMPLE: G080 = G080 {
-    value0: [[[27686i16], [28357i16]], [[i16::MIN], [i16::MIN]], [[26843i16], [i16::MIN]], [[-5369i16], [0i16]]],
+    id0: 0.75f32,
 };
 
-/// Generated layout 81: size 25, align 1.
+/// Generated layout 81: size 72, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G081 {
-    pub t0: G034,
-    pub t1: i8,
-    pub level2: f64,
-    pub id3: i32,
+    pub price0: u8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 1],
+    #[buffer(rename = "r_rgb1")]
+    pub rgb1: i16,
+    pub value2: F64<BigEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub data3: isize,
+    pub value4: f64,
+    pub data5: u16,
+    pub value6: [[U16<LittleEndian>; 4]; 4],
+    #[buffer(padding)]
+    pub _pad2: [u8; 6],
 }
-describe!(G081, packed, {
-    field t0: G034,
-    field t1: i8,
-    field level2: f64,
-    field id3: i32,
+describe!(G081, C, {
+    field price0: u8,
+    pad _pad0: [u8; 1],
+    field rgb1: i16 => "r_rgb1",
+    field value2: F64<BigEndian>,
+    pad _pad1: [u8; 4],
+    field data3: isize,
+    field value4: f64,
+    field data5: u16,
+    field value6: [[U16<LittleEndian>; 4]; 4],
+    pad _pad2: [u8; 6],
 });
 /// A sample value of [`G081`].
 pub const G081_SAMPLE: G081 = G081 {
-    t0: G034_SAMPLE,
-    t1: 0i8,
-    level2: -272.875f64,
-    id3: 0i32,
+    price0: 40u8,
+    _pad0: [0; 1],
+    rgb1: i16::MIN,
+    value2: F64::<BigEndian>::new(-954.125f64),
+    _pad1: [0; 4],
+    data3: -5644004145640731283isize,
+    value4: -786.875f64,
+    data5: 16285u16,
+    value6: [[U16::<LittleEndian>::new(39432u16), U16::<LittleEndian>::new(26373u16), U16::<LittleEndian>::new(9679u16), U16::<LittleEndian>::new(54774u16)], [U16::<LittleEndian>::new(43285u16), U16::<LittleEndian>::new(56872u16), U16::<LittleEndian>::new(22654u16), U16::<LittleEndian>::new(0u16)], [U16::<LittleEndian>::new(u16::MAX), U16::<LittleEndian>::new(20326u16), U16::<LittleEndian>::new(u16::MIN), U16::<LittleEndian>::new(57624u16)], [U16::<LittleEndian>::new(57263u16), U16::<LittleEndian>::new(48546u16), U16::<LittleEndian>::new(18921u16), U16::<LittleEndian>::new(u16::MIN)]],
+    _pad2: [0; 6],
 };
 
-/// Generated layout 82: size 120, align 8.
+/// Generated layout 82: size 240, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G082 {
-    pub flags0: I16<LittleEndian>,
+    pub level0: [[I64<LittleEndian>; 4]; 1],
+    pub kind1: [[bool; 1]; 4],
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub x1: [[isize; 4]; 3],
-    pub data2: u32,
+    pub _pad0: [u8; 4],
+    pub rgb2: f64,
+    pub t3: G021,
+    pub kind4: isize,
+    pub id5: W063,
     #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub level3: isize,
+    pub _pad1: [u8; 6],
 }
 describe!(G082, C, {
-    field flags0: I16<LittleEndian>,
-    pad _pad0: [u8; 6],
-    field x1: [[isize; 4]; 3],
-    field data2: u32,
-    pad _pad1: [u8; 4],
-    field level3: isize,
+    field level0: [[I64<LittleEndian>; 4]; 1],
+    field kind1: [[bool; 1]; 4],
+    pad _pad0: [u8; 4],
+    field rgb2: f64,
+    field t3: G021,
+    field kind4: isize,
+    field id5: W063,
+    pad _pad1: [u8; 6],
 });
 /// A sample value of [`G082`].
 pub const G082_SAMPLE: G082 = G082 {
-    flags0: I16::<LittleEndian>::new(i16::MAX),
-    _pad0: [0; 6],
-    x1: [[-6446047830574683623isize, -8696639427732797428isize, -8646304143793807907isize, 2741317908400981210isize], [-4105221485764518807isize, isize::MAX, isize::MIN, isize::MIN], [-1170900203104168344isize, 7579415715365587008isize, -7618167759544075889isize, -5800939487965340657isize]],
-    data2: 1987977615u32,
-    _pad1: [0; 4],
-    level3: 0isize,
+    level0: [[I64::<LittleEndian>::new(6479329197255330343i64), I64::<LittleEndian>::new(0i64), I64::<LittleEndian>::new(-7268948818918757814i64), I64::<LittleEndian>::new(-622481225289906864i64)]],
+    kind1: [[true], [true], [true], [true]],
+    _pad0: [0; 4],
+    rgb2: -890.0f64,
+    t3: G021_SAMPLE,
+    kind4: -4147387377513118492isize,
+    id5: W063(i16::MAX),
+    _pad1: [0; 6],
 };
 
-/// Generated layout 83: size 12, align 4.
+/// Generated layout 83: size 192, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G083 {
-    pub count0: [[f32; 2]; 1],
-    pub value1: U32<BigEndian>,
+    #[buffer(rename = "r_price0")]
+    pub price0: [[[i64; 1]; 4]; 3],
+    pub price1: [[u64; 3]; 3],
+    pub count2: usize,
+    pub id3: f64,
+    pub data4: u32,
+    pub price5: [[[bool; 2]; 1]; 2],
 }
 describe!(G083, C, {
-    field count0: [[f32; 2]; 1],
-    field value1: U32<BigEndian>,
+    field price0: [[[i64; 1]; 4]; 3] => "r_price0",
+    field price1: [[u64; 3]; 3],
+    field count2: usize,
+    field id3: f64,
+    field data4: u32,
+    field price5: [[[bool; 2]; 1]; 2],
 });
 /// A sample value of [`G083`].
 pub const G083_SAMPLE: G083 = G083 {
-    count0: [[-558.125f32, 619.5f32]],
-    value1: U32::<BigEndian>::new(3359687847u32),
+    price0: [[[-7729904897677998140i64], [2211453201050775211i64], [-4752560231657723237i64], [4016739049817895934i64]], [[-4447266057520415503i64], [-8186700606573346306i64], [-9154701736501684i64], [4073675233253685748i64]], [[i64::MIN], [8454300473637788588i64], [i64::MIN], [i64::MIN]]],
+    price1: [[0u64, 13343464717504159615u64, u64::MIN], [u64::MIN, 0u64, 4652545859340531076u64], [11758827538184830413u64, 9598396442079211098u64, u64::MAX]],
+    count2: usize::MAX,
+    id3: -107.5f64,
+    data4: 3877667833u32,
+    price5: [[[false, true]], [[true, false]]],
 };
 
-/// Generated layout 84: size 12, align 4.
+/// Generated layout 84: size 376, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G084 {
-    pub kind0: char,
-    pub x1: [u16; 1],
-    pub y2: [[bool; 1]; 2],
-    pub value3: U32<BigEndian>,
-}
+pub struct G084(
+    pub U16<BigEndian>,
+    #[buffer(padding)]
+    pub [u8; 6],
+    pub G013,
+    pub G041,
+    pub f32,
+    #[buffer(padding)]
+    pub [u8; 4],
+);
 describe!(G084, C, {
-    field kind0: char,
-    field x1: [u16; 1],
-    field y2: [[bool; 1]; 2],
-    field value3: U32<BigEndian>,
+    field 0: U16<BigEndian>,
+    pad 1: [u8; 6],
+    field 2: G013,
+    field 3: G041,
+    field 4: f32,
+    pad 5: [u8; 4],
 });
 /// A sample value of [`G084`].
-pub const G084_SAMPLE: G084 = G084 {
-    kind0: '\u{20ac}',
-    x1: [51087u16],
-    y2: [[true], [true]],
-    value3: U32::<BigEndian>::new(u32::MAX),
-};
+pub const G084_SAMPLE: G084 = G084(
+    U16::<BigEndian>::new(19904u16),
+    [0; 6],
+    G013_SAMPLE,
+    G041_SAMPLE,
+    -1029.375f32,
+    [0; 4],
+);
 
 /// Generated layout 85: size 240, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G085 {
-    pub flags0: u32,
-    pub y1: bool,
-    pub rgb2: u8,
-    pub rgb3: [[bool; 4]; 3],
+    pub price0: i8,
+    pub id1: F64<LittleEndian>,
+    pub t2: [[I64<LittleEndian>; 2]; 2],
+    pub kind3: [[[F64<LittleEndian>; 3]; 3]; 2],
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub kind4: i64,
-    pub y5: G043,
+    pub _pad0: [u8; 7],
+    pub price4: W055,
 }
 describe!(G085, C, {
-    field flags0: u32,
-    field y1: bool,
-    field rgb2: u8,
-    field rgb3: [[bool; 4]; 3],
-    pad _pad0: [u8; 6],
-    field kind4: i64,
-    field y5: G043,
+    field price0: i8,
+    field id1: F64<LittleEndian>,
+    field t2: [[I64<LittleEndian>; 2]; 2],
+    field kind3: [[[F64<LittleEndian>; 3]; 3]; 2],
+    pad _pad0: [u8; 7],
+    field price4: W055,
 });
 /// A sample value of [`G085`].
 pub const G085_SAMPLE: G085 = G085 {
-    flags0: 872035078u32,
-    y1: true,
-    rgb2: 0u8,
-    rgb3: [[true, false, false, true], [false, false, false, true], [false, true, true, true]],
-    _pad0: [0; 6],
-    kind4: 6764432450355572790i64,
-    y5: G043_SAMPLE,
+    price0: 42i8,
+    id1: F64::<LittleEndian>::new(223.0f64),
+    t2: [[I64::<LittleEndian>::new(0i64), I64::<LittleEndian>::new(-5567400071867529541i64)], [I64::<LittleEndian>::new(i64::MIN), I64::<LittleEndian>::new(0i64)]],
+    kind3: [[[F64::<LittleEndian>::new(876.0f64), F64::<LittleEndian>::new(-461.375f64), F64::<LittleEndian>::new(1000.0f64)], [F64::<LittleEndian>::new(44.875f64), F64::<LittleEndian>::new(-87.0f64), F64::<LittleEndian>::new(-835.875f64)], [F64::<LittleEndian>::new(-242.0f64), F64::<LittleEndian>::new(229.125f64), F64::<LittleEndian>::new(543.375f64)]], [[F64::<LittleEndian>::new(-963.125f64), F64::<LittleEndian>::new(-855.875f64), F64::<LittleEndian>::new(-1035.125f64)], [F64::<LittleEndian>::new(-445.875f64), F64::<LittleEndian>::new(73.75f64), F64::<LittleEndian>::new(-1192.875f64)], [F64::<LittleEndian>::new(712.25f64), F64::<LittleEndian>::new(-370.375f64), F64::<LittleEndian>::new(-593.75f64)]]],
+    _pad0: [0; 7],
+    price4: W055([[-789.5f64, -38.75f64], [37.625f64, 1223.125f64], [-327.0f64, 1191.625f64]]),
 };
 
-/// Generated layout 86: size 20, align 4.
+/// Generated layout 86: size 24, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G086 {
-    pub flags0: u16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub t1: char,
-    pub x2: I16<LittleEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 2],
-    pub flags3: i32,
-    pub data4: i32,
+    pub kind0: i64,
+    pub y1: F32<LittleEndian>,
+    pub level2: u16,
+    pub y3: i16,
+    pub id4: I64<BigEndian>,
 }
 describe!(G086, C, {
-    field flags0: u16,
-    pad _pad0: [u8; 2],
-    field t1: char,
-    field x2: I16<LittleEndian>,
-    pad _pad1: [u8; 2],
-    field flags3: i32,
-    field data4: i32,
+    field kind0: i64,
+    field y1: F32<LittleEndian>,
+    field level2: u16,
+    field y3: i16,
+    field id4: I64<BigEndian>,
 });
 /// A sample value of [`G086`].
 pub const G086_SAMPLE: G086 = G086 {
-    flags0: 58958u16,
-    _pad0: [0; 2],
-    t1: '\u{1f600}',
-    x2: I16::<LittleEndian>::new(21167i16),
-    _pad1: [0; 2],
-    flags3: 0i32,
-    data4: -872686325i32,
+    kind0: i64::MIN,
+    y1: F32::<LittleEndian>::new(1106.0f32),
+    level2: u16::MIN,
+    y3: 0i16,
+    id4: I64::<BigEndian>::new(0i64),
 };
 
-/// Generated layout 87: size 112, align 8.
+/// Generated layout 87: size 40, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G087 {
-    pub y0: i8,
-    pub id1: [U32<LittleEndian>; 3],
+pub struct G087(
+    pub U16<BigEndian>,
     #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub x2: [[i64; 4]; 3],
-}
+    pub [u8; 2],
+    pub W031,
+    pub W039,
+    pub W039,
+    #[buffer(padding)]
+    pub [u8; 4],
+    pub f64,
+    pub isize,
+);
 describe!(G087, C, {
-    field y0: i8,
-    field id1: [U32<LittleEndian>; 3],
-    pad _pad0: [u8; 3],
-    field x2: [[i64; 4]; 3],
+    field 0: U16<BigEndian>,
+    pad 1: [u8; 2],
+    field 2: W031,
+    field 3: W039,
+    field 4: W039,
+    pad 5: [u8; 4],
+    field 6: f64,
+    field 7: isize,
 });
 /// A sample value of [`G087`].
-pub const G087_SAMPLE: G087 = G087 {
-    y0: i8::MIN,
-    id1: [U32::<LittleEndian>::new(u32::MIN), U32::<LittleEndian>::new(0u32), U32::<LittleEndian>::new(2136971136u32)],
-    _pad0: [0; 3],
-    x2: [[-7628567866484819197i64, 3916555230076475149i64, 0i64, 1264412057905601807i64], [-4689675419065146433i64, i64::MIN, 1222313868084041905i64, -8248222708109646048i64], [1283371141208689257i64, 3368868573905506060i64, 8095672543480810368i64, -7504182726958778537i64]],
-};
+pub const G087_SAMPLE: G087 = G087(
+    U16::<BigEndian>::new(u16::MAX),
+    [0; 2],
+    W031([u32::MAX]),
+    W039([[true, true], [false, true], [true, true]]),
+    W039([[true, false], [false, false], [true, true]]),
+    [0; 4],
+    392.375f64,
+    isize::MAX,
+);
 
-/// A transparent newtype over `char`.
+/// A transparent newtype over `[F64<LittleEndian>; 3]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W087(pub char);
-describe_transparent!(W087, 0: char);
+pub struct W087(pub [F64<LittleEndian>; 3]);
+describe_transparent!(W087, 0: [F64<LittleEndian>; 3]);
 /// A sample value of [`W087`].
-pub const W087_SAMPLE: W087 = W087('\u{7a}');
+pub const W087_SAMPLE: W087 = W087([F64::<LittleEndian>::new(-414.875f64), F64::<LittleEndian>::new(180.375f64), F64::<LittleEndian>::new(-154.0f64)]);
 
-/// Generated layout 88: size 104, align 8.
+/// Generated layout 88: size 160, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G088 {
-    #[buffer(rename = "r_value0")]
-    pub value0: usize,
-    pub flags1: [f32; 4],
-    pub value2: i16,
-    pub x3: i8,
+    pub rgb0: f32,
     #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    pub rgb4: i32,
-    pub data5: u8,
-    #[buffer(padding)]
-    pub _pad1: [u8; 7],
-    #[buffer(rename = "r_flags6")]
-    pub flags6: [[isize; 2]; 4],
+    pub _pad0: [u8; 4],
+    pub y1: G060,
+    pub data2: u64,
+    pub value3: isize,
+    pub value4: [[usize; 2]; 4],
 }
 describe!(G088, C, {
-    field value0: usize => "r_value0",
-    field flags1: [f32; 4],
-    field value2: i16,
-    field x3: i8,
-    pad _pad0: [u8; 1],
-    field rgb4: i32,
-    field data5: u8,
-    pad _pad1: [u8; 7],
-    field flags6: [[isize; 2]; 4] => "r_flags6",
+    field rgb0: f32,
+    pad _pad0: [u8; 4],
+    field y1: G060,
+    field data2: u64,
+    field value3: isize,
+    field value4: [[usize; 2]; 4],
 });
 /// A sample value of [`G088`].
 pub const G088_SAMPLE: G088 = G088 {
-    value0: 16165884387553939322usize,
-    flags1: [940.75f32, -168.375f32, -398.875f32, -1228.125f32],
-    value2: 0i16,
-    x3: i8::MIN,
-    _pad0: [0; 1],
-    rgb4: -626875898i32,
-    data5: u8::MAX,
-    _pad1: [0; 7],
-    flags6: [[isize::MIN, isize::MIN], [3469041016133714215isize, isize::MAX], [isize::MAX, 7156739321087372097isize], [-2497294794310856616isize, -5706582889511814833isize]],
+    rgb0: 8.125f32,
+    _pad0: [0; 4],
+    y1: G060_SAMPLE,
+    data2: u64::MAX,
+    value3: -3080504198036677442isize,
+    value4: [[usize::MIN, usize::MAX], [usize::MAX, usize::MIN], [usize::MIN, 13952357191004397417usize], [usize::MIN, 3578757582911063859usize]],
 };
 
-/// Generated layout 89: size 64, align 8.
+/// Generated layout 89: size 98, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G089 {
-    pub level0: bool,
-    pub y1: W055,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub y2: i32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub count3: [G005; 1],
+    pub level0: I16<BigEndian>,
+    pub value1: U64<BigEndian>,
+    pub value2: [[[i16; 1]; 2]; 4],
+    pub count3: F64<BigEndian>,
+    pub value4: [[[U16<BigEndian>; 4]; 2]; 4],
 }
 describe!(G089, C, {
-    field level0: bool,
-    field y1: W055,
-    pad _pad0: [u8; 3],
-    field y2: i32,
-    pad _pad1: [u8; 4],
-    field count3: [G005; 1],
+    field level0: I16<BigEndian>,
+    field value1: U64<BigEndian>,
+    field value2: [[[i16; 1]; 2]; 4],
+    field count3: F64<BigEndian>,
+    field value4: [[[U16<BigEndian>; 4]; 2]; 4],
 });
 /// A sample value of [`G089`].
 pub const G089_SAMPLE: G089 = G089 {
-    level0: true,
-    y1: W055([U16::<BigEndian>::new(11167u16), U16::<BigEndian>::new(36608u16)]),
-    _pad0: [0; 3],
-    y2: 1947696205i32,
-    _pad1: [0; 4],
-    count3: [G005_SAMPLE],
+    level0: I16::<BigEndian>::new(0i16),
+    value1: U64::<BigEndian>::new(12894993465214375315u64),
+    value2: [[[i16::MAX], [i16::MIN]], [[-20006i16], [i16::MIN]], [[-32357i16], [0i16]], [[-20916i16], [-12292i16]]],
+    count3: F64::<BigEndian>::new(972.375f64),
+    value4: [[[U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(41148u16), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(u16::MAX)], [U16::<BigEndian>::new(11366u16), U16::<BigEndian>::new(918u16), U16::<BigEndian>::new(18474u16), U16::<BigEndian>::new(u16::MAX)]], [[U16::<BigEndian>::new(22657u16), U16::<BigEndian>::new(33378u16), U16::<BigEndian>::new(u16::MAX), U16::<BigEndian>::new(0u16)], [U16::<BigEndian>::new(u16::MAX), U16::<BigEndian>::new(54045u16), U16::<BigEndian>::new(4707u16), U16::<BigEndian>::new(17874u16)]], [[U16::<BigEndian>::new(u16::MAX), U16::<BigEndian>::new(u16::MIN), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(17819u16)], [U16::<BigEndian>::new(u16::MAX), U16::<BigEndian>::new(10777u16), U16::<BigEndian>::new(34828u16), U16::<BigEndian>::new(40413u16)]], [[U16::<BigEndian>::new(17626u16), U16::<BigEndian>::new(23657u16), U16::<BigEndian>::new(u16::MAX), U16::<BigEndian>::new(u16::MIN)], [U16::<BigEndian>::new(u16::MIN), U16::<BigEndian>::new(5736u16), U16::<BigEndian>::new(2112u16), U16::<BigEndian>::new(47503u16)]]],
 };
 
-/// Generated layout 90: size 2, align 1.
+/// Generated layout 90: size 16, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G090(
-    pub u8,
-    pub bool,
-);
+pub struct G090 {
+    pub id0: u8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 7],
+    pub level1: isize,
+}
 describe!(G090, C, {
-    field 0: u8,
-    field 1: bool,
+    field id0: u8,
+    pad _pad0: [u8; 7],
+    field level1: isize,
 });
 /// A sample value of [`G090`].
-pub const G090_SAMPLE: G090 = G090(
-    0u8,
-    false,
-);
+pub const G090_SAMPLE: G090 = G090 {
+    id0: 209u8,
+    _pad0: [0; 7],
+    level1: -5102728823758423866isize,
+};
 
-/// Generated layout 91: size 352, align 8.
+/// Generated layout 91: size 48, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G091 {
-    pub count0: [[[i64; 4]; 4]; 2],
-    pub t1: f32,
+    pub price0: G023,
+    pub count1: i16,
+    pub rgb2: [[I16<LittleEndian>; 4]; 3],
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub price2: usize,
-    pub x3: [[i32; 4]; 4],
-    pub value4: [i64; 2],
+    pub _pad0: [u8; 2],
 }
 describe!(G091, C, {
-    field count0: [[[i64; 4]; 4]; 2],
-    field t1: f32,
-    pad _pad0: [u8; 4],
-    field price2: usize,
-    field x3: [[i32; 4]; 4],
-    field value4: [i64; 2],
+    field price0: G023,
+    field count1: i16,
+    field rgb2: [[I16<LittleEndian>; 4]; 3],
+    pad _pad0: [u8; 2],
 });
 /// A sample value of [`G091`].
 pub const G091_SAMPLE: G091 = G091 {
-    count0: [[[i64::MAX, 8180566223931401886i64, 7261874702814798085i64, i64::MAX], [-4051934309084610256i64, -434099954480564424i64, -2029451376899894364i64, i64::MIN], [-1087196225569485092i64, 0i64, i64::MAX, 0i64], [5769689379942121388i64, i64::MAX, i64::MAX, i64::MIN]], [[0i64, i64::MAX, i64::MAX, 0i64], [0i64, -6675795433456703795i64, -5912879456838713878i64, 0i64], [-4985840378231714379i64, -1628549356460541791i64, -1935852299652303756i64, i64::MAX], [-1649003589871706486i64, 0i64, -806657894375426259i64, -1385910078911842477i64]]],
-    t1: 247.25f32,
-    _pad0: [0; 4],
-    price2: 10836394632621323913usize,
-    x3: [[-1532424044i32, 627138645i32, -1309839746i32, i32::MAX], [871628223i32, -1072120535i32, i32::MIN, i32::MIN], [-782385916i32, 404564741i32, -2011817372i32, i32::MIN], [i32::MAX, i32::MIN, 0i32, 0i32]],
-    value4: [9190370832698300313i64, 2172265524532374866i64],
+    price0: G023_SAMPLE,
+    count1: 12374i16,
+    rgb2: [[I16::<LittleEndian>::new(i16::MAX), I16::<LittleEndian>::new(i16::MIN), I16::<LittleEndian>::new(-18491i16), I16::<LittleEndian>::new(i16::MIN)], [I16::<LittleEndian>::new(-24449i16), I16::<LittleEndian>::new(-30179i16), I16::<LittleEndian>::new(0i16), I16::<LittleEndian>::new(-29022i16)], [I16::<LittleEndian>::new(i16::MAX), I16::<LittleEndian>::new(-11676i16), I16::<LittleEndian>::new(-4963i16), I16::<LittleEndian>::new(30116i16)]],
+    _pad0: [0; 2],
 };
 
-/// Generated layout 92: size 40, align 8.
+/// Generated layout 92: size 512, align 32.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G092 {
-    pub x0: U32<BigEndian>,
+    pub data0: i8,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub data1: isize,
-    pub t2: F64<LittleEndian>,
-    pub x3: [[[u16; 1]; 1]; 3],
-    pub data4: I16<LittleEndian>,
-    pub x5: I16<BigEndian>,
+    pub _pad0: [u8; 1],
+    pub price1: i16,
     #[buffer(padding)]
-    pub _pad1: [u8; 2],
-    pub data6: char,
+    pub _pad1: [u8; 4],
+    pub id2: [[[i64; 3]; 3]; 4],
+    #[buffer(padding)]
+    pub _pad2: [u8; 24],
+    pub level3: [G067; 1],
+    pub flags4: [[u16; 4]; 3],
+    #[buffer(padding)]
+    pub _pad3: [u8; 8],
 }
 describe!(G092, C, {
-    field x0: U32<BigEndian>,
-    pad _pad0: [u8; 4],
-    field data1: isize,
-    field t2: F64<LittleEndian>,
-    field x3: [[[u16; 1]; 1]; 3],
-    field data4: I16<LittleEndian>,
-    field x5: I16<BigEndian>,
-    pad _pad1: [u8; 2],
-    field data6: char,
+    field data0: i8,
+    pad _pad0: [u8; 1],
+    field price1: i16,
+    pad _pad1: [u8; 4],
+    field id2: [[[i64; 3]; 3]; 4],
+    pad _pad2: [u8; 24],
+    field level3: [G067; 1],
+    field flags4: [[u16; 4]; 3],
+    pad _pad3: [u8; 8],
 });
 /// A sample value of [`G092`].
 pub const G092_SAMPLE: G092 = G092 {
-    x0: U32::<BigEndian>::new(u32::MAX),
-    _pad0: [0; 4],
-    data1: isize::MAX,
-    t2: F64::<LittleEndian>::new(-206.375f64),
-    x3: [[[0u16]], [[50113u16]], [[58546u16]]],
-    data4: I16::<LittleEndian>::new(i16::MIN),
-    x5: I16::<BigEndian>::new(i16::MAX),
-    _pad1: [0; 2],
-    data6: '\u{7a}',
+    data0: -3i8,
+    _pad0: [0; 1],
+    price1: 13062i16,
+    _pad1: [0; 4],
+    id2: [[[0i64, 0i64, 0i64], [i64::MIN, 7207545707298738900i64, i64::MIN], [-5327862154817921585i64, 0i64, 3941496157070751166i64]], [[4593438305603897624i64, 6764432450355572790i64, 933884873539816524i64], [i64::MAX, -613485516076794858i64, 4861418560591629130i64], [0i64, 5719875036593805487i64, 0i64]], [[-3523710045789453718i64, 7742090778584205852i64, -4415843672899948843i64], [-7114340062892504123i64, i64::MAX, i64::MAX], [8298893831157361041i64, 7877823836967031048i64, i64::MAX]], [[i64::MAX, -4392891055129318281i64, -7876143554136447410i64], [i64::MIN, 3494235054177931951i64, 0i64], [2033500248793144587i64, -5686228545560366321i64, 0i64]]],
+    _pad2: [0; 24],
+    level3: [G067_SAMPLE],
+    flags4: [[45251u16, u16::MIN, 0u16, 0u16], [0u16, 20152u16, u16::MAX, 0u16], [0u16, 63213u16, u16::MIN, 42154u16]],
+    _pad3: [0; 8],
 };
 
-/// Generated layout 93: size 368, align 8.
+/// Generated layout 93: size 1, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G093 {
-    pub level0: G013,
-    pub value1: char,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub flags2: usize,
+    pub t0: bool,
 }
 describe!(G093, C, {
-    field level0: G013,
-    field value1: char,
-    pad _pad0: [u8; 4],
-    field flags2: usize,
+    field t0: bool,
 });
 /// A sample value of [`G093`].
 pub const G093_SAMPLE: G093 = G093 {
-    level0: G013_SAMPLE,
-    value1: '\u{1f600}',
-    _pad0: [0; 4],
-    flags2: 1071902086349334861usize,
+    t0: true,
 };
 
-/// Generated layout 94: size 5, align 1.
+/// Generated layout 94: size 40, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G094 {
-    pub data0: f32,
-    pub x1: bool,
+    pub id0: isize,
+    pub level1: [[I16<BigEndian>; 1]; 2],
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub level2: [[[f64; 1]; 1]; 1],
+    #[buffer(rename = "r_rgb3")]
+    pub rgb3: [char; 2],
+    pub x4: I16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 6],
 }
-describe!(G094, packed, {
-    field data0: f32,
-    field x1: bool,
+describe!(G094, C, {
+    field id0: isize,
+    field level1: [[I16<BigEndian>; 1]; 2],
+    pad _pad0: [u8; 4],
+    field level2: [[[f64; 1]; 1]; 1],
+    field rgb3: [char; 2] => "r_rgb3",
+    field x4: I16<BigEndian>,
+    pad _pad1: [u8; 6],
 });
 /// A sample value of [`G094`].
 pub const G094_SAMPLE: G094 = G094 {
-    data0: 448.5f32,
-    x1: true,
+    id0: -3399245215293112400isize,
+    level1: [[I16::<BigEndian>::new(19351i16)], [I16::<BigEndian>::new(0i16)]],
+    _pad0: [0; 4],
+    level2: [[[837.0f64]]],
+    rgb3: ['\u{7a}', '\u{7a}'],
+    x4: I16::<BigEndian>::new(i16::MAX),
+    _pad1: [0; 6],
 };
 
-/// Generated layout 95: size 72, align 8.
+/// Generated layout 95: size 92, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed(2))]
 pub struct G095 {
-    pub price0: [[usize; 3]; 3],
+    pub rgb0: u8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 1],
+    pub t1: i32,
+    #[buffer(rename = "r_flags2")]
+    pub flags2: W015,
+    pub flags3: G036,
+    pub flags4: W071,
+    #[buffer(padding)]
+    pub _pad1: [u8; 1],
+    pub data5: u32,
 }
-describe!(G095, C, {
-    field price0: [[usize; 3]; 3],
+describe!(G095, packed(2), {
+    field rgb0: u8,
+    pad _pad0: [u8; 1],
+    field t1: i32,
+    field flags2: W015 => "r_flags2",
+    field flags3: G036,
+    field flags4: W071,
+    pad _pad1: [u8; 1],
+    field data5: u32,
 });
 /// A sample value of [`G095`].
 pub const G095_SAMPLE: G095 = G095 {
-    price0: [[13252133257729941352usize, 10048512344930942983usize, usize::MAX], [usize::MAX, 0usize, usize::MAX], [8056237686677279369usize, 5198101855642112662usize, usize::MAX]],
+    rgb0: u8::MAX,
+    _pad0: [0; 1],
+    t1: i32::MIN,
+    flags2: W015([i16::MIN, 295i16]),
+    flags3: G036_SAMPLE,
+    flags4: W071([[G071_SAMPLE, G071_SAMPLE, G071_SAMPLE]]),
+    _pad1: [0; 1],
+    data5: u32::MAX,
 };
 
-/// A transparent newtype over `[f64; 3]`.
+/// A transparent newtype over `[G095; 1]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W095(pub [f64; 3]);
-describe_transparent!(W095, 0: [f64; 3]);
+pub struct W095(pub [G095; 1]);
+describe_transparent!(W095, 0: [G095; 1]);
 /// A sample value of [`W095`].
-pub const W095_SAMPLE: W095 = W095([794.875f64, 992.125f64, 970.875f64]);
+pub const W095_SAMPLE: W095 = W095([G095_SAMPLE]);
 
-/// Generated layout 96: size 280, align 8.
+/// Generated layout 96: size 17, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G096 {
-    pub count0: G036,
-    pub y1: f64,
-    pub y2: u64,
+    pub kind0: f64,
+    #[buffer(rename = "r_level1")]
+    pub level1: bool,
+    pub y2: W015,
+    pub y3: i32,
 }
-describe!(G096, C, {
-    field count0: G036,
-    field y1: f64,
-    field y2: u64,
+describe!(G096, packed, {
+    field kind0: f64,
+    field level1: bool => "r_level1",
+    field y2: W015,
+    field y3: i32,
 });
 /// A sample value of [`G096`].
 pub const G096_SAMPLE: G096 = G096 {
-    count0: G036_SAMPLE,
-    y1: -48.25f64,
-    y2: 10459231821739329493u64,
+    kind0: -1086.125f64,
+    level1: false,
+    y2: W015([-24231i16, i16::MAX]),
+    y3: -1610404961i32,
 };
 
-/// Generated layout 97: size 72, align 1.
+/// Generated layout 97: size 244, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G097 {
-    pub y0: [[U64<BigEndian>; 3]; 3],
+    pub rgb0: [[[i16; 2]; 4]; 1],
+    pub count1: bool,
+    #[buffer(padding)]
+    pub _pad0: [u8; 3],
+    #[buffer(rename = "r_price2")]
+    pub price2: i32,
+    #[buffer(rename = "r_y3")]
+    pub y3: u16,
+    pub y4: [i8; 4],
+    #[buffer(padding)]
+    pub _pad1: [u8; 2],
+    pub t5: [G019; 2],
+    pub price6: G062,
 }
 describe!(G097, C, {
-    field y0: [[U64<BigEndian>; 3]; 3],
+    field rgb0: [[[i16; 2]; 4]; 1],
+    field count1: bool,
+    pad _pad0: [u8; 3],
+    field price2: i32 => "r_price2",
+    field y3: u16 => "r_y3",
+    field y4: [i8; 4],
+    pad _pad1: [u8; 2],
+    field t5: [G019; 2],
+    field price6: G062,
 });
 /// A sample value of [`G097`].
 pub const G097_SAMPLE: G097 = G097 {
-    y0: [[U64::<BigEndian>::new(0u64), U64::<BigEndian>::new(0u64), U64::<BigEndian>::new(17231586385859864503u64)], [U64::<BigEndian>::new(7386992661537066632u64), U64::<BigEndian>::new(u64::MAX), U64::<BigEndian>::new(15797754101120148447u64)], [U64::<BigEndian>::new(0u64), U64::<BigEndian>::new(0u64), U64::<BigEndian>::new(10107752719063663202u64)]],
+    rgb0: [[[i16::MIN, i16::MIN], [1533i16, 0i16], [-7023i16, i16::MIN], [0i16, -1466i16]]],
+    count1: true,
+    _pad0: [0; 3],
+    price2: 1593665182i32,
+    y3: 57605u16,
+    y4: [i8::MAX, 48i8, 56i8, -92i8],
+    _pad1: [0; 2],
+    t5: [G019_SAMPLE, G019_SAMPLE],
+    price6: G062_SAMPLE,
 };
 
-/// Generated layout 98: size 16, align 8.
+/// Generated layout 98: size 88, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G098(
-    pub f64,
-    pub i8,
+    pub bool,
+    #[buffer(padding)]
+    pub [u8; 3],
+    pub f32,
+    pub [G076; 1],
+    pub U64<LittleEndian>,
+    pub bool,
     #[buffer(padding)]
     pub [u8; 7],
 );
 describe!(G098, C, {
-    field 0: f64,
-    field 1: i8,
-    pad 2: [u8; 7],
+    field 0: bool,
+    pad 1: [u8; 3],
+    field 2: f32,
+    field 3: [G076; 1],
+    field 4: U64<LittleEndian>,
+    field 5: bool,
+    pad 6: [u8; 7],
 });
 /// A sample value of [`G098`].
 pub const G098_SAMPLE: G098 = G098(
-    210.0f64,
-    -15i8,
+    false,
+    [0; 3],
+    -991.0f32,
+    [G076_SAMPLE],
+    U64::<LittleEndian>::new(9181366622573639322u64),
+    false,
     [0; 7],
 );
 
-/// Generated layout 99: size 504, align 8.
+/// Generated layout 99: size 32, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G099 {
-    pub level0: W095,
-    pub price1: F64<BigEndian>,
-    pub price2: G063,
-    pub rgb3: I64<LittleEndian>,
-    pub price4: i32,
-    pub count5: u8,
+    pub count0: u16,
     #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub level6: isize,
+    pub _pad0: [u8; 6],
+    pub data1: [[i64; 1]; 3],
 }
 describe!(G099, C, {
-    field level0: W095,
-    field price1: F64<BigEndian>,
-    field price2: G063,
-    field rgb3: I64<LittleEndian>,
-    field price4: i32,
-    field count5: u8,
-    pad _pad0: [u8; 3],
-    field level6: isize,
+    field count0: u16,
+    pad _pad0: [u8; 6],
+    field data1: [[i64; 1]; 3],
 });
 /// A sample value of [`G099`].
 pub const G099_SAMPLE: G099 = G099 {
-    level0: W095([-1044.625f64, -588.0f64, -94.75f64]),
-    price1: F64::<BigEndian>::new(-1106.125f64),
-    price2: G063_SAMPLE,
-    rgb3: I64::<LittleEndian>::new(-756266059874291222i64),
-    price4: 0i32,
-    count5: 0u8,
-    _pad0: [0; 3],
-    level6: isize::MAX,
+    count0: 64959u16,
+    _pad0: [0; 6],
+    data1: [[7263292881947376937i64], [i64::MIN], [i64::MIN]],
 };
 
-/// Generated layout 100: size 16, align 8.
+/// Generated layout 100: size 88, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G100(
-    pub i64,
-    pub i32,
-    pub u16,
+pub struct G100 {
+    #[buffer(rename = "r_value0")]
+    pub value0: i32,
+    pub kind1: [[[i32; 1]; 1]; 2],
     #[buffer(padding)]
-    pub [u8; 2],
-);
+    pub _pad0: [u8; 4],
+    pub level2: [[u64; 2]; 3],
+    pub y3: isize,
+    pub value4: U64<LittleEndian>,
+    #[buffer(rename = "r_level5")]
+    pub level5: [[[i8; 3]; 1]; 1],
+    pub rgb6: W071,
+    #[buffer(padding)]
+    pub _pad1: [u8; 2],
+}
 describe!(G100, C, {
-    field 0: i64,
-    field 1: i32,
-    field 2: u16,
-    pad 3: [u8; 2],
+    field value0: i32 => "r_value0",
+    field kind1: [[[i32; 1]; 1]; 2],
+    pad _pad0: [u8; 4],
+    field level2: [[u64; 2]; 3],
+    field y3: isize,
+    field value4: U64<LittleEndian>,
+    field level5: [[[i8; 3]; 1]; 1] => "r_level5",
+    field rgb6: W071,
+    pad _pad1: [u8; 2],
 });
 /// A sample value of [`G100`].
-pub const G100_SAMPLE: G100 = G100(
-    4824036026380629316i64,
-    -869216443i32,
-    35314u16,
-    [0; 2],
-);
+pub const G100_SAMPLE: G100 = G100 {
+    value0: -1842845929i32,
+    kind1: [[[1644304925i32]], [[0i32]]],
+    _pad0: [0; 4],
+    level2: [[u64::MIN, 7295713641044379332u64], [17971141173539455554u64, u64::MIN], [u64::MAX, u64::MAX]],
+    y3: 378896662373144372isize,
+    value4: U64::<LittleEndian>::new(5286934854388401089u64),
+    level5: [[[-78i8, i8::MIN, i8::MAX]]],
+    rgb6: W071([[G071_SAMPLE, G071_SAMPLE, G071_SAMPLE]]),
+    _pad1: [0; 2],
+};
 
-/// Generated layout 101: size 128, align 1.
+/// Generated layout 101: size 32, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G101(
-    pub [[[f32; 2]; 3]; 4],
-    pub [[[char; 1]; 1]; 2],
-    pub [[i8; 4]; 4],
-    pub i64,
+    pub f64,
+    pub char,
+    #[buffer(padding)]
+    pub [u8; 4],
+    pub usize,
+    pub f32,
+    #[buffer(padding)]
+    pub [u8; 4],
 );
-describe!(G101, packed, {
-    field 0: [[[f32; 2]; 3]; 4],
-    field 1: [[[char; 1]; 1]; 2],
-    field 2: [[i8; 4]; 4],
-    field 3: i64,
+describe!(G101, C, {
+    field 0: f64,
+    field 1: char,
+    pad 2: [u8; 4],
+    field 3: usize,
+    field 4: f32,
+    pad 5: [u8; 4],
 });
 /// A sample value of [`G101`].
 pub const G101_SAMPLE: G101 = G101(
-    [[[855.625f32, -1052.5f32], [474.25f32, -1195.375f32], [-602.0f32, -690.5f32]], [[143.625f32, -920.75f32], [-1210.75f32, -806.875f32], [373.125f32, 27.25f32]], [[-1166.375f32, -435.125f32], [673.75f32, 851.625f32], [638.75f32, -492.0f32]], [[-558.5f32, 1220.75f32], [1083.75f32, 18.125f32], [-439.0f32, 294.5f32]]],
-    [[['\u{7a}']], [['\u{20ac}']]],
-    [[64i8, i8::MIN, i8::MIN, 97i8], [0i8, i8::MIN, 0i8, 7i8], [59i8, i8::MAX, -16i8, i8::MIN], [0i8, 0i8, -118i8, i8::MAX]],
-    2899601602801059935i64,
+    1192.625f64,
+    '\u{0}',
+    [0; 4],
+    usize::MIN,
+    691.75f32,
+    [0; 4],
 );
 
-/// Generated layout 102: size 40, align 8.
+/// Generated layout 102: size 16, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G102 {
-    pub level0: u64,
-    pub x1: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub x2: G037,
-    pub data3: U16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 6],
-}
+pub struct G102(
+    pub [[u8; 1]; 1],
+    pub [[i8; 3]; 3],
+    pub u16,
+    pub u32,
+);
 describe!(G102, C, {
-    field level0: u64,
-    field x1: i8,
-    pad _pad0: [u8; 3],
-    field x2: G037,
-    field data3: U16<BigEndian>,
-    pad _pad1: [u8; 6],
+    field 0: [[u8; 1]; 1],
+    field 1: [[i8; 3]; 3],
+    field 2: u16,
+    field 3: u32,
 });
 /// A sample value of [`G102`].
-pub const G102_SAMPLE: G102 = G102 {
-    level0: u64::MAX,
-    x1: i8::MIN,
-    _pad0: [0; 3],
-    x2: G037_SAMPLE,
-    data3: U16::<BigEndian>::new(28260u16),
-    _pad1: [0; 6],
-};
+pub const G102_SAMPLE: G102 = G102(
+    [[152u8]],
+    [[i8::MIN, i8::MAX, i8::MAX], [0i8, i8::MAX, -119i8], [-106i8, i8::MAX, -49i8]],
+    36529u16,
+    3719304872u32,
+);
 
-/// Generated layout 103: size 24, align 8.
+/// Generated layout 103: size 4, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G103 {
-    pub value0: I16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub x1: i64,
-    pub value2: I32<LittleEndian>,
-    pub kind3: u32,
+    pub count0: U32<BigEndian>,
 }
 describe!(G103, C, {
-    field value0: I16<BigEndian>,
-    pad _pad0: [u8; 6],
-    field x1: i64,
-    field value2: I32<LittleEndian>,
-    field kind3: u32,
+    field count0: U32<BigEndian>,
 });
 /// A sample value of [`G103`].
 pub const G103_SAMPLE: G103 = G103 {
-    value0: I16::<BigEndian>::new(-8727i16),
-    _pad0: [0; 6],
-    x1: 4215295402806440887i64,
-    value2: I32::<LittleEndian>::new(-1188899617i32),
-    kind3: u32::MAX,
+    count0: U32::<BigEndian>::new(2992826193u32),
 };
 
 /// A transparent newtype over `[u64; 2]`.
@@ -2876,439 +2981,653 @@ pub const G103_SAMPLE: G103 = G103 {
 pub struct W103(pub [u64; 2]);
 describe_transparent!(W103, 0: [u64; 2]);
 /// A sample value of [`W103`].
-pub const W103_SAMPLE: W103 = W103([u64::MAX, 5588207005839736996u64]);
+pub const W103_SAMPLE: W103 = W103([11387243459795964691u64, u64::MAX]);
 
-/// Generated layout 104: size 12, align 4.
+/// Generated layout 104: size 304, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G104 {
-    pub data0: f32,
-    pub level1: F64<LittleEndian>,
+    pub value0: [G012; 3],
+    #[buffer(rename = "r_t1")]
+    pub t1: u64,
+    pub price2: i32,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
 }
 describe!(G104, C, {
-    field data0: f32,
-    field level1: F64<LittleEndian>,
+    field value0: [G012; 3],
+    field t1: u64 => "r_t1",
+    field price2: i32,
+    pad _pad0: [u8; 4],
 });
 /// A sample value of [`G104`].
 pub const G104_SAMPLE: G104 = G104 {
-    data0: 454.75f32,
-    level1: F64::<LittleEndian>::new(-918.75f64),
+    value0: [G012_SAMPLE, G012_SAMPLE, G012_SAMPLE],
+    t1: u64::MIN,
+    price2: 223710856i32,
+    _pad0: [0; 4],
 };
 
-/// Generated layout 105: size 120, align 8.
+/// Generated layout 105: size 4, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G105 {
-    pub t0: [[i8; 1]; 1],
-    pub t1: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub level2: G025,
-    pub price3: u32,
-    pub t4: isize,
-    pub value5: G023,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub id0: F32<LittleEndian>,
 }
 describe!(G105, C, {
-    field t0: [[i8; 1]; 1],
-    field t1: i8,
-    pad _pad0: [u8; 2],
-    field level2: G025,
-    field price3: u32,
-    field t4: isize,
-    field value5: G023,
-    pad _pad1: [u8; 4],
+    field id0: F32<LittleEndian>,
 });
 /// A sample value of [`G105`].
 pub const G105_SAMPLE: G105 = G105 {
-    t0: [[67i8]],
-    t1: -41i8,
-    _pad0: [0; 2],
-    level2: G025_SAMPLE,
-    price3: 2608402665u32,
-    t4: 0isize,
-    value5: G023_SAMPLE,
-    _pad1: [0; 4],
+    id0: F32::<LittleEndian>::new(727.75f32),
 };
 
-/// Generated layout 106: size 352, align 8.
+/// Generated layout 106: size 56, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G106 {
-    pub id0: i32,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub value1: W071,
-    pub kind2: [[I16<BigEndian>; 1]; 3],
-    #[buffer(padding)]
-    pub _pad1: [u8; 2],
-}
+pub struct G106(
+    pub u32,
+    pub F32<LittleEndian>,
+    pub i64,
+    pub [[[u8; 2]; 4]; 1],
+    pub [[f64; 1]; 4],
+);
 describe!(G106, C, {
-    field id0: i32,
-    pad _pad0: [u8; 4],
-    field value1: W071,
-    field kind2: [[I16<BigEndian>; 1]; 3],
-    pad _pad1: [u8; 2],
+    field 0: u32,
+    field 1: F32<LittleEndian>,
+    field 2: i64,
+    field 3: [[[u8; 2]; 4]; 1],
+    field 4: [[f64; 1]; 4],
 });
 /// A sample value of [`G106`].
-pub const G106_SAMPLE: G106 = G106 {
-    id0: 0i32,
-    _pad0: [0; 4],
-    value1: W071([[G071_SAMPLE, G071_SAMPLE], [G071_SAMPLE, G071_SAMPLE], [G071_SAMPLE, G071_SAMPLE]]),
-    kind2: [[I16::<BigEndian>::new(i16::MIN)], [I16::<BigEndian>::new(i16::MAX)], [I16::<BigEndian>::new(27984i16)]],
-    _pad1: [0; 2],
-};
+pub const G106_SAMPLE: G106 = G106(
+    0u32,
+    F32::<LittleEndian>::new(647.625f32),
+    -5101655247880915924i64,
+    [[[211u8, 178u8], [29u8, 197u8], [166u8, 0u8], [244u8, 129u8]]],
+    [[-1110.75f64], [-54.125f64], [-1044.625f64], [-588.0f64]],
+);
 
-/// Generated layout 107: size 392, align 8.
+/// Generated layout 107: size 96, align 32.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G107 {
+    pub value0: u32,
+    #[buffer(padding)]
+    pub _pad0: [u8; 28],
+    pub value1: G040,
+    #[buffer(rename = "r_price2")]
+    pub price2: i64,
+    pub rgb3: i32,
+    pub y4: u16,
+    #[buffer(padding)]
+    pub _pad1: [u8; 2],
+    pub count5: u64,
+    #[buffer(padding)]
+    pub _pad2: [u8; 8],
+}
+describe!(G107, C, {
+    field value0: u32,
+    pad _pad0: [u8; 28],
+    field value1: G040,
+    field price2: i64 => "r_price2",
+    field rgb3: i32,
+    field y4: u16,
+    pad _pad1: [u8; 2],
+    field count5: u64,
+    pad _pad2: [u8; 8],
+});
+/// A sample value of [`G107`].
+pub const G107_SAMPLE: G107 = G107 {
+    value0: 0u32,
+    _pad0: [0; 28],
+    value1: G040_SAMPLE,
+    price2: 5233145046051255997i64,
+    rgb3: i32::MAX,
+    y4: u16::MIN,
+    _pad1: [0; 2],
+    count5: u64::MAX,
+    _pad2: [0; 8],
+};
+
+/// Generated layout 108: size 8, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G108 {
+    pub x0: usize,
+}
+describe!(G108, C, {
+    field x0: usize,
+});
+/// A sample value of [`G108`].
+pub const G108_SAMPLE: G108 = G108 {
+    x0: 3920902239901321999usize,
+};
+
+/// Generated layout 109: size 28, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G109 {
+    pub value0: W031,
+    pub flags1: [[[i16; 1]; 4]; 3],
+}
+describe!(G109, packed, {
+    field value0: W031,
+    field flags1: [[[i16; 1]; 4]; 3],
+});
+/// A sample value of [`G109`].
+pub const G109_SAMPLE: G109 = G109 {
+    value0: W031([u32::MAX]),
+    flags1: [[[0i16], [-11461i16], [20764i16], [i16::MAX]], [[3658i16], [0i16], [22980i16], [12681i16]], [[3584i16], [0i16], [i16::MAX], [16865i16]]],
+};
+
+/// Generated layout 110: size 16, align 16.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, align(16))]
+pub struct G110 {
+    pub y0: u64,
+    #[buffer(padding)]
+    pub _pad0: [u8; 8],
+}
+describe!(G110, align(16), {
+    field y0: u64,
+    pad _pad0: [u8; 8],
+});
+/// A sample value of [`G110`].
+pub const G110_SAMPLE: G110 = G110 {
+    y0: 2898414350727904401u64,
+    _pad0: [0; 8],
+};
+
+/// Generated layout 111: size 136, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G111 {
+    pub rgb0: [[[char; 3]; 2]; 3],
+    pub data1: G014,
+}
+describe!(G111, C, {
+    field rgb0: [[[char; 3]; 2]; 3],
+    field data1: G014,
+});
+/// A sample value of [`G111`].
+pub const G111_SAMPLE: G111 = G111 {
+    rgb0: [[['\u{10ffff}', '\u{e9}', '\u{41}'], ['\u{41}', '\u{7a}', '\u{20ac}']], [['\u{7a}', '\u{41}', '\u{7a}'], ['\u{7a}', '\u{7a}', '\u{1f600}']], [['\u{20ac}', '\u{10ffff}', '\u{7a}'], ['\u{20ac}', '\u{e9}', '\u{41}']]],
+    data1: G014_SAMPLE,
+};
+
+/// A transparent newtype over `i32`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W111(pub i32);
+describe_transparent!(W111, 0: i32);
+/// A sample value of [`W111`].
+pub const W111_SAMPLE: W111 = W111(i32::MIN);
+
+/// Generated layout 112: size 136, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G112 {
+    pub price0: [[[u8; 3]; 1]; 1],
+    #[buffer(padding)]
+    pub _pad0: [u8; 5],
+    pub kind1: [[usize; 3]; 4],
+    pub id2: [G050; 2],
+}
+describe!(G112, C, {
+    field price0: [[[u8; 3]; 1]; 1],
+    pad _pad0: [u8; 5],
+    field kind1: [[usize; 3]; 4],
+    field id2: [G050; 2],
+});
+/// A sample value of [`G112`].
+pub const G112_SAMPLE: G112 = G112 {
+    price0: [[[99u8, 233u8, 183u8]]],
+    _pad0: [0; 5],
+    kind1: [[1132433332594988255usize, usize::MAX, usize::MAX], [11607141109392687592usize, usize::MIN, 2199255762198197196usize], [5588207005839736996usize, usize::MIN, usize::MIN], [11862218820395407233usize, 3413695408195261617usize, usize::MAX]],
+    id2: [G050_SAMPLE, G050_SAMPLE],
+};
+
+/// Generated layout 113: size 144, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G113 {
+    pub level0: [[F64<LittleEndian>; 3]; 2],
+    pub y1: i64,
+    pub value2: I64<BigEndian>,
+    pub t3: G060,
+    pub level4: G003,
+}
+describe!(G113, packed, {
+    field level0: [[F64<LittleEndian>; 3]; 2],
+    field y1: i64,
+    field value2: I64<BigEndian>,
+    field t3: G060,
+    field level4: G003,
+});
+/// A sample value of [`G113`].
+pub const G113_SAMPLE: G113 = G113 {
+    level0: [[F64::<LittleEndian>::new(1155.875f64), F64::<LittleEndian>::new(-373.5f64), F64::<LittleEndian>::new(570.5f64)], [F64::<LittleEndian>::new(-589.375f64), F64::<LittleEndian>::new(-38.125f64), F64::<LittleEndian>::new(-513.5f64)]],
+    y1: -1438908598231235981i64,
+    value2: I64::<BigEndian>::new(-1111799126170710568i64),
+    t3: G060_SAMPLE,
+    level4: G003_SAMPLE,
+};
+
+/// Generated layout 114: size 8, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G114 {
+    #[buffer(rename = "r_kind0")]
+    pub kind0: i64,
+}
+describe!(G114, C, {
+    field kind0: i64 => "r_kind0",
+});
+/// A sample value of [`G114`].
+pub const G114_SAMPLE: G114 = G114 {
+    kind0: 0i64,
+};
+
+/// Generated layout 115: size 44, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G115 {
+    pub id0: i32,
+    pub value1: W007,
+    pub kind2: [[I16<BigEndian>; 1]; 3],
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
+}
+describe!(G115, C, {
+    field id0: i32,
+    field value1: W007,
+    field kind2: [[I16<BigEndian>; 1]; 3],
+    pad _pad0: [u8; 2],
+});
+/// A sample value of [`G115`].
+pub const G115_SAMPLE: G115 = G115 {
+    id0: 0i32,
+    value1: W007([G007_SAMPLE, G007_SAMPLE]),
+    kind2: [[I16::<BigEndian>::new(i16::MIN)], [I16::<BigEndian>::new(i16::MAX)], [I16::<BigEndian>::new(27984i16)]],
+    _pad0: [0; 2],
+};
+
+/// Generated layout 116: size 392, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G116 {
     pub count0: i16,
     #[buffer(padding)]
     pub _pad0: [u8; 6],
     pub price1: [[[usize; 3]; 4]; 4],
 }
-describe!(G107, C, {
+describe!(G116, C, {
     field count0: i16,
     pad _pad0: [u8; 6],
     field price1: [[[usize; 3]; 4]; 4],
 });
-/// A sample value of [`G107`].
-pub const G107_SAMPLE: G107 = G107 {
+/// A sample value of [`G116`].
+pub const G116_SAMPLE: G116 = G116 {
     count0: 29219i16,
     _pad0: [0; 6],
     price1: [[[usize::MIN, 5722330751478798392usize, usize::MIN], [0usize, 17301458002298447820usize, usize::MAX], [1180148249958146283usize, 5774197013504659249usize, 0usize], [usize::MAX, 7770447782644325095usize, 368135029601976992usize]], [[4296838462037576153usize, 3429207346894864599usize, usize::MAX], [4655387962418065046usize, 10880232836584302165usize, 0usize], [usize::MIN, 11504285914454548167usize, 10131363763677716559usize], [usize::MAX, 0usize, 0usize]], [[0usize, 9008635764902172253usize, 7005472400303874529usize], [usize::MAX, 2279710128624609675usize, 1540445719055390799usize], [15748868112631158038usize, 4202625179966987421usize, 0usize], [0usize, 5061330139795121267usize, 4244123847061263070usize]], [[11344080484453318340usize, usize::MIN, usize::MAX], [usize::MAX, usize::MIN, usize::MIN], [5583910014907096655usize, usize::MAX, 15788369176326435998usize], [0usize, 16895682324529539626usize, 4813141344331109094usize]]],
 };
 
-/// Generated layout 108: size 272, align 8.
+/// Generated layout 117: size 48, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G108 {
+pub struct G117 {
     pub level0: U64<BigEndian>,
-    pub t1: G039,
+    pub t1: G066,
     pub level2: usize,
     pub value3: [[i64; 1]; 2],
     pub y4: u8,
     #[buffer(padding)]
     pub _pad0: [u8; 7],
 }
-describe!(G108, C, {
+describe!(G117, C, {
     field level0: U64<BigEndian>,
-    field t1: G039,
+    field t1: G066,
     field level2: usize,
     field value3: [[i64; 1]; 2],
     field y4: u8,
     pad _pad0: [u8; 7],
 });
-/// A sample value of [`G108`].
-pub const G108_SAMPLE: G108 = G108 {
+/// A sample value of [`G117`].
+pub const G117_SAMPLE: G117 = G117 {
     level0: U64::<BigEndian>::new(u64::MIN),
-    t1: G039_SAMPLE,
+    t1: G066_SAMPLE,
     level2: 12049859494215471075usize,
     value3: [[7799742223316988549i64], [i64::MIN]],
     y4: 0u8,
     _pad0: [0; 7],
 };
 
-/// Generated layout 109: size 8, align 8.
+/// Generated layout 118: size 8, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G109 {
+pub struct G118 {
     pub flags0: u64,
 }
-describe!(G109, C, {
+describe!(G118, C, {
     field flags0: u64,
 });
-/// A sample value of [`G109`].
-pub const G109_SAMPLE: G109 = G109 {
+/// A sample value of [`G118`].
+pub const G118_SAMPLE: G118 = G118 {
     flags0: 14193850274083632903u64,
 };
 
-/// Generated layout 110: size 32, align 8.
+/// Generated layout 119: size 16, align 16.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G110(
-    pub [f64; 1],
-    pub i32,
-    pub [[[u16; 3]; 1]; 3],
+#[repr(C, align(16))]
+pub struct G119 {
+    pub count0: F32<BigEndian>,
     #[buffer(padding)]
-    pub [u8; 2],
-);
-describe!(G110, C, {
-    field 0: [f64; 1],
-    field 1: i32,
-    field 2: [[[u16; 3]; 1]; 3],
-    pad 3: [u8; 2],
-});
-/// A sample value of [`G110`].
-pub const G110_SAMPLE: G110 = G110(
-    [140.25f64],
-    -2061373390i32,
-    [[[0u16, 2332u16, 61001u16]], [[38387u16, 0u16, 17637u16]], [[u16::MIN, u16::MIN, 0u16]]],
-    [0; 2],
-);
-
-/// Generated layout 111: size 92, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G111 {
-    pub t0: [[U64<LittleEndian>; 2]; 3],
-    pub x1: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    #[buffer(rename = "r_level2")]
-    pub level2: i32,
-    pub data3: I64<LittleEndian>,
-    pub level4: [I64<BigEndian>; 3],
-    pub rgb5: W031,
-    #[buffer(padding)]
-    pub _pad1: [u8; 2],
+    pub _pad0: [u8; 12],
 }
-describe!(G111, C, {
-    field t0: [[U64<LittleEndian>; 2]; 3],
-    field x1: i8,
-    pad _pad0: [u8; 3],
-    field level2: i32 => "r_level2",
-    field data3: I64<LittleEndian>,
-    field level4: [I64<BigEndian>; 3],
-    field rgb5: W031,
-    pad _pad1: [u8; 2],
+describe!(G119, align(16), {
+    field count0: F32<BigEndian>,
+    pad _pad0: [u8; 12],
 });
-/// A sample value of [`G111`].
-pub const G111_SAMPLE: G111 = G111 {
-    t0: [[U64::<LittleEndian>::new(0u64), U64::<LittleEndian>::new(0u64)], [U64::<LittleEndian>::new(u64::MIN), U64::<LittleEndian>::new(8021001206615136418u64)], [U64::<LittleEndian>::new(u64::MIN), U64::<LittleEndian>::new(u64::MIN)]],
-    x1: -18i8,
-    _pad0: [0; 3],
-    level2: 0i32,
-    data3: I64::<LittleEndian>::new(-4501967032630079670i64),
-    level4: [I64::<BigEndian>::new(i64::MAX), I64::<BigEndian>::new(i64::MIN), I64::<BigEndian>::new(2517442318351839776i64)],
-    rgb5: W031([[u8::MAX, 30u8]]),
-    _pad1: [0; 2],
+/// A sample value of [`G119`].
+pub const G119_SAMPLE: G119 = G119 {
+    count0: F32::<BigEndian>::new(1133.25f32),
+    _pad0: [0; 12],
 };
 
-/// A transparent newtype over `[char; 2]`.
+/// A transparent newtype over `[f64; 3]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W111(pub [char; 2]);
-describe_transparent!(W111, 0: [char; 2]);
-/// A sample value of [`W111`].
-pub const W111_SAMPLE: W111 = W111(['\u{20ac}', '\u{0}']);
+pub struct W119(pub [f64; 3]);
+describe_transparent!(W119, 0: [f64; 3]);
+/// A sample value of [`W119`].
+pub const W119_SAMPLE: W119 = W119([321.75f64, 7.0f64, -217.375f64]);
 
-/// Generated layout 112: size 96, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G112(
-    pub [[[f32; 3]; 4]; 2],
-);
-describe!(G112, packed, {
-    field 0: [[[f32; 3]; 4]; 2],
-});
-/// A sample value of [`G112`].
-pub const G112_SAMPLE: G112 = G112(
-    [[[124.0f32, 390.25f32, -409.625f32], [153.25f32, -514.875f32, -528.75f32], [-844.0f32, -1129.875f32, 716.625f32], [1145.125f32, -540.0f32, -951.625f32]], [[229.5f32, -175.0f32, 331.125f32], [322.0f32, 1075.0f32, 977.5f32], [-691.625f32, 519.375f32, 381.875f32], [-576.375f32, 32.5f32, 842.25f32]]],
-);
-
-/// Generated layout 113: size 12, align 4.
+/// Generated layout 120: size 288, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G113 {
-    pub value0: F64<BigEndian>,
-    pub flags1: f32,
-}
-describe!(G113, C, {
-    field value0: F64<BigEndian>,
-    field flags1: f32,
-});
-/// A sample value of [`G113`].
-pub const G113_SAMPLE: G113 = G113 {
-    value0: F64::<BigEndian>::new(-455.375f64),
-    flags1: 943.25f32,
-};
-
-/// Generated layout 114: size 1, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G114 {
-    pub x0: bool,
-}
-describe!(G114, C, {
-    field x0: bool,
-});
-/// A sample value of [`G114`].
-pub const G114_SAMPLE: G114 = G114 {
-    x0: false,
-};
-
-/// Generated layout 115: size 288, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G115 {
-    pub price0: u64,
-    pub t1: usize,
-    pub price2: [G062; 3],
+pub struct G120 {
+    pub value0: bool,
     #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    #[buffer(rename = "r_x3")]
-    pub x3: i32,
+    pub _pad0: [u8; 7],
+    pub kind1: G076,
+    pub id2: char,
     #[buffer(padding)]
     pub _pad1: [u8; 4],
-    pub kind4: G039,
+    pub t3: f64,
+    pub kind4: [bool; 1],
+    pub y5: G049,
+    #[buffer(padding)]
+    pub _pad2: [u8; 3],
+    pub x6: [f32; 4],
 }
-describe!(G115, C, {
-    field price0: u64,
-    field t1: usize,
-    field price2: [G062; 3],
-    pad _pad0: [u8; 2],
-    field x3: i32 => "r_x3",
+describe!(G120, C, {
+    field value0: bool,
+    pad _pad0: [u8; 7],
+    field kind1: G076,
+    field id2: char,
     pad _pad1: [u8; 4],
-    field kind4: G039,
+    field t3: f64,
+    field kind4: [bool; 1],
+    field y5: G049,
+    pad _pad2: [u8; 3],
+    field x6: [f32; 4],
 });
-/// A sample value of [`G115`].
-pub const G115_SAMPLE: G115 = G115 {
-    price0: 14483883751896509305u64,
-    t1: 0usize,
-    price2: [G062_SAMPLE, G062_SAMPLE, G062_SAMPLE],
-    _pad0: [0; 2],
-    x3: 712245630i32,
+/// A sample value of [`G120`].
+pub const G120_SAMPLE: G120 = G120 {
+    value0: false,
+    _pad0: [0; 7],
+    kind1: G076_SAMPLE,
+    id2: '\u{20ac}',
     _pad1: [0; 4],
-    kind4: G039_SAMPLE,
+    t3: 45.875f64,
+    kind4: [true],
+    y5: G049_SAMPLE,
+    _pad2: [0; 3],
+    x6: [519.625f32, 951.625f32, 721.125f32, 973.125f32],
 };
 
-/// Generated layout 116: size 30, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G116 {
-    pub x0: [usize; 2],
-    pub rgb1: char,
-    pub x2: usize,
-    pub x3: u16,
-}
-describe!(G116, packed, {
-    field x0: [usize; 2],
-    field rgb1: char,
-    field x2: usize,
-    field x3: u16,
-});
-/// A sample value of [`G116`].
-pub const G116_SAMPLE: G116 = G116 {
-    x0: [8962248449575555299usize, 1500492818789452017usize],
-    rgb1: '\u{20ac}',
-    x2: 4215154534315288632usize,
-    x3: 65061u16,
-};
-
-/// Generated layout 117: size 8, align 4.
+/// Generated layout 121: size 24, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G117 {
+pub struct G121 {
+    pub rgb0: u32,
+    pub y1: F32<LittleEndian>,
+    pub flags2: char,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub kind3: isize,
+}
+describe!(G121, C, {
+    field rgb0: u32,
+    field y1: F32<LittleEndian>,
+    field flags2: char,
+    pad _pad0: [u8; 4],
+    field kind3: isize,
+});
+/// A sample value of [`G121`].
+pub const G121_SAMPLE: G121 = G121 {
+    rgb0: u32::MIN,
+    y1: F32::<LittleEndian>::new(1106.0f32),
+    flags2: '\u{e9}',
+    _pad0: [0; 4],
+    kind3: isize::MAX,
+};
+
+/// Generated layout 122: size 104, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G122 {
+    pub y0: G042,
+    pub data1: f32,
+    pub level2: i16,
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
+    pub level3: G069,
+    #[buffer(rename = "r_data4")]
+    pub data4: F32<BigEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+}
+describe!(G122, C, {
+    field y0: G042,
+    field data1: f32,
+    field level2: i16,
+    pad _pad0: [u8; 2],
+    field level3: G069,
+    field data4: F32<BigEndian> => "r_data4",
+    pad _pad1: [u8; 4],
+});
+/// A sample value of [`G122`].
+pub const G122_SAMPLE: G122 = G122 {
+    y0: G042_SAMPLE,
+    data1: -1129.875f32,
+    level2: i16::MIN,
+    _pad0: [0; 2],
+    level3: G069_SAMPLE,
+    data4: F32::<BigEndian>::new(1145.125f32),
+    _pad1: [0; 4],
+};
+
+/// Generated layout 123: size 200, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G123 {
+    pub rgb0: [I32<BigEndian>; 1],
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub count1: isize,
+    pub flags2: G021,
+    pub value3: F64<BigEndian>,
+}
+describe!(G123, C, {
+    field rgb0: [I32<BigEndian>; 1],
+    pad _pad0: [u8; 4],
+    field count1: isize,
+    field flags2: G021,
+    field value3: F64<BigEndian>,
+});
+/// A sample value of [`G123`].
+pub const G123_SAMPLE: G123 = G123 {
+    rgb0: [I32::<BigEndian>::new(-1813610597i32)],
+    _pad0: [0; 4],
+    count1: 9003867883147930661isize,
+    flags2: G021_SAMPLE,
+    value3: F64::<BigEndian>::new(-590.125f64),
+};
+
+/// Generated layout 124: size 160, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G124 {
+    pub id0: usize,
+    pub kind1: bool,
+    #[buffer(padding)]
+    pub _pad0: [u8; 7],
+    pub t2: W055,
+    pub kind3: [[[char; 3]; 4]; 1],
+    pub y4: U32<BigEndian>,
+    pub count5: [[[I64<BigEndian>; 4]; 1]; 1],
+    pub y6: I64<BigEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+}
+describe!(G124, C, {
+    field id0: usize,
+    field kind1: bool,
+    pad _pad0: [u8; 7],
+    field t2: W055,
+    field kind3: [[[char; 3]; 4]; 1],
+    field y4: U32<BigEndian>,
+    field count5: [[[I64<BigEndian>; 4]; 1]; 1],
+    field y6: I64<BigEndian>,
+    pad _pad1: [u8; 4],
+});
+/// A sample value of [`G124`].
+pub const G124_SAMPLE: G124 = G124 {
+    id0: 12042757384792399317usize,
+    kind1: true,
+    _pad0: [0; 7],
+    t2: W055([[344.875f64, -112.375f64], [-90.375f64, -786.625f64], [682.375f64, -969.875f64]]),
+    kind3: [[['\u{1f600}', '\u{1f600}', '\u{7a}'], ['\u{0}', '\u{1f600}', '\u{e9}'], ['\u{e9}', '\u{7a}', '\u{1f600}'], ['\u{0}', '\u{1f600}', '\u{0}']]],
+    y4: U32::<BigEndian>::new(0u32),
+    count5: [[[I64::<BigEndian>::new(8962248449575555299i64), I64::<BigEndian>::new(1500492818789452017i64), I64::<BigEndian>::new(-1361045200084660615i64), I64::<BigEndian>::new(i64::MAX)]]],
+    y6: I64::<BigEndian>::new(-5314033017249858011i64),
+    _pad1: [0; 4],
+};
+
+/// Generated layout 125: size 8, align 4.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G125 {
     pub value0: i32,
     pub count1: u16,
     #[buffer(padding)]
     pub _pad0: [u8; 2],
 }
-describe!(G117, C, {
+describe!(G125, C, {
     field value0: i32,
     field count1: u16,
     pad _pad0: [u8; 2],
 });
-/// A sample value of [`G117`].
-pub const G117_SAMPLE: G117 = G117 {
+/// A sample value of [`G125`].
+pub const G125_SAMPLE: G125 = G125 {
     value0: 0i32,
     count1: u16::MIN,
     _pad0: [0; 2],
 };
 
-/// Generated layout 118: size 492, align 4.
+/// Generated layout 126: size 68, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G118 {
+pub struct G126 {
     pub value0: char,
     pub price1: u8,
     pub data2: i8,
     #[buffer(padding)]
     pub _pad0: [u8; 2],
     #[buffer(rename = "r_t3")]
-    pub t3: G055,
+    pub t3: G091,
     pub flags4: i32,
     pub kind5: [[[u8; 1]; 3]; 1],
     #[buffer(padding)]
     pub _pad1: [u8; 1],
     #[buffer(rename = "r_flags6")]
-    pub flags6: W007,
+    pub flags6: W015,
 }
-describe!(G118, C, {
+describe!(G126, C, {
     field value0: char,
     field price1: u8,
     field data2: i8,
     pad _pad0: [u8; 2],
-    field t3: G055 => "r_t3",
+    field t3: G091 => "r_t3",
     field flags4: i32,
     field kind5: [[[u8; 1]; 3]; 1],
     pad _pad1: [u8; 1],
-    field flags6: W007 => "r_flags6",
+    field flags6: W015 => "r_flags6",
 });
-/// A sample value of [`G118`].
-pub const G118_SAMPLE: G118 = G118 {
+/// A sample value of [`G126`].
+pub const G126_SAMPLE: G126 = G126 {
     value0: '\u{7a}',
     price1: u8::MIN,
     data2: i8::MIN,
     _pad0: [0; 2],
-    t3: G055_SAMPLE,
+    t3: G091_SAMPLE,
     flags4: i32::MIN,
     kind5: [[[47u8], [65u8], [140u8]]],
     _pad1: [0; 1],
-    flags6: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
+    flags6: W015([13391i16, 2099i16]),
 };
 
-/// Generated layout 119: size 320, align 8.
+/// Generated layout 127: size 164, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G119 {
-    pub x0: u64,
-    pub flags1: G108,
-    pub id2: f32,
-    pub t3: F64<BigEndian>,
+#[repr(C, packed(4))]
+pub struct G127 {
+    pub flags0: i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub level4: usize,
+    pub _pad0: [u8; 2],
+    pub t1: G032,
+    pub flags2: [G066; 1],
+    pub count3: i32,
+    pub y4: f32,
     pub flags5: isize,
     pub rgb6: usize,
 }
-describe!(G119, C, {
-    field x0: u64,
-    field flags1: G108,
-    field id2: f32,
-    field t3: F64<BigEndian>,
-    pad _pad0: [u8; 4],
-    field level4: usize,
+describe!(G127, packed(4), {
+    field flags0: i16,
+    pad _pad0: [u8; 2],
+    field t1: G032,
+    field flags2: [G066; 1],
+    field count3: i32,
+    field y4: f32,
     field flags5: isize,
     field rgb6: usize,
 });
-/// A sample value of [`G119`].
-pub const G119_SAMPLE: G119 = G119 {
-    x0: 0u64,
-    flags1: G108_SAMPLE,
-    id2: 221.5f32,
-    t3: F64::<BigEndian>::new(715.0f64),
-    _pad0: [0; 4],
-    level4: 17060632855636573684usize,
-    flags5: isize::MAX,
+/// A sample value of [`G127`].
+pub const G127_SAMPLE: G127 = G127 {
+    flags0: 0i16,
+    _pad0: [0; 2],
+    t1: G032_SAMPLE,
+    flags2: [G066_SAMPLE],
+    count3: 439631401i32,
+    y4: -1222.125f32,
+    flags5: -2447396901569030968isize,
     rgb6: 10128568553416796382usize,
 };
 
-/// A transparent newtype over `[G119; 2]`.
+/// A transparent newtype over `[G127; 2]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W119(pub [G119; 2]);
-describe_transparent!(W119, 0: [G119; 2]);
-/// A sample value of [`W119`].
-pub const W119_SAMPLE: W119 = W119([G119_SAMPLE, G119_SAMPLE]);
+pub struct W127(pub [G127; 2]);
+describe_transparent!(W127, 0: [G127; 2]);
+/// A sample value of [`W127`].
+pub const W127_SAMPLE: W127 = W127([G127_SAMPLE, G127_SAMPLE]);
 
-/// Generated layout 120: size 40, align 8.
+/// Generated layout 128: size 40, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G120 {
+pub struct G128 {
     pub flags0: i16,
     #[buffer(padding)]
     pub _pad0: [u8; 6],
@@ -3322,7 +3641,7 @@ pub struct G120 {
     #[buffer(padding)]
     pub _pad2: [u8; 2],
 }
-describe!(G120, C, {
+describe!(G128, C, {
     field flags0: i16,
     pad _pad0: [u8; 6],
     field t1: i64,
@@ -3333,8 +3652,8 @@ describe!(G120, C, {
     field y5: U16<LittleEndian>,
     pad _pad2: [u8; 2],
 });
-/// A sample value of [`G120`].
-pub const G120_SAMPLE: G120 = G120 {
+/// A sample value of [`G128`].
+pub const G128_SAMPLE: G128 = G128 {
     flags0: 0i16,
     _pad0: [0; 6],
     t1: 0i64,
@@ -3346,46 +3665,46 @@ pub const G120_SAMPLE: G120 = G120 {
     _pad2: [0; 2],
 };
 
-/// Generated layout 121: size 336, align 8.
+/// Generated layout 129: size 512, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G121 {
+pub struct G129 {
     pub value0: [I16<LittleEndian>; 3],
     pub value1: [[I16<LittleEndian>; 2]; 3],
     #[buffer(padding)]
     pub _pad0: [u8; 6],
     pub count2: [[[i64; 3]; 3]; 3],
-    pub rgb3: [G098; 2],
+    pub rgb3: [G012; 2],
     pub value4: F64<BigEndian>,
-    pub count5: G004,
+    pub count5: G126,
     pub value6: char,
 }
-describe!(G121, C, {
+describe!(G129, C, {
     field value0: [I16<LittleEndian>; 3],
     field value1: [[I16<LittleEndian>; 2]; 3],
     pad _pad0: [u8; 6],
     field count2: [[[i64; 3]; 3]; 3],
-    field rgb3: [G098; 2],
+    field rgb3: [G012; 2],
     field value4: F64<BigEndian>,
-    field count5: G004,
+    field count5: G126,
     field value6: char,
 });
-/// A sample value of [`G121`].
-pub const G121_SAMPLE: G121 = G121 {
+/// A sample value of [`G129`].
+pub const G129_SAMPLE: G129 = G129 {
     value0: [I16::<LittleEndian>::new(i16::MAX), I16::<LittleEndian>::new(26435i16), I16::<LittleEndian>::new(14795i16)],
     value1: [[I16::<LittleEndian>::new(-1160i16), I16::<LittleEndian>::new(-14662i16)], [I16::<LittleEndian>::new(0i16), I16::<LittleEndian>::new(i16::MAX)], [I16::<LittleEndian>::new(0i16), I16::<LittleEndian>::new(26532i16)]],
     _pad0: [0; 6],
     count2: [[[i64::MIN, 248133228809051989i64, -5496582759549052544i64], [-1277402204045505107i64, i64::MIN, i64::MAX], [i64::MAX, -2442089813270186696i64, -5216731460243985774i64]], [[-1015571178143113574i64, 4311164434853404104i64, 4363839859458130380i64], [-314732518682923708i64, i64::MAX, 8345543216761225152i64], [1910873222421876133i64, 0i64, 2202386838759425307i64]], [[-7183593426636206603i64, 0i64, i64::MAX], [-1360209730643504937i64, 4349359607047016241i64, 0i64], [8760703600740385823i64, i64::MIN, 6961878281586679164i64]]],
-    rgb3: [G098_SAMPLE, G098_SAMPLE],
+    rgb3: [G012_SAMPLE, G012_SAMPLE],
     value4: F64::<BigEndian>::new(-141.5f64),
-    count5: G004_SAMPLE,
+    count5: G126_SAMPLE,
     value6: '\u{20ac}',
 };
 
-/// Generated layout 122: size 24, align 8.
+/// Generated layout 130: size 24, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G122 {
+pub struct G130 {
     pub x0: char,
     pub t1: u16,
     #[buffer(padding)]
@@ -3396,7 +3715,7 @@ pub struct G122 {
     #[buffer(padding)]
     pub _pad1: [u8; 4],
 }
-describe!(G122, C, {
+describe!(G130, C, {
     field x0: char,
     field t1: u16,
     pad _pad0: [u8; 2],
@@ -3404,8 +3723,8 @@ describe!(G122, C, {
     field value3: char,
     pad _pad1: [u8; 4],
 });
-/// A sample value of [`G122`].
-pub const G122_SAMPLE: G122 = G122 {
+/// A sample value of [`G130`].
+pub const G130_SAMPLE: G130 = G130 {
     x0: '\u{7a}',
     t1: 37188u16,
     _pad0: [0; 2],
@@ -3414,2309 +3733,1890 @@ pub const G122_SAMPLE: G122 = G122 {
     _pad1: [0; 4],
 };
 
-/// Generated layout 123: size 22, align 1.
+/// Generated layout 131: size 4, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G123 {
-    #[buffer(rename = "r_x0")]
-    pub x0: U64<LittleEndian>,
-    pub value1: i16,
-    #[buffer(rename = "r_flags2")]
-    pub flags2: G117,
-    pub value3: char,
-}
-describe!(G123, packed, {
-    field x0: U64<LittleEndian> => "r_x0",
-    field value1: i16,
-    field flags2: G117 => "r_flags2",
-    field value3: char,
-});
-/// A sample value of [`G123`].
-pub const G123_SAMPLE: G123 = G123 {
-    x0: U64::<LittleEndian>::new(10205744537636587648u64),
-    value1: 31068i16,
-    flags2: G117_SAMPLE,
-    value3: '\u{e9}',
-};
-
-/// Generated layout 124: size 64, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G124 {
-    pub price0: i8,
-    pub id1: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub y2: [[[i32; 4]; 3]; 1],
-    pub value3: i32,
-    pub kind4: isize,
-}
-describe!(G124, C, {
-    field price0: i8,
-    field id1: u8,
-    pad _pad0: [u8; 2],
-    field y2: [[[i32; 4]; 3]; 1],
-    field value3: i32,
-    field kind4: isize,
-});
-/// A sample value of [`G124`].
-pub const G124_SAMPLE: G124 = G124 {
-    price0: -5i8,
-    id1: 160u8,
-    _pad0: [0; 2],
-    y2: [[[1845725377i32, 681068654i32, 1517833344i32, 877581904i32], [539795082i32, 0i32, 106025641i32, 766168029i32], [i32::MAX, 0i32, i32::MIN, i32::MIN]]],
-    value3: 0i32,
-    kind4: isize::MAX,
-};
-
-/// Generated layout 125: size 64, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G125 {
-    pub x0: isize,
-    pub x1: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub data2: isize,
-    pub x3: G067,
-    pub y4: u64,
-    pub flags5: [G113; 1],
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-}
-describe!(G125, C, {
-    field x0: isize,
-    field x1: i8,
-    pad _pad0: [u8; 7],
-    field data2: isize,
-    field x3: G067,
-    field y4: u64,
-    field flags5: [G113; 1],
-    pad _pad1: [u8; 4],
-});
-/// A sample value of [`G125`].
-pub const G125_SAMPLE: G125 = G125 {
-    x0: -2551463255639681508isize,
-    x1: 101i8,
-    _pad0: [0; 7],
-    data2: isize::MAX,
-    x3: G067_SAMPLE,
-    y4: 1749667939173153181u64,
-    flags5: [G113_SAMPLE],
-    _pad1: [0; 4],
-};
-
-/// Generated layout 126: size 100, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G126 {
-    pub rgb0: [[i64; 2]; 3],
-    pub kind1: u64,
-    pub rgb2: f32,
-    pub kind3: char,
-    pub t4: W095,
-    pub kind5: u64,
-    pub rgb6: i32,
-}
-describe!(G126, packed, {
-    field rgb0: [[i64; 2]; 3],
-    field kind1: u64,
-    field rgb2: f32,
-    field kind3: char,
-    field t4: W095,
-    field kind5: u64,
-    field rgb6: i32,
-});
-/// A sample value of [`G126`].
-pub const G126_SAMPLE: G126 = G126 {
-    rgb0: [[4143075095408014598i64, 0i64], [-4746681525462312296i64, 4664918753817550768i64], [4609306372077180016i64, 0i64]],
-    kind1: u64::MIN,
-    rgb2: -451.75f32,
-    kind3: '\u{20ac}',
-    t4: W095([1241.875f64, 796.375f64, -199.625f64]),
-    kind5: u64::MAX,
-    rgb6: 248580936i32,
-};
-
-/// Generated layout 127: size 20, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G127(
-    pub bool,
-    #[buffer(padding)]
-    pub [u8; 1],
-    pub u16,
-    pub U64<LittleEndian>,
-    pub G060,
-    #[buffer(padding)]
-    pub [u8; 3],
-    pub char,
-);
-describe!(G127, C, {
-    field 0: bool,
-    pad 1: [u8; 1],
-    field 2: u16,
-    field 3: U64<LittleEndian>,
-    field 4: G060,
-    pad 5: [u8; 3],
-    field 6: char,
-});
-/// A sample value of [`G127`].
-pub const G127_SAMPLE: G127 = G127(
-    true,
-    [0; 1],
-    u16::MIN,
-    U64::<LittleEndian>::new(u64::MIN),
-    G060_SAMPLE,
-    [0; 3],
-    '\u{20ac}',
-);
-
-/// A transparent newtype over `[G127; 3]`.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(transparent)]
-pub struct W127(pub [G127; 3]);
-describe_transparent!(W127, 0: [G127; 3]);
-/// A sample value of [`W127`].
-pub const W127_SAMPLE: W127 = W127([G127_SAMPLE, G127_SAMPLE, G127_SAMPLE]);
-
-/// Generated layout 128: size 371, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G128 {
-    pub id0: G015,
-    pub x1: G011,
-    pub x2: bool,
-}
-describe!(G128, C, {
-    field id0: G015,
-    field x1: G011,
-    field x2: bool,
-});
-/// A sample value of [`G128`].
-pub const G128_SAMPLE: G128 = G128 {
-    id0: G015_SAMPLE,
-    x1: G011_SAMPLE,
-    x2: true,
-};
-
-/// Generated layout 129: size 32, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G129 {
-    pub rgb0: f64,
-    pub x1: [f64; 3],
-}
-describe!(G129, packed, {
-    field rgb0: f64,
-    field x1: [f64; 3],
-});
-/// A sample value of [`G129`].
-pub const G129_SAMPLE: G129 = G129 {
-    rgb0: -793.625f64,
-    x1: [-243.125f64, 336.375f64, -114.5f64],
-};
-
-/// Generated layout 130: size 104, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G130 {
-    pub rgb0: usize,
-    pub price1: U16<BigEndian>,
-    pub count2: i8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 5],
-    pub data3: G124,
-    pub flags4: G017,
-    #[buffer(padding)]
-    pub _pad1: [u8; 7],
-    pub id5: [isize; 1],
-}
-describe!(G130, C, {
-    field rgb0: usize,
-    field price1: U16<BigEndian>,
-    field count2: i8,
-    pad _pad0: [u8; 5],
-    field data3: G124,
-    field flags4: G017,
-    pad _pad1: [u8; 7],
-    field id5: [isize; 1],
-});
-/// A sample value of [`G130`].
-pub const G130_SAMPLE: G130 = G130 {
-    rgb0: 0usize,
-    price1: U16::<BigEndian>::new(u16::MIN),
-    count2: -49i8,
-    _pad0: [0; 5],
-    data3: G124_SAMPLE,
-    flags4: G017_SAMPLE,
-    _pad1: [0; 7],
-    id5: [isize::MIN],
-};
-
-/// Generated layout 131: size 152, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed(4))]
 pub struct G131 {
-    pub x0: f32,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub count1: G102,
-    pub id2: W103,
-    pub t3: [[[u64; 2]; 2]; 1],
-    pub rgb4: G020,
-    pub level5: usize,
-    pub t6: [[[isize; 1]; 1]; 3],
+    pub x0: u16,
+    pub value1: i16,
 }
-describe!(G131, C, {
-    field x0: f32,
-    pad _pad0: [u8; 4],
-    field count1: G102,
-    field id2: W103,
-    field t3: [[[u64; 2]; 2]; 1],
-    field rgb4: G020,
-    field level5: usize,
-    field t6: [[[isize; 1]; 1]; 3],
+describe!(G131, packed(4), {
+    field x0: u16,
+    field value1: i16,
 });
 /// A sample value of [`G131`].
 pub const G131_SAMPLE: G131 = G131 {
-    x0: -620.125f32,
-    _pad0: [0; 4],
-    count1: G102_SAMPLE,
-    id2: W103([1213909506955272007u64, 6230857706583499792u64]),
-    t3: [[[16927408993955672273u64, u64::MIN], [0u64, 3734379354876216939u64]]],
-    rgb4: G020_SAMPLE,
-    level5: 6921871788914338720usize,
-    t6: [[[0isize]], [[isize::MAX]], [[735788392060961494isize]]],
+    x0: 27067u16,
+    value1: -16944i16,
 };
 
-/// Generated layout 132: size 360, align 8.
+/// Generated layout 132: size 16, align 16.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, align(16))]
 pub struct G132 {
-    pub y0: [bool; 1],
+    pub price0: i8,
     #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub data1: [u32; 3],
-    pub count2: U16<BigEndian>,
-    pub kind3: I16<LittleEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub value4: G121,
+    pub _pad0: [u8; 15],
 }
-describe!(G132, C, {
-    field y0: [bool; 1],
-    pad _pad0: [u8; 3],
-    field data1: [u32; 3],
-    field count2: U16<BigEndian>,
-    field kind3: I16<LittleEndian>,
-    pad _pad1: [u8; 4],
-    field value4: G121,
+describe!(G132, align(16), {
+    field price0: i8,
+    pad _pad0: [u8; 15],
 });
 /// A sample value of [`G132`].
 pub const G132_SAMPLE: G132 = G132 {
-    y0: [true],
-    _pad0: [0; 3],
-    data1: [3875046741u32, 3764500596u32, 0u32],
-    count2: U16::<BigEndian>::new(0u16),
-    kind3: I16::<LittleEndian>::new(-31308i16),
-    _pad1: [0; 4],
-    value4: G121_SAMPLE,
+    price0: 59i8,
+    _pad0: [0; 15],
 };
 
-/// Generated layout 133: size 40, align 8.
+/// Generated layout 133: size 96, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G133 {
-    pub y0: i16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    #[buffer(rename = "r_t1")]
-    pub t1: f64,
-    pub price2: u64,
-    pub price3: i32,
-    pub kind4: [[[U32<BigEndian>; 1]; 1]; 1],
-    pub t5: char,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub id0: [[f32; 4]; 3],
+    pub y1: [[[i32; 4]; 3]; 1],
 }
 describe!(G133, C, {
-    field y0: i16,
-    pad _pad0: [u8; 6],
-    field t1: f64 => "r_t1",
-    field price2: u64,
-    field price3: i32,
-    field kind4: [[[U32<BigEndian>; 1]; 1]; 1],
-    field t5: char,
-    pad _pad1: [u8; 4],
+    field id0: [[f32; 4]; 3],
+    field y1: [[[i32; 4]; 3]; 1],
 });
 /// A sample value of [`G133`].
 pub const G133_SAMPLE: G133 = G133 {
-    y0: i16::MAX,
-    _pad0: [0; 6],
-    t1: 414.875f64,
-    price2: 2264417329890709767u64,
-    price3: 1515202611i32,
-    kind4: [[[U32::<BigEndian>::new(u32::MIN)]]],
-    t5: '\u{20ac}',
-    _pad1: [0; 4],
+    id0: [[-366.625f32, -944.625f32, -1061.375f32, 175.125f32], [175.625f32, 703.5f32, 440.125f32, 418.25f32], [873.375f32, -1114.5f32, -519.125f32, 261.0f32]],
+    y1: [[[i32::MIN, 1718063520i32, 1845725377i32, 681068654i32], [1517833344i32, 877581904i32, 539795082i32, 0i32], [106025641i32, 766168029i32, i32::MAX, 0i32]]],
 };
 
-/// Generated layout 134: size 4, align 4.
+/// Generated layout 134: size 18, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G134 {
-    pub t0: u32,
+    pub count0: W047,
+    pub x1: isize,
+    pub x2: i8,
+    pub data3: isize,
 }
-describe!(G134, C, {
-    field t0: u32,
+describe!(G134, packed, {
+    field count0: W047,
+    field x1: isize,
+    field x2: i8,
+    field data3: isize,
 });
 /// A sample value of [`G134`].
 pub const G134_SAMPLE: G134 = G134 {
-    t0: 2115060032u32,
+    count0: W047(0i8),
+    x1: isize::MIN,
+    x2: -62i8,
+    data3: isize::MAX,
 };
 
-/// Generated layout 135: size 120, align 8.
+/// Generated layout 135: size 432, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed(4))]
 pub struct G135 {
-    pub id0: [u32; 4],
-    pub count1: G116,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub data2: [[[i32; 1]; 3]; 2],
-    pub level3: G070,
-    pub data4: G019,
-    #[buffer(padding)]
-    pub _pad1: [u8; 2],
+    pub data0: W127,
+    pub price1: G091,
+    pub level2: u64,
+    pub level3: G091,
 }
-describe!(G135, C, {
-    field id0: [u32; 4],
-    field count1: G116,
-    pad _pad0: [u8; 2],
-    field data2: [[[i32; 1]; 3]; 2],
-    field level3: G070,
-    field data4: G019,
-    pad _pad1: [u8; 2],
+describe!(G135, packed(4), {
+    field data0: W127,
+    field price1: G091,
+    field level2: u64,
+    field level3: G091,
 });
 /// A sample value of [`G135`].
 pub const G135_SAMPLE: G135 = G135 {
-    id0: [2226123525u32, 3827041065u32, 0u32, u32::MAX],
-    count1: G116_SAMPLE,
-    _pad0: [0; 2],
-    data2: [[[0i32], [0i32], [i32::MIN]], [[i32::MAX], [0i32], [1633978707i32]]],
-    level3: G070_SAMPLE,
-    data4: G019_SAMPLE,
-    _pad1: [0; 2],
+    data0: W127([G127_SAMPLE, G127_SAMPLE]),
+    price1: G091_SAMPLE,
+    level2: 0u64,
+    level3: G091_SAMPLE,
 };
 
-/// A transparent newtype over `bool`.
+/// A transparent newtype over `[i32; 3]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W135(pub bool);
-describe_transparent!(W135, 0: bool);
+pub struct W135(pub [i32; 3]);
+describe_transparent!(W135, 0: [i32; 3]);
 /// A sample value of [`W135`].
-pub const W135_SAMPLE: W135 = W135(false);
+pub const W135_SAMPLE: W135 = W135([i32::MAX, -1305003500i32, 1131494868i32]);
 
-/// Generated layout 136: size 208, align 8.
+/// Generated layout 136: size 144, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G136 {
-    pub data0: u8,
+    #[buffer(rename = "r_y0")]
+    pub y0: i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub price1: [[[f64; 4]; 2]; 3],
-    pub level2: I16<BigEndian>,
-    pub t3: bool,
+    pub _pad0: [u8; 6],
+    pub t1: isize,
+    pub rgb2: [[i64; 3]; 4],
+    pub id3: u64,
+    pub flags4: [[[u16; 3]; 3]; 1],
+    #[buffer(rename = "r_price5")]
+    pub price5: F32<BigEndian>,
     #[buffer(padding)]
-    pub _pad1: [u8; 5],
+    pub _pad1: [u8; 2],
 }
 describe!(G136, C, {
-    field data0: u8,
-    pad _pad0: [u8; 7],
-    field price1: [[[f64; 4]; 2]; 3],
-    field level2: I16<BigEndian>,
-    field t3: bool,
-    pad _pad1: [u8; 5],
+    field y0: i16 => "r_y0",
+    pad _pad0: [u8; 6],
+    field t1: isize,
+    field rgb2: [[i64; 3]; 4],
+    field id3: u64,
+    field flags4: [[[u16; 3]; 3]; 1],
+    field price5: F32<BigEndian> => "r_price5",
+    pad _pad1: [u8; 2],
 });
 /// A sample value of [`G136`].
 pub const G136_SAMPLE: G136 = G136 {
-    data0: 207u8,
-    _pad0: [0; 7],
-    price1: [[[-554.75f64, 305.5f64, -351.375f64, -258.375f64], [757.5f64, 1042.125f64, -1244.0f64, 350.0f64]], [[527.375f64, 1220.5f64, -241.25f64, -139.75f64], [1199.0f64, 560.375f64, 256.75f64, 620.875f64]], [[775.5f64, -564.75f64, -1122.625f64, 904.0f64], [-435.125f64, 1069.375f64, 7.125f64, 459.25f64]]],
-    level2: I16::<BigEndian>::new(19969i16),
-    t3: true,
-    _pad1: [0; 5],
+    y0: i16::MAX,
+    _pad0: [0; 6],
+    t1: 1160408174018235208isize,
+    rgb2: [[-87118388195982715i64, -5545979130723408775i64, 0i64], [0i64, 1029691474233620248i64, -1893509367918502448i64], [-7740603678867851199i64, 2354544240840583817i64, 0i64], [6400994305479497925i64, -7823633030080534288i64, i64::MAX]],
+    id3: u64::MIN,
+    flags4: [[[64800u16, 7417u16, u16::MIN], [u16::MAX, u16::MAX, 65458u16], [39373u16, 4879u16, 0u16]]],
+    price5: F32::<BigEndian>::new(381.25f32),
+    _pad1: [0; 2],
 };
 
-/// Generated layout 137: size 389, align 1.
+/// Generated layout 137: size 320, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G137 {
-    pub price0: G133,
-    pub flags1: G030,
-    pub flags2: I32<BigEndian>,
-    pub level3: u64,
-    pub id4: W095,
-    pub data5: u16,
+    pub x0: bool,
+    #[buffer(padding)]
+    pub _pad0: [u8; 7],
+    pub count1: [[i64; 3]; 1],
+    pub rgb2: f64,
+    pub x3: [f64; 3],
+    pub count4: usize,
+    pub t5: i32,
+    #[buffer(rename = "r_t6")]
+    pub t6: G097,
 }
-describe!(G137, packed, {
-    field price0: G133,
-    field flags1: G030,
-    field flags2: I32<BigEndian>,
-    field level3: u64,
-    field id4: W095,
-    field data5: u16,
+describe!(G137, C, {
+    field x0: bool,
+    pad _pad0: [u8; 7],
+    field count1: [[i64; 3]; 1],
+    field rgb2: f64,
+    field x3: [f64; 3],
+    field count4: usize,
+    field t5: i32,
+    field t6: G097 => "r_t6",
 });
 /// A sample value of [`G137`].
 pub const G137_SAMPLE: G137 = G137 {
-    price0: G133_SAMPLE,
-    flags1: G030_SAMPLE,
-    flags2: I32::<BigEndian>::new(1172322534i32),
-    level3: 10252785929598956043u64,
-    id4: W095([171.75f64, -429.0f64, -480.125f64]),
-    data5: u16::MAX,
+    x0: true,
+    _pad0: [0; 7],
+    count1: [[4329108034752565707i64, 0i64, i64::MAX]],
+    rgb2: 692.5f64,
+    x3: [269.0f64, -948.125f64, 649.625f64],
+    count4: 15538337842588837629usize,
+    t5: -237662771i32,
+    t6: G097_SAMPLE,
 };
 
-/// Generated layout 138: size 80, align 8.
+/// Generated layout 138: size 544, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G138 {
-    pub kind0: bool,
-    pub count1: W055,
+    pub t0: G053,
+    pub y1: bool,
     #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub y2: [[[usize; 1]; 4]; 2],
-    pub y3: u16,
+    pub _pad0: [u8; 1],
+    pub rgb2: u16,
     #[buffer(padding)]
-    pub _pad1: [u8; 6],
+    pub _pad1: [u8; 4],
+    pub id3: u64,
+    pub level4: f64,
+    pub value5: u32,
+    #[buffer(padding)]
+    pub _pad2: [u8; 4],
 }
 describe!(G138, C, {
-    field kind0: bool,
-    field count1: W055,
-    pad _pad0: [u8; 3],
-    field y2: [[[usize; 1]; 4]; 2],
-    field y3: u16,
-    pad _pad1: [u8; 6],
+    field t0: G053,
+    field y1: bool,
+    pad _pad0: [u8; 1],
+    field rgb2: u16,
+    pad _pad1: [u8; 4],
+    field id3: u64,
+    field level4: f64,
+    field value5: u32,
+    pad _pad2: [u8; 4],
 });
 /// A sample value of [`G138`].
 pub const G138_SAMPLE: G138 = G138 {
-    kind0: true,
-    count1: W055([U16::<BigEndian>::new(u16::MIN), U16::<BigEndian>::new(34217u16)]),
-    _pad0: [0; 3],
-    y2: [[[11904531625518568915usize], [0usize], [7608877756600131956usize], [7236055778962134931usize]], [[usize::MIN], [8638695968673185796usize], [17812898766653948895usize], [8306923029519381610usize]]],
-    y3: 0u16,
-    _pad1: [0; 6],
+    t0: G053_SAMPLE,
+    y1: false,
+    _pad0: [0; 1],
+    rgb2: 11767u16,
+    _pad1: [0; 4],
+    id3: u64::MIN,
+    level4: -414.875f64,
+    value5: 0u32,
+    _pad2: [0; 4],
 };
 
-/// Generated layout 139: size 216, align 4.
+/// Generated layout 139: size 8, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G139 {
-    pub t0: [[[i32; 2]; 2]; 2],
-    pub t1: u16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub level2: char,
-    pub value3: [G022; 1],
-    pub id4: [bool; 1],
-    #[buffer(padding)]
-    pub _pad1: [u8; 3],
-    pub data5: i32,
+    pub price0: U64<BigEndian>,
 }
 describe!(G139, C, {
-    field t0: [[[i32; 2]; 2]; 2],
-    field t1: u16,
-    pad _pad0: [u8; 2],
-    field level2: char,
-    field value3: [G022; 1],
-    field id4: [bool; 1],
-    pad _pad1: [u8; 3],
-    field data5: i32,
+    field price0: U64<BigEndian>,
 });
 /// A sample value of [`G139`].
 pub const G139_SAMPLE: G139 = G139 {
-    t0: [[[1387630093i32, 1351347828i32], [1258390206i32, i32::MIN]], [[-2006328303i32, 0i32], [-567767053i32, 0i32]]],
-    t1: u16::MAX,
-    _pad0: [0; 2],
-    level2: '\u{20ac}',
-    value3: [G022_SAMPLE],
-    id4: [true],
-    _pad1: [0; 3],
-    data5: i32::MIN,
+    price0: U64::<BigEndian>::new(u64::MIN),
 };
 
-/// Generated layout 140: size 35, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G140(
-    pub char,
-    pub [[u8; 1]; 2],
-    pub char,
-    pub [[usize; 1]; 3],
-    pub u8,
-);
-describe!(G140, packed, {
-    field 0: char,
-    field 1: [[u8; 1]; 2],
-    field 2: char,
-    field 3: [[usize; 1]; 3],
-    field 4: u8,
-});
-/// A sample value of [`G140`].
-pub const G140_SAMPLE: G140 = G140(
-    '\u{0}',
-    [[0u8], [22u8]],
-    '\u{e9}',
-    [[usize::MIN], [3152929351364497408usize], [0usize]],
-    25u8,
-);
-
-/// Generated layout 141: size 28, align 4.
+/// Generated layout 140: size 8, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G141 {
-    pub y0: u8,
+pub struct G140 {
+    pub id0: u16,
     #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    pub level1: i16,
-    pub id2: f32,
-    pub level3: I64<LittleEndian>,
-    pub flags4: [i32; 3],
+    pub _pad0: [u8; 2],
+    pub count1: f32,
 }
-describe!(G141, C, {
-    field y0: u8,
-    pad _pad0: [u8; 1],
-    field level1: i16,
-    field id2: f32,
-    field level3: I64<LittleEndian>,
-    field flags4: [i32; 3],
+describe!(G140, C, {
+    field id0: u16,
+    pad _pad0: [u8; 2],
+    field count1: f32,
+});
+/// A sample value of [`G140`].
+pub const G140_SAMPLE: G140 = G140 {
+    id0: u16::MAX,
+    _pad0: [0; 2],
+    count1: 24.625f32,
+};
+
+/// Generated layout 141: size 24, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G141 {
+    pub data0: [u32; 3],
+    pub x1: W071,
+    pub id2: i64,
+    pub y3: bool,
+}
+describe!(G141, packed, {
+    field data0: [u32; 3],
+    field x1: W071,
+    field id2: i64,
+    field y3: bool,
 });
 /// A sample value of [`G141`].
 pub const G141_SAMPLE: G141 = G141 {
-    y0: u8::MAX,
-    _pad0: [0; 1],
-    level1: i16::MIN,
-    id2: 445.625f32,
-    level3: I64::<LittleEndian>::new(i64::MIN),
-    flags4: [325895944i32, i32::MIN, 1095466084i32],
+    data0: [u32::MAX, 1496649100u32, 3875046741u32],
+    x1: W071([[G071_SAMPLE, G071_SAMPLE, G071_SAMPLE]]),
+    id2: -6118706716463744908i64,
+    y3: true,
 };
 
-/// Generated layout 142: size 2, align 2.
+/// Generated layout 142: size 96, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G142 {
-    pub price0: u16,
+    #[buffer(rename = "r_value0")]
+    pub value0: W095,
+    pub id1: i32,
 }
 describe!(G142, C, {
-    field price0: u16,
+    field value0: W095 => "r_value0",
+    field id1: i32,
 });
 /// A sample value of [`G142`].
 pub const G142_SAMPLE: G142 = G142 {
-    price0: 54687u16,
+    value0: W095([G095_SAMPLE]),
+    id1: i32::MIN,
 };
 
-/// Generated layout 143: size 144, align 8.
+/// Generated layout 143: size 256, align 32.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G143 {
-    pub rgb0: isize,
-    pub flags1: I64<BigEndian>,
-    pub price2: G135,
-    pub y3: u8,
+    pub t0: W103,
+    pub value1: [[f32; 4]; 2],
+    pub rgb2: [[[i16; 4]; 2]; 4],
+    pub flags3: U64<BigEndian>,
+    pub level4: [i8; 4],
     #[buffer(padding)]
-    pub _pad0: [u8; 7],
+    pub _pad0: [u8; 4],
+    pub count5: G001,
+    pub value6: G022,
 }
 describe!(G143, C, {
-    field rgb0: isize,
-    field flags1: I64<BigEndian>,
-    field price2: G135,
-    field y3: u8,
-    pad _pad0: [u8; 7],
+    field t0: W103,
+    field value1: [[f32; 4]; 2],
+    field rgb2: [[[i16; 4]; 2]; 4],
+    field flags3: U64<BigEndian>,
+    field level4: [i8; 4],
+    pad _pad0: [u8; 4],
+    field count5: G001,
+    field value6: G022,
 });
 /// A sample value of [`G143`].
 pub const G143_SAMPLE: G143 = G143 {
-    rgb0: 4444771659932375939isize,
-    flags1: I64::<BigEndian>::new(i64::MIN),
-    price2: G135_SAMPLE,
-    y3: u8::MIN,
-    _pad0: [0; 7],
+    t0: W103([2899028691295663169u64, u64::MAX]),
+    value1: [[38.875f32, -792.875f32, -236.125f32, 874.625f32], [-421.0f32, -184.0f32, 342.625f32, -993.75f32]],
+    rgb2: [[[24949i16, 13792i16, 0i16, 20065i16], [i16::MIN, i16::MIN, -17297i16, i16::MIN]], [[13543i16, 25576i16, 27251i16, i16::MIN], [-3323i16, 809i16, 0i16, i16::MAX]], [[0i16, 0i16, i16::MIN, i16::MAX], [0i16, -30381i16, 17656i16, -15583i16]], [[840i16, 30960i16, i16::MAX, i16::MAX], [-30109i16, -799i16, 11915i16, i16::MIN]]],
+    flags3: U64::<BigEndian>::new(u64::MAX),
+    level4: [53i8, 26i8, -94i8, 55i8],
+    _pad0: [0; 4],
+    count5: G001_SAMPLE,
+    value6: G022_SAMPLE,
 };
 
-/// A transparent newtype over `[[G143; 1]; 2]`.
+/// A transparent newtype over `[G143; 1]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W143(pub [[G143; 1]; 2]);
-describe_transparent!(W143, 0: [[G143; 1]; 2]);
+pub struct W143(pub [G143; 1]);
+describe_transparent!(W143, 0: [G143; 1]);
 /// A sample value of [`W143`].
-pub const W143_SAMPLE: W143 = W143([[G143_SAMPLE], [G143_SAMPLE]]);
+pub const W143_SAMPLE: W143 = W143([G143_SAMPLE]);
 
-/// Generated layout 144: size 48, align 1.
+/// Generated layout 144: size 40, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G144 {
-    pub count0: G047,
-    pub id1: I64<LittleEndian>,
-    #[buffer(rename = "r_kind2")]
-    pub kind2: U64<LittleEndian>,
-    pub data3: I32<BigEndian>,
-    pub rgb4: i64,
-    pub t5: [[i32; 3]; 1],
+    pub data0: U16<BigEndian>,
+    pub t1: bool,
+    #[buffer(padding)]
+    pub _pad0: [u8; 5],
+    pub id2: usize,
+    pub t3: [[[bool; 2]; 2]; 3],
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub rgb4: u64,
 }
-describe!(G144, packed, {
-    field count0: G047,
-    field id1: I64<LittleEndian>,
-    field kind2: U64<LittleEndian> => "r_kind2",
-    field data3: I32<BigEndian>,
-    field rgb4: i64,
-    field t5: [[i32; 3]; 1],
+describe!(G144, C, {
+    field data0: U16<BigEndian>,
+    field t1: bool,
+    pad _pad0: [u8; 5],
+    field id2: usize,
+    field t3: [[[bool; 2]; 2]; 3],
+    pad _pad1: [u8; 4],
+    field rgb4: u64,
 });
 /// A sample value of [`G144`].
 pub const G144_SAMPLE: G144 = G144 {
-    count0: G047_SAMPLE,
-    id1: I64::<LittleEndian>::new(7065682133683016352i64),
-    kind2: U64::<LittleEndian>::new(u64::MIN),
-    data3: I32::<BigEndian>::new(0i32),
-    rgb4: -7249492731354278701i64,
-    t5: [[1067041786i32, 390294646i32, 1177388880i32]],
+    data0: U16::<BigEndian>::new(u16::MIN),
+    t1: false,
+    _pad0: [0; 5],
+    id2: 0usize,
+    t3: [[[false, true], [false, true]], [[false, true], [false, false]], [[false, false], [false, true]]],
+    _pad1: [0; 4],
+    rgb4: 11090677458943204359u64,
 };
 
-/// Generated layout 145: size 24, align 8.
+/// Generated layout 145: size 56, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G145 {
-    pub value0: [[i64; 2]; 1],
-    #[buffer(rename = "r_x1")]
-    pub x1: i16,
+    pub count0: W039,
+    pub count1: u16,
+    pub data2: [[[usize; 2]; 1]; 1],
+    pub price3: f32,
+    pub count4: i8,
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
+    pub _pad0: [u8; 3],
+    pub price5: [f32; 3],
+    pub y6: G078,
+    #[buffer(padding)]
+    pub _pad1: [u8; 3],
 }
 describe!(G145, C, {
-    field value0: [[i64; 2]; 1],
-    field x1: i16 => "r_x1",
-    pad _pad0: [u8; 6],
+    field count0: W039,
+    field count1: u16,
+    field data2: [[[usize; 2]; 1]; 1],
+    field price3: f32,
+    field count4: i8,
+    pad _pad0: [u8; 3],
+    field price5: [f32; 3],
+    field y6: G078,
+    pad _pad1: [u8; 3],
 });
 /// A sample value of [`G145`].
 pub const G145_SAMPLE: G145 = G145 {
-    value0: [[i64::MAX, 1182872626531619857i64]],
-    x1: i16::MIN,
-    _pad0: [0; 6],
+    count0: W039([[false, false], [true, false], [true, false]]),
+    count1: 53698u16,
+    data2: [[[7034450298516883937usize, 7629589029375306016usize]]],
+    price3: 1088.625f32,
+    count4: -87i8,
+    _pad0: [0; 3],
+    price5: [320.625f32, 507.375f32, 1098.5f32],
+    y6: G078_SAMPLE,
+    _pad1: [0; 3],
 };
 
-/// Generated layout 146: size 416, align 8.
+/// Generated layout 146: size 4, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G146 {
-    pub price0: G111,
-    pub value1: u8,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub kind2: W007,
-    pub rgb3: usize,
+    pub count0: char,
 }
 describe!(G146, C, {
-    field price0: G111,
-    field value1: u8,
-    pad _pad0: [u8; 3],
-    field kind2: W007,
-    field rgb3: usize,
+    field count0: char,
 });
 /// A sample value of [`G146`].
 pub const G146_SAMPLE: G146 = G146 {
-    price0: G111_SAMPLE,
-    value1: 33u8,
-    _pad0: [0; 3],
-    kind2: W007([[G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE], [G007_SAMPLE, G007_SAMPLE]]),
-    rgb3: 628931316542427399usize,
+    count0: '\u{41}',
 };
 
-/// Generated layout 147: size 520, align 8.
+/// Generated layout 147: size 4, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G147 {
-    pub value0: F64<BigEndian>,
-    pub x1: G015,
-    #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    pub id2: G039,
-    pub t3: I32<LittleEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub flags0: i32,
 }
-describe!(G147, C, {
-    field value0: F64<BigEndian>,
-    field x1: G015,
-    pad _pad0: [u8; 1],
-    field id2: G039,
-    field t3: I32<LittleEndian>,
-    pad _pad1: [u8; 4],
+describe!(G147, packed, {
+    field flags0: i32,
 });
 /// A sample value of [`G147`].
 pub const G147_SAMPLE: G147 = G147 {
-    value0: F64::<BigEndian>::new(103.25f64),
-    x1: G015_SAMPLE,
-    _pad0: [0; 1],
-    id2: G039_SAMPLE,
-    t3: I32::<LittleEndian>::new(i32::MAX),
-    _pad1: [0; 4],
+    flags0: -1513987527i32,
 };
 
-/// Generated layout 148: size 360, align 8.
+/// Generated layout 148: size 96, align 32.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, align(16))]
 pub struct G148 {
-    pub kind0: i64,
-    pub price1: char,
-    pub flags2: I64<BigEndian>,
-    #[buffer(rename = "r_rgb3")]
-    pub rgb3: [[U64<BigEndian>; 3]; 2],
+    pub t0: u16,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub y4: f64,
-    pub level5: u16,
-    pub t6: G056,
+    pub _pad0: [u8; 2],
+    pub level1: char,
     #[buffer(padding)]
-    pub _pad1: [u8; 6],
+    pub _pad1: [u8; 24],
+    pub value2: [G056; 1],
 }
-describe!(G148, C, {
-    field kind0: i64,
-    field price1: char,
-    field flags2: I64<BigEndian>,
-    field rgb3: [[U64<BigEndian>; 3]; 2] => "r_rgb3",
-    pad _pad0: [u8; 4],
-    field y4: f64,
-    field level5: u16,
-    field t6: G056,
-    pad _pad1: [u8; 6],
+describe!(G148, align(16), {
+    field t0: u16,
+    pad _pad0: [u8; 2],
+    field level1: char,
+    pad _pad1: [u8; 24],
+    field value2: [G056; 1],
 });
 /// A sample value of [`G148`].
 pub const G148_SAMPLE: G148 = G148 {
-    kind0: i64::MIN,
-    price1: '\u{1f600}',
-    flags2: I64::<BigEndian>::new(7383035974458118555i64),
-    rgb3: [[U64::<BigEndian>::new(11504813256768890232u64), U64::<BigEndian>::new(5843380871720976993u64), U64::<BigEndian>::new(u64::MAX)], [U64::<BigEndian>::new(u64::MAX), U64::<BigEndian>::new(u64::MAX), U64::<BigEndian>::new(0u64)]],
-    _pad0: [0; 4],
-    y4: 290.25f64,
-    level5: 0u16,
-    t6: G056_SAMPLE,
-    _pad1: [0; 6],
+    t0: u16::MAX,
+    _pad0: [0; 2],
+    level1: '\u{e9}',
+    _pad1: [0; 24],
+    value2: [G056_SAMPLE],
 };
 
-/// Generated layout 149: size 24, align 1.
+/// Generated layout 149: size 3, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G149 {
-    pub y0: [U64<BigEndian>; 3],
+    pub count0: [u8; 3],
 }
 describe!(G149, C, {
-    field y0: [U64<BigEndian>; 3],
+    field count0: [u8; 3],
 });
 /// A sample value of [`G149`].
 pub const G149_SAMPLE: G149 = G149 {
-    y0: [U64::<BigEndian>::new(0u64), U64::<BigEndian>::new(4109641896039488484u64), U64::<BigEndian>::new(u64::MIN)],
+    count0: [u8::MIN, 13u8, 116u8],
 };
 
-/// Generated layout 150: size 488, align 8.
+/// Generated layout 150: size 96, align 16.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G150 {
-    pub y0: G001,
+    pub x0: [[[i32; 1]; 4]; 3],
+    pub value1: W063,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub count1: G107,
-    pub price2: usize,
-    pub price3: [I64<LittleEndian>; 3],
-    pub x4: u32,
-    pub t5: u8,
+    pub _pad0: [u8; 14],
+    pub x2: G119,
+    pub x3: char,
+    pub y4: f32,
+    pub count5: W023,
     #[buffer(padding)]
-    pub _pad1: [u8; 3],
-    pub flags6: i64,
+    pub _pad1: [u8; 5],
 }
 describe!(G150, C, {
-    field y0: G001,
-    pad _pad0: [u8; 4],
-    field count1: G107,
-    field price2: usize,
-    field price3: [I64<LittleEndian>; 3],
-    field x4: u32,
-    field t5: u8,
-    pad _pad1: [u8; 3],
-    field flags6: i64,
+    field x0: [[[i32; 1]; 4]; 3],
+    field value1: W063,
+    pad _pad0: [u8; 14],
+    field x2: G119,
+    field x3: char,
+    field y4: f32,
+    field count5: W023,
+    pad _pad1: [u8; 5],
 });
 /// A sample value of [`G150`].
 pub const G150_SAMPLE: G150 = G150 {
-    y0: G001_SAMPLE,
-    _pad0: [0; 4],
-    count1: G107_SAMPLE,
-    price2: 3002954889902229150usize,
-    price3: [I64::<LittleEndian>::new(-1796416789200669663i64), I64::<LittleEndian>::new(0i64), I64::<LittleEndian>::new(0i64)],
-    x4: 0u32,
-    t5: 0u8,
-    _pad1: [0; 3],
-    flags6: -2273443406094792837i64,
+    x0: [[[1490209404i32], [1657330364i32], [0i32], [0i32]], [[i32::MAX], [0i32], [1431374614i32], [-2001274951i32]], [[1174130688i32], [0i32], [-1646116071i32], [i32::MAX]]],
+    value1: W063(19755i16),
+    _pad0: [0; 14],
+    x2: G119_SAMPLE,
+    x3: '\u{20ac}',
+    y4: 124.75f32,
+    count5: W023([i8::MIN, i8::MIN, i8::MAX]),
+    _pad1: [0; 5],
 };
 
-/// Generated layout 151: size 22, align 1.
+/// Generated layout 151: size 512, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G151 {
-    pub price0: u16,
-    pub y1: u64,
-    #[buffer(rename = "r_data2")]
-    pub data2: f32,
-    pub kind3: I64<BigEndian>,
+    pub id0: f32,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub t1: [G123; 2],
+    pub data2: bool,
+    pub flags3: [[[U64<BigEndian>; 1]; 4]; 3],
+    #[buffer(padding)]
+    pub _pad1: [u8; 7],
 }
-describe!(G151, packed, {
-    field price0: u16,
-    field y1: u64,
-    field data2: f32 => "r_data2",
-    field kind3: I64<BigEndian>,
+describe!(G151, C, {
+    field id0: f32,
+    pad _pad0: [u8; 4],
+    field t1: [G123; 2],
+    field data2: bool,
+    field flags3: [[[U64<BigEndian>; 1]; 4]; 3],
+    pad _pad1: [u8; 7],
 });
 /// A sample value of [`G151`].
 pub const G151_SAMPLE: G151 = G151 {
-    price0: u16::MAX,
-    y1: u64::MAX,
-    data2: 1150.25f32,
-    kind3: I64::<BigEndian>::new(0i64),
+    id0: -310.875f32,
+    _pad0: [0; 4],
+    t1: [G123_SAMPLE, G123_SAMPLE],
+    data2: false,
+    flags3: [[[U64::<BigEndian>::new(13787749452663161779u64)], [U64::<BigEndian>::new(7677258187338906724u64)], [U64::<BigEndian>::new(u64::MIN)], [U64::<BigEndian>::new(16343981544520404816u64)]], [[U64::<BigEndian>::new(0u64)], [U64::<BigEndian>::new(u64::MAX)], [U64::<BigEndian>::new(13375861011611393417u64)], [U64::<BigEndian>::new(u64::MAX)]], [[U64::<BigEndian>::new(8426619224174089631u64)], [U64::<BigEndian>::new(4784602208960734359u64)], [U64::<BigEndian>::new(8458088770679626344u64)], [U64::<BigEndian>::new(8126358108604175466u64)]]],
+    _pad1: [0; 7],
 };
 
-/// A transparent newtype over `[[usize; 3]; 2]`.
+/// A transparent newtype over `[G151; 3]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W151(pub [[usize; 3]; 2]);
-describe_transparent!(W151, 0: [[usize; 3]; 2]);
+pub struct W151(pub [G151; 3]);
+describe_transparent!(W151, 0: [G151; 3]);
 /// A sample value of [`W151`].
-pub const W151_SAMPLE: W151 = W151([[9918852226793614148usize, 8780282570561803035usize, 17485222733628846840usize], [2714709335772442040usize, 0usize, usize::MAX]]);
+pub const W151_SAMPLE: W151 = W151([G151_SAMPLE, G151_SAMPLE, G151_SAMPLE]);
 
-/// Generated layout 152: size 368, align 8.
+/// Generated layout 152: size 496, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G152 {
-    pub kind0: I32<LittleEndian>,
+    pub price0: G145,
+    pub y1: u8,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub kind1: u64,
-    pub value2: G013,
+    pub _pad0: [u8; 3],
+    pub t2: [[[u32; 4]; 3]; 4],
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub data3: usize,
+    pub kind4: W079,
+    pub kind5: bool,
+    #[buffer(padding)]
+    pub _pad2: [u8; 7],
 }
 describe!(G152, C, {
-    field kind0: I32<LittleEndian>,
-    pad _pad0: [u8; 4],
-    field kind1: u64,
-    field value2: G013,
+    field price0: G145,
+    field y1: u8,
+    pad _pad0: [u8; 3],
+    field t2: [[[u32; 4]; 3]; 4],
+    pad _pad1: [u8; 4],
+    field data3: usize,
+    field kind4: W079,
+    field kind5: bool,
+    pad _pad2: [u8; 7],
 });
 /// A sample value of [`G152`].
 pub const G152_SAMPLE: G152 = G152 {
-    kind0: I32::<LittleEndian>::new(311060656i32),
-    _pad0: [0; 4],
-    kind1: 0u64,
-    value2: G013_SAMPLE,
+    price0: G145_SAMPLE,
+    y1: 252u8,
+    _pad0: [0; 3],
+    t2: [[[0u32, 1954695427u32, 1509291247u32, 0u32], [3361131586u32, 479965875u32, 2035123409u32, 0u32], [0u32, u32::MIN, u32::MIN, u32::MIN]], [[u32::MAX, 382920711u32, 2628262569u32, 167776928u32], [u32::MIN, 0u32, 836375763u32, 1067041786u32], [390294646u32, 1177388880u32, 0u32, 4222893875u32]], [[222971785u32, 1307853853u32, 3808731396u32, 4136863830u32], [u32::MIN, u32::MAX, 745658086u32, 2990042854u32], [4277359633u32, u32::MIN, u32::MIN, u32::MAX]], [[u32::MAX, 544064316u32, 1534585728u32, u32::MAX], [0u32, 335196633u32, u32::MAX, 965531902u32], [u32::MAX, 0u32, u32::MAX, u32::MAX]]],
+    _pad1: [0; 4],
+    data3: usize::MIN,
+    kind4: W079([G079_SAMPLE, G079_SAMPLE]),
+    kind5: true,
+    _pad2: [0; 7],
 };
 
-/// Generated layout 153: size 72, align 8.
+/// Generated layout 153: size 88, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G153(
-    pub G000,
+    pub G016,
+    pub W135,
+    #[buffer(padding)]
+    pub [u8; 4],
 );
 describe!(G153, C, {
-    field 0: G000,
+    field 0: G016,
+    field 1: W135,
+    pad 2: [u8; 4],
 });
 /// A sample value of [`G153`].
 pub const G153_SAMPLE: G153 = G153(
-    G000_SAMPLE,
+    G016_SAMPLE,
+    W135([-1364598337i32, 0i32, 0i32]),
+    [0; 4],
 );
 
-/// Generated layout 154: size 200, align 8.
+/// Generated layout 154: size 248, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G154(
-    pub i32,
+pub struct G154 {
+    pub id0: G088,
+    pub t1: [I64<BigEndian>; 1],
+    #[buffer(rename = "r_count2")]
+    pub count2: f64,
+    pub x3: [usize; 3],
+    pub t4: F32<BigEndian>,
     #[buffer(padding)]
-    pub [u8; 4],
-    pub usize,
-    pub G131,
-    pub i8,
-    pub U16<BigEndian>,
+    pub _pad0: [u8; 4],
+    pub y5: usize,
+    pub value6: [G078; 3],
     #[buffer(padding)]
-    pub [u8; 5],
-    pub [[f64; 1]; 2],
-    pub bool,
-    #[buffer(padding)]
-    pub [u8; 7],
-);
+    pub _pad1: [u8; 5],
+}
 describe!(G154, C, {
-    field 0: i32,
-    pad 1: [u8; 4],
-    field 2: usize,
-    field 3: G131,
-    field 4: i8,
-    field 5: U16<BigEndian>,
-    pad 6: [u8; 5],
-    field 7: [[f64; 1]; 2],
-    field 8: bool,
-    pad 9: [u8; 7],
+    field id0: G088,
+    field t1: [I64<BigEndian>; 1],
+    field count2: f64 => "r_count2",
+    field x3: [usize; 3],
+    field t4: F32<BigEndian>,
+    pad _pad0: [u8; 4],
+    field y5: usize,
+    field value6: [G078; 3],
+    pad _pad1: [u8; 5],
 });
 /// A sample value of [`G154`].
-pub const G154_SAMPLE: G154 = G154(
-    i32::MAX,
-    [0; 4],
-    0usize,
-    G131_SAMPLE,
-    i8::MAX,
-    U16::<BigEndian>::new(u16::MIN),
-    [0; 5],
-    [[431.375f64], [-332.75f64]],
-    false,
-    [0; 7],
-);
+pub const G154_SAMPLE: G154 = G154 {
+    id0: G088_SAMPLE,
+    t1: [I64::<BigEndian>::new(-1282027052290236370i64)],
+    count2: 260.875f64,
+    x3: [17162044898267272665usize, usize::MIN, 14389411817778935236usize],
+    t4: F32::<BigEndian>::new(-9.875f32),
+    _pad0: [0; 4],
+    y5: 2748754230889861986usize,
+    value6: [G078_SAMPLE, G078_SAMPLE, G078_SAMPLE],
+    _pad1: [0; 5],
+};
 
-/// Generated layout 155: size 72, align 8.
+/// Generated layout 155: size 24, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G155 {
-    pub value0: i8,
+    pub kind0: isize,
+    pub level1: char,
+    pub t2: i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 7],
-    pub price1: [u64; 2],
-    pub data2: [isize; 3],
-    pub value3: u64,
-    pub x4: f32,
-    pub data5: char,
-    pub id6: F64<BigEndian>,
+    pub _pad0: [u8; 2],
+    pub data3: i32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
 }
 describe!(G155, C, {
-    field value0: i8,
-    pad _pad0: [u8; 7],
-    field price1: [u64; 2],
-    field data2: [isize; 3],
-    field value3: u64,
-    field x4: f32,
-    field data5: char,
-    field id6: F64<BigEndian>,
+    field kind0: isize,
+    field level1: char,
+    field t2: i16,
+    pad _pad0: [u8; 2],
+    field data3: i32,
+    pad _pad1: [u8; 4],
 });
 /// A sample value of [`G155`].
 pub const G155_SAMPLE: G155 = G155 {
-    value0: 0i8,
-    _pad0: [0; 7],
-    price1: [0u64, 15242724780620878770u64],
-    data2: [isize::MIN, isize::MIN, 2438852669922316923isize],
-    value3: u64::MIN,
-    x4: -244.0f32,
-    data5: '\u{1f600}',
-    id6: F64::<BigEndian>::new(-809.625f64),
+    kind0: 0isize,
+    level1: '\u{e9}',
+    t2: 23988i16,
+    _pad0: [0; 2],
+    data3: 1343722783i32,
+    _pad1: [0; 4],
 };
 
-/// Generated layout 156: size 4, align 2.
+/// Generated layout 156: size 400, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G156 {
-    pub price0: [[i16; 1]; 1],
-    pub flags1: W031,
+    pub count0: [[[U16<BigEndian>; 4]; 1]; 2],
+    pub y1: W127,
+    pub count2: G041,
+    pub price3: usize,
+    pub price4: [I64<LittleEndian>; 3],
+    pub x5: u32,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
 }
 describe!(G156, C, {
-    field price0: [[i16; 1]; 1],
-    field flags1: W031,
+    field count0: [[[U16<BigEndian>; 4]; 1]; 2],
+    field y1: W127,
+    field count2: G041,
+    field price3: usize,
+    field price4: [I64<LittleEndian>; 3],
+    field x5: u32,
+    pad _pad0: [u8; 4],
 });
 /// A sample value of [`G156`].
 pub const G156_SAMPLE: G156 = G156 {
-    price0: [[19140i16]],
-    flags1: W031([[117u8, u8::MIN]]),
+    count0: [[[U16::<BigEndian>::new(32108u16), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(19312u16), U16::<BigEndian>::new(64054u16)]], [[U16::<BigEndian>::new(32807u16), U16::<BigEndian>::new(1694u16), U16::<BigEndian>::new(29729u16), U16::<BigEndian>::new(0u16)]]],
+    y1: W127([G127_SAMPLE, G127_SAMPLE]),
+    count2: G041_SAMPLE,
+    price3: 0usize,
+    price4: [I64::<LittleEndian>::new(0i64), I64::<LittleEndian>::new(0i64), I64::<LittleEndian>::new(-2273443406094792837i64)],
+    x5: 202177962u32,
+    _pad0: [0; 4],
 };
 
-/// Generated layout 157: size 40, align 8.
+/// Generated layout 157: size 32, align 32.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, align(32))]
+pub struct G157 {
+    pub kind0: [char; 2],
+    pub x1: i64,
+    #[buffer(rename = "r_kind2")]
+    pub kind2: f32,
+    #[buffer(padding)]
+    pub _pad0: [u8; 12],
+}
+describe!(G157, align(32), {
+    field kind0: [char; 2],
+    field x1: i64,
+    field kind2: f32 => "r_kind2",
+    pad _pad0: [u8; 12],
+});
+/// A sample value of [`G157`].
+pub const G157_SAMPLE: G157 = G157 {
+    kind0: ['\u{e9}', '\u{0}'],
+    x1: i64::MAX,
+    kind2: 1150.25f32,
+    _pad0: [0; 12],
+};
+
+/// Generated layout 158: size 46, align 1.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, packed)]
+pub struct G158 {
+    pub price0: [[U32<LittleEndian>; 1]; 1],
+    pub price1: u8,
+    pub y2: u8,
+    pub kind3: G099,
+    pub level4: f64,
+}
+describe!(G158, packed, {
+    field price0: [[U32<LittleEndian>; 1]; 1],
+    field price1: u8,
+    field y2: u8,
+    field kind3: G099,
+    field level4: f64,
+});
+/// A sample value of [`G158`].
+pub const G158_SAMPLE: G158 = G158 {
+    price0: [[U32::<LittleEndian>::new(3877291563u32)]],
+    price1: 161u8,
+    y2: 176u8,
+    kind3: G099_SAMPLE,
+    level4: -1047.25f64,
+};
+
+/// Generated layout 159: size 512, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, align(8))]
+pub struct G159 {
+    pub price0: [u16; 1],
+    #[buffer(padding)]
+    pub _pad0: [u8; 6],
+    pub t1: usize,
+    pub y2: G020,
+    pub id3: G131,
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
+    pub t4: [[[i64; 4]; 3]; 4],
+    pub id5: W095,
+    pub data6: U32<BigEndian>,
+}
+describe!(G159, align(8), {
+    field price0: [u16; 1],
+    pad _pad0: [u8; 6],
+    field t1: usize,
+    field y2: G020,
+    field id3: G131,
+    pad _pad1: [u8; 4],
+    field t4: [[[i64; 4]; 3]; 4],
+    field id5: W095,
+    field data6: U32<BigEndian>,
+});
+/// A sample value of [`G159`].
+pub const G159_SAMPLE: G159 = G159 {
+    price0: [20374u16],
+    _pad0: [0; 6],
+    t1: usize::MAX,
+    y2: G020_SAMPLE,
+    id3: G131_SAMPLE,
+    _pad1: [0; 4],
+    t4: [[[0i64, i64::MAX, i64::MIN, 8267194863519869520i64], [i64::MIN, i64::MAX, 0i64, 6089567076008444728i64], [-2850690146999777660i64, i64::MIN, 0i64, 0i64]], [[i64::MAX, -2853896040335809248i64, i64::MIN, 9171502844497649077i64], [i64::MAX, 0i64, -8233052871736802893i64, 0i64], [0i64, 0i64, 0i64, -6585105589535224016i64]], [[i64::MAX, -3983625897557686032i64, i64::MIN, -6412388519619538008i64], [1075399320408172321i64, -708525526407481538i64, i64::MIN, i64::MAX], [-8455764765203516373i64, -2393568757105263672i64, -5464056308012523430i64, 0i64]], [[0i64, -3204019293088672846i64, i64::MIN, i64::MIN], [2438852669922316923i64, i64::MIN, 0i64, 6361901664732381178i64], [1291540302969606313i64, 0i64, -4286916966137023441i64, i64::MIN]]],
+    id5: W095([G095_SAMPLE]),
+    data6: U32::<BigEndian>::new(u32::MAX),
+};
+
+/// A transparent newtype over `i8`.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(transparent)]
+pub struct W159(pub i8);
+describe_transparent!(W159, 0: i8);
+/// A sample value of [`W159`].
+pub const W159_SAMPLE: W159 = W159(i8::MAX);
+
+/// Generated layout 160: size 2, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G157(
-    pub I32<BigEndian>,
+pub struct G160 {
+    pub price0: U16<BigEndian>,
+}
+describe!(G160, C, {
+    field price0: U16<BigEndian>,
+});
+/// A sample value of [`G160`].
+pub const G160_SAMPLE: G160 = G160 {
+    price0: U16::<BigEndian>::new(u16::MAX),
+};
+
+/// Generated layout 161: size 40, align 8.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G161(
+    pub f64,
     pub [[I16<BigEndian>; 3]; 3],
     pub [[u16; 3]; 1],
     pub bool,
     #[buffer(padding)]
     pub [u8; 1],
     pub i16,
-    pub isize,
+    #[buffer(padding)]
+    pub [u8; 4],
 );
-describe!(G157, C, {
-    field 0: I32<BigEndian>,
+describe!(G161, C, {
+    field 0: f64,
     field 1: [[I16<BigEndian>; 3]; 3],
     field 2: [[u16; 3]; 1],
     field 3: bool,
     pad 4: [u8; 1],
     field 5: i16,
-    field 6: isize,
+    pad 6: [u8; 4],
 });
-/// A sample value of [`G157`].
-pub const G157_SAMPLE: G157 = G157(
-    I32::<BigEndian>::new(0i32),
-    [[I16::<BigEndian>::new(-12616i16), I16::<BigEndian>::new(0i16), I16::<BigEndian>::new(-30984i16)], [I16::<BigEndian>::new(-25711i16), I16::<BigEndian>::new(i16::MIN), I16::<BigEndian>::new(i16::MAX)], [I16::<BigEndian>::new(26160i16), I16::<BigEndian>::new(19498i16), I16::<BigEndian>::new(-24673i16)]],
-    [[21628u16, u16::MIN, 35243u16]],
+/// A sample value of [`G161`].
+pub const G161_SAMPLE: G161 = G161(
+    1035.5f64,
+    [[I16::<BigEndian>::new(i16::MIN), I16::<BigEndian>::new(-15072i16), I16::<BigEndian>::new(0i16)], [I16::<BigEndian>::new(-12616i16), I16::<BigEndian>::new(0i16), I16::<BigEndian>::new(-30984i16)], [I16::<BigEndian>::new(-25711i16), I16::<BigEndian>::new(i16::MIN), I16::<BigEndian>::new(i16::MAX)]],
+    [[26160u16, 19498u16, 40863u16]],
     false,
     [0; 1],
-    i16::MAX,
-    isize::MIN,
+    -23667i16,
+    [0; 4],
 );
 
-/// Generated layout 158: size 452, align 1.
+/// Generated layout 162: size 16, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G158 {
-    pub kind0: f32,
-    pub flags1: isize,
-    pub level2: u64,
-    pub data3: G146,
-    pub data4: [usize; 1],
-    pub value5: F32<BigEndian>,
-    pub data6: f32,
+#[repr(C)]
+pub struct G162 {
+    pub count0: i8,
+    #[buffer(padding)]
+    pub _pad0: [u8; 7],
+    pub value1: usize,
 }
-describe!(G158, packed, {
-    field kind0: f32,
-    field flags1: isize,
-    field level2: u64,
-    field data3: G146,
-    field data4: [usize; 1],
-    field value5: F32<BigEndian>,
-    field data6: f32,
+describe!(G162, C, {
+    field count0: i8,
+    pad _pad0: [u8; 7],
+    field value1: usize,
 });
-/// A sample value of [`G158`].
-pub const G158_SAMPLE: G158 = G158 {
-    kind0: 1215.625f32,
-    flags1: 0isize,
-    level2: 10464568348223498284u64,
-    data3: G146_SAMPLE,
-    data4: [6409109939629981usize],
-    value5: F32::<BigEndian>::new(-577.75f32),
-    data6: -442.625f32,
+/// A sample value of [`G162`].
+pub const G162_SAMPLE: G162 = G162 {
+    count0: -95i8,
+    _pad0: [0; 7],
+    value1: 17274005253240639460usize,
 };
 
-/// Generated layout 159: size 9, align 1.
+/// Generated layout 163: size 96, align 16.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G163 {
+    pub data0: G068,
+    pub data1: [usize; 1],
+    pub value2: F32<BigEndian>,
+    pub data3: f32,
+    pub t4: u32,
+    #[buffer(padding)]
+    pub _pad0: [u8; 12],
+}
+describe!(G163, C, {
+    field data0: G068,
+    field data1: [usize; 1],
+    field value2: F32<BigEndian>,
+    field data3: f32,
+    field t4: u32,
+    pad _pad0: [u8; 12],
+});
+/// A sample value of [`G163`].
+pub const G163_SAMPLE: G163 = G163 {
+    data0: G068_SAMPLE,
+    data1: [10464568348223498284usize],
+    value2: F32::<BigEndian>::new(-1079.75f32),
+    data3: 621.75f32,
+    t4: 2382578221u32,
+    _pad0: [0; 12],
+};
+
+/// Generated layout 164: size 9, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
-pub struct G159(
+pub struct G164(
     pub i8,
     pub isize,
 );
-describe!(G159, packed, {
+describe!(G164, packed, {
     field 0: i8,
     field 1: isize,
 });
-/// A sample value of [`G159`].
-pub const G159_SAMPLE: G159 = G159(
+/// A sample value of [`G164`].
+pub const G164_SAMPLE: G164 = G164(
     0i8,
     3434949149777545064isize,
 );
 
-/// A transparent newtype over `f64`.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(transparent)]
-pub struct W159(pub f64);
-describe_transparent!(W159, 0: f64);
-/// A sample value of [`W159`].
-pub const W159_SAMPLE: W159 = W159(-473.375f64);
-
-/// Generated layout 160: size 24, align 8.
+/// Generated layout 165: size 440, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G160 {
-    pub rgb0: U16<BigEndian>,
+pub struct G165 {
+    pub data0: G084,
+    pub flags1: W103,
+    pub rgb2: usize,
+    pub flags3: bool,
     #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub id1: u32,
-    pub level2: i64,
-    pub data3: f64,
+    pub _pad0: [u8; 3],
+    pub id4: [[[u32; 1]; 4]; 2],
+    #[buffer(padding)]
+    pub _pad1: [u8; 4],
 }
-describe!(G160, C, {
-    field rgb0: U16<BigEndian>,
-    pad _pad0: [u8; 2],
-    field id1: u32,
-    field level2: i64,
-    field data3: f64,
+describe!(G165, C, {
+    field data0: G084,
+    field flags1: W103,
+    field rgb2: usize,
+    field flags3: bool,
+    pad _pad0: [u8; 3],
+    field id4: [[[u32; 1]; 4]; 2],
+    pad _pad1: [u8; 4],
 });
-/// A sample value of [`G160`].
-pub const G160_SAMPLE: G160 = G160 {
-    rgb0: U16::<BigEndian>::new(51854u16),
-    _pad0: [0; 2],
-    id1: 3218026010u32,
-    level2: -6333052315782483997i64,
-    data3: -110.625f64,
+/// A sample value of [`G165`].
+pub const G165_SAMPLE: G165 = G165 {
+    data0: G084_SAMPLE,
+    flags1: W103([15162177286239628826u64, 12113691757927067619u64]),
+    rgb2: usize::MIN,
+    flags3: false,
+    _pad0: [0; 3],
+    id4: [[[0u32], [u32::MIN], [15004649u32], [0u32]], [[3555153924u32], [u32::MAX], [2423628752u32], [u32::MIN]]],
+    _pad1: [0; 4],
 };
 
-/// Generated layout 161: size 160, align 8.
+/// Generated layout 166: size 8, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G161 {
-    pub flags0: G069,
-    pub rgb1: u32,
-    pub y2: [[char; 1]; 1],
+pub struct G166 {
+    pub flags0: u64,
 }
-describe!(G161, C, {
-    field flags0: G069,
-    field rgb1: u32,
-    field y2: [[char; 1]; 1],
+describe!(G166, C, {
+    field flags0: u64,
 });
-/// A sample value of [`G161`].
-pub const G161_SAMPLE: G161 = G161 {
-    flags0: G069_SAMPLE,
-    rgb1: 4039765127u32,
-    y2: [['\u{41}']],
+/// A sample value of [`G166`].
+pub const G166_SAMPLE: G166 = G166 {
+    flags0: 4177133351855582343u64,
 };
 
-/// Generated layout 162: size 24, align 8.
+/// Generated layout 167: size 12, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G162 {
-    pub x0: usize,
-    pub price1: i32,
+#[repr(C, packed(4))]
+pub struct G167 {
+    pub x0: W063,
+    pub price1: I32<BigEndian>,
     pub id2: bool,
     #[buffer(padding)]
     pub _pad0: [u8; 1],
     pub kind3: i16,
     pub value4: i16,
-    #[buffer(padding)]
-    pub _pad1: [u8; 6],
 }
-describe!(G162, C, {
-    field x0: usize,
-    field price1: i32,
+describe!(G167, packed(4), {
+    field x0: W063,
+    field price1: I32<BigEndian>,
     field id2: bool,
     pad _pad0: [u8; 1],
     field kind3: i16,
     field value4: i16,
-    pad _pad1: [u8; 6],
 });
-/// A sample value of [`G162`].
-pub const G162_SAMPLE: G162 = G162 {
-    x0: usize::MIN,
-    price1: 1950248140i32,
+/// A sample value of [`G167`].
+pub const G167_SAMPLE: G167 = G167 {
+    x0: W063(i16::MIN),
+    price1: I32::<BigEndian>::new(1950248140i32),
     id2: true,
     _pad0: [0; 1],
     kind3: 2649i16,
     value4: -3105i16,
-    _pad1: [0; 6],
 };
 
-/// Generated layout 163: size 12, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G163 {
-    pub flags0: f32,
-    pub price1: usize,
-}
-describe!(G163, packed, {
-    field flags0: f32,
-    field price1: usize,
-});
-/// A sample value of [`G163`].
-pub const G163_SAMPLE: G163 = G163 {
-    flags0: 393.625f32,
-    price1: 12566802011523020359usize,
-};
-
-/// Generated layout 164: size 12, align 4.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G164 {
-    pub id0: char,
-    pub data1: I64<BigEndian>,
-}
-describe!(G164, C, {
-    field id0: char,
-    field data1: I64<BigEndian>,
-});
-/// A sample value of [`G164`].
-pub const G164_SAMPLE: G164 = G164 {
-    id0: '\u{10ffff}',
-    data1: I64::<BigEndian>::new(6463050909081821611i64),
-};
-
-/// Generated layout 165: size 36, align 1.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G165 {
-    pub y0: [[i32; 3]; 2],
-    pub value1: U32<BigEndian>,
-    pub value2: char,
-    pub flags3: i32,
-}
-describe!(G165, packed, {
-    field y0: [[i32; 3]; 2],
-    field value1: U32<BigEndian>,
-    field value2: char,
-    field flags3: i32,
-});
-/// A sample value of [`G165`].
-pub const G165_SAMPLE: G165 = G165 {
-    y0: [[i32::MAX, 0i32, 1796459041i32], [i32::MAX, 0i32, i32::MIN]],
-    value1: U32::<BigEndian>::new(1973561307u32),
-    value2: '\u{1f600}',
-    flags3: i32::MIN,
-};
-
-/// Generated layout 166: size 224, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G166 {
-    pub data0: G151,
-    #[buffer(padding)]
-    pub _pad0: [u8; 2],
-    pub id1: isize,
-    pub t2: u32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub t3: [[[f64; 1]; 4]; 2],
-    pub count4: G064,
-    pub rgb5: f32,
-    #[buffer(padding)]
-    pub _pad2: [u8; 4],
-    pub kind6: [[usize; 2]; 3],
-}
-describe!(G166, C, {
-    field data0: G151,
-    pad _pad0: [u8; 2],
-    field id1: isize,
-    field t2: u32,
-    pad _pad1: [u8; 4],
-    field t3: [[[f64; 1]; 4]; 2],
-    field count4: G064,
-    field rgb5: f32,
-    pad _pad2: [u8; 4],
-    field kind6: [[usize; 2]; 3],
-});
-/// A sample value of [`G166`].
-pub const G166_SAMPLE: G166 = G166 {
-    data0: G151_SAMPLE,
-    _pad0: [0; 2],
-    id1: isize::MIN,
-    t2: 0u32,
-    _pad1: [0; 4],
-    t3: [[[346.75f64], [1049.25f64], [-1075.875f64], [-803.0f64]], [[-430.625f64], [-801.125f64], [825.125f64], [-920.875f64]]],
-    count4: G064_SAMPLE,
-    rgb5: -634.75f32,
-    _pad2: [0; 4],
-    kind6: [[0usize, 14493501591985983418usize], [7106872978239857711usize, usize::MIN], [usize::MIN, 2000669829224057806usize]],
-};
-
-/// Generated layout 167: size 48, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G167 {
-    pub rgb0: u64,
-    pub x1: U16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub rgb2: i64,
-    pub t3: char,
-    pub kind4: i8,
-    #[buffer(padding)]
-    pub _pad1: [u8; 3],
-    pub t5: usize,
-    pub x6: [[i16; 1]; 1],
-    #[buffer(padding)]
-    pub _pad2: [u8; 6],
-}
-describe!(G167, C, {
-    field rgb0: u64,
-    field x1: U16<BigEndian>,
-    pad _pad0: [u8; 6],
-    field rgb2: i64,
-    field t3: char,
-    field kind4: i8,
-    pad _pad1: [u8; 3],
-    field t5: usize,
-    field x6: [[i16; 1]; 1],
-    pad _pad2: [u8; 6],
-});
-/// A sample value of [`G167`].
-pub const G167_SAMPLE: G167 = G167 {
-    rgb0: u64::MAX,
-    x1: U16::<BigEndian>::new(0u16),
-    _pad0: [0; 6],
-    rgb2: -8450618333131529705i64,
-    t3: '\u{41}',
-    kind4: 0i8,
-    _pad1: [0; 3],
-    t5: 7091105793082671190usize,
-    x6: [[-10906i16]],
-    _pad2: [0; 6],
-};
-
-/// A transparent newtype over `[G167; 2]`.
+/// A transparent newtype over `[[G167; 3]; 3]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W167(pub [G167; 2]);
-describe_transparent!(W167, 0: [G167; 2]);
+pub struct W167(pub [[G167; 3]; 3]);
+describe_transparent!(W167, 0: [[G167; 3]; 3]);
 /// A sample value of [`W167`].
-pub const W167_SAMPLE: W167 = W167([G167_SAMPLE, G167_SAMPLE]);
+pub const W167_SAMPLE: W167 = W167([[G167_SAMPLE, G167_SAMPLE, G167_SAMPLE], [G167_SAMPLE, G167_SAMPLE, G167_SAMPLE], [G167_SAMPLE, G167_SAMPLE, G167_SAMPLE]]);
 
-/// Generated layout 168: size 104, align 8.
+/// Generated layout 168: size 22, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G168 {
-    pub y0: [[[isize; 4]; 1]; 3],
-    pub rgb1: i8,
-    pub y2: [[I16<BigEndian>; 1]; 3],
-    #[buffer(padding)]
-    pub _pad0: [u8; 1],
+    pub price0: usize,
+    pub x1: isize,
+    pub kind2: [char; 1],
+    pub value3: i16,
 }
-describe!(G168, C, {
-    field y0: [[[isize; 4]; 1]; 3],
-    field rgb1: i8,
-    field y2: [[I16<BigEndian>; 1]; 3],
-    pad _pad0: [u8; 1],
+describe!(G168, packed, {
+    field price0: usize,
+    field x1: isize,
+    field kind2: [char; 1],
+    field value3: i16,
 });
 /// A sample value of [`G168`].
 pub const G168_SAMPLE: G168 = G168 {
-    y0: [[[-317237054478326401isize, isize::MAX, 0isize, 3747594922948212336isize]], [[-3622149932965179377isize, isize::MIN, 0isize, 0isize]], [[-4918280253605178580isize, isize::MAX, isize::MAX, 6941841097135836412isize]]],
-    rgb1: 0i8,
-    y2: [[I16::<BigEndian>::new(-19610i16)], [I16::<BigEndian>::new(0i16)], [I16::<BigEndian>::new(0i16)]],
-    _pad0: [0; 1],
+    price0: 11455786717081136229usize,
+    x1: isize::MIN,
+    kind2: ['\u{1f600}'],
+    value3: i16::MAX,
 };
 
-/// Generated layout 169: size 24, align 4.
+/// Generated layout 169: size 16, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G169(
-    pub bool,
-    pub U64<BigEndian>,
-    pub U16<BigEndian>,
+pub struct G169 {
+    pub y0: I16<LittleEndian>,
+    pub value1: U32<BigEndian>,
     #[buffer(padding)]
-    pub [u8; 1],
-    pub u32,
-    pub char,
-    pub u8,
-    #[buffer(padding)]
-    pub [u8; 3],
-);
+    pub _pad0: [u8; 2],
+    pub value2: char,
+    pub flags3: i32,
+}
 describe!(G169, C, {
-    field 0: bool,
-    field 1: U64<BigEndian>,
-    field 2: U16<BigEndian>,
-    pad 3: [u8; 1],
-    field 4: u32,
-    field 5: char,
-    field 6: u8,
-    pad 7: [u8; 3],
+    field y0: I16<LittleEndian>,
+    field value1: U32<BigEndian>,
+    pad _pad0: [u8; 2],
+    field value2: char,
+    field flags3: i32,
 });
 /// A sample value of [`G169`].
-pub const G169_SAMPLE: G169 = G169(
-    true,
-    U64::<BigEndian>::new(2058221578472147349u64),
-    U16::<BigEndian>::new(11599u16),
-    [0; 1],
-    803097456u32,
-    '\u{0}',
-    u8::MIN,
-    [0; 3],
-);
+pub const G169_SAMPLE: G169 = G169 {
+    y0: I16::<LittleEndian>::new(i16::MAX),
+    value1: U32::<BigEndian>::new(0u32),
+    _pad0: [0; 2],
+    value2: '\u{0}',
+    flags3: 1586348078i32,
+};
 
-/// Generated layout 170: size 64, align 8.
+/// Generated layout 170: size 336, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed(4))]
 pub struct G170 {
-    pub flags0: i64,
-    pub kind1: F32<LittleEndian>,
-    pub count2: u32,
-    pub kind3: f32,
-    pub price4: i8,
-    pub id5: [G129; 1],
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub x6: i32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub value0: isize,
+    pub data1: [G124; 2],
+    pub id2: isize,
 }
-describe!(G170, C, {
-    field flags0: i64,
-    field kind1: F32<LittleEndian>,
-    field count2: u32,
-    field kind3: f32,
-    field price4: i8,
-    field id5: [G129; 1],
-    pad _pad0: [u8; 3],
-    field x6: i32,
-    pad _pad1: [u8; 4],
+describe!(G170, packed(4), {
+    field value0: isize,
+    field data1: [G124; 2],
+    field id2: isize,
 });
 /// A sample value of [`G170`].
 pub const G170_SAMPLE: G170 = G170 {
-    flags0: i64::MAX,
-    kind1: F32::<LittleEndian>::new(150.375f32),
-    count2: u32::MIN,
-    kind3: -115.625f32,
-    price4: i8::MIN,
-    id5: [G129_SAMPLE],
-    _pad0: [0; 3],
-    x6: 1617453176i32,
-    _pad1: [0; 4],
+    value0: -5231754213418300422isize,
+    data1: [G124_SAMPLE, G124_SAMPLE],
+    id2: isize::MIN,
 };
 
-/// Generated layout 171: size 144, align 1.
+/// Generated layout 171: size 80, align 16.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C, align(16))]
 pub struct G171 {
-    #[buffer(rename = "r_level0")]
-    pub level0: [i64; 4],
-    pub rgb1: i32,
-    pub y2: [[bool; 4]; 3],
-    pub y3: I32<BigEndian>,
-    pub value4: G111,
+    pub id0: u32,
+    pub rgb1: U64<LittleEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub kind2: [[usize; 2]; 3],
+    pub t3: isize,
+    pub value4: [f32; 2],
 }
-describe!(G171, packed, {
-    field level0: [i64; 4] => "r_level0",
-    field rgb1: i32,
-    field y2: [[bool; 4]; 3],
-    field y3: I32<BigEndian>,
-    field value4: G111,
+describe!(G171, align(16), {
+    field id0: u32,
+    field rgb1: U64<LittleEndian>,
+    pad _pad0: [u8; 4],
+    field kind2: [[usize; 2]; 3],
+    field t3: isize,
+    field value4: [f32; 2],
 });
 /// A sample value of [`G171`].
 pub const G171_SAMPLE: G171 = G171 {
-    level0: [i64::MIN, -221451669022327627i64, -9135253840555673190i64, 1234060566162746255i64],
-    rgb1: 0i32,
-    y2: [[true, true, false, false], [false, false, false, true], [false, true, false, true]],
-    y3: I32::<BigEndian>::new(i32::MAX),
-    value4: G111_SAMPLE,
+    id0: 0u32,
+    rgb1: U64::<LittleEndian>::new(12715561143816742265u64),
+    _pad0: [0; 4],
+    kind2: [[0usize, 14493501591985983418usize], [7106872978239857711usize, usize::MIN], [usize::MIN, 2000669829224057806usize]],
+    t3: 2608378774976466638isize,
+    value4: [-624.25f32, -698.125f32],
 };
 
-/// Generated layout 172: size 72, align 8.
+/// Generated layout 172: size 2, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G172(
-    pub [[[usize; 1]; 1]; 4],
-    pub f64,
-    pub [i64; 4],
+    pub U16<BigEndian>,
 );
 describe!(G172, C, {
-    field 0: [[[usize; 1]; 1]; 4],
-    field 1: f64,
-    field 2: [i64; 4],
+    field 0: U16<BigEndian>,
 });
 /// A sample value of [`G172`].
 pub const G172_SAMPLE: G172 = G172(
-    [[[usize::MIN]], [[0usize]], [[usize::MIN]], [[4499107486734539300usize]]],
-    936.75f64,
-    [1374190634262047486i64, 958442495688336450i64, -993792340047959529i64, i64::MIN],
+    U16::<BigEndian>::new(u16::MIN),
 );
 
-/// Generated layout 173: size 272, align 8.
+/// Generated layout 173: size 8, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G173 {
-    pub value0: G021,
-    pub id1: F32<BigEndian>,
+    pub t0: char,
+    #[buffer(rename = "r_kind1")]
+    pub kind1: i8,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub y2: G105,
-    pub value3: f64,
-    pub price4: G023,
-    pub t5: G084,
+    pub _pad0: [u8; 3],
 }
 describe!(G173, C, {
-    field value0: G021,
-    field id1: F32<BigEndian>,
-    pad _pad0: [u8; 4],
-    field y2: G105,
-    field value3: f64,
-    field price4: G023,
-    field t5: G084,
+    field t0: char,
+    field kind1: i8 => "r_kind1",
+    pad _pad0: [u8; 3],
 });
 /// A sample value of [`G173`].
 pub const G173_SAMPLE: G173 = G173 {
-    value0: G021_SAMPLE,
-    id1: F32::<BigEndian>::new(-866.25f32),
-    _pad0: [0; 4],
-    y2: G105_SAMPLE,
-    value3: 452.375f64,
-    price4: G023_SAMPLE,
-    t5: G084_SAMPLE,
+    t0: '\u{10ffff}',
+    kind1: 53i8,
+    _pad0: [0; 3],
 };
 
-/// Generated layout 174: size 312, align 8.
+/// Generated layout 174: size 57, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G174 {
-    pub flags0: f64,
-    pub price1: [G111; 3],
-    pub price2: G060,
-    #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub value3: char,
-    pub flags4: U32<BigEndian>,
-    pub x5: [i8; 4],
-    pub x6: [G084; 1],
+    pub x0: G006,
+    pub kind1: [[u16; 3]; 2],
+    pub count2: f32,
+    pub count3: bool,
 }
-describe!(G174, C, {
-    field flags0: f64,
-    field price1: [G111; 3],
-    field price2: G060,
-    pad _pad0: [u8; 3],
-    field value3: char,
-    field flags4: U32<BigEndian>,
-    field x5: [i8; 4],
-    field x6: [G084; 1],
+describe!(G174, packed, {
+    field x0: G006,
+    field kind1: [[u16; 3]; 2],
+    field count2: f32,
+    field count3: bool,
 });
 /// A sample value of [`G174`].
 pub const G174_SAMPLE: G174 = G174 {
-    flags0: -789.375f64,
-    price1: [G111_SAMPLE, G111_SAMPLE, G111_SAMPLE],
-    price2: G060_SAMPLE,
-    _pad0: [0; 3],
-    value3: '\u{20ac}',
-    flags4: U32::<BigEndian>::new(0u32),
-    x5: [96i8, -72i8, i8::MAX, -25i8],
-    x6: [G084_SAMPLE],
+    x0: G006_SAMPLE,
+    kind1: [[40573u16, u16::MAX, 43549u16], [59515u16, 0u16, u16::MAX]],
+    count2: -576.0f32,
+    count3: true,
 };
 
-/// Generated layout 175: size 2, align 1.
+/// Generated layout 175: size 24, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G175 {
-    pub x0: U16<LittleEndian>,
+    #[buffer(rename = "r_rgb0")]
+    pub rgb0: i16,
+    #[buffer(padding)]
+    pub _pad0: [u8; 6],
+    pub x1: G162,
 }
 describe!(G175, C, {
-    field x0: U16<LittleEndian>,
+    field rgb0: i16 => "r_rgb0",
+    pad _pad0: [u8; 6],
+    field x1: G162,
 });
 /// A sample value of [`G175`].
 pub const G175_SAMPLE: G175 = G175 {
-    x0: U16::<LittleEndian>::new(230u16),
+    rgb0: 0i16,
+    _pad0: [0; 6],
+    x1: G162_SAMPLE,
 };
 
-/// A transparent newtype over `[[G175; 3]; 2]`.
+/// A transparent newtype over `F64<BigEndian>`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W175(pub [[G175; 3]; 2]);
-describe_transparent!(W175, 0: [[G175; 3]; 2]);
+pub struct W175(pub F64<BigEndian>);
+describe_transparent!(W175, 0: F64<BigEndian>);
 /// A sample value of [`W175`].
-pub const W175_SAMPLE: W175 = W175([[G175_SAMPLE, G175_SAMPLE, G175_SAMPLE], [G175_SAMPLE, G175_SAMPLE, G175_SAMPLE]]);
+pub const W175_SAMPLE: W175 = W175(F64::<BigEndian>::new(501.125f64));
 
-/// Generated layout 176: size 376, align 8.
+/// Generated layout 176: size 8, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G176 {
-    #[buffer(rename = "r_t0")]
-    pub t0: usize,
-    pub price1: i16,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub count2: [G087; 3],
-    pub level3: G026,
-    #[buffer(padding)]
-    pub _pad1: [u8; 6],
-    pub count4: u64,
-}
+pub struct G176(
+    pub i64,
+);
 describe!(G176, C, {
-    field t0: usize => "r_t0",
-    field price1: i16,
-    pad _pad0: [u8; 6],
-    field count2: [G087; 3],
-    field level3: G026,
-    pad _pad1: [u8; 6],
-    field count4: u64,
+    field 0: i64,
 });
 /// A sample value of [`G176`].
-pub const G176_SAMPLE: G176 = G176 {
-    t0: 0usize,
-    price1: 0i16,
-    _pad0: [0; 6],
-    count2: [G087_SAMPLE, G087_SAMPLE, G087_SAMPLE],
-    level3: G026_SAMPLE,
-    _pad1: [0; 6],
-    count4: u64::MIN,
-};
+pub const G176_SAMPLE: G176 = G176(
+    -4918280253605178580i64,
+);
 
-/// Generated layout 177: size 404, align 1.
+/// Generated layout 177: size 232, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G177 {
-    pub flags0: G052,
-    pub value1: i64,
+    pub rgb0: U32<BigEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub y1: G077,
+    pub x2: bool,
+    #[buffer(padding)]
+    pub _pad1: [u8; 7],
+    pub level3: G112,
+    pub data4: f32,
+    #[buffer(padding)]
+    pub _pad2: [u8; 4],
+    pub price5: usize,
 }
-describe!(G177, packed, {
-    field flags0: G052,
-    field value1: i64,
+describe!(G177, C, {
+    field rgb0: U32<BigEndian>,
+    pad _pad0: [u8; 4],
+    field y1: G077,
+    field x2: bool,
+    pad _pad1: [u8; 7],
+    field level3: G112,
+    field data4: f32,
+    pad _pad2: [u8; 4],
+    field price5: usize,
 });
 /// A sample value of [`G177`].
 pub const G177_SAMPLE: G177 = G177 {
-    flags0: G052_SAMPLE,
-    value1: -8777368453382072775i64,
+    rgb0: U32::<BigEndian>::new(u32::MIN),
+    _pad0: [0; 4],
+    y1: G077_SAMPLE,
+    x2: false,
+    _pad1: [0; 7],
+    level3: G112_SAMPLE,
+    data4: -694.0f32,
+    _pad2: [0; 4],
+    price5: 0usize,
 };
 
-/// Generated layout 178: size 240, align 8.
+/// Generated layout 178: size 32, align 32.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, align(32))]
 pub struct G178 {
-    pub rgb0: G139,
-    pub price1: i8,
-    pub y2: i8,
-    pub y3: I64<LittleEndian>,
+    pub t0: i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub price4: usize,
+    pub _pad0: [u8; 2],
+    pub y1: i32,
+    #[buffer(padding)]
+    pub _pad1: [u8; 24],
 }
-describe!(G178, C, {
-    field rgb0: G139,
-    field price1: i8,
-    field y2: i8,
-    field y3: I64<LittleEndian>,
-    pad _pad0: [u8; 6],
-    field price4: usize,
+describe!(G178, align(32), {
+    field t0: i16,
+    pad _pad0: [u8; 2],
+    field y1: i32,
+    pad _pad1: [u8; 24],
 });
 /// A sample value of [`G178`].
 pub const G178_SAMPLE: G178 = G178 {
-    rgb0: G139_SAMPLE,
-    price1: 0i8,
-    y2: 0i8,
-    y3: I64::<LittleEndian>::new(7980520472252877117i64),
-    _pad0: [0; 6],
-    price4: 6860571114447314050usize,
+    t0: -10455i16,
+    _pad0: [0; 2],
+    y1: 1971824628i32,
+    _pad1: [0; 24],
 };
 
-/// Generated layout 179: size 72, align 8.
+/// Generated layout 179: size 98, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G179 {
-    pub kind0: f64,
-    pub x1: char,
-    pub flags2: [U16<BigEndian>; 3],
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub rgb3: i64,
-    pub y4: u32,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub kind5: [[i64; 3]; 1],
-    pub x6: u64,
+    pub price0: G168,
+    pub price1: I32<BigEndian>,
+    pub y2: usize,
+    pub rgb3: [G114; 2],
+    pub kind4: W055,
 }
-describe!(G179, C, {
-    field kind0: f64,
-    field x1: char,
-    field flags2: [U16<BigEndian>; 3],
-    pad _pad0: [u8; 6],
-    field rgb3: i64,
-    field y4: u32,
-    pad _pad1: [u8; 4],
-    field kind5: [[i64; 3]; 1],
-    field x6: u64,
+describe!(G179, packed, {
+    field price0: G168,
+    field price1: I32<BigEndian>,
+    field y2: usize,
+    field rgb3: [G114; 2],
+    field kind4: W055,
 });
 /// A sample value of [`G179`].
 pub const G179_SAMPLE: G179 = G179 {
-    kind0: -318.125f64,
-    x1: '\u{1f600}',
-    flags2: [U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(u16::MIN), U16::<BigEndian>::new(u16::MIN)],
-    _pad0: [0; 6],
-    rgb3: -4422371765124899101i64,
-    y4: u32::MAX,
-    _pad1: [0; 4],
-    kind5: [[1634468777258963016i64, i64::MAX, -4312913693821556377i64]],
-    x6: 0u64,
+    price0: G168_SAMPLE,
+    price1: I32::<BigEndian>::new(2123442159i32),
+    y2: usize::MAX,
+    rgb3: [G114_SAMPLE, G114_SAMPLE],
+    kind4: W055([[733.375f64, 150.375f64], [345.375f64, -115.625f64], [948.75f64, 67.25f64]]),
 };
 
-/// Generated layout 180: size 248, align 8.
+/// Generated layout 180: size 128, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G180 {
-    pub t0: usize,
-    pub value1: f32,
-    pub y2: [[[i32; 2]; 4]; 3],
+pub struct G180(
+    pub i8,
     #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    #[buffer(rename = "r_value3")]
-    pub value3: [[[i64; 4]; 1]; 4],
-    pub rgb4: I16<BigEndian>,
+    pub [u8; 1],
+    pub u16,
+    pub bool,
+    pub [G010; 2],
     #[buffer(padding)]
-    pub _pad1: [u8; 6],
-}
+    pub [u8; 1],
+    pub [f32; 4],
+);
 describe!(G180, C, {
-    field t0: usize,
-    field value1: f32,
-    field y2: [[[i32; 2]; 4]; 3],
-    pad _pad0: [u8; 4],
-    field value3: [[[i64; 4]; 1]; 4] => "r_value3",
-    field rgb4: I16<BigEndian>,
-    pad _pad1: [u8; 6],
+    field 0: i8,
+    pad 1: [u8; 1],
+    field 2: u16,
+    field 3: bool,
+    field 4: [G010; 2],
+    pad 5: [u8; 1],
+    field 6: [f32; 4],
 });
 /// A sample value of [`G180`].
-pub const G180_SAMPLE: G180 = G180 {
-    t0: 0usize,
-    value1: 112.0f32,
-    y2: [[[i32::MAX, i32::MAX], [i32::MIN, i32::MIN], [1420220276i32, i32::MIN], [i32::MAX, -2028595827i32]], [[-932192603i32, i32::MAX], [626756876i32, i32::MAX], [0i32, 0i32], [2032460449i32, i32::MAX]], [[0i32, i32::MAX], [i32::MIN, 1983957076i32], [0i32, 0i32], [i32::MIN, i32::MAX]]],
-    _pad0: [0; 4],
-    value3: [[[-7312030158615468067i64, -6912132526005079510i64, 4520904694622539119i64, i64::MAX]], [[i64::MAX, i64::MIN, 0i64, 0i64]], [[3470581411335627346i64, -3911483872665187293i64, 8395540493634071171i64, -6113809949325737421i64]], [[5708020846222895671i64, 133704167552214446i64, 0i64, -7826839666903537122i64]]],
-    rgb4: I16::<BigEndian>::new(i16::MIN),
-    _pad1: [0; 6],
-};
+pub const G180_SAMPLE: G180 = G180(
+    i8::MIN,
+    [0; 1],
+    u16::MAX,
+    true,
+    [G010_SAMPLE, G010_SAMPLE],
+    [0; 1],
+    [-656.5f32, 504.5f32, 988.0f32, 926.125f32],
+);
 
-/// Generated layout 181: size 432, align 8.
+/// Generated layout 181: size 40, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G181 {
-    pub y0: G131,
-    pub id1: [bool; 3],
+    pub kind0: i64,
+    pub value1: i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    pub rgb2: W087,
-    pub rgb3: G108,
+    pub _pad0: [u8; 6],
+    pub t2: i64,
+    #[buffer(rename = "r_kind3")]
+    pub kind3: u8,
+    pub count4: F32<BigEndian>,
+    #[buffer(padding)]
+    pub _pad1: [u8; 3],
+    pub id5: f32,
+    pub t6: bool,
+    #[buffer(padding)]
+    pub _pad2: [u8; 3],
 }
 describe!(G181, C, {
-    field y0: G131,
-    field id1: [bool; 3],
-    pad _pad0: [u8; 1],
-    field rgb2: W087,
-    field rgb3: G108,
+    field kind0: i64,
+    field value1: i16,
+    pad _pad0: [u8; 6],
+    field t2: i64,
+    field kind3: u8 => "r_kind3",
+    field count4: F32<BigEndian>,
+    pad _pad1: [u8; 3],
+    field id5: f32,
+    field t6: bool,
+    pad _pad2: [u8; 3],
 });
 /// A sample value of [`G181`].
 pub const G181_SAMPLE: G181 = G181 {
-    y0: G131_SAMPLE,
-    id1: [false, true, false],
-    _pad0: [0; 1],
-    rgb2: W087('\u{0}'),
-    rgb3: G108_SAMPLE,
+    kind0: -1009631861967400441i64,
+    value1: 0i16,
+    _pad0: [0; 6],
+    t2: 0i64,
+    kind3: u8::MIN,
+    count4: F32::<BigEndian>::new(1000.25f32),
+    _pad1: [0; 3],
+    id5: -767.25f32,
+    t6: false,
+    _pad2: [0; 3],
 };
 
-/// Generated layout 182: size 16, align 8.
+/// Generated layout 182: size 31, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G182 {
-    pub t0: f64,
-    pub t1: [i64; 1],
+    pub rgb0: f64,
+    pub price1: i16,
+    pub value2: f64,
+    pub id3: F32<BigEndian>,
+    pub x4: bool,
+    pub data5: [u64; 1],
 }
-describe!(G182, C, {
-    field t0: f64,
-    field t1: [i64; 1],
+describe!(G182, packed, {
+    field rgb0: f64,
+    field price1: i16,
+    field value2: f64,
+    field id3: F32<BigEndian>,
+    field x4: bool,
+    field data5: [u64; 1],
 });
 /// A sample value of [`G182`].
 pub const G182_SAMPLE: G182 = G182 {
-    t0: -522.625f64,
-    t1: [-7197088646452006134i64],
+    rgb0: 714.125f64,
+    price1: 11722i16,
+    value2: 452.375f64,
+    id3: F32::<BigEndian>::new(-1166.75f32),
+    x4: false,
+    data5: [u64::MIN],
 };
 
-/// Generated layout 183: size 16, align 1.
+/// Generated layout 183: size 192, align 32.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
-pub struct G183(
-    pub [[F64<BigEndian>; 1]; 2],
-);
+pub struct G183 {
+    pub value0: char,
+    #[buffer(rename = "r_price1")]
+    pub price1: W087,
+    pub t2: G131,
+    pub rgb3: U16<BigEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 30],
+    pub x4: G005,
+}
 describe!(G183, C, {
-    field 0: [[F64<BigEndian>; 1]; 2],
+    field value0: char,
+    field price1: W087 => "r_price1",
+    field t2: G131,
+    field rgb3: U16<BigEndian>,
+    pad _pad0: [u8; 30],
+    field x4: G005,
 });
 /// A sample value of [`G183`].
-pub const G183_SAMPLE: G183 = G183(
-    [[F64::<BigEndian>::new(818.875f64)], [F64::<BigEndian>::new(1079.625f64)]],
-);
-
-/// A transparent newtype over `[U32<BigEndian>; 3]`.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(transparent)]
-pub struct W183(pub [U32<BigEndian>; 3]);
-describe_transparent!(W183, 0: [U32<BigEndian>; 3]);
-/// A sample value of [`W183`].
-pub const W183_SAMPLE: W183 = W183([U32::<BigEndian>::new(0u32), U32::<BigEndian>::new(u32::MAX), U32::<BigEndian>::new(2094345848u32)]);
-
-/// Generated layout 184: size 88, align 8.
-#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
-pub struct G184 {
-    pub id0: [F32<BigEndian>; 4],
-    pub t1: U16<BigEndian>,
-    pub value2: F64<BigEndian>,
-    pub kind3: u16,
-    pub flags4: G116,
-    #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub price5: W095,
-}
-describe!(G184, C, {
-    field id0: [F32<BigEndian>; 4],
-    field t1: U16<BigEndian>,
-    field value2: F64<BigEndian>,
-    field kind3: u16,
-    field flags4: G116,
-    pad _pad0: [u8; 6],
-    field price5: W095,
-});
-/// A sample value of [`G184`].
-pub const G184_SAMPLE: G184 = G184 {
-    id0: [F32::<BigEndian>::new(150.625f32), F32::<BigEndian>::new(-157.375f32), F32::<BigEndian>::new(-944.375f32), F32::<BigEndian>::new(964.375f32)],
-    t1: U16::<BigEndian>::new(32856u16),
-    value2: F64::<BigEndian>::new(195.25f64),
-    kind3: 17276u16,
-    flags4: G116_SAMPLE,
-    _pad0: [0; 6],
-    price5: W095([-467.75f64, -113.375f64, 165.125f64]),
+pub const G183_SAMPLE: G183 = G183 {
+    value0: '\u{20ac}',
+    price1: W087([F64::<LittleEndian>::new(296.875f64), F64::<LittleEndian>::new(746.125f64), F64::<LittleEndian>::new(-739.375f64)]),
+    t2: G131_SAMPLE,
+    rgb3: U16::<BigEndian>::new(26481u16),
+    _pad0: [0; 30],
+    x4: G005_SAMPLE,
 };
 
-/// Generated layout 185: size 357, align 1.
+/// A transparent newtype over `u8`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G185(
+#[repr(transparent)]
+pub struct W183(pub u8);
+describe_transparent!(W183, 0: u8);
+/// A sample value of [`W183`].
+pub const W183_SAMPLE: W183 = W183(u8::MIN);
+
+/// Generated layout 184: size 44, align 2.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C)]
+pub struct G184(
     pub u16,
-    pub I64<LittleEndian>,
-    pub [char; 2],
-    pub f64,
-    pub i16,
-    pub [[i8; 3]; 3],
-    pub G053,
+    pub u8,
+    pub W007,
+    pub [I64<BigEndian>; 1],
+    #[buffer(padding)]
+    pub [u8; 1],
 );
-describe!(G185, packed, {
+describe!(G184, C, {
     field 0: u16,
-    field 1: I64<LittleEndian>,
-    field 2: [char; 2],
-    field 3: f64,
-    field 4: i16,
-    field 5: [[i8; 3]; 3],
-    field 6: G053,
+    field 1: u8,
+    field 2: W007,
+    field 3: [I64<BigEndian>; 1],
+    pad 4: [u8; 1],
 });
-/// A sample value of [`G185`].
-pub const G185_SAMPLE: G185 = G185(
-    u16::MAX,
-    I64::<LittleEndian>::new(i64::MIN),
-    ['\u{1f600}', '\u{41}'],
-    261.625f64,
-    i16::MAX,
-    [[i8::MAX, -44i8, -101i8], [2i8, 0i8, i8::MAX], [-91i8, i8::MAX, 122i8]],
-    G053_SAMPLE,
+/// A sample value of [`G184`].
+pub const G184_SAMPLE: G184 = G184(
+    0u16,
+    132u8,
+    W007([G007_SAMPLE, G007_SAMPLE]),
+    [I64::<BigEndian>::new(0i64)],
+    [0; 1],
 );
 
-/// Generated layout 186: size 40, align 8.
+/// Generated layout 185: size 16, align 16.
+#[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+#[repr(C, align(16))]
+pub struct G185 {
+    pub t0: u32,
+    #[buffer(padding)]
+    pub _pad0: [u8; 4],
+    pub count1: u64,
+}
+describe!(G185, align(16), {
+    field t0: u32,
+    pad _pad0: [u8; 4],
+    field count1: u64,
+});
+/// A sample value of [`G185`].
+pub const G185_SAMPLE: G185 = G185 {
+    t0: 0u32,
+    _pad0: [0; 4],
+    count1: 13194623386673010331u64,
+};
+
+/// Generated layout 186: size 272, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G186 {
-    pub kind0: bool,
+    #[buffer(rename = "r_id0")]
+    pub id0: G099,
+    pub y1: [[isize; 3]; 3],
+    pub price2: i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 3],
-    pub flags1: i32,
-    pub level2: i32,
-    pub t3: i16,
+    pub _pad0: [u8; 6],
+    pub count3: [[[isize; 4]; 1]; 3],
+    pub price4: isize,
+    pub rgb5: W055,
+    pub price6: i8,
     #[buffer(padding)]
-    pub _pad1: [u8; 2],
-    pub price4: f32,
-    #[buffer(padding)]
-    pub _pad2: [u8; 4],
-    pub price5: isize,
-    pub count6: i8,
-    #[buffer(padding)]
-    pub _pad3: [u8; 7],
+    pub _pad1: [u8; 7],
 }
 describe!(G186, C, {
-    field kind0: bool,
-    pad _pad0: [u8; 3],
-    field flags1: i32,
-    field level2: i32,
-    field t3: i16,
-    pad _pad1: [u8; 2],
-    field price4: f32,
-    pad _pad2: [u8; 4],
-    field price5: isize,
-    field count6: i8,
-    pad _pad3: [u8; 7],
+    field id0: G099 => "r_id0",
+    field y1: [[isize; 3]; 3],
+    field price2: i16,
+    pad _pad0: [u8; 6],
+    field count3: [[[isize; 4]; 1]; 3],
+    field price4: isize,
+    field rgb5: W055,
+    field price6: i8,
+    pad _pad1: [u8; 7],
 });
 /// A sample value of [`G186`].
 pub const G186_SAMPLE: G186 = G186 {
-    kind0: true,
-    _pad0: [0; 3],
-    flags1: 0i32,
-    level2: 438967858i32,
-    t3: i16::MIN,
-    _pad1: [0; 2],
-    price4: 1235.875f32,
-    _pad2: [0; 4],
-    price5: 0isize,
-    count6: i8::MIN,
-    _pad3: [0; 7],
+    id0: G099_SAMPLE,
+    y1: [[-3057411704526838244isize, isize::MIN, 628323806864571987isize], [isize::MAX, 6320577931854893643isize, isize::MIN], [-7439903323890637606isize, isize::MIN, isize::MIN]],
+    price2: 0i16,
+    _pad0: [0; 6],
+    count3: [[[0isize, 7980520472252877117isize, 6860571114447314050isize, -5519788115639513586isize]], [[0isize, isize::MIN, -8112529907745615737isize, isize::MAX]], [[2065305229391343295isize, isize::MAX, isize::MAX, -252619650222629987isize]]],
+    price4: 4204821371526326886isize,
+    rgb5: W055([[388.875f64, -916.75f64], [633.0f64, 1142.5f64], [839.875f64, -68.375f64]]),
+    price6: 120i8,
+    _pad1: [0; 7],
 };
 
-/// Generated layout 187: size 72, align 8.
+/// Generated layout 187: size 56, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G187 {
-    pub x0: W103,
-    pub count1: W103,
-    pub value2: [usize; 4],
-    pub value3: I64<BigEndian>,
+    pub kind0: [[i64; 3]; 1],
+    pub x1: u64,
+    pub x2: i64,
+    pub level3: u32,
+    pub t4: I16<BigEndian>,
+    pub x5: I64<LittleEndian>,
+    #[buffer(padding)]
+    pub _pad0: [u8; 2],
 }
 describe!(G187, C, {
-    field x0: W103,
-    field count1: W103,
-    field value2: [usize; 4],
-    field value3: I64<BigEndian>,
+    field kind0: [[i64; 3]; 1],
+    field x1: u64,
+    field x2: i64,
+    field level3: u32,
+    field t4: I16<BigEndian>,
+    field x5: I64<LittleEndian>,
+    pad _pad0: [u8; 2],
 });
 /// A sample value of [`G187`].
 pub const G187_SAMPLE: G187 = G187 {
-    x0: W103([6492164413871496896u64, 17168394808117719352u64]),
-    count1: W103([0u64, u64::MAX]),
-    value2: [usize::MAX, 12569018573706734071usize, 0usize, 0usize],
-    value3: I64::<BigEndian>::new(-4133162918242960023i64),
+    kind0: [[0i64, i64::MIN, i64::MAX]],
+    x1: u64::MAX,
+    x2: i64::MIN,
+    level3: 886948917u32,
+    t4: I16::<BigEndian>::new(i16::MAX),
+    x5: I64::<LittleEndian>::new(0i64),
+    _pad0: [0; 2],
 };
 
-/// Generated layout 188: size 368, align 8.
+/// Generated layout 188: size 96, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G188 {
-    pub value0: i32,
-    pub y1: f32,
-    pub value2: usize,
-    pub id3: i32,
-    pub price4: [G171; 2],
-    pub data5: [[U32<LittleEndian>; 2]; 3],
+    pub y0: G105,
     #[buffer(padding)]
     pub _pad0: [u8; 4],
-    pub price6: [u64; 4],
+    pub id1: [[i64; 1]; 4],
+    pub data2: [[U64<LittleEndian>; 1]; 3],
+    pub value3: [[U16<BigEndian>; 4]; 3],
+    pub y4: I64<BigEndian>,
 }
 describe!(G188, C, {
-    field value0: i32,
-    field y1: f32,
-    field value2: usize,
-    field id3: i32,
-    field price4: [G171; 2],
-    field data5: [[U32<LittleEndian>; 2]; 3],
+    field y0: G105,
     pad _pad0: [u8; 4],
-    field price6: [u64; 4],
+    field id1: [[i64; 1]; 4],
+    field data2: [[U64<LittleEndian>; 1]; 3],
+    field value3: [[U16<BigEndian>; 4]; 3],
+    field y4: I64<BigEndian>,
 });
 /// A sample value of [`G188`].
 pub const G188_SAMPLE: G188 = G188 {
-    value0: -354382189i32,
-    y1: 672.5f32,
-    value2: 11941135153444585400usize,
-    id3: -25618214i32,
-    price4: [G171_SAMPLE, G171_SAMPLE],
-    data5: [[U32::<LittleEndian>::new(u32::MIN), U32::<LittleEndian>::new(3711152970u32)], [U32::<LittleEndian>::new(u32::MAX), U32::<LittleEndian>::new(0u32)], [U32::<LittleEndian>::new(3447708591u32), U32::<LittleEndian>::new(u32::MAX)]],
+    y0: G105_SAMPLE,
     _pad0: [0; 4],
-    price6: [16803024645282753274u64, 0u64, u64::MAX, u64::MAX],
+    id1: [[5531848130341887653i64], [i64::MAX], [6213628856761027852i64], [i64::MAX]],
+    data2: [[U64::<LittleEndian>::new(0u64)], [U64::<LittleEndian>::new(0u64)], [U64::<LittleEndian>::new(10190138661474198177u64)]],
+    value3: [[U16::<BigEndian>::new(u16::MAX), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(u16::MAX), U16::<BigEndian>::new(u16::MIN)], [U16::<BigEndian>::new(51284u16), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(0u16), U16::<BigEndian>::new(u16::MIN)], [U16::<BigEndian>::new(u16::MAX), U16::<BigEndian>::new(10205u16), U16::<BigEndian>::new(12842u16), U16::<BigEndian>::new(19823u16)]],
+    y4: I64::<BigEndian>::new(i64::MAX),
 };
 
-/// Generated layout 189: size 285, align 1.
+/// Generated layout 189: size 1, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
+#[repr(C)]
 pub struct G189 {
-    pub flags0: G036,
-    pub value1: U64<BigEndian>,
-    pub flags2: f32,
-    pub rgb3: [u8; 4],
-    pub t4: u32,
-    pub level5: i8,
+    pub level0: i8,
 }
-describe!(G189, packed, {
-    field flags0: G036,
-    field value1: U64<BigEndian>,
-    field flags2: f32,
-    field rgb3: [u8; 4],
-    field t4: u32,
-    field level5: i8,
+describe!(G189, C, {
+    field level0: i8,
 });
 /// A sample value of [`G189`].
 pub const G189_SAMPLE: G189 = G189 {
-    flags0: G036_SAMPLE,
-    value1: U64::<BigEndian>::new(0u64),
-    flags2: 840.25f32,
-    rgb3: [169u8, u8::MIN, u8::MIN, 54u8],
-    t4: 3222209855u32,
-    level5: i8::MAX,
+    level0: -125i8,
 };
 
-/// Generated layout 190: size 168, align 8.
+/// Generated layout 190: size 232, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G190 {
-    pub value0: [[u64; 3]; 1],
-    pub rgb1: G009,
-    pub id2: u16,
+    pub y0: [[[i64; 3]; 3]; 3],
+    pub y1: f32,
     #[buffer(padding)]
-    pub _pad0: [u8; 6],
-    pub level3: i64,
-    pub flags4: isize,
-    pub price5: [I32<BigEndian>; 1],
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
+    pub _pad0: [u8; 4],
+    pub level2: i64,
 }
 describe!(G190, C, {
-    field value0: [[u64; 3]; 1],
-    field rgb1: G009,
-    field id2: u16,
-    pad _pad0: [u8; 6],
-    field level3: i64,
-    field flags4: isize,
-    field price5: [I32<BigEndian>; 1],
-    pad _pad1: [u8; 4],
+    field y0: [[[i64; 3]; 3]; 3],
+    field y1: f32,
+    pad _pad0: [u8; 4],
+    field level2: i64,
 });
 /// A sample value of [`G190`].
 pub const G190_SAMPLE: G190 = G190 {
-    value0: [[17041197997193295540u64, 3919903586651410210u64, u64::MIN]],
-    rgb1: G009_SAMPLE,
-    id2: 47649u16,
-    _pad0: [0; 6],
-    level3: -5711836766106863318i64,
-    flags4: 5296529238571422680isize,
-    price5: [I32::<BigEndian>::new(376477839i32)],
-    _pad1: [0; 4],
+    y0: [[[i64::MAX, 0i64, i64::MAX], [0i64, i64::MAX, i64::MAX], [0i64, i64::MAX, 5453263432846405847i64]], [[4418547955248952991i64, i64::MAX, 8459969811378348275i64], [i64::MAX, 1458972102757743545i64, -2460702592747416631i64], [i64::MIN, -1440846330956915294i64, i64::MIN]], [[-5290681228510950732i64, i64::MIN, -3825689187928864051i64], [i64::MAX, 0i64, -7197088646452006134i64], [0i64, i64::MIN, -6564778740904902500i64]]],
+    y1: -296.0f32,
+    _pad0: [0; 4],
+    level2: -5960508621336308565i64,
 };
 
-/// Generated layout 191: size 32, align 8.
+/// Generated layout 191: size 6, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed)]
 pub struct G191 {
-    pub price0: [u64; 3],
-    #[buffer(rename = "r_value1")]
-    pub value1: f64,
+    pub t0: I16<BigEndian>,
+    pub kind1: F32<BigEndian>,
 }
-describe!(G191, C, {
-    field price0: [u64; 3],
-    field value1: f64 => "r_value1",
+describe!(G191, packed, {
+    field t0: I16<BigEndian>,
+    field kind1: F32<BigEndian>,
 });
 /// A sample value of [`G191`].
 pub const G191_SAMPLE: G191 = G191 {
-    price0: [16787599052362055577u64, u64::MIN, 14027199925775305418u64],
-    value1: -734.375f64,
+    t0: I16::<BigEndian>::new(i16::MAX),
+    kind1: F32::<BigEndian>::new(-914.375f32),
 };
 
-/// A transparent newtype over `[[G191; 1]; 2]`.
+/// A transparent newtype over `u8`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W191(pub [[G191; 1]; 2]);
-describe_transparent!(W191, 0: [[G191; 1]; 2]);
+pub struct W191(pub u8);
+describe_transparent!(W191, 0: u8);
 /// A sample value of [`W191`].
-pub const W191_SAMPLE: W191 = W191([[G191_SAMPLE], [G191_SAMPLE]]);
+pub const W191_SAMPLE: W191 = W191(212u8);
 
-/// Generated layout 192: size 48, align 8.
+/// Generated layout 192: size 112, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G192 {
-    pub x0: F32<BigEndian>,
+    pub t0: U16<BigEndian>,
+    pub value1: F64<BigEndian>,
+    pub kind2: u16,
     #[buffer(padding)]
     pub _pad0: [u8; 4],
-    pub x1: usize,
-    pub level2: i64,
-    pub kind3: usize,
-    pub data4: u8,
-    #[buffer(padding)]
-    pub _pad1: [u8; 7],
-    pub kind5: f64,
+    pub flags3: G076,
+    pub price4: W007,
 }
 describe!(G192, C, {
-    field x0: F32<BigEndian>,
+    field t0: U16<BigEndian>,
+    field value1: F64<BigEndian>,
+    field kind2: u16,
     pad _pad0: [u8; 4],
-    field x1: usize,
-    field level2: i64,
-    field kind3: usize,
-    field data4: u8,
-    pad _pad1: [u8; 7],
-    field kind5: f64,
+    field flags3: G076,
+    field price4: W007,
 });
 /// A sample value of [`G192`].
 pub const G192_SAMPLE: G192 = G192 {
-    x0: F32::<BigEndian>::new(-1134.5f32),
+    t0: U16::<BigEndian>::new(0u16),
+    value1: F64::<BigEndian>::new(150.625f64),
+    kind2: 25722u16,
     _pad0: [0; 4],
-    x1: 5547476251645025209usize,
-    level2: -2275955996701659390i64,
-    kind3: 11368166846721605361usize,
-    data4: 66u8,
-    _pad1: [0; 7],
-    kind5: 747.875f64,
+    flags3: G076_SAMPLE,
+    price4: W007([G007_SAMPLE, G007_SAMPLE]),
 };
 
-/// Generated layout 193: size 36, align 4.
+/// Generated layout 193: size 416, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G193 {
-    pub data0: [[f32; 3]; 2],
-    pub count1: u8,
-    #[buffer(rename = "r_count2")]
-    pub count2: [[bool; 2]; 4],
+    pub value0: [I64<LittleEndian>; 1],
+    pub kind1: i16,
     #[buffer(padding)]
-    pub _pad0: [u8; 3],
+    pub _pad0: [u8; 6],
+    pub value2: [G192; 3],
+    pub y3: [[[u8; 1]; 4]; 4],
+    pub y4: G052,
+    pub flags5: [i8; 2],
+    #[buffer(padding)]
+    pub _pad1: [u8; 6],
 }
 describe!(G193, C, {
-    field data0: [[f32; 3]; 2],
-    field count1: u8,
-    field count2: [[bool; 2]; 4] => "r_count2",
-    pad _pad0: [u8; 3],
+    field value0: [I64<LittleEndian>; 1],
+    field kind1: i16,
+    pad _pad0: [u8; 6],
+    field value2: [G192; 3],
+    field y3: [[[u8; 1]; 4]; 4],
+    field y4: G052,
+    field flags5: [i8; 2],
+    pad _pad1: [u8; 6],
 });
 /// A sample value of [`G193`].
 pub const G193_SAMPLE: G193 = G193 {
-    data0: [[-928.875f32, -108.875f32, 1014.0f32], [237.875f32, -703.375f32, -17.75f32]],
-    count1: 133u8,
-    count2: [[false, true], [true, true], [true, true], [true, false]],
-    _pad0: [0; 3],
+    value0: [I64::<LittleEndian>::new(4004777477712948868i64)],
+    kind1: i16::MAX,
+    _pad0: [0; 6],
+    value2: [G192_SAMPLE, G192_SAMPLE, G192_SAMPLE],
+    y3: [[[u8::MAX], [u8::MAX], [u8::MIN], [28u8]], [[10u8], [u8::MAX], [212u8], [155u8]], [[2u8], [0u8], [u8::MAX], [165u8]], [[u8::MAX], [122u8], [u8::MIN], [37u8]]],
+    y4: G052_SAMPLE,
+    flags5: [-120i8, -80i8],
+    _pad1: [0; 6],
 };
 
-/// Generated layout 194: size 133, align 1.
+/// Generated layout 194: size 152, align 2.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
-#[repr(C, packed)]
-pub struct G194(
-    pub u8,
-    pub f32,
-    pub G101,
-);
-describe!(G194, packed, {
-    field 0: u8,
-    field 1: f32,
-    field 2: G101,
+#[repr(C)]
+pub struct G194 {
+    pub count0: [G080; 3],
+    pub level1: [[I16<BigEndian>; 1]; 4],
+    pub data2: [[I32<LittleEndian>; 4]; 3],
+    #[buffer(rename = "r_y3")]
+    pub y3: i16,
+    pub value4: [I64<LittleEndian>; 1],
+    pub y5: G036,
+}
+describe!(G194, C, {
+    field count0: [G080; 3],
+    field level1: [[I16<BigEndian>; 1]; 4],
+    field data2: [[I32<LittleEndian>; 4]; 3],
+    field y3: i16 => "r_y3",
+    field value4: [I64<LittleEndian>; 1],
+    field y5: G036,
 });
 /// A sample value of [`G194`].
-pub const G194_SAMPLE: G194 = G194(
-    0u8,
-    -838.25f32,
-    G101_SAMPLE,
-);
+pub const G194_SAMPLE: G194 = G194 {
+    count0: [G080_SAMPLE, G080_SAMPLE, G080_SAMPLE],
+    level1: [[I16::<BigEndian>::new(i16::MIN)], [I16::<BigEndian>::new(i16::MAX)], [I16::<BigEndian>::new(-30341i16)], [I16::<BigEndian>::new(12711i16)]],
+    data2: [[I32::<LittleEndian>::new(891976291i32), I32::<LittleEndian>::new(-158860045i32), I32::<LittleEndian>::new(i32::MIN), I32::<LittleEndian>::new(0i32)], [I32::<LittleEndian>::new(1973905161i32), I32::<LittleEndian>::new(i32::MAX), I32::<LittleEndian>::new(i32::MAX), I32::<LittleEndian>::new(0i32)], [I32::<LittleEndian>::new(0i32), I32::<LittleEndian>::new(-259555330i32), I32::<LittleEndian>::new(-1979877237i32), I32::<LittleEndian>::new(809377472i32)]],
+    y3: 28984i16,
+    value4: [I64::<LittleEndian>::new(0i64)],
+    y5: G036_SAMPLE,
+};
 
-/// Generated layout 195: size 152, align 1.
+/// Generated layout 195: size 32, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C, packed)]
-pub struct G195(
-    pub f32,
-    pub [[[bool; 1]; 3]; 4],
-    pub usize,
-    pub [[[isize; 1]; 1]; 3],
-    pub G088,
-);
+pub struct G195 {
+    pub value0: f32,
+    pub t1: f64,
+    pub value2: i32,
+    pub y3: f32,
+    pub value4: usize,
+    pub id5: i32,
+}
 describe!(G195, packed, {
-    field 0: f32,
-    field 1: [[[bool; 1]; 3]; 4],
-    field 2: usize,
-    field 3: [[[isize; 1]; 1]; 3],
-    field 4: G088,
+    field value0: f32,
+    field t1: f64,
+    field value2: i32,
+    field y3: f32,
+    field value4: usize,
+    field id5: i32,
 });
 /// A sample value of [`G195`].
-pub const G195_SAMPLE: G195 = G195(
-    -832.25f32,
-    [[[false], [false], [false]], [[true], [false], [true]], [[false], [false], [true]], [[false], [false], [true]]],
-    usize::MIN,
-    [[[-7728514254235874450isize]], [[0isize]], [[4710319683327967254isize]]],
-    G088_SAMPLE,
-);
+pub const G195_SAMPLE: G195 = G195 {
+    value0: 169.25f32,
+    t1: 1057.5f64,
+    value2: 251034670i32,
+    y3: -625.25f32,
+    value4: usize::MIN,
+    id5: -358029582i32,
+};
 
-/// Generated layout 196: size 336, align 8.
+/// Generated layout 196: size 224, align 8.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G196 {
-    pub level0: char,
-    pub value1: W047,
-    #[buffer(padding)]
-    pub _pad0: [u8; 4],
-    pub value2: [[[isize; 4]; 3]; 3],
-    pub level3: U16<BigEndian>,
-    pub level4: I16<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 4],
-    pub t5: usize,
-    pub data6: i64,
+    pub data0: W079,
 }
 describe!(G196, C, {
-    field level0: char,
-    field value1: W047,
-    pad _pad0: [u8; 4],
-    field value2: [[[isize; 4]; 3]; 3],
-    field level3: U16<BigEndian>,
-    field level4: I16<BigEndian>,
-    pad _pad1: [u8; 4],
-    field t5: usize,
-    field data6: i64,
+    field data0: W079,
 });
 /// A sample value of [`G196`].
 pub const G196_SAMPLE: G196 = G196 {
-    level0: '\u{41}',
-    value1: W047([[G047_SAMPLE], [G047_SAMPLE]]),
-    _pad0: [0; 4],
-    value2: [[[125057738824364450isize, 0isize, isize::MIN, -7887304336533504047isize], [isize::MIN, 0isize, -6605415524940688621isize, isize::MAX], [-4803536040805165186isize, isize::MIN, 2399708601278052957isize, isize::MIN]], [[isize::MIN, -4917227546176587698isize, isize::MIN, 7216027385927137077isize], [isize::MIN, -417135344000704224isize, isize::MAX, isize::MIN], [3358470359689834886isize, isize::MAX, isize::MIN, -7852164184829363357isize]], [[3467541483668607432isize, isize::MIN, isize::MAX, -447246111657615076isize], [isize::MIN, isize::MIN, isize::MIN, isize::MAX], [-2990823068649664431isize, isize::MAX, isize::MAX, -8975619533237959517isize]]],
-    level3: U16::<BigEndian>::new(u16::MIN),
-    level4: I16::<BigEndian>::new(i16::MAX),
-    _pad1: [0; 4],
-    t5: 0usize,
-    data6: 2979269549151606027i64,
+    data0: W079([G079_SAMPLE, G079_SAMPLE]),
 };
 
-/// Generated layout 197: size 48, align 8.
+/// Generated layout 197: size 8, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G197 {
-    pub count0: G070,
-    pub rgb1: W111,
-    #[buffer(rename = "r_price2")]
-    pub price2: [[bool; 4]; 2],
+    pub rgb0: [[I32<LittleEndian>; 1]; 2],
 }
 describe!(G197, C, {
-    field count0: G070,
-    field rgb1: W111,
-    field price2: [[bool; 4]; 2] => "r_price2",
+    field rgb0: [[I32<LittleEndian>; 1]; 2],
 });
 /// A sample value of [`G197`].
 pub const G197_SAMPLE: G197 = G197 {
-    count0: G070_SAMPLE,
-    rgb1: W111(['\u{7a}', '\u{0}']),
-    price2: [[false, true, true, true], [false, true, false, true]],
+    rgb0: [[I32::<LittleEndian>::new(-1786716496i32)], [I32::<LittleEndian>::new(0i32)]],
 };
 
-/// Generated layout 198: size 400, align 8.
+/// Generated layout 198: size 2, align 1.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G198(
-    pub char,
-    pub F64<BigEndian>,
-    pub [f32; 4],
-    #[buffer(padding)]
-    pub [u8; 4],
-    pub isize,
-    pub G130,
-    pub [[[u64; 4]; 4]; 2],
+    pub I16<LittleEndian>,
 );
 describe!(G198, C, {
-    field 0: char,
-    field 1: F64<BigEndian>,
-    field 2: [f32; 4],
-    pad 3: [u8; 4],
-    field 4: isize,
-    field 5: G130,
-    field 6: [[[u64; 4]; 4]; 2],
+    field 0: I16<LittleEndian>,
 });
 /// A sample value of [`G198`].
 pub const G198_SAMPLE: G198 = G198(
-    '\u{7a}',
-    F64::<BigEndian>::new(1017.0f64),
-    [274.625f32, -283.625f32, -130.125f32, -900.0f32],
-    [0; 4],
-    -5867304357861627368isize,
-    G130_SAMPLE,
-    [[[u64::MAX, 18059290541406042505u64, 0u64, u64::MAX], [945233578461967717u64, u64::MIN, u64::MIN, u64::MAX], [u64::MIN, u64::MAX, u64::MIN, 9295762043843787981u64], [0u64, 2009053582764800531u64, 0u64, u64::MIN]], [[1733435454750768583u64, u64::MAX, u64::MAX, 7228846275391832074u64], [u64::MIN, u64::MAX, 11520429210210843643u64, 8034925295083620052u64], [0u64, 6526157565823948855u64, 2363488344640266916u64, 7364532207296976373u64], [u64::MAX, u64::MAX, 0u64, u64::MIN]]],
+    I16::<LittleEndian>::new(-6451i16),
 );
 
 /// Generated layout 199: size 20, align 4.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct G199 {
-    pub value0: I16<BigEndian>,
-    pub level1: u8,
+    pub t0: [[[u8; 1]; 1]; 1],
     #[buffer(padding)]
-    pub _pad0: [u8; 1],
-    pub y2: char,
-    #[buffer(rename = "r_t3")]
-    pub t3: u8,
-    pub count4: I64<BigEndian>,
-    #[buffer(padding)]
-    pub _pad1: [u8; 3],
+    pub _pad0: [u8; 3],
+    pub rgb1: [[[f32; 1]; 1]; 4],
 }
 describe!(G199, C, {
-    field value0: I16<BigEndian>,
-    field level1: u8,
-    pad _pad0: [u8; 1],
-    field y2: char,
-    field t3: u8 => "r_t3",
-    field count4: I64<BigEndian>,
-    pad _pad1: [u8; 3],
+    field t0: [[[u8; 1]; 1]; 1],
+    pad _pad0: [u8; 3],
+    field rgb1: [[[f32; 1]; 1]; 4],
 });
 /// A sample value of [`G199`].
 pub const G199_SAMPLE: G199 = G199 {
-    value0: I16::<BigEndian>::new(i16::MIN),
-    level1: 0u8,
-    _pad0: [0; 1],
-    y2: '\u{10ffff}',
-    t3: u8::MIN,
-    count4: I64::<BigEndian>::new(i64::MIN),
-    _pad1: [0; 3],
+    t0: [[[u8::MIN]]],
+    _pad0: [0; 3],
+    rgb1: [[[979.0f32]], [[-952.375f32]], [[907.625f32]], [[-115.125f32]]],
 };
 
-/// A transparent newtype over `u64`.
+/// A transparent newtype over `[i64; 1]`.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(transparent)]
-pub struct W199(pub u64);
-describe_transparent!(W199, 0: u64);
+pub struct W199(pub [i64; 1]);
+describe_transparent!(W199, 0: [i64; 1]);
 /// A sample value of [`W199`].
-pub const W199_SAMPLE: W199 = W199(7129439074054990613u64);
+pub const W199_SAMPLE: W199 = W199([5976291830262112632i64]);
 
 /// The case of every generated struct layout, in order.
 pub fn cases() -> Vec<Case> {
