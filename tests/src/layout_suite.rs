@@ -478,6 +478,138 @@ pub mod derive_rs {
     });
 }
 
+/// The types of tests/tests/derive_format.rs and of the pass cases strict-lints.rs and
+/// local-and-module-types.rs, declared again (with `Clone, Copy` and `pub` where needed).
+pub mod more {
+    use buffer_runtime::{BufferExport, Element};
+    use zerocopy::byteorder::{BigEndian, U32};
+    use zerocopy::{FromBytes, Immutable, IntoBytes};
+
+    use crate::layout_suite::more;
+    use crate::{describe, describe_enum, describe_transparent};
+
+    /// derive_format.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+    #[repr(C)]
+    pub struct Rgb {
+        pub r: u8,
+        pub g: u8,
+        pub b: u8,
+    }
+    describe!(more::Rgb, C, { field r: u8, field g: u8, field b: u8 });
+
+    /// derive_format.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Record {
+        pub id: u32,
+        #[buffer(rename = "px")]
+        pub color: Rgb,
+        #[buffer(padding)]
+        pub _pad: [u8; 1],
+        pub weights: [[f32; 3]; 2],
+        pub when: i64,
+        pub tag: U32<BigEndian>,
+        #[buffer(padding)]
+        pub _tail: [u8; 4],
+    }
+    describe!(more::Record, C, {
+        field id: u32,
+        field color: Rgb => "px",
+        pad _pad: [u8; 1],
+        field weights: [[f32; 3]; 2],
+        field when: i64,
+        field tag: U32<BigEndian>,
+        pad _tail: [u8; 4],
+    });
+
+    /// derive_format.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+    #[repr(C, packed)]
+    pub struct Packed {
+        pub a: u8,
+        pub b: f64,
+        pub c: u16,
+    }
+    describe!(Packed, packed, { field a: u8, field b: f64, field c: u16 });
+
+    /// derive_format.rs
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(C, align(16))]
+    pub struct Flags {
+        pub on: bool,
+        pub ch: [u8; 3],
+        pub glyph: char,
+        #[buffer(padding)]
+        pub _pad: [u8; 8],
+    }
+    describe!(Flags, align(16), { field on: bool, field ch: [u8; 3], field glyph: char, pad _pad: [u8; 8] });
+
+    /// derive_format.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Point<T: Element> {
+        pub x: T,
+        pub y: T,
+    }
+    describe!(more::Point<i16>, C, { field x: i16, field y: i16 });
+
+    /// derive_format.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(transparent)]
+    pub struct Image(pub [[Rgb; 5]; 4]);
+    describe_transparent!(Image, 0: [[Rgb; 5]; 4]);
+
+    /// derive_format.rs: a tuple struct with a renamed field and a newtype field.
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Tile(pub u16, pub Image, #[buffer(rename = "z")] pub u16);
+    describe!(Tile, C, { field 0: u16, field 1: Image, field 2: u16 => "z" });
+
+    /// strict-lints.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Strict {
+        pub value: u32,
+        #[buffer(padding)]
+        pub pad: [u8; 4],
+        pub m: [[f64; 2]; 2],
+    }
+    describe!(Strict, C, { field value: u32, pad pad: [u8; 4], field m: [[f64; 2]; 2] });
+
+    /// strict-lints.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    pub struct Pair<T: Element> {
+        pub a: T,
+        pub b: T,
+    }
+    describe!(more::Pair<u8>, C, { field a: u8, field b: u8 });
+
+    /// strict-lints.rs
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(transparent)]
+    pub struct Plane(pub [[Strict; 2]; 2]);
+    describe_transparent!(Plane, 0: [[Strict; 2]; 2]);
+
+    /// strict-lints.rs
+    #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
+    #[repr(u8)]
+    pub enum Kind {
+        A,
+    }
+    describe_enum!(Kind, u8);
+
+    /// local-and-module-types.rs
+    #[derive(BufferExport, IntoBytes, Immutable)]
+    #[repr(C)]
+    pub struct Hidden {
+        pub secret: u32,
+        pub shown: u32,
+    }
+    describe!(Hidden, C, { field secret: u32, field shown: u32 });
+}
+
 /// Edge cases beyond the pass cases: zero-length arrays (numpy's `(0)` sub-arrays, `0x`) and
 /// transparent newtypes used as fields (their shape is inlined into the field's).
 pub mod edge {
@@ -783,6 +915,57 @@ pub fn cases() -> Vec<Case> {
                 _kind: core::marker::PhantomData,
                 r#type: 17,
                 _pad: [0; 4],
+            }),
+        ]);
+    }
+    {
+        use more::*;
+        let rgb = |k: u8| Rgb {
+            r: k,
+            g: 2 * k,
+            b: 3 * k,
+        };
+        let image = |k: u8| Image([[rgb(k), rgb(k + 1), rgb(k + 2), rgb(k + 3), rgb(k + 4)]; 4]);
+        let strict = |v: u32| Strict {
+            value: v,
+            pad: [0; 4],
+            m: [[1.0, -1.0], [0.5, -0.5]],
+        };
+        cases.extend([
+            struct_case(&rgb(9)),
+            struct_case(&Record {
+                id: 1,
+                color: rgb(4),
+                _pad: [0; 1],
+                weights: [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]],
+                when: -86_400,
+                tag: U32::new(0x1122_3344),
+                _tail: [0; 4],
+            }),
+            struct_case(&Packed {
+                a: 1,
+                b: -0.125,
+                c: 0xBEEF,
+            }),
+            struct_case(&Flags {
+                on: true,
+                ch: *b"abc",
+                glyph: '\u{1F980}',
+                _pad: [0; 8],
+            }),
+            struct_case(&Point::<i16> { x: -1, y: i16::MAX }),
+            transparent_case("Image", &image(10)),
+            struct_case(&Tile(7, image(20), 8)),
+            struct_case(&strict(3)),
+            struct_case(&Pair::<u8> { a: 0, b: 0xFF }),
+            transparent_case(
+                "Plane",
+                &Plane([[strict(1), strict(2)], [strict(3), strict(4)]]),
+            ),
+            scalar_case("Kind", &Kind::A),
+            struct_case(&Hidden {
+                secret: 1,
+                shown: 2,
             }),
         ]);
     }
