@@ -4,9 +4,9 @@
 //! For every type under test the oracle needs two things that do not come from the derive:
 //! Rust's own layout facts (`size_of`, `align_of`, `offset_of!` of every field) and a
 //! description of each field's *Rust* type (`u32`, `U32<BigEndian>`, `[[u8; 3]; 2]`, another
-//! struct). From the description Python builds its own mirror (a `ctypes.Structure`, a flat
-//! `struct` format) without reading the derive's format string, so a wrong format cannot
-//! agree with itself. A sample value of each type travels along as bytes plus the values Rust
+//! struct). From the description Python builds what a correct format must give (the numpy
+//! dtype, a `ctypes.Structure` mirror) without reading the derive's format string, so a wrong
+//! format cannot agree with itself. A sample value of each type travels along as bytes plus the values Rust
 //! reads from its fields, so byte order is checked as well as offsets.
 //!
 //! ```

@@ -4,7 +4,9 @@
 //! written by `tests/python/layout_oracle.py generate` from a fixed seed), Rust's `size_of`,
 //! `align_of`, `offset_of!` of every field and a sample value's bytes go to
 //! `layout_oracle.py check` as JSON. It reads them with CPython's struct module, numpy's
-//! PEP 3118 parser and a ctypes mirror, and fails on any unexplained disagreement.
+//! PEP 3118 parser (directly and through a real buffer export), a ctypes mirror and ctypes' own
+//! export, prints one summary line per checker (agreed, differs by design with the reasons),
+//! and fails on any unexplained disagreement.
 //!
 //! python3 with numpy is required (scripts/test installs numpy from requirements-test.txt):
 //! the tests fail when it is missing, unless `BUFFER_SKIP_PYTHON=1`, when they say "skipped".
