@@ -737,7 +737,9 @@ impl<S: Data> ViewBase<S> {
         let mut off = self.offset as isize;
         for (dim, &i) in index.iter().enumerate() {
             let i = normalize_index(i, self.shape[dim], dim)?;
-            off += i as isize * self.strides[dim];
+            // Wrapping: when every index is valid the view is not empty and the true offset
+            // is in range (invariant 4); an empty view fails on its zero dimension.
+            off = off.wrapping_add((i as isize).wrapping_mul(self.strides[dim]));
         }
         Ok(off as usize)
     }
@@ -823,21 +825,27 @@ impl<S: Data> ViewBase<S> {
                 }
                 Some(AxisIndex::Index(i)) => {
                     let i = normalize_index(*i, n, dim)?;
-                    offset += i as isize * s;
+                    offset = offset.wrapping_add((i as isize).wrapping_mul(s));
                 }
                 Some(AxisIndex::Slice(sl)) => {
                     let (start, _, step, len) = sl.indices(n)?;
                     // `start` may be -1 or n when `len` is 0: the offset then moves by at
                     // most one stride, never used for a read (no item), and is clamped below.
                     if len > 0 {
-                        offset += start * s;
+                        offset = offset.wrapping_add(start.wrapping_mul(s));
                     }
                     shape.push(len);
                     strides.push(s.wrapping_mul(step));
                 }
             }
         }
-        let offset = offset.clamp(0, self.data.bytes().len() as isize) as usize;
+        // A non-empty result's offset is exact (its items are items of this view); an empty
+        // one's is never read, and is kept inside the bytes for invariant 5.
+        let offset = if shape.contains(&0) {
+            offset.clamp(0, self.data.bytes().len() as isize) as usize
+        } else {
+            offset as usize
+        };
         self.with_layout(offset, shape, strides)
     }
 

@@ -202,21 +202,32 @@ impl<S: Data> ViewBase<S> {
         }
     }
 
-    /// Equality of two views with the same native integer or byte format: by bytes, which is
-    /// equality by value for these codes. `None` for other codes (floats, bools).
+    /// Equality of two views with the same native integer, byte or float format: integers by
+    /// bytes (equality by value for these codes), floats as floats (NaN unequal, -0.0 == 0.0).
+    /// `None` for other codes (bools, halves: compared by value).
     fn equal_native_bytes<T: Data>(&self, other: &ViewBase<T>) -> Option<bool> {
-        match self.item.native_char()? {
-            b'c' | b'b' | b'B' | b'h' | b'H' | b'i' | b'I' | b'l' | b'L' | b'q' | b'Q' | b'n'
-            | b'N' | b'P' => {}
-            _ => return None,
-        }
         let size = self.itemsize();
         let (x, y) = (self.data.bytes(), other.data.bytes());
-        Some(
-            self.offsets()
-                .zip(other.offsets())
+        let pairs = self.offsets().zip(other.offsets());
+        Some(match self.item.native_char()? {
+            b'c' | b'b' | b'B' | b'h' | b'H' | b'i' | b'I' | b'l' | b'L' | b'q' | b'Q' | b'n'
+            | b'N' | b'P' => pairs
+                .into_iter()
                 .all(|(i, j)| x[i..i + size] == y[j..j + size]),
-        )
+            b'f' => pairs.into_iter().all(|(i, j)| {
+                let a = f32::from_ne_bytes([x[i], x[i + 1], x[i + 2], x[i + 3]]);
+                let b = f32::from_ne_bytes([y[j], y[j + 1], y[j + 2], y[j + 3]]);
+                a == b
+            }),
+            b'd' => pairs.into_iter().all(|(i, j)| {
+                let mut a = [0u8; 8];
+                let mut b = [0u8; 8];
+                a.copy_from_slice(&x[i..i + 8]);
+                b.copy_from_slice(&y[j..j + 8]);
+                f64::from_ne_bytes(a) == f64::from_ne_bytes(b)
+            }),
+            _ => return None,
+        })
     }
 
     /// The view of one named field of a struct view (numpy's `a['price']`): same shape and
