@@ -40,6 +40,8 @@ mod export;
 pub mod format;
 #[cfg(feature = "alloc")]
 pub mod view;
+#[cfg(feature = "pyo3")]
+pub mod python;
 
 pub use element::{Element, StaticLayout};
 pub use export::{BufferExport, BufferExportMut, Dims, Layout};
