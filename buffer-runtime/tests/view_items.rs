@@ -279,6 +279,11 @@ fn values_equal_numbers_and_sequences() {
         ])
     ));
     assert!(!values_equal(&Value::Bytes(vec![1]), &Value::UInt(1)));
+    // memoryview(array('L', [8])).cast('B').cast('P') == memoryview(array('L', [8]))
+    assert!(values_equal(&Value::Pointer(8), &Value::UInt(8)));
+    let l = [8u64];
+    let vl = MemoryView::new(&l).unwrap();
+    assert!(vl.cast("B", None).unwrap().cast("P", None).unwrap() == vl);
 }
 
 #[test]

@@ -304,14 +304,21 @@ impl<S: Data, T: Data> PartialEq<ViewBase<T>> for ViewBase<S> {
 }
 
 /// Python's `==` between unpacked items: numbers compare across kinds (`True == 1 == 1.0`,
-/// a complex with zero imaginary part equals its real part), sequences (sub-arrays, structs)
-/// element by element, bytes and strings by content.
+/// a complex with zero imaginary part equals its real part, a `P` pointer is an integer as
+/// in CPython), sequences (sub-arrays, structs) element by element, bytes and strings by
+/// content.
+///
+/// ```
+/// use buffer_runtime::view::{values_equal, Value};
+/// assert!(values_equal(&Value::Pointer(16), &Value::Int(16)));
+/// assert!(!values_equal(&Value::Float(f64::NAN), &Value::Float(f64::NAN)));
+/// ```
 pub fn values_equal(a: &Value, b: &Value) -> bool {
     use Value::*;
     match (a, b) {
         (Bytes(x), Bytes(y)) => x == y,
         (Str(x), Str(y)) => x == y,
-        (Pointer(x), Pointer(y)) | (Object(x), Object(y)) => x == y,
+        (Object(x), Object(y)) => x == y,
         (Array(_) | Struct(_), Array(_) | Struct(_)) => {
             let xs = sequence(a);
             let ys = sequence(b);
@@ -357,7 +364,8 @@ fn number(v: &Value) -> Option<Num> {
     Some(match v {
         Value::Bool(b) => Num::Int(i128::from(*b)),
         Value::Int(n) => Num::Int(i128::from(*n)),
-        Value::UInt(n) => Num::Int(i128::from(*n)),
+        // CPython unpacks `P` into a Python int: it equals integers of other formats.
+        Value::UInt(n) | Value::Pointer(n) => Num::Int(i128::from(*n)),
         Value::Float(x) => Num::Complex(*x, 0.0),
         Value::Complex(r, i) => Num::Complex(*r, *i),
         _ => return None,
