@@ -31,7 +31,7 @@ impl<S: Data> ViewBase<S> {
 
     /// CPython's `view[i, j, ...]` with a full tuple of indices (`&[]` for a 0-d view;
     /// negative indices count from the end): the item, unpacked into a [`Value`]. Every
-    /// format the [`format`](crate::format) module parses is unpacked (CPython only does
+    /// format the [`format`] module parses is unpacked (CPython only does
     /// native single characters). Errors are CPython's: `IndexError: index out of bounds on
     /// dimension N`, `TypeError: cannot index N-dimension view with M-element tuple`, and
     /// `NotImplementedError: sub-views are not implemented` for fewer indices than
