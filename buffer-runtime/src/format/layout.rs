@@ -338,6 +338,13 @@ enum Frame<'a> {
 }
 
 /// The iterator of [`ItemLayout::leaves`].
+///
+/// ```
+/// # use buffer_runtime::format::parse;
+/// let l = parse("(2)T{b:a:>H:b:}").unwrap().layout().unwrap();
+/// let offsets: Vec<usize> = l.leaves().map(|r| r.offset).collect();
+/// assert_eq!(offsets, [0, 1, 3, 4]);
+/// ```
 pub struct Leaves<'a> {
     stack: Vec<Frame<'a>>,
 }
@@ -573,7 +580,13 @@ fn sequence(items: &[Item], pad_end: bool) -> Result<(usize, usize, Node), Forma
             offset = add(offset, (a - offset % a) % a)?;
             let intra = (a - element.size % a) % a;
             if intra != 0 {
-                if !dims.is_empty() && n != 1 {
+                // numpy pads the element itself when it repeats (a count or a shape of more
+                // than one), and otherwise only the space after it. (Every native size is a
+                // multiple of its alignment and every `@` struct is padded at its end, so
+                // `intra` is 0 in practice; this keeps the rule exact all the same.)
+                let shape_n = item.shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+                let count_n = if repeats { item.count } else { 1 };
+                if count_n > 1 || shape_n.is_none_or(|p| p > 1) {
                     element.size = add(element.size, intra)?;
                 } else {
                     extra = intra;
