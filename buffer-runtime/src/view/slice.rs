@@ -251,4 +251,10 @@ macro_rules! s {
     ($($e:expr $(; $step:expr)?),* $(,)?) => {
         [$($crate::s!(@one $e $(; $step)?)),*]
     };
+    ($($t:tt)*) => {
+        ::core::compile_error!(
+            "s![...] takes comma-separated indices (`1`, `-1`) and ranges (`..`, `2..5`), \
+             each range optionally followed by `; step` (`..;-1` is Python's `[::-1]`)"
+        )
+    };
 }
