@@ -295,9 +295,10 @@ impl<T: Element + FromBytes> Iterator for TypedIter<'_, T> {
                 // A contiguous row: as a `&[T]` when aligned (the compiler can vectorise).
                 if let Ok(row) = <[T]>::ref_from_bytes(&self.bytes[first..first + len * size]) {
                     for x in row {
-                        // SAFETY: `x` is a valid, aligned reference to a `T`; reading it makes
-                        // a bitwise copy, which is a valid `T` because `T: FromBytes` (the
-                        // same copy `read_unaligned` below makes).
+                        // SAFETY: `x` is a valid, aligned reference to a `T` (zerocopy checked
+                        // size and alignment), so `read` is defined; it makes a bitwise copy,
+                        // which is a valid, independent `T` because `T: FromBytes` - the same
+                        // value zerocopy's safe `T::read_from_bytes(x.as_bytes())` returns.
                         acc = f(acc, unsafe { core::ptr::read(x) });
                     }
                     continue;
