@@ -39,6 +39,11 @@ pub struct Slice {
 
 impl Slice {
     /// `[:]`: everything.
+    ///
+    /// ```
+    /// use buffer_runtime::view::Slice;
+    /// assert_eq!(Slice::FULL.indices(3).unwrap(), (0, 3, 1, 3));
+    /// ```
     pub const FULL: Slice = Slice {
         start: None,
         stop: None,
