@@ -22,6 +22,7 @@ import json
 import statistics
 import struct
 import sys
+import time
 import timeit
 
 import numpy as np
@@ -37,6 +38,27 @@ def median_time(fn, repeat, number=1):
     times)."""
     times = timeit.Timer(fn).repeat(repeat=repeat, number=number)
     return statistics.median(t / number for t in times)
+
+
+def interleaved(rounds, fns):
+    """Times `fns` (name -> callable) in turn, `rounds` times; returns, per name, the median
+    time of one call and the median of its per-round ratio to the first one (the same
+    scheme as buffer_benches::interleaved, robust to a shared machine's changing load)."""
+    names = list(fns)
+    times = {n: [] for n in names}
+    for _ in range(rounds):
+        for n in names:
+            start = time.perf_counter()
+            fns[n]()
+            times[n].append(time.perf_counter() - start)
+    base = times[names[0]]
+    return {
+        n: {
+            "seconds": statistics.median(times[n]),
+            "ratio": statistics.median(t / b for t, b in zip(times[n], base)),
+        }
+        for n in names
+    }
 
 
 def is_flat(s):
@@ -55,7 +77,15 @@ def bench_tobytes(repeat):
     assert mv4.tobytes() == runs4.tobytes()
     assert mv256.tobytes()[:512] == runs256.tobytes()[:512]
     contiguous = a[: out // 4]
+    paired = interleaved(repeat, {
+        "memcpy_64MiB": contiguous.tobytes,
+        "numpy_runs_256B": runs256.tobytes,
+        "numpy_runs_4B": runs4.tobytes,
+        "memoryview_runs_256B": mv256.tobytes,
+        "memoryview_runs_4B": mv4.tobytes,
+    })
     return {
+        "paired": paired,
         "numpy_runs_4B": median_time(runs4.tobytes, repeat),
         "numpy_runs_256B": median_time(runs256.tobytes, repeat),
         "memoryview_runs_4B": median_time(mv4.tobytes, repeat),
