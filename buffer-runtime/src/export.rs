@@ -166,6 +166,11 @@ pub trait BufferExport {
 /// px.buffer_bytes_mut()[5] = 9;
 /// assert_eq!(px[1][1], 9);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be exported writable",
+    label = "its items are not `zerocopy::FromBytes`",
+    note = "writing needs every bit pattern to be a valid item: `bool`, `char` and fieldless enums can only be exported read-only; for a struct, add `#[derive(zerocopy::FromBytes)]`"
+)]
 pub trait BufferExportMut: BufferExport {
     /// The bytes that hold the items, mutably.
     fn buffer_bytes_mut(&mut self) -> &mut [u8];
