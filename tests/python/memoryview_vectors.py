@@ -42,6 +42,7 @@ from mv_values import (  # noqa: E402
     INT_CHARS,
     NATIVE_CHARS,
     base_char,
+    enc_any,
     enc_item,
     enc_list,
     enc_write_value,
@@ -90,6 +91,49 @@ def emulated_list(rec, index=None):
 
     if index is not None:
         return unpack_at(rec, rec["offset"] + sum(i * s for i, s in zip(index, strides)))
+    return walk(0, rec["offset"])
+
+
+def np_unpack(dt, raw, pos):
+    """One item of numpy dtype `dt` at byte `pos`, as struct would read it (no NUL stripping)."""
+    if dt.names:
+        return [np_unpack(dt.fields[n][0], raw, pos + dt.fields[n][1]) for n in dt.names]
+    if dt.subdtype is not None:
+        base, shape = dt.subdtype
+        count = math.prod(shape)
+        flat = [np_unpack(base, raw, pos + k * base.itemsize) for k in range(count)]
+        for n in reversed(shape[1:]):
+            flat = [flat[k : k + n] for k in range(0, len(flat), n)]
+        return flat
+    order = dt.byteorder if dt.byteorder in "<>" else "="
+    if dt.kind == "S":
+        return raw[pos : pos + dt.itemsize]
+    if dt.kind == "c":
+        half = dt.itemsize // 2
+        ch = "f" if half == 4 else "d"
+        re, im = struct.unpack(order + ch + ch, raw[pos : pos + dt.itemsize])
+        return complex(re, im)
+    return np.frombuffer(raw, dtype=dt, count=1, offset=pos)[0].item()
+
+
+def beyond_value(rec, dtype, index=None):
+    """What our view returns where CPython's memoryview refuses to unpack a format: items read
+    with the struct module (byte-order prefixed formats) or from the numpy dtype (structs)."""
+    raw = bytes.fromhex(rec["raw"])
+    shape, strides = rec["shape"], rec["strides"]
+
+    def one(pos):
+        if dtype is not None:
+            return np_unpack(dtype, raw, pos)
+        return struct.unpack(rec["format"], raw[pos : pos + rec["itemsize"]])[0]
+
+    def walk(dim, pos):
+        if dim == len(shape):
+            return one(pos)
+        return [walk(dim + 1, pos + i * strides[dim]) for i in range(shape[dim])]
+
+    if index is not None:
+        return one(rec["offset"] + sum(i * s for i, s in zip(index, strides)))
     return walk(0, rec["offset"])
 
 
@@ -160,8 +204,11 @@ class Gen:
 
     # ---- operations on one view -------------------------------------------------------
 
-    def read_ops(self, v, mv, rec, make=None):
-        """Every read-only operation on view `v` (`mv` is CPython's view of it)."""
+    def read_ops(self, v, mv, rec, dtype=None):
+        """Every read-only operation on view `v` (`mv` is CPython's view of it).
+
+        `dtype`: the numpy dtype of a struct-format view, to record what our view returns
+        where CPython raises NotImplementedError (key "beyond")."""
         rng = self.rng
         ch = base_char(rec["format"])
         self.add("attrs", v, {}, run(lambda: attrs(mv)))
@@ -171,10 +218,13 @@ class Gen:
             self.add("tolist", v, {}, {"ok": enc_list(ch, emulated_list(rec))}, via="struct")
         else:
             out = run(mv.tolist)
+            extra = {}
             if "ok" in out:
                 assert same_value(out["ok"], emulated_list(rec)), rec
                 out = {"ok": enc_list(ch, out["ok"])}
-            self.add("tolist", v, {}, out)
+            elif out["err"][1].startswith("memoryview: unsupported format"):
+                extra = {"beyond": {"ok": enc_any(beyond_value(rec, dtype))}}
+            self.add("tolist", v, {}, out, **extra)
 
         # tobytes
         for order in rng.sample(["C", "F", "A"], rng.choice([1, 1, 2])) + (["X"] if rng.random() < 0.03 else []):
@@ -190,18 +240,21 @@ class Gen:
 
         # full-tuple index
         for _ in range(rng.choice([1, 2, 2, 3])):
+            extra = {}
             idx = self.random_index(mv.shape)
             out = run(lambda: mv[tuple(idx)])
-            extra = {}
             if ch == "e" and "ok" not in out and out["err"][0] == "NotImplementedError":
                 # CPython 3.11 checked the index and then refused to unpack 'e'; record
                 # what 3.12 (and our view) returns instead.
-                out = self.emulated_index(rec, idx)
+                out = self.emulated_index(rec, idx, lambda n: enc_item("e", emulated_list(rec, n)))
                 extra = {"via": "struct"}
             elif "ok" in out:
                 norm = [i + s if i < 0 else i for i, s in zip(idx, rec["shape"])]
                 assert same_value(out["ok"], emulated_list(rec, norm)), (rec, idx)
                 out = {"ok": enc_item(ch, out["ok"])}
+            elif out["err"][1].startswith("memoryview: unsupported format"):
+                # CPython refuses the format before it looks at the index.
+                extra = {"beyond": self.emulated_index(rec, idx, lambda n: enc_any(beyond_value(rec, dtype, n)))}
             self.add("index", v, {"index": idx}, out, **extra)
 
         # dim-0 slice
@@ -219,7 +272,8 @@ class Gen:
         if mv.ndim >= 2 and rng.random() < 0.5:
             self.np_case(v, rec)
 
-    def emulated_index(self, rec, idx):
+    def emulated_index(self, rec, idx, read):
+        """CPython 3.12's outcome of `m[tuple(idx)]`, reading the item with `read(index)`."""
         shape = rec["shape"]
         if len(idx) != len(shape):
             if len(shape) == 0:
@@ -233,7 +287,7 @@ class Gen:
             if not 0 <= j < s:
                 return {"err": ["IndexError", f"index out of bounds on dimension {dim + 1}"]}
             norm.append(j)
-        return {"ok": enc_item("e", emulated_list(rec, norm))}
+        return {"ok": read(norm)}
 
     def random_index(self, shape):
         rng = self.rng
@@ -530,7 +584,7 @@ class Gen:
         rec = record(raw, mv.format, mv.itemsize, list(mv.shape), list(mv.strides), offset, mv.readonly, "numpy")
         v = self.add_view(rec)
         assert bytes.fromhex(self.emulated_bytes(rec)) == mv.tobytes(), rec
-        self.read_ops(v, mv, rec)
+        self.read_ops(v, mv, rec, dt)
         if rng.random() < 0.5:
             self.eq_case(v, mv, rec, a)
 

@@ -128,3 +128,24 @@ def write_values(rng, ch):
     elif ch == "?":
         out += [rng.choice([0, 5, -1, 0.0, 2.5, b"", b"x", "", "a", 1 << 70])]
     return out
+
+
+def enc_any(v):
+    """Type-directed JSON form of a value computed outside memoryview (struct, numpy).
+
+    Matches enc_item for the native formats: bool, int, float as above, bytes as hex; a struct
+    item or sub-array is a list of its fields / elements in order; a complex number is
+    [real, imag]."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return enc_float(v)
+    if isinstance(v, bytes):
+        return v.hex()
+    if isinstance(v, complex):
+        return [enc_float(v.real), enc_float(v.imag)]
+    if isinstance(v, (list, tuple)):
+        return [enc_any(x) for x in v]
+    raise TypeError(type(v))
