@@ -120,13 +120,13 @@ def write_values(rng, ch):
     out = [random_item(rng, ch)]
     if ch in INT_CHARS:
         lo, hi = int_range(ch)
-        out += [rng.choice([lo - 1, hi + 1, hi, lo, -1, 1 << 64, -(1 << 63) - 1]), rng.choice([1.0, 2.5, b"a", True, "x"])]
+        out += [rng.choice([lo - 1, hi + 1, hi, lo, -1]), rng.choice([1.0, 2.5, b"a", True, "x"])]
     elif ch in "fd":
-        out += [rng.choice([1e300, 1 << 200, 1 << 2000, -3, True, float("nan"), float("-inf")]), rng.choice([b"a", "x", 1.25])]
+        out += [rng.choice([1e300, 1 << 60, -3, True, float("nan"), float("-inf")]), rng.choice([b"a", "x", 1.25])]
     elif ch == "c":
         out += [rng.choice([b"ab", b"", 1, "a", True])]
     elif ch == "?":
-        out += [rng.choice([0, 5, -1, 0.0, 2.5, b"", b"x", "", "a", 1 << 70])]
+        out += [rng.choice([0, 5, -1, 0.0, 2.5, b"", b"x", "", "a"])]
     return out
 
 
