@@ -433,7 +433,7 @@ class Gen:
             extra = {}
             if "err" in out and out["err"][1].startswith("memoryview: unsupported format") and len(tb.shape) == 1:
                 extra = {"beyond": self.emulated_setslice(tb.record(), sl, src.record())}
-            elif len(tb.shape) == 1 and not tb.readonly:
+            elif len(tb.shape) == 1:
                 # The emulation must agree with CPython wherever CPython answers.
                 assert self.emulated_setslice(tb.record(), sl, src.record()) == out, (sl, out)
             self.add("setslice", v, {"slice": sl, "src": w}, out, **extra)
@@ -441,6 +441,8 @@ class Gen:
     def emulated_setslice(self, dst, sl, src):
         """`dst[slice] = src` on 1-d views by copying bytes, as CPython does for the formats it
         can read (and our view does for every format)."""
+        if dst["readonly"]:
+            return {"err": ["TypeError", "cannot modify read-only memory"]}
         if sl[2] == 0:
             return {"err": ["ValueError", "slice step cannot be zero"]}
         idx = range(*slice(*sl).indices(dst["shape"][0]))
