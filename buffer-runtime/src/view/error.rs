@@ -29,8 +29,12 @@ pub enum ErrorKind {
     /// Python's `NotImplementedError`: something CPython's memoryview does not do. Our view
     /// raises it only where CPython does and we keep its behaviour on purpose.
     NotImplementedError,
-    /// Python's `BufferError`: an exporter whose layout does not fit its bytes.
+    /// Python's `BufferError`: an exporter whose layout does not fit its bytes, a request
+    /// (a contiguous slice) the view cannot satisfy.
     BufferError,
+    /// Python's `OverflowError`: a float too large for a standard-size or half-precision
+    /// field (as the `struct` module raises).
+    OverflowError,
 }
 
 impl ErrorKind {
@@ -47,6 +51,7 @@ impl ErrorKind {
             ErrorKind::IndexError => "IndexError",
             ErrorKind::NotImplementedError => "NotImplementedError",
             ErrorKind::BufferError => "BufferError",
+            ErrorKind::OverflowError => "OverflowError",
         }
     }
 }

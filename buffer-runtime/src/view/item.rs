@@ -6,6 +6,7 @@ use alloc::string::String;
 use alloc::sync::Arc;
 
 use crate::element::Element;
+use crate::format::{self, ItemLayout, MatchNames};
 
 use super::error::{Result, ViewError};
 
@@ -23,6 +24,7 @@ pub struct ItemFormat(Arc<Inner>);
 
 struct Inner {
     text: Cow<'static, str>,
+    layout: ItemLayout,
     itemsize: usize,
     /// CPython's `get_native_fmtchar`: the character of a native single-character format
     /// (with an optional `@`), which CPython's memoryview handles natively.
@@ -69,25 +71,31 @@ impl ItemFormat {
     /// ```
     /// use buffer_runtime::view::ItemFormat;
     /// assert_eq!(ItemFormat::parse("d").unwrap().itemsize(), 8);
-    /// assert!(ItemFormat::parse("").is_err());
+    /// assert!(ItemFormat::parse("T{i").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Self> {
         Self::build(Cow::Owned(String::from(text)))
     }
 
     fn build(text: Cow<'static, str>) -> Result<Self> {
-        let native = native_char(&text);
-        let itemsize = match native {
-            Some(c) => native_size(c).unwrap_or(0),
-            None => standard_size(&text).ok_or_else(|| {
-                ViewError::value_error(alloc::format!("unsupported format string: {text:?}"))
-            })?,
-        };
-        Ok(ItemFormat(Arc::new(Inner {
+        let layout = format::parse(&text)
+            .map_err(|e| {
+                ViewError::value_error(alloc::format!("invalid format {:?}: {e}", &*text))
+            })?
+            .layout()
+            .map_err(|e| {
+                ViewError::value_error(alloc::format!("invalid format {:?}: {e}", &*text))
+            })?;
+        Ok(Self::from_layout(text, layout))
+    }
+
+    pub(crate) fn from_layout(text: Cow<'static, str>, layout: ItemLayout) -> Self {
+        ItemFormat(Arc::new(Inner {
+            native: native_char(&text),
+            itemsize: layout.size(),
+            layout,
             text,
-            itemsize,
-            native,
-        })))
+        }))
     }
 
     /// The format of a Rust item type, checked to describe `size_of::<T>()` bytes.
@@ -106,11 +114,18 @@ impl ItemFormat {
 
     /// The format `B` of byte views.
     pub(crate) fn bytes() -> Self {
-        ItemFormat(Arc::new(Inner {
-            text: Cow::Borrowed("B"),
-            itemsize: 1,
-            native: Some(b'B'),
-        }))
+        Self::build(Cow::Borrowed("B")).unwrap_or_else(|_| unreachable!("`B` is a valid format"))
+    }
+
+    /// The parsed layout of one item (fields, offsets, byte orders).
+    ///
+    /// ```
+    /// use buffer_runtime::view::ItemFormat;
+    /// let f = ItemFormat::parse("T{<i:a:<d:b:}").unwrap();
+    /// assert_eq!(f.layout().field("b").unwrap().offset, 4);
+    /// ```
+    pub fn layout(&self) -> &ItemLayout {
+        &self.0.layout
     }
 
     /// The format text, as given.
@@ -145,47 +160,30 @@ impl ItemFormat {
         self.0.native
     }
 
-    /// Checks that the Rust item type `T` describes these items.
-    pub(crate) fn check_element<T: Element>(&self) -> Result<()> {
-        let theirs = Self::build(Cow::Borrowed(T::FORMAT))?;
-        let strip = |s: &str| -> String { s.strip_prefix('@').unwrap_or(s).into() };
-        let same = theirs.itemsize() == self.itemsize()
-            && (strip(theirs.text()) == strip(self.text())
-                || (theirs.native_char().is_some() && theirs.native_char() == self.native_char()));
-        if same && theirs.itemsize() == core::mem::size_of::<T>() {
-            Ok(())
-        } else {
-            Err(ViewError::value_error(alloc::format!(
-                "Buffer dtype mismatch, expected '{}' but got '{}'",
-                T::FORMAT,
-                self.text()
-            )))
+    /// Checks that the Rust item type `T` describes these items, comparing layouts (not
+    /// strings); field names must also agree when `names` is [`MatchNames::Require`].
+    pub(crate) fn check_element<T: Element>(&self, names: MatchNames) -> Result<()> {
+        // Fast path: the exporter's own item type (the same text means the same layout).
+        if T::FORMAT == self.text() && names == MatchNames::Ignore {
+            return Ok(());
         }
+        let theirs = Self::build(Cow::Borrowed(T::FORMAT))?;
+        format::compare(theirs.layout(), self.layout(), names)
+            .map_err(|e| ViewError::value_error(alloc::format!("{e}")))?;
+        if theirs.itemsize() != core::mem::size_of::<T>() {
+            return Err(ViewError::buffer_error(alloc::format!(
+                "format {:?} describes {} bytes but `{}` has {}",
+                T::FORMAT,
+                theirs.itemsize(),
+                core::any::type_name::<T>(),
+                core::mem::size_of::<T>()
+            )));
+        }
+        Ok(())
     }
 
     /// Whether this is one of CPython's byte formats (`B`, `b`, `c`, optionally `@`-prefixed).
     pub(crate) fn is_byte_format(&self) -> bool {
         matches!(self.0.native, Some(b'B' | b'b' | b'c'))
-    }
-}
-
-/// Interim size computation for single-code formats with a byte-order prefix, until the
-/// `format` module's parser is merged.
-fn standard_size(text: &str) -> Option<usize> {
-    let b = text.as_bytes();
-    let (prefix, rest) = match b.first()? {
-        p @ (b'<' | b'>' | b'=' | b'!' | b'@') => (Some(*p), &b[1..]),
-        _ => (None, b),
-    };
-    let _ = prefix;
-    match rest {
-        [c] => Some(match c {
-            b'x' | b'c' | b'b' | b'B' | b'?' => 1,
-            b'h' | b'H' | b'e' => 2,
-            b'i' | b'I' | b'l' | b'L' | b'f' => 4,
-            b'q' | b'Q' | b'd' => 8,
-            _ => return None,
-        }),
-        _ => None,
     }
 }

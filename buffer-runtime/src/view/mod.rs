@@ -59,6 +59,7 @@ mod error;
 mod item;
 mod slice;
 mod typed;
+mod values;
 
 use core::fmt;
 
@@ -71,6 +72,10 @@ pub use error::{ErrorKind, Result, ViewError};
 pub use item::ItemFormat;
 pub use slice::{AxisIndex, Slice};
 pub use typed::TypedIter;
+pub use values::values_equal;
+
+/// The dynamic value of an item (re-exported from [`crate::format`]).
+pub use crate::format::Value;
 
 /// The most dimensions a view may have (CPython's `PyBUF_MAX_NDIM`).
 pub const MAX_NDIM: usize = 64;
@@ -745,7 +750,7 @@ impl<S: Data> ViewBase<S> {
     /// let view = MemoryViewMut::from_bytes(&mut b);
     /// let ro = view.toreadonly();
     /// assert!(ro.readonly());
-    /// assert_eq!(ro.shape(), view.shape());
+    /// assert_eq!(ro, view);
     /// ```
     pub fn toreadonly(&self) -> MemoryView<'_> {
         self.view()

@@ -9,6 +9,7 @@ use super::copy::OffsetIter;
 use super::error::{Result, ViewError};
 use super::{Data, DataMut, ViewBase};
 use crate::element::Element;
+use crate::format::MatchNames;
 
 impl<S: Data> ViewBase<S> {
     /// Checks that `T` describes this view's items (same layout: size, and the type, byte
@@ -21,7 +22,20 @@ impl<S: Data> ViewBase<S> {
     /// assert!(view.check_type::<f32>().is_err());
     /// ```
     pub fn check_type<T: Element>(&self) -> Result<()> {
-        self.item.check_element::<T>()
+        self.item.check_element::<T>(MatchNames::Ignore)
+    }
+
+    /// [`check_type`](Self::check_type), also requiring every field name of `T` to match.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let raw = [0u8; 8];
+    /// let view = MemoryView::from_parts(&raw, "T{i:a:}", &[2], None, 0).unwrap();
+    /// assert!(view.check_type::<i32>().is_ok()); // names ignored
+    /// assert!(view.check_type_named::<i32>().is_err()); // `i32` has no field `a`
+    /// ```
+    pub fn check_type_named<T: Element>(&self) -> Result<()> {
+        self.item.check_element::<T>(MatchNames::Require)
     }
 
     /// The item at a full index, read as a `T` (copied, so any alignment works). Indices
