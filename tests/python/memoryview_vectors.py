@@ -431,18 +431,20 @@ class Gen:
 
             out = run(go)
             extra = {}
-            if "err" in out and out["err"][1].startswith("memoryview: unsupported format") and len(tb.shape) == 1:
+            if "err" in out and out["err"][1].startswith("memoryview: unsupported format"):
                 extra = {"beyond": self.emulated_setslice(tb.record(), sl, src.record())}
-            elif len(tb.shape) == 1:
+            else:
                 # The emulation must agree with CPython wherever CPython answers.
                 assert self.emulated_setslice(tb.record(), sl, src.record()) == out, (sl, out)
             self.add("setslice", v, {"slice": sl, "src": w}, out, **extra)
 
     def emulated_setslice(self, dst, sl, src):
-        """`dst[slice] = src` on 1-d views by copying bytes, as CPython does for the formats it
-        can read (and our view does for every format)."""
+        """`dst[slice] = src` by copying bytes, as CPython does for the formats it can read (and
+        our view does for every format). Asserted equal to CPython where CPython answers."""
         if dst["readonly"]:
             return {"err": ["TypeError", "cannot modify read-only memory"]}
+        if len(dst["shape"]) != 1:
+            return {"err": ["NotImplementedError", "memoryview slice assignments are currently restricted to ndim = 1"]}
         if sl[2] == 0:
             return {"err": ["ValueError", "slice step cannot be zero"]}
         idx = range(*slice(*sl).indices(dst["shape"][0]))
