@@ -12,7 +12,7 @@ JSON encoding of an item is directed by the view's format, so it stays compact:
 * anything else  -> not encoded (CPython cannot unpack it)
 
 Values to *write* (item assignment) are tagged, because the Python type matters there:
-{"int": "123"} (decimal string: may exceed 64 bits), {"float": 1.5 | "nan" | "inf" | "-inf"},
+{"int": "123"} (decimal string: may exceed 64 bits), {"float": 1.5 | "inf" | "-inf" | "nan:<the double's 16 hex digits, big-endian>"},
 {"bool": true}, {"bytes": "6162"}, {"str": "x"}.
 """
 
@@ -107,6 +107,9 @@ def enc_write_value(v):
     if isinstance(v, int):
         return {"int": str(v)}
     if isinstance(v, float):
+        if math.isnan(v):
+            # Sign and payload matter once written: keep the exact double.
+            return {"float": "nan:" + struct.pack(">d", v).hex()}
         return {"float": enc_float(v)}
     if isinstance(v, bytes):
         return {"bytes": v.hex()}
@@ -121,8 +124,8 @@ def write_values(rng, ch):
     if ch in INT_CHARS:
         lo, hi = int_range(ch)
         out += [rng.choice([lo - 1, hi + 1, hi, lo, -1]), rng.choice([1.0, 2.5, b"a", True, "x"])]
-    elif ch in "fd":
-        out += [rng.choice([1e300, 1 << 60, -3, True, float("nan"), float("-inf")]), rng.choice([b"a", "x", 1.25])]
+    elif ch in "fde":
+        out += [rng.choice([65520.0, 65519.0, 1e300, 1 << 60, -3, True, float("nan"), float("-inf")]), rng.choice([b"a", "x", 1.25])]
     elif ch == "c":
         out += [rng.choice([b"ab", b"", 1, "a", True])]
     elif ch == "?":
