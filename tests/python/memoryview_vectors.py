@@ -56,6 +56,7 @@ from mv_views import (  # noqa: E402
     TBView,
     iter_indices,
     np_view,
+    random_np_view,
     random_tb_view,
     record,
 )
@@ -212,6 +213,11 @@ class Gen:
         rng = self.rng
         ch = base_char(rec["format"])
         self.add("attrs", v, {}, run(lambda: attrs(mv)))
+        if rng.random() < 0.1:
+            self.add("toreadonly", v, {}, run(lambda: summary(mv.toreadonly())))
+        if rng.random() < 0.08:
+            # A view against itself: unequal when it holds a NaN (or a struct format).
+            self.add("eq", v, {"other": v}, run(lambda: mv == mv), **self.self_eq_beyond(rec, dtype))
 
         # tolist
         if ch == "e":
@@ -271,6 +277,12 @@ class Gen:
         # beyond CPython: numpy as the oracle for sub-views and multi-dimensional slicing
         if mv.ndim >= 2 and rng.random() < 0.5:
             self.np_case(v, rec)
+
+    def self_eq_beyond(self, rec, dtype):
+        if base_char(rec["format"]) is not None or self.struct_parses(rec["format"]):
+            return {}
+        vals = beyond_value(rec, dtype)
+        return {"beyond": {"ok": vals == beyond_value(rec, dtype)}}
 
     def emulated_index(self, rec, idx, read):
         """CPython 3.12's outcome of `m[tuple(idx)]`, reading the item with `read(index)`."""
@@ -335,6 +347,8 @@ class Gen:
         r = rng.random()
         if r < 0.05:
             return [rng.randint(-2, 2) for _ in range(ndim + 1)]  # too many indices
+        if r < 0.08 and ndim >= 2:
+            return [rng.randint(0, s - 1) if s else 0 for s in shape[: rng.randint(1, ndim - 1)]]  # sub-view
         out = []
         for s in shape:
             if rng.random() < 0.12:
@@ -609,6 +623,20 @@ class Gen:
         if not tb.readonly or rng.random() < 0.15:
             self.write_ops(tb, v)
 
+    def np_native_round(self):
+        """numpy views of native formats at unaligned offsets and odd byte strides."""
+        rng = self.rng
+        nv = random_np_view(rng, rng.choice("?bBhHiIlLqQefd"))
+        rec = nv.record()
+        v = self.add_view(rec)
+        mv = nv.make()
+        assert bytes.fromhex(self.emulated_bytes(rec)) == mv.tobytes(), rec
+        self.read_ops(v, mv, rec)
+        if rng.random() < 0.5:
+            self.eq_case(v, mv, rec)
+        if not nv.readonly or rng.random() < 0.15:
+            self.write_ops(nv, v)
+
     def bytes_round(self):
         """bytes / bytearray / array.array sources, casts and slices; hashing."""
         rng = self.rng
@@ -702,8 +730,10 @@ def main():
     rounds = 0
     while len(g.cases) < args.count:
         r = g.rng.random()
-        if r < 0.72:
+        if r < 0.6:
             g.tb_round()
+        elif r < 0.72:
+            g.np_native_round()
         elif r < 0.92:
             g.bytes_round()
         else:

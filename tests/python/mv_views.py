@@ -210,3 +210,37 @@ def np_view(raw, dtype, shape, strides, offset, readonly):
     buf = bytes(raw) if readonly else bytearray(raw)
     a = np.ndarray(shape, dtype=dtype, buffer=buf, offset=offset, strides=strides)
     return a, memoryview(a)
+
+
+class NPView:
+    """A numpy array over raw bytes with any byte offset and byte strides (unaligned items,
+    strides that are not multiples of the item size), re-creatable for mutating cases."""
+
+    def __init__(self, raw, dtype, shape, strides, offset, readonly):
+        self.raw, self.dtype, self.shape = bytes(raw), np.dtype(dtype), list(shape)
+        self.strides, self.offset, self.readonly = list(strides), offset, readonly
+        mv = self.make()
+        self.fmt, self.itemsize = mv.format, mv.itemsize
+        assert list(mv.shape) == self.shape
+        # numpy exports other strides for dimensions of length 1 (and for empty arrays): they
+        # address the same items, so record what CPython sees.
+        self.exported_strides = list(mv.strides)
+
+    def make(self):
+        return np_view(self.raw, self.dtype, self.shape, self.strides, self.offset, self.readonly)[1]
+
+    def record(self):
+        return record(self.raw, self.fmt, self.itemsize, self.shape, self.exported_strides, self.offset, self.readonly, "numpy")
+
+
+def random_np_view(rng, char):
+    """A numpy view of native `char` with a random byte-level layout."""
+    itemsize = np.dtype(char).itemsize
+    ndim = rng.choices([0, 1, 2, 3], weights=[10, 40, 35, 15])[0]
+    shape = random_shape(rng, ndim)
+    st = [s * itemsize + rng.choice([0, 0, 1, 3]) * (1 if s >= 0 else -1) for s in random_strides_items(rng, shape)]
+    lo, hi = extent(shape, st)
+    offset = -lo + rng.choice([0, 1, 2, 3])
+    n = offset + hi + itemsize + rng.choice([0, 1, 5])
+    raw = bytes(rng.randrange(2) if char == "?" else rng.randrange(256) for _ in range(n))
+    return NPView(raw, char, shape, st, offset, rng.random() < 0.4)

@@ -542,6 +542,7 @@ mod adapter {
     fn read_op<S: Data>(case: &Json, view: ViewBase<S>, views: &[Json]) -> Outcome {
         match case["op"].as_str().expect("op") {
             "attrs" => Ok(attrs(&view)),
+            "toreadonly" => summary(&view.toreadonly()),
             "tobytes" => {
                 let order = Order::parse(case["order"].as_str().expect("order"))?;
                 Ok(json!(hex(&view.tobytes(order))))
