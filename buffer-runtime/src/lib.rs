@@ -38,6 +38,8 @@ mod element;
 mod export;
 #[cfg(feature = "alloc")]
 pub mod format;
+#[cfg(feature = "pyo3")]
+pub mod python;
 #[cfg(feature = "alloc")]
 pub mod view;
 

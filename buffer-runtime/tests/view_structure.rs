@@ -448,3 +448,30 @@ fn typed_access() {
         assert!(u.as_slice::<u32>().is_err());
     }
 }
+
+#[test]
+fn empty_views_with_huge_strides_do_not_overflow() {
+    // An empty view may carry any strides; indexing its other axes must not overflow.
+    let b = [0u8; 4];
+    let v = MemoryView::from_parts(&b, "B", &[2, 0], Some(&[isize::MAX, 1]), 3).unwrap();
+    assert_eq!(
+        v.get(&[1, 0]).unwrap_err(),
+        err(ErrorKind::IndexError, "index out of bounds on dimension 2")
+    );
+    let row = v.sub(&s![1]).unwrap();
+    assert_eq!(row.shape(), &[0]);
+    assert!(row.offset() <= 4);
+    assert!(row.tobytes(Order::C).is_empty());
+    let w = MemoryView::from_parts(&b, "B", &[0, 3], Some(&[1, isize::MIN]), 4).unwrap();
+    let col = w.sub(&s![.., 2]).unwrap();
+    assert_eq!(col.shape(), &[0]);
+    assert_eq!(w.t().tobytes(Order::C), Vec::<u8>::new());
+    assert!(w.cast("B", None).is_err());
+}
+
+#[test]
+fn views_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<MemoryView<'static>>();
+    check::<MemoryViewMut<'static>>();
+}

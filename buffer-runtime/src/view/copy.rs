@@ -9,28 +9,80 @@ use smallvec::SmallVec;
 use super::error::{Result, ViewError};
 use super::{Data, DataMut, Order, Slice, ViewBase, MAX_NDIM};
 
-/// The byte offsets of the items of a layout in C order (last index fastest).
+/// The byte offsets of the items of a layout in C order (last index fastest): a tight loop
+/// along the last dimension, an odometer over the others.
 ///
 /// Precondition (upheld by [`ViewBase`]'s invariants): every offset produced lies in the
-/// view's bytes.
+/// view's bytes. The arithmetic wraps instead of panicking: the true value of every offset
+/// produced is in range, so wrapping gives exactly that value.
 #[derive(Clone)]
 pub(crate) struct OffsetIter<'s> {
-    shape: &'s [usize],
-    strides: &'s [isize],
+    /// The outer dimensions (all but the last).
+    outer_shape: &'s [usize],
+    outer_strides: &'s [isize],
     index: SmallVec<[usize; 4]>,
+    /// The offset of the current row's first item.
+    row: isize,
+    /// The offset of the next item in the current row.
     cur: isize,
-    remaining: usize,
+    inner_len: usize,
+    inner_stride: isize,
+    left_in_row: usize,
+    rows_left: usize,
+    started: bool,
 }
 
 impl<'s> OffsetIter<'s> {
     pub(crate) fn new(shape: &'s [usize], strides: &'s [isize], offset: usize) -> Self {
+        let (outer_shape, outer_strides, inner_len, inner_stride) = match shape.len() {
+            0 => (shape, strides, 1, 0),
+            n => (
+                &shape[..n - 1],
+                &strides[..n - 1],
+                shape[n - 1],
+                strides[n - 1],
+            ),
+        };
+        let rows: usize = outer_shape.iter().product();
         OffsetIter {
-            shape,
-            strides,
-            index: SmallVec::from_elem(0, shape.len()),
+            outer_shape,
+            outer_strides,
+            index: SmallVec::from_elem(0, outer_shape.len()),
+            row: offset as isize,
             cur: offset as isize,
-            remaining: shape.iter().product(),
+            inner_len,
+            inner_stride,
+            left_in_row: 0,
+            rows_left: if inner_len == 0 { 0 } else { rows },
+            started: false,
         }
+    }
+
+    /// Moves to the next row; false when there is none.
+    #[inline]
+    fn next_row(&mut self) -> bool {
+        if self.rows_left == 0 {
+            return false;
+        }
+        self.rows_left -= 1;
+        if self.started {
+            let mut k = self.outer_shape.len();
+            while k > 0 {
+                k -= 1;
+                self.index[k] += 1;
+                self.row = self.row.wrapping_add(self.outer_strides[k]);
+                if self.index[k] < self.outer_shape[k] {
+                    break;
+                }
+                let back = self.outer_strides[k].wrapping_mul(self.outer_shape[k] as isize);
+                self.row = self.row.wrapping_sub(back);
+                self.index[k] = 0;
+            }
+        }
+        self.started = true;
+        self.cur = self.row;
+        self.left_in_row = self.inner_len;
+        true
     }
 }
 
@@ -39,30 +91,18 @@ impl Iterator for OffsetIter<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<usize> {
-        if self.remaining == 0 {
+        if self.left_in_row == 0 && !self.next_row() {
             return None;
         }
-        self.remaining -= 1;
         let out = self.cur as usize;
-        if self.remaining > 0 {
-            // Odometer step: bump the last index, carrying into earlier ones.
-            let mut k = self.shape.len();
-            while k > 0 {
-                k -= 1;
-                self.index[k] += 1;
-                self.cur += self.strides[k];
-                if self.index[k] < self.shape[k] {
-                    break;
-                }
-                self.cur -= self.strides[k] * self.shape[k] as isize;
-                self.index[k] = 0;
-            }
-        }
+        self.cur = self.cur.wrapping_add(self.inner_stride);
+        self.left_in_row -= 1;
         Some(out)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.remaining, Some(self.remaining))
+        let n = self.left_in_row + self.rows_left * self.inner_len;
+        (n, Some(n))
     }
 }
 

@@ -164,7 +164,10 @@ impl ItemFormat {
     /// strings); field names must also agree when `names` is [`MatchNames::Require`].
     pub(crate) fn check_element<T: Element>(&self, names: MatchNames) -> Result<()> {
         // Fast path: the exporter's own item type (the same text means the same layout).
-        if T::FORMAT == self.text() && names == MatchNames::Ignore {
+        if T::FORMAT == self.text()
+            && names == MatchNames::Ignore
+            && core::mem::size_of::<T>() == self.itemsize()
+        {
             return Ok(());
         }
         let theirs = Self::build(Cow::Borrowed(T::FORMAT))?;

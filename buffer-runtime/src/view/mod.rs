@@ -1,7 +1,7 @@
 //! `MemoryView`: CPython's memoryview over any exporter, and more.
 //!
 //! A view borrows the bytes of an exporter (anything that implements
-//! [`BufferExport`](crate::BufferExport), or raw bytes described by a format, shape, strides and
+//! [`BufferExport`], or raw bytes described by a format, shape, strides and
 //! offset) and offers what Python's `memoryview` offers, with CPython's semantics and error
 //! messages: the attributes (`format`, `itemsize`, `shape`, `strides`, the contiguity flags,
 //! ...), item access by a full tuple of indices, slicing, `tobytes`, `hex`, `tolist`,
@@ -52,6 +52,58 @@
 //! Write methods exist on both, so that code written against CPython's semantics runs
 //! unchanged: on a [`MemoryView`] they fail with CPython's `TypeError: cannot modify read-only
 //! memory`.
+//!
+//! Methods that derive a view come in three forms: `sub(&self)` returns a read-only view
+//! borrowing this one, `sub_mut(&mut self)` a writable one, and `into_sub(self)` consumes the
+//! view and keeps its lifetime and writability (use it to chain: `view.t().into_sub(..)`).
+//!
+//! # CPython's operations
+//!
+//! | Python                       | Rust                                                  |
+//! |------------------------------|-------------------------------------------------------|
+//! | `memoryview(obj)`            | [`MemoryView::new`], [`MemoryViewMut::new`], [`MemoryView::from_bytes`], [`MemoryView::from_parts`] |
+//! | `format itemsize ndim shape` | [`format`](ViewBase::format), [`itemsize`](ViewBase::itemsize), [`ndim`](ViewBase::ndim), [`shape`](ViewBase::shape) |
+//! | `strides suboffsets nbytes`  | [`byte_strides`](ViewBase::byte_strides), [`suboffsets`](ViewBase::suboffsets), [`nbytes`](ViewBase::nbytes) |
+//! | `readonly`, `*contiguous`    | [`readonly`](ViewBase::readonly), [`c_contiguous`](ViewBase::c_contiguous), [`f_contiguous`](ViewBase::f_contiguous), [`contiguous`](ViewBase::contiguous) |
+//! | `len(m)`                     | [`len`](ViewBase::len)                                |
+//! | `m[i, j]`, `m[()]`           | [`get`](ViewBase::get) (a [`Value`]), [`get_as`](ViewBase::get_as) (a Rust value) |
+//! | `m[i, j] = v`                | [`set`](ViewBase::set), [`set_as`](ViewBase::set_as)  |
+//! | `m[a:b:c]`                   | [`slice`](ViewBase::slice) with a [`Slice`]           |
+//! | `m[a:b:c] = src`             | [`assign_slice`](ViewBase::assign_slice)              |
+//! | `tobytes(order)`, `hex(..)`  | [`tobytes`](ViewBase::tobytes) with an [`Order`], [`hex`](ViewBase::hex) |
+//! | `tolist()`, `toreadonly()`   | [`tolist`](ViewBase::tolist), [`toreadonly`](ViewBase::toreadonly) |
+//! | `cast(fmt, shape)`           | [`cast`](ViewBase::cast), [`cast_mut`](ViewBase::cast_mut), [`into_cast`](ViewBase::into_cast) |
+//! | `m == n`, `hash(m)`          | `==` ([`equals`](ViewBase::equals)), [`try_hash`](ViewBase::try_hash) |
+//!
+//! # Deliberate differences from CPython 3.11
+//!
+//! - **Every format is supported.** CPython raises `NotImplementedError: memoryview:
+//!   unsupported format ...` for anything but a native single character when indexing,
+//!   writing or listing; we unpack every format the [`format`](crate::format) module parses
+//!   (byte-order prefixes, `T{...}` structs, sub-arrays, `e`, `Z`, `s`, ...). In the same way
+//!   `e` (half floats) is read and written as CPython 3.12 does (3.11 raises), though `cast`
+//!   keeps 3.11's list of destination formats, without `e`.
+//! - **Equality of struct formats.** CPython compares non-native formats through the
+//!   `struct` module, which cannot parse `T{...}`, so two identical struct views compare
+//!   unequal there; we compare unpacked values, field by field.
+//! - **Sub-views and multi-dimensional slicing** ([`sub`](ViewBase::sub),
+//!   [`index`](ViewBase::index), [`slice_axis`](ViewBase::slice_axis),
+//!   [`assign_slice_axis`](ViewBase::assign_slice_axis), [`copy_from`](ViewBase::copy_from))
+//!   do what CPython refuses with `NotImplementedError`. [`get`](ViewBase::get) and
+//!   [`assign_slice`](ViewBase::assign_slice) keep CPython's refusals (a partial index,
+//!   an N-d slice assignment) so that they answer exactly as `m[...]` does.
+//! - **Read-only is a type.** A view is writable when it is a [`MemoryViewMut`]; views derived
+//!   through `&self` methods ([`cast`](ViewBase::cast), [`slice`](ViewBase::slice), ...) are
+//!   read-only, their `_mut` and `into_` forms keep the writability. `release()` and the
+//!   "released memoryview" errors do not exist: the borrow ends when the view is dropped.
+//! - **Integers are 64-bit.** [`Value`] holds `i64`/`u64`, so a Python integer beyond that
+//!   range cannot be written (CPython: `ValueError`); nothing else changes.
+//! - **Hashing** uses Rust's `Hash` of the bytes in C order (see
+//!   [`try_hash`](ViewBase::try_hash)), not CPython's bytes hash; the rules (read-only, byte
+//!   formats) and errors are CPython's.
+//! - **Errors that CPython cannot raise** (a layout that does not fit its bytes, a typed
+//!   access whose Rust type does not match the format) use `BufferError` and `ValueError`
+//!   with messages of our own, worded like Cython's buffer checks.
 
 mod cast;
 mod copy;
@@ -737,7 +789,9 @@ impl<S: Data> ViewBase<S> {
         let mut off = self.offset as isize;
         for (dim, &i) in index.iter().enumerate() {
             let i = normalize_index(i, self.shape[dim], dim)?;
-            off += i as isize * self.strides[dim];
+            // Wrapping: when every index is valid the view is not empty and the true offset
+            // is in range (invariant 4); an empty view fails on its zero dimension.
+            off = off.wrapping_add((i as isize).wrapping_mul(self.strides[dim]));
         }
         Ok(off as usize)
     }
@@ -823,21 +877,27 @@ impl<S: Data> ViewBase<S> {
                 }
                 Some(AxisIndex::Index(i)) => {
                     let i = normalize_index(*i, n, dim)?;
-                    offset += i as isize * s;
+                    offset = offset.wrapping_add((i as isize).wrapping_mul(s));
                 }
                 Some(AxisIndex::Slice(sl)) => {
                     let (start, _, step, len) = sl.indices(n)?;
                     // `start` may be -1 or n when `len` is 0: the offset then moves by at
                     // most one stride, never used for a read (no item), and is clamped below.
                     if len > 0 {
-                        offset += start * s;
+                        offset = offset.wrapping_add(start.wrapping_mul(s));
                     }
                     shape.push(len);
                     strides.push(s.wrapping_mul(step));
                 }
             }
         }
-        let offset = offset.clamp(0, self.data.bytes().len() as isize) as usize;
+        // A non-empty result's offset is exact (its items are items of this view); an empty
+        // one's is never read, and is kept inside the bytes for invariant 5.
+        let offset = if shape.contains(&0) {
+            offset.clamp(0, self.data.bytes().len() as isize) as usize
+        } else {
+            offset as usize
+        };
         self.with_layout(offset, shape, strides)
     }
 

@@ -31,7 +31,7 @@ impl<S: Data> ViewBase<S> {
 
     /// CPython's `view[i, j, ...]` with a full tuple of indices (`&[]` for a 0-d view;
     /// negative indices count from the end): the item, unpacked into a [`Value`]. Every
-    /// format the [`format`](crate::format) module parses is unpacked (CPython only does
+    /// format the [`format`] module parses is unpacked (CPython only does
     /// native single characters). Errors are CPython's: `IndexError: index out of bounds on
     /// dimension N`, `TypeError: cannot index N-dimension view with M-element tuple`, and
     /// `NotImplementedError: sub-views are not implemented` for fewer indices than
@@ -202,21 +202,32 @@ impl<S: Data> ViewBase<S> {
         }
     }
 
-    /// Equality of two views with the same native integer or byte format: by bytes, which is
-    /// equality by value for these codes. `None` for other codes (floats, bools).
+    /// Equality of two views with the same native integer, byte or float format: integers by
+    /// bytes (equality by value for these codes), floats as floats (NaN unequal, -0.0 == 0.0).
+    /// `None` for other codes (bools, halves: compared by value).
     fn equal_native_bytes<T: Data>(&self, other: &ViewBase<T>) -> Option<bool> {
-        match self.item.native_char()? {
-            b'c' | b'b' | b'B' | b'h' | b'H' | b'i' | b'I' | b'l' | b'L' | b'q' | b'Q' | b'n'
-            | b'N' | b'P' => {}
-            _ => return None,
-        }
         let size = self.itemsize();
         let (x, y) = (self.data.bytes(), other.data.bytes());
-        Some(
-            self.offsets()
-                .zip(other.offsets())
+        let pairs = self.offsets().zip(other.offsets());
+        Some(match self.item.native_char()? {
+            b'c' | b'b' | b'B' | b'h' | b'H' | b'i' | b'I' | b'l' | b'L' | b'q' | b'Q' | b'n'
+            | b'N' | b'P' => pairs
+                .into_iter()
                 .all(|(i, j)| x[i..i + size] == y[j..j + size]),
-        )
+            b'f' => pairs.into_iter().all(|(i, j)| {
+                let a = f32::from_ne_bytes([x[i], x[i + 1], x[i + 2], x[i + 3]]);
+                let b = f32::from_ne_bytes([y[j], y[j + 1], y[j + 2], y[j + 3]]);
+                a == b
+            }),
+            b'd' => pairs.into_iter().all(|(i, j)| {
+                let mut a = [0u8; 8];
+                let mut b = [0u8; 8];
+                a.copy_from_slice(&x[i..i + 8]);
+                b.copy_from_slice(&y[j..j + 8]);
+                f64::from_ne_bytes(a) == f64::from_ne_bytes(b)
+            }),
+            _ => return None,
+        })
     }
 
     /// The view of one named field of a struct view (numpy's `a['price']`): same shape and
@@ -293,14 +304,21 @@ impl<S: Data, T: Data> PartialEq<ViewBase<T>> for ViewBase<S> {
 }
 
 /// Python's `==` between unpacked items: numbers compare across kinds (`True == 1 == 1.0`,
-/// a complex with zero imaginary part equals its real part), sequences (sub-arrays, structs)
-/// element by element, bytes and strings by content.
+/// a complex with zero imaginary part equals its real part, a `P` pointer is an integer as
+/// in CPython), sequences (sub-arrays, structs) element by element, bytes and strings by
+/// content.
+///
+/// ```
+/// use buffer_runtime::view::{values_equal, Value};
+/// assert!(values_equal(&Value::Pointer(16), &Value::Int(16)));
+/// assert!(!values_equal(&Value::Float(f64::NAN), &Value::Float(f64::NAN)));
+/// ```
 pub fn values_equal(a: &Value, b: &Value) -> bool {
     use Value::*;
     match (a, b) {
         (Bytes(x), Bytes(y)) => x == y,
         (Str(x), Str(y)) => x == y,
-        (Pointer(x), Pointer(y)) | (Object(x), Object(y)) => x == y,
+        (Object(x), Object(y)) => x == y,
         (Array(_) | Struct(_), Array(_) | Struct(_)) => {
             let xs = sequence(a);
             let ys = sequence(b);
@@ -346,7 +364,8 @@ fn number(v: &Value) -> Option<Num> {
     Some(match v {
         Value::Bool(b) => Num::Int(i128::from(*b)),
         Value::Int(n) => Num::Int(i128::from(*n)),
-        Value::UInt(n) => Num::Int(i128::from(*n)),
+        // CPython unpacks `P` into a Python int: it equals integers of other formats.
+        Value::UInt(n) | Value::Pointer(n) => Num::Int(i128::from(*n)),
         Value::Float(x) => Num::Complex(*x, 0.0),
         Value::Complex(r, i) => Num::Complex(*r, *i),
         _ => return None,
