@@ -559,6 +559,10 @@ class Gen:
         if r < 0.15 and items:
             k = rng.randrange(len(items))
             items[k] = random_item(rng, other_ch or "B")
+        elif 0 in shape and r < 0.6:
+            # CPython compares shapes only up to the first zero: [0, 3] equals [0, 5].
+            k = shape.index(0)
+            shape = shape[: k + 1] + [rng.randint(0, 4) for _ in shape[k + 1 :]]
         elif r < 0.25:
             shape = list(reversed(shape)) if len(shape) >= 2 else shape + [1]
             items = (items * 2)[: math.prod(shape)] if shape else items[:1]
