@@ -131,6 +131,7 @@ fn memoryview_vectors() {
         total: 0,
     };
     let mut committed_cases = 0;
+    let mut coverage = Coverage::default();
     for (path, is_committed) in committed
         .iter()
         .map(|p| (p, true))
@@ -144,6 +145,7 @@ fn memoryview_vectors() {
         println!("{}: {n} cases", path.display());
         if is_committed {
             committed_cases += n;
+            coverage.add(&doc);
         }
     }
 
@@ -174,6 +176,11 @@ fn memoryview_vectors() {
         committed_cases >= MIN_COMMITTED_CASES,
         "only {committed_cases} committed cases; issue 3 asks for {MIN_COMMITTED_CASES}"
     );
+    let missing = coverage.missing();
+    assert!(
+        missing.is_empty(),
+        "the committed vectors do not cover what issue 3 asks for: {missing:?}"
+    );
     if !tally.mismatches.is_empty() {
         let shown: Vec<&str> = tally
             .mismatches
@@ -188,6 +195,115 @@ fn memoryview_vectors() {
             shown.len(),
             shown.join("\n")
         );
+    }
+}
+
+/// What the committed vectors must cover (issue 3), so that regenerating them with an
+/// unlucky seed or a broken generator cannot quietly drop a feature.
+#[derive(Default)]
+struct Coverage {
+    seen: std::collections::BTreeSet<String>,
+}
+
+impl Coverage {
+    fn add(&mut self, doc: &Json) {
+        let views = doc["views"].as_array().expect("views");
+        for case in doc["cases"].as_array().expect("cases") {
+            let op = case["op"].as_str().unwrap_or("");
+            let v = &views[case["v"].as_u64().expect("v") as usize];
+            let format = v["format"].as_str().unwrap_or("");
+            let strides: Vec<i64> = v["strides"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Json::as_i64).collect())
+                .unwrap_or_default();
+            let ok = if case.get("ok").is_some() {
+                "ok"
+            } else {
+                "err"
+            };
+            let mut seen = vec![
+                format!("op {op}"),
+                format!("op {op} {ok}"),
+                format!("format {format}"),
+                format!("ndim {}", strides.len()),
+            ];
+            if strides.contains(&0) {
+                seen.push("zero stride".into());
+            }
+            if strides.iter().any(|&s| s < 0) {
+                seen.push("negative stride".into());
+            }
+            if v["offset"].as_u64().unwrap_or(0) > 0 {
+                seen.push("offset".into());
+            }
+            match op {
+                "tobytes" => seen.push(format!("order {}", case["order"].as_str().unwrap_or(""))),
+                "hex" if case["bps"].as_i64().unwrap_or(0) < 0 => seen.push("hex bps<0".into()),
+                "slice" if case["slice"][2].as_i64().unwrap_or(1) < 0 => {
+                    seen.push("slice step<0".into())
+                }
+                "index"
+                    if case["index"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|i| i.as_i64().unwrap_or(0) < 0)) =>
+                {
+                    seen.push("index<0".into())
+                }
+                "eq" => {
+                    let other = &views[case["other"].as_u64().expect("other") as usize];
+                    if other["format"] != v["format"] && case.get("ok") == Some(&json!(true)) {
+                        seen.push("eq across formats".into());
+                    }
+                    if other["shape"] != v["shape"] {
+                        seen.push("eq different shapes".into());
+                    }
+                }
+                _ => {}
+            }
+            self.seen.extend(seen);
+        }
+    }
+
+    fn missing(&self) -> Vec<String> {
+        let mut want: Vec<String> = Vec::new();
+        for c in "?cbBhHiIlLqQnNfdeP".chars() {
+            want.push(format!("format {c}"));
+            want.push(format!("format @{c}"));
+        }
+        for n in 0..=4 {
+            want.push(format!("ndim {n}"));
+        }
+        for op in [
+            "attrs", "tolist", "tobytes", "hex", "index", "slice", "cast", "eq", "hash",
+        ] {
+            want.push(format!("op {op} ok"));
+        }
+        for op in [
+            "index", "slice", "cast", "hash", "setitem", "setslice", "hex",
+        ] {
+            want.push(format!("op {op} err"));
+        }
+        for op in ["setitem", "setslice", "subview", "nd_slice", "toreadonly"] {
+            want.push(format!("op {op} ok"));
+        }
+        for x in [
+            "zero stride",
+            "negative stride",
+            "offset",
+            "order C",
+            "order F",
+            "order A",
+            "hex bps<0",
+            "slice step<0",
+            "index<0",
+            "eq across formats",
+            "eq different shapes",
+        ] {
+            want.push(x.into());
+        }
+        want.into_iter()
+            .filter(|w| !self.seen.contains(w))
+            .collect()
     }
 }
 
