@@ -108,8 +108,16 @@ fn format() -> impl Strategy<Value = Format> {
 
 /// Strings made of format characters, so that many of them are (nearly) valid.
 fn format_like() -> impl Strategy<Value = String> {
-    proptest::string::string_regex("[@=<>!^xcbB?hHiIlLqQnNefdgspPuwOtZT{}():&0-9, ab\\t]{0,40}")
-        .unwrap()
+    prop_oneof![
+        // Any mix of the characters formats use.
+        proptest::string::string_regex("[@=<>!^xcbB?hHiIlLqQnNefdgspPuwOtZT{}():&0-9, ab\\t]{0,40}")
+            .unwrap(),
+        // Sequences of tokens, so that most strings are valid and nest.
+        proptest::string::string_regex(
+            "([(][0-9,]{1,6}[)]|T[{]|[}]|[0-9]{1,3}|[@<>^]|[xcBhiqdswetO&]|Z[fdg]|:n[0-9]:| ){0,16}"
+        )
+        .unwrap(),
+    ]
 }
 
 /// Equality that treats NaN as equal to NaN with the same sign (and tells 0.0 from -0.0).
@@ -143,7 +151,16 @@ proptest! {
             // ... and whatever it accepts renders to a string that parses back to it.
             let text = f.to_string();
             prop_assert_eq!(parse(&text), Ok(f.clone()), "{:?} -> {:?}", s, text);
-            prop_assert!(f.layout().is_ok());
+            // Its layout, codec and comparison do not panic either.
+            let l = f.layout().unwrap();
+            prop_assert!(compare(&l, &l, MatchNames::Require).is_ok(), "{}", s);
+            if l.size() <= 4096 {
+                let bytes: Vec<u8> = (0..l.size()).map(|i| (i * 37 + 11) as u8).collect();
+                if let Ok(v) = unpack(&l, &bytes) {
+                    let mut out = vec![0u8; l.size()];
+                    prop_assert!(pack(&l, &v, &mut out).is_ok(), "{}: {}", s, v);
+                }
+            }
         }
     }
 
