@@ -14,7 +14,8 @@
 //!     BUFFER_VECTORS=/tmp/v.json cargo test -p buffer-tests --test memoryview_vectors
 //! ```
 //!
-//! (`BUFFER_VECTORS` may list several files separated by the platform's path separator.)
+//! (`BUFFER_VECTORS` may list several files separated by the platform's path separator;
+//! `BUFFER_VECTORS_SHOW=N` lists the first N mismatches instead of 40.)
 //!
 //! Every case is either checked or counted under one of the reasons in [`DIFFERENCES`], which
 //! the test prints with their counts. Where our view deliberately goes beyond CPython 3.11
@@ -61,7 +62,7 @@ const DIFFERENCES: &[(&str, &str)] = &[
 /// The committed vector files must hold at least this many cases in total (issue 3).
 const MIN_COMMITTED_CASES: usize = 5000;
 
-/// How many mismatches the failure message lists.
+/// How many mismatches the failure message lists (`BUFFER_VECTORS_SHOW` overrides it).
 const SHOW_MISMATCHES: usize = 40;
 
 /// An exception as CPython reports it: class name and message (`None`: only the class is
@@ -182,10 +183,14 @@ fn memoryview_vectors() {
         "the committed vectors do not cover what issue 3 asks for: {missing:?}"
     );
     if !tally.mismatches.is_empty() {
+        let show = std::env::var("BUFFER_VECTORS_SHOW")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(SHOW_MISMATCHES);
         let shown: Vec<&str> = tally
             .mismatches
             .iter()
-            .take(SHOW_MISMATCHES)
+            .take(show)
             .map(String::as_str)
             .collect();
         panic!(
