@@ -2,10 +2,25 @@
 """Differential test vectors for MemoryView, recorded from real CPython 3.11.
 
 Drives CPython's memoryview over `_testbuffer.ndarray` (arbitrary shapes, zero and negative
-strides, offsets, every native format), bytes / bytearray / array.array (with casts and
-slices) and numpy arrays (struct formats; numpy is the oracle for the multi-dimensional
-slicing and sub-views CPython lacks), and writes what CPython answers as JSON. The Rust test
-tests/tests/memoryview_vectors.rs replays every case against `MemoryView`.
+strides, offsets, every native format with and without '@', some byte-order-prefixed ones),
+bytes / bytearray / array.array (with casts and slices), and numpy arrays (any byte offset
+and byte stride, so unaligned items; struct dtypes), and writes what CPython answers as JSON.
+The Rust test tests/tests/memoryview_vectors.rs replays every case against `MemoryView`.
+
+Where our view deliberately goes further than CPython 3.11, the case also records the answer
+our view must give, computed without memoryview: key "beyond" (formats CPython refuses: read
+with the struct module or from the numpy dtype; struct views compared by value; numpy as the
+oracle for sub-views and N-d slicing, ops "subview" / "nd_slice") and "via": "struct" (format
+'e', which 3.11 refuses and 3.12 supports: the expectation replaces CPython's error). Each
+emulation is asserted equal to CPython wherever CPython does answer.
+
+Operations and their arguments: attrs; tolist; toreadonly; tobytes {order}; hex {sep, bps};
+index {index: full tuple}; slice {slice: [start, stop, step]} (null = omitted); cast {steps:
+[[format, shape|null], ...]}; eq {other: view}; hash; setitem {index, value (tagged, see
+mv_values)}; setslice {slice, src: view}; subview {index: partial tuple}; nd_slice {slices}.
+Derived views (slice, cast, toreadonly) are summarised as their attributes plus "bytes"
+(tobytes hex) and "list" (tolist, where CPython gives one); writes answer with the view's
+tobytes hex after the write.
 
 Run a fresh seed against the Rust view:
 
@@ -53,7 +68,6 @@ from mv_views import (  # noqa: E402
     NON_NATIVE_FORMATS,
     VIEW_FORMATS,
     BytesView,
-    TBView,
     iter_indices,
     np_view,
     random_np_view,
