@@ -11,8 +11,9 @@ Where our view deliberately goes further than CPython 3.11, the case also record
 our view must give, computed without memoryview: key "beyond" (formats CPython refuses: read
 with the struct module or from the numpy dtype; struct views compared by value; numpy as the
 oracle for sub-views and N-d slicing, ops "subview" / "nd_slice") and "via": "struct" (format
-'e', which 3.11 refuses and 3.12 supports: the expectation replaces CPython's error). Each
-emulation is asserted equal to CPython wherever CPython does answer.
+'e', which 3.11 refuses and 3.12 supports: the expectation replaces CPython's error). The
+emulations of reads, indexing, item writes and slice assignment are asserted equal to CPython
+on the native formats, wherever both answer the same question.
 
 Operations and their arguments: attrs; tolist; toreadonly; tobytes {order}; hex {sep, bps};
 index {index: full tuple}; slice {slice: [start, stop, step]} (null = omitted); cast {steps:
@@ -275,6 +276,9 @@ class Gen:
             elif out["err"][1].startswith("memoryview: unsupported format"):
                 # CPython refuses the format before it looks at the index.
                 extra = {"beyond": self.emulated_index(rec, idx, lambda n: enc_any(beyond_value(rec, dtype, n)))}
+            if ch is not None and ch != "e":
+                emu = self.emulated_index(rec, idx, lambda n: enc_item(ch, emulated_list(rec, n)))
+                assert emu == out, (rec, idx, emu, out)
             self.add("index", v, {"index": idx}, out, **extra)
 
         # dim-0 slice
@@ -484,6 +488,13 @@ class Gen:
                 extra[key] = self.emulated_setitem(tb.record(), idx, value)
                 if ch == "e":
                     out = extra.pop("via_expect")
+            elif ch is not None:
+                # Where the emulation and CPython answer the same question (read-only, index,
+                # a value both accept), they must agree.
+                emu = self.emulated_setitem(tb.record(), idx, value)
+                structural = "err" in emu and not emu["err"][1].startswith(("memoryview: invalid", "required", "argument")) and emu["err"][0] != "ValueError"
+                if structural or ("ok" in emu and "ok" in out):
+                    assert emu == out, (tb.record(), idx, value, emu, out)
             self.add("setitem", v, {"index": idx, "value": enc_write_value(value)}, out, **extra)
         # Slice assignment copies bytes, for any format; on N-d views CPython refuses.
         for _ in range(2 if len(tb.shape) == 1 else int(len(tb.shape) > 1 and rng.random() < 0.15)):
