@@ -153,6 +153,13 @@ def beyond_value(rec, dtype, index=None):
     return walk(0, rec["offset"])
 
 
+def meaningful_strides(a):
+    """numpy's strides, with None for dimensions of length 1: no two items are that stride
+    apart, and numpy exports another value for them than it keeps (the replay treats None
+    as "any")."""
+    return [None if n == 1 else st for n, st in zip(a.shape, a.strides)]
+
+
 def same_value(a, b):
     if isinstance(a, list):
         return isinstance(b, list) and len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
@@ -462,7 +469,7 @@ class Gen:
         if a.size > 0:
             # numpy's strides of an empty result are not meaningful (it does not apply the
             # step): compare them only where items exist.
-            out["strides"] = list(a.strides)
+            out["strides"] = meaningful_strides(a)
         return out
 
     def write_ops(self, tb, v):
@@ -738,6 +745,28 @@ class Gen:
         self.read_ops(v, mv, rec, dt)
         if rng.random() < 0.5:
             self.eq_case(v, mv, rec, a)
+        for _ in range(rng.choice([0, 1, 2])):
+            self.field_case(v, a, rec)
+
+    def field_case(self, v, a, rec):
+        """Field projection (numpy's `a['name']`), with numpy as the oracle: the items' bytes
+        and values, and the layout (a sub-array field adds dimensions in numpy, not in our
+        view, whose items are then the sub-arrays: only the bytes and values compare)."""
+        rng = self.rng
+        dt = a.dtype
+        if rng.random() < 0.1:
+            self.add("field", v, {"name": "nosuchfield"}, {"err": ["ValueError", None]})
+            return
+        name = rng.choice(dt.names)
+        fdt, foff = dt.fields[name][0], dt.fields[name][1]
+        f = a[name]
+        out = {"itemsize": fdt.itemsize, "bytes": f.tobytes().hex()}
+        out["list"] = enc_any(beyond_value(dict(rec, offset=rec["offset"] + foff), fdt))
+        if fdt.subdtype is None:
+            out["shape"] = list(f.shape)
+            if f.size > 0:
+                out["strides"] = meaningful_strides(f)
+        self.add("field", v, {"name": name}, {"ok": out})
 
     @staticmethod
     def np_offset(a):
