@@ -18,7 +18,8 @@ on the native formats, wherever both answer the same question.
 Operations and their arguments: attrs; tolist; toreadonly; tobytes {order}; hex {sep, bps};
 index {index: full tuple}; slice {slice: [start, stop, step]} (null = omitted); cast {steps:
 [[format, shape|null], ...]}; eq {other: view}; hash; setitem {index, value (tagged, see
-mv_values)}; setslice {slice, src: view}; subview {index: partial tuple}; nd_slice {slices}.
+mv_values)}; setslice {slice, src: view}; and with numpy as the oracle: subview {index:
+partial tuple}; nd_slice {slices}; permute {axes}; field {name}.
 Derived views (slice, cast, toreadonly) are summarised as their attributes plus "bytes"
 (tobytes hex) and "list" (tolist, where CPython gives one); writes answer with the view's
 tobytes hex after the write.
@@ -444,7 +445,8 @@ class Gen:
         return dims
 
     def np_case(self, v, rec):
-        """Sub-view (partial index) and per-dimension slicing, with numpy as the oracle."""
+        """Sub-view (partial index), per-dimension slicing and axis permutation, with numpy as
+        the oracle."""
         rng = self.rng
         raw = bytes.fromhex(rec["raw"])
         a = np.ndarray(rec["shape"], dtype=f"V{rec['itemsize']}", buffer=raw, offset=rec["offset"], strides=rec["strides"])
@@ -458,6 +460,14 @@ class Gen:
             if "err" in out:
                 out = {"err": ["IndexError", None]}  # numpy's message is not CPython's
             self.add("subview", v, {"index": idx}, out)
+        elif rng.random() < 0.4:
+            axes = list(range(len(shape)))
+            rng.shuffle(axes)
+            if rng.random() < 0.1:
+                axes[0] = axes[-1]  # not a permutation
+                self.add("permute", v, {"axes": axes}, {"err": ["ValueError", None]})
+                return
+            self.add("permute", v, {"axes": axes}, run(lambda: self.np_summary(a.transpose(axes), rec)))
         else:
             sls = [self.random_slice(s) for s in shape[: rng.randint(1, len(shape))]]
             sls = [[a_, b_, c_ if c_ != 0 else 1] for a_, b_, c_ in sls]

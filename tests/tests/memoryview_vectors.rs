@@ -288,7 +288,15 @@ impl Coverage {
         ] {
             want.push(format!("op {op} err"));
         }
-        for op in ["setitem", "setslice", "subview", "nd_slice", "toreadonly"] {
+        for op in [
+            "setitem",
+            "setslice",
+            "subview",
+            "nd_slice",
+            "permute",
+            "field",
+            "toreadonly",
+        ] {
             want.push(format!("op {op} ok"));
         }
         for x in [
@@ -671,6 +679,10 @@ mod adapter {
         match case["op"].as_str().expect("op") {
             "attrs" => Ok(attrs(&view)),
             "toreadonly" => summary(&view.toreadonly()),
+            "permute" => {
+                let axes: Vec<usize> = ints(&case["axes"]).iter().map(|&a| a as usize).collect();
+                np_summary(&view.into_permuted_axes(&axes)?)
+            }
             "field" => {
                 let f = view.into_field(case["name"].as_str().expect("name"))?;
                 Ok(json!({
