@@ -35,6 +35,9 @@
 //! name    := any characters but ':' (at least one); unique within one struct
 //! ```
 //!
+//! PEP 3118's function pointers (`X{}`) are not supported: they are rejected with an error
+//! that says so, as numpy rejects them.
+//!
 //! What a count means depends on the code: for `s` and `p` it is the length of one byte
 //! string (`4s`), for `u` and `w` the length of one UCS-2/UCS-4 string (numpy's reading), for
 //! `x` the number of pad bytes, for `t` the number of bits; for every other kind it repeats

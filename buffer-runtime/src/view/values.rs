@@ -352,9 +352,11 @@ impl Num {
             (Num::Int(x), Num::Int(y)) => x == y,
             (Num::Complex(r, i), Num::Complex(s, j)) => r == s && i == j,
             (Num::Int(n), Num::Complex(r, i)) | (Num::Complex(r, i), Num::Int(n)) => {
-                // Exact, as Python compares int and float: the float must be integral and
-                // equal to the integer (f64 -> i128 is exact for integral values in range).
-                i == 0.0 && r.fract() == 0.0 && r.abs() < 1.7e38 && r as i128 == n
+                // Exact, as Python compares int and float: the float must be integral (the
+                // saturating cast round-trips) and equal to the integer. `n` comes from a
+                // 64-bit value, so a saturated i128 never equals it.
+                let k = r as i128;
+                i == 0.0 && k as f64 == r && k == n
             }
         }
     }
