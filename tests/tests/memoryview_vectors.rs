@@ -320,6 +320,126 @@ impl Coverage {
     }
 }
 
+/// The replay must be able to fail: a wrong expectation of every kind (a value, an item, a
+/// byte, a float's sign, a NaN, an error message, an error kind) turns a passing case into
+/// a mismatch.
+#[test]
+fn replay_detects_wrong_expectations() {
+    let (committed, _) = vector_files();
+    let text = std::fs::read_to_string(&committed[0]).expect("committed vectors");
+    let doc: Json = serde_json::from_str(&text).expect("JSON");
+    let views = doc["views"].as_array().expect("views");
+    let mut tried = BTreeMap::new();
+    for case in doc["cases"].as_array().expect("cases") {
+        if case.get("beyond").is_some() || case.get("via").is_some() {
+            continue;
+        }
+        if !matches!(run_case(case, views), Verdict::Pass) {
+            continue; // a pending bug
+        }
+        let op = case["op"].as_str().expect("op");
+        for (what, wrong) in wrong_versions(case) {
+            let key = format!("{op}: {what}");
+            if tried.contains_key(&key) {
+                continue;
+            }
+            let verdict = run_case(&wrong, views);
+            assert!(
+                matches!(verdict, Verdict::Fail(_)),
+                "case {} with {what} still passes",
+                case["id"]
+            );
+            tried.insert(key, case["id"].clone());
+        }
+    }
+    for want in [
+        "attrs: value",
+        "tolist: value",
+        "index: value",
+        "index: message",
+        "index: kind",
+        "index: float sign",
+        "index: NaN",
+        "tobytes: value",
+        "hex: value",
+        "slice: value",
+        "cast: value",
+        "cast: message",
+        "eq: value",
+        "hash: message",
+        "setitem: value",
+        "setitem: message",
+        "setslice: value",
+        "subview: value",
+        "field: value",
+    ] {
+        assert!(tried.contains_key(want), "no case tried for {want}");
+    }
+}
+
+/// Copies of `case` with one wrong detail in its expectation, named.
+fn wrong_versions(case: &Json) -> Vec<(&'static str, Json)> {
+    let mut out = Vec::new();
+    if let Some(ok) = case.get("ok") {
+        if let Some(wrong) = perturb(ok) {
+            let mut c = case.clone();
+            c["ok"] = wrong;
+            out.push(("value", c));
+        }
+        if ok.as_f64() == Some(0.0) {
+            let mut c = case.clone();
+            c["ok"] = json!(-ok.as_f64().unwrap());
+            out.push(("float sign", c));
+        }
+        if ok == "nan" {
+            let mut c = case.clone();
+            c["ok"] = json!(1.5);
+            out.push(("NaN", c));
+        }
+    } else {
+        let mut c = case.clone();
+        c["err"][1] = json!(format!("{}!", c["err"][1].as_str().unwrap_or("")));
+        out.push(("message", c));
+        let mut c = case.clone();
+        c["err"][0] = json!(if c["err"][0] == "TypeError" {
+            "ValueError"
+        } else {
+            "TypeError"
+        });
+        out.push(("kind", c));
+    }
+    out
+}
+
+/// The expectation with one detail changed, or `None` where nothing can be changed.
+fn perturb(v: &Json) -> Option<Json> {
+    Some(match v {
+        Json::Bool(b) => json!(!b),
+        Json::Number(n) if n.is_i64() => json!(n.as_i64()? ^ 1),
+        Json::Number(n) if n.is_u64() => json!(n.as_u64()? ^ 1),
+        Json::Number(n) => json!(n.as_f64()? + 1.0),
+        Json::String(s) if s.len() >= 2 => {
+            let flipped = if s.ends_with('0') { '1' } else { '0' };
+            json!(format!("{}{flipped}", &s[..s.len() - 1]))
+        }
+        Json::Array(a) if !a.is_empty() => {
+            let mut a = a.clone();
+            a[0] = perturb(&a[0])?;
+            Json::Array(a)
+        }
+        Json::Object(o) => {
+            let mut o = o.clone();
+            let key = ["list", "bytes", "shape", "readonly"]
+                .into_iter()
+                .find(|k| o.get(*k).is_some_and(|x| perturb(x).is_some()))?;
+            let changed = perturb(&o[key])?;
+            o.insert(key.into(), changed);
+            Json::Object(o)
+        }
+        _ => return None,
+    })
+}
+
 fn replay_file(doc: &Json, path: &Path, tally: &mut Tally) -> usize {
     let seed = &doc["seed"];
     let views = doc["views"].as_array().expect("views");
@@ -417,11 +537,7 @@ fn describe_view(v: &Json) -> String {
     )
 }
 
-/// The expected outcome recorded by CPython.
-fn expected(case: &Json) -> Outcome {
-    expected_from(case)
-}
-
+/// The expected outcome recorded in `obj` (a case, or its `beyond` object).
 fn expected_from(obj: &Json) -> Outcome {
     if let Some(ok) = obj.get("ok") {
         return Ok(ok.clone());
@@ -456,9 +572,9 @@ fn run_case(case: &Json, views: &[Json]) -> Verdict {
         return Verdict::Different("beyond-format", compare(&expected_from(beyond), &got));
     }
     if case.get("via").and_then(Json::as_str) == Some("struct") {
-        return Verdict::Different("e-format", compare(&expected(case), &got));
+        return Verdict::Different("e-format", compare(&expected_from(case), &got));
     }
-    match compare(&expected(case), &got) {
+    match compare(&expected_from(case), &got) {
         Ok(()) => Verdict::Pass,
         Err(e) => Verdict::Fail(e),
     }
