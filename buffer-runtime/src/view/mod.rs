@@ -130,11 +130,31 @@ pub use values::values_equal;
 pub use crate::format::Value;
 
 /// The most dimensions a view may have (CPython's `PyBUF_MAX_NDIM`).
+///
+/// ```
+/// use buffer_runtime::view::{MemoryView, MAX_NDIM};
+/// let one = [0u8];
+/// let view = MemoryView::from_bytes(&one);
+/// assert!(view.cast("B", Some(&[1; MAX_NDIM])).is_ok());
+/// assert!(view.cast("B", Some(&[1; MAX_NDIM + 1])).is_err());
+/// ```
 pub const MAX_NDIM: usize = 64;
 
 /// Shapes of views: up to four dimensions inline.
+///
+/// ```
+/// use buffer_runtime::view::Shape;
+/// let s: Shape = Shape::from_slice(&[2, 3]);
+/// assert!(!s.spilled());
+/// ```
 pub type Shape = SmallVec<[usize; 4]>;
 /// Byte strides of views: up to four dimensions inline.
+///
+/// ```
+/// use buffer_runtime::view::Strides;
+/// let s: Strides = Strides::from_slice(&[12, -4]);
+/// assert_eq!(s[1], -4);
+/// ```
 pub type Strides = SmallVec<[isize; 4]>;
 
 mod sealed {

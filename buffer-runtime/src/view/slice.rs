@@ -170,6 +170,7 @@ impl From<RangeToInclusive<isize>> for Slice {
 /// ```
 /// use buffer_runtime::view::{AxisIndex, Slice};
 /// assert_eq!(AxisIndex::from(3), AxisIndex::Index(3));
+/// assert_eq!(AxisIndex::from(3usize), AxisIndex::Index(3));
 /// assert_eq!(AxisIndex::from(1..3), AxisIndex::Slice(Slice::new(Some(1), Some(3), 1)));
 /// assert_eq!(AxisIndex::from(..), AxisIndex::Slice(Slice::FULL));
 /// ```
@@ -184,6 +185,13 @@ pub enum AxisIndex {
 impl From<isize> for AxisIndex {
     fn from(i: isize) -> Self {
         AxisIndex::Index(i)
+    }
+}
+
+impl From<usize> for AxisIndex {
+    /// An index beyond `isize::MAX` becomes `isize::MAX`: out of bounds on any dimension.
+    fn from(i: usize) -> Self {
+        AxisIndex::Index(isize::try_from(i).unwrap_or(isize::MAX))
     }
 }
 

@@ -21,6 +21,18 @@ fn codec_error(e: CodecError) -> ViewError {
     ViewError::new(kind, e.message().to_string())
 }
 
+/// A packing error as CPython's memoryview reports it: for a native single-character format,
+/// an `OverflowError` (a float too large for `e`) becomes `ValueError: memoryview: invalid
+/// value for format 'e'`, as CPython's `pack_single` converts it.
+fn pack_error(item: &ItemFormat, e: CodecError) -> ViewError {
+    if e.kind() == CodecErrorKind::Overflow {
+        if let Some(code) = format::simple_native(item.text()) {
+            return ViewError::invalid_value(code.as_str());
+        }
+    }
+    codec_error(e)
+}
+
 impl<S: Data> ViewBase<S> {
     /// Unpacks the item at `off` (an item offset of this view).
     #[inline]
@@ -133,7 +145,8 @@ impl<S: Data> ViewBase<S> {
         let size = self.itemsize();
         let item = self.item.clone();
         let dst = self.writable_bytes()?;
-        format::pack(item.layout(), value, &mut dst[off..off + size]).map_err(codec_error)
+        format::pack(item.layout(), value, &mut dst[off..off + size])
+            .map_err(|e| pack_error(&item, e))
     }
 
     /// Packs `value` into every item (numpy's `a[...] = v`), after checking it once.
@@ -150,7 +163,8 @@ impl<S: Data> ViewBase<S> {
     pub fn fill(&mut self, value: &Value) -> Result<()> {
         self.writable_bytes()?;
         let mut item = alloc::vec![0u8; self.itemsize()];
-        format::pack(self.item.layout(), value, &mut item).map_err(codec_error)?;
+        format::pack(self.item.layout(), value, &mut item)
+            .map_err(|e| pack_error(&self.item, e))?;
         let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
         let dst = self.writable_bytes()?;
         for off in super::copy::OffsetIter::new(&shape, &strides, offset) {
