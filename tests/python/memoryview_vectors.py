@@ -19,7 +19,8 @@ Operations and their arguments: attrs; tolist; toreadonly; tobytes {order}; hex 
 index {index: full tuple}; slice {slice: [start, stop, step]} (null = omitted); cast {steps:
 [[format, shape|null], ...]}; eq {other: view}; hash; setitem {index, value (tagged, see
 mv_values)}; setslice {slice, src: view}; and with numpy as the oracle: subview {index:
-partial tuple}; nd_slice {slices}; permute {axes}; field {name}.
+partial tuple}; nd_slice {slices}; permute {axes}; field {name}; setstruct {index, value:
+{"struct": [tagged field values]}} (answers with the view's tolist after the write).
 Derived views (slice, cast, toreadonly) are summarised as their attributes plus "bytes"
 (tobytes hex) and "list" (tolist, where CPython gives one); writes answer with the view's
 tobytes hex after the write.
@@ -212,6 +213,9 @@ def attrs(mv):
 class Gen:
     def __init__(self, seed):
         self.rng = random.Random(seed)
+        # A second stream for operations added later, so that adding one leaves the cases
+        # the main stream draws unchanged.
+        self.rng2 = random.Random(f"{seed}/2")
         self.views = []
         self.cases = []
 
@@ -757,6 +761,48 @@ class Gen:
             self.eq_case(v, mv, rec, a)
         for _ in range(rng.choice([0, 1, 2])):
             self.field_case(v, a, rec)
+        if not mv.readonly:
+            for _ in range(self.rng2.choice([0, 1, 2])):
+                self.struct_write_case(v, a, rec)
+
+    def struct_write_case(self, v, a, rec):
+        """`view[idx] = (field, ...)` on a struct view (CPython cannot; numpy is the oracle):
+        the items' values after the write. Values are in range for their fields."""
+        rng = self.rng2
+        dt = a.dtype
+        idx = [rng.randrange(n) for n in a.shape]
+        vals = tuple(self.np_random_value(rng, dt.fields[n][0]) for n in dt.names)
+        raw = bytearray.fromhex(rec["raw"])
+        b = np.ndarray(a.shape, dtype=dt, buffer=raw, offset=rec["offset"], strides=a.strides)
+        b[tuple(idx)] = vals
+        after = enc_any(beyond_value(dict(rec, raw=bytes(raw).hex()), dt))
+        value = {"struct": [self.np_tag(x) for x in vals]}
+        self.add("setstruct", v, {"index": idx, "value": value}, {"ok": after})
+
+    @staticmethod
+    def np_random_value(rng, fdt):
+        if fdt.subdtype is not None:
+            base, shape = fdt.subdtype
+            return [Gen.np_random_value(rng, base) for _ in range(math.prod(shape))]
+        if fdt.kind in "iu":
+            info = np.iinfo(fdt)
+            return rng.choice([int(info.min), int(info.max), rng.randint(int(info.min), int(info.max)), rng.randint(-3, 3) if fdt.kind == "i" else 7])
+        if fdt.kind == "f":
+            return float(fdt.type(rng.choice([0.5, -2.25, 1e30, rng.uniform(-1e6, 1e6)])))
+        if fdt.kind == "c":
+            part = np.float32 if fdt.itemsize == 8 else np.float64
+            return complex(float(part(rng.uniform(-9, 9))), float(part(rng.uniform(-9, 9))))
+        if fdt.kind == "S":
+            return bytes(rng.randrange(1, 256) for _ in range(rng.randint(0, fdt.itemsize)))
+        raise ValueError(fdt)
+
+    @staticmethod
+    def np_tag(x):
+        if isinstance(x, list):
+            return {"array": [Gen.np_tag(y) for y in x]}
+        if isinstance(x, complex):
+            return {"complex": [x.real, x.imag]}
+        return enc_write_value(x)
 
     def field_case(self, v, a, rec):
         """Field projection (numpy's `a['name']`), with numpy as the oracle: the items' bytes

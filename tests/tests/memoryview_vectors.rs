@@ -295,6 +295,7 @@ impl Coverage {
             "nd_slice",
             "permute",
             "field",
+            "setstruct",
             "toreadonly",
         ] {
             want.push(format!("op {op} ok"));
@@ -766,7 +767,7 @@ mod adapter {
             let view = MemoryView::from_parts(&lay.raw, &format, &shape, Some(&strides), offset)
                 .map_err(unbuildable)?;
             match op {
-                "setitem" => set_item(case, view),
+                "setitem" | "setstruct" => set_item(case, view),
                 "setslice" => set_slice(case, view, views),
                 _ => read_op(case, view, views),
             }
@@ -775,7 +776,7 @@ mod adapter {
                 MemoryViewMut::from_parts(&mut lay.raw, &format, &shape, Some(&strides), offset)
                     .map_err(unbuildable)?;
             match op {
-                "setitem" => set_item(case, view),
+                "setitem" | "setstruct" => set_item(case, view),
                 "setslice" => set_slice(case, view, views),
                 _ => read_op(case, view, views),
             }
@@ -982,6 +983,21 @@ mod adapter {
                     .collect(),
             ),
             "str" => Value::Str(x.as_str().expect("str").to_string()),
+            "struct" => Value::Struct(
+                x.as_array()
+                    .expect("fields")
+                    .iter()
+                    .map(|f| write_value(f).map(|v| (None, v)))
+                    .collect::<Result<_, _>>()?,
+            ),
+            "array" => Value::Array(
+                x.as_array()
+                    .expect("items")
+                    .iter()
+                    .map(write_value)
+                    .collect::<Result<_, _>>()?,
+            ),
+            "complex" => Value::Complex(x[0].as_f64().expect("real"), x[1].as_f64().expect("imag")),
             t => panic!("unknown value tag {t}"),
         })
     }
@@ -1015,6 +1031,10 @@ mod adapter {
             .map(|i| i as isize)
             .collect();
         view.set(&index, &value)?;
+        if case["op"] == "setstruct" {
+            // Padding bytes are numpy's to keep and ours to zero: compare the values.
+            return Ok(value_json(&view.tolist()?));
+        }
         Ok(json!(hex(&view.tobytes(Order::C))))
     }
 }
