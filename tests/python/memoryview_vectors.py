@@ -307,6 +307,8 @@ class Gen:
         # beyond CPython: numpy as the oracle for sub-views and multi-dimensional slicing
         if mv.ndim >= 2 and rng.random() < 0.5:
             self.np_case(v, rec)
+        if mv.ndim >= 2 and self.rng2.random() < 0.5:
+            self.np_case(v, rec, self.rng2)
 
     def self_eq_beyond(self, rec, dtype):
         if base_char(rec["format"]) is not None or self.struct_parses(rec["format"]):
@@ -390,8 +392,8 @@ class Gen:
                 out.append(0)
         return out
 
-    def random_slice(self, n):
-        rng = self.rng
+    def random_slice(self, n, rng=None):
+        rng = rng or self.rng
 
         def bound():
             r = rng.random()
@@ -448,10 +450,10 @@ class Gen:
         rng.shuffle(dims)
         return dims
 
-    def np_case(self, v, rec):
+    def np_case(self, v, rec, rng=None):
         """Sub-view (partial index), per-dimension slicing and axis permutation, with numpy as
         the oracle."""
-        rng = self.rng
+        rng = rng or self.rng
         raw = bytes.fromhex(rec["raw"])
         a = np.ndarray(rec["shape"], dtype=f"V{rec['itemsize']}", buffer=raw, offset=rec["offset"], strides=rec["strides"])
         shape = rec["shape"]
@@ -473,7 +475,7 @@ class Gen:
                 return
             self.add("permute", v, {"axes": axes}, run(lambda: self.np_summary(a.transpose(axes), rec)))
         else:
-            sls = [self.random_slice(s) for s in shape[: rng.randint(1, len(shape))]]
+            sls = [self.random_slice(s, rng) for s in shape[: rng.randint(1, len(shape))]]
             sls = [[a_, b_, c_ if c_ != 0 else 1] for a_, b_, c_ in sls]
             out = run(lambda: self.np_summary(a[tuple(slice(*s) for s in sls)], rec))
             self.add("nd_slice", v, {"slices": sls}, out)
