@@ -446,7 +446,11 @@ fn typed_access() {
     );
     if raw.as_ptr() as usize % 4 != 3 {
         assert!(u.as_slice::<u32>().is_err());
+        let e = u.get_ref_as::<u32>(&[0]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BufferError);
+        assert!(e.message().contains("byte offset 1"), "{}", e.message());
     }
+    assert_eq!(v.get_ref_as::<u32>(&[1, 2]).unwrap(), &6);
 }
 
 #[test]

@@ -223,6 +223,13 @@ impl DataMut for &mut [u8] {
 /// A strided, n-dimensional view of items of one format in borrowed bytes: CPython's
 /// `memoryview`. Use it through its two aliases, [`MemoryView`] and [`MemoryViewMut`].
 ///
+/// ```
+/// use buffer_runtime::view::{MemoryView, ViewBase};
+/// let data = [1u8, 2, 3];
+/// let view: ViewBase<&[u8]> = MemoryView::new(&data).unwrap();
+/// assert_eq!(view.len().unwrap(), 3);
+/// ```
+///
 /// # Invariants
 ///
 /// Every constructor (and every operation that derives a view from a view: slicing, indexing,

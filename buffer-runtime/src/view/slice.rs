@@ -39,6 +39,11 @@ pub struct Slice {
 
 impl Slice {
     /// `[:]`: everything.
+    ///
+    /// ```
+    /// use buffer_runtime::view::Slice;
+    /// assert_eq!(Slice::FULL.indices(3).unwrap(), (0, 3, 1, 3));
+    /// ```
     pub const FULL: Slice = Slice {
         start: None,
         stop: None,
@@ -250,5 +255,11 @@ macro_rules! s {
     };
     ($($e:expr $(; $step:expr)?),* $(,)?) => {
         [$($crate::s!(@one $e $(; $step)?)),*]
+    };
+    ($($t:tt)*) => {
+        ::core::compile_error!(
+            "s![...] takes comma-separated indices (`1`, `-1`) and ranges (`..`, `2..5`), \
+             each range optionally followed by `; step` (`..;-1` is Python's `[::-1]`)"
+        )
     };
 }

@@ -3,7 +3,7 @@
 
 use core::marker::PhantomData;
 
-use zerocopy::FromBytes;
+use zerocopy::{FromBytes, KnownLayout};
 
 use super::copy::OffsetIter;
 use super::error::{Result, ViewError};
@@ -53,6 +53,22 @@ impl<S: Data> ViewBase<S> {
         let size = core::mem::size_of::<T>();
         T::read_from_bytes(&self.data.bytes()[off..off + size])
             .map_err(|_| ViewError::buffer_error("item size mismatch"))
+    }
+
+    /// A reference to the item at a full index, when it is aligned for `T` (`BufferError`
+    /// otherwise; [`get_as`](Self::get_as) copies instead and works at any alignment).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let v = [10u64, 20, 30];
+    /// let view = MemoryView::new(&v).unwrap();
+    /// assert!(std::ptr::eq(view.get_ref_as::<u64>(&[1]).unwrap(), &v[1]));
+    /// ```
+    pub fn get_ref_as<T: Element + FromBytes + KnownLayout>(&self, index: &[isize]) -> Result<&T> {
+        self.check_type::<T>()?;
+        let off = self.offset_of(index)?;
+        let size = core::mem::size_of::<T>();
+        T::ref_from_bytes(&self.data.bytes()[off..off + size]).map_err(|_| misaligned::<T>(off))
     }
 
     /// Every item in C order, read as `T` (copied: works for any strides and alignment).
@@ -152,6 +168,28 @@ impl<S: DataMut> ViewBase<S> {
         let (start, end) = self.contiguous_range()?;
         <[T]>::mut_from_bytes(&mut self.data.bytes_mut()[start..end])
             .map_err(|_| misaligned::<T>(start))
+    }
+
+    /// A mutable reference to the item at a full index, when it is aligned for `T`
+    /// (`BufferError` otherwise; [`set_as`](Self::set_as) works at any alignment).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut v = [[1u32, 2], [3, 4]];
+    /// let mut view = MemoryViewMut::new(&mut v).unwrap();
+    /// *view.get_mut_as::<u32>(&[1, 0]).unwrap() += 10;
+    /// drop(view);
+    /// assert_eq!(v, [[1, 2], [13, 4]]);
+    /// ```
+    pub fn get_mut_as<T: Element + FromBytes + KnownLayout>(
+        &mut self,
+        index: &[isize],
+    ) -> Result<&mut T> {
+        self.check_type::<T>()?;
+        let off = self.offset_of(index)?;
+        let size = core::mem::size_of::<T>();
+        T::mut_from_bytes(&mut self.data.bytes_mut()[off..off + size])
+            .map_err(|_| misaligned::<T>(off))
     }
 
     /// Calls `f` on every item in C order, as a `T` it may change (read, `f`, written back; any
@@ -257,9 +295,10 @@ impl<T: Element + FromBytes> Iterator for TypedIter<'_, T> {
                 // A contiguous row: as a `&[T]` when aligned (the compiler can vectorise).
                 if let Ok(row) = <[T]>::ref_from_bytes(&self.bytes[first..first + len * size]) {
                     for x in row {
-                        // SAFETY: `x` is a valid, aligned reference to a `T`; reading it makes
-                        // a bitwise copy, which is a valid `T` because `T: FromBytes` (the
-                        // same copy `read_unaligned` below makes).
+                        // SAFETY: `x` is a valid, aligned reference to a `T` (zerocopy checked
+                        // size and alignment), so `read` is defined; it makes a bitwise copy,
+                        // which is a valid, independent `T` because `T: FromBytes` - the same
+                        // value zerocopy's safe `T::read_from_bytes(x.as_bytes())` returns.
                         acc = f(acc, unsafe { core::ptr::read(x) });
                     }
                     continue;
