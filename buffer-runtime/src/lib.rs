@@ -71,7 +71,7 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 /// }
 ///
 /// let le = cfg!(target_endian = "little");
-/// assert_eq!(<Sample as Element>::FORMAT, if le { "T{<d:t:<f:value:4x}" } else { "T{>d:t:>f:value:4x}" });
+/// assert_eq!(Sample::FORMAT, if le { "T{<d:t:<f:value:4x}" } else { "T{>d:t:>f:value:4x}" });
 /// assert_eq!(<Sample as StaticLayout>::ITEMSIZE, 16);
 ///
 /// let mut samples = vec![Sample { time: 0.0, value: 1.0, _pad: [0; 4] }; 4];
@@ -79,9 +79,6 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 /// samples.buffer_bytes_mut()[8..12].copy_from_slice(&2.0f32.to_ne_bytes());
 /// assert_eq!(samples[0].value, 2.0);
 /// ```
-///
-/// (`Element` and `StaticLayout` both have a `FORMAT`: with both traits in scope, name the one
-/// you mean, `<Sample as Element>::FORMAT`.)
 ///
 /// # What it generates
 ///
