@@ -38,10 +38,10 @@ mod element;
 mod export;
 #[cfg(feature = "alloc")]
 pub mod format;
-#[cfg(feature = "alloc")]
-pub mod view;
 #[cfg(feature = "pyo3")]
 pub mod python;
+#[cfg(feature = "alloc")]
+pub mod view;
 
 pub use element::{Element, StaticLayout};
 pub use export::{BufferExport, BufferExportMut, Dims, Layout};

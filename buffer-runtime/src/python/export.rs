@@ -128,10 +128,14 @@ fn loans() -> MutexGuard<'static, Vec<Loan>> {
     LOANS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The number of objects that currently have at least one export (for tests).
+/// The number of unreleased exports of `obj` (for tests).
 #[doc(hidden)]
-pub fn __active_loans() -> usize {
-    loans().len()
+pub fn __exports_of(obj: &Bound<'_, PyAny>) -> usize {
+    let key = obj.as_ptr() as usize;
+    loans()
+        .iter()
+        .find(|l| l.object == key)
+        .map_or(0, |l| l.exports)
 }
 
 /// `PyBUF_*` request flags, named after CPython's `REQ_*` macros.

@@ -97,7 +97,7 @@
 mod export;
 
 #[doc(hidden)]
-pub use export::{__active_loans, __getbuffer, __getbuffer_mut, __releasebuffer};
+pub use export::{__exports_of, __getbuffer, __getbuffer_mut, __releasebuffer};
 
 /// The PyO3 this crate was built against, for the expansion of [`python_buffer!`](crate::python_buffer).
 #[doc(hidden)]
