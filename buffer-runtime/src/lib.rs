@@ -7,7 +7,7 @@
 //! # Example
 //!
 //! ```
-//! use buffer_runtime::{BufferExport, Element, StaticLayout};
+//! use buffer_runtime::{BufferExport, Element};
 //! use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 //!
 //! #[derive(BufferExport, IntoBytes, FromBytes, Immutable, KnownLayout, Clone)]
@@ -21,7 +21,7 @@
 //!
 //! let le = cfg!(target_endian = "little");
 //! assert_eq!(Trade::FORMAT, if le { "T{<d:price:<I:qty:4x}" } else { "T{>d:price:>I:qty:4x}" });
-//! assert_eq!(<Trade as StaticLayout>::ITEMSIZE, 16);
+//! assert_eq!(<Trade as buffer_runtime::StaticLayout>::ITEMSIZE, 16);
 //!
 //! let book = vec![Trade { price: 1.5, qty: 10, _pad: [0; 4] }; 3];
 //! assert_eq!(&*book.buffer_layout().shape, &[3]);

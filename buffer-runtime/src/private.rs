@@ -211,3 +211,185 @@ pub const NATIVE_ORDER: &str = "<";
 /// The byte-order character of this target for explicit, standard-size field formats.
 #[cfg(target_endian = "big")]
 pub const NATIVE_ORDER: &str = ">";
+
+/// Counts the length of a format string without storing it: the first of the two `const`
+/// passes that give a non-generic derived type a format buffer of its exact length. It has the
+/// same building methods as [`FmtBuf`], so the derive emits one builder expression and runs it
+/// with either type.
+#[derive(Clone, Copy)]
+pub struct FmtLen {
+    len: usize,
+}
+
+impl FmtLen {
+    /// Nothing counted yet.
+    pub const fn new() -> Self {
+        FmtLen { len: 0 }
+    }
+
+    /// Counts `s`.
+    pub const fn push(self, s: &str) -> Self {
+        FmtLen {
+            len: self.len + s.len(),
+        }
+    }
+
+    /// Counts the decimal digits of `n`.
+    pub const fn push_usize(self, n: usize) -> Self {
+        let mut digits = 1;
+        let mut m = n / 10;
+        while m > 0 {
+            digits += 1;
+            m /= 10;
+        }
+        FmtLen {
+            len: self.len + digits,
+        }
+    }
+
+    /// Counts a sub-array prefix such as `(4,4)` for `shape`; nothing for an empty shape.
+    pub const fn push_shape(self, shape: &[usize]) -> Self {
+        if shape.is_empty() {
+            return self;
+        }
+        let mut s = self.push("(");
+        let mut i = 0;
+        while i < shape.len() {
+            if i > 0 {
+                s = s.push(",");
+            }
+            s = s.push_usize(shape[i]);
+            i += 1;
+        }
+        s.push(")")
+    }
+
+    /// The counted length, without a terminating NUL.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether nothing was counted.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl Default for FmtLen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The capacity of a layout error message built at compile time.
+pub const MESSAGE_CAPACITY: usize = 1024;
+
+/// A layout error message. Field names longer than the capacity allows are cut short, so that
+/// building the message never fails with a message of its own.
+pub type Message = FmtBuf<MESSAGE_CAPACITY>;
+
+/// Appends `s`, or as much of it as fits, leaving room for `reserve` more bytes.
+const fn push_fitting(m: Message, s: &str, reserve: usize) -> Message {
+    let room = MESSAGE_CAPACITY - 1 - reserve;
+    if m.len() + s.len() <= room {
+        return m.push(s);
+    }
+    // Cut at a char boundary below the room left.
+    let mut cut = room.saturating_sub(m.len());
+    while cut > 0 && !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    m.push(s.split_at(cut).0)
+}
+
+/// The bytes of implicit padding between the end of one field (`prev_end`) and the start of
+/// the next (`offset`); 0 when they touch.
+pub const fn gap(offset: usize, prev_end: usize) -> usize {
+    offset.saturating_sub(prev_end)
+}
+
+/// The error for `gap` bytes of implicit padding before field `field` (written as in the
+/// source: `b`, or `1` for a tuple field).
+pub const fn padding_before(gap: usize, field: &str) -> Message {
+    let m = Message::new()
+        .push_usize(gap)
+        .push(" byte(s) of implicit padding before field `");
+    let m = push_fitting(m, field, 400);
+    let m = m
+        .push("`: Python would read uninitialised bytes. Add an explicit padding field `#[buffer(padding)] _pad: [u8; ")
+        .push_usize(gap)
+        .push("]` before `");
+    let m = push_fitting(m, field, 60);
+    m.push("`, or reorder the fields")
+}
+
+/// The error for `gap` bytes of implicit padding after the last field `field`, which round the
+/// struct's size up to a multiple of its alignment `align`.
+pub const fn padding_after(gap: usize, field: &str, align: usize) -> Message {
+    let m = Message::new()
+        .push_usize(gap)
+        .push(" byte(s) of implicit padding after field `");
+    let m = push_fitting(m, field, 400);
+    let m = m
+        .push("` (the struct's size is rounded up to its alignment, ")
+        .push_usize(align)
+        .push("): Python would read uninitialised bytes. Add an explicit padding field `#[buffer(padding)] _pad: [u8; ")
+        .push_usize(gap)
+        .push("]` after `");
+    let m = push_fitting(m, field, 60);
+    m.push("`, or reorder the fields")
+}
+
+/// The layout of a field of a derived struct: a sub-array shape (empty for a single item) of
+/// items of type [`Self::Item`].
+///
+/// Implemented for every [`Element`], for arrays of fields (nested arrays give sub-array shapes
+/// such as `(4,4)`), and by the derive for `#[repr(transparent)]` newtypes (which are not
+/// `Element`s themselves). A separate trait from [`StaticLayout`] so that a generic field `T`
+/// needs only `T: Element`, the bound users write.
+///
+/// A field type without a buffer format fails this bound at the field's type: the derive emits
+/// one `assert_field::<FieldType>()` call per field, spanned at the field's type.
+///
+/// # Safety
+///
+/// `Self` is `product(SHAPE)` values of `Item` in C order, without gaps:
+/// `size_of::<Self>() == product(SHAPE) * size_of::<Item>()`.
+///
+/// [`Element`]: crate::Element
+/// [`StaticLayout`]: crate::StaticLayout
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no buffer format",
+    label = "`{Self}` cannot be a field of a `#[derive(BufferExport)]` struct",
+    note = "fields are the primitive integers and floats, `bool`, `char`, zerocopy's byte-order types, arrays of these, and types that `#[derive(BufferExport)]`"
+)]
+pub unsafe trait FieldLayout {
+    /// The item type.
+    type Item: crate::Element;
+    /// The sub-array shape, empty for a single item.
+    const SHAPE: &'static [usize];
+}
+
+// SAFETY: one item is a 0-d array of itself.
+unsafe impl<T: crate::Element> FieldLayout for T {
+    type Item = T;
+    const SHAPE: &'static [usize] = &[];
+}
+
+// SAFETY: `[T; N]` is `N` values of `T` with no gap (the Reference, "Array layout"), each
+// `product(T::SHAPE)` items in C order.
+unsafe impl<T: FieldLayout, const N: usize> FieldLayout for [T; N] {
+    type Item = T::Item;
+    const SHAPE: &'static [usize] = {
+        let d: &'static DimsBuf<usize> = &DimsBuf::prepend(N, T::SHAPE);
+        d.as_slice()
+    };
+}
+
+/// Compiles only if `T` may be a field of a derived struct. Never called at run time.
+pub const fn assert_field<T: FieldLayout + ?Sized>() {}
+
+/// Compiles only if `T` is an [`Element`](crate::Element): asserted for a generic parameter
+/// used as a field (or as the item of an array field), so that the compiler suggests the bound
+/// users should write, `T: Element`.
+pub const fn assert_element<T: crate::Element>() {}

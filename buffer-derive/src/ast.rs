@@ -1,0 +1,180 @@
+//! A borrowing AST of the derive input: every node keeps the `syn` node it came from, so that
+//! any error can point at the user's tokens.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Generics, Ident, Index, Member, Type};
+
+use crate::attr;
+use crate::ctxt::Ctxt;
+
+pub struct Input<'a> {
+    #[allow(dead_code)]
+    pub original: &'a DeriveInput,
+    pub ident: &'a Ident,
+    pub generics: &'a Generics,
+    pub attrs: attr::Container,
+    pub repr: attr::Repr,
+    pub body: Body<'a>,
+}
+
+pub enum Body<'a> {
+    Struct(Struct<'a>),
+    Enum(Enum<'a>),
+}
+
+pub struct Struct<'a> {
+    pub style: Style,
+    pub fields: Vec<Field<'a>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `struct S { a: u8 }`
+    Named,
+    /// `struct S(u8);`
+    Tuple,
+    /// `struct S;`
+    Unit,
+}
+
+pub struct Field<'a> {
+    pub original: &'a syn::Field,
+    /// `a` or `0`: how the field is reached (`offset_of!(S, a)`).
+    pub member: Member,
+    pub ty: &'a Type,
+    pub attrs: attr::Field,
+    /// The field is a `PhantomData<...>`: zero-sized, absent from the format.
+    pub phantom: bool,
+}
+
+pub struct Enum<'a> {
+    pub variants: Vec<&'a syn::Variant>,
+}
+
+impl<'a> Input<'a> {
+    /// Parses the input; `None` (with an error recorded) for a union, which has no AST here.
+    pub fn from_syn(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        let attrs = attr::Container::from_attrs(cx, &input.attrs);
+        let repr = attr::Repr::from_attrs(&input.attrs);
+        let body = match &input.data {
+            Data::Struct(data) => Body::Struct(Struct::from_syn(cx, &data.fields)),
+            Data::Enum(data) => {
+                for v in &data.variants {
+                    attr::reject_all(
+                        cx,
+                        &v.attrs,
+                        "an enum variant: an enum exports as its integer `repr`, without names",
+                    );
+                    for f in v.fields.iter() {
+                        attr::reject_all(cx, &f.attrs, "a field of an enum variant");
+                    }
+                }
+                Body::Enum(Enum {
+                    variants: data.variants.iter().collect(),
+                })
+            }
+            Data::Union(data) => {
+                cx.error_spanned_by(
+                    data.union_token,
+                    "`#[derive(BufferExport)]` does not support unions: which field is active is \
+                     unknown, so the bytes have no single format. Export a `#[repr(C)]` struct, or \
+                     one of the union's field types, instead",
+                );
+                return None;
+            }
+        };
+        Some(Input {
+            original: input,
+            ident: &input.ident,
+            generics: &input.generics,
+            attrs,
+            repr,
+            body,
+        })
+    }
+
+    /// Where to point an error about the whole type: its name.
+    pub fn span(&self) -> Span {
+        self.ident.span()
+    }
+
+    pub fn is_generic(&self) -> bool {
+        !self.generics.params.is_empty()
+    }
+}
+
+impl<'a> Struct<'a> {
+    fn from_syn(cx: &Ctxt, fields: &'a Fields) -> Self {
+        let style = match fields {
+            Fields::Named(_) => Style::Named,
+            Fields::Unnamed(_) => Style::Tuple,
+            Fields::Unit => Style::Unit,
+        };
+        let fields = fields
+            .iter()
+            .enumerate()
+            .map(|(i, field)| Field {
+                original: field,
+                member: match &field.ident {
+                    Some(ident) => Member::Named(ident.clone()),
+                    None => Member::Unnamed(Index {
+                        index: i as u32,
+                        span: field.ty.span(),
+                    }),
+                },
+                ty: &field.ty,
+                attrs: attr::Field::from_attrs(cx, &field.attrs),
+                phantom: is_phantom(&field.ty),
+            })
+            .collect();
+        Struct { style, fields }
+    }
+}
+
+impl Field<'_> {
+    /// The field as written in the source, for messages: `b`, or `1` for a tuple field.
+    pub fn source_name(&self) -> String {
+        match &self.member {
+            Member::Named(ident) => unraw(ident),
+            Member::Unnamed(index) => index.index.to_string(),
+        }
+    }
+
+    /// The `:name:` in the format: the `rename`, else the field's name, else `f0`, `f1`, ...
+    /// for tuple fields (numpy's names for unnamed fields).
+    pub fn format_name(&self) -> String {
+        if let Some(name) = self.attrs.rename.get() {
+            return name.clone();
+        }
+        match &self.member {
+            Member::Named(ident) => unraw(ident),
+            Member::Unnamed(index) => format!("f{}", index.index),
+        }
+    }
+
+    pub fn is_padding(&self) -> bool {
+        self.attrs.padding.get().is_some()
+    }
+}
+
+fn unraw(ident: &Ident) -> String {
+    let s = ident.to_string();
+    s.strip_prefix("r#").map(str::to_owned).unwrap_or(s)
+}
+
+/// Whether `ty` is written as `PhantomData<...>` (any path ending so). The derive also asserts
+/// that such a field is zero-sized, so a user type that happens to share the name cannot hide
+/// bytes from the format.
+fn is_phantom(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "PhantomData"),
+        Type::Group(g) => is_phantom(&g.elem),
+        Type::Paren(p) => is_phantom(&p.elem),
+        _ => false,
+    }
+}

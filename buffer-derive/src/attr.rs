@@ -1,0 +1,265 @@
+//! The `#[buffer(...)]` and `#[repr(...)]` attributes.
+//!
+//! Each key has one branch in a `parse_nested_meta` closure, with a comment showing the syntax
+//! it accepts. Unknown keys, duplicates and keys on the wrong kind of item are reported with
+//! their span; parsing then goes on so that every bad attribute is reported at once.
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::{Attribute, LitInt, LitStr, Path};
+
+use crate::ctxt::Ctxt;
+
+/// The name of our attribute.
+pub const BUFFER: &str = "buffer";
+/// `#[buffer(crate = "path")]` on the type.
+pub const CRATE: &str = "crate";
+/// `#[buffer(padding)]` on a field.
+pub const PADDING: &str = "padding";
+/// `#[buffer(rename = "name")]` on a field.
+pub const RENAME: &str = "rename";
+
+/// A value set at most once, remembering where it was set (serde's `Attr`).
+pub struct Attr<T> {
+    name: &'static str,
+    value: Option<(Span, T)>,
+}
+
+impl<T> Attr<T> {
+    fn none(name: &'static str) -> Self {
+        Attr { name, value: None }
+    }
+
+    /// Sets the value, or reports a duplicate at `span`.
+    fn set(&mut self, cx: &Ctxt, span: Span, value: T) {
+        if self.value.is_some() {
+            cx.error_at(
+                span,
+                format!("duplicate buffer attribute `{}`: give it once", self.name),
+            );
+        } else {
+            self.value = Some((span, value));
+        }
+    }
+
+    pub fn get(&self) -> Option<&T> {
+        self.value.as_ref().map(|(_, v)| v)
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        self.value.as_ref().map(|(s, _)| *s)
+    }
+}
+
+/// Attributes of the struct or enum itself.
+pub struct Container {
+    /// `crate = "path"`: where the runtime crate is, when the dependency is renamed.
+    pub krate: Attr<Path>,
+}
+
+/// Attributes of one field.
+pub struct Field {
+    /// `padding`: the field is explicit padding, exported as `Nx`.
+    pub padding: Attr<()>,
+    /// `rename = "name"`: the `:name:` of the field in the format.
+    pub rename: Attr<String>,
+}
+
+/// Skips the value of a key that was rejected, so that parsing can go on with the next key.
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|inner| skip_value(&inner))?;
+    }
+    Ok(())
+}
+
+fn key(meta: &ParseNestedMeta) -> String {
+    meta.path
+        .get_ident()
+        .map(|i| i.to_string())
+        .unwrap_or_else(|| path_string(&meta.path))
+}
+
+/// The display form of a path such as `foo::bar`.
+fn path_string(path: &Path) -> String {
+    let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    segs.join("::")
+}
+
+impl Container {
+    /// Reads the `#[buffer(...)]` attributes of a struct or enum.
+    pub fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut krate = Attr::none(CRATE);
+        for attr in attrs.iter().filter(|a| a.path().is_ident(BUFFER)) {
+            let result = attr.parse_nested_meta(|meta| {
+                let span = meta.path.get_ident().map_or_else(Span::call_site, |i| i.span());
+                if meta.path.is_ident(CRATE) {
+                    // #[buffer(crate = "path::to::buffer_runtime")]
+                    let lit: LitStr = meta.value()?.parse()?;
+                    match lit.parse::<Path>() {
+                        Ok(path) => krate.set(cx, span, path),
+                        Err(_) => cx.error_spanned_by(
+                            &lit,
+                            format!(
+                                "`{}` is not a path: write `#[buffer(crate = \"my_buffer_runtime\")]`",
+                                lit.value()
+                            ),
+                        ),
+                    }
+                } else if meta.path.is_ident(PADDING) || meta.path.is_ident(RENAME) {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        format!(
+                            "`#[buffer({})]` belongs on a field, not on the type itself",
+                            key(&meta)
+                        ),
+                    );
+                    skip_value(&meta)?;
+                } else {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        format!(
+                            "unknown buffer attribute `{}` on a type: the only one is `crate = \"...\"`",
+                            path_string(&meta.path)
+                        ),
+                    );
+                    skip_value(&meta)?;
+                }
+                Ok(())
+            });
+            if let Err(err) = result {
+                cx.syn_error(err);
+            }
+        }
+        Container { krate }
+    }
+}
+
+impl Field {
+    /// Reads the `#[buffer(...)]` attributes of a field.
+    pub fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut padding = Attr::none(PADDING);
+        let mut rename = Attr::none(RENAME);
+        for attr in attrs.iter().filter(|a| a.path().is_ident(BUFFER)) {
+            let result = attr.parse_nested_meta(|meta| {
+                let span = meta.path.get_ident().map_or_else(Span::call_site, |i| i.span());
+                if meta.path.is_ident(PADDING) {
+                    // #[buffer(padding)]
+                    if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                        cx.error_spanned_by(
+                            &meta.path,
+                            "`padding` takes no value: write `#[buffer(padding)]`",
+                        );
+                        skip_value(&meta)?;
+                    } else {
+                        padding.set(cx, span, ());
+                    }
+                } else if meta.path.is_ident(RENAME) {
+                    // #[buffer(rename = "px")]
+                    let lit: LitStr = meta.value()?.parse()?;
+                    rename.set(cx, lit.span(), lit.value());
+                } else if meta.path.is_ident(CRATE) {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        "`#[buffer(crate = \"...\")]` belongs on the type, not on a field",
+                    );
+                    skip_value(&meta)?;
+                } else {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        format!(
+                            "unknown buffer attribute `{}` on a field: expected `padding` or `rename = \"...\"`",
+                            path_string(&meta.path)
+                        ),
+                    );
+                    skip_value(&meta)?;
+                }
+                Ok(())
+            });
+            if let Err(err) = result {
+                cx.syn_error(err);
+            }
+        }
+        Field { padding, rename }
+    }
+}
+
+/// Rejects every `#[buffer(...)]` attribute on an item that takes none (an enum variant),
+/// saying where they belong instead.
+pub fn reject_all(cx: &Ctxt, attrs: &[Attribute], what: &str) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident(BUFFER)) {
+        cx.error_spanned_by(attr, format!("`#[buffer(...)]` is not allowed on {what}"));
+    }
+}
+
+/// An integer `repr` of an enum.
+#[derive(Clone)]
+pub struct IntRepr {
+    pub ident: syn::Ident,
+}
+
+/// What the `#[repr(...)]` attributes say; each hint remembers its span.
+#[derive(Default)]
+pub struct Repr {
+    pub c: Option<Span>,
+    pub transparent: Option<Span>,
+    /// `packed` or `packed(N)`.
+    pub packed: Option<(Span, Option<u64>)>,
+    pub align: Option<(Span, u64)>,
+    pub int: Option<IntRepr>,
+    /// Hints we do not support (`simd`, ...), by name.
+    pub other: Vec<(Span, String)>,
+}
+
+const INT_REPRS: &[&str] = &[
+    "u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128", "i128", "usize", "isize",
+];
+
+impl Repr {
+    /// Reads every `#[repr(...)]` attribute. rustc checks their syntax itself, so a repr we cannot
+    /// parse is left to rustc's error.
+    pub fn from_attrs(attrs: &[Attribute]) -> Self {
+        let mut repr = Repr::default();
+        for attr in attrs.iter().filter(|a| a.path().is_ident("repr")) {
+            let _ = attr.parse_nested_meta(|meta| {
+                let Some(ident) = meta.path.get_ident() else {
+                    return skip_value(&meta);
+                };
+                let name = ident.to_string();
+                let span = ident.span();
+                match name.as_str() {
+                    "C" => repr.c = Some(span),
+                    "transparent" => repr.transparent = Some(span),
+                    "packed" => {
+                        let mut n = None;
+                        if meta.input.peek(syn::token::Paren) {
+                            let content;
+                            syn::parenthesized!(content in meta.input);
+                            n = Some(content.parse::<LitInt>()?.base10_parse()?);
+                        }
+                        repr.packed = Some((span, n));
+                    }
+                    "align" => {
+                        let content;
+                        syn::parenthesized!(content in meta.input);
+                        let n = content.parse::<LitInt>()?.base10_parse()?;
+                        repr.align = Some((span, n));
+                    }
+                    _ if INT_REPRS.contains(&name.as_str()) => {
+                        repr.int = Some(IntRepr {
+                            ident: ident.clone(),
+                        })
+                    }
+                    _ => {
+                        repr.other.push((span, name));
+                        skip_value(&meta)?;
+                    }
+                }
+                Ok(())
+            });
+        }
+        repr
+    }
+}

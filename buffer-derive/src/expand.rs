@@ -1,0 +1,455 @@
+//! Code generation.
+//!
+//! Everything sits in `#[automatically_derived] const _: () = { ... };` and names the runtime by
+//! an absolute path (`::buffer_runtime`, or the `#[buffer(crate = "...")]` override) and the
+//! standard library as `::core`, so the user's imports and prelude cannot change its meaning.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{parse_quote, DeriveInput, Path, WherePredicate};
+
+use crate::ast::{Body, Field, Input, Struct};
+use crate::ctxt::Ctxt;
+use crate::{fallback, valid};
+
+/// Parses, validates and expands one derive input.
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    let cx = Ctxt::new();
+    let ast = crate::ast::Input::from_syn(&cx, input);
+    if let Some(ast) = &ast {
+        valid::check(&cx, ast);
+    }
+    match cx.check() {
+        Ok(()) => expand(&ast.expect("no errors, so the AST was built")),
+        Err(err) => fallback::expand(input, ast.as_ref(), err),
+    }
+}
+
+/// The path of the runtime crate.
+pub fn krate(input: &Input) -> Path {
+    input
+        .attrs
+        .krate
+        .get()
+        .cloned()
+        .unwrap_or_else(|| parse_quote!(::buffer_runtime))
+}
+
+fn expand(input: &Input) -> TokenStream {
+    let body = match &input.body {
+        Body::Struct(s) if input.repr.transparent.is_some() => expand_transparent(input, s),
+        Body::Struct(s) => expand_record(input, s),
+        Body::Enum(_) => expand_enum(input),
+    };
+    quote! {
+        #[automatically_derived]
+        #[allow(non_upper_case_globals, non_snake_case, unused_qualifications, clippy::all)]
+        const _: () = {
+            #body
+        };
+    }
+}
+
+/// The impl's where clause: the type's own predicates plus `extra`. Extra predicates are written
+/// `for<'__buffer> Ty: Trait`: with a binder, rustc checks them where the impl is used instead of
+/// rejecting a predicate on a concrete type as trivially false, so a field type without a buffer
+/// format is reported once, at the field (by the field assertions), not again by every impl.
+fn where_clause(input: &Input, extra: &[WherePredicate]) -> TokenStream {
+    let mut predicates: Vec<WherePredicate> = input
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|w| w.predicates.iter().cloned().collect())
+        .unwrap_or_default();
+    predicates.extend(extra.iter().cloned());
+    if predicates.is_empty() {
+        quote!()
+    } else {
+        quote!(where #(#predicates),*)
+    }
+}
+
+/// `for<'__buffer> FieldTy: FieldLayout` for every data field.
+fn field_bounds(krate: &Path, fields: &[&Field]) -> Vec<WherePredicate> {
+    fields
+        .iter()
+        .filter(|f| !f.is_padding())
+        .map(|f| {
+            let ty = f.ty;
+            parse_quote!(for<'__buffer> #ty: #krate::__private::FieldLayout)
+        })
+        .collect()
+}
+
+/// One function that names every field type in a bound, each call spanned at the field's type:
+/// a type without a buffer format (or a generic parameter without the `StaticLayout`/`Element`
+/// bound) is reported there, with the fix.
+fn field_assertions(input: &Input, fields: &[&Field]) -> TokenStream {
+    let krate = krate(input);
+    let (impl_generics, _, _) = input.generics.split_for_impl();
+    let where_clause = where_clause(input, &[]);
+    let params: Vec<&syn::Ident> = input.generics.type_params().map(|p| &p.ident).collect();
+    let calls = fields.iter().filter(|f| !f.is_padding()).map(|f| {
+        let ty = f.ty;
+        match array_item_param(ty, &params) {
+            // `T` or `[T; N]`: ask for `T: Element`, so that rustc suggests that bound.
+            Some(param) => {
+                quote_spanned!(param.span()=> #krate::__private::assert_element::<#param>();)
+            }
+            None => quote_spanned!(ty.span()=> #krate::__private::assert_field::<#ty>();),
+        }
+    });
+    quote! {
+        #[allow(dead_code)]
+        fn __buffer_assert_fields #impl_generics () #where_clause {
+            #(#calls)*
+        }
+    }
+}
+
+/// The type parameter that `ty` is, or that is the item of the (nested) array `ty` is.
+fn array_item_param<'t>(ty: &'t syn::Type, params: &[&syn::Ident]) -> Option<&'t syn::Type> {
+    match ty {
+        syn::Type::Path(p)
+            if p.qself.is_none() && params.iter().any(|param| p.path.is_ident(*param)) =>
+        {
+            Some(ty)
+        }
+        syn::Type::Array(a) => array_item_param(&a.elem, params),
+        syn::Type::Group(g) => array_item_param(&g.elem, params),
+        syn::Type::Paren(p) => array_item_param(&p.elem, params),
+        _ => None,
+    }
+}
+
+/// `StaticLayout` (a 0-d buffer of `Self`) and `BufferExport` for an item type. `check` is an
+/// expression of type `()` evaluated in every associated const (the layout checks of a generic
+/// type, which can only run once its parameters are known).
+fn item_impls(input: &Input, where_clause: &TokenStream, check: &TokenStream) -> TokenStream {
+    let krate = krate(input);
+    let ident = input.ident;
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    quote! {
+        // SAFETY: `Self` is one item, so it is a 0-d buffer of `Item = Self`: shape `[]`,
+        // strides `[]`, and `size_of::<Self>() == product([]) * size_of::<Item>()`.
+        unsafe impl #impl_generics #krate::StaticLayout for #ident #ty_generics #where_clause {
+            type Item = Self;
+            const SHAPE: &'static [usize] = { let () = #check; &[] };
+            const STRIDES: &'static [isize] = { let () = #check; &[] };
+            const ITEMSIZE: usize = { let () = #check; ::core::mem::size_of::<Self>() };
+        }
+
+        impl #impl_generics #krate::BufferExport for #ident #ty_generics #where_clause {
+            type Item = Self;
+            fn buffer_layout(&self) -> #krate::Layout {
+                let () = #check;
+                #krate::Layout::of_static::<Self>()
+            }
+            fn buffer_bytes(&self) -> &[u8] {
+                let () = #check;
+                #krate::__private::zerocopy::IntoBytes::as_bytes(self)
+            }
+        }
+    }
+}
+
+/// The data fields, in declaration order (`PhantomData` fields take no bytes and no name).
+fn data_fields<'s, 'a>(s: &'s Struct<'a>) -> Vec<&'s Field<'a>> {
+    s.fields.iter().filter(|f| !f.phantom).collect()
+}
+
+/// The builder of the format `T{...}`, as a method chain on `start` (a `FmtBuf` or a `FmtLen`,
+/// which share their methods): each field as `[(shape)]` + its item's field format + `:name:`,
+/// explicit padding as `Nx`.
+fn format_builder(krate: &Path, fields: &[&Field], start: TokenStream) -> TokenStream {
+    let pieces = fields.iter().map(|f| {
+        let ty = f.ty;
+        if f.is_padding() {
+            quote!(.push_usize(::core::mem::size_of::<#ty>()).push("x"))
+        } else {
+            let name = format!(":{}:", f.format_name());
+            quote! {
+                .push_shape(<#ty as #krate::__private::FieldLayout>::SHAPE)
+                .push(<<#ty as #krate::__private::FieldLayout>::Item as #krate::Element>::FIELD_FORMAT)
+                .push(#name)
+            }
+        }
+    });
+    quote!(#start.push("T{") #(#pieces)* .push("}"))
+}
+
+/// The layout checks of a `repr(C)` struct, one block per field, each panicking (at compile
+/// time) with the fix, spanned at the field. `this` is the type (`Self` in a generic impl).
+fn layout_checks(
+    krate: &Path,
+    fields: &[&Field],
+    phantoms: &[&Field],
+    this: &TokenStream,
+) -> Vec<TokenStream> {
+    let p = quote!(#krate::__private);
+    let mut checks = Vec::new();
+    let mut prev: Option<&Field> = None;
+    for f in fields {
+        let member = &f.member;
+        let name = f.source_name();
+        let prev_end = match prev {
+            None => quote!(0),
+            Some(prev) => {
+                let (pm, pt) = (&prev.member, prev.ty);
+                quote!(::core::mem::offset_of!(#this, #pm) + ::core::mem::size_of::<#pt>())
+            }
+        };
+        let span = f.original.span();
+        checks.push(quote_spanned! {span=>
+            let gap = #p::gap(::core::mem::offset_of!(#this, #member), #prev_end);
+            if gap != 0 {
+                let msg = #p::padding_before(gap, #name);
+                ::core::panic!("{}", msg.as_str());
+            }
+        });
+        prev = Some(f);
+    }
+    if let Some(last) = prev {
+        let (lm, lt) = (&last.member, last.ty);
+        let name = last.source_name();
+        let span = last.original.span();
+        checks.push(quote_spanned! {span=>
+            let gap = #p::gap(
+                ::core::mem::size_of::<#this>(),
+                ::core::mem::offset_of!(#this, #lm) + ::core::mem::size_of::<#lt>(),
+            );
+            if gap != 0 {
+                let msg = #p::padding_after(gap, #name, ::core::mem::align_of::<#this>());
+                ::core::panic!("{}", msg.as_str());
+            }
+            if ::core::mem::size_of::<#this>() == 0 {
+                ::core::panic!("this struct is zero-sized: a buffer item needs a nonzero size");
+            }
+        });
+    }
+    for f in phantoms {
+        let ty = f.ty;
+        checks.push(quote_spanned! {ty.span()=>
+            if ::core::mem::size_of::<#ty>() != 0 {
+                ::core::panic!("a field whose type is named `PhantomData` must be zero-sized: it is left out of the format");
+            }
+        });
+    }
+    checks
+}
+
+fn expand_record(input: &Input, s: &Struct) -> TokenStream {
+    let krate = krate(input);
+    let p = quote!(#krate::__private);
+    let ident = input.ident;
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let fields = data_fields(s);
+    let phantoms: Vec<&Field> = s.fields.iter().filter(|f| f.phantom).collect();
+    let assertions = field_assertions(input, &fields);
+    let bounds = field_bounds(&krate, &fields);
+
+    if input.is_generic() {
+        // The layout depends on the parameters: the checks and the format live in associated
+        // consts, evaluated for each instantiation that is used. The format gets a buffer of
+        // GENERIC_FORMAT_CAPACITY bytes (its exact length cannot size an array on stable Rust).
+        let mut extra = bounds.clone();
+        extra.push(parse_quote!(
+            Self: #p::zerocopy::IntoBytes + #p::zerocopy::Immutable + 'static
+        ));
+        let where_clause = where_clause(input, &extra);
+        let checks = layout_checks(&krate, &fields, &phantoms, &quote!(Self));
+        let build = format_builder(
+            &krate,
+            &fields,
+            quote!(#p::FmtBuf::<{ #p::GENERIC_FORMAT_CAPACITY }>::new()),
+        );
+        let check = quote!(<Self as __BufferLayout>::CHECK);
+        let item_impls = item_impls(input, &where_clause, &check);
+        quote! {
+            #assertions
+
+            trait __BufferLayout {
+                /// Fails to evaluate, naming the field, if the layout has implicit padding.
+                const CHECK: ();
+                const FORMAT: #p::FmtBuf<{ #p::GENERIC_FORMAT_CAPACITY }>;
+            }
+
+            impl #impl_generics __BufferLayout for #ident #ty_generics #where_clause {
+                const CHECK: () = { #(#checks)* };
+                const FORMAT: #p::FmtBuf<{ #p::GENERIC_FORMAT_CAPACITY }> = #build;
+            }
+
+            // SAFETY: `FORMAT` describes `Self` exactly. `Self` is `repr(C)` (checked by the
+            // derive), so its fields lie in declaration order at `offset_of!` offsets; `CHECK`,
+            // evaluated by every constant and method of these impls, proves that each field starts
+            // where the previous one ends and that the struct ends where its last field ends, so
+            // `T{...}` lists the fields back to back with no byte unaccounted for. Each field's
+            // text is its type's `StaticLayout` shape and its item's `Element::FIELD_FORMAT`,
+            // which describe that field exactly by the safety contracts of those traits; explicit
+            // padding fields are `[u8; N]`, exported as `Nx`. `Self: IntoBytes + Immutable`
+            // (zerocopy's derive) proves every byte initialised and no interior mutability.
+            unsafe impl #impl_generics #krate::Element for #ident #ty_generics #where_clause {
+                const FORMAT: &'static str = {
+                    let () = #check;
+                    let buf: &'static #p::FmtBuf<{ #p::GENERIC_FORMAT_CAPACITY }> =
+                        &<Self as __BufferLayout>::FORMAT;
+                    buf.as_str()
+                };
+                const FORMAT_CSTR: &'static ::core::ffi::CStr = {
+                    let () = #check;
+                    let buf: &'static #p::FmtBuf<{ #p::GENERIC_FORMAT_CAPACITY }> =
+                        &<Self as __BufferLayout>::FORMAT;
+                    buf.as_cstr()
+                };
+                const FIELD_FORMAT: &'static str = <Self as #krate::Element>::FORMAT;
+            }
+
+            #item_impls
+        }
+    } else {
+        // A concrete layout: the checks run where the type is defined, one constant per field
+        // so that every padding gap is reported, and the format gets a buffer of its exact
+        // length (a first pass counts it).
+        // The `Element` impl has no `Self: IntoBytes` predicate, so that a type without zerocopy's
+        // derive gets zerocopy's "consider `#[derive(IntoBytes)]`" error there, once; the other
+        // impls have it, so that they add nothing to that error (or to zerocopy's own padding
+        // error, which comes with ours).
+        let where_clause = where_clause(input, &bounds);
+        let mut extra = bounds.clone();
+        extra.push(parse_quote!(
+            for<'__buffer> Self: #p::zerocopy::IntoBytes + #p::zerocopy::Immutable
+        ));
+        let item_where = self::where_clause(input, &extra);
+        let this = quote!(#ident);
+        let checks = layout_checks(&krate, &fields, &phantoms, &this);
+        let count = format_builder(&krate, &fields, quote!(#p::FmtLen::new()));
+        let build = format_builder(
+            &krate,
+            &fields,
+            quote!(#p::FmtBuf::<{ __BUFFER_FORMAT_LEN + 1 }>::new()),
+        );
+        let item_impls = item_impls(input, &item_where, &quote!(()));
+        let _ = (&impl_generics, &ty_generics);
+        quote! {
+            #assertions
+
+            #(const _: () = { #checks };)*
+
+            const __BUFFER_FORMAT_LEN: usize = #count.len();
+            const __BUFFER_FORMAT: #p::FmtBuf<{ __BUFFER_FORMAT_LEN + 1 }> = #build;
+
+            // SAFETY: `FORMAT` describes `Self` exactly. `Self` is `repr(C)` (checked by the
+            // derive), so its fields lie in declaration order at `offset_of!` offsets; the
+            // constants above prove, at compile time, that each field starts where the previous
+            // one ends and that the struct ends where its last field ends, so `T{...}` lists the
+            // fields back to back with no byte unaccounted for. Each field's text is its type's
+            // `StaticLayout` shape and its item's `Element::FIELD_FORMAT`, which describe that
+            // field exactly by the safety contracts of those traits; explicit padding fields are
+            // `[u8; N]`, exported as `Nx`. `Element`'s supertraits make zerocopy prove every byte
+            // initialised (`IntoBytes`) and no interior mutability (`Immutable`).
+            unsafe impl #krate::Element for #ident #where_clause {
+                const FORMAT: &'static str = __BUFFER_FORMAT.as_str();
+                const FORMAT_CSTR: &'static ::core::ffi::CStr = __BUFFER_FORMAT.as_cstr();
+                const FIELD_FORMAT: &'static str = __BUFFER_FORMAT.as_str();
+            }
+
+            #item_impls
+        }
+    }
+}
+
+fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
+    let krate = krate(input);
+    let p = quote!(#krate::__private);
+    let ident = input.ident;
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let fields = data_fields(s);
+    let inner = fields[0].ty;
+    let assertions = field_assertions(input, &fields);
+    let mut extra = field_bounds(&krate, &fields);
+    let field_where = where_clause(input, &extra);
+    extra.push(parse_quote!(
+        for<'__buffer> Self: #p::zerocopy::IntoBytes + #p::zerocopy::Immutable + 'static
+    ));
+    let where_clause = where_clause(input, &extra);
+    let phantom_checks = s.fields.iter().filter(|f| f.phantom).map(|f| {
+        let ty = f.ty;
+        quote_spanned! {ty.span()=>
+            if ::core::mem::size_of::<#ty>() != 0 {
+                ::core::panic!("a field whose type is named `PhantomData` must be zero-sized");
+            }
+        }
+    });
+    let inner_layout = quote!(<#inner as #p::FieldLayout>);
+    quote! {
+        #assertions
+
+        // SAFETY: `Self` is `repr(transparent)` (checked by the derive) over one field of type
+        // `Inner` (the others are `PhantomData`, asserted zero-sized), so it has the layout of
+        // `Inner` (the Reference, "The transparent representation"). `Inner: FieldLayout` says
+        // `Inner` is `product(SHAPE)` items in C order without gaps; so is `Self`, and
+        // `STRIDES` are the C strides of that shape.
+        unsafe impl #impl_generics #krate::StaticLayout for #ident #ty_generics #where_clause {
+            type Item = #inner_layout::Item;
+            const SHAPE: &'static [usize] = {
+                #(#phantom_checks)*
+                #inner_layout::SHAPE
+            };
+            const STRIDES: &'static [isize] = {
+                let strides: &'static #p::DimsBuf<isize> = &#p::DimsBuf::c_strides(
+                    #inner_layout::SHAPE,
+                    ::core::mem::size_of::<#inner_layout::Item>(),
+                );
+                strides.as_slice()
+            };
+        }
+
+        // SAFETY: as above, `Self` has the layout of `Inner`, so it is what `Inner` is as a
+        // field: `product(SHAPE)` items in C order without gaps. So a newtype can be a field of
+        // another derived struct (exported as a sub-array).
+        unsafe impl #impl_generics #p::FieldLayout for #ident #ty_generics #field_where {
+            type Item = #inner_layout::Item;
+            const SHAPE: &'static [usize] = #inner_layout::SHAPE;
+        }
+
+        impl #impl_generics #krate::BufferExport for #ident #ty_generics #where_clause {
+            type Item = #inner_layout::Item;
+            fn buffer_layout(&self) -> #krate::Layout {
+                #krate::Layout::of_static::<Self>()
+            }
+            fn buffer_bytes(&self) -> &[u8] {
+                #krate::__private::zerocopy::IntoBytes::as_bytes(self)
+            }
+        }
+    }
+}
+
+fn expand_enum(input: &Input) -> TokenStream {
+    let krate = krate(input);
+    let ident = input.ident;
+    let int = &input
+        .repr
+        .int
+        .as_ref()
+        .expect("validated: enums have an int repr")
+        .ident;
+    let span = Span::call_site();
+    let item_impls = item_impls(input, &quote!(), &quote!(()));
+    quote_spanned! {span=>
+        // SAFETY: a fieldless enum with a primitive representation `#int` has the size,
+        // alignment and ABI of `#int`, and each value is stored as its discriminant, a valid
+        // `#int` (the Reference, "Primitive representations"). So the bytes of `Self` read as
+        // one `#int`, which is what `#int`'s formats describe. Writing is not offered: the enum
+        // is not `FromBytes` (not every `#int` is a discriminant).
+        unsafe impl #krate::Element for #ident {
+            const FORMAT: &'static str = <#int as #krate::Element>::FORMAT;
+            const FORMAT_CSTR: &'static ::core::ffi::CStr = <#int as #krate::Element>::FORMAT_CSTR;
+            const FIELD_FORMAT: &'static str = <#int as #krate::Element>::FIELD_FORMAT;
+        }
+
+        const _: () = ::core::assert!(::core::mem::size_of::<#ident>() == ::core::mem::size_of::<#int>());
+
+        #item_impls
+    }
+}
