@@ -95,6 +95,9 @@
 //! its shape and strides in one allocation per exported object.
 
 mod export;
+mod import;
+
+pub use import::PythonBuffer;
 
 #[doc(hidden)]
 pub use export::{__exports_of, __getbuffer, __getbuffer_mut, __releasebuffer};

@@ -1,0 +1,343 @@
+//! The importing half: any Python object with the buffer protocol, held from Rust.
+
+use core::ffi::{c_int, CStr};
+use core::fmt;
+use std::boxed::Box;
+use std::format;
+use std::string::String;
+
+use pyo3::exceptions::PyBufferError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use smallvec::SmallVec;
+
+/// The most dimensions CPython accepts in a buffer (`PyBUF_MAX_NDIM`).
+const MAX_NDIM: usize = 64;
+
+/// A buffer exported by a Python object (`bytes`, `bytearray`, `array.array`, `mmap`, numpy
+/// arrays, another `memoryview`, any extension type), held by Rust: `PyObject_GetBuffer` when
+/// created, `PyBuffer_Release` when dropped.
+///
+/// The buffer describes its items like a `memoryview`: [`format`](Self::format),
+/// [`itemsize`](Self::itemsize), [`shape`](Self::shape) and [`strides`](Self::strides) in
+/// bytes (negative for reversed axes). [`bytes`](Self::bytes) is the memory span every item
+/// lies in, and [`offset`](Self::offset) the position of the first item in it: exactly the
+/// parts a [`MemoryView`](crate::view::MemoryView) is built from.
+///
+/// It lives no longer than the GIL it was created under (`'py`), and is neither `Send` nor
+/// `Sync`.
+///
+/// ```
+/// use buffer_runtime::python::PythonBuffer;
+/// use pyo3::prelude::*;
+///
+/// Python::attach(|py| {
+///     let data = py.eval(c"__import__('array').array('h', [1, -2, 3])", None, None).unwrap();
+///     let buf = PythonBuffer::get(&data).unwrap();
+///     assert_eq!((buf.format(), buf.itemsize(), buf.shape(), buf.strides()), ("h", 2, &[3usize][..], &[2isize][..]));
+///     assert!(!buf.readonly());
+///     assert_eq!(buf.bytes(), [1i16, -2, 3].map(i16::to_ne_bytes).concat());
+/// });
+/// ```
+///
+/// # Aliasing
+///
+/// Python does not know about Rust's borrows: while [`bytes`](Self::bytes) (or a view built on
+/// it) is in use, no Python code may write to the same memory. Code that holds one across a
+/// call into Python, or across `Python::detach` while other threads run, must not let that
+/// Python code write to the buffer. A writable buffer obtained with
+/// [`get_mut`](Self::get_mut) is, like `&mut`, meant to be the only access while Rust uses it.
+pub struct PythonBuffer<'py> {
+    /// Boxed so that its address is stable from `PyObject_GetBuffer` to `PyBuffer_Release`, as
+    /// some exporters may expect.
+    raw: Box<ffi::Py_buffer>,
+    py: Python<'py>,
+    itemsize: usize,
+    shape: SmallVec<[usize; 4]>,
+    strides: SmallVec<[isize; 4]>,
+    format: String,
+    /// Start of the span holding every item (the lowest address any item reaches).
+    span_start: *mut u8,
+    span_len: usize,
+    /// Position of the item at index `[0, 0, ...]` in the span.
+    offset: usize,
+}
+
+impl<'py> PythonBuffer<'py> {
+    /// Requests a read-only buffer with format, shape and strides (`PyBUF_RECORDS_RO`).
+    ///
+    /// Exporters that need suboffsets (PIL-style arrays of pointers) refuse this request
+    /// themselves; anything else Python can export is accepted, contiguous or not.
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let err = PythonBuffer::get(&py.eval(c"3.5", None, None).unwrap()).err().unwrap();
+    ///     assert!(err.to_string().contains("a bytes-like object is required"), "{err}");
+    /// });
+    /// ```
+    pub fn get(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        Self::request(obj, ffi::PyBUF_RECORDS_RO)
+    }
+
+    /// Requests a writable buffer (`PyBUF_RECORDS`): a read-only exporter raises `BufferError`.
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let ba = py.eval(c"bytearray(b'abc')", None, None).unwrap();
+    ///     let mut buf = PythonBuffer::get_mut(&ba).unwrap();
+    ///     buf.bytes_mut().unwrap()[0] = b'X';
+    ///     drop(buf);
+    ///     assert_eq!(ba.extract::<Vec<u8>>().unwrap(), b"Xbc");
+    ///
+    ///     let b = py.eval(c"b'abc'", None, None).unwrap();
+    ///     let err = PythonBuffer::get_mut(&b).err().unwrap();
+    ///     assert!(err.is_instance_of::<pyo3::exceptions::PyBufferError>(py), "{err}");
+    /// });
+    /// ```
+    pub fn get_mut(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        Self::request(obj, ffi::PyBUF_RECORDS)
+    }
+
+    /// Requests a buffer with explicit `PyBUF_*` flags (a missing `PyBUF_ND` gives a 1-d
+    /// buffer of `len` bytes; a missing `PyBUF_FORMAT` gives format `B`, as CPython assumes).
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::{ffi, prelude::*};
+    ///
+    /// Python::attach(|py| {
+    ///     let a = py.eval(c"__import__('array').array('d', [1.0, 2.0])", None, None).unwrap();
+    ///     let buf = PythonBuffer::request(&a, ffi::PyBUF_SIMPLE).unwrap();
+    ///     assert_eq!((buf.format(), buf.itemsize(), buf.shape()), ("B", 1, &[16usize][..]));
+    /// });
+    /// ```
+    pub fn request(obj: &Bound<'py, PyAny>, flags: c_int) -> PyResult<Self> {
+        let py = obj.py();
+        // SAFETY: an all-zero `Py_buffer` is a valid value of the C struct (integers and NULL
+        // pointers), which `PyObject_GetBuffer` overwrites.
+        let mut raw: Box<ffi::Py_buffer> = Box::new(unsafe { core::mem::zeroed() });
+        // SAFETY: `obj` is a live object and we hold the GIL (`'py`); `raw` is valid for writes.
+        let rc = unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &mut *raw, flags) };
+        if rc != 0 {
+            return Err(PyErr::fetch(py));
+        }
+        // From here on `raw` holds an export; `Self`'s Drop (or `release` below) gives it back.
+        match Self::describe(&raw, flags) {
+            Ok(d) => Ok(PythonBuffer {
+                raw,
+                py,
+                itemsize: d.itemsize,
+                shape: d.shape,
+                strides: d.strides,
+                format: d.format,
+                span_start: d.span_start,
+                span_len: d.span_len,
+                offset: d.offset,
+            }),
+            Err(msg) => {
+                // SAFETY: `raw` was filled by the successful `PyObject_GetBuffer` above and is
+                // released exactly once, here, with the GIL held.
+                unsafe { ffi::PyBuffer_Release(&mut *raw) };
+                Err(PyBufferError::new_err(msg))
+            }
+        }
+    }
+
+    /// Reads and checks what the exporter wrote.
+    fn describe(raw: &ffi::Py_buffer, flags: c_int) -> Result<Described, String> {
+        if !raw.suboffsets.is_null() {
+            return Err(String::from("buffers with suboffsets are not supported"));
+        }
+        let has_shape = !raw.shape.is_null() && flags & ffi::PyBUF_ND == ffi::PyBUF_ND;
+        // Without a shape the consumer reads unsigned bytes, whatever the format says.
+        let format = if !has_shape || raw.format.is_null() || flags & ffi::PyBUF_FORMAT == 0 {
+            String::from("B")
+        } else {
+            // SAFETY: a non-NULL format is a NUL-terminated string that lives until release.
+            let c = unsafe { CStr::from_ptr(raw.format) };
+            c.to_str()
+                .map_err(|_| String::from("the buffer's format is not UTF-8"))?
+                .into()
+        };
+        let len =
+            usize::try_from(raw.len).map_err(|_| format!("negative buffer length {}", raw.len))?;
+        let ndim = usize::try_from(raw.ndim).map_err(|_| format!("negative ndim {}", raw.ndim))?;
+        if ndim > MAX_NDIM {
+            return Err(format!("ndim {ndim} exceeds {MAX_NDIM}"));
+        }
+        let (itemsize, shape, strides): (usize, SmallVec<[usize; 4]>, SmallVec<[isize; 4]>) =
+            if !has_shape {
+                // No shape: one dimension of unsigned bytes (the C API's PyBUF_SIMPLE reading).
+                (1, SmallVec::from_slice(&[len]), SmallVec::from_slice(&[1]))
+            } else {
+                let itemsize = usize::try_from(raw.itemsize)
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| format!("invalid itemsize {}", raw.itemsize))?;
+                // SAFETY: a non-NULL shape has `ndim` entries valid until release (C API).
+                let shape_raw = unsafe { core::slice::from_raw_parts(raw.shape, ndim) };
+                let mut shape = SmallVec::new();
+                for &n in shape_raw {
+                    shape.push(usize::try_from(n).map_err(|_| format!("negative dimension {n}"))?);
+                }
+                let strides = if raw.strides.is_null() {
+                    // No strides: C-contiguous.
+                    let mut s: SmallVec<[isize; 4]> = SmallVec::from_elem(0, ndim);
+                    let mut step = itemsize as isize;
+                    for k in (0..ndim).rev() {
+                        s[k] = step;
+                        step = step.saturating_mul(shape[k] as isize);
+                    }
+                    s
+                } else {
+                    // SAFETY: a non-NULL strides array has `ndim` entries valid until release.
+                    SmallVec::from_slice(unsafe { core::slice::from_raw_parts(raw.strides, ndim) })
+                };
+                (itemsize, shape, strides)
+            };
+        // The span: from the lowest to one past the highest byte any item reaches.
+        let empty = shape.contains(&0);
+        let (mut lo, mut hi) = (0i128, itemsize as i128);
+        for (&n, &s) in shape.iter().zip(strides.iter()) {
+            if n == 0 {
+                continue;
+            }
+            let reach = (n as i128 - 1) * s as i128;
+            if reach < 0 {
+                lo += reach;
+            } else {
+                hi += reach;
+            }
+        }
+        if empty {
+            lo = 0;
+            hi = 0;
+        }
+        if hi - lo > isize::MAX as i128 {
+            return Err(String::from("the buffer spans more than isize::MAX bytes"));
+        }
+        if !empty && raw.buf.is_null() {
+            return Err(String::from("the exporter returned a NULL buffer"));
+        }
+        let span_start = (raw.buf as *mut u8).wrapping_offset(lo as isize);
+        Ok(Described {
+            itemsize,
+            shape,
+            strides,
+            format,
+            span_start,
+            span_len: (hi - lo) as usize,
+            offset: (-lo) as usize,
+        })
+    }
+
+    /// The item format (`B` when the exporter gave none).
+    pub fn format(&self) -> &str {
+        &self.format
+    }
+
+    /// The size of one item in bytes.
+    pub fn itemsize(&self) -> usize {
+        self.itemsize
+    }
+
+    /// The number of dimensions.
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// The strides in bytes (PEP 3118's, not element counts); C strides when the exporter gave
+    /// none.
+    pub fn strides(&self) -> &[isize] {
+        &self.strides
+    }
+
+    /// Whether the exporter forbids writing.
+    pub fn readonly(&self) -> bool {
+        self.raw.readonly != 0
+    }
+
+    /// The size of the items in bytes (`product(shape) * itemsize`), as `memoryview.nbytes`.
+    pub fn nbytes(&self) -> usize {
+        self.raw.len as usize
+    }
+
+    /// The exporting object (`Py_buffer.obj`), when the exporter set one.
+    pub fn obj(&self) -> Option<Bound<'py, PyAny>> {
+        // SAFETY: `obj` is NULL or a strong reference owned by this buffer until release, so
+        // borrowing it as a new strong reference is valid.
+        unsafe { Bound::from_borrowed_ptr_or_opt(self.py, self.raw.obj) }
+    }
+
+    /// The position of the item at index `[0, 0, ...]` in [`bytes`](Self::bytes).
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The memory every item lies in: from the lowest to one past the highest byte any item
+    /// reaches (for a contiguous buffer, exactly its `nbytes` bytes).
+    pub fn bytes(&self) -> &[u8] {
+        if self.span_len == 0 {
+            return &[];
+        }
+        // SAFETY: the exporter guarantees (C API) that every item, `itemsize` bytes at
+        // `buf + sum(i[k] * strides[k])`, is readable until `PyBuffer_Release`, which happens only
+        // when `self` drops; the span is the smallest range covering all of them, computed in
+        // `describe`. See the type's documentation for the aliasing rule.
+        unsafe { core::slice::from_raw_parts(self.span_start, self.span_len) }
+    }
+
+    /// The same memory, writable; `None` for a read-only buffer.
+    pub fn bytes_mut(&mut self) -> Option<&mut [u8]> {
+        if self.readonly() {
+            return None;
+        }
+        if self.span_len == 0 {
+            return Some(&mut []);
+        }
+        // SAFETY: as in `bytes`, and the exporter allows writes (`readonly == 0`); `&mut self`
+        // makes this the only Rust access through this buffer.
+        Some(unsafe { core::slice::from_raw_parts_mut(self.span_start, self.span_len) })
+    }
+}
+
+struct Described {
+    itemsize: usize,
+    shape: SmallVec<[usize; 4]>,
+    strides: SmallVec<[isize; 4]>,
+    format: String,
+    span_start: *mut u8,
+    span_len: usize,
+    offset: usize,
+}
+
+impl Drop for PythonBuffer<'_> {
+    fn drop(&mut self) {
+        // SAFETY: `raw` holds a successful export that has not been released; `'py` proves the
+        // GIL is held.
+        unsafe { ffi::PyBuffer_Release(&mut *self.raw) };
+    }
+}
+
+impl fmt::Debug for PythonBuffer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PythonBuffer")
+            .field("format", &self.format)
+            .field("itemsize", &self.itemsize())
+            .field("shape", &self.shape)
+            .field("strides", &self.strides)
+            .field("readonly", &self.readonly())
+            .finish()
+    }
+}
