@@ -154,7 +154,9 @@ impl<'py> PythonBuffer<'py> {
         if !raw.suboffsets.is_null() {
             return Err(String::from("buffers with suboffsets are not supported"));
         }
-        let has_shape = !raw.shape.is_null() && flags & ffi::PyBUF_ND == ffi::PyBUF_ND;
+        // A scalar (ndim 0) has a NULL shape; otherwise NULL means the consumer asked for none.
+        let has_shape =
+            flags & ffi::PyBUF_ND == ffi::PyBUF_ND && (raw.ndim == 0 || !raw.shape.is_null());
         // Without a shape the consumer reads unsigned bytes, whatever the format says.
         let format = if !has_shape || raw.format.is_null() || flags & ffi::PyBUF_FORMAT == 0 {
             String::from("B")
@@ -180,13 +182,17 @@ impl<'py> PythonBuffer<'py> {
                     .ok()
                     .filter(|&n| n > 0)
                     .ok_or_else(|| format!("invalid itemsize {}", raw.itemsize))?;
-                // SAFETY: a non-NULL shape has `ndim` entries valid until release (C API).
-                let shape_raw = unsafe { core::slice::from_raw_parts(raw.shape, ndim) };
+                let shape_raw: &[isize] = if ndim == 0 {
+                    &[]
+                } else {
+                    // SAFETY: a non-NULL shape has `ndim` entries valid until release (C API).
+                    unsafe { core::slice::from_raw_parts(raw.shape, ndim) }
+                };
                 let mut shape = SmallVec::new();
                 for &n in shape_raw {
                     shape.push(usize::try_from(n).map_err(|_| format!("negative dimension {n}"))?);
                 }
-                let strides = if raw.strides.is_null() {
+                let strides = if raw.strides.is_null() || ndim == 0 {
                     // No strides: C-contiguous.
                     let mut s: SmallVec<[isize; 4]> = SmallVec::from_elem(0, ndim);
                     let mut step = itemsize as isize;
