@@ -477,3 +477,111 @@ fn deleting_the_object_keeps_a_memoryview_valid() {
         m.call_method0("release").unwrap();
     });
 }
+
+/// An exporter whose accessor exports the same object again (user code run during an export).
+#[pyclass]
+struct Reentrant {
+    data: Vec<u32>,
+    inner: Option<Py<PyAny>>,
+    nested: std::sync::atomic::AtomicBool,
+}
+python_buffer!(Reentrant, |this| {
+    let first = !this.nested.swap(true, std::sync::atomic::Ordering::Relaxed);
+    if let (true, Some(inner)) = (first, &this.inner) {
+        Python::attach(|py| {
+            // A second export of this same object from inside the first one.
+            let m = py
+                .eval(c"memoryview", None, None)
+                .unwrap()
+                .call1((inner.bind(py),))
+                .unwrap();
+            py.eval(c"__import__('builtins')", None, None)
+                .unwrap()
+                .setattr("_kept_view", m)
+                .unwrap();
+        });
+    }
+    &this.data
+});
+
+#[test]
+fn an_export_started_inside_an_export_shares_one_loan() {
+    Python::attach(|py| {
+        let r = Bound::new(
+            py,
+            Reentrant {
+                data: vec![1, 2, 3],
+                inner: None,
+                nested: false.into(),
+            },
+        )
+        .unwrap();
+        r.borrow_mut().inner = Some(r.clone().into_any().unbind());
+        let outer = get(r.as_any(), ffi::PyBUF_FULL_RO).unwrap();
+        assert_eq!(buffer_runtime::python::__exports_of(r.as_any()), 2);
+        let kept = py
+            .eval(c"__import__('builtins')._kept_view", None, None)
+            .unwrap();
+        assert_eq!(
+            kept.call_method0("tolist")
+                .unwrap()
+                .extract::<Vec<u32>>()
+                .unwrap(),
+            [1, 2, 3]
+        );
+        // Release the outer one first: the inner view must stay valid.
+        drop(outer);
+        assert_eq!(
+            kept.getattr("shape")
+                .unwrap()
+                .extract::<(usize,)>()
+                .unwrap(),
+            (3,)
+        );
+        assert_eq!(
+            kept.call_method0("tolist")
+                .unwrap()
+                .extract::<Vec<u32>>()
+                .unwrap(),
+            [1, 2, 3]
+        );
+        kept.call_method0("release").unwrap();
+        py.run(c"del __import__('builtins')._kept_view", None, None)
+            .unwrap();
+        assert_eq!(buffer_runtime::python::__exports_of(r.as_any()), 0);
+        r.borrow_mut().inner = None;
+    });
+}
+
+#[pyclass]
+struct SelfExporting {
+    data: [u8; 4],
+}
+python_buffer! {
+    #[pymethods]
+    impl SelfExporting {
+        /// Asks Python for a buffer of `self` while `&mut self` is borrowed.
+        fn export_while_borrowed(slf: &Bound<'_, Self>) -> PyResult<()> {
+            let mut this = slf.borrow_mut();
+            this.data[0] = 1;
+            let r = slf.py().eval(c"memoryview", None, None)?.call1((slf,)).map(drop);
+            drop(this);
+            r
+        }
+    }
+    export |this| &this.data;
+}
+
+#[test]
+fn an_export_while_rust_holds_a_mutable_borrow_is_a_buffer_error() {
+    Python::attach(|py| {
+        let s = Bound::new(py, SelfExporting { data: [0; 4] }).unwrap();
+        let e = s.call_method0("export_while_borrowed").unwrap_err();
+        assert!(e.is_instance_of::<PyBufferError>(py), "{e}");
+        assert_eq!(
+            e.value(py).to_string(),
+            "SelfExporting: Already mutably borrowed"
+        );
+        assert_eq!(buffer_runtime::python::__exports_of(s.as_any()), 0);
+    });
+}

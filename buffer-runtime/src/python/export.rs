@@ -401,21 +401,43 @@ unsafe fn getbuffer_with(
     // run under the table lock, or an export it triggered would deadlock.
     drop(table);
     let (guard, filled) = open()?;
-    // SAFETY: as above.
-    let written = unsafe { write_view(obj, &filled, &request, view) };
-    match written {
-        Ok(()) => {
-            loans().push(Loan {
-                object: key,
-                exports: 1,
-                guard,
-                filled,
-            });
-            Ok(())
-        }
-        Err(e) => {
+    let mut table = loans();
+    // `open` ran user code, which may itself have exported this object (a read-only export
+    // allows that): then one loan exists already, and every view must use it, so that no view
+    // outlives the loan whose shape and strides it points at.
+    let existing = table.iter_mut().find(|l| l.object == key);
+    match existing {
+        Some(loan) => {
+            // SAFETY: as above.
+            let r = unsafe { write_view(obj, &loan.filled, &request, view) };
+            if r.is_ok() {
+                loan.exports += 1;
+            }
+            drop(table);
             guard.release(obj.py());
-            Err(e)
+            drop(filled);
+            r
+        }
+        None => {
+            // SAFETY: as above.
+            match unsafe { write_view(obj, &filled, &request, view) } {
+                Ok(()) => {
+                    // Moving `filled` into the table moves its `Box`, not the heap block the
+                    // view's shape and strides point at.
+                    table.push(Loan {
+                        object: key,
+                        exports: 1,
+                        guard,
+                        filled,
+                    });
+                    Ok(())
+                }
+                Err(e) => {
+                    drop(table);
+                    guard.release(obj.py());
+                    Err(e)
+                }
+            }
         }
     }
 }
