@@ -1,3 +1,1157 @@
 //! `MemoryView`: CPython's memoryview over any exporter, and more.
 //!
-//! (Being written: see issue 3.)
+//! A view borrows the bytes of an exporter (anything that implements
+//! [`BufferExport`](crate::BufferExport), or raw bytes described by a format, shape, strides and
+//! offset) and offers what Python's `memoryview` offers, with CPython's semantics and error
+//! messages: the attributes (`format`, `itemsize`, `shape`, `strides`, the contiguity flags,
+//! ...), item access by a full tuple of indices, slicing, `tobytes`, `hex`, `tolist`,
+//! `toreadonly`, `cast`, equality by value and hashing.
+//!
+//! Beyond CPython it slices and indexes every dimension (a partial index gives an (N-1)-d
+//! sub-view), transposes, unpacks every format the [`format`](crate::format) module parses
+//! (structs with named fields, sub-arrays, byte-swapped numbers, complex numbers, halves),
+//! projects one field of a struct view, and reads items as typed Rust values without copying,
+//! after checking the Rust type's layout against the format.
+//!
+//! # Example
+//!
+//! ```
+//! use buffer_runtime::view::{MemoryView, MemoryViewMut, Order, Slice};
+//!
+//! let mut grid = [[1u16, 2, 3], [4, 5, 6]];
+//! {
+//!     let view = MemoryView::new(&grid).unwrap();
+//!     assert_eq!(view.format(), "H");
+//!     assert_eq!(view.shape(), &[2, 3]);
+//!     assert_eq!(view.byte_strides(), &[6, 2]);
+//!     // A column: slicing on the second dimension, which CPython cannot do.
+//!     let col = view.sub(&buffer_runtime::s![.., 1]).unwrap();
+//!     assert_eq!(col.shape(), &[2]);
+//!     assert_eq!(col.tobytes(Order::C), [2u16.to_ne_bytes(), 5u16.to_ne_bytes()].concat());
+//! }
+//! // A writable view borrows `grid` mutably: no other access while it lives.
+//! let mut view = MemoryViewMut::new(&mut grid).unwrap();
+//! view.set_as::<u16>(&[1, 2], 60).unwrap();
+//! assert_eq!(grid[1][2], 60);
+//! ```
+//!
+//! # Strides are in bytes
+//!
+//! Like PEP 3118 and CPython (and unlike ndarray, whose strides count elements), every stride
+//! in this module is a distance in **bytes**; the accessor is named
+//! [`byte_strides`](ViewBase::byte_strides) so that nobody confuses the two.
+//!
+//! # Read-only and writable views
+//!
+//! [`MemoryView`] borrows its bytes shared (`&'a [u8]`): any number of them may coexist, and the
+//! exporter cannot be mutated, resized, moved or dropped while one lives. [`MemoryViewMut`]
+//! borrows them exclusively (`&'a mut [u8]`): it is the only access to those bytes while it
+//! lives. Both are [`ViewBase`] with a different [`Data`] parameter, like ndarray's `ArrayView`
+//! and `ArrayViewMut`.
+//!
+//! Write methods exist on both, so that code written against CPython's semantics runs
+//! unchanged: on a [`MemoryView`] they fail with CPython's `TypeError: cannot modify read-only
+//! memory`.
+
+mod cast;
+mod copy;
+mod error;
+mod item;
+mod slice;
+mod typed;
+mod values;
+
+use core::fmt;
+
+use smallvec::SmallVec;
+use zerocopy::FromBytes;
+
+use crate::export::{BufferExport, BufferExportMut};
+
+pub use error::{ErrorKind, Result, ViewError};
+pub use item::ItemFormat;
+pub use slice::{AxisIndex, Slice};
+pub use typed::TypedIter;
+pub use values::values_equal;
+
+/// The dynamic value of an item (re-exported from [`crate::format`]).
+pub use crate::format::Value;
+
+/// The most dimensions a view may have (CPython's `PyBUF_MAX_NDIM`).
+pub const MAX_NDIM: usize = 64;
+
+/// Shapes of views: up to four dimensions inline.
+pub type Shape = SmallVec<[usize; 4]>;
+/// Byte strides of views: up to four dimensions inline.
+pub type Strides = SmallVec<[isize; 4]>;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for &[u8] {}
+    impl Sealed for &mut [u8] {}
+}
+
+/// The bytes a [`ViewBase`] borrows: `&[u8]` (a read-only [`MemoryView`]) or `&mut [u8]` (a
+/// writable [`MemoryViewMut`]). Sealed: the view's safety argument relies on these two only.
+///
+/// ```
+/// use buffer_runtime::view::Data;
+/// assert!(!<&[u8] as Data>::WRITABLE);
+/// assert!(<&mut [u8] as Data>::WRITABLE);
+/// ```
+pub trait Data: sealed::Sealed {
+    /// Whether the view may write (its `readonly` attribute is the negation).
+    const WRITABLE: bool;
+    /// The borrowed bytes.
+    fn bytes(&self) -> &[u8];
+    /// The borrowed bytes, mutably, when writable.
+    fn try_bytes_mut(&mut self) -> Option<&mut [u8]>;
+}
+
+/// The writable kind of [`Data`]: `&mut [u8]`.
+///
+/// ```
+/// use buffer_runtime::view::DataMut;
+/// let mut b = [1u8, 2];
+/// let mut d: &mut [u8] = &mut b;
+/// d.bytes_mut()[0] = 7;
+/// assert_eq!(b, [7, 2]);
+/// ```
+pub trait DataMut: Data {
+    /// The borrowed bytes, mutably.
+    fn bytes_mut(&mut self) -> &mut [u8];
+}
+
+impl Data for &[u8] {
+    const WRITABLE: bool = false;
+    fn bytes(&self) -> &[u8] {
+        self
+    }
+    fn try_bytes_mut(&mut self) -> Option<&mut [u8]> {
+        None
+    }
+}
+
+impl Data for &mut [u8] {
+    const WRITABLE: bool = true;
+    fn bytes(&self) -> &[u8] {
+        self
+    }
+    fn try_bytes_mut(&mut self) -> Option<&mut [u8]> {
+        Some(self)
+    }
+}
+
+impl DataMut for &mut [u8] {
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        self
+    }
+}
+
+/// A strided, n-dimensional view of items of one format in borrowed bytes: CPython's
+/// `memoryview`. Use it through its two aliases, [`MemoryView`] and [`MemoryViewMut`].
+///
+/// # Invariants
+///
+/// Every constructor (and every operation that derives a view from a view: slicing, indexing,
+/// transposition, casting, field projection) establishes these, and the `unsafe` fast paths
+/// rely on them:
+///
+/// 1. `shape.len() == strides.len() <= MAX_NDIM` (64).
+/// 2. `itemsize == self.item.itemsize()`, the size the format describes.
+/// 3. `product(shape) * itemsize <= isize::MAX` (so `nbytes` and every item offset fit an
+///    `isize`).
+/// 4. If no dimension is 0, every item lies inside the borrowed bytes: for every index
+///    `0 <= i[k] < shape[k]`, `0 <= offset + sum(i[k] * strides[k])` and
+///    `offset + sum(i[k] * strides[k]) + itemsize <= data.bytes().len()`. It is enough to check
+///    the two extreme items (each stride at its most negative and most positive
+///    contribution), which the constructors do with overflow-checked arithmetic.
+/// 5. If a dimension is 0, there is no item and `offset <= data.bytes().len()`.
+///
+/// Items are read as bytes and decoded by copying (`from_ne_bytes`, zerocopy's
+/// `read_from_bytes`), so no reference to an item is ever created at an address that is not
+/// aligned for its Rust type; typed references ([`ViewBase::as_slice`]) are handed out only
+/// after checking alignment.
+pub struct ViewBase<S: Data> {
+    /// The whole borrowed region; items are found at `offset + index . strides` inside it.
+    data: S,
+    /// The byte offset of the item at index `[0, 0, ...]` (for negative strides, not the
+    /// lowest address).
+    offset: usize,
+    shape: Shape,
+    strides: Strides,
+    item: ItemFormat,
+}
+
+/// A read-only view: borrows its exporter shared.
+///
+/// ```
+/// use buffer_runtime::view::MemoryView;
+/// let v = vec![1.5f64, 2.5];
+/// let view = MemoryView::new(&v).unwrap();
+/// assert!(view.readonly());
+/// assert_eq!((view.format(), view.itemsize(), view.nbytes()), ("d", 8, 16));
+/// ```
+pub type MemoryView<'a> = ViewBase<&'a [u8]>;
+
+/// A writable view: borrows its exporter exclusively.
+///
+/// ```
+/// use buffer_runtime::view::MemoryViewMut;
+/// let mut v = vec![0i32; 4];
+/// let mut view = MemoryViewMut::new(&mut v).unwrap();
+/// assert!(!view.readonly());
+/// view.set_as::<i32>(&[-1], 9).unwrap();
+/// assert_eq!(v, [0, 0, 0, 9]);
+/// ```
+pub type MemoryViewMut<'a> = ViewBase<&'a mut [u8]>;
+
+impl<S: Data + Clone> Clone for ViewBase<S> {
+    fn clone(&self) -> Self {
+        ViewBase {
+            data: self.data.clone(),
+            offset: self.offset,
+            shape: self.shape.clone(),
+            strides: self.strides.clone(),
+            item: self.item.clone(),
+        }
+    }
+}
+
+impl<S: Data> fmt::Debug for ViewBase<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(if S::WRITABLE {
+            "MemoryViewMut"
+        } else {
+            "MemoryView"
+        })
+        .field("format", &self.format())
+        .field("itemsize", &self.itemsize())
+        .field("shape", &self.shape())
+        .field("byte_strides", &self.byte_strides())
+        .field("offset", &self.offset)
+        .finish()
+    }
+}
+
+/// Checks invariants 1 and 3 to 5 of [`ViewBase`] for a layout over `len` bytes.
+fn check_layout(
+    len: usize,
+    offset: usize,
+    shape: &[usize],
+    strides: &[isize],
+    itemsize: usize,
+) -> Result<()> {
+    if shape.len() > MAX_NDIM {
+        return Err(ViewError::value_error(
+            "memoryview: number of dimensions must not exceed 64",
+        ));
+    }
+    if shape.len() != strides.len() {
+        return Err(ViewError::buffer_error(alloc::format!(
+            "buffer layout: shape has {} dimensions but strides has {}",
+            shape.len(),
+            strides.len()
+        )));
+    }
+    let too_big =
+        || ViewError::buffer_error("buffer layout: product(shape) * itemsize exceeds isize::MAX");
+    let mut nbytes = itemsize;
+    for &n in shape {
+        nbytes = nbytes.checked_mul(n).ok_or_else(too_big)?;
+    }
+    if nbytes > isize::MAX as usize {
+        return Err(too_big());
+    }
+    if shape.contains(&0) {
+        if offset > len {
+            return Err(ViewError::buffer_error(alloc::format!(
+                "buffer layout: offset {offset} is past the end of {len} bytes"
+            )));
+        }
+        return Ok(());
+    }
+    // The extreme byte offsets, in i128 with checks: 64 terms of up to 2^126 could overflow.
+    let outside = || {
+        ViewError::buffer_error(alloc::format!(
+            "buffer layout: items of shape {shape:?}, strides {strides:?}, itemsize {itemsize} \
+             at offset {offset} do not lie inside {len} bytes"
+        ))
+    };
+    let mut lo: i128 = offset as i128;
+    let mut hi: i128 = offset as i128;
+    for (&n, &s) in shape.iter().zip(strides) {
+        let ext = (n as i128 - 1).checked_mul(s as i128).ok_or_else(outside)?;
+        if ext < 0 {
+            lo = lo.checked_add(ext).ok_or_else(outside)?;
+        } else {
+            hi = hi.checked_add(ext).ok_or_else(outside)?;
+        }
+    }
+    let end = hi.checked_add(itemsize as i128).ok_or_else(outside)?;
+    if lo < 0 || end > len as i128 {
+        return Err(outside());
+    }
+    Ok(())
+}
+
+/// C-order byte strides for `shape`.
+fn c_strides(shape: &[usize], itemsize: usize) -> Strides {
+    let mut strides: Strides = SmallVec::from_elem(0, shape.len());
+    let mut step = itemsize as isize;
+    for k in (0..shape.len()).rev() {
+        strides[k] = step;
+        step = step.wrapping_mul(shape[k] as isize);
+    }
+    strides
+}
+
+/// CPython's `_IsCContiguous` (`order == b'C'`) or `_IsFortranContiguous` (`b'F'`).
+fn is_contiguous_in(shape: &[usize], strides: &[isize], itemsize: usize, order: u8) -> bool {
+    if itemsize == 0 || shape.contains(&0) {
+        return true;
+    }
+    let mut expected = itemsize as isize;
+    let mut check = |k: usize| {
+        let n = shape[k];
+        let ok = n <= 1 || strides[k] == expected;
+        expected = expected.wrapping_mul(n as isize);
+        ok
+    };
+    if order == b'C' {
+        (0..shape.len()).rev().all(&mut check)
+    } else {
+        (0..shape.len()).all(&mut check)
+    }
+}
+
+impl<'a> MemoryView<'a> {
+    /// A read-only view of an exporter, borrowing it for `'a`.
+    ///
+    /// Fails with `BufferError` when the exporter's layout does not fit its bytes (the
+    /// exporter traits are safe to implement, so the view checks).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let rows = vec![[1u8, 2], [3, 4], [5, 6]];
+    /// let view = MemoryView::new(&rows).unwrap();
+    /// assert_eq!(view.shape(), &[3, 2]);
+    /// assert_eq!(view.tobytes(buffer_runtime::view::Order::C), [1, 2, 3, 4, 5, 6]);
+    /// ```
+    pub fn new<T: BufferExport + ?Sized>(exporter: &'a T) -> Result<Self> {
+        let layout = exporter.buffer_layout();
+        let item = ItemFormat::of_element::<T::Item>()?;
+        ViewBase::from_checked(
+            exporter.buffer_bytes(),
+            item,
+            &layout.shape,
+            Some(&layout.strides),
+            layout.offset,
+        )
+    }
+
+    /// A 1-d view of bytes with format `B`, as `memoryview(b"...")`.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let view = MemoryView::from_bytes(b"abc");
+    /// assert_eq!((view.format(), view.shape()), ("B", &[3usize][..]));
+    /// ```
+    pub fn from_bytes(bytes: &'a [u8]) -> Self {
+        ViewBase::bytes_view(bytes)
+    }
+
+    /// A read-only view of `bytes` holding items of `format` at `offset + index . strides`
+    /// (C-order strides when `strides` is `None`), with every item checked to lie inside
+    /// `bytes`: a bad combination is an error, never undefined behaviour.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{ErrorKind, MemoryView};
+    /// let bytes = [0u8, 1, 0, 2, 0, 3, 0, 4];
+    /// // Every other big-endian u16, starting at byte 2: 0x0002, 0x0004.
+    /// let view = MemoryView::from_parts(&bytes, ">H", &[2], Some(&[4]), 2).unwrap();
+    /// assert_eq!(view.tobytes(buffer_runtime::view::Order::C), [0, 2, 0, 4]);
+    /// // One more item would read past the end.
+    /// let err = MemoryView::from_parts(&bytes, ">H", &[3], Some(&[4]), 2).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::BufferError);
+    /// ```
+    pub fn from_parts(
+        bytes: &'a [u8],
+        format: &str,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> Result<Self> {
+        let item = ItemFormat::parse(format)?;
+        ViewBase::from_checked(bytes, item, shape, strides, offset)
+    }
+}
+
+impl<'a> MemoryViewMut<'a> {
+    /// A writable view of an exporter, borrowing it exclusively for `'a`. The items must
+    /// accept every bit pattern (`FromBytes`), since the view can write any bytes.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut px = [[0u8; 3]; 2];
+    /// let mut view = MemoryViewMut::new(&mut px).unwrap();
+    /// view.set_as::<u8>(&[1, 0], 255).unwrap();
+    /// drop(view);
+    /// assert_eq!(px, [[0, 0, 0], [255, 0, 0]]);
+    /// ```
+    pub fn new<T>(exporter: &'a mut T) -> Result<Self>
+    where
+        T: BufferExportMut + ?Sized,
+        T::Item: FromBytes,
+    {
+        let layout = exporter.buffer_layout();
+        let item = ItemFormat::of_element::<T::Item>()?;
+        ViewBase::from_checked(
+            exporter.buffer_bytes_mut(),
+            item,
+            &layout.shape,
+            Some(&layout.strides),
+            layout.offset,
+        )
+    }
+
+    /// A writable 1-d view of bytes with format `B`, as `memoryview(bytearray(...))`.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut b = *b"abc";
+    /// let view = MemoryViewMut::from_bytes(&mut b);
+    /// assert!(!view.readonly());
+    /// ```
+    pub fn from_bytes(bytes: &'a mut [u8]) -> Self {
+        ViewBase::bytes_view(bytes)
+    }
+
+    /// A writable view of `bytes` with items of `format` at `offset + index . strides`: see
+    /// [`MemoryView::from_parts`].
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryViewMut, Order};
+    /// let mut bytes = [0u8; 6];
+    /// let mut view = MemoryViewMut::from_parts(&mut bytes, "B", &[3], Some(&[-2]), 4).unwrap();
+    /// view.set_as::<u8>(&[0], 1).unwrap(); // byte 4
+    /// view.set_as::<u8>(&[2], 3).unwrap(); // byte 0
+    /// assert_eq!(bytes, [3, 0, 0, 0, 1, 0]);
+    /// ```
+    pub fn from_parts(
+        bytes: &'a mut [u8],
+        format: &str,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> Result<Self> {
+        let item = ItemFormat::parse(format)?;
+        ViewBase::from_checked(bytes, item, shape, strides, offset)
+    }
+
+    /// A read-only view of the same items for the lifetime of this one (consumes it).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut b = [1u8, 2];
+    /// let ro = MemoryViewMut::from_bytes(&mut b).into_readonly();
+    /// assert!(ro.readonly());
+    /// ```
+    pub fn into_readonly(self) -> MemoryView<'a> {
+        ViewBase {
+            data: self.data,
+            offset: self.offset,
+            shape: self.shape,
+            strides: self.strides,
+            item: self.item,
+        }
+    }
+}
+
+impl<S: Data> ViewBase<S> {
+    fn from_checked(
+        data: S,
+        item: ItemFormat,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> Result<Self> {
+        let strides: Strides = match strides {
+            Some(s) => SmallVec::from_slice(s),
+            None => c_strides(shape, item.itemsize()),
+        };
+        check_layout(data.bytes().len(), offset, shape, &strides, item.itemsize())?;
+        Ok(ViewBase {
+            data,
+            offset,
+            shape: SmallVec::from_slice(shape),
+            strides,
+            item,
+        })
+    }
+
+    fn bytes_view(data: S) -> Self {
+        let n = data.bytes().len();
+        // Invariants: 1-d, itemsize 1, stride 1: byte k is item k, all inside.
+        ViewBase {
+            data,
+            offset: 0,
+            shape: smallvec::smallvec![n],
+            strides: smallvec::smallvec![1],
+            item: ItemFormat::bytes(),
+        }
+    }
+
+    /// Replaces the layout, checking the invariants again (used by every derived view).
+    fn with_layout(mut self, offset: usize, shape: Shape, strides: Strides) -> Result<Self> {
+        check_layout(
+            self.data.bytes().len(),
+            offset,
+            &shape,
+            &strides,
+            self.item.itemsize(),
+        )?;
+        self.offset = offset;
+        self.shape = shape;
+        self.strides = strides;
+        Ok(self)
+    }
+
+    /// The struct-module format of one item (`"B"`, `"<i"`, `"T{<d:price:<I:qty:4x}"`).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// assert_eq!(MemoryView::new(&[0u32; 2]).unwrap().format(), "I");
+    /// ```
+    pub fn format(&self) -> &str {
+        self.item.text()
+    }
+
+    /// The size of one item in bytes.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// assert_eq!(MemoryView::new(&[0u32; 2]).unwrap().itemsize(), 4);
+    /// ```
+    pub fn itemsize(&self) -> usize {
+        self.item.itemsize()
+    }
+
+    /// The parsed item format, shared by every view derived from this one.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let view = MemoryView::new(&[0i16; 2]).unwrap();
+    /// assert_eq!(view.item_format().text(), "h");
+    /// ```
+    pub fn item_format(&self) -> &ItemFormat {
+        &self.item
+    }
+
+    /// The number of dimensions.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// assert_eq!(MemoryView::new(&[[0u8; 2]; 3]).unwrap().ndim(), 2);
+    /// assert_eq!(MemoryView::new(&7u8).unwrap().ndim(), 0);
+    /// ```
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    /// The number of items along each dimension.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// assert_eq!(MemoryView::new(&[[0u8; 2]; 3]).unwrap().shape(), &[3, 2]);
+    /// ```
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// The distance **in bytes** between consecutive items along each dimension (CPython's
+    /// `strides`; ndarray's strides count items instead).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// assert_eq!(MemoryView::new(&[[0u32; 2]; 3]).unwrap().byte_strides(), &[8, 4]);
+    /// ```
+    pub fn byte_strides(&self) -> &[isize] {
+        &self.strides
+    }
+
+    /// CPython's `suboffsets`: always empty, since our views never hold PIL-style pointers.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// assert!(MemoryView::from_bytes(b"ab").suboffsets().is_empty());
+    /// ```
+    pub fn suboffsets(&self) -> &'static [isize] {
+        &[]
+    }
+
+    /// The byte offset of the item at index `[0, 0, ...]` in [`underlying_bytes`](Self::underlying_bytes).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Slice};
+    /// let view = MemoryView::from_bytes(b"abcd");
+    /// assert_eq!(view.slice(Slice::new(None, None, -1)).unwrap().offset(), 3);
+    /// ```
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The whole borrowed region the items lie in (the exporter's bytes).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Slice};
+    /// let view = MemoryView::from_bytes(b"abcd");
+    /// assert_eq!(view.slice(Slice::from(1..2)).unwrap().underlying_bytes(), b"abcd");
+    /// ```
+    pub fn underlying_bytes(&self) -> &[u8] {
+        self.data.bytes()
+    }
+
+    /// The number of items, `product(shape)` (1 for a 0-d view).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// assert_eq!(MemoryView::new(&[[0u8; 2]; 3]).unwrap().item_count(), 6);
+    /// ```
+    pub fn item_count(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// The number of bytes the items would take in a contiguous copy:
+    /// `product(shape) * itemsize` (CPython's `nbytes`).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Slice};
+    /// let view = MemoryView::from_bytes(b"abcdef");
+    /// assert_eq!(view.slice(Slice::FULL.step_by(2)).unwrap().nbytes(), 3);
+    /// ```
+    pub fn nbytes(&self) -> usize {
+        self.item_count() * self.itemsize()
+    }
+
+    /// Whether the view cannot write: `true` for [`MemoryView`], `false` for
+    /// [`MemoryViewMut`].
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, MemoryViewMut};
+    /// assert!(MemoryView::from_bytes(b"a").readonly());
+    /// assert!(!MemoryViewMut::from_bytes(&mut [0u8]).readonly());
+    /// ```
+    pub fn readonly(&self) -> bool {
+        !S::WRITABLE
+    }
+
+    /// `len(view)`: the length of the first dimension. CPython's `TypeError` for a 0-d view.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// assert_eq!(MemoryView::new(&[[0u8; 2]; 3]).unwrap().len().unwrap(), 3);
+    /// assert_eq!(MemoryView::new(&0u8).unwrap().len().unwrap_err().to_string(), "0-dim memory has no length");
+    /// ```
+    pub fn len(&self) -> Result<usize> {
+        self.shape
+            .first()
+            .copied()
+            .ok_or_else(|| ViewError::type_error("0-dim memory has no length"))
+    }
+
+    /// Whether the view holds no item (a zero in its shape).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Slice};
+    /// assert!(MemoryView::from_bytes(b"ab").slice(Slice::from(1..1)).unwrap().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.shape.contains(&0)
+    }
+
+    /// CPython's `c_contiguous`: the items are in C order with no gap. Following CPython, a
+    /// 0-d view is contiguous, an n-d view (n >= 2) with a zero in its shape is, and a 1-d view
+    /// is exactly when its length is 1 or its stride equals the item size.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Slice};
+    /// let view = MemoryView::from_bytes(b"abcd");
+    /// assert!(view.c_contiguous());
+    /// assert!(!view.slice(Slice::FULL.step_by(2)).unwrap().c_contiguous());
+    /// ```
+    pub fn c_contiguous(&self) -> bool {
+        self.contiguity(b'C')
+    }
+
+    /// CPython's `f_contiguous`: the items are in Fortran order with no gap.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let view = MemoryView::new(&[[0u8; 3]; 2]).unwrap();
+    /// assert!(!view.f_contiguous());
+    /// assert!(view.t().f_contiguous());
+    /// ```
+    pub fn f_contiguous(&self) -> bool {
+        self.contiguity(b'F')
+    }
+
+    /// CPython's `contiguous`: C- or Fortran-contiguous.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// assert!(MemoryView::new(&[[0u8; 3]; 2]).unwrap().t().contiguous());
+    /// ```
+    pub fn contiguous(&self) -> bool {
+        self.c_contiguous() || self.f_contiguous()
+    }
+
+    /// CPython's `init_flags`: 0-d and 1-d views get the fast rules, n-d views the full test.
+    fn contiguity(&self, order: u8) -> bool {
+        match self.ndim() {
+            0 => true,
+            1 => self.shape[0] == 1 || self.strides[0] == self.itemsize() as isize,
+            _ => is_contiguous_in(&self.shape, &self.strides, self.itemsize(), order),
+        }
+    }
+
+    /// Resolves a full tuple of (possibly negative) indices to a byte offset, with CPython's
+    /// checks and messages.
+    fn offset_of(&self, index: &[isize]) -> Result<usize> {
+        let ndim = self.ndim();
+        if ndim == 0 {
+            if index.is_empty() {
+                return Ok(self.offset);
+            }
+            return Err(ViewError::type_error("invalid indexing of 0-dim memory"));
+        }
+        if index.len() > ndim {
+            return Err(ViewError::type_error(alloc::format!(
+                "cannot index {ndim}-dimension view with {}-element tuple",
+                index.len()
+            )));
+        }
+        if index.len() < ndim {
+            return Err(ViewError::not_implemented("sub-views are not implemented"));
+        }
+        let mut off = self.offset as isize;
+        for (dim, &i) in index.iter().enumerate() {
+            let i = normalize_index(i, self.shape[dim], dim)?;
+            // Wrapping: when every index is valid the view is not empty and the true offset
+            // is in range (invariant 4); an empty view fails on its zero dimension.
+            off = off.wrapping_add((i as isize).wrapping_mul(self.strides[dim]));
+        }
+        Ok(off as usize)
+    }
+
+    /// A read-only view of the same items, borrowing this one (CPython's `toreadonly`).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut b = [1u8, 2];
+    /// let view = MemoryViewMut::from_bytes(&mut b);
+    /// let ro = view.toreadonly();
+    /// assert!(ro.readonly());
+    /// assert_eq!(ro, view);
+    /// ```
+    pub fn toreadonly(&self) -> MemoryView<'_> {
+        self.view()
+    }
+
+    /// A read-only view of the same items, borrowing this one.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let view = MemoryView::from_bytes(b"ab");
+    /// assert_eq!(view.view().shape(), &[2]);
+    /// ```
+    pub fn view(&self) -> MemoryView<'_> {
+        ViewBase {
+            data: self.data.bytes(),
+            offset: self.offset,
+            shape: self.shape.clone(),
+            strides: self.strides.clone(),
+            item: self.item.clone(),
+        }
+    }
+
+    /// The sub-view selected by one [`AxisIndex`] per leading dimension (numpy's `a[1, ::-1]`):
+    /// an index removes its dimension, a slice keeps it; dimensions not named are kept whole.
+    /// Errors as CPython's indexing: `IndexError: index out of bounds on dimension N`,
+    /// `TypeError: cannot index N-dimension view with M-element tuple`.
+    ///
+    /// ```
+    /// use buffer_runtime::{s, view::MemoryView};
+    /// let grid = [[1u8, 2, 3], [4, 5, 6]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// let v = view.sub(&s![.., 2..;-1]).unwrap(); // [:, 2::-1]
+    /// assert_eq!(v.shape(), &[2, 3]);
+    /// assert_eq!(v.tobytes(buffer_runtime::view::Order::C), [3, 2, 1, 6, 5, 4]);
+    /// assert_eq!(view.sub(&s![1, 0]).unwrap().ndim(), 0);
+    /// ```
+    pub fn sub(&self, index: &[AxisIndex]) -> Result<MemoryView<'_>> {
+        self.view().into_sub(index)
+    }
+
+    /// [`sub`](Self::sub), consuming this view (keeps its lifetime and writability).
+    ///
+    /// ```
+    /// use buffer_runtime::{s, view::MemoryViewMut};
+    /// let mut grid = [[0u8; 3]; 2];
+    /// let mut row = MemoryViewMut::new(&mut grid).unwrap().into_sub(&s![1]).unwrap();
+    /// row.set_as::<u8>(&[0], 5).unwrap();
+    /// assert_eq!(grid[1][0], 5);
+    /// ```
+    pub fn into_sub(self, index: &[AxisIndex]) -> Result<Self> {
+        let ndim = self.ndim();
+        if ndim == 0 && !index.is_empty() {
+            return Err(ViewError::type_error("invalid indexing of 0-dim memory"));
+        }
+        if index.len() > ndim {
+            return Err(ViewError::type_error(alloc::format!(
+                "cannot index {ndim}-dimension view with {}-element tuple",
+                index.len()
+            )));
+        }
+        let mut offset = self.offset as isize;
+        let mut shape = Shape::new();
+        let mut strides = Strides::new();
+        for dim in 0..ndim {
+            let (n, s) = (self.shape[dim], self.strides[dim]);
+            match index.get(dim) {
+                None => {
+                    shape.push(n);
+                    strides.push(s);
+                }
+                Some(AxisIndex::Index(i)) => {
+                    let i = normalize_index(*i, n, dim)?;
+                    offset = offset.wrapping_add((i as isize).wrapping_mul(s));
+                }
+                Some(AxisIndex::Slice(sl)) => {
+                    let (start, _, step, len) = sl.indices(n)?;
+                    // `start` may be -1 or n when `len` is 0: the offset then moves by at
+                    // most one stride, never used for a read (no item), and is clamped below.
+                    if len > 0 {
+                        offset = offset.wrapping_add(start.wrapping_mul(s));
+                    }
+                    shape.push(len);
+                    strides.push(s.wrapping_mul(step));
+                }
+            }
+        }
+        // A non-empty result's offset is exact (its items are items of this view); an empty
+        // one's is never read, and is kept inside the bytes for invariant 5.
+        let offset = if shape.contains(&0) {
+            offset.clamp(0, self.data.bytes().len() as isize) as usize
+        } else {
+            offset as usize
+        };
+        self.with_layout(offset, shape, strides)
+    }
+
+    /// `view[slice]` on the first dimension, as CPython's memoryview slicing.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Order, Slice};
+    /// let view = MemoryView::from_bytes(&[0, 1, 2, 3, 4, 5]);
+    /// let s = view.slice(Slice::new(Some(5), Some(1), -2)).unwrap(); // [5:1:-2]
+    /// assert_eq!((s.shape(), s.byte_strides()), (&[2usize][..], &[-2isize][..]));
+    /// assert_eq!(s.tobytes(Order::C), [5, 3]);
+    /// ```
+    pub fn slice(&self, slice: Slice) -> Result<MemoryView<'_>> {
+        self.slice_axis(0, slice)
+    }
+
+    /// `view[:, ..., slice]`: a slice of dimension `axis` (0-based).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Order, Slice};
+    /// let grid = [[1u8, 2, 3], [4, 5, 6]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// let v = view.slice_axis(1, Slice::from(1..)).unwrap();
+    /// assert_eq!(v.tobytes(Order::C), [2, 3, 5, 6]);
+    /// ```
+    pub fn slice_axis(&self, axis: usize, slice: Slice) -> Result<MemoryView<'_>> {
+        self.view().into_slice_axis(axis, slice)
+    }
+
+    /// [`slice_axis`](Self::slice_axis), consuming this view.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Slice};
+    /// let v = MemoryView::from_bytes(b"abc").into_slice_axis(0, Slice::from(1..)).unwrap();
+    /// assert_eq!(v.shape(), &[2]);
+    /// ```
+    pub fn into_slice_axis(self, axis: usize, slice: Slice) -> Result<Self> {
+        let spec = self.axis_spec(axis, AxisIndex::Slice(slice))?;
+        self.into_sub(&spec)
+    }
+
+    /// `view[i]` as a sub-view: the (N-1)-d view of index `i` on the first dimension (CPython
+    /// raises `NotImplementedError` for multi-dimensional views; numpy returns this).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Order};
+    /// let grid = [[1u8, 2], [3, 4]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// assert_eq!(view.index(-1).unwrap().tobytes(Order::C), [3, 4]);
+    /// ```
+    pub fn index(&self, i: isize) -> Result<MemoryView<'_>> {
+        self.index_axis(0, i)
+    }
+
+    /// The (N-1)-d sub-view of index `i` on dimension `axis`.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Order};
+    /// let grid = [[1u8, 2], [3, 4]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// assert_eq!(view.index_axis(1, 0).unwrap().tobytes(Order::C), [1, 3]);
+    /// ```
+    pub fn index_axis(&self, axis: usize, i: isize) -> Result<MemoryView<'_>> {
+        self.view().into_index_axis(axis, i)
+    }
+
+    /// [`index_axis`](Self::index_axis), consuming this view.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let grid = [[1u8, 2], [3, 4]];
+    /// assert_eq!(MemoryView::new(&grid).unwrap().into_index_axis(0, 1).unwrap().shape(), &[2]);
+    /// ```
+    pub fn into_index_axis(self, axis: usize, i: isize) -> Result<Self> {
+        let spec = self.axis_spec(axis, AxisIndex::Index(i))?;
+        self.into_sub(&spec)
+    }
+
+    fn axis_spec(&self, axis: usize, what: AxisIndex) -> Result<SmallVec<[AxisIndex; 4]>> {
+        let ndim = self.ndim();
+        if axis >= ndim {
+            if ndim == 0 {
+                return Err(ViewError::type_error("invalid indexing of 0-dim memory"));
+            }
+            return Err(ViewError::index_error(alloc::format!(
+                "axis {axis} is out of bounds for a {ndim}-dimension view"
+            )));
+        }
+        let mut spec: SmallVec<[AxisIndex; 4]> =
+            SmallVec::from_elem(AxisIndex::Slice(Slice::FULL), axis + 1);
+        spec[axis] = what;
+        Ok(spec)
+    }
+
+    /// The transposed view: dimensions in reverse order (numpy's `a.T`). No copy.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Order};
+    /// let grid = [[1u8, 2, 3], [4, 5, 6]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// let t = view.t();
+    /// assert_eq!(t.shape(), &[3, 2]);
+    /// assert_eq!(t.tobytes(Order::C), [1, 4, 2, 5, 3, 6]);
+    /// ```
+    pub fn t(&self) -> MemoryView<'_> {
+        self.view().reversed_axes()
+    }
+
+    /// [`t`](Self::t), consuming this view.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let grid = [[1u8, 2, 3], [4, 5, 6]];
+    /// assert_eq!(MemoryView::new(&grid).unwrap().reversed_axes().byte_strides(), &[1, 3]);
+    /// ```
+    pub fn reversed_axes(mut self) -> Self {
+        // A permutation of (shape, stride) pairs keeps the set of item offsets: invariants hold.
+        self.shape.reverse();
+        self.strides.reverse();
+        self
+    }
+
+    /// The view with its dimensions reordered: dimension `k` of the result is dimension
+    /// `axes[k]` of this view (numpy's `transpose(axes)`). `ValueError` unless `axes` is a
+    /// permutation of `0..ndim`.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let cube = [[[0u8; 4]; 3]; 2];
+    /// let v = MemoryView::new(&cube).unwrap();
+    /// assert_eq!(v.permute_axes(&[2, 0, 1]).unwrap().shape(), &[4, 2, 3]);
+    /// assert!(v.permute_axes(&[0, 0, 1]).is_err());
+    /// ```
+    pub fn permute_axes(&self, axes: &[usize]) -> Result<MemoryView<'_>> {
+        self.view().into_permuted_axes(axes)
+    }
+
+    /// [`permute_axes`](Self::permute_axes), consuming this view.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let cube = [[[0u8; 4]; 3]; 2];
+    /// let v = MemoryView::new(&cube).unwrap().into_permuted_axes(&[1, 0, 2]).unwrap();
+    /// assert_eq!(v.shape(), &[3, 2, 4]);
+    /// ```
+    pub fn into_permuted_axes(mut self, axes: &[usize]) -> Result<Self> {
+        let ndim = self.ndim();
+        let mut seen = [false; MAX_NDIM];
+        let bad = || {
+            ViewError::value_error(alloc::format!(
+                "axes {axes:?} are not a permutation of the {ndim} dimensions"
+            ))
+        };
+        if axes.len() != ndim {
+            return Err(bad());
+        }
+        for &a in axes {
+            if a >= ndim || seen[a] {
+                return Err(bad());
+            }
+            seen[a] = true;
+        }
+        let shape = axes.iter().map(|&a| self.shape[a]).collect();
+        let strides = axes.iter().map(|&a| self.strides[a]).collect();
+        self.shape = shape;
+        self.strides = strides;
+        Ok(self)
+    }
+}
+
+impl<S: DataMut> ViewBase<S> {
+    /// A writable view of the same items, borrowing this one exclusively.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut b = [0u8; 2];
+    /// let mut view = MemoryViewMut::from_bytes(&mut b);
+    /// view.view_mut().set_as::<u8>(&[1], 4).unwrap();
+    /// drop(view);
+    /// assert_eq!(b, [0, 4]);
+    /// ```
+    pub fn view_mut(&mut self) -> MemoryViewMut<'_> {
+        ViewBase {
+            data: self.data.bytes_mut(),
+            offset: self.offset,
+            shape: self.shape.clone(),
+            strides: self.strides.clone(),
+            item: self.item.clone(),
+        }
+    }
+
+    /// [`sub`](Self::sub), writable.
+    ///
+    /// ```
+    /// use buffer_runtime::{s, view::MemoryViewMut};
+    /// let mut grid = [[0u8; 2]; 2];
+    /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
+    /// view.sub_mut(&s![.., 1]).unwrap().set_as::<u8>(&[0], 7).unwrap();
+    /// drop(view);
+    /// assert_eq!(grid, [[0, 7], [0, 0]]);
+    /// ```
+    pub fn sub_mut(&mut self, index: &[AxisIndex]) -> Result<MemoryViewMut<'_>> {
+        self.view_mut().into_sub(index)
+    }
+
+    /// [`slice`](Self::slice), writable.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryViewMut, Slice};
+    /// let mut b = [0u8; 4];
+    /// let mut view = MemoryViewMut::from_bytes(&mut b);
+    /// view.slice_mut(Slice::from(2..)).unwrap().set_as::<u8>(&[0], 1).unwrap();
+    /// drop(view);
+    /// assert_eq!(b, [0, 0, 1, 0]);
+    /// ```
+    pub fn slice_mut(&mut self, slice: Slice) -> Result<MemoryViewMut<'_>> {
+        self.view_mut().into_slice_axis(0, slice)
+    }
+
+    /// [`slice_axis`](Self::slice_axis), writable.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryViewMut, Slice};
+    /// let mut grid = [[0u8; 2]; 2];
+    /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
+    /// assert_eq!(view.slice_axis_mut(1, Slice::from(1..)).unwrap().shape(), &[2, 1]);
+    /// ```
+    pub fn slice_axis_mut(&mut self, axis: usize, slice: Slice) -> Result<MemoryViewMut<'_>> {
+        self.view_mut().into_slice_axis(axis, slice)
+    }
+
+    /// [`index`](Self::index), writable.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut grid = [[0u8; 2]; 2];
+    /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
+    /// view.index_mut(1).unwrap().set_as::<u8>(&[1], 3).unwrap();
+    /// drop(view);
+    /// assert_eq!(grid, [[0, 0], [0, 3]]);
+    /// ```
+    pub fn index_mut(&mut self, i: isize) -> Result<MemoryViewMut<'_>> {
+        self.view_mut().into_index_axis(0, i)
+    }
+
+    /// [`t`](Self::t), writable.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut grid = [[0u8; 2]; 2];
+    /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
+    /// view.t_mut().set_as::<u8>(&[1, 0], 9).unwrap();
+    /// drop(view);
+    /// assert_eq!(grid, [[0, 9], [0, 0]]);
+    /// ```
+    pub fn t_mut(&mut self) -> MemoryViewMut<'_> {
+        self.view_mut().reversed_axes()
+    }
+}
+
+/// Resolves a Python index (negative counts from the end) on a dimension of length `n`, with
+/// CPython's `IndexError` (dimensions are numbered from 1 in the message, as in CPython).
+fn normalize_index(i: isize, n: usize, dim: usize) -> Result<usize> {
+    let n_i = n.min(isize::MAX as usize) as isize;
+    let j = if i < 0 { i + n_i } else { i };
+    if j < 0 || j >= n_i {
+        return Err(ViewError::index_error(alloc::format!(
+            "index out of bounds on dimension {}",
+            dim + 1
+        )));
+    }
+    Ok(j as usize)
+}
+
+/// The memory order of [`ViewBase::tobytes`]: C (row-major), Fortran (column-major), or
+/// "any" (the physical order of a contiguous view, else C).
+///
+/// ```
+/// use buffer_runtime::view::Order;
+/// assert_eq!(Order::parse("F").unwrap(), Order::F);
+/// assert_eq!(Order::parse("x").unwrap_err().to_string(), "order must be 'C', 'F' or 'A'");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Order {
+    /// Row-major: the last index varies fastest.
+    #[default]
+    C,
+    /// Column-major: the first index varies fastest.
+    F,
+    /// The physical order when the view is C- or Fortran-contiguous, else C.
+    A,
+}
+
+impl Order {
+    /// Parses CPython's spelling (`"C"`, `"F"`, `"A"`), with CPython's `ValueError`.
+    ///
+    /// ```
+    /// use buffer_runtime::view::Order;
+    /// assert_eq!(Order::parse("A").unwrap(), Order::A);
+    /// ```
+    pub fn parse(s: &str) -> Result<Order> {
+        match s {
+            "C" => Ok(Order::C),
+            "F" => Ok(Order::F),
+            "A" => Ok(Order::A),
+            _ => Err(ViewError::value_error("order must be 'C', 'F' or 'A'")),
+        }
+    }
+}

@@ -1,0 +1,749 @@
+//! Layout: where every field of an item lies, under `struct`'s rules at the top level and
+//! numpy's inside `T{}` (see the [module docs](super#layout-struct-semantics-numpy-semantics)).
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::ffi::{c_int, c_long, c_longlong, c_short};
+use core::mem::{align_of, size_of};
+
+use super::{Code, Format, FormatError, Item, Kind, Prefix};
+
+/// A resolved byte order.
+///
+/// ```
+/// use buffer_runtime::format::Endian;
+///
+/// assert_eq!(Endian::NATIVE, if cfg!(target_endian = "little") { Endian::Little } else { Endian::Big });
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Endian {
+    /// Least significant byte first.
+    Little,
+    /// Most significant byte first.
+    Big,
+}
+
+impl Endian {
+    /// The byte order of this target.
+    #[cfg(target_endian = "little")]
+    pub const NATIVE: Endian = Endian::Little;
+    /// The byte order of this target.
+    #[cfg(target_endian = "big")]
+    pub const NATIVE: Endian = Endian::Big;
+}
+
+/// Size and alignment of C `long double` on this target (see the module docs).
+#[cfg(all(target_arch = "x86_64", not(target_os = "windows")))]
+pub(crate) const LONG_DOUBLE: (usize, usize) = (16, 16);
+#[cfg(all(target_arch = "x86", not(target_os = "windows")))]
+pub(crate) const LONG_DOUBLE: (usize, usize) = (12, 4);
+#[cfg(all(
+    target_arch = "aarch64",
+    not(target_os = "windows"),
+    not(target_vendor = "apple")
+))]
+pub(crate) const LONG_DOUBLE: (usize, usize) = (16, 16);
+#[cfg(not(any(
+    all(target_arch = "x86_64", not(target_os = "windows")),
+    all(target_arch = "x86", not(target_os = "windows")),
+    all(
+        target_arch = "aarch64",
+        not(target_os = "windows"),
+        not(target_vendor = "apple")
+    )
+)))]
+pub(crate) const LONG_DOUBLE: (usize, usize) = (8, 8);
+
+/// Native (size, alignment) of one unit of `code`.
+pub(crate) const fn native_size_align(code: Code) -> (usize, usize) {
+    match code {
+        Code::Pad
+        | Code::Char
+        | Code::SChar
+        | Code::UChar
+        | Code::Bool
+        | Code::Bytes
+        | Code::Pascal
+        | Code::Bit => (1, 1),
+        Code::Short | Code::UShort => (size_of::<c_short>(), align_of::<c_short>()),
+        Code::Int | Code::UInt => (size_of::<c_int>(), align_of::<c_int>()),
+        Code::Long | Code::ULong => (size_of::<c_long>(), align_of::<c_long>()),
+        Code::LongLong | Code::ULongLong => (size_of::<c_longlong>(), align_of::<c_longlong>()),
+        Code::SSize | Code::Size => (size_of::<usize>(), align_of::<usize>()),
+        Code::Half | Code::Ucs2 => (2, 2),
+        Code::Ucs4 => (4, 4),
+        Code::Float => (size_of::<f32>(), align_of::<f32>()),
+        Code::Double => (size_of::<f64>(), align_of::<f64>()),
+        Code::LongDouble => LONG_DOUBLE,
+        Code::ComplexFloat => (2 * size_of::<f32>(), align_of::<f32>()),
+        Code::ComplexDouble => (2 * size_of::<f64>(), align_of::<f64>()),
+        Code::ComplexLongDouble => (2 * LONG_DOUBLE.0, LONG_DOUBLE.1),
+        Code::VoidPtr | Code::Object | Code::Ref => (size_of::<usize>(), align_of::<usize>()),
+    }
+}
+
+/// Standard size of one unit of `code` (pointers `O &` keep their native size).
+pub(crate) const fn standard_size(code: Code) -> Option<usize> {
+    match code {
+        Code::Pad
+        | Code::Char
+        | Code::SChar
+        | Code::UChar
+        | Code::Bool
+        | Code::Bytes
+        | Code::Pascal
+        | Code::Bit => Some(1),
+        Code::Short | Code::UShort | Code::Half | Code::Ucs2 => Some(2),
+        Code::Int | Code::UInt | Code::Long | Code::ULong | Code::Float | Code::Ucs4 => Some(4),
+        Code::LongLong | Code::ULongLong | Code::Double | Code::ComplexFloat => Some(8),
+        Code::ComplexDouble => Some(16),
+        Code::Object | Code::Ref => Some(size_of::<usize>()),
+        Code::SSize | Code::Size | Code::VoidPtr | Code::LongDouble | Code::ComplexLongDouble => {
+            None
+        }
+    }
+}
+
+/// One scalar of a layout: a code with its resolved size and byte order.
+///
+/// ```
+/// use buffer_runtime::format::{parse, Code, Endian};
+///
+/// let l = parse(">4s").unwrap().layout().unwrap();
+/// let s = l.scalar().unwrap();
+/// assert_eq!((s.code, s.size, s.len, s.endian), (Code::Bytes, 4, 4, Endian::Big));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Scalar {
+    /// The code (`Code::Ref` for a `&` pointer).
+    pub code: Code,
+    /// The prefix it was written under.
+    pub prefix: Prefix,
+    /// Its byte order on this target.
+    pub endian: Endian,
+    /// Its size in bytes (a `4s` is one 4-byte scalar; `Zd` is 16 bytes).
+    pub size: usize,
+    /// The length for `s p u w` (characters), `x` (bytes) and `t` (bits); 1 otherwise.
+    pub len: usize,
+}
+
+impl Scalar {
+    /// The scalar as a standalone format string (`"<d"`, `"4s"`, `"^i"`).
+    ///
+    /// ```
+    /// # use buffer_runtime::format::parse;
+    /// let l = parse("=Zf").unwrap().layout().unwrap();
+    /// assert_eq!(l.scalar().unwrap().format(), "=Zf");
+    /// ```
+    pub fn format(&self) -> String {
+        let p = if self.prefix == Prefix::Native {
+            String::new()
+        } else {
+            String::from(self.prefix.as_char())
+        };
+        if self.code.count_is_length() && self.len != 1 {
+            format!("{p}{}{}", self.len, self.code.as_str())
+        } else {
+            format!("{p}{}", self.code.as_str())
+        }
+    }
+}
+
+/// The shape of an item or field in a layout.
+///
+/// ```
+/// use buffer_runtime::format::{parse, Node};
+///
+/// let l = parse("(2,3)h").unwrap().layout().unwrap();
+/// let Node::Array { dims, element } = l.node() else { panic!() };
+/// assert_eq!((dims.as_slice(), element.size()), (&[2, 3][..], 2));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    /// One scalar at offset 0.
+    Scalar(Scalar),
+    /// A C-ordered sub-array: `dims` elements of `element.size()` bytes each.
+    Array {
+        /// The sub-array shape (a count is its last dimension: `(2)3i` has dims `[2, 3]`).
+        dims: Vec<usize>,
+        /// One element.
+        element: Box<ItemLayout>,
+    },
+    /// Fields at offsets (unnamed `x` padding is not a field).
+    Struct(Vec<FieldLayout>),
+}
+
+/// The layout of one item: its size, alignment, and the tree of its fields.
+///
+/// ```
+/// use buffer_runtime::format::parse;
+///
+/// let l = parse("T{b:tag: d:val:}").unwrap().layout().unwrap();
+/// assert_eq!((l.size(), l.align()), (16, 8));
+/// assert_eq!(l.field("val").unwrap().offset, 8);
+/// assert_eq!(parse("ic").unwrap().layout().unwrap().size(), 5); // struct.calcsize
+/// assert_eq!(parse("T{ic}").unwrap().layout().unwrap().size(), 8); // numpy
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemLayout {
+    size: usize,
+    align: usize,
+    node: Node,
+}
+
+/// A field of a struct layout.
+///
+/// ```
+/// use buffer_runtime::format::parse;
+///
+/// let l = parse("T{c:a: (2)>h:b:}").unwrap().layout().unwrap();
+/// let b = l.field("b").unwrap();
+/// assert_eq!((b.offset, b.layout.size()), (1, 4));
+/// assert_eq!(b.format.to_string(), "(2)>h");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldLayout {
+    /// Its name, if the format gave one.
+    pub name: Option<String>,
+    /// Its offset from the start of the enclosing item.
+    pub offset: usize,
+    /// Its own layout (offsets inside are relative to the field).
+    pub layout: ItemLayout,
+    /// The field alone as a format (no name), e.g. for a view of this field.
+    pub format: Format,
+}
+
+impl ItemLayout {
+    /// The item size in bytes.
+    ///
+    /// ```
+    /// # use buffer_runtime::format::parse;
+    /// assert_eq!(parse("ci").unwrap().layout().unwrap().size(), 8);
+    /// ```
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The alignment in bytes: the least common multiple of the alignments of the fields under
+    /// `@`; 1 when no field is under `@`.
+    ///
+    /// ```
+    /// # use buffer_runtime::format::parse;
+    /// assert_eq!(parse("<q").unwrap().layout().unwrap().align(), 1);
+    /// assert_eq!(parse("q").unwrap().layout().unwrap().align(), core::mem::align_of::<i64>());
+    /// ```
+    pub fn align(&self) -> usize {
+        self.align
+    }
+
+    /// The tree of the item.
+    ///
+    /// ```
+    /// # use buffer_runtime::format::{parse, Node};
+    /// assert!(matches!(parse("i:x:").unwrap().layout().unwrap().node(), Node::Struct(_)));
+    /// ```
+    pub fn node(&self) -> &Node {
+        &self.node
+    }
+
+    /// The scalar, when the whole item is one scalar at offset 0 (`"d"`, `"<H"`, `"4s"`).
+    ///
+    /// ```
+    /// # use buffer_runtime::format::{parse, Code};
+    /// assert_eq!(parse("@H").unwrap().layout().unwrap().scalar().unwrap().code, Code::UShort);
+    /// assert!(parse("2H").unwrap().layout().unwrap().scalar().is_none());
+    /// ```
+    pub fn scalar(&self) -> Option<&Scalar> {
+        match &self.node {
+            Node::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The fields of a struct item (empty for a scalar or an array).
+    ///
+    /// ```
+    /// # use buffer_runtime::format::parse;
+    /// let l = parse("hxh").unwrap().layout().unwrap();
+    /// let offsets: Vec<usize> = l.fields().iter().map(|f| f.offset).collect();
+    /// assert_eq!(offsets, [0, 4]);
+    /// ```
+    pub fn fields(&self) -> &[FieldLayout] {
+        match &self.node {
+            Node::Struct(f) => f,
+            _ => &[],
+        }
+    }
+
+    /// The field called `name`, if any.
+    ///
+    /// ```
+    /// # use buffer_runtime::format::parse;
+    /// let l = parse("T{i:a:}").unwrap().layout().unwrap();
+    /// assert!(l.field("a").is_some() && l.field("b").is_none());
+    /// ```
+    pub fn field(&self, name: &str) -> Option<&FieldLayout> {
+        self.fields()
+            .iter()
+            .find(|f| f.name.as_deref() == Some(name))
+    }
+
+    /// Every data-carrying scalar in offset order, as runs of equal scalars (padding is
+    /// skipped): a flat list to loop over, computed lazily so a huge sub-array costs nothing.
+    ///
+    /// ```
+    /// # use buffer_runtime::format::{parse, Code};
+    /// let l = parse("T{(3)h:a: x d:b:}").unwrap().layout().unwrap();
+    /// let runs: Vec<_> = l.leaves().map(|r| (r.offset, r.scalar.code, r.count, r.stride)).collect();
+    /// assert_eq!(runs, [(0, Code::Short, 3, 2), (8, Code::Double, 1, 8)]);
+    /// ```
+    pub fn leaves(&self) -> Leaves<'_> {
+        Leaves {
+            stack: vec![Frame::Node(&self.node, 0)],
+        }
+    }
+}
+
+/// A run of scalars in a layout: `count` scalars, `stride` bytes apart, from `offset`.
+///
+/// ```
+/// # use buffer_runtime::format::parse;
+/// let run = parse("4f").unwrap().layout().unwrap().leaves().next().unwrap();
+/// assert_eq!((run.offset, run.count, run.stride, run.scalar.size), (0, 4, 4, 4));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Leaf {
+    /// The offset of the first scalar from the start of the item.
+    pub offset: usize,
+    /// The scalar.
+    pub scalar: Scalar,
+    /// How many scalars (0 for an empty sub-array).
+    pub count: usize,
+    /// The distance in bytes between consecutive scalars.
+    pub stride: usize,
+}
+
+enum Frame<'a> {
+    Node(&'a Node, usize),
+    Fields(&'a [FieldLayout], usize),
+    Repeat {
+        element: &'a ItemLayout,
+        base: usize,
+        next: usize,
+        n: usize,
+    },
+}
+
+/// The iterator of [`ItemLayout::leaves`].
+pub struct Leaves<'a> {
+    stack: Vec<Frame<'a>>,
+}
+
+impl<'a> Iterator for Leaves<'a> {
+    type Item = Leaf;
+
+    fn next(&mut self) -> Option<Leaf> {
+        while let Some(frame) = self.stack.pop() {
+            match frame {
+                Frame::Node(Node::Scalar(s), base) => {
+                    if s.code != Code::Pad {
+                        return Some(Leaf {
+                            offset: base,
+                            scalar: *s,
+                            count: 1,
+                            stride: s.size,
+                        });
+                    }
+                }
+                Frame::Node(Node::Array { dims, element }, base) => {
+                    let n = dims.iter().product::<usize>();
+                    match &element.node {
+                        Node::Scalar(s) => {
+                            if s.code != Code::Pad && n > 0 {
+                                return Some(Leaf {
+                                    offset: base,
+                                    scalar: *s,
+                                    count: n,
+                                    stride: element.size,
+                                });
+                            }
+                        }
+                        _ => self.stack.push(Frame::Repeat {
+                            element,
+                            base,
+                            next: 0,
+                            n,
+                        }),
+                    }
+                }
+                Frame::Node(Node::Struct(fields), base) => {
+                    self.stack.push(Frame::Fields(fields, base));
+                }
+                Frame::Fields(fields, base) => {
+                    if let Some((first, rest)) = fields.split_first() {
+                        self.stack.push(Frame::Fields(rest, base));
+                        self.stack
+                            .push(Frame::Node(&first.layout.node, base + first.offset));
+                    }
+                }
+                Frame::Repeat {
+                    element,
+                    base,
+                    next,
+                    n,
+                } => {
+                    if next < n {
+                        self.stack.push(Frame::Repeat {
+                            element,
+                            base,
+                            next: next + 1,
+                            n,
+                        });
+                        self.stack
+                            .push(Frame::Node(&element.node, base + next * element.size));
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Recognises the formats CPython's memoryview supports natively: one of
+/// `? c b B h H i I l L q Q n N f d e P`, optionally after `@`.
+///
+/// ```
+/// use buffer_runtime::format::{simple_native, Code};
+///
+/// assert_eq!(simple_native("@L"), Some(Code::ULong));
+/// assert_eq!(simple_native("B"), Some(Code::UChar));
+/// assert_eq!(simple_native("<i"), None);
+/// assert_eq!(simple_native("2i"), None);
+/// assert_eq!(simple_native("g"), None);
+/// ```
+pub fn simple_native(format: &str) -> Option<Code> {
+    let b = format.as_bytes();
+    let c = match b {
+        [c] | [b'@', c] => *c,
+        _ => return None,
+    };
+    Some(match c {
+        b'?' => Code::Bool,
+        b'c' => Code::Char,
+        b'b' => Code::SChar,
+        b'B' => Code::UChar,
+        b'h' => Code::Short,
+        b'H' => Code::UShort,
+        b'i' => Code::Int,
+        b'I' => Code::UInt,
+        b'l' => Code::Long,
+        b'L' => Code::ULong,
+        b'q' => Code::LongLong,
+        b'Q' => Code::ULongLong,
+        b'n' => Code::SSize,
+        b'N' => Code::Size,
+        b'f' => Code::Float,
+        b'd' => Code::Double,
+        b'e' => Code::Half,
+        b'P' => Code::VoidPtr,
+        _ => return None,
+    })
+}
+
+fn overflow() -> FormatError {
+    FormatError::layout("the item size overflows isize::MAX")
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+fn lcm(a: usize, b: usize) -> Result<usize, FormatError> {
+    (a / gcd(a, b)).checked_mul(b).ok_or_else(overflow)
+}
+
+fn add(a: usize, b: usize) -> Result<usize, FormatError> {
+    a.checked_add(b)
+        .filter(|&n| n <= isize::MAX as usize)
+        .ok_or_else(overflow)
+}
+
+fn mul(a: usize, b: usize) -> Result<usize, FormatError> {
+    a.checked_mul(b)
+        .filter(|&n| n <= isize::MAX as usize)
+        .ok_or_else(overflow)
+}
+
+/// The prefix in force after `item` (its last prefix in string order).
+fn last_prefix(item: &Item) -> Prefix {
+    match &item.kind {
+        Kind::Code(_) => item.prefix,
+        Kind::Struct(items) => items.last().map_or(item.prefix, last_prefix),
+        Kind::Pointer(t) => last_prefix(t),
+    }
+}
+
+/// The layout of one unit of `item` (before its count and shape repeat it), and whether
+/// it is padding.
+fn unit(item: &Item) -> Result<(ItemLayout, bool), FormatError> {
+    match &item.kind {
+        Kind::Struct(items) => {
+            let close = last_prefix(item);
+            let (size, align, node) = sequence(items, close.aligns())?;
+            Ok((ItemLayout { size, align, node }, false))
+        }
+        Kind::Pointer(_) | Kind::Code(_) => {
+            let code = match &item.kind {
+                Kind::Code(c) => *c,
+                _ => Code::Ref,
+            };
+            let (native, native_align) = native_size_align(code);
+            let one = if item.prefix.native_sizes() {
+                native
+            } else {
+                standard_size(code).ok_or_else(|| {
+                    FormatError::layout(format!(
+                        "'{}' has no standard size: expected '@' or '^' in force, found '{}'",
+                        code.as_str(),
+                        item.prefix.as_char()
+                    ))
+                })?
+            };
+            let align = if item.prefix.aligns() {
+                native_align
+            } else {
+                1
+            };
+            let (size, len) = match code {
+                Code::Bit => (item.count.div_ceil(8), item.count),
+                c if c.count_is_length() => (mul(one, item.count)?, item.count),
+                _ => (one, 1),
+            };
+            let scalar = Scalar {
+                code,
+                prefix: item.prefix,
+                endian: item.prefix.endian(),
+                size,
+                len,
+            };
+            Ok((
+                ItemLayout {
+                    size,
+                    align,
+                    node: Node::Scalar(scalar),
+                },
+                code == Code::Pad,
+            ))
+        }
+    }
+}
+
+/// Lays out a sequence of items: a struct's (`pad_end`: numpy's trailing padding when `@` is
+/// in force at its `}`) or the top level's (no trailing padding, as `struct`).
+fn sequence(items: &[Item], pad_end: bool) -> Result<(usize, usize, Node), FormatError> {
+    let mut offset = 0usize;
+    let mut common = 1usize;
+    let mut fields = Vec::new();
+    for item in items {
+        let (mut element, padding) = unit(item)?;
+        let mut dims = item.shape.clone();
+        let repeats = !matches!(item.kind, Kind::Code(c) if c.count_is_length());
+        if repeats && item.count != 1 {
+            dims.push(item.count);
+        }
+        let mut n = 1usize;
+        for &d in &dims {
+            n = mul(n, d)?;
+        }
+        // numpy aligns an item when `@` is in force after it (for a struct: at its `}`).
+        let aligned = match &item.kind {
+            Kind::Struct(_) => last_prefix(item).aligns(),
+            _ => item.prefix.aligns(),
+        };
+        let mut extra = 0;
+        if aligned {
+            let a = element.align;
+            offset = add(offset, (a - offset % a) % a)?;
+            let intra = (a - element.size % a) % a;
+            if intra != 0 {
+                if !dims.is_empty() && n != 1 {
+                    element.size = add(element.size, intra)?;
+                } else {
+                    extra = intra;
+                }
+            }
+            common = lcm(common, a)?;
+        }
+        let layout = if dims.is_empty() {
+            element
+        } else {
+            ItemLayout {
+                size: mul(element.size, n)?,
+                align: element.align,
+                node: Node::Array {
+                    dims,
+                    element: Box::new(element),
+                },
+            }
+        };
+        let size = layout.size;
+        if !(padding && item.name.is_none()) {
+            let mut alone = item.clone();
+            alone.name = None;
+            fields.push(FieldLayout {
+                name: item.name.clone(),
+                offset,
+                layout,
+                format: Format { items: vec![alone] },
+            });
+        }
+        offset = add(add(offset, size)?, extra)?;
+    }
+    if pad_end {
+        offset = add(offset, (common - offset % common) % common)?;
+    }
+    Ok((offset, common, Node::Struct(fields)))
+}
+
+impl Format {
+    /// Computes the item size, alignment and every field's offset (see the
+    /// [module docs](super#layout-struct-semantics-numpy-semantics) for the rules).
+    ///
+    /// A format that is one unnamed item at offset 0 filling the whole item (`"d"`, `"4s"`,
+    /// `"(2,3)h"`, `"T{...}"`) has that item's node as its root; anything else is a
+    /// [`Node::Struct`] of its top-level items.
+    ///
+    /// ```
+    /// use buffer_runtime::format::{parse, Node};
+    ///
+    /// let l = parse("<hq").unwrap().layout().unwrap();
+    /// assert_eq!(l.size(), 10);
+    /// let offsets: Vec<usize> = l.fields().iter().map(|f| f.offset).collect();
+    /// assert_eq!(offsets, [0, 2]);
+    /// assert!(matches!(parse("d").unwrap().layout().unwrap().node(), Node::Scalar(_)));
+    /// ```
+    pub fn layout(&self) -> Result<ItemLayout, FormatError> {
+        let (size, align, node) = sequence(&self.items, false)?;
+        if let Node::Struct(fields) = &node {
+            if let [only] = fields.as_slice() {
+                if only.name.is_none() && only.offset == 0 && only.layout.size == size {
+                    let mut fields = fields.clone();
+                    let only = fields.pop().expect("one field");
+                    return Ok(ItemLayout {
+                        size,
+                        align,
+                        node: only.layout.node,
+                    });
+                }
+            }
+        }
+        Ok(ItemLayout { size, align, node })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::parse;
+
+    fn size(s: &str) -> usize {
+        parse(s).unwrap().layout().unwrap().size()
+    }
+
+    fn offsets(s: &str) -> Vec<usize> {
+        parse(s)
+            .unwrap()
+            .layout()
+            .unwrap()
+            .fields()
+            .iter()
+            .map(|f| f.offset)
+            .collect()
+    }
+
+    #[test]
+    fn struct_module_sizes() {
+        assert_eq!(size("ic"), 5);
+        assert_eq!(size("ci"), 8);
+        assert_eq!(size("c0i"), 4);
+        assert_eq!(size("<ci"), 5);
+        assert_eq!(size("^ci"), 5);
+        assert_eq!(size(""), 0);
+        assert_eq!(size("4s"), 4);
+        assert_eq!(size("4x"), 4);
+        assert_eq!(size("<l"), 4);
+        assert_eq!(size("l"), size_of::<c_long>());
+        assert_eq!(size("=e?Zd"), 19);
+        assert_eq!(size("4w"), 16);
+        assert_eq!(size("3u"), 6);
+        assert_eq!(size("9t"), 2);
+        assert_eq!(size("<O"), size_of::<usize>());
+        assert_eq!(size("bq"), 8 + align_of::<c_longlong>());
+    }
+
+    #[test]
+    fn numpy_struct_semantics() {
+        assert_eq!(size("T{ic}"), 8);
+        assert_eq!(size("T{ci}"), 8);
+        assert_eq!(size("T{i<c}"), 5); // `<` in force at `}`: no trailing padding
+        assert_eq!(size("cT{i<c}"), 6); // ... nor alignment of the struct itself
+        assert_eq!(size("cT{ic}"), 12);
+        assert_eq!(size("T{}"), 0);
+        assert_eq!(size("2T{ic}"), 16);
+        // A single unnamed struct is the root: its fields are the item's fields.
+        assert_eq!(offsets("T{c:a:i:b:}"), [0, 4]);
+        assert_eq!(offsets("T{c:a:i:b:}:s:"), [0]);
+        assert_eq!(offsets("cxi"), [0, 4]);
+        assert_eq!(offsets("cx:pad:i"), [0, 1, 4]);
+    }
+
+    #[test]
+    fn arrays() {
+        let l = parse("(2,3)4h").unwrap().layout().unwrap();
+        assert_eq!(l.size(), 48);
+        let Node::Array { dims, element } = l.node() else {
+            panic!()
+        };
+        assert_eq!(dims, &[2, 3, 4]);
+        assert_eq!(element.size(), 2);
+        assert_eq!(size("(0)i"), 0);
+        assert!(parse("(4294967296,4294967296)Q").is_err());
+    }
+
+    #[test]
+    fn leaves_expand_struct_arrays() {
+        let l = parse("(2)T{h:a:xb:b:}").unwrap().layout().unwrap();
+        let runs: Vec<(usize, Code)> = l.leaves().map(|r| (r.offset, r.scalar.code)).collect();
+        assert_eq!(
+            runs,
+            [
+                (0, Code::Short),
+                (3, Code::SChar),
+                (4, Code::Short),
+                (7, Code::SChar)
+            ]
+        );
+    }
+
+    #[test]
+    fn simple_native_is_exact() {
+        for c in "?cbBhHiIlLqQnNfdeP".chars() {
+            let s = alloc::string::String::from(c);
+            assert!(simple_native(&s).is_some(), "{c}");
+            assert!(simple_native(&format!("@{c}")).is_some(), "@{c}");
+            assert!(simple_native(&format!("={c}")).is_none());
+        }
+        for s in [
+            "", "@", "x", "s", "g", "Zf", "O", "u", "w", "@@i", "ii", " i",
+        ] {
+            assert!(simple_native(s).is_none(), "{s}");
+        }
+    }
+}

@@ -1,0 +1,503 @@
+//! Walking items in C order, copying them out (`tobytes`, `hex`, hashing) and in (slice
+//! assignment).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use smallvec::SmallVec;
+
+use super::error::{Result, ViewError};
+use super::{Data, DataMut, Order, Slice, ViewBase, MAX_NDIM};
+
+/// The byte offsets of the items of a layout in C order (last index fastest): a tight loop
+/// along the last dimension, an odometer over the others.
+///
+/// Precondition (upheld by [`ViewBase`]'s invariants): every offset produced lies in the
+/// view's bytes. The arithmetic wraps instead of panicking: the true value of every offset
+/// produced is in range, so wrapping gives exactly that value.
+#[derive(Clone)]
+pub(crate) struct OffsetIter<'s> {
+    /// The outer dimensions (all but the last).
+    outer_shape: &'s [usize],
+    outer_strides: &'s [isize],
+    index: SmallVec<[usize; 4]>,
+    /// The offset of the current row's first item.
+    row: isize,
+    /// The offset of the next item in the current row.
+    cur: isize,
+    inner_len: usize,
+    inner_stride: isize,
+    left_in_row: usize,
+    rows_left: usize,
+    started: bool,
+}
+
+impl<'s> OffsetIter<'s> {
+    pub(crate) fn new(shape: &'s [usize], strides: &'s [isize], offset: usize) -> Self {
+        let (outer_shape, outer_strides, inner_len, inner_stride) = match shape.len() {
+            0 => (shape, strides, 1, 0),
+            n => (
+                &shape[..n - 1],
+                &strides[..n - 1],
+                shape[n - 1],
+                strides[n - 1],
+            ),
+        };
+        let rows: usize = outer_shape.iter().product();
+        OffsetIter {
+            outer_shape,
+            outer_strides,
+            index: SmallVec::from_elem(0, outer_shape.len()),
+            row: offset as isize,
+            cur: offset as isize,
+            inner_len,
+            inner_stride,
+            left_in_row: 0,
+            rows_left: if inner_len == 0 { 0 } else { rows },
+            started: false,
+        }
+    }
+
+    /// Moves to the next row; false when there is none.
+    #[inline]
+    fn next_row(&mut self) -> bool {
+        if self.rows_left == 0 {
+            return false;
+        }
+        self.rows_left -= 1;
+        if self.started {
+            let mut k = self.outer_shape.len();
+            while k > 0 {
+                k -= 1;
+                self.index[k] += 1;
+                self.row = self.row.wrapping_add(self.outer_strides[k]);
+                if self.index[k] < self.outer_shape[k] {
+                    break;
+                }
+                let back = self.outer_strides[k].wrapping_mul(self.outer_shape[k] as isize);
+                self.row = self.row.wrapping_sub(back);
+                self.index[k] = 0;
+            }
+        }
+        self.started = true;
+        self.cur = self.row;
+        self.left_in_row = self.inner_len;
+        true
+    }
+}
+
+impl Iterator for OffsetIter<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.left_in_row == 0 && !self.next_row() {
+            return None;
+        }
+        let out = self.cur as usize;
+        self.cur = self.cur.wrapping_add(self.inner_stride);
+        self.left_in_row -= 1;
+        Some(out)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.left_in_row + self.rows_left * self.inner_len;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for OffsetIter<'_> {}
+
+/// Splits a layout into outer dimensions and one contiguous inner run: the trailing
+/// dimensions whose items follow each other without gap. Returns (outer ndim, run bytes).
+fn c_run(shape: &[usize], strides: &[isize], itemsize: usize) -> (usize, usize) {
+    let mut run = itemsize;
+    let mut k = shape.len();
+    while k > 0 {
+        let n = shape[k - 1];
+        if n != 1 && strides[k - 1] != run as isize {
+            break;
+        }
+        run *= n;
+        k -= 1;
+    }
+    (k, run)
+}
+
+impl<S: Data> ViewBase<S> {
+    /// The item offsets in C order.
+    pub(crate) fn offsets(&self) -> OffsetIter<'_> {
+        OffsetIter::new(&self.shape, &self.strides, self.offset)
+    }
+
+    /// The bytes of the items in `order` (CPython's `tobytes`): C order, Fortran order, or
+    /// with [`Order::A`] the physical memory of a C- or Fortran-contiguous view (C order
+    /// otherwise). Strided views are copied one contiguous run at a time.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Order};
+    /// let grid = [[0u8, 1, 2], [3, 4, 5]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// assert_eq!(view.tobytes(Order::C), [0, 1, 2, 3, 4, 5]);
+    /// assert_eq!(view.tobytes(Order::F), [0, 3, 1, 4, 2, 5]);
+    /// assert_eq!(view.t().tobytes(Order::A), [0, 1, 2, 3, 4, 5]);
+    /// ```
+    pub fn tobytes(&self, order: Order) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.nbytes());
+        self.write_bytes(order, &mut out);
+        out
+    }
+
+    /// [`tobytes`](Self::tobytes) appending to `out` (reuses its allocation).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Order};
+    /// let mut out = vec![9];
+    /// MemoryView::from_bytes(b"ab").write_bytes(Order::C, &mut out);
+    /// assert_eq!(out, [9, b'a', b'b']);
+    /// ```
+    pub fn write_bytes(&self, order: Order, out: &mut Vec<u8>) {
+        let n = self.nbytes();
+        let bytes = self.data.bytes();
+        let c = super::is_contiguous_in(&self.shape, &self.strides, self.itemsize(), b'C');
+        let f = super::is_contiguous_in(&self.shape, &self.strides, self.itemsize(), b'F');
+        let physical = match order {
+            Order::C => c,
+            Order::F => f,
+            Order::A => c || f,
+        };
+        if physical {
+            if n > 0 {
+                // A contiguous non-empty view starts at its lowest item (every stride of a
+                // dimension longer than 1 is positive), so its items are these n bytes.
+                out.extend_from_slice(&bytes[self.offset..self.offset + n]);
+            }
+            return;
+        }
+        if order == Order::F {
+            let t = self.view().reversed_axes();
+            t.write_c_order(out);
+        } else {
+            self.write_c_order(out);
+        }
+    }
+
+    fn write_c_order(&self, out: &mut Vec<u8>) {
+        if self.is_empty() {
+            return;
+        }
+        let bytes = self.data.bytes();
+        let (outer, run) = c_run(&self.shape, &self.strides, self.itemsize());
+        out.reserve(self.nbytes());
+        for off in OffsetIter::new(&self.shape[..outer], &self.strides[..outer], self.offset) {
+            // `off` is the offset of an item whose trailing run of `run` bytes are items of
+            // this view: inside `bytes` by invariant 4.
+            out.extend_from_slice(&bytes[off..off + run]);
+        }
+    }
+
+    /// CPython's `hex(sep, bytes_per_sep)`: the bytes in C order as lowercase hex digits,
+    /// with `sep` (one ASCII character) between groups of `bytes_per_sep` bytes counted from
+    /// the right (from the left when negative); no separator when `sep` is `None` or
+    /// `bytes_per_sep` is 0.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let view = MemoryView::from_bytes(&[1, 2, 3, 4, 5, 6]);
+    /// assert_eq!(view.hex(None, 1).unwrap(), "010203040506");
+    /// assert_eq!(view.hex(Some(":"), 2).unwrap(), "0102:0304:0506");
+    /// assert_eq!(view.hex(Some(":"), 4).unwrap(), "0102:03040506");
+    /// assert_eq!(view.hex(Some(":"), -4).unwrap(), "01020304:0506");
+    /// assert_eq!(view.hex(Some("::"), 1).unwrap_err().to_string(), "sep must be length 1.");
+    /// ```
+    pub fn hex(&self, sep: Option<&str>, bytes_per_sep: isize) -> Result<String> {
+        let sep = match sep {
+            None => None,
+            Some(s) => {
+                let mut chars = s.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if c.is_ascii() => Some(c),
+                    (Some(_), None) => {
+                        return Err(ViewError::value_error("sep must be ASCII."));
+                    }
+                    _ => return Err(ViewError::value_error("sep must be length 1.")),
+                }
+            }
+        };
+        let bytes = self.tobytes(Order::C);
+        Ok(hex_with_sep(&bytes, sep, bytes_per_sep))
+    }
+
+    /// CPython's hash of a read-only view of a byte format (`B`, `b` or `c`): fed to `state`
+    /// exactly as `<[u8] as Hash>::hash` feeds the view's bytes in C order, so it equals the
+    /// Rust hash of `view.tobytes(Order::C)` (a `Vec<u8>` or `&[u8]`). CPython uses its own
+    /// bytes hash instead; the errors are CPython's.
+    ///
+    /// ```
+    /// use std::hash::{BuildHasher, Hash, Hasher};
+    /// use std::collections::hash_map::RandomState;
+    /// use buffer_runtime::view::{MemoryView, MemoryViewMut, Order};
+    ///
+    /// let rs = RandomState::new();
+    /// let view = MemoryView::from_bytes(b"abc");
+    /// let mut h = rs.build_hasher();
+    /// view.try_hash(&mut h).unwrap();
+    /// assert_eq!(h.finish(), rs.hash_one(&b"abc"[..]));
+    ///
+    /// let err = MemoryViewMut::from_bytes(&mut [0u8]).try_hash(&mut rs.build_hasher()).unwrap_err();
+    /// assert_eq!(err.to_string(), "cannot hash writable memoryview object");
+    /// ```
+    pub fn try_hash<H: core::hash::Hasher>(&self, state: &mut H) -> Result<()> {
+        use core::hash::Hash;
+        if S::WRITABLE {
+            return Err(ViewError::value_error(
+                "cannot hash writable memoryview object",
+            ));
+        }
+        if !self.item.is_byte_format() {
+            return Err(ViewError::value_error(
+                "memoryview: hashing is restricted to formats 'B', 'b' or 'c'",
+            ));
+        }
+        if self.c_contiguous() && !self.is_empty() {
+            let n = self.nbytes();
+            self.data.bytes()[self.offset..self.offset + n].hash(state);
+        } else {
+            self.tobytes(Order::C).hash(state);
+        }
+        Ok(())
+    }
+
+    /// [`try_hash`](Self::try_hash) with std's `DefaultHasher` (SipHash with fixed keys,
+    /// deterministic within one Rust release).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let a = MemoryView::from_bytes(b"abc");
+    /// let b = MemoryView::from_parts(b"xabc", "B", &[3], None, 1).unwrap();
+    /// assert_eq!(a.hash_value().unwrap(), b.hash_value().unwrap());
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn hash_value(&self) -> Result<u64> {
+        use core::hash::Hasher;
+        #[allow(deprecated)]
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.try_hash(&mut h)?;
+        Ok(h.finish())
+    }
+
+    /// CPython's structure test for slice assignment: same format (ignoring a leading `@`),
+    /// same item size, same shape up to the first zero.
+    pub(crate) fn same_structure<T: Data>(&self, other: &ViewBase<T>) -> bool {
+        let strip = |s: &str| s.strip_prefix('@').map(String::from).unwrap_or(s.into());
+        if strip(self.format()) != strip(other.format()) || self.itemsize() != other.itemsize() {
+            return false;
+        }
+        equiv_shape(&self.shape, &other.shape)
+    }
+
+    /// Writes through this view. CPython's `TypeError` on a read-only view.
+    pub(crate) fn writable_bytes(&mut self) -> Result<&mut [u8]> {
+        self.data
+            .try_bytes_mut()
+            .ok_or_else(|| ViewError::type_error("cannot modify read-only memory"))
+    }
+
+    /// Copies every item of `src` into this view; both must have the same structure (format,
+    /// item size, shape), else CPython's `ValueError: memoryview assignment: lvalue and rvalue
+    /// have different structures`. Works on any number of dimensions; combine with
+    /// [`sub_mut`](Self::sub_mut) to assign any sub-view.
+    ///
+    /// ```
+    /// use buffer_runtime::{s, view::{MemoryView, MemoryViewMut}};
+    /// let mut grid = [[0u8; 3]; 2];
+    /// let col = [7u8, 8];
+    /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
+    /// view.sub_mut(&s![.., 1]).unwrap().copy_from(&MemoryView::new(&col).unwrap()).unwrap();
+    /// drop(view);
+    /// assert_eq!(grid, [[0, 7, 0], [0, 8, 0]]);
+    /// ```
+    pub fn copy_from<T: Data>(&mut self, src: &ViewBase<T>) -> Result<()> {
+        self.writable_bytes()?;
+        if !self.same_structure(src) {
+            return Err(ViewError::value_error(
+                "memoryview assignment: lvalue and rvalue have different structures",
+            ));
+        }
+        if self.is_empty() {
+            return Ok(());
+        }
+        // The source may overlap this view (only when both are the same exporter, which the
+        // borrow checker forbids for a writable destination) - copy through a C-order buffer
+        // anyway, one run at a time, which is also the fast path for strided sources.
+        let tmp = src.tobytes(Order::C);
+        let itemsize = self.itemsize();
+        let (outer, run) = c_run(&self.shape, &self.strides, itemsize);
+        let shape = self.shape.clone();
+        let strides = self.strides.clone();
+        let offset = self.offset;
+        let dst = self.writable_bytes()?;
+        let mut chunks = tmp.chunks_exact(run.max(1));
+        for off in OffsetIter::new(&shape[..outer], &strides[..outer], offset) {
+            if let Some(chunk) = chunks.next() {
+                dst[off..off + run].copy_from_slice(chunk);
+            }
+        }
+        Ok(())
+    }
+
+    /// CPython's 1-d slice assignment `view[slice] = src`: this view must be 1-d (else
+    /// CPython's `NotImplementedError`), `src` of the same structure as the slice.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, MemoryViewMut, Slice};
+    /// let mut b = *b"abcdef";
+    /// let mut view = MemoryViewMut::from_bytes(&mut b);
+    /// view.assign_slice(Slice::FULL.step_by(2), &MemoryView::from_bytes(b"XYZ")).unwrap();
+    /// let err = view.assign_slice(Slice::from(0..1), &MemoryView::from_bytes(b"XY")).unwrap_err();
+    /// assert_eq!(err.to_string(), "memoryview assignment: lvalue and rvalue have different structures");
+    /// drop(view);
+    /// assert_eq!(&b, b"XbYdZf");
+    /// ```
+    pub fn assign_slice<T: Data>(&mut self, slice: Slice, src: &ViewBase<T>) -> Result<()> {
+        self.writable_bytes()?;
+        match self.ndim() {
+            0 => Err(ViewError::type_error("invalid indexing of 0-dim memory")),
+            1 => {
+                let shape = self.shape.clone();
+                let strides = self.strides.clone();
+                let offset = self.offset;
+                let item = self.item.clone();
+                let mut dst = ViewBase {
+                    data: match self.data.try_bytes_mut() {
+                        Some(b) => b,
+                        None => unreachable_readonly()?,
+                    },
+                    offset,
+                    shape,
+                    strides,
+                    item,
+                }
+                .into_slice_axis(0, slice)?;
+                dst.copy_from(src)
+            }
+            _ => Err(ViewError::not_implemented(
+                "memoryview slice assignments are currently restricted to ndim = 1",
+            )),
+        }
+    }
+
+    /// Assigns `src` to the slice `slice` of dimension `axis` (beyond CPython: any dimension,
+    /// any number of dimensions).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, MemoryViewMut, Slice};
+    /// let mut grid = [[0u8; 2]; 2];
+    /// let ones = [[1u8], [1]];
+    /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
+    /// view.assign_slice_axis(1, Slice::from(1..), &MemoryView::new(&ones).unwrap()).unwrap();
+    /// drop(view);
+    /// assert_eq!(grid, [[0, 1], [0, 1]]);
+    /// ```
+    pub fn assign_slice_axis<T: Data>(
+        &mut self,
+        axis: usize,
+        slice: Slice,
+        src: &ViewBase<T>,
+    ) -> Result<()> {
+        self.writable_bytes()?;
+        let item = self.item.clone();
+        let (offset, shape, strides) = (self.offset, self.shape.clone(), self.strides.clone());
+        let data = match self.data.try_bytes_mut() {
+            Some(b) => b,
+            None => unreachable_readonly()?,
+        };
+        let mut dst = ViewBase {
+            data,
+            offset,
+            shape,
+            strides,
+            item,
+        }
+        .into_slice_axis(axis, slice)?;
+        dst.copy_from(src)
+    }
+}
+
+fn unreachable_readonly<T>() -> Result<T> {
+    Err(ViewError::type_error("cannot modify read-only memory"))
+}
+
+impl<S: DataMut> ViewBase<S> {
+    /// Fills every item with the bytes of `item` (which must be exactly `itemsize` long).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryViewMut, Slice};
+    /// let mut b = [0u8; 4];
+    /// let mut view = MemoryViewMut::from_bytes(&mut b);
+    /// view.slice_mut(Slice::FULL.step_by(2)).unwrap().fill_bytes(&[9]).unwrap();
+    /// drop(view);
+    /// assert_eq!(b, [9, 0, 9, 0]);
+    /// ```
+    pub fn fill_bytes(&mut self, item: &[u8]) -> Result<()> {
+        let itemsize = self.itemsize();
+        if item.len() != itemsize {
+            return Err(ViewError::value_error(alloc::format!(
+                "fill: {} bytes given for items of {itemsize} bytes",
+                item.len()
+            )));
+        }
+        let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
+        let dst = self.data.bytes_mut();
+        for off in OffsetIter::new(&shape, &strides, offset) {
+            dst[off..off + itemsize].copy_from_slice(item);
+        }
+        Ok(())
+    }
+}
+
+/// CPython's `equiv_shape`: equal ndim and shape, comparing up to (and including) the first 0.
+pub(crate) fn equiv_shape(a: &[usize], b: &[usize]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return false;
+        }
+        if *x == 0 {
+            break;
+        }
+    }
+    true
+}
+
+/// Hex digits with an optional separator every `bytes_per_sep` bytes (counted from the right
+/// when positive, from the left when negative), as CPython's `_Py_strhex_with_sep`.
+fn hex_with_sep(bytes: &[u8], sep: Option<char>, bytes_per_sep: isize) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let group = bytes_per_sep.unsigned_abs();
+    let sep = if group == 0 { None } else { sep };
+    let mut out = String::with_capacity(bytes.len() * 3);
+    let n = bytes.len();
+    for (k, &b) in bytes.iter().enumerate() {
+        if let Some(sep) = sep {
+            if k > 0 {
+                // A separator before byte k when a group boundary falls there.
+                let boundary = if bytes_per_sep > 0 {
+                    (n - k) % group == 0
+                } else {
+                    k % group == 0
+                };
+                if boundary {
+                    out.push(sep);
+                }
+            }
+        }
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
+}
+
+const _: () = assert!(MAX_NDIM == 64);

@@ -1,0 +1,222 @@
+//! Typed zero-copy access: items read as Rust values after a layout check of the Rust type
+//! against the view's format.
+
+use core::marker::PhantomData;
+
+use zerocopy::FromBytes;
+
+use super::copy::OffsetIter;
+use super::error::{Result, ViewError};
+use super::{Data, DataMut, ViewBase};
+use crate::element::Element;
+use crate::format::MatchNames;
+
+impl<S: Data> ViewBase<S> {
+    /// Checks that `T` describes this view's items (same layout: size, and the type, byte
+    /// order and offset of every field).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let view = MemoryView::new(&[1i32, 2]).unwrap();
+    /// assert!(view.check_type::<i32>().is_ok());
+    /// assert!(view.check_type::<f32>().is_err());
+    /// ```
+    pub fn check_type<T: Element>(&self) -> Result<()> {
+        self.item.check_element::<T>(MatchNames::Ignore)
+    }
+
+    /// [`check_type`](Self::check_type), also requiring every field name of `T` to match.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let raw = [0u8; 8];
+    /// let view = MemoryView::from_parts(&raw, "T{i:a:}", &[2], None, 0).unwrap();
+    /// assert!(view.check_type::<i32>().is_ok()); // names ignored
+    /// assert!(view.check_type_named::<i32>().is_err()); // `i32` has no field `a`
+    /// ```
+    pub fn check_type_named<T: Element>(&self) -> Result<()> {
+        self.item.check_element::<T>(MatchNames::Require)
+    }
+
+    /// The item at a full index, read as a `T` (copied, so any alignment works). Indices
+    /// follow [`get`](Self::get).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let grid = [[1u16, 2], [3, 4]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// assert_eq!(view.get_as::<u16>(&[1, -1]).unwrap(), 4);
+    /// ```
+    pub fn get_as<T: Element + FromBytes>(&self, index: &[isize]) -> Result<T> {
+        self.check_type::<T>()?;
+        let off = self.offset_of(index)?;
+        let size = core::mem::size_of::<T>();
+        T::read_from_bytes(&self.data.bytes()[off..off + size])
+            .map_err(|_| ViewError::buffer_error("item size mismatch"))
+    }
+
+    /// Every item in C order, read as `T` (copied: works for any strides and alignment).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let grid = [[1u16, 2, 3], [4, 5, 6]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// let col: Vec<u16> = view.t().iter_as::<u16>().unwrap().collect();
+    /// assert_eq!(col, [1, 4, 2, 5, 3, 6]);
+    /// ```
+    pub fn iter_as<T: Element + FromBytes>(&self) -> Result<TypedIter<'_, T>> {
+        self.check_type::<T>()?;
+        Ok(TypedIter {
+            bytes: self.data.bytes(),
+            offsets: self.offsets(),
+            _item: PhantomData,
+        })
+    }
+
+    /// The items as a slice of `T`, when the view is C-contiguous and its first item is aligned
+    /// for `T` (`BufferError` otherwise). No copy.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Slice};
+    /// let v = vec![1.0f64, 2.0, 3.0];
+    /// let view = MemoryView::new(&v).unwrap();
+    /// assert_eq!(view.as_slice::<f64>().unwrap(), &[1.0, 2.0, 3.0]);
+    /// assert!(view.slice(Slice::FULL.step_by(2)).unwrap().as_slice::<f64>().is_err());
+    /// ```
+    pub fn as_slice<T: Element + FromBytes>(&self) -> Result<&[T]> {
+        self.check_type::<T>()?;
+        let (start, end) = self.contiguous_range()?;
+        <[T]>::ref_from_bytes(&self.data.bytes()[start..end]).map_err(|_| misaligned::<T>(start))
+    }
+
+    fn contiguous_range(&self) -> Result<(usize, usize)> {
+        if !self.c_contiguous() {
+            return Err(ViewError::buffer_error(
+                "memoryview: as_slice needs a C-contiguous view",
+            ));
+        }
+        if self.is_empty() {
+            return Ok((self.offset, self.offset));
+        }
+        Ok((self.offset, self.offset + self.nbytes()))
+    }
+}
+
+fn misaligned<T>(offset: usize) -> ViewError {
+    ViewError::buffer_error(alloc::format!(
+        "memoryview: the item at byte offset {offset} is not aligned to {} bytes for `{}`",
+        core::mem::align_of::<T>(),
+        core::any::type_name::<T>()
+    ))
+}
+
+impl<S: Data> ViewBase<S> {
+    /// Writes `value` at a full index (CPython's `TypeError` on a read-only view).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, MemoryViewMut};
+    /// let mut v = [0u32; 3];
+    /// let mut view = MemoryViewMut::new(&mut v).unwrap();
+    /// view.set_as::<u32>(&[-1], 7).unwrap();
+    /// drop(view);
+    /// assert_eq!(v, [0, 0, 7]);
+    /// let err = MemoryView::new(&v).unwrap().set_as::<u32>(&[0], 1).unwrap_err();
+    /// assert_eq!(err.to_string(), "cannot modify read-only memory");
+    /// ```
+    pub fn set_as<T: Element + FromBytes>(&mut self, index: &[isize], value: T) -> Result<()> {
+        self.writable_bytes()?;
+        self.check_type::<T>()?;
+        let off = self.offset_of(index)?;
+        let dst = self.writable_bytes()?;
+        dst[off..off + core::mem::size_of::<T>()].copy_from_slice(value.as_bytes());
+        Ok(())
+    }
+}
+
+impl<S: DataMut> ViewBase<S> {
+    /// The items as a mutable slice of `T`: see [`as_slice`](Self::as_slice).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut v = vec![1i64, 2, 3];
+    /// let mut view = MemoryViewMut::new(&mut v).unwrap();
+    /// view.as_slice_mut::<i64>().unwrap()[1] = 20;
+    /// drop(view);
+    /// assert_eq!(v, [1, 20, 3]);
+    /// ```
+    pub fn as_slice_mut<T: Element + FromBytes>(&mut self) -> Result<&mut [T]> {
+        self.check_type::<T>()?;
+        let (start, end) = self.contiguous_range()?;
+        <[T]>::mut_from_bytes(&mut self.data.bytes_mut()[start..end])
+            .map_err(|_| misaligned::<T>(start))
+    }
+
+    /// Calls `f` on every item in C order, as a `T` it may change (read, `f`, written back; any
+    /// strides and alignment).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut grid = [[1u8, 2], [3, 4]];
+    /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
+    /// view.t_mut().for_each_mut::<u8>(|x| *x *= 10).unwrap();
+    /// drop(view);
+    /// assert_eq!(grid, [[10, 20], [30, 40]]);
+    /// ```
+    pub fn for_each_mut<T: Element + FromBytes>(
+        &mut self,
+        mut f: impl FnMut(&mut T),
+    ) -> Result<()> {
+        self.check_type::<T>()?;
+        let size = core::mem::size_of::<T>();
+        let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
+        let bytes = self.data.bytes_mut();
+        for off in OffsetIter::new(&shape, &strides, offset) {
+            let slot = &mut bytes[off..off + size];
+            let mut v = match T::read_from_bytes(slot) {
+                Ok(v) => v,
+                Err(_) => return Err(ViewError::buffer_error("item size mismatch")),
+            };
+            f(&mut v);
+            slot.copy_from_slice(v.as_bytes());
+        }
+        Ok(())
+    }
+}
+
+/// The items of a view in C order, read as `T`: see [`ViewBase::iter_as`].
+///
+/// ```
+/// use buffer_runtime::view::MemoryView;
+/// let v = [1u8, 2, 3];
+/// let view = MemoryView::new(&v).unwrap();
+/// let mut it = view.iter_as::<u8>().unwrap();
+/// assert_eq!(it.len(), 3);
+/// assert_eq!(it.next(), Some(1));
+/// ```
+pub struct TypedIter<'v, T> {
+    bytes: &'v [u8],
+    offsets: OffsetIter<'v>,
+    _item: PhantomData<fn() -> T>,
+}
+
+impl<T: Element + FromBytes> Iterator for TypedIter<'_, T> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        let off = self.offsets.next()?;
+        let size = core::mem::size_of::<T>();
+        debug_assert!(off + size <= self.bytes.len());
+        // SAFETY: `off` is the offset of an item of the view this iterator borrows, so by the
+        // view's invariant 4 `off + itemsize <= bytes.len()`, and `iter_as` checked that
+        // `size_of::<T>() == itemsize`; the read is in bounds of `bytes`. `read_unaligned`
+        // needs no alignment, and every bit pattern is a valid `T` (`T: FromBytes`).
+        Some(unsafe { core::ptr::read_unaligned(self.bytes.as_ptr().add(off).cast::<T>()) })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.offsets.size_hint()
+    }
+}
+
+impl<T: Element + FromBytes> ExactSizeIterator for TypedIter<'_, T> {}

@@ -1,0 +1,365 @@
+//! Items as dynamic [`Value`]s: `view[i, j]`, `view[i, j] = v`, `tolist()`, equality by value,
+//! and field projection.
+
+use alloc::borrow::Cow;
+use alloc::string::ToString;
+use alloc::vec::Vec;
+
+use crate::format::{self, CodecError, CodecErrorKind, Value};
+
+use super::error::{ErrorKind, Result, ViewError};
+use super::item::ItemFormat;
+use super::{Data, DataMut, MemoryView, MemoryViewMut, ViewBase};
+
+fn codec_error(e: CodecError) -> ViewError {
+    let kind = match e.kind() {
+        CodecErrorKind::Type => ErrorKind::TypeError,
+        CodecErrorKind::Value => ErrorKind::ValueError,
+        CodecErrorKind::Overflow => ErrorKind::OverflowError,
+        CodecErrorKind::Unsupported => ErrorKind::NotImplementedError,
+    };
+    ViewError::new(kind, e.message().to_string())
+}
+
+impl<S: Data> ViewBase<S> {
+    /// Unpacks the item at `off` (an item offset of this view).
+    #[inline]
+    fn unpack_at(&self, off: usize) -> Result<Value> {
+        let size = self.itemsize();
+        format::unpack(self.item.layout(), &self.data.bytes()[off..off + size]).map_err(codec_error)
+    }
+
+    /// CPython's `view[i, j, ...]` with a full tuple of indices (`&[]` for a 0-d view;
+    /// negative indices count from the end): the item, unpacked into a [`Value`]. Every
+    /// format the [`format`](crate::format) module parses is unpacked (CPython only does
+    /// native single characters). Errors are CPython's: `IndexError: index out of bounds on
+    /// dimension N`, `TypeError: cannot index N-dimension view with M-element tuple`, and
+    /// `NotImplementedError: sub-views are not implemented` for fewer indices than
+    /// dimensions (use [`sub`](Self::sub) or [`index`](Self::index) for sub-views).
+    ///
+    /// ```
+    /// use buffer_runtime::format::Value;
+    /// use buffer_runtime::view::MemoryView;
+    ///
+    /// let grid = [[1i16, -2], [3, 4]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// assert_eq!(view.get(&[0, -1]).unwrap(), Value::Int(-2));
+    /// assert_eq!(view.get(&[2, 0]).unwrap_err().to_string(), "index out of bounds on dimension 1");
+    ///
+    /// let raw = [1u8, 0, 0, 0, 0, 0, 0xf8, 0x3f];
+    /// let rec = MemoryView::from_parts(&raw, "T{<H:id:2x<f:x:}", &[], None, 0).unwrap();
+    /// assert_eq!(rec.get(&[]).unwrap().field("x"), Some(&Value::Float(1.9375)));
+    /// ```
+    pub fn get(&self, index: &[isize]) -> Result<Value> {
+        let off = self.offset_of(index)?;
+        self.unpack_at(off)
+    }
+
+    /// CPython's `tolist()`: the items as nested [`Value::Array`]s, one level per dimension
+    /// (the item itself for a 0-d view).
+    ///
+    /// ```
+    /// use buffer_runtime::format::Value;
+    /// use buffer_runtime::view::MemoryView;
+    ///
+    /// let grid = [[1u8, 2], [3, 4]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// let u = |n| Value::UInt(n);
+    /// assert_eq!(
+    ///     view.t().tolist().unwrap(),
+    ///     Value::Array(vec![Value::Array(vec![u(1), u(3)]), Value::Array(vec![u(2), u(4)])])
+    /// );
+    /// ```
+    pub fn tolist(&self) -> Result<Value> {
+        if self.ndim() == 0 {
+            return self.unpack_at(self.offset);
+        }
+        self.tolist_rec(0, self.offset as isize)
+    }
+
+    fn tolist_rec(&self, dim: usize, base: isize) -> Result<Value> {
+        let n = self.shape[dim];
+        let s = self.strides[dim];
+        let mut out = Vec::with_capacity(n);
+        let last = dim + 1 == self.ndim();
+        for i in 0..n {
+            let off = base + i as isize * s;
+            out.push(if last {
+                self.unpack_at(off as usize)?
+            } else {
+                self.tolist_rec(dim + 1, off)?
+            });
+        }
+        Ok(Value::Array(out))
+    }
+
+    /// The items in C order, unpacked one at a time (any number of dimensions).
+    ///
+    /// ```
+    /// use buffer_runtime::format::Value;
+    /// use buffer_runtime::view::MemoryView;
+    /// let view = MemoryView::from_bytes(b"ab");
+    /// let items: Vec<Value> = view.values().collect::<Result<_, _>>().unwrap();
+    /// assert_eq!(items, [Value::UInt(97), Value::UInt(98)]);
+    /// ```
+    pub fn values(&self) -> impl Iterator<Item = Result<Value>> + '_ {
+        self.offsets().map(move |off| self.unpack_at(off))
+    }
+
+    /// CPython's `view[i, j, ...] = value`: packs `value` with the format's range checks into
+    /// the item at a full index. Errors are CPython's: `TypeError: cannot modify read-only
+    /// memory` on a read-only view, then the indexing errors of [`get`](Self::get), then
+    /// `ValueError: memoryview: invalid value for format 'h'` (out of range) or
+    /// `TypeError: memoryview: invalid type for format 'h'` (wrong kind of value). Nothing is
+    /// written on error.
+    ///
+    /// ```
+    /// use buffer_runtime::format::Value;
+    /// use buffer_runtime::view::MemoryViewMut;
+    ///
+    /// let mut v = [0i16; 2];
+    /// let mut view = MemoryViewMut::new(&mut v).unwrap();
+    /// view.set(&[1], &Value::Int(-5)).unwrap();
+    /// let e = view.set(&[0], &Value::Int(1 << 20)).unwrap_err();
+    /// assert_eq!(e.to_string(), "memoryview: invalid value for format 'h'");
+    /// let e = view.set(&[0], &Value::Float(1.5)).unwrap_err();
+    /// assert_eq!(e.to_string(), "memoryview: invalid type for format 'h'");
+    /// drop(view);
+    /// assert_eq!(v, [0, -5]);
+    /// ```
+    pub fn set(&mut self, index: &[isize], value: &Value) -> Result<()> {
+        self.writable_bytes()?;
+        let off = self.offset_of(index)?;
+        let size = self.itemsize();
+        let item = self.item.clone();
+        let dst = self.writable_bytes()?;
+        format::pack(item.layout(), value, &mut dst[off..off + size]).map_err(codec_error)
+    }
+
+    /// Packs `value` into every item (numpy's `a[...] = v`), after checking it once.
+    ///
+    /// ```
+    /// use buffer_runtime::format::Value;
+    /// use buffer_runtime::{s, view::MemoryViewMut};
+    /// let mut grid = [[0u8; 3]; 2];
+    /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
+    /// view.sub_mut(&s![.., 1]).unwrap().fill(&Value::UInt(7)).unwrap();
+    /// drop(view);
+    /// assert_eq!(grid, [[0, 7, 0], [0, 7, 0]]);
+    /// ```
+    pub fn fill(&mut self, value: &Value) -> Result<()> {
+        self.writable_bytes()?;
+        let mut item = alloc::vec![0u8; self.itemsize()];
+        format::pack(self.item.layout(), value, &mut item).map_err(codec_error)?;
+        let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
+        let dst = self.writable_bytes()?;
+        for off in super::copy::OffsetIter::new(&shape, &strides, offset) {
+            dst[off..off + item.len()].copy_from_slice(&item);
+        }
+        Ok(())
+    }
+
+    /// CPython's `==` between memoryviews: equal shapes (compared up to the first zero, as
+    /// CPython does), then every pair of items equal by value. Values of different formats
+    /// compare numerically (`i` and `h` views with the same numbers are equal; `c` items are
+    /// bytes, never equal to numbers), NaN is not equal to itself, and structs compare field
+    /// by field. Also available as `==` ([`PartialEq`]).
+    ///
+    /// An item that cannot be unpacked (a bit field) makes the views unequal, as CPython's
+    /// struct-module fallback does.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let a = MemoryView::new(&[1i32, 2]).unwrap();
+    /// let b = MemoryView::new(&[1i16, 2]).unwrap();
+    /// assert!(a.equals(&b));
+    /// let nan = [f64::NAN];
+    /// let n = MemoryView::new(&nan).unwrap();
+    /// assert!(!n.equals(&n));
+    /// ```
+    pub fn equals<T: Data>(&self, other: &ViewBase<T>) -> bool {
+        if !super::copy::equiv_shape(&self.shape, &other.shape) {
+            return false;
+        }
+        let same_native = self.item.native_char().is_some()
+            && self.item.native_char() == other.item.native_char();
+        if same_native {
+            if let Some(eq) = self.equal_native_bytes(other) {
+                return eq;
+            }
+        }
+        let mut a = self.offsets();
+        let mut b = other.offsets();
+        loop {
+            match (a.next(), b.next()) {
+                (Some(x), Some(y)) => match (self.unpack_at(x), other.unpack_at(y)) {
+                    (Ok(v), Ok(w)) if values_equal(&v, &w) => {}
+                    _ => return false,
+                },
+                (None, None) => return true,
+                _ => return false,
+            }
+        }
+    }
+
+    /// Equality of two views with the same native integer, byte or float format: integers by
+    /// bytes (equality by value for these codes), floats as floats (NaN unequal, -0.0 == 0.0).
+    /// `None` for other codes (bools, halves: compared by value).
+    fn equal_native_bytes<T: Data>(&self, other: &ViewBase<T>) -> Option<bool> {
+        let size = self.itemsize();
+        let (x, y) = (self.data.bytes(), other.data.bytes());
+        let pairs = self.offsets().zip(other.offsets());
+        Some(match self.item.native_char()? {
+            b'c' | b'b' | b'B' | b'h' | b'H' | b'i' | b'I' | b'l' | b'L' | b'q' | b'Q' | b'n'
+            | b'N' | b'P' => pairs
+                .into_iter()
+                .all(|(i, j)| x[i..i + size] == y[j..j + size]),
+            b'f' => pairs.into_iter().all(|(i, j)| {
+                let a = f32::from_ne_bytes([x[i], x[i + 1], x[i + 2], x[i + 3]]);
+                let b = f32::from_ne_bytes([y[j], y[j + 1], y[j + 2], y[j + 3]]);
+                a == b
+            }),
+            b'd' => pairs.into_iter().all(|(i, j)| {
+                let mut a = [0u8; 8];
+                let mut b = [0u8; 8];
+                a.copy_from_slice(&x[i..i + 8]);
+                b.copy_from_slice(&y[j..j + 8]);
+                f64::from_ne_bytes(a) == f64::from_ne_bytes(b)
+            }),
+            _ => return None,
+        })
+    }
+
+    /// The view of one named field of a struct view (numpy's `a['price']`): same shape and
+    /// strides, the field's byte offset added, the field's format. `ValueError` when the
+    /// format has no field of that name.
+    ///
+    /// ```
+    /// use buffer_runtime::format::Value;
+    /// use buffer_runtime::view::{MemoryView, Order};
+    ///
+    /// // Two records {id: <H, price: <f}, 6 bytes each.
+    /// let raw = [1u8, 0, 0, 0, 0xc0, 0x3f, 2, 0, 0, 0, 0x20, 0x40];
+    /// let table = MemoryView::from_parts(&raw, "T{<H:id:<f:price:}", &[2], None, 0).unwrap();
+    /// let price = table.field("price").unwrap();
+    /// assert_eq!((price.format(), price.itemsize(), price.byte_strides()), ("<f", 4, &[6isize][..]));
+    /// assert_eq!(price.tolist().unwrap(), Value::Array(vec![Value::Float(1.5), Value::Float(2.5)]));
+    /// assert!(table.field("qty").is_err());
+    /// ```
+    pub fn field(&self, name: &str) -> Result<MemoryView<'_>> {
+        self.view().into_field(name)
+    }
+
+    /// [`field`](Self::field), consuming this view (keeps its lifetime and writability).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let raw = [0u8; 8];
+    /// let v = MemoryView::from_parts(&raw, "T{<i:a:<i:b:}", &[1], None, 0).unwrap();
+    /// assert_eq!(v.into_field("b").unwrap().offset(), 4);
+    /// ```
+    pub fn into_field(mut self, name: &str) -> Result<Self> {
+        let field = self.item.layout().field(name).ok_or_else(|| {
+            ViewError::value_error(alloc::format!(
+                "memoryview: format '{}' has no field named '{name}'",
+                self.format()
+            ))
+        })?;
+        let item =
+            ItemFormat::from_layout(Cow::Owned(field.format.to_string()), field.layout.clone());
+        let field_offset = field.offset;
+        let offset = if self.is_empty() {
+            self.offset
+        } else {
+            self.offset + field_offset
+        };
+        let (shape, strides) = (self.shape.clone(), self.strides.clone());
+        self.item = item;
+        self.with_layout(offset, shape, strides)
+    }
+}
+
+impl<S: DataMut> ViewBase<S> {
+    /// [`field`](Self::field), writable.
+    ///
+    /// ```
+    /// use buffer_runtime::format::Value;
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut raw = [0u8; 4];
+    /// let mut v = MemoryViewMut::from_parts(&mut raw, "T{B:a:B:b:}", &[2], None, 0).unwrap();
+    /// v.field_mut("b").unwrap().fill(&Value::UInt(9)).unwrap();
+    /// drop(v);
+    /// assert_eq!(raw, [0, 9, 0, 9]);
+    /// ```
+    pub fn field_mut(&mut self, name: &str) -> Result<MemoryViewMut<'_>> {
+        self.view_mut().into_field(name)
+    }
+}
+
+impl<S: Data, T: Data> PartialEq<ViewBase<T>> for ViewBase<S> {
+    /// See [`ViewBase::equals`].
+    fn eq(&self, other: &ViewBase<T>) -> bool {
+        self.equals(other)
+    }
+}
+
+/// Python's `==` between unpacked items: numbers compare across kinds (`True == 1 == 1.0`,
+/// a complex with zero imaginary part equals its real part), sequences (sub-arrays, structs)
+/// element by element, bytes and strings by content.
+pub fn values_equal(a: &Value, b: &Value) -> bool {
+    use Value::*;
+    match (a, b) {
+        (Bytes(x), Bytes(y)) => x == y,
+        (Str(x), Str(y)) => x == y,
+        (Pointer(x), Pointer(y)) | (Object(x), Object(y)) => x == y,
+        (Array(_) | Struct(_), Array(_) | Struct(_)) => {
+            let xs = sequence(a);
+            let ys = sequence(b);
+            xs.len() == ys.len() && xs.iter().zip(&ys).all(|(x, y)| values_equal(x, y))
+        }
+        _ => match (number(a), number(b)) {
+            (Some(x), Some(y)) => x.eq(&y),
+            _ => false,
+        },
+    }
+}
+
+fn sequence(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Array(items) => items.iter().collect(),
+        Value::Struct(fields) => fields.iter().map(|(_, v)| v).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A number as an exact integer or a complex of floats.
+#[derive(Clone, Copy)]
+enum Num {
+    Int(i128),
+    Complex(f64, f64),
+}
+
+impl Num {
+    fn eq(&self, other: &Num) -> bool {
+        match (*self, *other) {
+            (Num::Int(x), Num::Int(y)) => x == y,
+            (Num::Complex(r, i), Num::Complex(s, j)) => r == s && i == j,
+            (Num::Int(n), Num::Complex(r, i)) | (Num::Complex(r, i), Num::Int(n)) => {
+                // Exact, as Python compares int and float: the float must be integral and
+                // equal to the integer (f64 -> i128 is exact for integral values in range).
+                i == 0.0 && r.fract() == 0.0 && r.abs() < 1.7e38 && r as i128 == n
+            }
+        }
+    }
+}
+
+fn number(v: &Value) -> Option<Num> {
+    Some(match v {
+        Value::Bool(b) => Num::Int(i128::from(*b)),
+        Value::Int(n) => Num::Int(i128::from(*n)),
+        Value::UInt(n) => Num::Int(i128::from(*n)),
+        Value::Float(x) => Num::Complex(*x, 0.0),
+        Value::Complex(r, i) => Num::Complex(*r, *i),
+        _ => return None,
+    })
+}
