@@ -21,7 +21,8 @@
 //! # Grammar
 //!
 //! ```text
-//! format  := item*                       (whitespace may separate any two tokens)
+//! format  := item* [prefix]              (whitespace may separate any two tokens; a final
+//!                                         prefix alone is allowed, as struct allows "<")
 //! item    := [prefix] [shape] [prefix] [count] kind [':' name ':']
 //!            (at most one prefix per item: before or after the shape)
 //! prefix  := '@' | '=' | '<' | '>' | '!' | '^'

@@ -91,7 +91,9 @@ impl Parser<'_> {
                 }
                 _ => {}
             }
-            let mut item = self.item(depth)?;
+            let Some(mut item) = self.item(depth)? else {
+                return Ok(items);
+            };
             self.skip_ws();
             if self.peek() == Some(b':') {
                 let name_pos = self.pos;
@@ -145,8 +147,9 @@ impl Parser<'_> {
         }
     }
 
-    /// One item without its name: `[prefix] [shape] [prefix] [count] kind`.
-    fn item(&mut self, depth: usize) -> Result<Item, FormatError> {
+    /// One item without its name: `[prefix] [shape] [prefix] [count] kind`; `None` for a
+    /// final prefix with no item after it.
+    fn item(&mut self, depth: usize) -> Result<Option<Item>, FormatError> {
         if depth > MAX_DEPTH {
             return Err(FormatError::at(
                 self.pos,
@@ -159,6 +162,11 @@ impl Parser<'_> {
             had_prefix = true;
             after = Some(self.pos - 1);
             self.skip_ws();
+            if depth == 0 && self.peek().is_none() {
+                // A prefix with nothing after it ends the format: struct accepts "<" as an
+                // empty format. (Inside `T{` it is an error, as in numpy.)
+                return Ok(None);
+            }
         }
         let mut shape = Vec::new();
         if self.peek() == Some(b'(') {
@@ -248,7 +256,16 @@ impl Parser<'_> {
                         "expected the item that '&' points to, found the end",
                     ));
                 }
-                Kind::Pointer(Box::new(self.item(depth + 1)?))
+                match self.item(depth + 1)? {
+                    Some(target) => Kind::Pointer(Box::new(target)),
+                    // (Not reached: a bare prefix is only accepted at depth 0.)
+                    None => {
+                        return Err(FormatError::at(
+                            self.pos,
+                            "expected the item that '&' points to",
+                        ))
+                    }
+                }
             }
             Some(b'Z') => {
                 let code = match self.s.get(self.pos + 1) {
@@ -311,13 +328,13 @@ impl Parser<'_> {
                 ));
             }
         }
-        Ok(Item {
+        Ok(Some(Item {
             shape,
             prefix,
             count,
             kind,
             name: None,
-        })
+        }))
     }
 }
 
@@ -353,6 +370,13 @@ mod tests {
         assert_eq!(parse("!i").unwrap().items[0].prefix, Prefix::Big);
         assert_eq!(parse("1i").unwrap(), parse("i").unwrap());
         assert_eq!(parse("0i").unwrap().items[0].count, 0);
+    }
+
+    #[test]
+    fn final_prefix_alone_is_an_empty_format() {
+        // struct.calcsize("<") == 0; numpy rejects it.
+        assert_eq!(parse("<"), Ok(Format::default()));
+        assert_eq!(parse("i >").unwrap(), parse("i").unwrap());
     }
 
     #[test]
@@ -400,8 +424,16 @@ mod tests {
             "expected a format character after '4', found ' ' at position 1"
         );
         assert_eq!(
-            err("<"),
-            "expected a format character after '<' at position 1"
+            err("T{<}"),
+            "expected a format character after '<', found '}' at position 3"
+        );
+        assert_eq!(
+            err("&<"),
+            "expected a format character after '<' at position 2"
+        );
+        assert_eq!(
+            err("<4"),
+            "expected a format character after '4' at position 2"
         );
         assert_eq!(
             err("<>i"),
