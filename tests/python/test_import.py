@@ -125,3 +125,95 @@ def test_buffer_is_released_when_rust_is_done(bx):
     bx.values(ba)
     ba.extend(b"def")  # would raise BufferError if an export were still held
     assert ba == b"abcdef"
+
+
+# --- MemoryView over Python buffers: tolist, typed views --------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(STRIDED))
+@pytest.mark.parametrize("dtype", ["f8", "f4", "i1", "u2", "i4", "u8", "?"])
+def test_rust_tolist_matches_memoryview(bx, name, dtype):
+    a = STRIDED[name](BASE.astype(dtype))
+    assert bx.tolist(a) == memoryview(a).tolist()
+    lay = bx.layout(a)
+    with memoryview(a) as m:
+        assert (lay["c_contiguous"], lay["f_contiguous"], lay["contiguous"]) == (
+            m.c_contiguous,
+            m.f_contiguous,
+            m.contiguous,
+        )
+
+
+def plain(record):
+    return tuple(x.tolist() if hasattr(x, "tolist") else x for x in record)
+
+
+def test_rust_unpacks_structured_items_memoryview_cannot(bx):
+    t = bx.Table(4)
+    with pytest.raises(NotImplementedError):
+        memoryview(t).tolist()
+    a = np.asarray(t)
+    assert bx.tolist(t) == [plain(r) for r in a]
+    # The same from numpy's own export (numpy renders the format its own way), sliced backwards.
+    copy = np.array(a)[::-2]
+    assert bx.tolist(copy) == [plain(r) for r in copy]
+    assert bx.tolist(t)[2] == t.get(2)
+
+
+def numpy_records(bx, n, price=1.0):
+    """A numpy structured array with the dtype numpy reads from a Table."""
+    a = np.zeros(n, dtype=np.asarray(bx.Table(1)).dtype)
+    a["price"] = np.arange(n) * price
+    return a
+
+
+def test_typed_view_accepts_equivalent_layouts(bx):
+    t = bx.Table(5)
+    assert bx.total_price(t) == pytest.approx(sum(t.get(i)[1] for i in range(5)))
+    a = numpy_records(bx, 6, 0.5)
+    assert memoryview(a).format != memoryview(t).format  # numpy spells it differently
+    assert bx.total_price(a) == pytest.approx(0.5 * 15)
+    assert bx.total_price(a[::-2]) == pytest.approx(0.5 * (5 + 3 + 1))
+
+
+def test_typed_view_rejects_a_mismatch_like_cython(bx):
+    dt = np.asarray(bx.Table(1)).dtype
+    names = list(dt.names)
+    formats = [dt.fields[n][0] for n in names]
+    offsets = [dt.fields[n][1] for n in names]
+    formats[names.index("price")] = np.dtype("f4")  # a float where Rust has a double
+    bad = np.zeros(2, dtype=np.dtype(dict(names=names, formats=formats, offsets=offsets, itemsize=48)))
+    with pytest.raises(ValueError, match=r"^Buffer dtype mismatch, expected '[<>=@]?d' but got 'f' at offset 8$"):
+        bx.total_price(bad)
+    with pytest.raises(ValueError, match=r"^Buffer dtype mismatch, expected '[<>=@]?Q' but got 'd' at offset 0$"):
+        bx.total_price(np.zeros(3))
+    # The same bytes without the last field: numpy exports it as padding.
+    original = [dt.fields[n][0] for n in names]
+    no_matrix = np.dtype(dict(names=names[:-1], formats=original[:-1], offsets=offsets[:-1], itemsize=48))
+    with pytest.raises(ValueError, match="^Buffer dtype mismatch, expected .* at offset 40$"):
+        bx.total_price(np.zeros(2, dtype=no_matrix))
+
+
+def test_typed_view_over_records_with_gaps(bx):
+    # numpy exports a dtype with trailing padding as the fields alone (48 bytes) with
+    # itemsize and strides of 56: every item is still a whole Record, so the typed view reads it.
+    dt = np.asarray(bx.Table(1)).dtype
+    names = list(dt.names)
+    wide = np.dtype(
+        dict(names=names, formats=[dt.fields[n][0] for n in names], offsets=[dt.fields[n][1] for n in names], itemsize=56)
+    )
+    a = np.zeros(3, dtype=wide)
+    a["price"] = [1.0, 2.0, 4.0]
+    with memoryview(a) as m:
+        assert (m.itemsize, m.strides) == (56, (56,))
+    assert bx.total_price(a) == 7.0
+
+
+def test_typed_writable_view_writes_python_memory(bx):
+    a = numpy_records(bx, 4, 1.0)
+    bx.scale_prices(a, 2.5)
+    assert a["price"].tolist() == [0.0, 2.5, 5.0, 7.5]
+    bx.scale_prices(a[1::2], 2.0)
+    assert a["price"].tolist() == [0.0, 5.0, 5.0, 15.0]
+    with pytest.raises(BufferError, match="^Table: underlying buffer is not writable$"):
+        bx.scale_prices(bx.Table(2), 2.0)

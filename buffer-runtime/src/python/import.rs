@@ -6,10 +6,18 @@ use std::boxed::Box;
 use std::format;
 use std::string::String;
 
-use pyo3::exceptions::PyBufferError;
+use pyo3::exceptions::{
+    PyBufferError, PyIndexError, PyNotImplementedError, PyOverflowError, PyTypeError, PyValueError,
+};
 use pyo3::ffi;
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyComplex, PyList, PyTuple};
 use smallvec::SmallVec;
+use std::vec::Vec;
+
+use crate::format::Value;
+use crate::view::{ErrorKind, MemoryView, MemoryViewMut, ViewError};
+use crate::Element;
 
 /// The most dimensions CPython accepts in a buffer (`PyBUF_MAX_NDIM`).
 const MAX_NDIM: usize = 64;
@@ -304,6 +312,101 @@ impl<'py> PythonBuffer<'py> {
         unsafe { core::slice::from_raw_parts(self.span_start, self.span_len) }
     }
 
+    /// A [`MemoryView`] of the items: every `memoryview` operation, and more, from Rust.
+    ///
+    /// ```
+    /// use buffer_runtime::format::Value;
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     // A reversed, strided numpy-like view: every other item of an array, backwards.
+    ///     let m = py.eval(c"memoryview(__import__('array').array('i', range(10)))[::-3]", None, None).unwrap();
+    ///     let buf = PythonBuffer::get(&m).unwrap();
+    ///     let view = buf.view().unwrap();
+    ///     assert_eq!(view.byte_strides(), &[-12]);
+    ///     assert_eq!(view.tolist().unwrap(), Value::Array([9, 6, 3, 0].map(Value::Int).to_vec()));
+    /// });
+    /// ```
+    pub fn view(&self) -> PyResult<MemoryView<'_>> {
+        let view = MemoryView::from_parts(
+            self.bytes(),
+            &self.format,
+            &self.shape,
+            Some(&self.strides),
+            self.offset,
+        )?;
+        Ok(view)
+    }
+
+    /// A writable [`MemoryViewMut`] of the items; `TypeError: cannot modify read-only memory`
+    /// for a read-only buffer (request it with [`get_mut`](Self::get_mut) to get a writable one).
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let a = py.eval(c"__import__('array').array('h', [1, 2, 3])", None, None).unwrap();
+    ///     let mut buf = PythonBuffer::get_mut(&a).unwrap();
+    ///     buf.view_mut().unwrap().set_as::<i16>(&[-1], -300).unwrap();
+    ///     drop(buf);
+    ///     assert_eq!(a.call_method0("tolist").unwrap().extract::<Vec<i16>>().unwrap(), [1, 2, -300]);
+    /// });
+    /// ```
+    pub fn view_mut(&mut self) -> PyResult<MemoryViewMut<'_>> {
+        if self.readonly() {
+            return Err(PyTypeError::new_err("cannot modify read-only memory"));
+        }
+        let bytes: &mut [u8] = if self.span_len == 0 {
+            &mut []
+        } else {
+            // SAFETY: as in `bytes_mut`: the exporter allows writes, the span covers every item
+            // and stays valid until release, and `&mut self` makes this the only Rust access.
+            unsafe { core::slice::from_raw_parts_mut(self.span_start, self.span_len) }
+        };
+        Ok(MemoryViewMut::from_parts(
+            bytes,
+            &self.format,
+            &self.shape,
+            Some(&self.strides),
+            self.offset,
+        )?)
+    }
+
+    /// A view whose items are checked to be `T`s: the buffer's format must describe the same
+    /// layout as `T`'s (same scalar kinds, sizes, byte orders and offsets; numpy's and
+    /// `struct`'s equivalent spellings are accepted, field names are not compared). A mismatch
+    /// is a `ValueError` worded like Cython's.
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let a = py.eval(c"__import__('array').array('d', [0.5, 1.5])", None, None).unwrap();
+    ///     let buf = PythonBuffer::get(&a).unwrap();
+    ///     let view = buf.typed_view::<f64>().unwrap();
+    ///     assert_eq!(view.iter_as::<f64>().unwrap().sum::<f64>(), 2.0);
+    ///
+    ///     let err = buf.typed_view::<f32>().unwrap_err();
+    ///     assert!(err.is_instance_of::<pyo3::exceptions::PyValueError>(py));
+    ///     assert_eq!(err.value(py).to_string(), "Buffer dtype mismatch, expected 'f' but got 'd' at offset 0");
+    /// });
+    /// ```
+    pub fn typed_view<T: Element>(&self) -> PyResult<MemoryView<'_>> {
+        let view = self.view()?;
+        view.check_type::<T>()?;
+        Ok(view)
+    }
+
+    /// [`typed_view`](Self::typed_view), writable.
+    pub fn typed_view_mut<T: Element>(&mut self) -> PyResult<MemoryViewMut<'_>> {
+        let view = self.view_mut()?;
+        view.check_type::<T>()?;
+        Ok(view)
+    }
+
     /// The same memory, writable; `None` for a read-only buffer.
     pub fn bytes_mut(&mut self) -> Option<&mut [u8]> {
         if self.readonly() {
@@ -316,6 +419,72 @@ impl<'py> PythonBuffer<'py> {
         // makes this the only Rust access through this buffer.
         Some(unsafe { core::slice::from_raw_parts_mut(self.span_start, self.span_len) })
     }
+}
+
+/// A view error raised as the Python exception of its kind, with its message.
+///
+/// ```
+/// use buffer_runtime::view::MemoryView;
+/// use pyo3::prelude::*;
+///
+/// Python::attach(|py| {
+///     let err: PyErr = MemoryView::from_bytes(b"abc").cast("h", None).unwrap_err().into();
+///     assert!(err.is_instance_of::<pyo3::exceptions::PyTypeError>(py));
+///     assert_eq!(err.value(py).to_string(), "memoryview: length is not a multiple of itemsize");
+/// });
+/// ```
+impl From<ViewError> for PyErr {
+    fn from(e: ViewError) -> PyErr {
+        let msg = String::from(e.message());
+        match e.kind() {
+            ErrorKind::TypeError => PyTypeError::new_err(msg),
+            ErrorKind::ValueError => PyValueError::new_err(msg),
+            ErrorKind::IndexError => PyIndexError::new_err(msg),
+            ErrorKind::NotImplementedError => PyNotImplementedError::new_err(msg),
+            ErrorKind::BufferError => PyBufferError::new_err(msg),
+            ErrorKind::OverflowError => PyOverflowError::new_err(msg),
+        }
+    }
+}
+
+/// An unpacked item as the Python object `memoryview.tolist()` / `struct.unpack` would give:
+/// `bool`, `int`, `float`, `complex`, `bytes`, `str`; arrays become lists and structs tuples
+/// (as numpy's `tolist()` gives for structured arrays).
+///
+/// ```
+/// use buffer_runtime::format::Value;
+/// use buffer_runtime::python::value_to_object;
+/// use pyo3::prelude::*;
+///
+/// Python::attach(|py| {
+///     let v = Value::Struct(vec![(Some("a".into()), Value::Int(-1)), (None, Value::Array(vec![Value::Float(0.5)]))]);
+///     assert_eq!(value_to_object(py, &v).unwrap().repr().unwrap().to_string(), "(-1, [0.5])");
+/// });
+/// ```
+pub fn value_to_object<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Int(n) => n.into_pyobject(py)?.into_any(),
+        Value::UInt(n) | Value::Pointer(n) | Value::Object(n) => n.into_pyobject(py)?.into_any(),
+        Value::Float(x) => x.into_pyobject(py)?.into_any(),
+        Value::Complex(re, im) => PyComplex::from_doubles(py, *re, *im).into_any(),
+        Value::Bytes(b) => PyBytes::new(py, b).into_any(),
+        Value::Str(s) => s.into_pyobject(py)?.into_any(),
+        Value::Array(items) => {
+            let items = items
+                .iter()
+                .map(|v| value_to_object(py, v))
+                .collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, items)?.into_any()
+        }
+        Value::Struct(fields) => {
+            let items = fields
+                .iter()
+                .map(|(_, v)| value_to_object(py, v))
+                .collect::<PyResult<Vec<_>>>()?;
+            PyTuple::new(py, items)?.into_any()
+        }
+    })
 }
 
 struct Described {

@@ -97,7 +97,7 @@
 mod export;
 mod import;
 
-pub use import::PythonBuffer;
+pub use import::{value_to_object, PythonBuffer};
 
 #[doc(hidden)]
 pub use export::{__exports_of, __getbuffer, __getbuffer_mut, __releasebuffer};

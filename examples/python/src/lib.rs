@@ -5,14 +5,16 @@
 //! * `Table(n)`: `n` records of a derived `#[repr(C)]` struct with integer, float and array
 //!   fields, exported read-only as a structured buffer (`T{<Q:id:<d:price:...}`).
 //! * `layout(obj)`: the layout of any Python buffer, seen from Rust.
-//! * `values(obj)`, `peek`, `poke`: read and write any Python buffer from Rust.
+//! * `values(obj)`, `tolist(obj)`, `peek`, `poke`: read and write any Python buffer from Rust.
+//! * `total_price(obj)`, `scale_prices(obj, f)`: typed views of `Record`s over any buffer whose
+//!   format matches (`Buffer dtype mismatch, ...` otherwise).
 //!
 //! The whole crate is safe code: `python_buffer!` writes the buffer slots.
 #![forbid(unsafe_code)]
 
 use std::mem::{offset_of, size_of};
 
-use buffer_runtime::python::PythonBuffer;
+use buffer_runtime::python::{value_to_object, PythonBuffer};
 use buffer_runtime::{python_buffer, BufferExport, BufferExportMut, Dims, Element, Layout};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -285,7 +287,38 @@ fn layout<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     d.set_item("nbytes", buf.nbytes())?;
     d.set_item("offset", buf.offset())?;
     d.set_item("span", buf.bytes().len())?;
+    let view = buf.view()?;
+    d.set_item("c_contiguous", view.c_contiguous())?;
+    d.set_item("f_contiguous", view.f_contiguous())?;
+    d.set_item("contiguous", view.contiguous())?;
     Ok(d)
+}
+
+/// `memoryview(obj).tolist()`, computed by Rust's MemoryView (which also unpacks structs,
+/// as tuples, and every other format CPython's memoryview refuses).
+#[pyfunction]
+fn tolist<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let buf = PythonBuffer::get(obj)?;
+    let items = buf.view()?.tolist()?;
+    value_to_object(obj.py(), &items)
+}
+
+/// The sum of the `price` field of any buffer of `Record`s (a `Table`, a numpy structured
+/// array with the same layout): a typed view, checked against `Record`'s format.
+#[pyfunction]
+fn total_price(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+    let buf = PythonBuffer::get(obj)?;
+    let view = buf.typed_view::<Record>()?;
+    Ok(view.iter_as::<Record>()?.map(|r| r.price).sum())
+}
+
+/// Scales every `price` of a writable buffer of `Record`s in place, from Rust.
+#[pyfunction]
+fn scale_prices(obj: &Bound<'_, PyAny>, factor: f64) -> PyResult<()> {
+    let mut buf = PythonBuffer::get_mut(obj)?;
+    let mut view = buf.typed_view_mut::<Record>()?;
+    view.for_each_mut::<Record>(|r| r.price *= factor)?;
+    Ok(())
 }
 
 /// Decodes one native item of a numeric format.
@@ -376,6 +409,9 @@ fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMatrix>()?;
     m.add_function(wrap_pyfunction!(layout, m)?)?;
     m.add_function(wrap_pyfunction!(values, m)?)?;
+    m.add_function(wrap_pyfunction!(tolist, m)?)?;
+    m.add_function(wrap_pyfunction!(total_price, m)?)?;
+    m.add_function(wrap_pyfunction!(scale_prices, m)?)?;
     m.add_function(wrap_pyfunction!(poke, m)?)?;
     m.add_function(wrap_pyfunction!(peek, m)?)?;
     Ok(())
