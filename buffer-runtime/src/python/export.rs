@@ -42,7 +42,8 @@ use crate::{BufferExport, BufferExportMut, Element, Layout};
 const MAX_NDIM: usize = 64;
 
 /// What one `Py_buffer` needs, checked once per loan and copied into every export of the loan.
-struct Filled {
+#[derive(Clone, Copy)]
+struct Info {
     buf: *mut u8,
     len: isize,
     itemsize: isize,
@@ -55,6 +56,11 @@ struct Filled {
     strides: *const isize,
     c_contiguous: bool,
     f_contiguous: bool,
+}
+
+/// A loan's [`Info`] and the storage its shape and strides may point into.
+struct Filled {
+    info: Info,
     /// Storage for a shape and strides computed at run time: `[shape.., strides..]`.
     _dims: Option<Box<[isize]>>,
 }
@@ -256,7 +262,7 @@ fn fill<I: Element>(
             (p, p.wrapping_add(ndim), Some(block))
         }
     };
-    Ok(Filled {
+    let info = Info {
         // `offset <= bytes_len`, so this stays inside (or one past) the exporter's bytes.
         buf: base.wrapping_add(layout.offset),
         len,
@@ -268,8 +274,8 @@ fn fill<I: Element>(
         strides,
         c_contiguous,
         f_contiguous,
-        _dims: dims,
-    })
+    };
+    Ok(Filled { info, _dims: dims })
 }
 
 /// CPython's contiguity rules: a buffer with no items is both; dimensions of length 1 do not
@@ -299,7 +305,7 @@ fn contiguity(shape: &[usize], strides: &[isize], itemsize: usize) -> (bool, boo
 /// `view` is valid for writes; `obj` is the exporting object.
 unsafe fn write_view(
     obj: &Bound<'_, PyAny>,
-    filled: &Filled,
+    filled: &Info,
     request: &Request,
     view: *mut ffi::Py_buffer,
 ) -> PyResult<()> {
@@ -390,56 +396,73 @@ unsafe fn getbuffer_with(
         return Err(buffer_error(obj, "underlying buffer is not writable"));
     }
     let key = obj.as_ptr() as usize;
-    let mut table = loans();
-    if let Some(loan) = table.iter_mut().find(|l| l.object == key) {
-        // SAFETY: `view` is valid for writes (caller); `obj` is the exporter.
-        unsafe { write_view(obj, &loan.filled, &request, view)? };
-        loan.exports += 1;
-        return Ok(());
-    }
-    // `open` runs user code (the accessor closure, `buffer_layout`, `buffer_bytes`); it must not
-    // run under the table lock, or an export it triggered would deadlock.
-    drop(table);
-    let (guard, filled) = open()?;
-    let mut table = loans();
-    // `open` ran user code, which may itself have exported this object (a read-only export
-    // allows that): then one loan exists already, and every view must use it, so that no view
-    // outlives the loan whose shape and strides it points at.
-    let existing = table.iter_mut().find(|l| l.object == key);
-    match existing {
-        Some(loan) => {
-            // SAFETY: as above.
-            let r = unsafe { write_view(obj, &loan.filled, &request, view) };
-            if r.is_ok() {
-                loan.exports += 1;
-            }
-            drop(table);
-            guard.release(obj.py());
-            drop(filled);
-            r
-        }
+    let py = obj.py();
+    // The table lock is never held while user code or Python runs: a view is joined to its
+    // loan (or a new loan pushed) under the lock, and the `Py_buffer` written after it.
+    let info = match join_loan(key) {
+        Some(info) => info,
         None => {
-            // SAFETY: as above.
-            match unsafe { write_view(obj, &filled, &request, view) } {
-                Ok(()) => {
-                    // Moving `filled` into the table moves its `Box`, not the heap block the
-                    // view's shape and strides point at.
-                    table.push(Loan {
-                        object: key,
-                        exports: 1,
-                        guard,
-                        filled,
-                    });
-                    Ok(())
-                }
-                Err(e) => {
-                    drop(table);
-                    guard.release(obj.py());
-                    Err(e)
-                }
+            // `open` runs user code (the accessor closure, `buffer_layout`, `buffer_bytes`).
+            let (guard, filled) = open()?;
+            let mut table = loans();
+            // That code may itself have exported this object (a read-only export allows it):
+            // then a loan exists already, and this view joins it, so that no view outlives the
+            // loan whose shape and strides it points at.
+            if let Some(loan) = table.iter_mut().find(|l| l.object == key) {
+                loan.exports += 1;
+                let info = loan.filled.info;
+                drop(table);
+                guard.release(py);
+                drop(filled);
+                info
+            } else {
+                let info = filled.info;
+                // Moving `filled` moves its `Box`, not the heap block `info` points into.
+                table.push(Loan {
+                    object: key,
+                    exports: 1,
+                    guard,
+                    filled,
+                });
+                info
             }
         }
+    };
+    // SAFETY: `view` is valid for writes (caller); `obj` is the exporter; `info` belongs to a
+    // loan that counts this view among its exports, so it outlives the view.
+    let written = unsafe { write_view(obj, &info, &request, view) };
+    if written.is_err() {
+        leave_loan(key, py);
     }
+    written
+}
+
+/// Counts one more export on `key`'s loan, if there is one, and returns its `Info`.
+fn join_loan(key: usize) -> Option<Info> {
+    let mut table = loans();
+    let loan = table.iter_mut().find(|l| l.object == key)?;
+    loan.exports += 1;
+    Some(loan.filled.info)
+}
+
+/// Counts one export less on `key`'s loan, and ends the loan (releasing the pyclass borrow)
+/// after its last export.
+fn leave_loan(key: usize, py: Python<'_>) {
+    let mut table = loans();
+    let Some(i) = table.iter().position(|l| l.object == key) else {
+        // CPython only releases what was exported; nothing to do for anything else.
+        return;
+    };
+    table[i].exports -= 1;
+    if table[i].exports > 0 {
+        return;
+    }
+    let loan = table.swap_remove(i);
+    // Dropping the guard decrements a reference count; never under the lock.
+    drop(table);
+    let Loan { guard, filled, .. } = loan;
+    guard.release(py);
+    drop(filled);
 }
 
 /// `__getbuffer__` of a read-only export: what `python_buffer!(Class, |this| &this.field)`
@@ -535,22 +558,7 @@ where
 /// Only for `bf_releasebuffer`, once per successful `__getbuffer`.
 #[doc(hidden)]
 pub unsafe fn __releasebuffer<C: PyClass>(slf: Bound<'_, C>, _view: *mut ffi::Py_buffer) {
-    let key = slf.as_ptr() as usize;
-    let mut table = loans();
-    let Some(i) = table.iter().position(|l| l.object == key) else {
-        // CPython only releases what was exported; nothing to do for anything else.
-        return;
-    };
-    table[i].exports -= 1;
-    if table[i].exports > 0 {
-        return;
-    }
-    let loan = table.swap_remove(i);
-    // Dropping the guard may run arbitrary code (a decref); never under the lock.
-    drop(table);
-    let Loan { guard, filled, .. } = loan;
-    guard.release(slf.py());
-    drop(filled);
+    leave_loan(slf.as_ptr() as usize, slf.py());
 }
 
 #[cfg(test)]

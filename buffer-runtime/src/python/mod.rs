@@ -1,5 +1,19 @@
 //! Python interop (feature `pyo3`): hand any [`BufferExport`](crate::BufferExport) to CPython,
-//! numpy or Pillow without a copy.
+//! numpy or Pillow without a copy, and view any Python buffer from Rust as a
+//! [`MemoryView`](crate::view::MemoryView).
+//!
+//! * Export: [`python_buffer!`](crate::python_buffer) gives a `#[pyclass]` the buffer protocol.
+//! * Import: [`PythonBuffer`] holds a Python buffer (released on drop);
+//!   [`PythonBuffer::view`] is a `MemoryView` of it, [`PythonBuffer::typed_view`] one checked
+//!   against a Rust item type.
+//!
+//! Consumers exercised by the tests (`buffer-runtime/tests/python_*.rs` with an embedded
+//! CPython, `tests/python/` with the `examples/python` extension module): `memoryview`,
+//! `bytes`/`bytearray`, `hashlib`, `zlib`, `sqlite3` BLOBs, `ctypes` (`from_buffer`,
+//! `PyObject_GetBuffer` with every flag), `_testbuffer`, numpy (`asarray`, structured dtypes,
+//! `shares_memory`) and Pillow (`Image.frombuffer`). Producers viewed from Rust: `bytes`,
+//! `bytearray`, `array.array`, `mmap`, `memoryview` slices and casts, ctypes structures,
+//! `_testbuffer` arrays, numpy arrays (strided, reversed, 0-d, structured).
 //!
 //! # Exporting a `#[pyclass]`
 //!
@@ -93,6 +107,24 @@
 //! A compile-time layout (a derived struct, an array) is exported without any heap allocation:
 //! `format`, `shape` and `strides` point at `'static` data. A runtime layout (`Vec<T>`) stores
 //! its shape and strides in one allocation per exported object.
+//!
+//! # Viewing Python buffers
+//!
+//! ```
+//! use buffer_runtime::python::PythonBuffer;
+//! use pyo3::prelude::*;
+//!
+//! Python::attach(|py| {
+//!     let data = py.eval(c"memoryview(__import__('array').array('d', [1.0, 2.0, 3.0, 4.0]))[::-2]", None, None).unwrap();
+//!     let buf = PythonBuffer::get(&data)?; // PyObject_GetBuffer
+//!     let view = buf.typed_view::<f64>()?; // format checked against f64
+//!     assert_eq!(view.iter_as::<f64>()?.collect::<Vec<_>>(), [4.0, 2.0]);
+//!     let err = buf.typed_view::<i64>().unwrap_err();
+//!     assert_eq!(err.value(py).to_string(), "Buffer dtype mismatch, expected 'q' but got 'd' at offset 0");
+//!     Ok::<_, PyErr>(())
+//! }) // `buf` dropped: PyBuffer_Release
+//! .unwrap();
+//! ```
 
 mod export;
 mod import;
