@@ -174,6 +174,52 @@ pub use pyo3 as __pyo3;
 ///     assert!(err.to_string().contains("read-only"), "{err}");
 /// });
 /// ```
+///
+/// A `#[pyclass(frozen)]` exports read-only (PyO3 has no mutable borrow of it):
+///
+/// ```
+/// use buffer_runtime::python_buffer;
+/// use pyo3::prelude::*;
+///
+/// #[pyclass(frozen)]
+/// struct Constants {
+///     table: [f64; 3],
+/// }
+/// python_buffer!(Constants, |this| &this.table);
+///
+/// Python::attach(|py| {
+///     let c = Py::new(py, Constants { table: [0.5, 1.5, 2.5] }).unwrap();
+///     let sum = py.eval(c"lambda c: sum(memoryview(c))", None, None).unwrap().call1((&c,)).unwrap();
+///     assert_eq!(sum.extract::<f64>().unwrap(), 4.5);
+/// });
+/// ```
+///
+/// A writable export of a frozen class does not compile:
+///
+/// ```compile_fail,E0271
+/// use buffer_runtime::python_buffer;
+/// use pyo3::prelude::*;
+///
+/// #[pyclass(frozen)]
+/// struct Constants {
+///     table: [f64; 3],
+/// }
+/// python_buffer!(Constants, mut |this| &mut this.table);
+/// ```
+///
+/// Nor does a writable export of items that not every bit pattern is valid for (`bool`,
+/// `char`, enums): Python could write an invalid value.
+///
+/// ```compile_fail,E0277
+/// use buffer_runtime::python_buffer;
+/// use pyo3::prelude::*;
+///
+/// #[pyclass]
+/// struct Flags {
+///     on: Vec<bool>,
+/// }
+/// python_buffer!(Flags, mut |this| &mut this.on);
+/// ```
 #[macro_export]
 macro_rules! python_buffer {
     (
