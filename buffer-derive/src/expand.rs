@@ -90,16 +90,27 @@ fn field_assertions(input: &Input, fields: &[&Field]) -> TokenStream {
     let (impl_generics, _, _) = input.generics.split_for_impl();
     let where_clause = where_clause(input, &[]);
     let params: Vec<&syn::Ident> = input.generics.type_params().map(|p| &p.ident).collect();
-    let calls = fields.iter().filter(|f| !f.is_padding()).map(|f| {
-        let ty = f.ty;
-        match array_item_param(ty, &params) {
-            // `T` or `[T; N]`: ask for `T: Element`, so that rustc suggests that bound.
-            Some(param) => {
-                quote_spanned!(param.span()=> #krate::__private::assert_element::<#param>();)
+    let mut asserted_params = Vec::new();
+    let calls: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| !f.is_padding())
+        .filter_map(|f| {
+            let ty = f.ty;
+            match array_item_param(ty, &params) {
+                // `T` or `[T; N]`: ask for `T: Element`, so that rustc suggests that bound; once
+                // per parameter, so that a missing bound is one error.
+                Some(param) => {
+                    let key = quote!(#param).to_string();
+                    if asserted_params.contains(&key) {
+                        return None;
+                    }
+                    asserted_params.push(key);
+                    Some(quote_spanned!(param.span()=> #krate::__private::assert_element::<#param>();))
+                }
+                None => Some(quote_spanned!(ty.span()=> #krate::__private::assert_field::<#ty>();)),
             }
-            None => quote_spanned!(ty.span()=> #krate::__private::assert_field::<#ty>();),
-        }
-    });
+        })
+        .collect();
     quote! {
         #[allow(dead_code)]
         fn __buffer_assert_fields #impl_generics () #where_clause {
@@ -123,31 +134,36 @@ fn array_item_param<'t>(ty: &'t syn::Type, params: &[&syn::Ident]) -> Option<&'t
     }
 }
 
-/// `StaticLayout` (a 0-d buffer of `Self`) and `BufferExport` for an item type. `check` is an
+/// `StaticLayout` (a 0-d buffer of `Self`) and `BufferExport` for an item type. `check`, if any, is an
 /// expression of type `()` evaluated in every associated const (the layout checks of a generic
 /// type, which can only run once its parameters are known).
-fn item_impls(input: &Input, where_clause: &TokenStream, check: &TokenStream) -> TokenStream {
+fn item_impls(
+    input: &Input,
+    where_clause: &TokenStream,
+    check: Option<&TokenStream>,
+) -> TokenStream {
     let krate = krate(input);
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let check = check.map(|check| quote!(let () = #check;));
     quote! {
         // SAFETY: `Self` is one item, so it is a 0-d buffer of `Item = Self`: shape `[]`,
         // strides `[]`, and `size_of::<Self>() == product([]) * size_of::<Item>()`.
         unsafe impl #impl_generics #krate::StaticLayout for #ident #ty_generics #where_clause {
             type Item = Self;
-            const SHAPE: &'static [usize] = { let () = #check; &[] };
-            const STRIDES: &'static [isize] = { let () = #check; &[] };
-            const ITEMSIZE: usize = { let () = #check; ::core::mem::size_of::<Self>() };
+            const SHAPE: &'static [usize] = { #check &[] };
+            const STRIDES: &'static [isize] = { #check &[] };
+            const ITEMSIZE: usize = { #check ::core::mem::size_of::<Self>() };
         }
 
         impl #impl_generics #krate::BufferExport for #ident #ty_generics #where_clause {
             type Item = Self;
             fn buffer_layout(&self) -> #krate::Layout {
-                let () = #check;
+                #check
                 #krate::Layout::of_static::<Self>()
             }
             fn buffer_bytes(&self) -> &[u8] {
-                let () = #check;
+                #check
                 #krate::__private::zerocopy::IntoBytes::as_bytes(self)
             }
         }
@@ -159,24 +175,24 @@ fn data_fields<'s, 'a>(s: &'s Struct<'a>) -> Vec<&'s Field<'a>> {
     s.fields.iter().filter(|f| !f.phantom).collect()
 }
 
-/// The builder of the format `T{...}`, as a method chain on `start` (a `FmtBuf` or a `FmtLen`,
-/// which share their methods): each field as `[(shape)]` + its item's field format + `:name:`,
-/// explicit padding as `Nx`.
-fn format_builder(krate: &Path, fields: &[&Field], start: TokenStream) -> TokenStream {
+/// The pieces of the format `T{...}` (a `&[Piece]` expression): each field as `[(shape)]` + its
+/// item's field format + `:name:`, explicit padding as `Nx`.
+fn format_pieces(krate: &Path, fields: &[&Field]) -> TokenStream {
+    let p = quote!(#krate::__private);
     let pieces = fields.iter().map(|f| {
         let ty = f.ty;
         if f.is_padding() {
-            quote!(.push_usize(::core::mem::size_of::<#ty>()).push("x"))
+            quote!(#p::Piece::Number(::core::mem::size_of::<#ty>()), #p::Piece::Text("x"),)
         } else {
             let name = format!(":{}:", f.format_name());
             quote! {
-                .push_shape(<#ty as #krate::__private::FieldLayout>::SHAPE)
-                .push(<<#ty as #krate::__private::FieldLayout>::Item as #krate::Element>::FIELD_FORMAT)
-                .push(#name)
+                #p::Piece::Shape(<#ty as #p::FieldLayout>::SHAPE),
+                #p::Piece::Text(<<#ty as #p::FieldLayout>::Item as #krate::Element>::FIELD_FORMAT),
+                #p::Piece::Text(#name),
             }
         }
     });
-    quote!(#start.push("T{") #(#pieces)* .push("}"))
+    quote!(&[#p::Piece::Text("T{"), #(#pieces)* #p::Piece::Text("}")])
 }
 
 /// The layout checks of a `repr(C)` struct, one block per field, each panicking (at compile
@@ -259,13 +275,9 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
         ));
         let where_clause = where_clause(input, &extra);
         let checks = layout_checks(&krate, &fields, &phantoms, &quote!(Self));
-        let build = format_builder(
-            &krate,
-            &fields,
-            quote!(#p::FmtBuf::<{ #p::GENERIC_FORMAT_CAPACITY }>::new()),
-        );
+        let pieces = format_pieces(&krate, &fields);
         let check = quote!(<Self as __BufferLayout>::CHECK);
-        let item_impls = item_impls(input, &where_clause, &check);
+        let item_impls = item_impls(input, &where_clause, Some(&check));
         quote! {
             #assertions
 
@@ -277,7 +289,8 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
 
             impl #impl_generics __BufferLayout for #ident #ty_generics #where_clause {
                 const CHECK: () = { #(#checks)* };
-                const FORMAT: #p::FmtBuf<{ #p::GENERIC_FORMAT_CAPACITY }> = #build;
+                const FORMAT: #p::FmtBuf<{ #p::GENERIC_FORMAT_CAPACITY }> =
+                    #p::pieces_build(#pieces);
             }
 
             // SAFETY: `FORMAT` describes `Self` exactly. `Self` is `repr(C)` (checked by the
@@ -323,21 +336,28 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
         let item_where = self::where_clause(input, &extra);
         let this = quote!(#ident);
         let checks = layout_checks(&krate, &fields, &phantoms, &this);
-        let count = format_builder(&krate, &fields, quote!(#p::FmtLen::new()));
-        let build = format_builder(
-            &krate,
-            &fields,
-            quote!(#p::FmtBuf::<{ __BUFFER_FORMAT_LEN + 1 }>::new()),
-        );
-        let item_impls = item_impls(input, &item_where, &quote!(()));
+        let pieces = format_pieces(&krate, &fields);
+        let item_impls = item_impls(input, &item_where, None);
         let _ = (&impl_generics, &ty_generics);
         quote! {
             #assertions
 
             #(const _: () = { #checks };)*
 
-            const __BUFFER_FORMAT_LEN: usize = #count.len();
-            const __BUFFER_FORMAT: #p::FmtBuf<{ __BUFFER_FORMAT_LEN + 1 }> = #build;
+            // The pieces are listed in an impl bounded by the field types, so that a field type
+            // without a format is reported at the field, and here by one error whose notes say
+            // which field type lacks it (`#[diagnostic]` attributes cannot be used here: they do
+            // not resolve under `#![no_implicit_prelude]`).
+            trait __BufferFields {
+                const PIECES: &'static [#p::Piece];
+            }
+            impl __BufferFields for #ident #where_clause {
+                const PIECES: &'static [#p::Piece] = #pieces;
+            }
+            const __BUFFER_PIECES: &[#p::Piece] = <#ident as __BufferFields>::PIECES;
+            const __BUFFER_FORMAT_LEN: usize = #p::pieces_len(__BUFFER_PIECES);
+            const __BUFFER_FORMAT: #p::FmtBuf<{ __BUFFER_FORMAT_LEN + 1 }> =
+                #p::pieces_build(__BUFFER_PIECES);
 
             // SAFETY: `FORMAT` describes `Self` exactly. `Self` is `repr(C)` (checked by the
             // derive), so its fields lie in declaration order at `offset_of!` offsets; the
@@ -435,7 +455,7 @@ fn expand_enum(input: &Input) -> TokenStream {
         .expect("validated: enums have an int repr")
         .ident;
     let span = Span::call_site();
-    let item_impls = item_impls(input, &quote!(), &quote!(()));
+    let item_impls = item_impls(input, &quote!(), None);
     quote_spanned! {span=>
         // SAFETY: a fieldless enum with a primitive representation `#int` has the size,
         // alignment and ABI of `#int`, and each value is stored as its discriminant, a valid

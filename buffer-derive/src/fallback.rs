@@ -35,6 +35,11 @@ pub fn expand(input: &DeriveInput, ast: Option<&Input>, errors: syn::Error) -> T
         for<'__buffer> #ident #ty_generics: #krate::__private::zerocopy::IntoBytes
             + #krate::__private::zerocopy::Immutable
     ));
+    // Items are `'static`: without these, a generic stub would add "may not live long enough".
+    for param in input.generics.type_params() {
+        let ident = &param.ident;
+        predicates.push(parse_quote!(#ident: 'static));
+    }
     quote! {
         #errors
 

@@ -14,6 +14,8 @@ mod attr;
 mod ctxt;
 mod expand;
 mod fallback;
+#[cfg(test)]
+mod tests;
 mod valid;
 
 use proc_macro::TokenStream;

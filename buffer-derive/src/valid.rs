@@ -187,19 +187,20 @@ fn check_field(cx: &Ctxt, f: &Field) {
 /// A `:name:` must not break the format: numpy and our parser read it up to the next `:`.
 fn check_name(cx: &Ctxt, f: &Field, name: &str) {
     let span = f.attrs.rename.span().expect("rename is set");
+    let breaking = |c: &char| {
+        matches!(c, ':' | '{' | '}' | '(' | ')') || c.is_ascii_whitespace() || c.is_ascii_control()
+    };
     let problem = if name.is_empty() {
         Some("is empty".to_owned())
     } else if let Some(c) = name.chars().find(|c| !c.is_ascii()) {
         Some(format!("contains the non-ASCII character `{c}`"))
-    } else if let Some(c) = name.chars().find(|c| {
-        matches!(c, ':' | '{' | '}' | '(' | ')') || c.is_ascii_whitespace() || c.is_ascii_control()
-    }) {
-        Some(format!(
-            "contains `{}`, which would end or break the `:name:` in the format",
-            c.escape_default()
-        ))
     } else {
-        None
+        name.chars().find(breaking).map(|c| {
+            format!(
+                "contains `{}`, which would end or break the `:name:` in the format",
+                c.escape_default()
+            )
+        })
     };
     if let Some(problem) = problem {
         cx.error_at(

@@ -171,6 +171,12 @@ impl DimsBuf<usize> {
     }
 }
 
+impl Default for DimsBuf<usize> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl DimsBuf<isize> {
     /// C-order byte strides for `shape` and items of `itemsize` bytes.
     pub const fn c_strides(shape: &[usize], itemsize: usize) -> Self {
@@ -288,18 +294,32 @@ pub const MESSAGE_CAPACITY: usize = 1024;
 /// building the message never fails with a message of its own.
 pub type Message = FmtBuf<MESSAGE_CAPACITY>;
 
-/// Appends `s`, or as much of it as fits, leaving room for `reserve` more bytes.
-const fn push_fitting(m: Message, s: &str, reserve: usize) -> Message {
+/// Appends `s`, or as much of it as fits (whole characters only), leaving room for `reserve`
+/// more bytes.
+const fn push_fitting(mut m: Message, s: &str, reserve: usize) -> Message {
     let room = MESSAGE_CAPACITY - 1 - reserve;
-    if m.len() + s.len() <= room {
-        return m.push(s);
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // The length of the UTF-8 sequence that starts at `b[i]` (`s` is valid UTF-8).
+        let width = match b[i] {
+            0x00..=0x7f => 1,
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            _ => 4,
+        };
+        if m.len + width > room {
+            break;
+        }
+        let mut k = 0;
+        while k < width {
+            m.bytes[m.len] = b[i + k];
+            m.len += 1;
+            k += 1;
+        }
+        i += width;
     }
-    // Cut at a char boundary below the room left.
-    let mut cut = room.saturating_sub(m.len());
-    while cut > 0 && !s.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    m.push(s.split_at(cut).0)
+    m
 }
 
 /// The bytes of implicit padding between the end of one field (`prev_end`) and the start of
@@ -393,3 +413,101 @@ pub const fn assert_field<T: FieldLayout + ?Sized>() {}
 /// used as a field (or as the item of an array field), so that the compiler suggests the bound
 /// users should write, `T: Element`.
 pub const fn assert_element<T: crate::Element>() {}
+
+/// One piece of a derived struct's format, as listed by the generated code: the derive lists
+/// the pieces in an impl whose where clause names every field type (so a field type without a
+/// format is reported once, at the field), and [`pieces_len`] / [`pieces_build`] assemble them.
+#[derive(Clone, Copy)]
+pub enum Piece {
+    /// Literal text: `T{`, a field's item format such as `<I`, a name such as `:qty:`.
+    Text(&'static str),
+    /// A sub-array prefix such as `(4,4)`; nothing for an empty shape.
+    Shape(&'static [usize]),
+    /// A decimal number (the `N` of `Nx`).
+    Number(usize),
+}
+
+/// The length of the text of `pieces`: the first of the two passes that give a non-generic
+/// type a format buffer of its exact length.
+pub const fn pieces_len(pieces: &[Piece]) -> usize {
+    let mut n = FmtLen::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        n = match pieces[i] {
+            Piece::Text(s) => n.push(s),
+            Piece::Shape(s) => n.push_shape(s),
+            Piece::Number(k) => n.push_usize(k),
+        };
+        i += 1;
+    }
+    n.len()
+}
+
+/// The text of `pieces` in a buffer of capacity `N` (at least `pieces_len(pieces) + 1`).
+pub const fn pieces_build<const N: usize>(pieces: &[Piece]) -> FmtBuf<N> {
+    let mut b = FmtBuf::<N>::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        b = match pieces[i] {
+            Piece::Text(s) => b.push(s),
+            Piece::Shape(s) => b.push_shape(s),
+            Piece::Number(k) => b.push_usize(k),
+        };
+        i += 1;
+    }
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_messages_name_the_field_and_the_fix() {
+        let m = padding_before(3, "b");
+        assert_eq!(
+            m.as_str(),
+            "3 byte(s) of implicit padding before field `b`: Python would read uninitialised \
+             bytes. Add an explicit padding field `#[buffer(padding)] _pad: [u8; 3]` before `b`, \
+             or reorder the fields"
+        );
+        let m = padding_after(12, "c", 16);
+        assert!(m.as_str().starts_with("12 byte(s) of implicit padding after field `c` (the struct's size is rounded up to its alignment, 16)"));
+        assert!(m
+            .as_str()
+            .ends_with("_pad: [u8; 12]` after `c`, or reorder the fields"));
+    }
+
+    #[test]
+    fn long_field_names_are_cut_on_char_boundaries() {
+        let long = "é".repeat(2000);
+        let m = padding_before(1, &long);
+        assert!(m.len() < MESSAGE_CAPACITY);
+        assert!(m.as_str().ends_with(", or reorder the fields"));
+        assert!(m.as_str().contains("ééé"));
+    }
+
+    #[test]
+    fn counting_and_building_agree() {
+        const PIECES: &[Piece] = &[
+            Piece::Text("T{"),
+            Piece::Shape(&[4, 10, 123]),
+            Piece::Text("<f:m:"),
+            Piece::Number(0),
+            Piece::Text("x"),
+            Piece::Shape(&[]),
+            Piece::Number(1234567),
+            Piece::Text("x}"),
+        ];
+        const LEN: usize = pieces_len(PIECES);
+        const BUF: FmtBuf<{ LEN + 1 }> = pieces_build(PIECES);
+        assert_eq!(BUF.as_str(), "T{(4,10,123)<f:m:0x1234567x}");
+        assert_eq!(LEN, BUF.as_str().len());
+        assert_eq!(BUF.as_cstr().to_bytes(), BUF.as_str().as_bytes());
+        assert_eq!(FmtLen::new().push_usize(0).len(), 1);
+        assert_eq!(
+            FmtLen::new().push_usize(usize::MAX).len(),
+            FmtBuf::<32>::new().push_usize(usize::MAX).len()
+        );
+    }
+}

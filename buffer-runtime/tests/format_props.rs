@@ -108,8 +108,16 @@ fn format() -> impl Strategy<Value = Format> {
 
 /// Strings made of format characters, so that many of them are (nearly) valid.
 fn format_like() -> impl Strategy<Value = String> {
-    proptest::string::string_regex("[@=<>!^xcbB?hHiIlLqQnNefdgspPuwOtZT{}():&0-9, ab\\t]{0,40}")
-        .unwrap()
+    prop_oneof![
+        // Any mix of the characters formats use.
+        proptest::string::string_regex("[@=<>!^xcbB?hHiIlLqQnNefdgspPuwOtZT{}():&0-9, ab\\t]{0,40}")
+            .unwrap(),
+        // Sequences of tokens, so that most strings are valid and nest.
+        proptest::string::string_regex(
+            "([(][0-9,]{1,6}[)]|T[{]|[}]|[0-9]{1,3}|[@<>^]|[xcBhiqdswetO&]|Z[fdg]|:n[0-9]:| ){0,16}"
+        )
+        .unwrap(),
+    ]
 }
 
 /// Equality that treats NaN as equal to NaN with the same sign (and tells 0.0 from -0.0).
@@ -143,7 +151,16 @@ proptest! {
             // ... and whatever it accepts renders to a string that parses back to it.
             let text = f.to_string();
             prop_assert_eq!(parse(&text), Ok(f.clone()), "{:?} -> {:?}", s, text);
-            prop_assert!(f.layout().is_ok());
+            // Its layout, codec and comparison do not panic either.
+            let l = f.layout().unwrap();
+            prop_assert!(compare(&l, &l, MatchNames::Require).is_ok(), "{}", s);
+            if l.size() <= 4096 {
+                let bytes: Vec<u8> = (0..l.size()).map(|i| (i * 37 + 11) as u8).collect();
+                if let Ok(v) = unpack(&l, &bytes) {
+                    let mut out = vec![0u8; l.size()];
+                    prop_assert!(pack(&l, &v, &mut out).is_ok(), "{}: {}", s, v);
+                }
+            }
         }
     }
 
@@ -270,4 +287,96 @@ fn design_struct_format_matches_its_rust_layout() {
             .to_string(),
         "Buffer dtype mismatch, expected '<I' but got '<i' at offset 8"
     );
+}
+
+#[cfg(feature = "derive")]
+#[test]
+fn derived_formats_match_rust_layouts() {
+    use buffer_runtime::format::{pack, Value};
+    use buffer_runtime::{BufferExport, Element, StaticLayout};
+    use core::mem::{offset_of, size_of};
+    use zerocopy::byteorder::{BigEndian, U16};
+    use zerocopy::{FromBytes, Immutable, IntoBytes};
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+    #[repr(C)]
+    struct Rgb {
+        r: u8,
+        g: u8,
+        b: u8,
+    }
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+    #[repr(C)]
+    struct Record {
+        price: f64,
+        qty: u32,
+        side: i16,
+        #[buffer(padding)]
+        _pad: [u8; 2],
+        m: [[f32; 3]; 2],
+        color: Rgb,
+        #[buffer(padding)]
+        _pad2: [u8; 1],
+        id: U16<BigEndian>,
+        #[buffer(padding)]
+        _pad3: [u8; 2],
+    }
+
+    let f = parse(<Record as Element>::FORMAT).unwrap();
+    let l = f.layout().unwrap();
+    assert_eq!(l.size(), size_of::<Record>());
+    assert_eq!(l.size(), <Record as StaticLayout>::ITEMSIZE);
+    for (name, off) in [
+        ("price", offset_of!(Record, price)),
+        ("qty", offset_of!(Record, qty)),
+        ("side", offset_of!(Record, side)),
+        ("m", offset_of!(Record, m)),
+        ("color", offset_of!(Record, color)),
+        ("id", offset_of!(Record, id)),
+    ] {
+        assert_eq!(l.field(name).map(|f| f.offset), Some(off), "{name} in {f}");
+    }
+
+    let rec = Record {
+        price: 1.5,
+        qty: 3,
+        side: -1,
+        _pad: [0; 2],
+        m: [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]],
+        color: Rgb { r: 1, g: 2, b: 3 },
+        _pad2: [0],
+        id: U16::new(0x0102),
+        _pad3: [0; 2],
+    };
+    let v = unpack(&l, rec.as_bytes()).unwrap();
+    assert_eq!(
+        v.to_string(),
+        "{price: 1.5, qty: 3, side: -1, m: [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], \
+         color: {r: 1, g: 2, b: 3}, id: 258}"
+    );
+    // Packing the value back gives the same bytes.
+    let mut out = vec![0xffu8; l.size()];
+    pack(&l, &v, &mut out).unwrap();
+    assert_eq!(out, rec.as_bytes());
+    assert_eq!(v.field("id"), Some(&Value::UInt(258)));
+
+    // What numpy would export for the same memory (native codes, aligned, explicit pads)
+    // has the same layout on a little-endian host.
+    let numpy_like = parse("T{d:price:I:qty:h:side:2x(2,3)f:m:T{B:r:B:g:B:b:}:color:x>H:id:2x}")
+        .unwrap()
+        .layout()
+        .unwrap();
+    assert_eq!(
+        compare(&l, &numpy_like, MatchNames::Require).is_ok(),
+        cfg!(target_endian = "little")
+    );
+    // The derive writes a prefix on every field; the canonical rendering keeps only changes.
+    if cfg!(target_endian = "little") {
+        assert!(<Record as Element>::FORMAT.starts_with("T{<d:price:<I:qty:<h:side:2x"));
+        assert_eq!(
+            f.to_string(),
+            "T{<d:price:I:qty:h:side:2x(2,3)f:m:T{B:r:B:g:B:b:}:color:x>H:id:2x}"
+        );
+    }
 }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use buffer_runtime::format::{parse, unpack, ItemLayout, Node, Value};
+use buffer_runtime::format::{pack, parse, unpack, ItemLayout, Node, Value};
 
 // ------------------------------------------------------------------------------------------
 // A small JSON reader: enough for the vector file (objects, arrays, strings, integers,
@@ -318,6 +318,7 @@ fn replay_format_vectors() {
     assert!(cases.len() >= 2000, "expected a few thousand cases");
     let mut agree = 0usize;
     let mut values_checked = 0usize;
+    let mut packs_checked = 0usize;
     let mut by_design: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     for case in cases {
@@ -338,6 +339,17 @@ fn replay_format_vectors() {
                         failures.push(format!("{fmt:?}: unpacked {v}, {oracle} says {want:?}"));
                     }
                     values_checked += 1;
+                    if let Some(packed) = case.get("packed") {
+                        let mut out = vec![0xa5u8; l.size()];
+                        match pack(l, &v, &mut out) {
+                            Ok(()) if out == hex(packed.str()) => packs_checked += 1,
+                            Ok(()) => failures.push(format!(
+                                "{fmt:?}: packed {v} as {out:02x?}, struct.pack gives {}",
+                                packed.str()
+                            )),
+                            Err(e) => failures.push(format!("{fmt:?}: pack failed: {e}")),
+                        }
+                    }
                 }
                 Err(e) => failures.push(format!("{fmt:?}: unpack failed: {e}")),
             }
@@ -469,7 +481,8 @@ fn replay_format_vectors() {
         }
     }
     eprintln!(
-        "{path}: {} cases, {agree} agree; {values_checked} items unpacked like their oracle",
+        "{path}: {} cases, {agree} agree; {values_checked} items unpacked and {packs_checked} \
+         packed like their oracle",
         cases.len()
     );
     for (r, n) in &by_design {

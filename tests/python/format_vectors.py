@@ -105,6 +105,8 @@ def gen_flat(rng):
             if values is not None:
                 case["bytes"] = data.hex()
                 case["values"] = [encode_value(v) for v in values]
+                # Packing them again gives canonical bytes: zeroed padding, '?' as 0/1, ...
+                case["packed"] = struct.pack(fmt, *values).hex()
     return case
 
 

@@ -101,46 +101,135 @@ impl Value {
     }
 }
 
+/// Writes `x` as Python's `repr(float)` does (`1.0`, `1e+16`, `1.5e-07`, `inf`, `nan`);
+/// `dot0 == false` drops the `.0` of an integral value, as inside `repr(complex)`.
+fn py_float(f: &mut fmt::Formatter<'_>, x: f64, dot0: bool) -> fmt::Result {
+    if x.is_nan() {
+        return f.write_str("nan");
+    }
+    if x.is_infinite() {
+        return f.write_str(if x < 0.0 { "-inf" } else { "inf" });
+    }
+    // Rust's `{:e}` gives the shortest digits that round-trip, as Python's repr does.
+    let sci = format!("{x:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (neg, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    if neg {
+        f.write_str("-")?;
+    }
+    if (-4..16).contains(&exp) {
+        let n = digits.len() as i32;
+        if exp < 0 {
+            f.write_str("0.")?;
+            for _ in 0..(-exp - 1) {
+                f.write_str("0")?;
+            }
+            f.write_str(&digits)
+        } else if exp + 1 >= n {
+            f.write_str(&digits)?;
+            for _ in 0..(exp + 1 - n) {
+                f.write_str("0")?;
+            }
+            if dot0 {
+                f.write_str(".0")?;
+            }
+            Ok(())
+        } else {
+            let (int, frac) = digits.split_at((exp + 1) as usize);
+            write!(f, "{int}.{frac}")
+        }
+    } else {
+        let (first, rest) = digits.split_at(1);
+        f.write_str(first)?;
+        if !rest.is_empty() {
+            write!(f, ".{rest}")?;
+        }
+        write!(f, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    }
+}
+
+/// Python's quote choice for a bytes or str repr: `'` unless the text has `'` and no `"`.
+fn quote_for(has_single: bool, has_double: bool) -> char {
+    if has_single && !has_double {
+        '"'
+    } else {
+        '\''
+    }
+}
+
 impl fmt::Display for Value {
-    /// A Python-like rendering: `True`, `-3`, `1.5`, `(1.0+2.0j)`, `b'ab\x00'`, `'text'`,
-    /// `[1, 2]`, `{name: 1, 2}`; pointers in hex.
+    /// Python's repr of what `tolist()` gives: `True`, `-3`, `1.0`, `1e+16`, `(1-2j)`,
+    /// `b'ab\x00'`, `'text'`, `[1, 2]`; pointers as integers, objects as `<object at 0x..>`.
+    /// A struct is written `{name: 1, 2}` (unnamed fields without a name).
     ///
     /// ```
     /// # use buffer_runtime::format::Value;
     /// assert_eq!(Value::Bytes(b"a\x00".to_vec()).to_string(), "b'a\\x00'");
-    /// assert_eq!(Value::Array(vec![Value::Bool(true), Value::Complex(1.0, -2.0)]).to_string(), "[True, (1.0-2.0j)]");
+    /// assert_eq!(Value::Array(vec![Value::Bool(true), Value::Complex(1.0, -2.0)]).to_string(), "[True, (1-2j)]");
+    /// assert_eq!(Value::Float(1e16).to_string(), "1e+16");
+    /// assert_eq!(Value::Float(0.0001).to_string(), "0.0001");
+    /// assert_eq!(Value::Str("it's".into()).to_string(), "\"it's\"");
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Bool(true) => f.write_str("True"),
             Value::Bool(false) => f.write_str("False"),
             Value::Int(n) => write!(f, "{n}"),
-            Value::UInt(n) => write!(f, "{n}"),
-            Value::Float(x) => write!(f, "{x:?}"),
+            Value::UInt(n) | Value::Pointer(n) => write!(f, "{n}"),
+            Value::Float(x) => py_float(f, *x, true),
             Value::Complex(r, i) => {
-                if i.is_sign_negative() {
-                    write!(f, "({r:?}-{:?}j)", -i)
-                } else {
-                    write!(f, "({r:?}+{i:?}j)")
+                // As repr(complex): no real part when it is +0.0, parentheses otherwise.
+                let bare = *r == 0.0 && r.is_sign_positive();
+                if !bare {
+                    f.write_str("(")?;
+                    py_float(f, *r, false)?;
+                    if !i.is_sign_negative() || i.is_nan() {
+                        f.write_str("+")?;
+                    }
                 }
+                py_float(f, *i, false)?;
+                f.write_str(if bare { "j" } else { "j)" })
             }
             Value::Bytes(b) => {
-                f.write_str("b'")?;
+                let q = quote_for(b.contains(&b'\''), b.contains(&b'"'));
+                write!(f, "b{q}")?;
                 for &c in b {
                     match c {
                         b'\\' => f.write_str("\\\\")?,
-                        b'\'' => f.write_str("\\'")?,
                         b'\n' => f.write_str("\\n")?,
                         b'\r' => f.write_str("\\r")?,
                         b'\t' => f.write_str("\\t")?,
+                        c if c as char == q => write!(f, "\\{q}")?,
                         0x20..=0x7e => write!(f, "{}", c as char)?,
                         _ => write!(f, "\\x{c:02x}")?,
                     }
                 }
-                f.write_str("'")
+                write!(f, "{q}")
             }
-            Value::Str(s) => write!(f, "{s:?}"),
-            Value::Pointer(p) | Value::Object(p) => write!(f, "0x{p:x}"),
+            Value::Str(s) => {
+                let q = quote_for(s.contains('\''), s.contains('"'));
+                write!(f, "{q}")?;
+                for c in s.chars() {
+                    match c {
+                        '\\' => f.write_str("\\\\")?,
+                        '\n' => f.write_str("\\n")?,
+                        '\r' => f.write_str("\\r")?,
+                        '\t' => f.write_str("\\t")?,
+                        c if c == q => write!(f, "\\{q}")?,
+                        c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) => {
+                            write!(f, "\\x{:02x}", c as u32)?
+                        }
+                        c => write!(f, "{c}")?,
+                    }
+                }
+                write!(f, "{q}")
+            }
+            Value::Object(p) => write!(f, "<object at 0x{p:x}>"),
             Value::Array(items) => {
                 f.write_str("[")?;
                 for (i, v) in items.iter().enumerate() {
@@ -529,11 +618,27 @@ fn unpack_node(node: &Node, b: &[u8]) -> Result<Value, CodecError> {
     }
 }
 
+/// The number of elements of a shape. Saturating: a layout's shape never overflows as a
+/// whole, but a suffix of `(0, 2**32, 2**32)` would, and a zero later on makes it 0 again.
+pub(crate) fn product(dims: &[usize]) -> usize {
+    dims.iter().fold(1usize, |a, &d| a.saturating_mul(d))
+}
+
+/// The longest sub-array of zero-size elements (`(n)T{}`, `(n)0s`) that [`unpack`] builds.
+const MAX_EMPTY_ELEMENTS: usize = 1 << 16;
+
 fn unpack_array(dims: &[usize], element: &ItemLayout, b: &[u8]) -> Result<Value, CodecError> {
     let Some((&n, rest)) = dims.split_first() else {
         return unpack_node(element.node(), b);
     };
-    let step = rest.iter().product::<usize>() * element.size();
+    let step = product(rest).saturating_mul(element.size());
+    if step == 0 && n > MAX_EMPTY_ELEMENTS {
+        // Elements of other sizes are bounded by the bytes given; zero-size ones are not.
+        return Err(CodecError::new(
+            CodecErrorKind::Unsupported,
+            format!("a sub-array of {n} zero-size elements is too long to unpack"),
+        ));
+    }
     let mut out = Vec::with_capacity(n);
     for k in 0..n {
         out.push(unpack_array(rest, element, &b[k * step..])?);
@@ -909,7 +1014,7 @@ fn pack_array(
             ),
         ));
     }
-    let step = rest.iter().product::<usize>() * element.size();
+    let step = product(rest).saturating_mul(element.size());
     for (k, item) in items.iter().enumerate() {
         pack_array(rest, element, item, &mut out[k * step..], style)?;
     }
@@ -1131,6 +1236,25 @@ mod tests {
     }
 
     #[test]
+    fn empty_shapes_with_huge_dimensions() {
+        let l = layout("(0,4294967296,4294967296)i");
+        assert_eq!(unpack(&l, &[]).unwrap(), Value::Array(vec![]));
+        pack(&l, &Value::Array(vec![]), &mut []).unwrap();
+        assert_eq!(l.leaves().count(), 0);
+    }
+
+    #[test]
+    fn zero_size_sub_arrays() {
+        let l = layout("(3)T{}");
+        assert_eq!(
+            unpack(&l, &[]).unwrap(),
+            Value::Array(vec![Value::Struct(vec![]); 3])
+        );
+        let e = unpack(&layout("(9223372036854775807)0s"), &[]).unwrap_err();
+        assert_eq!(e.kind(), CodecErrorKind::Unsupported);
+    }
+
+    #[test]
     fn padding_is_zeroed_and_failures_write_nothing() {
         let l = layout("T{B:a:3xB:b:}");
         let mut out = [9u8; 5];
@@ -1249,6 +1373,39 @@ mod tests {
             pack_err("2w", Value::Str("abc".into())),
             (K::Value, "'2w' holds at most 2 characters".into())
         );
+    }
+
+    #[test]
+    fn display_is_python_repr() {
+        // Expected strings are Python 3.11's repr of the same values.
+        for (v, py) in [
+            (Value::Float(1.0), "1.0"),
+            (Value::Float(-0.0), "-0.0"),
+            (Value::Float(0.1), "0.1"),
+            (Value::Float(1e16), "1e+16"),
+            (Value::Float(1e15), "1000000000000000.0"),
+            (Value::Float(123456.789), "123456.789"),
+            (Value::Float(0.0001), "0.0001"),
+            (Value::Float(0.00001), "1e-05"),
+            (Value::Float(1.5e-7), "1.5e-07"),
+            (Value::Float(f64::MAX), "1.7976931348623157e+308"),
+            (Value::Float(5e-324), "5e-324"),
+            (Value::Float(f64::NEG_INFINITY), "-inf"),
+            (Value::Float(f64::NAN), "nan"),
+            (Value::Complex(1.0, 2.0), "(1+2j)"),
+            (Value::Complex(0.0, 2.5), "2.5j"),
+            (Value::Complex(-0.0, 1.0), "(-0+1j)"),
+            (Value::Complex(1.5, -0.0), "(1.5-0j)"),
+            (Value::Complex(0.0, f64::NAN), "nanj"),
+            (Value::Complex(1e20, f64::INFINITY), "(1e+20+infj)"),
+            (Value::Bytes(b"it's".to_vec()), "b\"it's\""),
+            (Value::Bytes(b"'\"".to_vec()), "b'\\'\"'"),
+            (Value::Str("a\u{0}\n".into()), "'a\\x00\\n'"),
+            (Value::Str("é😀".into()), "'é😀'"),
+            (Value::Pointer(255), "255"),
+        ] {
+            assert_eq!(v.to_string(), py, "{v:?}");
+        }
     }
 
     #[test]

@@ -291,8 +291,9 @@ impl ItemLayout {
             .find(|f| f.name.as_deref() == Some(name))
     }
 
-    /// Every data-carrying scalar in offset order, as runs of equal scalars (padding is
-    /// skipped): a flat list to loop over, computed lazily so a huge sub-array costs nothing.
+    /// Every data-carrying scalar in offset order, as runs of equal scalars (padding and
+    /// zero-size scalars such as `0s` are skipped): a flat list to loop over, computed lazily
+    /// so a huge sub-array of scalars is one run.
     ///
     /// ```
     /// # use buffer_runtime::format::{parse, Code};
@@ -338,6 +339,13 @@ enum Frame<'a> {
 }
 
 /// The iterator of [`ItemLayout::leaves`].
+///
+/// ```
+/// # use buffer_runtime::format::parse;
+/// let l = parse("(2)T{b:a:>H:b:}").unwrap().layout().unwrap();
+/// let offsets: Vec<usize> = l.leaves().map(|r| r.offset).collect();
+/// assert_eq!(offsets, [0, 1, 3, 4]);
+/// ```
 pub struct Leaves<'a> {
     stack: Vec<Frame<'a>>,
 }
@@ -349,7 +357,7 @@ impl<'a> Iterator for Leaves<'a> {
         while let Some(frame) = self.stack.pop() {
             match frame {
                 Frame::Node(Node::Scalar(s), base) => {
-                    if s.code != Code::Pad {
+                    if s.code != Code::Pad && s.size > 0 {
                         return Some(Leaf {
                             offset: base,
                             scalar: *s,
@@ -359,10 +367,10 @@ impl<'a> Iterator for Leaves<'a> {
                     }
                 }
                 Frame::Node(Node::Array { dims, element }, base) => {
-                    let n = dims.iter().product::<usize>();
+                    let n = super::codec::product(dims);
                     match &element.node {
                         Node::Scalar(s) => {
-                            if s.code != Code::Pad && n > 0 {
+                            if s.code != Code::Pad && s.size > 0 && n > 0 {
                                 return Some(Leaf {
                                     offset: base,
                                     scalar: *s,
@@ -371,6 +379,8 @@ impl<'a> Iterator for Leaves<'a> {
                                 });
                             }
                         }
+                        // Zero-size elements hold no scalars: skip them however many.
+                        _ if element.size == 0 => {}
                         _ => self.stack.push(Frame::Repeat {
                             element,
                             base,
@@ -573,7 +583,13 @@ fn sequence(items: &[Item], pad_end: bool) -> Result<(usize, usize, Node), Forma
             offset = add(offset, (a - offset % a) % a)?;
             let intra = (a - element.size % a) % a;
             if intra != 0 {
-                if !dims.is_empty() && n != 1 {
+                // numpy pads the element itself when it repeats (a count or a shape of more
+                // than one), and otherwise only the space after it. (Every native size is a
+                // multiple of its alignment and every `@` struct is padded at its end, so
+                // `intra` is 0 in practice; this keeps the rule exact all the same.)
+                let shape_n = item.shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+                let count_n = if repeats { item.count } else { 1 };
+                if count_n > 1 || shape_n.is_none_or(|p| p > 1) {
                     element.size = add(element.size, intra)?;
                 } else {
                     extra = intra;
@@ -631,19 +647,20 @@ impl Format {
     /// ```
     pub fn layout(&self) -> Result<ItemLayout, FormatError> {
         let (size, align, node) = sequence(&self.items, false)?;
-        if let Node::Struct(fields) = &node {
-            if let [only] = fields.as_slice() {
-                if only.name.is_none() && only.offset == 0 && only.layout.size == size {
-                    let mut fields = fields.clone();
-                    let only = fields.pop().expect("one field");
-                    return Ok(ItemLayout {
-                        size,
-                        align,
-                        node: only.layout.node,
-                    });
+        let node = match node {
+            Node::Struct(mut fields)
+                if fields.len() == 1
+                    && fields[0].name.is_none()
+                    && fields[0].offset == 0
+                    && fields[0].layout.size == size =>
+            {
+                match fields.pop() {
+                    Some(only) => only.layout.node,
+                    None => Node::Struct(fields),
                 }
             }
-        }
+            node => node,
+        };
         Ok(ItemLayout { size, align, node })
     }
 }
@@ -730,6 +747,16 @@ mod tests {
                 (7, Code::SChar)
             ]
         );
+    }
+
+    #[test]
+    fn zero_size_elements_cost_nothing() {
+        let l = parse("(9223372036854775807)T{}").unwrap().layout().unwrap();
+        assert_eq!(l.size(), 0);
+        assert_eq!(l.leaves().count(), 0);
+        let l = parse("(1000000000)T{0s}B").unwrap().layout().unwrap();
+        let runs: Vec<usize> = l.leaves().map(|r| r.offset).collect();
+        assert_eq!(runs, [0]);
     }
 
     #[test]

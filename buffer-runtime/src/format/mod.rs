@@ -35,6 +35,9 @@
 //! name    := any characters but ':' (at least one); unique within one struct
 //! ```
 //!
+//! PEP 3118's function pointers (`X{}`) are not supported: they are rejected with an error
+//! that says so, as numpy rejects them.
+//!
 //! What a count means depends on the code: for `s` and `p` it is the length of one byte
 //! string (`4s`), for `u` and `w` the length of one UCS-2/UCS-4 string (numpy's reading), for
 //! `x` the number of pad bytes, for `t` the number of bits; for every other kind it repeats
@@ -73,29 +76,57 @@
 //! struct's alignment is that multiple (1 when no field is under `@`), and it is aligned by it
 //! in its parent when `@` is in force at its `}`.
 //!
-//! Where `struct` and numpy differ, and what we do:
+//! Where `struct` and numpy differ, and what we do (each case is counted by the replay of
+//! `tests/vectors/format_vectors.json`, made from CPython 3.11's `struct` and numpy 2):
 //!
 //! * **Trailing padding of a flat `@` format** (`"ic"`): `struct` says 5 bytes, numpy 8 (numpy
 //!   reads every format as a struct). We say 5 at the top level: a flat format is `struct`'s
 //!   language, CPython's memoryview and `struct.calcsize` agree on it, and an exporter whose
 //!   itemsize is 5 must be readable. Inside `T{}` we say 8, as numpy does. The derive emits
 //!   explicit `x` padding, so its formats mean the same under both.
-//! * **Codes numpy rejects** (`n N P p u & t`, whitespace): we accept them with `struct`'s
-//!   meaning (`n N P p`), or PEP 3118's (`u` UCS-2, `&` pointer, `t` bits: `Nt` takes
-//!   `ceil(N / 8)` bytes, aligned to 1; the codec reports bit fields as unsupported).
-//! * **Codes `struct` rejects** (`T{} : ( ) Z g u w O & t`, prefixes after the first character):
-//!   we accept them as PEP 3118 and numpy define them.
+//! * **Codes numpy rejects** (`n N P p u & t`): we accept them with `struct`'s meaning
+//!   (`n N P p`), or PEP 3118's (`u` UCS-2, `&` pointer, `t` bits: `Nt` takes `ceil(N / 8)`
+//!   bytes, aligned to 1; the codec reports bit fields as unsupported).
+//! * **Whitespace** between tokens: `struct` skips it, numpy rejects it; we skip it (but not
+//!   between a count and its code: `"4 i"` is an error, as in `struct`).
+//! * **What `struct` rejects** (`T{} : ( ) Z g u w O & t`, the `^` prefix, prefixes after the
+//!   first character): we accept it as PEP 3118 and numpy define it.
 //! * **Shape before prefix**: numpy reads `(2)<i` but rejects `<(2)i`; we accept both and render
 //!   `(2)<i`, so numpy reads what we write.
+//! * **A final prefix alone** (`"<"`, `"i>"`): `struct` reads `"<"` as an empty format, numpy
+//!   raises; we accept it at the top level, where it changes nothing, and reject it before `}`.
+//! * **Malformed structs**: numpy accepts an unclosed `T{` and a stray `}`; we reject both.
+//! * **Zero-size sub-arrays**: numpy cannot nest an empty sub-array in a shape (`(2)0i`,
+//!   `(1,2)0T{}`: "invalid itemsize in generic type tuple"); we lay them out as 0 bytes.
 //! * **Counts**: `struct` reads `2i` as two separate values, numpy as one 2-element sub-array
 //!   field; the layout is the same, and [`unpack`] follows numpy (an [`Value::Array`]).
 //!   `4w` is one 4-character string (numpy), and so is `4u`.
 //! * **Prefix scope**: see above (numpy's: a prefix leaks out of `T{}`).
-//! * **Duplicate field names** are rejected (numpy raises too); empty names (`::`) are rejected.
+//! * **Field names**: duplicates are rejected (numpy raises too); empty names (`::`, which
+//!   numpy accepts) are rejected.
+//! * **`O` and `&` under `= < > !`**: a native pointer (numpy accepts `<O` with that size).
+//! * **Strings**: `s` unpacks to exactly its bytes, as in `struct` (numpy strips trailing
+//!   NULs); `u` and `w` keep their NULs too. `0p` unpacks to `b''` (CPython 3.11's `struct`
+//!   raises SystemError).
 //! * **Long double `g`**: native size and alignment of C `long double` (16/16 on x86-64 Linux and
 //!   aarch64 Linux, 12/4 on 32-bit x86 Linux, 8/8 on Windows and Apple). The codec reads x87
-//!   80-bit extended values (x86) and 64-bit ones, rounding to `f64`; IEEE quad (aarch64 Linux)
-//!   is reported as unsupported.
+//!   80-bit extended values (x86) and 64-bit ones, rounding to `f64` as numpy's `float()` does,
+//!   and writes an `f64` exactly; IEEE quad (aarch64 Linux) is reported as unsupported.
+//!
+//! # Codec
+//!
+//! [`unpack`] and [`pack`] read and write one item through its [`ItemLayout`] (no re-parsing),
+//! honouring each field's byte order. `pack` checks ranges and reports CPython's messages:
+//! memoryview's for a plain native format (`"memoryview: invalid value for format 'h'"`),
+//! `struct.pack`'s for the rest (`"short format requires -32768 <= number <= 32767"`). Half
+//! floats (`e`) and x87 long doubles are converted by hand, rounding to nearest even.
+//!
+//! # Typed access
+//!
+//! [`compare`] checks a buffer's layout against an expected one (a Rust element's) by scalar
+//! kind, size, byte order and offset, like Cython's buffer check, and words its error the same
+//! way: `Buffer dtype mismatch, expected 'd' but got 'f' at offset 8`. [`simple_native`]
+//! recognises the formats CPython's memoryview handles natively.
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -284,6 +315,11 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of the table above.
+    ///
+    /// ```
+    /// # use buffer_runtime::format::Code;
+    /// assert!(Code::ALL.iter().all(|c| Code::from_str(c.as_str()) == Some(*c)));
+    /// ```
     pub const ALL: [Code; 30] = [
         Code::Pad,
         Code::Char,
@@ -450,6 +486,23 @@ impl Code {
 pub struct Format {
     /// The items, in order.
     pub items: Vec<Item>,
+}
+
+impl core::str::FromStr for Format {
+    type Err = FormatError;
+
+    /// [`parse`] as `str::parse`.
+    ///
+    /// ```
+    /// use buffer_runtime::format::Format;
+    ///
+    /// let f: Format = "<2h".parse().unwrap();
+    /// assert_eq!(f.to_string(), "<2h");
+    /// assert!("T{".parse::<Format>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Format, FormatError> {
+        parse(s)
+    }
 }
 
 /// One item of a format: `(2,3)<4i:name:`.

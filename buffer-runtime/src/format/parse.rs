@@ -247,6 +247,12 @@ impl Parser<'_> {
                 self.pos += 2;
                 Kind::Struct(self.seq(depth + 1, Some(code_pos))?)
             }
+            Some(b'X') => {
+                return Err(FormatError::at(
+                    code_pos,
+                    "function pointers ('X{}') are not supported",
+                ))
+            }
             Some(b'&') => {
                 self.pos += 1;
                 self.skip_ws();
@@ -444,6 +450,10 @@ mod tests {
             "expected a format character, found 'y' at position 0"
         );
         assert_eq!(err("i}"), "unexpected '}' outside 'T{' at position 1");
+        assert_eq!(
+            err("iX{}"),
+            "function pointers ('X{}') are not supported at position 1"
+        );
         assert_eq!(
             err("T{i"),
             "expected '}' to close the 'T{' opened at 0 at position 3"

@@ -1,0 +1,155 @@
+#[automatically_derived]
+#[allow(non_upper_case_globals, non_snake_case, unused_qualifications, clippy::all)]
+const _: () = {
+    #[allow(dead_code)]
+    fn __buffer_assert_fields() {
+        ::buffer_runtime::__private::assert_field::<f64>();
+        ::buffer_runtime::__private::assert_field::<u32>();
+        ::buffer_runtime::__private::assert_field::<[[f32; 2]; 2]>();
+    }
+    const _: () = {
+        let gap = ::buffer_runtime::__private::gap(
+            ::core::mem::offset_of!(Trade, price),
+            0,
+        );
+        if gap != 0 {
+            let msg = ::buffer_runtime::__private::padding_before(gap, "price");
+            ::core::panic!("{}", msg.as_str());
+        }
+    };
+    const _: () = {
+        let gap = ::buffer_runtime::__private::gap(
+            ::core::mem::offset_of!(Trade, qty),
+            ::core::mem::offset_of!(Trade, price) + ::core::mem::size_of::<f64>(),
+        );
+        if gap != 0 {
+            let msg = ::buffer_runtime::__private::padding_before(gap, "qty");
+            ::core::panic!("{}", msg.as_str());
+        }
+    };
+    const _: () = {
+        let gap = ::buffer_runtime::__private::gap(
+            ::core::mem::offset_of!(Trade, _pad),
+            ::core::mem::offset_of!(Trade, qty) + ::core::mem::size_of::<u32>(),
+        );
+        if gap != 0 {
+            let msg = ::buffer_runtime::__private::padding_before(gap, "_pad");
+            ::core::panic!("{}", msg.as_str());
+        }
+    };
+    const _: () = {
+        let gap = ::buffer_runtime::__private::gap(
+            ::core::mem::offset_of!(Trade, grid),
+            ::core::mem::offset_of!(Trade, _pad) + ::core::mem::size_of::<[u8; 4]>(),
+        );
+        if gap != 0 {
+            let msg = ::buffer_runtime::__private::padding_before(gap, "grid");
+            ::core::panic!("{}", msg.as_str());
+        }
+    };
+    const _: () = {
+        let gap = ::buffer_runtime::__private::gap(
+            ::core::mem::size_of::<Trade>(),
+            ::core::mem::offset_of!(Trade, grid)
+                + ::core::mem::size_of::<[[f32; 2]; 2]>(),
+        );
+        if gap != 0 {
+            let msg = ::buffer_runtime::__private::padding_after(
+                gap,
+                "grid",
+                ::core::mem::align_of::<Trade>(),
+            );
+            ::core::panic!("{}", msg.as_str());
+        }
+        if ::core::mem::size_of::<Trade>() == 0 {
+            ::core::panic!(
+                "this struct is zero-sized: a buffer item needs a nonzero size"
+            );
+        }
+    };
+    trait __BufferFields {
+        const PIECES: &'static [::buffer_runtime::__private::Piece];
+    }
+    impl __BufferFields for Trade
+    where
+        for<'__buffer> f64: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> u32: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> [[f32; 2]; 2]: ::buffer_runtime::__private::FieldLayout,
+    {
+        const PIECES: &'static [::buffer_runtime::__private::Piece] = &[
+            ::buffer_runtime::__private::Piece::Text("T{"),
+            ::buffer_runtime::__private::Piece::Shape(
+                <f64 as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+            ),
+            ::buffer_runtime::__private::Piece::Text(
+                <<f64 as ::buffer_runtime::__private::FieldLayout>::Item as ::buffer_runtime::Element>::FIELD_FORMAT,
+            ),
+            ::buffer_runtime::__private::Piece::Text(":price:"),
+            ::buffer_runtime::__private::Piece::Shape(
+                <u32 as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+            ),
+            ::buffer_runtime::__private::Piece::Text(
+                <<u32 as ::buffer_runtime::__private::FieldLayout>::Item as ::buffer_runtime::Element>::FIELD_FORMAT,
+            ),
+            ::buffer_runtime::__private::Piece::Text(":q:"),
+            ::buffer_runtime::__private::Piece::Number(
+                ::core::mem::size_of::<[u8; 4]>(),
+            ),
+            ::buffer_runtime::__private::Piece::Text("x"),
+            ::buffer_runtime::__private::Piece::Shape(
+                <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+            ),
+            ::buffer_runtime::__private::Piece::Text(
+                <<[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::Item as ::buffer_runtime::Element>::FIELD_FORMAT,
+            ),
+            ::buffer_runtime::__private::Piece::Text(":grid:"),
+            ::buffer_runtime::__private::Piece::Text("}"),
+        ];
+    }
+    const __BUFFER_PIECES: &[::buffer_runtime::__private::Piece] = <Trade as __BufferFields>::PIECES;
+    const __BUFFER_FORMAT_LEN: usize = ::buffer_runtime::__private::pieces_len(
+        __BUFFER_PIECES,
+    );
+    const __BUFFER_FORMAT: ::buffer_runtime::__private::FmtBuf<
+        { __BUFFER_FORMAT_LEN + 1 },
+    > = ::buffer_runtime::__private::pieces_build(__BUFFER_PIECES);
+    unsafe impl ::buffer_runtime::Element for Trade
+    where
+        for<'__buffer> f64: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> u32: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> [[f32; 2]; 2]: ::buffer_runtime::__private::FieldLayout,
+    {
+        const FORMAT: &'static str = __BUFFER_FORMAT.as_str();
+        const FORMAT_CSTR: &'static ::core::ffi::CStr = __BUFFER_FORMAT.as_cstr();
+        const FIELD_FORMAT: &'static str = __BUFFER_FORMAT.as_str();
+    }
+    unsafe impl ::buffer_runtime::StaticLayout for Trade
+    where
+        for<'__buffer> f64: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> u32: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> [[f32; 2]; 2]: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> Self: ::buffer_runtime::__private::zerocopy::IntoBytes
+            + ::buffer_runtime::__private::zerocopy::Immutable,
+    {
+        type Item = Self;
+        const SHAPE: &'static [usize] = { &[] };
+        const STRIDES: &'static [isize] = { &[] };
+        const ITEMSIZE: usize = { ::core::mem::size_of::<Self>() };
+    }
+    impl ::buffer_runtime::BufferExport for Trade
+    where
+        for<'__buffer> f64: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> u32: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> [[f32; 2]; 2]: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> Self: ::buffer_runtime::__private::zerocopy::IntoBytes
+            + ::buffer_runtime::__private::zerocopy::Immutable,
+    {
+        type Item = Self;
+        fn buffer_layout(&self) -> ::buffer_runtime::Layout {
+            ::buffer_runtime::Layout::of_static::<Self>()
+        }
+        fn buffer_bytes(&self) -> &[u8] {
+            ::buffer_runtime::__private::zerocopy::IntoBytes::as_bytes(self)
+        }
+    }
+};

@@ -1,0 +1,10 @@
+use buffer_runtime::BufferExport;
+use zerocopy::{Immutable, IntoBytes};
+
+#[derive(BufferExport, IntoBytes, Immutable)]
+#[repr(C)]
+struct Holder {
+    items: Vec<u8>,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use buffer_runtime::BufferExport;
+use zerocopy::{Immutable, IntoBytes};
+
+#[derive(BufferExport, IntoBytes, Immutable)]
+#[repr(C)]
+struct Sample {
+    #[buffer(rename = "a:b")]
+    a: u32,
+}
+
+fn main() {}

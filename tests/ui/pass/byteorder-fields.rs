@@ -1,0 +1,36 @@
+use buffer_runtime::{BufferExport, Element};
+use zerocopy::{FromBytes, Immutable, IntoBytes};
+
+/// `text` with `<` replaced by this host's byte-order character.
+const fn host(le: &'static str, be: &'static str) -> &'static str {
+    if cfg!(target_endian = "little") { le } else { be }
+}
+
+const fn eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+use zerocopy::byteorder::{BigEndian, LittleEndian, U16, U32};
+
+#[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+#[repr(C)]
+struct Packet {
+    magic: U32<BigEndian>,
+    len: U16<LittleEndian>,
+    flags: [U16<BigEndian>; 3],
+}
+
+const _: () = assert!(eq(<Packet as Element>::FORMAT, "T{>I:magic:<H:len:(3)>H:flags:}"));
+
+fn main() {}

@@ -1,0 +1,38 @@
+use buffer_runtime::{BufferExport, Element};
+use zerocopy::{FromBytes, Immutable, IntoBytes};
+
+/// `text` with `<` replaced by this host's byte-order character.
+const fn host(le: &'static str, be: &'static str) -> &'static str {
+    if cfg!(target_endian = "little") { le } else { be }
+}
+
+const fn eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+#[repr(C)]
+struct Pixel {
+    #[buffer(rename = "px")]
+    value: u8,
+    #[buffer(padding)]
+    _pad: [u8; 3],
+    weight: f32,
+}
+
+const _: () = assert!(eq(<Pixel as Element>::FORMAT, host("T{<B:px:3x<f:weight:}", "T{>B:px:3x>f:weight:}")));
+
+fn main() {
+    assert_eq!(<Pixel as Element>::FORMAT_CSTR.to_str().unwrap(), <Pixel as Element>::FORMAT);
+}

@@ -1,0 +1,36 @@
+use buffer_runtime::{BufferExport, Element};
+use zerocopy::{FromBytes, Immutable, IntoBytes};
+
+/// `text` with `<` replaced by this host's byte-order character.
+const fn host(le: &'static str, be: &'static str) -> &'static str {
+    if cfg!(target_endian = "little") { le } else { be }
+}
+
+const fn eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+#[repr(C)]
+struct Span {
+    start: usize,
+    len: isize,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(eq(<Span as Element>::FORMAT, host("T{<Q:start:<q:len:}", "T{>Q:start:>q:len:}")));
+#[cfg(target_pointer_width = "32")]
+const _: () = assert!(eq(<Span as Element>::FORMAT, host("T{<I:start:<i:len:}", "T{>I:start:>i:len:}")));
+
+fn main() {}
