@@ -400,6 +400,30 @@ impl<'py> PythonBuffer<'py> {
         Ok(view)
     }
 
+    /// Turns this buffer into a [`PythonView`] that owns it: the buffer is released when the
+    /// view drops.
+    pub fn into_view(self) -> PyResult<PythonView<'py>> {
+        let bytes: &'static [u8] = if self.span_len == 0 {
+            &[]
+        } else {
+            // SAFETY: the span is readable until `PyBuffer_Release` (see `bytes`), and the bytes
+            // live in the exporter's memory, not in `self`, so moving `self` into the
+            // `PythonView` does not move them. The `'static` slice is stored only in the
+            // `PythonView`'s `view` field, which is dropped before its `buffer` field (and so
+            // before the release), and users only ever see it re-borrowed for a lifetime bounded
+            // by a borrow of the `PythonView` (`PythonView::view`).
+            unsafe { core::slice::from_raw_parts(self.span_start, self.span_len) }
+        };
+        let view = MemoryView::from_parts(
+            bytes,
+            &self.format,
+            &self.shape,
+            Some(&self.strides),
+            self.offset,
+        )?;
+        Ok(PythonView { view, buffer: self })
+    }
+
     /// [`typed_view`](Self::typed_view), writable.
     pub fn typed_view_mut<T: Element>(&mut self) -> PyResult<MemoryViewMut<'_>> {
         let view = self.view_mut()?;
@@ -485,6 +509,68 @@ pub fn value_to_object<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'p
             PyTuple::new(py, items)?.into_any()
         }
     })
+}
+
+/// A read-only [`MemoryView`] of a Python buffer that owns its export: the buffer is released
+/// when the view drops. Returned by [`PythonBuffer::into_view`] (or [`PythonView::get`]), it can
+/// be passed around and returned from functions, unlike a view borrowed from a
+/// [`PythonBuffer`].
+///
+/// ```
+/// use buffer_runtime::python::PythonView;
+/// use pyo3::prelude::*;
+///
+/// fn load<'py>(obj: &Bound<'py, PyAny>) -> PyResult<PythonView<'py>> {
+///     PythonView::get(obj) // the view leaves the function; the export travels with it
+/// }
+///
+/// Python::attach(|py| {
+///     let ba = py.eval(c"bytearray(b'hello')", None, None).unwrap();
+///     let v = load(&ba).unwrap();
+///     assert_eq!((v.view().format(), v.view().shape()), ("B", &[5usize][..]));
+///     // Exported: a bytearray cannot resize.
+///     assert!(ba.call_method1("extend", (b"!".as_slice(),)).is_err());
+///     drop(v); // PyBuffer_Release
+///     ba.call_method1("extend", (b"!".as_slice(),)).unwrap();
+/// });
+/// ```
+pub struct PythonView<'py> {
+    /// Declared before `buffer`, so it is dropped first: no view outlives the export. Its
+    /// `'static` is never shown to users: [`PythonView::view`] hands out `MemoryView<'s>` for a
+    /// borrow `'s` of `self` (the view is covariant in its lifetime).
+    view: MemoryView<'static>,
+    buffer: PythonBuffer<'py>,
+}
+
+impl<'py> PythonView<'py> {
+    /// Requests a read-only buffer ([`PythonBuffer::get`]) and views it.
+    pub fn get(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        PythonBuffer::get(obj)?.into_view()
+    }
+
+    /// The view, for as long as `self` is borrowed.
+    pub fn view(&self) -> &MemoryView<'_> {
+        &self.view
+    }
+
+    /// The underlying buffer (its raw metadata and bytes).
+    pub fn buffer(&self) -> &PythonBuffer<'py> {
+        &self.buffer
+    }
+}
+
+impl fmt::Debug for PythonView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PythonView")
+            .field("buffer", &self.buffer)
+            .finish()
+    }
+}
+
+/// Compiles only if a view is covariant in its lifetime, which [`PythonView::view`] relies on.
+#[allow(dead_code)]
+fn view_is_covariant<'s>(v: &'s MemoryView<'static>) -> &'s MemoryView<'s> {
+    v
 }
 
 struct Described {

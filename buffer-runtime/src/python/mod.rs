@@ -5,7 +5,8 @@
 //! * Export: [`python_buffer!`](crate::python_buffer) gives a `#[pyclass]` the buffer protocol.
 //! * Import: [`PythonBuffer`] holds a Python buffer (released on drop);
 //!   [`PythonBuffer::view`] is a `MemoryView` of it, [`PythonBuffer::typed_view`] one checked
-//!   against a Rust item type.
+//!   against a Rust item type, and [`PythonView`] a view that owns its export (released when the
+//!   view drops).
 //!
 //! Consumers exercised by the tests (`buffer-runtime/tests/python_*.rs` with an embedded
 //! CPython, `tests/python/` with the `examples/python` extension module): `memoryview`,
@@ -129,7 +130,7 @@
 mod export;
 mod import;
 
-pub use import::{value_to_object, PythonBuffer};
+pub use import::{value_to_object, PythonBuffer, PythonView};
 
 #[doc(hidden)]
 pub use export::{__exports_of, __getbuffer, __getbuffer_mut, __releasebuffer};
