@@ -323,3 +323,33 @@ def test_many_exports_and_releases(bx):
         with memoryview(img) as m:
             m[0, 0, 0] = (m[0, 0, 0] + 1) % 256
     assert img.get_pixel(0, 0)[0] == 2000 % 256
+
+
+# --- more consumers ------------------------------------------------------------------------
+
+
+def test_struct_ctypes_io_array_and_casts_consume_exports(bx):
+    import array
+    import ctypes
+    import io
+    import struct
+
+    t = bx.Table(3)
+    rec = bx.Table.record_layout()
+    # struct reads a row by its own (flat) format at Rust's offsets.
+    row = struct.unpack_from("<Qd", t, rec["itemsize"] * 2)
+    assert row == t.get(2)[:2]
+    assert io.BytesIO(t).read() == bytes(t)
+
+    img = bx.Image(2, 2)
+    pixels = (ctypes.c_uint8 * 16).from_buffer(img)  # a writable export kept by ctypes
+    pixels[5] = 77
+    assert np.frombuffer(img, dtype=np.uint8)[5] == 77  # a second export shares the loan
+    as_words = memoryview(img).cast("B").cast("I")
+    assert as_words.shape == (4,) and as_words[1] == int.from_bytes(bytes([0, 77, 0, 0]), sys.byteorder)
+    copy = array.array("B")
+    copy.frombytes(img)
+    assert copy.tolist()[5] == 77
+    del pixels, as_words
+    gc.collect()
+    assert img.get_pixel(1, 0) == (0, 77, 0, 0)
