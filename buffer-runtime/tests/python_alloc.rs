@@ -144,6 +144,46 @@ fn compile_time_layouts_export_without_allocating() {
             "exporting a compile-time layout allocated"
         );
 
+        // Many objects exported at the same time: after the table has grown once to that
+        // number, a second round allocates nothing either.
+        let tiles: Vec<Bound<'_, PyAny>> = (0..64)
+            .map(|_| {
+                Bound::new(
+                    py,
+                    Tile {
+                        px: [[Px { rgba: [1; 4] }; 8]; 8],
+                    },
+                )
+                .unwrap()
+                .into_any()
+            })
+            .collect();
+        let mut views: Vec<ffi::Py_buffer> = Vec::with_capacity(tiles.len());
+        let round = |views: &mut Vec<ffi::Py_buffer>| {
+            for t in &tiles {
+                let mut view = std::mem::MaybeUninit::<ffi::Py_buffer>::zeroed();
+                // SAFETY: `t` is alive; `view` is valid for writes and released below.
+                assert_eq!(
+                    unsafe {
+                        ffi::PyObject_GetBuffer(t.as_ptr(), view.as_mut_ptr(), ffi::PyBUF_FULL)
+                    },
+                    0
+                );
+                // SAFETY: the successful call initialised it.
+                views.push(unsafe { view.assume_init() });
+            }
+            for v in views.iter_mut() {
+                // SAFETY: each view was filled by a successful export and is released once.
+                unsafe { ffi::PyBuffer_Release(v) };
+            }
+            views.clear();
+        };
+        // Control: the first round grows the loan table from the two loans above to 64.
+        let growth = count(|| round(&mut views));
+        assert!(growth > 0, "the table should have grown");
+        let many_allocs = count(|| round(&mut views));
+        assert_eq!(many_allocs, 0, "exporting 64 objects at once allocated");
+
         // Control: a runtime layout (Vec) stores its shape and strides on the heap, once per
         // loan, so the counter does see our allocations.
         let runtime_allocs = count(|| {
