@@ -353,3 +353,34 @@ def test_struct_ctypes_io_array_and_casts_consume_exports(bx):
     del pixels, as_words
     gc.collect()
     assert img.get_pixel(1, 0) == (0, 77, 0, 0)
+
+
+def test_exports_from_many_threads(bx):
+    import threading
+
+    img = bx.Image(16, 16)
+    table = bx.Table(8)
+    errors = []
+
+    def work(k):
+        try:
+            for i in range(300):
+                with memoryview(img) as m, memoryview(table) as t:
+                    m[k, i % 16, 0] = k
+                    assert t.nbytes == 8 * 48
+                    a = np.asarray(img)
+                    assert a[k, i % 16, 0] == k
+                    del a
+        except Exception as e:  # collected and reported by the main thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    gc.collect()
+    assert errors == []
+    # Every loan ended: Rust can borrow mutably again.
+    img.fill([0, 0, 0, 0])
+    table.append(1, 1.0)
