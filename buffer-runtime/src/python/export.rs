@@ -305,27 +305,27 @@ fn contiguity(shape: &[usize], strides: &[isize], itemsize: usize) -> (bool, boo
 /// `view` is valid for writes; `obj` is the exporting object.
 unsafe fn write_view(
     obj: &Bound<'_, PyAny>,
-    filled: &Info,
+    info: &Info,
     request: &Request,
     view: *mut ffi::Py_buffer,
 ) -> PyResult<()> {
     // The order of the checks, and their messages, follow CPython's memoryview.
-    if request.writable() && filled.readonly {
+    if request.writable() && info.readonly {
         return Err(buffer_error(obj, "underlying buffer is not writable"));
     }
-    if request.c_contiguous() && !filled.c_contiguous {
+    if request.c_contiguous() && !info.c_contiguous {
         return Err(buffer_error(obj, "underlying buffer is not C-contiguous"));
     }
-    if request.f_contiguous() && !filled.f_contiguous {
+    if request.f_contiguous() && !info.f_contiguous {
         return Err(buffer_error(
             obj,
             "underlying buffer is not Fortran contiguous",
         ));
     }
-    if request.any_contiguous() && !filled.c_contiguous && !filled.f_contiguous {
+    if request.any_contiguous() && !info.c_contiguous && !info.f_contiguous {
         return Err(buffer_error(obj, "underlying buffer is not contiguous"));
     }
-    if !request.strides() && !filled.c_contiguous {
+    if !request.strides() && !info.c_contiguous {
         return Err(buffer_error(obj, "underlying buffer is not C-contiguous"));
     }
     if !request.shape() && request.format() {
@@ -337,16 +337,16 @@ unsafe fn write_view(
     let (ndim, shape, strides) = if !request.shape() {
         // PyBUF_SIMPLE / PyBUF_WRITABLE: one dimension of unsigned bytes, no shape.
         (1, ptr::null(), ptr::null())
-    } else if filled.ndim == 0 {
+    } else if info.ndim == 0 {
         // A scalar: the C API requires NULL shape and strides.
         (0, ptr::null(), ptr::null())
     } else if request.strides() {
-        (filled.ndim, filled.shape, filled.strides)
+        (info.ndim, info.shape, info.strides)
     } else {
-        (filled.ndim, filled.shape, ptr::null())
+        (info.ndim, info.shape, ptr::null())
     };
     let format = if request.format() {
-        filled.format.as_ptr()
+        info.format.as_ptr()
     } else {
         ptr::null()
     };
@@ -358,11 +358,11 @@ unsafe fn write_view(
     // CPython never writes through `format`, `shape` or `strides` (they are read-only for
     // consumers), so pointing them at immutable memory is sound.
     unsafe {
-        (*view).buf = filled.buf.cast::<c_void>();
+        (*view).buf = info.buf.cast::<c_void>();
         (*view).obj = obj.clone().into_ptr();
-        (*view).len = filled.len;
-        (*view).itemsize = filled.itemsize;
-        (*view).readonly = c_int::from(filled.readonly);
+        (*view).len = info.len;
+        (*view).itemsize = info.itemsize;
+        (*view).readonly = c_int::from(info.readonly);
         (*view).ndim = ndim as c_int;
         (*view).format = format.cast_mut();
         (*view).shape = shape.cast_mut();
