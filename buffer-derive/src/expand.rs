@@ -175,24 +175,31 @@ fn data_fields<'s, 'a>(s: &'s Struct<'a>) -> Vec<&'s Field<'a>> {
     s.fields.iter().filter(|f| !f.phantom).collect()
 }
 
-/// The pieces of the format `T{...}` (a `&[Piece]` expression): each field as `[(shape)]` + its
-/// item's field format + `:name:`, explicit padding as `Nx`.
-fn format_pieces(krate: &Path, fields: &[&Field]) -> TokenStream {
+/// The pieces of the format `T{...}`, one `&[Piece]` expression per field: `[(shape)]` + its
+/// item's field format + `:name:`, or `Nx` for explicit padding. Each is spanned at the field's
+/// type, so that a type without a buffer format is reported there.
+fn field_pieces(krate: &Path, fields: &[&Field]) -> Vec<TokenStream> {
     let p = quote!(#krate::__private);
-    let pieces = fields.iter().map(|f| {
-        let ty = f.ty;
-        if f.is_padding() {
-            quote!(#p::Piece::Number(::core::mem::size_of::<#ty>()), #p::Piece::Text("x"),)
-        } else {
-            let name = format!(":{}:", f.format_name());
-            quote! {
-                #p::Piece::Shape(<#ty as #p::FieldLayout>::SHAPE),
-                #p::Piece::Text(<<#ty as #p::FieldLayout>::Item as #krate::Element>::FIELD_FORMAT),
-                #p::Piece::Text(#name),
+    fields
+        .iter()
+        .map(|f| {
+            let ty = f.ty;
+            if f.is_padding() {
+                quote_spanned! {ty.span()=>
+                    &[#p::Piece::Number(::core::mem::size_of::<#ty>()), #p::Piece::Text("x")]
+                }
+            } else {
+                let name = format!(":{}:", f.format_name());
+                quote_spanned! {ty.span()=>
+                    &[
+                        #p::Piece::Shape(<#ty as #p::FieldLayout>::SHAPE),
+                        #p::Piece::Text(<#ty as #p::FieldLayout>::FIELD_FORMAT),
+                        #p::Piece::Text(#name),
+                    ]
+                }
             }
-        }
-    });
-    quote!(&[#p::Piece::Text("T{"), #(#pieces)* #p::Piece::Text("}")])
+        })
+        .collect()
 }
 
 /// The layout checks of a `repr(C)` struct, one block per field, each panicking (at compile
@@ -202,8 +209,12 @@ fn layout_checks(
     fields: &[&Field],
     phantoms: &[&Field],
     this: &TokenStream,
+    name: &syn::Ident,
 ) -> Vec<TokenStream> {
     let p = quote!(#krate::__private);
+    let zero_sized = format!(
+        "`{name}` is zero-sized: a buffer item needs a nonzero size; give it a field that takes bytes"
+    );
     let mut checks = Vec::new();
     let mut prev: Option<&Field> = None;
     for f in fields {
@@ -240,7 +251,7 @@ fn layout_checks(
                 ::core::panic!("{}", msg.as_str());
             }
             if ::core::mem::size_of::<#this>() == 0 {
-                ::core::panic!("this struct is zero-sized: a buffer item needs a nonzero size");
+                ::core::panic!(#zero_sized);
             }
         });
     }
@@ -262,10 +273,10 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
     let fields = data_fields(s);
     let phantoms: Vec<&Field> = s.fields.iter().filter(|f| f.phantom).collect();
-    let assertions = field_assertions(input, &fields);
-    let bounds = field_bounds(&krate, &fields);
 
     if input.is_generic() {
+        let assertions = field_assertions(input, &fields);
+        let bounds = field_bounds(&krate, &fields);
         // The layout depends on the parameters: the checks and the format live in associated
         // consts, evaluated for each instantiation that is used. The format gets a buffer of
         // GENERIC_FORMAT_CAPACITY bytes (its exact length cannot size an array on stable Rust).
@@ -274,8 +285,8 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             Self: #p::zerocopy::IntoBytes + #p::zerocopy::Immutable + 'static
         ));
         let where_clause = where_clause(input, &extra);
-        let checks = layout_checks(&krate, &fields, &phantoms, &quote!(Self));
-        let pieces = format_pieces(&krate, &fields);
+        let checks = layout_checks(&krate, &fields, &phantoms, &quote!(Self), ident);
+        let pieces = field_pieces(&krate, &fields);
         let check = quote!(<Self as __BufferLayout>::CHECK);
         let item_impls = item_impls(input, &where_clause, Some(&check));
         quote! {
@@ -289,8 +300,11 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
 
             impl #impl_generics __BufferLayout for #ident #ty_generics #where_clause {
                 const CHECK: () = { #(#checks)* };
-                const FORMAT: #p::FmtBuf<{ #p::GENERIC_FORMAT_CAPACITY }> =
-                    #p::pieces_build(#pieces);
+                const FORMAT: #p::FmtBuf<{ #p::GENERIC_FORMAT_CAPACITY }> = #p::pieces_build(&[
+                    &[#p::Piece::Text("T{")],
+                    #(#pieces,)*
+                    &[#p::Piece::Text("}")],
+                ]);
             }
 
             // SAFETY: `FORMAT` describes `Self` exactly. `Self` is `repr(C)` (checked by the
@@ -298,7 +312,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             // evaluated by every constant and method of these impls, proves that each field starts
             // where the previous one ends and that the struct ends where its last field ends, so
             // `T{...}` lists the fields back to back with no byte unaccounted for. Each field's
-            // text is its type's `StaticLayout` shape and its item's `Element::FIELD_FORMAT`,
+            // text is its type's `FieldLayout` shape and its item's `Element::FIELD_FORMAT`,
             // which describe that field exactly by the safety contracts of those traits; explicit
             // padding fields are `[u8; N]`, exported as `Nx`. `Self: IntoBytes + Immutable`
             // (zerocopy's derive) proves every byte initialised and no interior mutability.
@@ -323,38 +337,35 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
     } else {
         // A concrete layout: the checks run where the type is defined, one constant per field
         // so that every padding gap is reported, and the format gets a buffer of its exact
-        // length (a first pass counts it).
+        // length (a first pass counts it). Each field's pieces are a constant spanned at the
+        // field's type, which also reports, there and only there, a type without a format.
+        //
         // The `Element` impl has no `Self: IntoBytes` predicate, so that a type without zerocopy's
         // derive gets zerocopy's "consider `#[derive(IntoBytes)]`" error there, once; the other
         // impls have it, so that they add nothing to that error (or to zerocopy's own padding
         // error, which comes with ours).
-        let where_clause = where_clause(input, &bounds);
-        let mut extra = bounds.clone();
-        extra.push(parse_quote!(
-            for<'__buffer> Self: #p::zerocopy::IntoBytes + #p::zerocopy::Immutable
-        ));
-        let item_where = self::where_clause(input, &extra);
+        let item_where = where_clause(
+            input,
+            &[parse_quote!(
+                for<'__buffer> Self: #p::zerocopy::IntoBytes + #p::zerocopy::Immutable
+            )],
+        );
         let this = quote!(#ident);
-        let checks = layout_checks(&krate, &fields, &phantoms, &this);
-        let pieces = format_pieces(&krate, &fields);
+        let checks = layout_checks(&krate, &fields, &phantoms, &this, ident);
+        let pieces = field_pieces(&krate, &fields);
+        let names: Vec<syn::Ident> = (0..pieces.len())
+            .map(|i| quote::format_ident!("__BUFFER_FIELD_{}", i))
+            .collect();
         let item_impls = item_impls(input, &item_where, None);
-        let _ = (&impl_generics, &ty_generics);
         quote! {
-            #assertions
-
             #(const _: () = { #checks };)*
 
-            // The pieces are listed in an impl bounded by the field types, so that a field type
-            // without a format is reported at the field, and here by one error whose notes say
-            // which field type lacks it (`#[diagnostic]` attributes cannot be used here: they do
-            // not resolve under `#![no_implicit_prelude]`).
-            trait __BufferFields {
-                const PIECES: &'static [#p::Piece];
-            }
-            impl __BufferFields for #ident #where_clause {
-                const PIECES: &'static [#p::Piece] = #pieces;
-            }
-            const __BUFFER_PIECES: &[#p::Piece] = <#ident as __BufferFields>::PIECES;
+            #(const #names: &[#p::Piece] = #pieces;)*
+            const __BUFFER_PIECES: &[&[#p::Piece]] = &[
+                &[#p::Piece::Text("T{")],
+                #(#names,)*
+                &[#p::Piece::Text("}")],
+            ];
             const __BUFFER_FORMAT_LEN: usize = #p::pieces_len(__BUFFER_PIECES);
             const __BUFFER_FORMAT: #p::FmtBuf<{ __BUFFER_FORMAT_LEN + 1 }> =
                 #p::pieces_build(__BUFFER_PIECES);
@@ -364,11 +375,11 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             // constants above prove, at compile time, that each field starts where the previous
             // one ends and that the struct ends where its last field ends, so `T{...}` lists the
             // fields back to back with no byte unaccounted for. Each field's text is its type's
-            // `StaticLayout` shape and its item's `Element::FIELD_FORMAT`, which describe that
+            // `FieldLayout` shape and its item's `Element::FIELD_FORMAT`, which describe that
             // field exactly by the safety contracts of those traits; explicit padding fields are
             // `[u8; N]`, exported as `Nx`. `Element`'s supertraits make zerocopy prove every byte
             // initialised (`IntoBytes`) and no interior mutability (`Immutable`).
-            unsafe impl #krate::Element for #ident #where_clause {
+            unsafe impl #krate::Element for #ident {
                 const FORMAT: &'static str = __BUFFER_FORMAT.as_str();
                 const FORMAT_CSTR: &'static ::core::ffi::CStr = __BUFFER_FORMAT.as_cstr();
                 const FIELD_FORMAT: &'static str = __BUFFER_FORMAT.as_str();
@@ -457,11 +468,13 @@ fn expand_enum(input: &Input) -> TokenStream {
     let span = Span::call_site();
     let item_impls = item_impls(input, &quote!(), None);
     quote_spanned! {span=>
-        // SAFETY: a fieldless enum with a primitive representation `#int` has the size,
-        // alignment and ABI of `#int`, and each value is stored as its discriminant, a valid
-        // `#int` (the Reference, "Primitive representations"). So the bytes of `Self` read as
-        // one `#int`, which is what `#int`'s formats describe. Writing is not offered: the enum
-        // is not `FromBytes` (not every `#int` is a discriminant).
+        // SAFETY: a fieldless enum with a primitive representation `I` (`#int`, checked by the
+        // derive) has the size, alignment and ABI of `I`, and each value is stored as its
+        // discriminant, a valid `I` (the Reference, "Primitive representations"; the constant
+        // below also asserts the size). So the bytes of `Self` read as one `I`, which is what
+        // `I`'s formats describe. `Element`'s supertraits make zerocopy prove the bytes
+        // initialised and immutable. Writing is not offered: the enum is not `FromBytes` (not
+        // every `I` is a discriminant).
         unsafe impl #krate::Element for #ident {
             const FORMAT: &'static str = <#int as #krate::Element>::FORMAT;
             const FORMAT_CSTR: &'static ::core::ffi::CStr = <#int as #krate::Element>::FORMAT_CSTR;

@@ -1,12 +1,35 @@
 //! The `#[derive(BufferExport)]` macro of `buffer-runtime`. Use it through `buffer-runtime`,
 //! which re-exports it and documents it.
 //!
-//! The derive runs in three stages, one per module, joined in [`expand::derive`]:
-//! [`ast`] parses the input into a borrowing AST (with [`attr`] reading the `#[buffer(...)]` and
-//! `#[repr(...)]` attributes), [`valid`] checks the rules that span fields, and [`expand`]
-//! generates the impls. Every stage reports errors into one [`ctxt::Ctxt`], so the user sees all
-//! of them in one compile; when there are any, [`fallback`] emits stub impls beside them so that
+//! The derive runs in three stages, one per module, joined in `expand::derive`:
+//! `ast` parses the input into a borrowing AST (with `attr` reading the `#[buffer(...)]` and
+//! `#[repr(...)]` attributes), `valid` checks the rules that span fields, and `expand`
+//! generates the impls. Every stage reports errors into one `ctxt::Ctxt`, so the user sees all
+//! of them in one compile; when there are any, `fallback` emits stub impls beside them so that
 //! uses of the type do not add follow-on errors.
+//!
+//! # Design notes
+//!
+//! - **zerocopy proves, we locate.** Users derive zerocopy's `IntoBytes` and `Immutable` beside
+//!   ours (they are supertraits of `Element`), which prove no padding, initialised bytes and no
+//!   interior mutability. We add what zerocopy does not say: *which* field implicit padding
+//!   precedes, by one `const` per field comparing `offset_of!` with the end of the previous
+//!   field, panicking at compile time with the fix, spanned at the field. zerocopy reports the
+//!   same padding too; that second error is accepted.
+//! - **Formats are `const`.** Each field contributes pieces (its sub-array shape, its item's
+//!   explicit-order field format, `:name:`), assembled by `const fn`s of
+//!   `buffer_runtime::__private`: for a non-generic type in two passes (count, then fill a
+//!   buffer of the exact length); for a generic type, whose length cannot size an array on
+//!   stable Rust, in a buffer of `GENERIC_FORMAT_CAPACITY` bytes inside an associated const,
+//!   where the padding checks also live (they can only run once the parameters are known).
+//! - **Generic bounds are the user's.** A type parameter used as a field needs `T: Element`
+//!   on the struct; a per-field assertion reports a missing bound at the field with rustc's
+//!   "consider restricting" suggestion. Impls carry `for<'__buffer> FieldTy: FieldLayout`
+//!   predicates: the binder keeps rustc from rejecting them as trivially false, so a field type
+//!   without a format is reported once, at the field, and not again by each impl.
+//! - **One error, not twenty.** Rejected input gets its errors plus stub impls
+//!   (`fallback`), so that uses of the type elsewhere compile.
+//! - Tuple fields are named `f0`, `f1`, ... in the format (numpy's names for unnamed fields).
 extern crate proc_macro;
 
 mod ast;

@@ -45,6 +45,8 @@ pub mod view;
 
 pub use element::{Element, StaticLayout};
 pub use export::{BufferExport, BufferExportMut, Dims, Layout};
+#[cfg(feature = "alloc")]
+pub use view::{MemoryView, MemoryViewMut, ViewError};
 
 /// Derives [`BufferExport`], [`Element`] and [`StaticLayout`] for a `#[repr(C)]` struct, a
 /// `#[repr(transparent)]` newtype or a fieldless enum, with every piece of metadata computed at

@@ -388,6 +388,9 @@ pub unsafe trait FieldLayout {
     type Item: crate::Element;
     /// The sub-array shape, empty for a single item.
     const SHAPE: &'static [usize];
+    /// The item's format as a field (a shortcut the generated code uses, so that a field type
+    /// without a format fails one bound, `FieldLayout`, and is reported once).
+    const FIELD_FORMAT: &'static str = <Self::Item as crate::Element>::FIELD_FORMAT;
 }
 
 // SAFETY: one item is a 0-d array of itself.
@@ -414,9 +417,9 @@ pub const fn assert_field<T: FieldLayout + ?Sized>() {}
 /// users should write, `T: Element`.
 pub const fn assert_element<T: crate::Element>() {}
 
-/// One piece of a derived struct's format, as listed by the generated code: the derive lists
-/// the pieces in an impl whose where clause names every field type (so a field type without a
-/// format is reported once, at the field), and [`pieces_len`] / [`pieces_build`] assemble them.
+/// One piece of a derived struct's format. The generated code lists each field's pieces in a
+/// constant spanned at the field (so a field type without a format is reported once, there),
+/// and [`pieces_len`] / [`pieces_build`] assemble the lists.
 #[derive(Clone, Copy)]
 pub enum Piece {
     /// Literal text: `T{`, a field's item format such as `<I`, a name such as `:qty:`.
@@ -429,31 +432,50 @@ pub enum Piece {
 
 /// The length of the text of `pieces`: the first of the two passes that give a non-generic
 /// type a format buffer of its exact length.
-pub const fn pieces_len(pieces: &[Piece]) -> usize {
+pub const fn pieces_len(pieces: &[&[Piece]]) -> usize {
     let mut n = FmtLen::new();
-    let mut i = 0;
-    while i < pieces.len() {
-        n = match pieces[i] {
-            Piece::Text(s) => n.push(s),
-            Piece::Shape(s) => n.push_shape(s),
-            Piece::Number(k) => n.push_usize(k),
-        };
-        i += 1;
+    let mut j = 0;
+    while j < pieces.len() {
+        let mut i = 0;
+        while i < pieces[j].len() {
+            n = match pieces[j][i] {
+                Piece::Text(s) => n.push(s),
+                Piece::Shape(s) => n.push_shape(s),
+                Piece::Number(k) => n.push_usize(k),
+            };
+            i += 1;
+        }
+        j += 1;
     }
     n.len()
 }
 
 /// The text of `pieces` in a buffer of capacity `N` (at least `pieces_len(pieces) + 1`).
-pub const fn pieces_build<const N: usize>(pieces: &[Piece]) -> FmtBuf<N> {
+///
+/// Fails compilation (a const panic) when the text does not fit, which only a generic type's
+/// format can do (non-generic types get a buffer of their exact length).
+pub const fn pieces_build<const N: usize>(pieces: &[&[Piece]]) -> FmtBuf<N> {
+    if pieces_len(pieces) + 1 > N {
+        panic!(
+            "buffer-runtime: the format of this generic `#[derive(BufferExport)]` type is longer than \
+             GENERIC_FORMAT_CAPACITY (4095 characters), the buffer a generic type's format is built \
+             in: shorten its field names (`#[buffer(rename = \"...\")]`), or export a non-generic \
+             type, whose format gets a buffer of its exact length"
+        );
+    }
     let mut b = FmtBuf::<N>::new();
-    let mut i = 0;
-    while i < pieces.len() {
-        b = match pieces[i] {
-            Piece::Text(s) => b.push(s),
-            Piece::Shape(s) => b.push_shape(s),
-            Piece::Number(k) => b.push_usize(k),
-        };
-        i += 1;
+    let mut j = 0;
+    while j < pieces.len() {
+        let mut i = 0;
+        while i < pieces[j].len() {
+            b = match pieces[j][i] {
+                Piece::Text(s) => b.push(s),
+                Piece::Shape(s) => b.push_shape(s),
+                Piece::Number(k) => b.push_usize(k),
+            };
+            i += 1;
+        }
+        j += 1;
     }
     b
 }
@@ -489,15 +511,12 @@ mod tests {
 
     #[test]
     fn counting_and_building_agree() {
-        const PIECES: &[Piece] = &[
-            Piece::Text("T{"),
-            Piece::Shape(&[4, 10, 123]),
-            Piece::Text("<f:m:"),
-            Piece::Number(0),
-            Piece::Text("x"),
-            Piece::Shape(&[]),
-            Piece::Number(1234567),
-            Piece::Text("x}"),
+        const PIECES: &[&[Piece]] = &[
+            &[Piece::Text("T{")],
+            &[Piece::Shape(&[4, 10, 123]), Piece::Text("<f:m:")],
+            &[],
+            &[Piece::Number(0), Piece::Text("x")],
+            &[Piece::Shape(&[]), Piece::Number(1234567), Piece::Text("x}")],
         ];
         const LEN: usize = pieces_len(PIECES);
         const BUF: FmtBuf<{ LEN + 1 }> = pieces_build(PIECES);

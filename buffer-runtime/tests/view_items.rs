@@ -160,6 +160,24 @@ fn writes_with_cpython_checks() {
     let mut f = m.cast_mut("f", None).unwrap();
     f.set(&[2], &Value::Float(1e300)).unwrap();
     assert_eq!(f.get(&[2]).unwrap(), Value::Float(f64::INFINITY));
+    // e: too large for a half is CPython's ValueError (pack_single converts OverflowError)
+    let mut e = m.cast_mut("B", Some(&[16])).unwrap();
+    let mut e =
+        MemoryViewMut::from_parts(e.as_slice_mut::<u8>().unwrap(), "e", &[8], None, 0).unwrap();
+    assert_eq!(
+        e.set(&[7], &Value::Float(1e10)).unwrap_err(),
+        err(
+            ErrorKind::ValueError,
+            "memoryview: invalid value for format 'e'"
+        )
+    );
+    let mut half = [0u8; 2];
+    let mut le = MemoryViewMut::from_parts(&mut half, "<e", &[1], None, 0).unwrap();
+    assert_eq!(
+        le.set(&[0], &Value::Float(1e10)).unwrap_err().kind(),
+        ErrorKind::OverflowError
+    );
+    drop(e);
     // d rejects bytes
     let mut d = m.cast_mut("d", None).unwrap();
     assert_eq!(
@@ -279,6 +297,11 @@ fn values_equal_numbers_and_sequences() {
         ])
     ));
     assert!(!values_equal(&Value::Bytes(vec![1]), &Value::UInt(1)));
+    // memoryview(array('L', [8])).cast('B').cast('P') == memoryview(array('L', [8]))
+    assert!(values_equal(&Value::Pointer(8), &Value::UInt(8)));
+    let l = [8u64];
+    let vl = MemoryView::new(&l).unwrap();
+    assert!(vl.cast("B", None).unwrap().cast("P", None).unwrap() == vl);
 }
 
 #[test]

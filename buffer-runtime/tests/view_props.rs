@@ -196,4 +196,43 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn from_parts_accepts_only_layouts_inside_the_bytes(
+        len in 0usize..48,
+        shape in proptest::collection::vec(0usize..5, 0..4),
+        strides in proptest::collection::vec(-24isize..24, 0..4),
+        offset in 0usize..56,
+        code in 0usize..4,
+    ) {
+        let (fmt, size) = [("B", 1usize), ("h", 2), ("i", 4), ("d", 8)][code];
+        let bytes: Vec<u8> = (0..len as u8).collect();
+        let strides = &strides[..strides.len().min(shape.len())];
+        match MemoryView::from_parts(&bytes, fmt, &shape, Some(strides), offset) {
+            Err(_) => {
+                // Rejected: then some item would lie outside, or the strides do not match.
+                if strides.len() == shape.len() && !shape.contains(&0) {
+                    let mut lo = offset as isize;
+                    let mut hi = offset as isize;
+                    for (&n, &st) in shape.iter().zip(strides) {
+                        let ext = (n as isize - 1) * st;
+                        if ext < 0 { lo += ext } else { hi += ext }
+                    }
+                    prop_assert!(lo < 0 || hi + size as isize > len as isize);
+                }
+            }
+            Ok(v) => {
+                // Accepted: every item can be read, in every order, without a panic.
+                prop_assert_eq!(v.tobytes(Order::C).len(), v.nbytes());
+                prop_assert_eq!(v.tobytes(Order::F).len(), v.nbytes());
+                prop_assert_eq!(v.values().count(), if v.is_empty() { 0 } else { v.item_count() });
+                for idx in c_indices(v.shape()) {
+                    prop_assert!(v.get(&idx).is_ok());
+                }
+                let _ = v.tolist().unwrap();
+                let _ = v.hex(Some(":"), -3).unwrap();
+                prop_assert!(v == v || fmt == "d");
+            }
+        }
+    }
 }

@@ -446,7 +446,11 @@ fn typed_access() {
     );
     if raw.as_ptr() as usize % 4 != 3 {
         assert!(u.as_slice::<u32>().is_err());
+        let e = u.get_ref_as::<u32>(&[0]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BufferError);
+        assert!(e.message().contains("byte offset 1"), "{}", e.message());
     }
+    assert_eq!(v.get_ref_as::<u32>(&[1, 2]).unwrap(), &6);
 }
 
 #[test]
@@ -474,4 +478,39 @@ fn views_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<MemoryView<'static>>();
     check::<MemoryViewMut<'static>>();
+}
+
+#[test]
+fn typed_iteration_next_fold_and_len_agree() {
+    let grid: Vec<[u16; 5]> = (0..4)
+        .map(|r| core::array::from_fn(|c| (r * 5 + c) as u16))
+        .collect();
+    let v = MemoryView::new(&grid).unwrap();
+    // rows reversed, every other column: several rows, strided inner dimension
+    let w = v.sub(&s![..;-1, ..;2]).unwrap();
+    let all: Vec<u16> = w.iter_as::<u16>().unwrap().collect();
+    assert_eq!(all, [15, 17, 19, 10, 12, 14, 5, 7, 9, 0, 2, 4]);
+    for k in 0..all.len() {
+        // k items by `next`, the rest by `fold` (through `sum`)
+        let mut it = w.iter_as::<u16>().unwrap();
+        assert_eq!(it.len(), all.len());
+        let head: Vec<u16> = it.by_ref().take(k).collect();
+        assert_eq!(head, all[..k]);
+        assert_eq!(it.len(), all.len() - k);
+        let rest: u32 = it.map(u32::from).sum();
+        assert_eq!(rest, all[k..].iter().map(|&x| u32::from(x)).sum::<u32>());
+    }
+    // contiguous rows take the aligned-slice path of `fold`
+    let sum: u32 = v.iter_as::<u16>().unwrap().map(u32::from).sum();
+    assert_eq!(sum, (0..20).sum::<u32>());
+    // a 0-d view yields its item once
+    let x = 9u16;
+    assert_eq!(
+        MemoryView::new(&x)
+            .unwrap()
+            .iter_as::<u16>()
+            .unwrap()
+            .collect::<Vec<_>>(),
+        [9]
+    );
 }

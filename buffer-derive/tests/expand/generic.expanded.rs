@@ -41,7 +41,7 @@ const _: () = {
             }
             if ::core::mem::size_of::<Self>() == 0 {
                 ::core::panic!(
-                    "this struct is zero-sized: a buffer item needs a nonzero size"
+                    "`Samples` is zero-sized: a buffer item needs a nonzero size; give it a field that takes bytes"
                 );
             }
         };
@@ -49,15 +49,17 @@ const _: () = {
             { ::buffer_runtime::__private::GENERIC_FORMAT_CAPACITY },
         > = ::buffer_runtime::__private::pieces_build(
             &[
-                ::buffer_runtime::__private::Piece::Text("T{"),
-                ::buffer_runtime::__private::Piece::Shape(
-                    <[T; N] as ::buffer_runtime::__private::FieldLayout>::SHAPE,
-                ),
-                ::buffer_runtime::__private::Piece::Text(
-                    <<[T; N] as ::buffer_runtime::__private::FieldLayout>::Item as ::buffer_runtime::Element>::FIELD_FORMAT,
-                ),
-                ::buffer_runtime::__private::Piece::Text(":data:"),
-                ::buffer_runtime::__private::Piece::Text("}"),
+                &[::buffer_runtime::__private::Piece::Text("T{")],
+                &[
+                    ::buffer_runtime::__private::Piece::Shape(
+                        <[T; N] as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+                    ),
+                    ::buffer_runtime::__private::Piece::Text(
+                        <[T; N] as ::buffer_runtime::__private::FieldLayout>::FIELD_FORMAT,
+                    ),
+                    ::buffer_runtime::__private::Piece::Text(":data:"),
+                ],
+                &[::buffer_runtime::__private::Piece::Text("}")],
             ],
         );
     }

@@ -1,12 +1,6 @@
 #[automatically_derived]
 #[allow(non_upper_case_globals, non_snake_case, unused_qualifications, clippy::all)]
 const _: () = {
-    #[allow(dead_code)]
-    fn __buffer_assert_fields() {
-        ::buffer_runtime::__private::assert_field::<f64>();
-        ::buffer_runtime::__private::assert_field::<u32>();
-        ::buffer_runtime::__private::assert_field::<[[f32; 2]; 2]>();
-    }
     const _: () = {
         let gap = ::buffer_runtime::__private::gap(
             ::core::mem::offset_of!(Trade, price),
@@ -63,71 +57,62 @@ const _: () = {
         }
         if ::core::mem::size_of::<Trade>() == 0 {
             ::core::panic!(
-                "this struct is zero-sized: a buffer item needs a nonzero size"
+                "`Trade` is zero-sized: a buffer item needs a nonzero size; give it a field that takes bytes"
             );
         }
     };
-    trait __BufferFields {
-        const PIECES: &'static [::buffer_runtime::__private::Piece];
-    }
-    impl __BufferFields for Trade
-    where
-        for<'__buffer> f64: ::buffer_runtime::__private::FieldLayout,
-        for<'__buffer> u32: ::buffer_runtime::__private::FieldLayout,
-        for<'__buffer> [[f32; 2]; 2]: ::buffer_runtime::__private::FieldLayout,
-    {
-        const PIECES: &'static [::buffer_runtime::__private::Piece] = &[
-            ::buffer_runtime::__private::Piece::Text("T{"),
-            ::buffer_runtime::__private::Piece::Shape(
-                <f64 as ::buffer_runtime::__private::FieldLayout>::SHAPE,
-            ),
-            ::buffer_runtime::__private::Piece::Text(
-                <<f64 as ::buffer_runtime::__private::FieldLayout>::Item as ::buffer_runtime::Element>::FIELD_FORMAT,
-            ),
-            ::buffer_runtime::__private::Piece::Text(":price:"),
-            ::buffer_runtime::__private::Piece::Shape(
-                <u32 as ::buffer_runtime::__private::FieldLayout>::SHAPE,
-            ),
-            ::buffer_runtime::__private::Piece::Text(
-                <<u32 as ::buffer_runtime::__private::FieldLayout>::Item as ::buffer_runtime::Element>::FIELD_FORMAT,
-            ),
-            ::buffer_runtime::__private::Piece::Text(":q:"),
-            ::buffer_runtime::__private::Piece::Number(
-                ::core::mem::size_of::<[u8; 4]>(),
-            ),
-            ::buffer_runtime::__private::Piece::Text("x"),
-            ::buffer_runtime::__private::Piece::Shape(
-                <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::SHAPE,
-            ),
-            ::buffer_runtime::__private::Piece::Text(
-                <<[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::Item as ::buffer_runtime::Element>::FIELD_FORMAT,
-            ),
-            ::buffer_runtime::__private::Piece::Text(":grid:"),
-            ::buffer_runtime::__private::Piece::Text("}"),
-        ];
-    }
-    const __BUFFER_PIECES: &[::buffer_runtime::__private::Piece] = <Trade as __BufferFields>::PIECES;
+    const __BUFFER_FIELD_0: &[::buffer_runtime::__private::Piece] = &[
+        ::buffer_runtime::__private::Piece::Shape(
+            <f64 as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+        ),
+        ::buffer_runtime::__private::Piece::Text(
+            <f64 as ::buffer_runtime::__private::FieldLayout>::FIELD_FORMAT,
+        ),
+        ::buffer_runtime::__private::Piece::Text(":price:"),
+    ];
+    const __BUFFER_FIELD_1: &[::buffer_runtime::__private::Piece] = &[
+        ::buffer_runtime::__private::Piece::Shape(
+            <u32 as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+        ),
+        ::buffer_runtime::__private::Piece::Text(
+            <u32 as ::buffer_runtime::__private::FieldLayout>::FIELD_FORMAT,
+        ),
+        ::buffer_runtime::__private::Piece::Text(":q:"),
+    ];
+    const __BUFFER_FIELD_2: &[::buffer_runtime::__private::Piece] = &[
+        ::buffer_runtime::__private::Piece::Number(::core::mem::size_of::<[u8; 4]>()),
+        ::buffer_runtime::__private::Piece::Text("x"),
+    ];
+    const __BUFFER_FIELD_3: &[::buffer_runtime::__private::Piece] = &[
+        ::buffer_runtime::__private::Piece::Shape(
+            <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+        ),
+        ::buffer_runtime::__private::Piece::Text(
+            <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::FIELD_FORMAT,
+        ),
+        ::buffer_runtime::__private::Piece::Text(":grid:"),
+    ];
+    const __BUFFER_PIECES: &[&[::buffer_runtime::__private::Piece]] = &[
+        &[::buffer_runtime::__private::Piece::Text("T{")],
+        __BUFFER_FIELD_0,
+        __BUFFER_FIELD_1,
+        __BUFFER_FIELD_2,
+        __BUFFER_FIELD_3,
+        &[::buffer_runtime::__private::Piece::Text("}")],
+    ];
     const __BUFFER_FORMAT_LEN: usize = ::buffer_runtime::__private::pieces_len(
         __BUFFER_PIECES,
     );
     const __BUFFER_FORMAT: ::buffer_runtime::__private::FmtBuf<
         { __BUFFER_FORMAT_LEN + 1 },
     > = ::buffer_runtime::__private::pieces_build(__BUFFER_PIECES);
-    unsafe impl ::buffer_runtime::Element for Trade
-    where
-        for<'__buffer> f64: ::buffer_runtime::__private::FieldLayout,
-        for<'__buffer> u32: ::buffer_runtime::__private::FieldLayout,
-        for<'__buffer> [[f32; 2]; 2]: ::buffer_runtime::__private::FieldLayout,
-    {
+    unsafe impl ::buffer_runtime::Element for Trade {
         const FORMAT: &'static str = __BUFFER_FORMAT.as_str();
         const FORMAT_CSTR: &'static ::core::ffi::CStr = __BUFFER_FORMAT.as_cstr();
         const FIELD_FORMAT: &'static str = __BUFFER_FORMAT.as_str();
     }
     unsafe impl ::buffer_runtime::StaticLayout for Trade
     where
-        for<'__buffer> f64: ::buffer_runtime::__private::FieldLayout,
-        for<'__buffer> u32: ::buffer_runtime::__private::FieldLayout,
-        for<'__buffer> [[f32; 2]; 2]: ::buffer_runtime::__private::FieldLayout,
         for<'__buffer> Self: ::buffer_runtime::__private::zerocopy::IntoBytes
             + ::buffer_runtime::__private::zerocopy::Immutable,
     {
@@ -138,9 +123,6 @@ const _: () = {
     }
     impl ::buffer_runtime::BufferExport for Trade
     where
-        for<'__buffer> f64: ::buffer_runtime::__private::FieldLayout,
-        for<'__buffer> u32: ::buffer_runtime::__private::FieldLayout,
-        for<'__buffer> [[f32; 2]; 2]: ::buffer_runtime::__private::FieldLayout,
         for<'__buffer> Self: ::buffer_runtime::__private::zerocopy::IntoBytes
             + ::buffer_runtime::__private::zerocopy::Immutable,
     {

@@ -86,6 +86,20 @@ impl<'s> OffsetIter<'s> {
     }
 }
 
+impl OffsetIter<'_> {
+    /// The rest of the current row (or the next row) at once: (offset of its next item,
+    /// number of items, stride). Consumes those items.
+    #[inline]
+    pub(crate) fn take_row(&mut self) -> Option<(usize, usize, isize)> {
+        if self.left_in_row == 0 && !self.next_row() {
+            return None;
+        }
+        let row = (self.cur as usize, self.left_in_row, self.inner_stride);
+        self.left_in_row = 0;
+        Some(row)
+    }
+}
+
 impl Iterator for OffsetIter<'_> {
     type Item = usize;
 
@@ -107,6 +121,18 @@ impl Iterator for OffsetIter<'_> {
 }
 
 impl ExactSizeIterator for OffsetIter<'_> {}
+
+/// Copies runs of `N` bytes from `src` at `offsets` into consecutive chunks of `dst`.
+#[inline]
+fn copy_runs<const N: usize>(dst: &mut [u8], src: &[u8], offsets: OffsetIter<'_>) {
+    for (chunk, off) in dst.chunks_exact_mut(N).zip(offsets) {
+        let item: &[u8; N] = match src[off..off + N].try_into() {
+            Ok(a) => a,
+            Err(_) => return, // unreachable: the range is N bytes long
+        };
+        chunk.copy_from_slice(item);
+    }
+}
 
 /// Splits a layout into outer dimensions and one contiguous inner run: the trailing
 /// dimensions whose items follow each other without gap. Returns (outer ndim, run bytes).
@@ -188,11 +214,34 @@ impl<S: Data> ViewBase<S> {
         }
         let bytes = self.data.bytes();
         let (outer, run) = c_run(&self.shape, &self.strides, self.itemsize());
-        out.reserve(self.nbytes());
-        for off in OffsetIter::new(&self.shape[..outer], &self.strides[..outer], self.offset) {
-            // `off` is the offset of an item whose trailing run of `run` bytes are items of
-            // this view: inside `bytes` by invariant 4.
-            out.extend_from_slice(&bytes[off..off + run]);
+        if run > 16 {
+            // Long runs: append each (no zero-filling first).
+            out.reserve(self.nbytes());
+            let offsets =
+                OffsetIter::new(&self.shape[..outer], &self.strides[..outer], self.offset);
+            for off in offsets {
+                out.extend_from_slice(&bytes[off..off + run]);
+            }
+            return;
+        }
+        let start = out.len();
+        out.resize(start + self.nbytes(), 0);
+        let dst = &mut out[start..];
+        let offsets = OffsetIter::new(&self.shape[..outer], &self.strides[..outer], self.offset);
+        // `off` is the offset of an item whose trailing run of `run` bytes are items of this
+        // view: inside `bytes` by invariant 4. Fixed-size copies for the common item sizes
+        // let the compiler emit one load and one store per item.
+        match run {
+            1 => copy_runs::<1>(dst, bytes, offsets),
+            2 => copy_runs::<2>(dst, bytes, offsets),
+            4 => copy_runs::<4>(dst, bytes, offsets),
+            8 => copy_runs::<8>(dst, bytes, offsets),
+            16 => copy_runs::<16>(dst, bytes, offsets),
+            _ => {
+                for (chunk, off) in dst.chunks_exact_mut(run.max(1)).zip(offsets) {
+                    chunk.copy_from_slice(&bytes[off..off + run]);
+                }
+            }
         }
     }
 

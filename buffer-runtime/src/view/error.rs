@@ -167,4 +167,13 @@ impl fmt::Display for ViewError {
 impl std::error::Error for ViewError {}
 
 /// The result of a view operation.
+///
+/// ```
+/// use buffer_runtime::view::{MemoryView, Result};
+/// fn first(view: &MemoryView<'_>) -> Result<u8> {
+///     view.get_as::<u8>(&[0])
+/// }
+/// assert_eq!(first(&MemoryView::from_bytes(b"a")).unwrap(), b'a');
+/// assert!(first(&MemoryView::from_bytes(b"")).is_err());
+/// ```
 pub type Result<T, E = ViewError> = core::result::Result<T, E>;

@@ -1,7 +1,7 @@
 //! `MemoryView`: CPython's memoryview over any exporter, and more.
 //!
 //! A view borrows the bytes of an exporter (anything that implements
-//! [`BufferExport`](crate::BufferExport), or raw bytes described by a format, shape, strides and
+//! [`BufferExport`], or raw bytes described by a format, shape, strides and
 //! offset) and offers what Python's `memoryview` offers, with CPython's semantics and error
 //! messages: the attributes (`format`, `itemsize`, `shape`, `strides`, the contiguity flags,
 //! ...), item access by a full tuple of indices, slicing, `tobytes`, `hex`, `tolist`,
@@ -52,6 +52,58 @@
 //! Write methods exist on both, so that code written against CPython's semantics runs
 //! unchanged: on a [`MemoryView`] they fail with CPython's `TypeError: cannot modify read-only
 //! memory`.
+//!
+//! Methods that derive a view come in three forms: `sub(&self)` returns a read-only view
+//! borrowing this one, `sub_mut(&mut self)` a writable one, and `into_sub(self)` consumes the
+//! view and keeps its lifetime and writability (use it to chain: `view.t().into_sub(..)`).
+//!
+//! # CPython's operations
+//!
+//! | Python                       | Rust                                                  |
+//! |------------------------------|-------------------------------------------------------|
+//! | `memoryview(obj)`            | [`MemoryView::new`], [`MemoryViewMut::new`], [`MemoryView::from_bytes`], [`MemoryView::from_parts`] |
+//! | `format itemsize ndim shape` | [`format`](ViewBase::format), [`itemsize`](ViewBase::itemsize), [`ndim`](ViewBase::ndim), [`shape`](ViewBase::shape) |
+//! | `strides suboffsets nbytes`  | [`byte_strides`](ViewBase::byte_strides), [`suboffsets`](ViewBase::suboffsets), [`nbytes`](ViewBase::nbytes) |
+//! | `readonly`, `*contiguous`    | [`readonly`](ViewBase::readonly), [`c_contiguous`](ViewBase::c_contiguous), [`f_contiguous`](ViewBase::f_contiguous), [`contiguous`](ViewBase::contiguous) |
+//! | `len(m)`                     | [`len`](ViewBase::len)                                |
+//! | `m[i, j]`, `m[()]`           | [`get`](ViewBase::get) (a [`Value`]), [`get_as`](ViewBase::get_as) (a Rust value) |
+//! | `m[i, j] = v`                | [`set`](ViewBase::set), [`set_as`](ViewBase::set_as)  |
+//! | `m[a:b:c]`                   | [`slice`](ViewBase::slice) with a [`Slice`]           |
+//! | `m[a:b:c] = src`             | [`assign_slice`](ViewBase::assign_slice)              |
+//! | `tobytes(order)`, `hex(..)`  | [`tobytes`](ViewBase::tobytes) with an [`Order`], [`hex`](ViewBase::hex) |
+//! | `tolist()`, `toreadonly()`   | [`tolist`](ViewBase::tolist), [`toreadonly`](ViewBase::toreadonly) |
+//! | `cast(fmt, shape)`           | [`cast`](ViewBase::cast), [`cast_mut`](ViewBase::cast_mut), [`into_cast`](ViewBase::into_cast) |
+//! | `m == n`, `hash(m)`          | `==` ([`equals`](ViewBase::equals)), [`try_hash`](ViewBase::try_hash) |
+//!
+//! # Deliberate differences from CPython 3.11
+//!
+//! - **Every format is supported.** CPython raises `NotImplementedError: memoryview:
+//!   unsupported format ...` for anything but a native single character when indexing,
+//!   writing or listing; we unpack every format the [`format`](crate::format) module parses
+//!   (byte-order prefixes, `T{...}` structs, sub-arrays, `e`, `Z`, `s`, ...). In the same way
+//!   `e` (half floats) is read and written as CPython 3.12 does (3.11 raises), though `cast`
+//!   keeps 3.11's list of destination formats, without `e`.
+//! - **Equality of struct formats.** CPython compares non-native formats through the
+//!   `struct` module, which cannot parse `T{...}`, so two identical struct views compare
+//!   unequal there; we compare unpacked values, field by field.
+//! - **Sub-views and multi-dimensional slicing** ([`sub`](ViewBase::sub),
+//!   [`index`](ViewBase::index), [`slice_axis`](ViewBase::slice_axis),
+//!   [`assign_slice_axis`](ViewBase::assign_slice_axis), [`copy_from`](ViewBase::copy_from))
+//!   do what CPython refuses with `NotImplementedError`. [`get`](ViewBase::get) and
+//!   [`assign_slice`](ViewBase::assign_slice) keep CPython's refusals (a partial index,
+//!   an N-d slice assignment) so that they answer exactly as `m[...]` does.
+//! - **Read-only is a type.** A view is writable when it is a [`MemoryViewMut`]; views derived
+//!   through `&self` methods ([`cast`](ViewBase::cast), [`slice`](ViewBase::slice), ...) are
+//!   read-only, their `_mut` and `into_` forms keep the writability. `release()` and the
+//!   "released memoryview" errors do not exist: the borrow ends when the view is dropped.
+//! - **Integers are 64-bit.** [`Value`] holds `i64`/`u64`, so a Python integer beyond that
+//!   range cannot be written (CPython: `ValueError`); nothing else changes.
+//! - **Hashing** uses Rust's `Hash` of the bytes in C order (see
+//!   [`try_hash`](ViewBase::try_hash)), not CPython's bytes hash; the rules (read-only, byte
+//!   formats) and errors are CPython's.
+//! - **Errors that CPython cannot raise** (a layout that does not fit its bytes, a typed
+//!   access whose Rust type does not match the format) use `BufferError` and `ValueError`
+//!   with messages of our own, worded like Cython's buffer checks.
 
 mod cast;
 mod copy;
@@ -78,11 +130,31 @@ pub use values::values_equal;
 pub use crate::format::Value;
 
 /// The most dimensions a view may have (CPython's `PyBUF_MAX_NDIM`).
+///
+/// ```
+/// use buffer_runtime::view::{MemoryView, MAX_NDIM};
+/// let one = [0u8];
+/// let view = MemoryView::from_bytes(&one);
+/// assert!(view.cast("B", Some(&[1; MAX_NDIM])).is_ok());
+/// assert!(view.cast("B", Some(&[1; MAX_NDIM + 1])).is_err());
+/// ```
 pub const MAX_NDIM: usize = 64;
 
 /// Shapes of views: up to four dimensions inline.
+///
+/// ```
+/// use buffer_runtime::view::Shape;
+/// let s: Shape = Shape::from_slice(&[2, 3]);
+/// assert!(!s.spilled());
+/// ```
 pub type Shape = SmallVec<[usize; 4]>;
 /// Byte strides of views: up to four dimensions inline.
+///
+/// ```
+/// use buffer_runtime::view::Strides;
+/// let s: Strides = Strides::from_slice(&[12, -4]);
+/// assert_eq!(s[1], -4);
+/// ```
 pub type Strides = SmallVec<[isize; 4]>;
 
 mod sealed {
@@ -150,6 +222,13 @@ impl DataMut for &mut [u8] {
 
 /// A strided, n-dimensional view of items of one format in borrowed bytes: CPython's
 /// `memoryview`. Use it through its two aliases, [`MemoryView`] and [`MemoryViewMut`].
+///
+/// ```
+/// use buffer_runtime::view::{MemoryView, ViewBase};
+/// let data = [1u8, 2, 3];
+/// let view: ViewBase<&[u8]> = MemoryView::new(&data).unwrap();
+/// assert_eq!(view.len().unwrap(), 3);
+/// ```
 ///
 /// # Invariants
 ///

@@ -39,6 +39,11 @@ pub struct Slice {
 
 impl Slice {
     /// `[:]`: everything.
+    ///
+    /// ```
+    /// use buffer_runtime::view::Slice;
+    /// assert_eq!(Slice::FULL.indices(3).unwrap(), (0, 3, 1, 3));
+    /// ```
     pub const FULL: Slice = Slice {
         start: None,
         stop: None,
@@ -170,6 +175,7 @@ impl From<RangeToInclusive<isize>> for Slice {
 /// ```
 /// use buffer_runtime::view::{AxisIndex, Slice};
 /// assert_eq!(AxisIndex::from(3), AxisIndex::Index(3));
+/// assert_eq!(AxisIndex::from(3usize), AxisIndex::Index(3));
 /// assert_eq!(AxisIndex::from(1..3), AxisIndex::Slice(Slice::new(Some(1), Some(3), 1)));
 /// assert_eq!(AxisIndex::from(..), AxisIndex::Slice(Slice::FULL));
 /// ```
@@ -184,6 +190,13 @@ pub enum AxisIndex {
 impl From<isize> for AxisIndex {
     fn from(i: isize) -> Self {
         AxisIndex::Index(i)
+    }
+}
+
+impl From<usize> for AxisIndex {
+    /// An index beyond `isize::MAX` becomes `isize::MAX`: out of bounds on any dimension.
+    fn from(i: usize) -> Self {
+        AxisIndex::Index(isize::try_from(i).unwrap_or(isize::MAX))
     }
 }
 
@@ -242,5 +255,11 @@ macro_rules! s {
     };
     ($($e:expr $(; $step:expr)?),* $(,)?) => {
         [$($crate::s!(@one $e $(; $step)?)),*]
+    };
+    ($($t:tt)*) => {
+        ::core::compile_error!(
+            "s![...] takes comma-separated indices (`1`, `-1`) and ranges (`..`, `2..5`), \
+             each range optionally followed by `; step` (`..;-1` is Python's `[::-1]`)"
+        )
     };
 }

@@ -3,7 +3,7 @@
 
 use core::marker::PhantomData;
 
-use zerocopy::FromBytes;
+use zerocopy::{FromBytes, KnownLayout};
 
 use super::copy::OffsetIter;
 use super::error::{Result, ViewError};
@@ -55,6 +55,22 @@ impl<S: Data> ViewBase<S> {
             .map_err(|_| ViewError::buffer_error("item size mismatch"))
     }
 
+    /// A reference to the item at a full index, when it is aligned for `T` (`BufferError`
+    /// otherwise; [`get_as`](Self::get_as) copies instead and works at any alignment).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let v = [10u64, 20, 30];
+    /// let view = MemoryView::new(&v).unwrap();
+    /// assert!(std::ptr::eq(view.get_ref_as::<u64>(&[1]).unwrap(), &v[1]));
+    /// ```
+    pub fn get_ref_as<T: Element + FromBytes + KnownLayout>(&self, index: &[isize]) -> Result<&T> {
+        self.check_type::<T>()?;
+        let off = self.offset_of(index)?;
+        let size = core::mem::size_of::<T>();
+        T::ref_from_bytes(&self.data.bytes()[off..off + size]).map_err(|_| misaligned::<T>(off))
+    }
+
     /// Every item in C order, read as `T` (copied: works for any strides and alignment).
     ///
     /// ```
@@ -68,7 +84,10 @@ impl<S: Data> ViewBase<S> {
         self.check_type::<T>()?;
         Ok(TypedIter {
             bytes: self.data.bytes(),
-            offsets: self.offsets(),
+            offsets: alloc::boxed::Box::new(self.offsets()),
+            cur: 0,
+            left: 0,
+            stride: 0,
             _item: PhantomData,
         })
     }
@@ -151,6 +170,28 @@ impl<S: DataMut> ViewBase<S> {
             .map_err(|_| misaligned::<T>(start))
     }
 
+    /// A mutable reference to the item at a full index, when it is aligned for `T`
+    /// (`BufferError` otherwise; [`set_as`](Self::set_as) works at any alignment).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut v = [[1u32, 2], [3, 4]];
+    /// let mut view = MemoryViewMut::new(&mut v).unwrap();
+    /// *view.get_mut_as::<u32>(&[1, 0]).unwrap() += 10;
+    /// drop(view);
+    /// assert_eq!(v, [[1, 2], [13, 4]]);
+    /// ```
+    pub fn get_mut_as<T: Element + FromBytes + KnownLayout>(
+        &mut self,
+        index: &[isize],
+    ) -> Result<&mut T> {
+        self.check_type::<T>()?;
+        let off = self.offset_of(index)?;
+        let size = core::mem::size_of::<T>();
+        T::mut_from_bytes(&mut self.data.bytes_mut()[off..off + size])
+            .map_err(|_| misaligned::<T>(off))
+    }
+
     /// Calls `f` on every item in C order, as a `T` it may change (read, `f`, written back; any
     /// strides and alignment).
     ///
@@ -183,6 +224,13 @@ impl<S: DataMut> ViewBase<S> {
     }
 }
 
+/// The next row of `offsets`, kept out of line so that [`TypedIter::next`] stays small.
+#[cold]
+#[inline(never)]
+fn next_row(offsets: &mut OffsetIter<'_>) -> Option<(usize, usize, isize)> {
+    offsets.take_row()
+}
+
 /// The items of a view in C order, read as `T`: see [`ViewBase::iter_as`].
 ///
 /// ```
@@ -195,7 +243,13 @@ impl<S: DataMut> ViewBase<S> {
 /// ```
 pub struct TypedIter<'v, T> {
     bytes: &'v [u8],
-    offsets: OffsetIter<'v>,
+    /// The rows not yet started. Boxed so that the out-of-line row refill gets a pointer to
+    /// the heap, not into this struct: the hot fields below then stay in registers.
+    offsets: alloc::boxed::Box<OffsetIter<'v>>,
+    /// The current row: offset of its next item, items left, stride.
+    cur: isize,
+    left: usize,
+    stride: isize,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -204,7 +258,15 @@ impl<T: Element + FromBytes> Iterator for TypedIter<'_, T> {
 
     #[inline]
     fn next(&mut self) -> Option<T> {
-        let off = self.offsets.next()?;
+        if self.left == 0 {
+            // Only `offsets` is passed out of line, so `cur`, `left` and `stride` can live
+            // in registers across the loop that calls `next`.
+            let (first, len, stride) = next_row(&mut self.offsets)?;
+            (self.cur, self.left, self.stride) = (first as isize, len, stride);
+        }
+        let off = self.cur as usize;
+        self.cur = self.cur.wrapping_add(self.stride);
+        self.left -= 1;
         let size = core::mem::size_of::<T>();
         debug_assert!(off + size <= self.bytes.len());
         // SAFETY: `off` is the offset of an item of the view this iterator borrows, so by the
@@ -215,7 +277,47 @@ impl<T: Element + FromBytes> Iterator for TypedIter<'_, T> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.offsets.size_hint()
+        let n = self.left + self.offsets.len();
+        (n, Some(n))
+    }
+
+    /// Row by row: a tight loop along the last dimension (what `sum`, `for_each`, `collect`
+    /// and friends use).
+    fn fold<B, F: FnMut(B, T) -> B>(mut self, init: B, mut f: F) -> B {
+        let size = core::mem::size_of::<T>();
+        let base = self.bytes.as_ptr();
+        let mut acc = init;
+        // The rest of the current row first, then whole rows.
+        let mut current = (self.left > 0).then_some((self.cur as usize, self.left, self.stride));
+        self.left = 0;
+        while let Some((first, len, stride)) = current.take().or_else(|| self.offsets.take_row()) {
+            if stride == size as isize {
+                // A contiguous row: as a `&[T]` when aligned (the compiler can vectorise).
+                if let Ok(row) = <[T]>::ref_from_bytes(&self.bytes[first..first + len * size]) {
+                    for x in row {
+                        // SAFETY: `x` is a valid, aligned reference to a `T` (zerocopy checked
+                        // size and alignment), so `read` is defined; it makes a bitwise copy,
+                        // which is a valid, independent `T` because `T: FromBytes` - the same
+                        // value zerocopy's safe `T::read_from_bytes(x.as_bytes())` returns.
+                        acc = f(acc, unsafe { core::ptr::read(x) });
+                    }
+                    continue;
+                }
+            }
+            let mut off = first as isize;
+            for _ in 0..len {
+                debug_assert!(off >= 0 && off as usize + size <= self.bytes.len());
+                // SAFETY: `off` steps through the offsets of the items of one row of the view
+                // this iterator borrows (the row's first item plus k strides, k < len), each
+                // in bounds by the view's invariant 4, with `size_of::<T>() == itemsize`
+                // checked by `iter_as`. `read_unaligned` needs no alignment and `T: FromBytes`
+                // accepts any bits.
+                let x = unsafe { core::ptr::read_unaligned(base.offset(off).cast::<T>()) };
+                acc = f(acc, x);
+                off = off.wrapping_add(stride);
+            }
+        }
+        acc
     }
 }
 

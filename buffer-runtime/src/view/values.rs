@@ -21,6 +21,18 @@ fn codec_error(e: CodecError) -> ViewError {
     ViewError::new(kind, e.message().to_string())
 }
 
+/// A packing error as CPython's memoryview reports it: for a native single-character format,
+/// an `OverflowError` (a float too large for `e`) becomes `ValueError: memoryview: invalid
+/// value for format 'e'`, as CPython's `pack_single` converts it.
+fn pack_error(item: &ItemFormat, e: CodecError) -> ViewError {
+    if e.kind() == CodecErrorKind::Overflow {
+        if let Some(code) = format::simple_native(item.text()) {
+            return ViewError::invalid_value(code.as_str());
+        }
+    }
+    codec_error(e)
+}
+
 impl<S: Data> ViewBase<S> {
     /// Unpacks the item at `off` (an item offset of this view).
     #[inline]
@@ -31,7 +43,7 @@ impl<S: Data> ViewBase<S> {
 
     /// CPython's `view[i, j, ...]` with a full tuple of indices (`&[]` for a 0-d view;
     /// negative indices count from the end): the item, unpacked into a [`Value`]. Every
-    /// format the [`format`](crate::format) module parses is unpacked (CPython only does
+    /// format the [`format`] module parses is unpacked (CPython only does
     /// native single characters). Errors are CPython's: `IndexError: index out of bounds on
     /// dimension N`, `TypeError: cannot index N-dimension view with M-element tuple`, and
     /// `NotImplementedError: sub-views are not implemented` for fewer indices than
@@ -133,7 +145,8 @@ impl<S: Data> ViewBase<S> {
         let size = self.itemsize();
         let item = self.item.clone();
         let dst = self.writable_bytes()?;
-        format::pack(item.layout(), value, &mut dst[off..off + size]).map_err(codec_error)
+        format::pack(item.layout(), value, &mut dst[off..off + size])
+            .map_err(|e| pack_error(&item, e))
     }
 
     /// Packs `value` into every item (numpy's `a[...] = v`), after checking it once.
@@ -150,7 +163,8 @@ impl<S: Data> ViewBase<S> {
     pub fn fill(&mut self, value: &Value) -> Result<()> {
         self.writable_bytes()?;
         let mut item = alloc::vec![0u8; self.itemsize()];
-        format::pack(self.item.layout(), value, &mut item).map_err(codec_error)?;
+        format::pack(self.item.layout(), value, &mut item)
+            .map_err(|e| pack_error(&self.item, e))?;
         let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
         let dst = self.writable_bytes()?;
         for off in super::copy::OffsetIter::new(&shape, &strides, offset) {
@@ -304,14 +318,21 @@ impl<S: Data, T: Data> PartialEq<ViewBase<T>> for ViewBase<S> {
 }
 
 /// Python's `==` between unpacked items: numbers compare across kinds (`True == 1 == 1.0`,
-/// a complex with zero imaginary part equals its real part), sequences (sub-arrays, structs)
-/// element by element, bytes and strings by content.
+/// a complex with zero imaginary part equals its real part, a `P` pointer is an integer as
+/// in CPython), sequences (sub-arrays, structs) element by element, bytes and strings by
+/// content.
+///
+/// ```
+/// use buffer_runtime::view::{values_equal, Value};
+/// assert!(values_equal(&Value::Pointer(16), &Value::Int(16)));
+/// assert!(!values_equal(&Value::Float(f64::NAN), &Value::Float(f64::NAN)));
+/// ```
 pub fn values_equal(a: &Value, b: &Value) -> bool {
     use Value::*;
     match (a, b) {
         (Bytes(x), Bytes(y)) => x == y,
         (Str(x), Str(y)) => x == y,
-        (Pointer(x), Pointer(y)) | (Object(x), Object(y)) => x == y,
+        (Object(x), Object(y)) => x == y,
         (Array(_) | Struct(_), Array(_) | Struct(_)) => {
             let xs = sequence(a);
             let ys = sequence(b);
@@ -345,9 +366,11 @@ impl Num {
             (Num::Int(x), Num::Int(y)) => x == y,
             (Num::Complex(r, i), Num::Complex(s, j)) => r == s && i == j,
             (Num::Int(n), Num::Complex(r, i)) | (Num::Complex(r, i), Num::Int(n)) => {
-                // Exact, as Python compares int and float: the float must be integral and
-                // equal to the integer (f64 -> i128 is exact for integral values in range).
-                i == 0.0 && r.fract() == 0.0 && r.abs() < 1.7e38 && r as i128 == n
+                // Exact, as Python compares int and float: the float must be integral (the
+                // saturating cast round-trips) and equal to the integer. `n` comes from a
+                // 64-bit value, so a saturated i128 never equals it.
+                let k = r as i128;
+                i == 0.0 && k as f64 == r && k == n
             }
         }
     }
@@ -357,7 +380,8 @@ fn number(v: &Value) -> Option<Num> {
     Some(match v {
         Value::Bool(b) => Num::Int(i128::from(*b)),
         Value::Int(n) => Num::Int(i128::from(*n)),
-        Value::UInt(n) => Num::Int(i128::from(*n)),
+        // CPython unpacks `P` into a Python int: it equals integers of other formats.
+        Value::UInt(n) | Value::Pointer(n) => Num::Int(i128::from(*n)),
         Value::Float(x) => Num::Complex(*x, 0.0),
         Value::Complex(r, i) => Num::Complex(*r, *i),
         _ => return None,
