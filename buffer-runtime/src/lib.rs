@@ -187,6 +187,12 @@ pub use buffer_derive::BufferExport;
 
 pub use zerocopy;
 
+/// The README's Rust examples, run as doctests so that the README stays true. (Its pyo3
+/// snippet needs a Python object in scope and is tested by `buffer-runtime/tests/python*.rs`.)
+#[cfg(all(doctest, feature = "derive"))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
