@@ -187,9 +187,8 @@ pub use buffer_derive::BufferExport;
 
 pub use zerocopy;
 
-/// The README's Rust examples, run as doctests so that the README stays true. (Its pyo3
-/// snippet needs a Python object in scope and is tested by `buffer-runtime/tests/python*.rs`.)
-#[cfg(all(doctest, feature = "derive"))]
+/// The README's Rust examples, run as doctests so that the README stays true.
+#[cfg(all(doctest, feature = "derive", feature = "pyo3"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
