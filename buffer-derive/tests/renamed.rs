@@ -40,7 +40,11 @@ fn generated_code_follows_the_crate_override() {
     let le = cfg!(target_endian = "little");
     assert_eq!(
         <Rgb as Element>::FORMAT,
-        if le { "T{<B:r:<B:g:<B:blue:}" } else { "T{>B:r:>B:g:>B:blue:}" }
+        if le {
+            "T{<B:r:<B:g:<B:blue:}"
+        } else {
+            "T{>B:r:>B:g:>B:blue:}"
+        }
     );
     assert_eq!(
         <Point<i32> as Element>::FORMAT,

@@ -44,7 +44,7 @@ pub mod python;
 pub mod view;
 
 pub use element::{Element, StaticLayout};
-pub use export::{BufferExport, BufferExportMut, Dims, Layout};
+pub use export::{BufferExport, BufferExportMut, Dims, Layout, LayoutError};
 #[cfg(feature = "alloc")]
 pub use view::{MemoryView, MemoryViewMut, ViewError};
 
