@@ -25,6 +25,9 @@ pub fn check(cx: &Ctxt, input: &Input) {
                     "`data`, `shape` and `strides` describe the data field of a container: add \
                      `#[buffer(container)]` on the type",
                 );
+                // The type was meant as a container: its record rules (repr, field formats)
+                // would only add noise.
+                return;
             }
         }
     }
