@@ -270,6 +270,9 @@ pub enum LayoutError {
         /// Dimensions of the strides.
         strides: usize,
     },
+    /// The items are not contiguous in memory (a sliced ndarray view): the bytes between them
+    /// may belong to other borrows, so they cannot be exported as one `&[u8]`.
+    NotContiguous,
     /// A shape or stride value is negative where it must not be, or does not fit `usize` /
     /// `isize`, or the extent overflows `isize`.
     Overflow,
@@ -298,6 +301,11 @@ impl core::fmt::Display for LayoutError {
                 f,
                 "{strides} strides for a shape of {shape} dimensions: give one stride per dimension"
             ),
+            LayoutError::NotContiguous => f.write_str(
+                "the items are not contiguous in memory, so their bytes cannot be exported as one \
+                 slice (the gaps may belong to other borrows): export a contiguous copy, such as \
+                 ndarray's `as_standard_layout()`",
+            ),
             LayoutError::Overflow => f.write_str(
                 "a shape or stride value is negative or too large, or the items span more than \
                  isize::MAX bytes",
@@ -308,6 +316,37 @@ impl core::fmt::Display for LayoutError {
 
 #[cfg(feature = "std")]
 impl std::error::Error for LayoutError {}
+
+/// Whether no two items of this layout share a byte: sorting the dimensions by stride, each
+/// stride must reach past everything the smaller ones span (ndarray's own rule for mutable
+/// views). Refuses zero strides on dimensions of two or more items.
+#[cfg(any(feature = "ndarray", feature = "rayon"))]
+pub(crate) fn items_disjoint(shape: &[usize], byte_strides: &[isize], itemsize: usize) -> bool {
+    if shape.contains(&0) {
+        return true;
+    }
+    let mut dims: SmallVec<[(usize, usize); 4]> = shape
+        .iter()
+        .zip(byte_strides)
+        .filter(|(&n, _)| n > 1)
+        .map(|(&n, &s)| (s.unsigned_abs(), n))
+        .collect();
+    dims.sort_unstable();
+    let mut extent = itemsize;
+    for (stride, n) in dims {
+        if stride < extent {
+            return false;
+        }
+        match stride
+            .checked_mul(n - 1)
+            .and_then(|r| r.checked_add(extent))
+        {
+            Some(e) => extent = e,
+            None => return false,
+        }
+    }
+    true
+}
 
 /// A value that exports its memory as a buffer of [`Self::Item`]s: PEP 3118's
 /// `__getbuffer__`, as a safe Rust trait.

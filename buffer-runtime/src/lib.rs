@@ -38,8 +38,12 @@ mod element;
 mod export;
 #[cfg(feature = "alloc")]
 pub mod format;
+#[cfg(feature = "ndarray")]
+pub mod ndarray;
 #[cfg(feature = "pyo3")]
 pub mod python;
+#[cfg(feature = "rayon")]
+pub mod rayon;
 #[cfg(feature = "alloc")]
 pub mod view;
 
