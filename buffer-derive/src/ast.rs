@@ -178,3 +178,72 @@ fn is_phantom(ty: &Type) -> bool {
         _ => false,
     }
 }
+
+/// How a container's data field holds its items.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DataKind {
+    /// `Vec<T>`
+    Vec,
+    /// `Box<[T]>`
+    Box,
+    /// `&[T]`
+    Ref,
+    /// `&mut [T]`
+    RefMut,
+}
+
+impl DataKind {
+    /// Whether the container owns or exclusively borrows its items (so it can be written).
+    pub fn writable(self) -> bool {
+        !matches!(self, DataKind::Ref)
+    }
+}
+
+impl Input<'_> {
+    /// The type is a `#[buffer(container)]`.
+    pub fn is_container(&self) -> bool {
+        self.attrs.container.get().is_some()
+    }
+}
+
+/// The item type `T` of a data field written `Vec<T>`, `Box<[T]>`, `&[T]` or `&mut [T]` (paths
+/// may be qualified: `std::vec::Vec<T>`).
+pub fn data_item(ty: &Type) -> Option<(DataKind, &Type)> {
+    match ty {
+        Type::Group(g) => data_item(&g.elem),
+        Type::Paren(p) => data_item(&p.elem),
+        Type::Reference(r) => match &*r.elem {
+            Type::Slice(s) => Some((
+                if r.mutability.is_some() {
+                    DataKind::RefMut
+                } else {
+                    DataKind::Ref
+                },
+                &s.elem,
+            )),
+            _ => None,
+        },
+        Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            let mut types = args.args.iter().filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            });
+            let first = types.next()?;
+            if last.ident == "Vec" && types.next().is_none() {
+                Some((DataKind::Vec, first))
+            } else if last.ident == "Box" {
+                match first {
+                    Type::Slice(s) if types.next().is_none() => Some((DataKind::Box, &s.elem)),
+                    _ => None,
+                }
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}

@@ -18,6 +18,59 @@ pub const CRATE: &str = "crate";
 pub const PADDING: &str = "padding";
 /// `#[buffer(rename = "name")]` on a field.
 pub const RENAME: &str = "rename";
+/// `#[buffer(container)]` on the type: a runtime-shaped container.
+pub const CONTAINER: &str = "container";
+/// `#[buffer(data)]` on the data field of a container.
+pub const DATA: &str = "data";
+/// `#[buffer(data, shape = [rows, cols])]`.
+pub const SHAPE: &str = "shape";
+/// `#[buffer(data, shape = [rows, cols], strides = [pitch, 4])]`.
+pub const STRIDES: &str = "strides";
+
+/// One entry of a `shape = [...]` or `strides = [...]` list: a sibling field or a literal.
+pub enum Dim {
+    /// `height`: the value of the field of that name.
+    Field(syn::Ident),
+    /// `4`, `-4`: a constant (the tokens as written, with the sign).
+    Lit(syn::Expr),
+}
+
+/// Parses `[a, b, 4]` into [`Dim`]s; entries that are neither a field name nor an integer
+/// literal are reported and skipped.
+fn parse_dims(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<(Span, Vec<Dim>)> {
+    let expr: syn::Expr = meta.value()?.parse()?;
+    let span = syn::spanned::Spanned::span(&expr);
+    let syn::Expr::Array(array) = expr else {
+        cx.error_at(
+            span,
+            format!("`{key}` takes a list in brackets: write `{key} = [height, width]`"),
+        );
+        return Ok((span, Vec::new()));
+    };
+    let mut dims = Vec::new();
+    for elem in array.elems {
+        match &elem {
+            syn::Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
+                dims.push(Dim::Field(p.path.get_ident().unwrap().clone()))
+            }
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(_), .. }) => dims.push(Dim::Lit(elem)),
+            syn::Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. })
+                if key == STRIDES
+                    && matches!(&**expr, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(_), .. })) =>
+            {
+                dims.push(Dim::Lit(elem))
+            }
+            _ => cx.error_spanned_by(
+                &elem,
+                format!(
+                    "each entry of `{key} = [...]` is the name of another field of the struct or an \
+                     integer literal"
+                ),
+            ),
+        }
+    }
+    Ok((span, dims))
+}
 
 /// A value set at most once, remembering where it was set (serde's `Attr`).
 pub struct Attr<T> {
@@ -55,6 +108,8 @@ impl<T> Attr<T> {
 pub struct Container {
     /// `crate = "path"`: where the runtime crate is, when the dependency is renamed.
     pub krate: Attr<Path>,
+    /// `container`: the type is a container whose data field holds the items.
+    pub container: Attr<()>,
 }
 
 /// Attributes of one field.
@@ -63,6 +118,12 @@ pub struct Field {
     pub padding: Attr<()>,
     /// `rename = "name"`: the `:name:` of the field in the format.
     pub rename: Attr<String>,
+    /// `data`: the field holding a container's items.
+    pub data: Attr<()>,
+    /// `shape = [..]`: the container's shape, from sibling fields and literals.
+    pub shape: Attr<Vec<Dim>>,
+    /// `strides = [..]`: the container's byte strides.
+    pub strides: Attr<Vec<Dim>>,
 }
 
 /// Skips the value of a key that was rejected, so that parsing can go on with the next key.
@@ -92,6 +153,7 @@ impl Container {
     /// Reads the `#[buffer(...)]` attributes of a struct or enum.
     pub fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut krate = Attr::none(CRATE);
+        let mut container = Attr::none(CONTAINER);
         for attr in attrs.iter().filter(|a| a.path().is_ident(BUFFER)) {
             let result = attr.parse_nested_meta(|meta| {
                 let span = meta.path.get_ident().map_or_else(Span::call_site, |i| i.span());
@@ -108,7 +170,21 @@ impl Container {
                             ),
                         ),
                     }
-                } else if meta.path.is_ident(PADDING) || meta.path.is_ident(RENAME) {
+                } else if meta.path.is_ident(CONTAINER) {
+                    // #[buffer(container)]
+                    if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                        cx.error_spanned_by(
+                            &meta.path,
+                            "`container` takes no value: write `#[buffer(container)]`",
+                        );
+                        skip_value(&meta)?;
+                    } else {
+                        container.set(cx, span, ());
+                    }
+                } else if [PADDING, RENAME, DATA, SHAPE, STRIDES]
+                    .iter()
+                    .any(|k| meta.path.is_ident(k))
+                {
                     cx.error_spanned_by(
                         &meta.path,
                         format!(
@@ -121,7 +197,7 @@ impl Container {
                     cx.error_spanned_by(
                         &meta.path,
                         format!(
-                            "unknown buffer attribute `{}` on a type: the only one is `crate = \"...\"`",
+                            "unknown buffer attribute `{}` on a type: expected `container` or `crate = \"...\"`",
                             path_string(&meta.path)
                         ),
                     );
@@ -133,7 +209,7 @@ impl Container {
                 cx.syn_error(err);
             }
         }
-        Container { krate }
+        Container { krate, container }
     }
 }
 
@@ -142,6 +218,9 @@ impl Field {
     pub fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut padding = Attr::none(PADDING);
         let mut rename = Attr::none(RENAME);
+        let mut data = Attr::none(DATA);
+        let mut shape = Attr::none(SHAPE);
+        let mut strides = Attr::none(STRIDES);
         for attr in attrs.iter().filter(|a| a.path().is_ident(BUFFER)) {
             let result = attr.parse_nested_meta(|meta| {
                 let span = meta.path.get_ident().map_or_else(Span::call_site, |i| i.span());
@@ -160,17 +239,44 @@ impl Field {
                     // #[buffer(rename = "px")]
                     let lit: LitStr = meta.value()?.parse()?;
                     rename.set(cx, lit.span(), lit.value());
+                } else if meta.path.is_ident(DATA) {
+                    // #[buffer(data)]
+                    if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                        cx.error_spanned_by(
+                            &meta.path,
+                            "`data` takes no value: write `#[buffer(data, shape = [height, width])]`",
+                        );
+                        skip_value(&meta)?;
+                    } else {
+                        data.set(cx, span, ());
+                    }
+                } else if meta.path.is_ident(SHAPE) {
+                    // #[buffer(data, shape = [height, width])]
+                    let (_, dims) = parse_dims(cx, &meta, SHAPE)?;
+                    shape.set(cx, span, dims);
+                } else if meta.path.is_ident(STRIDES) {
+                    // #[buffer(data, shape = [height, width], strides = [pitch, 4])]
+                    let (_, dims) = parse_dims(cx, &meta, STRIDES)?;
+                    strides.set(cx, span, dims);
                 } else if meta.path.is_ident(CRATE) {
                     cx.error_spanned_by(
                         &meta.path,
                         "`#[buffer(crate = \"...\")]` belongs on the type, not on a field",
                     );
                     skip_value(&meta)?;
+                } else if meta.path.is_ident(CONTAINER) {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        "`#[buffer(container)]` belongs on the type, not on a field: put it beside \
+                         `#[derive(BufferExport)]` and mark the field holding the items \
+                         `#[buffer(data)]`",
+                    );
+                    skip_value(&meta)?;
                 } else {
                     cx.error_spanned_by(
                         &meta.path,
                         format!(
-                            "unknown buffer attribute `{}` on a field: expected `padding` or `rename = \"...\"`",
+                            "unknown buffer attribute `{}` on a field: expected `padding` or `rename = \"...\"` (or, in a `#[buffer(container)]`, `data`, `shape = [...]`, `strides = [...]`)",
                             path_string(&meta.path)
                         ),
                     );
@@ -182,7 +288,13 @@ impl Field {
                 cx.syn_error(err);
             }
         }
-        Field { padding, rename }
+        Field {
+            padding,
+            rename,
+            data,
+            shape,
+            strides,
+        }
     }
 }
 

@@ -9,7 +9,8 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{parse_quote, DeriveInput, Path, WherePredicate};
 
-use crate::ast::{Body, Field, Input, Struct};
+use crate::ast::{data_item, Body, Field, Input, Struct};
+use crate::attr::Dim;
 use crate::ctxt::Ctxt;
 use crate::{fallback, valid};
 
@@ -38,6 +39,7 @@ pub fn krate(input: &Input) -> Path {
 
 fn expand(input: &Input) -> TokenStream {
     let body = match &input.body {
+        Body::Struct(s) if input.is_container() => expand_container(input, s),
         Body::Struct(s) if input.repr.transparent.is_some() => expand_transparent(input, s),
         Body::Struct(s) => expand_record(input, s),
         Body::Enum(_) => expand_enum(input),
@@ -484,5 +486,114 @@ fn expand_enum(input: &Input) -> TokenStream {
         const _: () = ::core::assert!(::core::mem::size_of::<#ident>() == ::core::mem::size_of::<#int>());
 
         #item_impls
+    }
+}
+
+/// A `#[buffer(container)]`: `BufferExport` (and `BufferExportMut` for owned or `&mut` data)
+/// whose layout is computed at run time from the shape and stride fields by
+/// `Layout::for_items`, which checks it against the data's length; plus an inherent
+/// `check_buffer_shape`.
+fn expand_container(input: &Input, s: &Struct) -> TokenStream {
+    let krate = krate(input);
+    let ident = input.ident;
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let data = s
+        .fields
+        .iter()
+        .find(|f| f.attrs.data.get().is_some())
+        .expect("validated: one data field");
+    let (kind, item) = data_item(data.ty).expect("validated: a slice-like data field");
+    let member = &data.member;
+    let elem_bound: WherePredicate = parse_quote!(for<'__buffer> #item: #krate::StaticLayout);
+    let export_where = where_clause(input, &[elem_bound]);
+    let to_usize = |dim: &Dim| match dim {
+        Dim::Field(f) => quote_spanned! {f.span()=>
+            <usize as ::core::convert::TryFrom<_>>::try_from(self.#f)
+                .map_err(|_| #krate::LayoutError::Overflow)?
+        },
+        Dim::Lit(e) => quote_spanned!(e.span()=> { let n: usize = #e; n }),
+    };
+    let to_isize = |dim: &Dim| match dim {
+        Dim::Field(f) => quote_spanned! {f.span()=>
+            <isize as ::core::convert::TryFrom<_>>::try_from(self.#f)
+                .map_err(|_| #krate::LayoutError::Overflow)?
+        },
+        Dim::Lit(e) => quote_spanned!(e.span()=> { let n: isize = #e; n }),
+    };
+    let shape = match data.attrs.shape.get() {
+        Some(dims) => {
+            let dims = dims.iter().map(to_usize);
+            quote!([#(#dims),*])
+        }
+        None => quote!([__data.len()]),
+    };
+    let strides = match data.attrs.strides.get() {
+        Some(dims) => {
+            let dims = dims.iter().map(to_isize);
+            quote!(::core::option::Option::Some(&[#(#dims),*][..]))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let mut_impl = if kind.writable() {
+        let bound: WherePredicate = parse_quote!(
+            for<'__buffer> #item: #krate::StaticLayout + #krate::__private::zerocopy::FromBytes
+        );
+        let where_mut = where_clause(input, &[bound]);
+        quote! {
+            impl #impl_generics #krate::BufferExportMut for #ident #ty_generics #where_mut {
+                fn buffer_bytes_mut(&mut self) -> &mut [u8] {
+                    <[#item] as #krate::BufferExportMut>::buffer_bytes_mut(&mut self.#member[..])
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let plain_where = where_clause(input, &[]);
+    let assert_item = quote_spanned!(item.span()=> __buffer_assert_item::<#item>(););
+    quote! {
+        /// Compiles only if the data's item type has a buffer layout; called in a function
+        /// spanned at that type, so a type without one is reported there.
+        #[allow(dead_code)]
+        fn __buffer_assert_item<__T: #krate::StaticLayout>() {}
+        #[allow(dead_code)]
+        fn __buffer_assert_fields #impl_generics () #plain_where {
+            #assert_item
+        }
+
+        impl #impl_generics #ident #ty_generics #export_where {
+            /// Checks that the shape (and strides) fields agree with the length of the data:
+            /// `Err` says how they disagree. `buffer_layout` of a container in that state
+            /// describes no valid buffer, so views of it fail.
+            #[allow(dead_code)]
+            pub fn check_buffer_shape(&self) -> ::core::result::Result<(), #krate::LayoutError> {
+                #krate::BufferExport::try_buffer_layout(self).map(|_| ())
+            }
+        }
+
+        impl #impl_generics #krate::BufferExport for #ident #ty_generics #export_where {
+            type Item = <#item as #krate::StaticLayout>::Item;
+
+            fn try_buffer_layout(
+                &self,
+            ) -> ::core::result::Result<#krate::Layout, #krate::LayoutError> {
+                let __data: &[#item] = &self.#member[..];
+                let __shape = #shape;
+                #krate::Layout::for_items::<#item>(__data.len(), &__shape[..], #strides)
+            }
+
+            fn buffer_layout(&self) -> #krate::Layout {
+                match #krate::BufferExport::try_buffer_layout(self) {
+                    ::core::result::Result::Ok(layout) => layout,
+                    ::core::result::Result::Err(_) => #krate::Layout::invalid(),
+                }
+            }
+
+            fn buffer_bytes(&self) -> &[u8] {
+                <[#item] as #krate::BufferExport>::buffer_bytes(&self.#member[..])
+            }
+        }
+
+        #mut_impl
     }
 }

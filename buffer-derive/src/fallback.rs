@@ -12,6 +12,9 @@ use crate::ast::Input;
 
 pub fn expand(input: &DeriveInput, ast: Option<&Input>, errors: syn::Error) -> TokenStream {
     let errors = errors.into_compile_error();
+    if let Some(ast) = ast.filter(|a| a.is_container()) {
+        return container_stub(input, ast, errors);
+    }
     // A union, or a type with a lifetime parameter: no stub can exist (items are `'static`
     // structs or enums), so only the errors.
     let lifetimes = input.generics.lifetimes().next().is_some();
@@ -64,6 +67,41 @@ pub fn expand(input: &DeriveInput, ast: Option<&Input>, errors: syn::Error) -> T
                     ::core::unreachable!()
                 }
                 fn buffer_bytes(&self) -> &[u8] {
+                    ::core::unreachable!()
+                }
+            }
+        };
+    }
+}
+
+/// A container's stubs: `BufferExport` (items `u8`) and `check_buffer_shape`, without
+/// bounds, so that uses of the container compile beside the errors.
+fn container_stub(input: &DeriveInput, ast: &Input, errors: TokenStream) -> TokenStream {
+    let krate = crate::expand::krate(ast);
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #errors
+
+        #[automatically_derived]
+        const _: () = {
+            impl #impl_generics #ident #ty_generics #where_clause {
+                #[allow(dead_code)]
+                pub fn check_buffer_shape(&self) -> ::core::result::Result<(), #krate::LayoutError> {
+                    ::core::unreachable!()
+                }
+            }
+            impl #impl_generics #krate::BufferExport for #ident #ty_generics #where_clause {
+                type Item = u8;
+                fn buffer_layout(&self) -> #krate::Layout {
+                    ::core::unreachable!()
+                }
+                fn buffer_bytes(&self) -> &[u8] {
+                    ::core::unreachable!()
+                }
+            }
+            impl #impl_generics #krate::BufferExportMut for #ident #ty_generics #where_clause {
+                fn buffer_bytes_mut(&mut self) -> &mut [u8] {
                     ::core::unreachable!()
                 }
             }

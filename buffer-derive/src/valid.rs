@@ -4,10 +4,33 @@ use std::collections::BTreeMap;
 
 use syn::{GenericParam, Type};
 
-use crate::ast::{Body, Enum, Field, Input, Struct, Style};
+use crate::ast::{data_item, Body, Enum, Field, Input, Struct, Style};
+use crate::attr::Dim;
 use crate::ctxt::Ctxt;
 
 pub fn check(cx: &Ctxt, input: &Input) {
+    if input.is_container() {
+        return check_container(cx, input);
+    }
+    if let Body::Struct(s) = &input.body {
+        for f in &s.fields {
+            let spans = [
+                f.attrs.data.span(),
+                f.attrs.shape.span(),
+                f.attrs.strides.span(),
+            ];
+            if let Some(span) = spans.into_iter().flatten().next() {
+                cx.error_at(
+                    span,
+                    "`data`, `shape` and `strides` describe the data field of a container: add \
+                     `#[buffer(container)]` on the type",
+                );
+                // The type was meant as a container: its record rules (repr, field formats)
+                // would only add noise.
+                return;
+            }
+        }
+    }
     check_generics(cx, input);
     for (span, name) in &input.repr.other {
         cx.error_at(
@@ -303,6 +326,166 @@ fn check_enum(cx: &Ctxt, input: &Input, e: &Enum) {
                     "variant `{}` carries data: only fieldless enums can be exported (as their \
                      integer). Use a `#[repr(C)]` struct with a tag field and the data instead",
                     v.ident
+                ),
+            );
+        }
+    }
+}
+
+/// The integer types a shape or stride field may have.
+const INT_TYPES: &[&str] = &[
+    "usize", "u8", "u16", "u32", "u64", "isize", "i8", "i16", "i32", "i64",
+];
+
+fn is_int_type(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p
+            .path
+            .get_ident()
+            .is_some_and(|i| INT_TYPES.contains(&i.to_string().as_str())),
+        Type::Group(g) => is_int_type(&g.elem),
+        Type::Paren(p) => is_int_type(&p.elem),
+        _ => false,
+    }
+}
+
+/// The rules of a `#[buffer(container)]`: one data field of a slice-like type, shape and
+/// strides naming integer fields, one stride per dimension.
+fn check_container(cx: &Ctxt, input: &Input) {
+    let container_span = input.attrs.container.span().unwrap_or_else(|| input.span());
+    let s = match &input.body {
+        Body::Struct(s) => s,
+        Body::Enum(_) => {
+            cx.error_at(
+                container_span,
+                "`#[buffer(container)]` is for a struct with a `#[buffer(data)]` field holding the \
+                 items; an enum cannot be a container",
+            );
+            return;
+        }
+    };
+    let data: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.attrs.data.get().is_some())
+        .collect();
+    match data.as_slice() {
+        [] => cx.error_at(
+            input.span(),
+            format!(
+                "the container `{}` has no data field: mark the `Vec<T>`, `Box<[T]>` or `&[T]` field \
+                 that holds the items `#[buffer(data)]` (with `shape = [..]` for more than one \
+                 dimension)",
+                input.ident
+            ),
+        ),
+        [_] => {}
+        [first, rest @ ..] => {
+            for f in rest {
+                cx.error_at(
+                    f.attrs.data.span().unwrap(),
+                    format!(
+                        "a container exports one data field, and `{}` is already `#[buffer(data)]`: \
+                         remove this one, or export the two fields as two containers",
+                        first.source_name()
+                    ),
+                );
+            }
+        }
+    }
+    for f in &s.fields {
+        if let Some(span) = f.attrs.padding.span().or(f.attrs.rename.span()) {
+            cx.error_at(
+                span,
+                "`padding` and `rename` describe fields of a record: a container exports the items \
+                 of its data field, so its other fields have no format; remove it",
+            );
+        }
+        if f.attrs.data.get().is_none() {
+            if let Some(span) = f.attrs.shape.span().or(f.attrs.strides.span()) {
+                cx.error_at(
+                    span,
+                    "`shape` and `strides` belong on the `#[buffer(data)]` field: write \
+                     `#[buffer(data, shape = [height, width])]` there",
+                );
+            }
+        }
+    }
+    let Some(data) = data.first() else { return };
+    if data_item(data.ty).is_none() {
+        cx.error_spanned_by(
+            data.ty,
+            format!(
+                "the data field of a container must be `Vec<T>`, `Box<[T]>`, `&[T]` or `&mut [T]`, \
+                 not `{}`",
+                {
+                    let ty = data.ty;
+                    quote::quote!(#ty).to_string().replace(' ', "")
+                }
+            ),
+        );
+    }
+    let shape = data.attrs.shape.get();
+    let check_dims = |dims: &[Dim], what: &str| {
+        for dim in dims {
+            let Dim::Field(ident) = dim else { continue };
+            let target = s
+                .fields
+                .iter()
+                .find(|f| f.original.ident.as_ref() == Some(ident));
+            match target {
+                None => cx.error_spanned_by(
+                    ident,
+                    format!(
+                        "`{}` in `{what} = [...]` is not a field of `{}`: name a field holding the \
+                         value, or write an integer literal",
+                        ident, input.ident
+                    ),
+                ),
+                Some(f) if f.attrs.data.get().is_some() => cx.error_spanned_by(
+                    ident,
+                    format!("`{ident}` is the data field: `{what}` names fields holding integers"),
+                ),
+                Some(f) if !is_int_type(f.ty) => cx.error_spanned_by(
+                    f.ty,
+                    format!(
+                        "`{ident}` is used in `{what} = [...]`, so it must be an integer field \
+                         (`usize`, `u32`, `i64`, ...), not `{}`",
+                        {
+                            let ty = f.ty;
+                            quote::quote!(#ty).to_string().replace(' ', "")
+                        }
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+    };
+    if let Some(dims) = shape {
+        check_dims(dims, "shape");
+        if dims.is_empty() {
+            cx.error_at(
+                data.attrs.shape.span().unwrap(),
+                "`shape = []` has no dimension: give at least one, or leave `shape` out for a 1-d \
+                 view of all the items",
+            );
+        }
+    }
+    if let Some(strides) = data.attrs.strides.get() {
+        check_dims(strides, "strides");
+        let ndim = shape.map_or(1, Vec::len);
+        if strides.len() != ndim {
+            cx.error_at(
+                data.attrs.strides.span().unwrap(),
+                format!(
+                    "{} stride(s) for {ndim} dimension(s): give one byte stride per entry of \
+                     `shape`{}",
+                    strides.len(),
+                    if shape.is_none() {
+                        " (without `shape`, the view is 1-d: one stride)"
+                    } else {
+                        ""
+                    }
                 ),
             );
         }

@@ -163,7 +163,7 @@ mod byteorder_impls {
 /// type Grid = [[f32; 3]; 2];
 /// assert_eq!(Grid::SHAPE, &[2, 3]);
 /// assert_eq!(Grid::STRIDES, &[12, 4]);
-/// assert_eq!(Grid::FORMAT, "f");
+/// assert_eq!(Grid::ITEM_FORMAT, "f");
 /// assert_eq!((Grid::NDIM, Grid::ITEMSIZE, Grid::ALIGN), (2, 4, 4));
 /// const N: usize = Grid::NDIM; // computed at compile time
 /// ```
@@ -181,10 +181,11 @@ pub unsafe trait StaticLayout: IntoBytes + Immutable + Sized + 'static {
     const STRIDES: &'static [isize];
     /// The number of dimensions.
     const NDIM: usize = Self::SHAPE.len();
-    /// The item's format.
-    const FORMAT: &'static str = <Self::Item as Element>::FORMAT;
+    /// The item's format (named apart from [`Element::FORMAT`] so that both traits can be in
+    /// scope for a derived struct, which implements both).
+    const ITEM_FORMAT: &'static str = <Self::Item as Element>::FORMAT;
     /// The item's format with its terminating NUL.
-    const FORMAT_CSTR: &'static CStr = <Self::Item as Element>::FORMAT_CSTR;
+    const ITEM_FORMAT_CSTR: &'static CStr = <Self::Item as Element>::FORMAT_CSTR;
     /// The size of one item in bytes.
     const ITEMSIZE: usize = core::mem::size_of::<Self::Item>();
     /// The alignment of one item in bytes.

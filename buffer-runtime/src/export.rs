@@ -99,6 +99,126 @@ impl Layout {
         }
     }
 
+    /// The layout of `len` values of `T` in a row viewed with a runtime `shape` (and optional
+    /// byte `strides`, one per dimension of `shape`): shape `shape ++ T::SHAPE`, strides
+    /// `strides ++ T::STRIDES` (C strides of `shape` when `strides` is `None`). What a
+    /// `#[buffer(container)]` exports; usable by hand-written exporters too.
+    ///
+    /// Without strides the product of `shape` must be `len`; with strides every item described
+    /// must lie inside the `len` values (negative strides are allowed: `offset` then points at
+    /// the first item, not at the lowest address). Anything else is a [`LayoutError`].
+    ///
+    /// ```
+    /// use buffer_runtime::{Layout, LayoutError};
+    /// // A 2 x 3 image of RGBA pixels whose rows are padded to 4 pixels (a pitch of 16 bytes).
+    /// let l = Layout::for_items::<[u8; 4]>(8, &[2, 3], Some(&[16, 4])).unwrap();
+    /// assert_eq!((&*l.shape, &*l.strides), (&[2usize, 3, 4][..], &[16isize, 4, 1][..]));
+    /// // Horizontally flipped: the first item is the last pixel of the first row.
+    /// let l = Layout::for_items::<[u8; 4]>(8, &[2, 3], Some(&[16, -4])).unwrap();
+    /// assert_eq!(l.offset, 8);
+    /// // A third row would end beyond the data.
+    /// assert!(matches!(
+    ///     Layout::for_items::<[u8; 4]>(8, &[3, 3], Some(&[16, 4])),
+    ///     Err(LayoutError::OutOfBounds { needed_bytes: 44, data_bytes: 32 })
+    /// ));
+    /// ```
+    pub fn for_items<T: StaticLayout>(
+        len: usize,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+    ) -> Result<Layout, LayoutError> {
+        let size = core::mem::size_of::<T>();
+        let data_bytes = len.checked_mul(size).ok_or(LayoutError::Overflow)?;
+        let mut full_shape: SmallVec<[usize; 4]> = SmallVec::with_capacity(shape.len() + T::NDIM);
+        full_shape.extend_from_slice(shape);
+        full_shape.extend_from_slice(T::SHAPE);
+        let mut full_strides: SmallVec<[isize; 4]> = SmallVec::with_capacity(shape.len() + T::NDIM);
+        let mut offset = 0usize;
+        match strides {
+            None => {
+                let items = shape
+                    .iter()
+                    .try_fold(1usize, |p, &n| p.checked_mul(n))
+                    .ok_or(LayoutError::Overflow)?;
+                if items != len {
+                    return Err(LayoutError::LengthMismatch {
+                        shape_items: items,
+                        data_items: len,
+                    });
+                }
+                // C strides: the last dimension steps by one `T`.
+                let mut step = isize::try_from(size).map_err(|_| LayoutError::Overflow)?;
+                full_strides.resize(shape.len(), 0);
+                for k in (0..shape.len()).rev() {
+                    full_strides[k] = step;
+                    step = step
+                        .checked_mul(isize::try_from(shape[k]).map_err(|_| LayoutError::Overflow)?)
+                        .ok_or(LayoutError::Overflow)?;
+                }
+            }
+            Some(strides) => {
+                if strides.len() != shape.len() {
+                    return Err(LayoutError::StridesCount {
+                        shape: shape.len(),
+                        strides: strides.len(),
+                    });
+                }
+                full_strides.extend_from_slice(strides);
+                if !shape.contains(&0) {
+                    // The lowest and highest byte offsets reached, relative to the first item.
+                    let (mut low, mut high) = (0isize, 0isize);
+                    for (&n, &s) in shape.iter().zip(strides) {
+                        let n = isize::try_from(n - 1).map_err(|_| LayoutError::Overflow)?;
+                        let reach = n.checked_mul(s).ok_or(LayoutError::Overflow)?;
+                        if reach < 0 {
+                            low = low.checked_add(reach).ok_or(LayoutError::Overflow)?;
+                        } else {
+                            high = high.checked_add(reach).ok_or(LayoutError::Overflow)?;
+                        }
+                    }
+                    let end = high
+                        .checked_add(isize::try_from(size).map_err(|_| LayoutError::Overflow)?)
+                        .ok_or(LayoutError::Overflow)?;
+                    let needed = end.checked_sub(low).ok_or(LayoutError::Overflow)? as usize;
+                    if needed > data_bytes {
+                        return Err(LayoutError::OutOfBounds {
+                            needed_bytes: needed,
+                            data_bytes,
+                        });
+                    }
+                    offset = low.unsigned_abs();
+                }
+            }
+        }
+        full_strides.extend_from_slice(T::STRIDES);
+        Ok(Layout {
+            shape: Dims::Owned(full_shape),
+            strides: Dims::Owned(full_strides),
+            offset,
+        })
+    }
+
+    /// A layout that describes no valid buffer: its first item lies beyond any bytes, so every
+    /// consumer that checks the layout against the bytes (as [`MemoryView`] does) refuses it.
+    /// What a container's infallible [`BufferExport::buffer_layout`] returns when its shape is
+    /// wrong; [`BufferExport::try_buffer_layout`] says why.
+    ///
+    /// [`MemoryView`]: crate::view::MemoryView
+    ///
+    /// ```
+    /// use buffer_runtime::{view::MemoryView, Layout};
+    /// let l = Layout::invalid();
+    /// let bytes = [0u8; 4];
+    /// assert!(MemoryView::from_parts(&bytes, "B", &l.shape, Some(&l.strides), l.offset).is_err());
+    /// ```
+    pub fn invalid() -> Layout {
+        Layout {
+            shape: Dims::Static(&[1]),
+            strides: Dims::Static(&[1]),
+            offset: usize::MAX,
+        }
+    }
+
     /// The number of dimensions.
     pub fn ndim(&self) -> usize {
         self.shape.len()
@@ -113,6 +233,119 @@ impl Layout {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// Why a runtime-shaped exporter (a `#[buffer(container)]`) cannot describe its items.
+///
+/// ```
+/// use buffer_runtime::{Layout, LayoutError};
+/// let err = Layout::for_items::<u32>(5, &[2, 3], None).unwrap_err();
+/// assert_eq!(err, LayoutError::LengthMismatch { shape_items: 6, data_items: 5 });
+/// assert_eq!(
+///     err.to_string(),
+///     "the shape describes 6 items but the data holds 5: fix the shape fields or the data's length"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LayoutError {
+    /// C-order strides (no explicit strides): the product of the shape must equal the number of
+    /// items in the data.
+    LengthMismatch {
+        /// The product of the shape.
+        shape_items: usize,
+        /// The number of items in the data.
+        data_items: usize,
+    },
+    /// Explicit strides: the farthest item described ends beyond the data.
+    OutOfBounds {
+        /// The bytes the shape and strides reach, from the lowest to the highest item.
+        needed_bytes: usize,
+        /// The bytes of the data.
+        data_bytes: usize,
+    },
+    /// The shape and strides do not have the same number of dimensions.
+    StridesCount {
+        /// Dimensions of the shape.
+        shape: usize,
+        /// Dimensions of the strides.
+        strides: usize,
+    },
+    /// The items are not contiguous in memory (a sliced ndarray view): the bytes between them
+    /// may belong to other borrows, so they cannot be exported as one `&[u8]`.
+    NotContiguous,
+    /// A shape or stride value is negative where it must not be, or does not fit `usize` /
+    /// `isize`, or the extent overflows `isize`.
+    Overflow,
+}
+
+impl core::fmt::Display for LayoutError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            LayoutError::LengthMismatch {
+                shape_items,
+                data_items,
+            } => write!(
+                f,
+                "the shape describes {shape_items} items but the data holds {data_items}: fix the \
+                 shape fields or the data's length"
+            ),
+            LayoutError::OutOfBounds {
+                needed_bytes,
+                data_bytes,
+            } => write!(
+                f,
+                "the shape and strides reach {needed_bytes} bytes but the data has {data_bytes}: \
+                 fix the shape or stride fields, or the data's length"
+            ),
+            LayoutError::StridesCount { shape, strides } => write!(
+                f,
+                "{strides} strides for a shape of {shape} dimensions: give one stride per dimension"
+            ),
+            LayoutError::NotContiguous => f.write_str(
+                "the items are not contiguous in memory, so their bytes cannot be exported as one \
+                 slice (the gaps may belong to other borrows): export a contiguous copy, such as \
+                 ndarray's `as_standard_layout()`",
+            ),
+            LayoutError::Overflow => f.write_str(
+                "a shape or stride value is negative or too large, or the items span more than \
+                 isize::MAX bytes",
+            ),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for LayoutError {}
+
+/// Whether no two items of this layout share a byte: sorting the dimensions by stride, each
+/// stride must reach past everything the smaller ones span (ndarray's own rule for mutable
+/// views). Refuses zero strides on dimensions of two or more items.
+#[cfg(any(feature = "ndarray", feature = "rayon"))]
+pub(crate) fn items_disjoint(shape: &[usize], byte_strides: &[isize], itemsize: usize) -> bool {
+    if shape.contains(&0) {
+        return true;
+    }
+    let mut dims: SmallVec<[(usize, usize); 4]> = shape
+        .iter()
+        .zip(byte_strides)
+        .filter(|(&n, _)| n > 1)
+        .map(|(&n, &s)| (s.unsigned_abs(), n))
+        .collect();
+    dims.sort_unstable();
+    let mut extent = itemsize;
+    for (stride, n) in dims {
+        if stride < extent {
+            return false;
+        }
+        match stride
+            .checked_mul(n - 1)
+            .and_then(|r| r.checked_add(extent))
+        {
+            Some(e) => extent = e,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// A value that exports its memory as a buffer of [`Self::Item`]s: PEP 3118's
@@ -144,6 +377,19 @@ pub trait BufferExport {
     /// The bytes that hold the items.
     fn buffer_bytes(&self) -> &[u8];
 
+    /// [`Self::buffer_layout`], or the reason why the exporter cannot describe its items: a
+    /// container whose shape fields disagree with the length of its data (see
+    /// [`Layout::for_items`]). Exporters whose layout cannot be wrong keep the default, `Ok`.
+    ///
+    /// ```
+    /// use buffer_runtime::BufferExport;
+    /// let v = vec![1u8, 2, 3];
+    /// assert_eq!(v.try_buffer_layout().unwrap(), v.buffer_layout());
+    /// ```
+    fn try_buffer_layout(&self) -> Result<Layout, LayoutError> {
+        Ok(self.buffer_layout())
+    }
+
     /// The item format (a shortcut for `<Self::Item as Element>::FORMAT`).
     fn format() -> &'static str
     where
@@ -166,6 +412,11 @@ pub trait BufferExport {
 /// px.buffer_bytes_mut()[5] = 9;
 /// assert_eq!(px[1][1], 9);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be exported writable",
+    label = "its items are not `zerocopy::FromBytes`",
+    note = "writing needs every bit pattern to be a valid item: `bool`, `char` and fieldless enums can only be exported read-only; for a struct, add `#[derive(zerocopy::FromBytes)]`"
+)]
 pub trait BufferExportMut: BufferExport {
     /// The bytes that hold the items, mutably.
     fn buffer_bytes_mut(&mut self) -> &mut [u8];

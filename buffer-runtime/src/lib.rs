@@ -38,13 +38,17 @@ mod element;
 mod export;
 #[cfg(feature = "alloc")]
 pub mod format;
+#[cfg(feature = "ndarray")]
+pub mod ndarray;
 #[cfg(feature = "pyo3")]
 pub mod python;
+#[cfg(feature = "rayon")]
+pub mod rayon;
 #[cfg(feature = "alloc")]
 pub mod view;
 
 pub use element::{Element, StaticLayout};
-pub use export::{BufferExport, BufferExportMut, Dims, Layout};
+pub use export::{BufferExport, BufferExportMut, Dims, Layout, LayoutError};
 #[cfg(feature = "alloc")]
 pub use view::{MemoryView, MemoryViewMut, ViewError};
 
@@ -71,7 +75,7 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 /// }
 ///
 /// let le = cfg!(target_endian = "little");
-/// assert_eq!(<Sample as Element>::FORMAT, if le { "T{<d:t:<f:value:4x}" } else { "T{>d:t:>f:value:4x}" });
+/// assert_eq!(Sample::FORMAT, if le { "T{<d:t:<f:value:4x}" } else { "T{>d:t:>f:value:4x}" });
 /// assert_eq!(<Sample as StaticLayout>::ITEMSIZE, 16);
 ///
 /// let mut samples = vec![Sample { time: 0.0, value: 1.0, _pad: [0; 4] }; 4];
@@ -79,9 +83,6 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 /// samples.buffer_bytes_mut()[8..12].copy_from_slice(&2.0f32.to_ne_bytes());
 /// assert_eq!(samples[0].value, 2.0);
 /// ```
-///
-/// (`Element` and `StaticLayout` both have a `FORMAT`: with both traits in scope, name the one
-/// you mean, `<Sample as Element>::FORMAT`.)
 ///
 /// # What it generates
 ///
@@ -107,6 +108,94 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 ///   `}`, `(`, `)` or spaces).
 /// - `#[buffer(crate = "path")]` on the type: where `buffer_runtime` is, if the dependency is
 ///   renamed (`#[buffer(crate = "br")]`).
+/// - `#[buffer(container)]` on the type, `#[buffer(data, shape = [..], strides = [..])]` on a
+///   field: a runtime-shaped container (below).
+///
+/// # Containers: runtime shapes
+///
+/// A struct whose items live in a `Vec<T>`, `Box<[T]>`, `&[T]` or `&mut [T]` field, with the
+/// shape in other fields, is a container: mark the type `#[buffer(container)]` and the field
+/// holding the items `#[buffer(data)]`, naming the shape's fields outermost first. `T` is any
+/// type with a buffer layout (a derived record, a number, an array of them); the container
+/// exports its items with shape `shape ++ T`'s shape. Containers need no `repr`.
+///
+/// ```
+/// use buffer_runtime::{view::MemoryView, BufferExport};
+/// # use zerocopy::{FromBytes, Immutable, IntoBytes};
+/// # #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+/// # #[repr(C)]
+/// # struct Rgba { r: u8, g: u8, b: u8, a: u8 }
+///
+/// #[derive(BufferExport)]
+/// #[buffer(container)]
+/// struct Image {
+///     width: usize,
+///     height: usize,
+///     #[buffer(data, shape = [height, width])] // a (height, width) view of pixels
+///     pixels: Vec<Rgba>,
+/// }
+///
+/// let img = Image { width: 3, height: 2, pixels: vec![Rgba { r: 1, g: 2, b: 3, a: 4 }; 6] };
+/// let view = MemoryView::new(&img).unwrap();
+/// assert_eq!((view.shape(), view.byte_strides()), (&[2usize, 3][..], &[12isize, 4][..]));
+/// ```
+///
+/// - `#[buffer(data)]` alone is a 1-d view of every item: `struct Table { #[buffer(data)]
+///   rows: Vec<Trade> }` exports shape `(n,)`.
+/// - `shape = [a, b, ..]`: each entry is a sibling field of an integer type (`usize`, `u32`,
+///   `i64`, ...) or an integer literal.
+/// - `strides = [pitch, 4]`: byte strides, one per shape entry (fields or literals, negative
+///   allowed), for rows padded to a pitch or stored bottom-up. Without it, the strides are C
+///   order.
+///
+/// The layout is checked against the data at run time, never trusted:
+/// [`BufferExport::try_buffer_layout`] and the generated `check_buffer_shape(&self)` return a
+/// [`LayoutError`] when the product of the shape is not the data's length (without strides),
+/// when the strides reach past the data, or when a field is negative; `buffer_layout` then
+/// returns [`Layout::invalid`], which every view refuses.
+///
+/// ```
+/// use buffer_runtime::{view::MemoryView, BufferExport, LayoutError};
+///
+/// #[derive(BufferExport)]
+/// #[buffer(container)]
+/// struct Frame<'a> {
+///     width: u32,
+///     height: u32,
+///     pitch: u32, // bytes from one row to the next
+///     #[buffer(data, shape = [height, width], strides = [pitch, 2])]
+///     samples: &'a [u16],
+/// }
+///
+/// let raw = [0u16; 8]; // 2 rows of 3 samples, padded to 4
+/// let frame = Frame { width: 3, height: 2, pitch: 8, samples: &raw };
+/// assert!(frame.check_buffer_shape().is_ok());
+/// assert_eq!(MemoryView::new(&frame).unwrap().shape(), &[2, 3]);
+///
+/// let too_tall = Frame { height: 3, ..frame };
+/// assert_eq!(
+///     too_tall.check_buffer_shape(),
+///     Err(LayoutError::OutOfBounds { needed_bytes: 22, data_bytes: 16 })
+/// );
+/// assert!(MemoryView::new(&too_tall).is_err());
+/// ```
+///
+/// A container is writable ([`BufferExportMut`]) when it owns its items (`Vec`, `Box<[T]>`) or
+/// borrows them `&mut`, and its items are `FromBytes`. Misuse fails to compile with a message at
+/// the attribute: no data field, two data fields, a data field of another type, a shape field
+/// that is not an integer or does not exist, a stride count different from the shape's:
+///
+/// ```compile_fail
+/// # use buffer_runtime::BufferExport;
+/// #[derive(BufferExport)]
+/// #[buffer(container)]
+/// struct Image {
+///     width: f32, // error: `width` is used in `shape = [...]`, so it must be an integer field
+///     height: usize,
+///     #[buffer(data, shape = [height, width])]
+///     pixels: Vec<u32>,
+/// }
+/// ```
 ///
 /// # Generic types
 ///
@@ -189,6 +278,11 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 pub use buffer_derive::BufferExport;
 
 pub use zerocopy;
+
+/// The README's Rust examples, run as doctests so that the README stays true.
+#[cfg(all(doctest, feature = "derive", feature = "pyo3"))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -480,7 +480,7 @@ where
         name: "",
         kind: "",
         repr: "",
-        format: <T as StaticLayout>::FORMAT,
+        format: <T as StaticLayout>::ITEM_FORMAT,
         field_format: <T::Item as Element>::FIELD_FORMAT,
         size: core::mem::size_of::<T>(),
         align: core::mem::align_of::<T>(),

@@ -372,16 +372,16 @@ fn transparent_newtypes_export_their_array() {
     assert_eq!(Frame::STRIDES, &[12, 3]);
     assert_eq!(Frame::NDIM, 2);
     assert_eq!(
-        <Frame as StaticLayout>::FORMAT,
+        <Frame as StaticLayout>::ITEM_FORMAT,
         native("T{@B:r:@B:g:@B:b:}")
     );
     assert_eq!(Frame::ITEMSIZE, 3);
     assert_eq!(Meters::SHAPE, &[] as &[usize]);
-    assert_eq!(<Meters as StaticLayout>::FORMAT, "d");
+    assert_eq!(<Meters as StaticLayout>::ITEM_FORMAT, "d");
     assert_eq!(<Grid<i16, 2, 3> as StaticLayout>::SHAPE, &[2, 3]);
     assert_eq!(<Grid<i16, 2, 3> as StaticLayout>::STRIDES, &[6, 2]);
     assert_eq!(
-        <Grid<Point<u8>, 2, 3> as StaticLayout>::FORMAT,
+        <Grid<Point<u8>, 2, 3> as StaticLayout>::ITEM_FORMAT,
         native("T{@B:x:@B:y:}")
     );
 
@@ -454,7 +454,7 @@ fn exporters_of_derived_items() {
         (&[2usize, 3][..], &[12isize, 4][..])
     );
     assert_eq!(
-        <[[Point<u16>; 3]; 2] as StaticLayout>::FORMAT,
+        <[[Point<u16>; 3]; 2] as StaticLayout>::ITEM_FORMAT,
         native("T{@H:x:@H:y:}")
     );
 

@@ -1,6 +1,7 @@
 // The runtime under another name: generated code follows `crate = "br"`. (Cargo refuses the
 // same package as two dependencies of one crate, so the rename is an `extern crate` alias, which
-// a renamed dependency also is: a name in the extern prelude.)
+// a renamed dependency also is: a name in the extern prelude. buffer-derive/tests/renamed.rs
+// tests a real renamed dependency, in a crate where no `buffer_runtime` exists.)
 extern crate buffer_runtime as br;
 
 use br::{BufferExport, Element};

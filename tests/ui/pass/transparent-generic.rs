@@ -40,7 +40,7 @@ fn main() {
     // `R` rows of `C` columns.
     assert_eq!(<Tensor<i16, 3, 2> as StaticLayout>::SHAPE, &[3, 2]);
     assert_eq!(<Tensor<i16, 3, 2> as StaticLayout>::STRIDES, &[4, 2]);
-    assert_eq!(<Tensor<i16, 3, 2> as StaticLayout>::FORMAT, "h");
-    assert_eq!(<Tagged<Meters> as StaticLayout>::FORMAT, "d");
+    assert_eq!(<Tensor<i16, 3, 2> as StaticLayout>::ITEM_FORMAT, "h");
+    assert_eq!(<Tagged<Meters> as StaticLayout>::ITEM_FORMAT, "d");
     assert_eq!(<Tagged<Meters> as StaticLayout>::NDIM, 0);
 }

@@ -33,7 +33,7 @@ struct Rgb {
 #[repr(transparent)]
 struct Frame([[Rgb; 640]; 480]);
 
-const _: () = assert!(eq(<Frame as StaticLayout>::FORMAT, host("T{<B:r:<B:g:<B:b:}", "T{>B:r:>B:g:>B:b:}")));
+const _: () = assert!(eq(<Frame as StaticLayout>::ITEM_FORMAT, host("T{<B:r:<B:g:<B:b:}", "T{>B:r:>B:g:>B:b:}")));
 const _: () = assert!(<Frame as StaticLayout>::NDIM == 2);
 
 fn main() {

@@ -1,0 +1,56 @@
+//! The runtime as a renamed dependency (`br`), with no crate named `buffer_runtime` in scope:
+//! code generated with `#[buffer(crate = "br")]` compiles only if every path follows the
+//! override.
+
+use br::{BufferExport, Element, StaticLayout};
+use zerocopy::{FromBytes, Immutable, IntoBytes};
+
+#[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
+#[buffer(crate = "br")]
+#[repr(C)]
+struct Rgb {
+    r: u8,
+    g: u8,
+    #[buffer(rename = "blue")]
+    b: u8,
+}
+
+#[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+#[buffer(crate = "br")]
+#[repr(C)]
+struct Point<T: Element> {
+    x: T,
+    y: T,
+}
+
+#[derive(BufferExport, IntoBytes, FromBytes, Immutable)]
+#[buffer(crate = "br")]
+#[repr(transparent)]
+struct Frame([[Rgb; 3]; 2]);
+
+#[derive(BufferExport, IntoBytes, Immutable)]
+#[buffer(crate = "br")]
+#[repr(u16)]
+enum Kind {
+    A = 7,
+}
+
+#[test]
+fn generated_code_follows_the_crate_override() {
+    let le = cfg!(target_endian = "little");
+    assert_eq!(
+        <Rgb as Element>::FORMAT,
+        if le {
+            "T{<B:r:<B:g:<B:blue:}"
+        } else {
+            "T{>B:r:>B:g:>B:blue:}"
+        }
+    );
+    assert_eq!(
+        <Point<i32> as Element>::FORMAT,
+        if le { "T{<i:x:<i:y:}" } else { "T{>i:x:>i:y:}" }
+    );
+    assert_eq!(<Frame as StaticLayout>::SHAPE, &[2, 3]);
+    assert_eq!(<Kind as Element>::FORMAT, "H");
+    assert_eq!(Kind::A.buffer_bytes(), 7u16.to_ne_bytes());
+}

@@ -1,0 +1,9 @@
+use buffer_runtime::BufferExport;
+
+#[derive(BufferExport)]
+struct Table {
+    #[buffer(data)]
+    rows: Vec<u64>,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use buffer_runtime::BufferExport;
+
+#[derive(BufferExport)]
+#[buffer(container)]
+struct Image {
+    width: usize,
+    height: usize,
+    pixels: Vec<u32>,
+}
+
+fn main() {}

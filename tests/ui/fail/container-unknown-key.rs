@@ -1,0 +1,12 @@
+use buffer_runtime::BufferExport;
+
+#[derive(BufferExport)]
+#[buffer(container)]
+struct Image {
+    width: usize,
+    height: usize,
+    #[buffer(data, dims = [height, width])]
+    pixels: Vec<u32>,
+}
+
+fn main() {}
