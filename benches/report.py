@@ -109,6 +109,9 @@ def rows(results, cdir):
         for call in ("memoryview", "asarray"):
             out.append(("5", f"{call}(Image) per call", ex.get(f"image_{call}"),
                         f"{call}(numpy array)", ex.get(f"numpy_{call}"), 1.1))
+        out.append(("5", "asarray(Image) per call", ex.get("image_asarray"),
+                    "asarray(memoryview(numpy array))", ex.get("numpy_memoryview_asarray"),
+                    None))
     else:
         out.append(("5", "memoryview/asarray(Image)", None, "numpy array", None, 1.1))
     if bt:
