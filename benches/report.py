@@ -93,6 +93,14 @@ def rows(results, cdir):
                 out.append(("2", f"tobytes {runs[:-1]} B runs, per own memcpy **",
                             f"{ours:.2f}x memcpy", label, f"{theirs:.2f}x memcpy", target,
                             ours / theirs))
+    alt = tl.get("alternated")
+    if alt:
+        out.append(("3", "tolist, 1M struct items ***", alt["rust"]["tolist_named"],
+                    "numpy tolist()", alt["python"]["numpy_tolist"], 1.0,
+                    alt["ratio"]["tolist_named/numpy_tolist"]))
+        out.append(("3", "tolist, 1M items, unnamed ***", alt["rust"]["tolist_unnamed"],
+                    "numpy tolist()", alt["python"]["numpy_tolist"], None,
+                    alt["ratio"]["tolist_unnamed/numpy_tolist"]))
     out.append(("3", "tolist, 1M struct items", c("tolist", "view_tolist_1M_structs"),
                 "numpy tolist()", tl.get("numpy_tolist_1M_structs"), 1.0))
     out.append(("3", "tolist, 1M items, fields unnamed", c("tolist", "view_tolist_1M_unnamed"),
@@ -100,6 +108,17 @@ def rows(results, cdir):
     n_all, n_flat = ps.get("count_all", "?"), ps.get("count_flat", "?")
     out.append(("4", f"parse {n_all} format strings", c("parse", "parse_10000_all"),
                 "numpy PEP 3118 -> dtype", ps.get("numpy_pep3118_all"), 1.0))
+    alt = ps.get("alternated")
+    if alt:
+        for key, what in (("parse_all", f"parse {n_all} format strings ***"),
+                          ("parse_flat", f"parse the {n_flat} flat ones ***")):
+            for name, label in (("numpy_pep3118_all", "numpy PEP 3118 -> dtype"),
+                                ("struct_calcsize_flat", "struct.calcsize"),
+                                ("struct_calcsize_flat_uncached", "calcsize, cache cleared")):
+                if (key == "parse_all") != (name == "numpy_pep3118_all"):
+                    continue
+                out.append(("4", what, alt["rust"][key], label, alt["python"][name], 1.0,
+                            alt["ratio"][f"{key}/{name}"]))
     flat = c("parse", "parse_flat_subset")
     out.append(("4", f"parse the {n_flat} flat ones", flat, "struct.calcsize",
                 ps.get("struct_calcsize_flat"), 1.0))
@@ -163,7 +182,10 @@ def main():
           "times timeit medians.\n"
           "** = each side's time as a multiple of its own 64 MiB memcpy (to_vec / numpy "
           "tobytes of a contiguous array) measured interleaved with it; the ratio compares "
-          "those multiples, so a load change between the Rust and Python runs cancels out.")
+          "those multiples, so a load change between the Rust and Python runs cancels out.\n"
+          "*** = the Rust `timing` binary and the Python calls alternate round after round "
+          "(median of per-round ratios); the unmarked rows below them are criterion's and "
+          "timeit's medians taken minutes apart.")
 
 
 if __name__ == "__main__":

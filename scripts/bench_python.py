@@ -11,6 +11,8 @@ timeit-style: every figure is the median over many repetitions of the time of on
   parse     the format strings in --formats (from `gen-formats`): numpy's PEP 3118 reader
             (what np.asarray(memoryview) uses to build an np.dtype) on all of them, and
             struct.calcsize on the flat ones
+  --timing  runs the Rust `timing` binary between Python measurements of tolist and parse,
+            round after round, and records per-round ratios (robust to a changing load)
   export    (when --export-module names an importable module with an Image type)
             memoryview(obj) and np.asarray(obj) per call, against a numpy array of the same
             shape, and np.asarray of a memoryview of that array (the buffer-protocol path)
@@ -21,6 +23,7 @@ import importlib
 import json
 import statistics
 import struct
+import subprocess
 import sys
 import time
 import timeit
@@ -94,17 +97,47 @@ def bench_tobytes(repeat):
     }
 
 
-def bench_tolist(repeat):
+def rust_timing(binary, *args):
+    """Runs the Rust `timing` binary (benches/src/bin/timing.rs): a dict of median seconds."""
+    out = subprocess.run([binary, *map(str, args)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def alternate(rounds, rust, python):
+    """`rounds` rounds of the Rust measurement (`rust()` -> dict of seconds) then the Python
+    ones (`python` name -> callable, timed once each); per pair (rust key, python name), the
+    median over rounds of the per-round ratio rust / python, and each side's median."""
+    rs, ps = [], {n: [] for n in python}
+    for _ in range(rounds):
+        rs.append(rust())
+        for n, f in python.items():
+            start = time.perf_counter()
+            f()
+            ps[n].append(time.perf_counter() - start)
+    out = {"rust": {k: statistics.median(r[k] for r in rs) for k in rs[0]},
+           "python": {n: statistics.median(t) for n, t in ps.items()}, "ratio": {}}
+    for k in rs[0]:
+        for n in python:
+            out["ratio"][f"{k}/{n}"] = statistics.median(
+                r[k] / t for r, t in zip(rs, ps[n]))
+    return out
+
+
+def bench_tolist(repeat, timing=None):
     n = 1 << 20
     dt = np.dtype([("price", "=f8"), ("qty", "=u4"), ("id", "=i4")])
     arr = np.zeros(n, dtype=dt)
     i = np.arange(n)
     arr["price"], arr["qty"], arr["id"] = i * 0.25, i, -i
     assert arr.tolist()[7] == (1.75, 7, -7)
-    return {"numpy_tolist_1M_structs": median_time(arr.tolist, repeat)}
+    result = {"numpy_tolist_1M_structs": median_time(arr.tolist, repeat)}
+    if timing:
+        result["alternated"] = alternate(
+            repeat, lambda: rust_timing(timing, "tolist", 1), {"numpy_tolist": arr.tolist})
+    return result
 
 
-def bench_parse(formats, repeat):
+def bench_parse(formats, repeat, timing=None, formats_file=None):
     flat = [s for s in formats if is_flat(s)]
 
     def numpy_all():
@@ -123,7 +156,15 @@ def bench_parse(formats, repeat):
             struct.calcsize(s)
             struct._clearcache()
 
+    alternated = None
+    if timing:
+        alternated = alternate(
+            max(3, repeat // 2),
+            lambda: rust_timing(timing, "parse", formats_file, 3),
+            {"numpy_pep3118_all": numpy_all, "struct_calcsize_flat": calcsize_flat,
+             "struct_calcsize_flat_uncached": calcsize_flat_uncached})
     return {
+        "alternated": alternated,
         "count_all": len(formats),
         "count_flat": len(flat),
         "numpy_pep3118_all": median_time(numpy_all, max(3, repeat // 4)),
@@ -158,6 +199,8 @@ def main():
     ap.add_argument("--out", required=True, help="JSON file to write")
     ap.add_argument("--repeat", type=int, default=15, help="repetitions per figure")
     ap.add_argument("--export-module", help="Python module with an exported Image type")
+    ap.add_argument("--timing", help="the Rust `timing` binary, run alternately with the "
+                    "Python measurements of tolist and parse")
     args = ap.parse_args()
     with open(args.formats) as f:
         formats = [line for line in f.read().split("\n") if line]
@@ -165,8 +208,8 @@ def main():
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "tobytes": bench_tobytes(args.repeat),
-        "tolist": bench_tolist(max(3, args.repeat // 3)),
-        "parse": bench_parse(formats, args.repeat),
+        "tolist": bench_tolist(max(3, args.repeat // 3), args.timing),
+        "parse": bench_parse(formats, args.repeat, args.timing, args.formats),
     }
     if args.export_module:
         results["export"] = bench_export(args.export_module, args.repeat)
