@@ -279,6 +279,11 @@ pub use buffer_derive::BufferExport;
 
 pub use zerocopy;
 
+/// The README's Rust examples, run as doctests so that the README stays true.
+#[cfg(all(doctest, feature = "derive", feature = "pyo3"))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;

@@ -218,73 +218,30 @@ pub const NATIVE_ORDER: &str = "<";
 #[cfg(target_endian = "big")]
 pub const NATIVE_ORDER: &str = ">";
 
-/// Counts the length of a format string without storing it: the first of the two `const`
-/// passes that give a non-generic derived type a format buffer of its exact length. It has the
-/// same building methods as [`FmtBuf`], so the derive emits one builder expression and runs it
-/// with either type.
-#[derive(Clone, Copy)]
-pub struct FmtLen {
-    len: usize,
+/// The number of decimal digits of `n`.
+pub const fn decimal_len(n: usize) -> usize {
+    let mut digits = 1;
+    let mut m = n / 10;
+    while m > 0 {
+        digits += 1;
+        m /= 10;
+    }
+    digits
 }
 
-impl FmtLen {
-    /// Nothing counted yet.
-    pub const fn new() -> Self {
-        FmtLen { len: 0 }
+/// The length of the sub-array prefix [`FmtBuf::push_shape`] writes for `shape`: `(4,4)` is 5.
+pub const fn shape_text_len(shape: &[usize]) -> usize {
+    if shape.is_empty() {
+        return 0;
     }
-
-    /// Counts `s`.
-    pub const fn push(self, s: &str) -> Self {
-        FmtLen {
-            len: self.len + s.len(),
-        }
+    // The parentheses, and a comma between two numbers.
+    let mut len = 2 + shape.len() - 1;
+    let mut i = 0;
+    while i < shape.len() {
+        len += decimal_len(shape[i]);
+        i += 1;
     }
-
-    /// Counts the decimal digits of `n`.
-    pub const fn push_usize(self, n: usize) -> Self {
-        let mut digits = 1;
-        let mut m = n / 10;
-        while m > 0 {
-            digits += 1;
-            m /= 10;
-        }
-        FmtLen {
-            len: self.len + digits,
-        }
-    }
-
-    /// Counts a sub-array prefix such as `(4,4)` for `shape`; nothing for an empty shape.
-    pub const fn push_shape(self, shape: &[usize]) -> Self {
-        if shape.is_empty() {
-            return self;
-        }
-        let mut s = self.push("(");
-        let mut i = 0;
-        while i < shape.len() {
-            if i > 0 {
-                s = s.push(",");
-            }
-            s = s.push_usize(shape[i]);
-            i += 1;
-        }
-        s.push(")")
-    }
-
-    /// The counted length, without a terminating NUL.
-    pub const fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether nothing was counted.
-    pub const fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-}
-
-impl Default for FmtLen {
-    fn default() -> Self {
-        Self::new()
-    }
+    len
 }
 
 /// The capacity of a layout error message built at compile time.
@@ -433,21 +390,21 @@ pub enum Piece {
 /// The length of the text of `pieces`: the first of the two passes that give a non-generic
 /// type a format buffer of its exact length.
 pub const fn pieces_len(pieces: &[&[Piece]]) -> usize {
-    let mut n = FmtLen::new();
+    let mut n = 0;
     let mut j = 0;
     while j < pieces.len() {
         let mut i = 0;
         while i < pieces[j].len() {
-            n = match pieces[j][i] {
-                Piece::Text(s) => n.push(s),
-                Piece::Shape(s) => n.push_shape(s),
-                Piece::Number(k) => n.push_usize(k),
+            n += match pieces[j][i] {
+                Piece::Text(s) => s.len(),
+                Piece::Shape(s) => shape_text_len(s),
+                Piece::Number(k) => decimal_len(k),
             };
             i += 1;
         }
         j += 1;
     }
-    n.len()
+    n
 }
 
 /// The text of `pieces` in a buffer of capacity `N` (at least `pieces_len(pieces) + 1`).
@@ -523,10 +480,16 @@ mod tests {
         assert_eq!(BUF.as_str(), "T{(4,10,123)<f:m:0x1234567x}");
         assert_eq!(LEN, BUF.as_str().len());
         assert_eq!(BUF.as_cstr().to_bytes(), BUF.as_str().as_bytes());
-        assert_eq!(FmtLen::new().push_usize(0).len(), 1);
-        assert_eq!(
-            FmtLen::new().push_usize(usize::MAX).len(),
-            FmtBuf::<32>::new().push_usize(usize::MAX).len()
-        );
+        for n in [0, 9, 10, 99, 100, 1234567, usize::MAX] {
+            assert_eq!(
+                decimal_len(n),
+                FmtBuf::<32>::new().push_usize(n).len(),
+                "{n}"
+            );
+        }
+        for shape in [&[][..], &[0], &[7], &[12, 3], &[1, 22, 333]] {
+            let built = FmtBuf::<64>::new().push_shape(shape);
+            assert_eq!(shape_text_len(shape), built.len(), "{shape:?}");
+        }
     }
 }

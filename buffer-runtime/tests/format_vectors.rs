@@ -4,13 +4,19 @@
 //! where the format module's docs say we differ by design; those cases are counted by reason
 //! and each reason is checked to be the one that applies.
 //!
+//!
+//! The file's `pack_cases` hold what `struct.pack` (and, for native formats, a memoryview
+//! item write) answers for one value written into one item of every integer, float and
+//! bool code under every prefix: `format::pack` must give the same bytes, or an error of the
+//! same kind with the same message ([`replay_pack_vectors`]).
+//!
 //! `FORMAT_VECTORS=path` replays another file (e.g. one made with another `--seed`).
 
 #![cfg(feature = "std")]
 
 use std::collections::BTreeMap;
 
-use buffer_runtime::format::{pack, parse, unpack, ItemLayout, Node, Value};
+use buffer_runtime::format::{pack, parse, unpack, CodecErrorKind, ItemLayout, Node, Value};
 
 // ------------------------------------------------------------------------------------------
 // A small JSON reader: enough for the vector file (objects, arrays, strings, integers,
@@ -299,8 +305,8 @@ fn value_matches(ours: &Value, theirs: &Json) -> bool {
     }
 }
 
-#[test]
-fn replay_format_vectors() {
+/// The vector file and its path, or `None` if it was made on another platform.
+fn load_vectors() -> Option<(String, Json)> {
     let path = std::env::var("FORMAT_VECTORS").unwrap_or_else(|_| {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -312,8 +318,16 @@ fn replay_format_vectors() {
     let doc = read_json(&text);
     if !platform_matches(&doc) {
         eprintln!("{path} was made on another platform (native sizes differ); not replayed");
-        return;
+        return None;
     }
+    Some((path, doc))
+}
+
+#[test]
+fn replay_format_vectors() {
+    let Some((path, doc)) = load_vectors() else {
+        return;
+    };
     let cases = doc.get("cases").unwrap().arr();
     assert!(cases.len() >= 2000, "expected a few thousand cases");
     let mut agree = 0usize;
@@ -498,4 +512,119 @@ fn replay_format_vectors() {
         agree * 100 >= cases.len() * 85,
         "too few agreeing cases: {agree}"
     );
+}
+
+// ------------------------------------------------------------------------------------------
+// pack_cases: one value written into one item.
+
+/// A value as the generator's encode_value writes it.
+fn decode_value(v: &Json) -> Value {
+    let t = v.arr();
+    match t[0].str() {
+        "?" => Value::Bool(t[1] == Json::Bool(true)),
+        "i" => {
+            let s = t[1].str();
+            match s.parse::<i64>() {
+                Ok(n) => Value::Int(n),
+                Err(_) => Value::UInt(s.parse().unwrap_or_else(|_| panic!("int {s}"))),
+            }
+        }
+        "f" => Value::Float(f64_hex(t[1].str())),
+        "z" => Value::Complex(f64_hex(t[1].str()), f64_hex(t[2].str())),
+        "b" => Value::Bytes(hex(t[1].str())),
+        "s" => Value::Str(t[1].str().to_string()),
+        other => panic!("value tag {other}"),
+    }
+}
+
+/// The codec's kind for a Python exception: `struct.error` is a TypeError for a value of the
+/// wrong type ("required argument is not ...") and a ValueError otherwise (a range).
+fn kind_of(exc: &str, message: &str) -> CodecErrorKind {
+    match exc {
+        "struct.error" if message.starts_with("required argument is not") => CodecErrorKind::Type,
+        "struct.error" | "ValueError" => CodecErrorKind::Value,
+        "TypeError" => CodecErrorKind::Type,
+        "OverflowError" => CodecErrorKind::Overflow,
+        other => panic!("exception {other}"),
+    }
+}
+
+/// Packs `value` as one item of `fmt` and compares with Python's outcome; `Err` describes
+/// the difference.
+fn check_pack(fmt: &str, value: &Value, want: &Json) -> Result<(), String> {
+    let layout = parse(fmt)
+        .and_then(|f| f.layout())
+        .map_err(|e| format!("{fmt:?} does not parse: {e}"))?;
+    let mut out = vec![0xa5u8; layout.size()];
+    let got = pack(&layout, value, &mut out);
+    match (want.get("ok"), want.get("err"), got) {
+        (Some(bytes), _, Ok(())) if out == hex(bytes.str()) => Ok(()),
+        (Some(bytes), _, Ok(())) => Err(format!("packed {out:02x?}, Python {}", bytes.str())),
+        (Some(bytes), _, Err(e)) => {
+            Err(format!("{:?}: {e}, Python packs {}", e.kind(), bytes.str()))
+        }
+        (None, Some(err), got) => {
+            let err = err.arr();
+            let (exc, msg) = (err[0].str(), err[1].str());
+            match got {
+                Err(e) if e.kind() == kind_of(exc, msg) && e.message() == msg => Ok(()),
+                Err(e) => Err(format!("{:?}: {e}, Python {exc}: {msg}", e.kind())),
+                Ok(()) => Err(format!("packed {out:02x?}, Python {exc}: {msg}")),
+            }
+        }
+        _ => panic!("outcome without ok or err: {want:?}"),
+    }
+}
+
+/// Every pack case against struct.pack's answer: the format inside `T{...}` (struct's
+/// messages whatever the prefix) and, under `= < > !`, the bare format, which the codec also
+/// gives struct's messages; a bare native format gets memoryview's, checked against the
+/// memoryview answer.
+#[test]
+fn replay_pack_vectors() {
+    let Some((path, doc)) = load_vectors() else {
+        return;
+    };
+    let cases = doc.get("pack_cases").expect("pack_cases").arr();
+    assert!(cases.len() >= 3000, "expected every code, prefix and value");
+    let mut checked: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut errors = 0usize;
+    let mut failures = Vec::new();
+    for case in cases {
+        let fmt = case.get("fmt").unwrap().str();
+        let value = decode_value(case.get("value").unwrap());
+        let oracle = case.get("struct").unwrap();
+        errors += usize::from(oracle.get("err").is_some());
+        let mut run =
+            |what: &'static str, f: &str, v: &Value, want: &Json| match check_pack(f, v, want) {
+                Ok(()) => *checked.entry(what).or_default() += 1,
+                Err(e) => failures.push(format!("{what} {f:?} <- {v}: {e}")),
+            };
+        run(
+            "struct, as T{...}",
+            &format!("T{{{fmt}}}"),
+            &Value::Array(vec![value.clone()]),
+            oracle,
+        );
+        if !fmt.starts_with('@') {
+            run("struct, bare", fmt, &value, oracle);
+        }
+        if let Some(mv) = case.get("memoryview") {
+            run("memoryview, bare native", fmt, &value, mv);
+        }
+    }
+    eprintln!(
+        "{path}: {} pack cases ({errors} struct errors)",
+        cases.len()
+    );
+    for (what, n) in &checked {
+        eprintln!("  {what}: {n} agree");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(checked.get("struct, as T{...}"), Some(&cases.len()));
 }

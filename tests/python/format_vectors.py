@@ -20,6 +20,18 @@ Some generated strings are deliberately malformed or outside one oracle's langua
 accept/reject is tested too. The Rust test buffer-runtime/tests/format_vectors.rs replays the
 file and counts every case where we differ by design.
 
+A second list, "pack_cases", records struct.pack's answer for one value written into one
+item: every code of PACK_CODES under every prefix of "@=<>!" (n N only under "@"), with values
+at and just beyond every integer range, negative values for unsigned codes, the largest ints
+a 64-bit value holds, floats near the limits of e and f, and non-numbers:
+
+    {"fmt": "<h", "value": <encode_value>, "struct": {"ok": hex} | {"err": [exc, msg]},
+     "memoryview": {...}}
+
+"exc" is "struct.error", "OverflowError", "TypeError" or "ValueError". "memoryview" (native
+"@" formats other than 'e', which 3.11's memoryview refuses) is `m[0] = value` on a one-item
+memoryview cast to the code. The Rust replay checks format::pack against both.
+
 The output is deterministic for a given seed, count, numpy version and platform.
 """
 
@@ -306,6 +318,56 @@ def numpy_case(fmt):
     return case
 
 
+PACK_CODES = "bBhHiIlLqQnNefd?"
+
+
+def pack_values():
+    """Values to write: every integer boundary that format::Value's 64 bits hold (ints from
+    -2**63 to 2**64 - 1), floats around the limits of e, f and d, and non-numbers."""
+    ints = {0, 1, -1, 65519, 65520, -65520, 70000}
+    for bits in (8, 16, 32, 64):
+        lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+        ints |= {lo - 1, lo, hi, hi + 1, (1 << bits) - 1, 1 << bits}
+    ints = sorted(n for n in ints if -(1 << 63) <= n < (1 << 64))
+    f32_max = struct.unpack("<f", bytes.fromhex("ffff7f7f"))[0]
+    floats = [0.0, -0.0, 1.5, -2.5, 65504.0, 65519.0, 65520.0, -65520.0, 70000.0, f32_max,
+              3.4028235677973366e38, 1e39, -1e39, 1e300, float("inf"), float("-inf"),
+              float("nan"), 5e-324, 1e-8]
+    return [True, False] + ints + floats + [b"a", b"", "x", 1 + 2j]
+
+
+def outcome(fn):
+    try:
+        return {"ok": fn().hex()}
+    except struct.error as e:
+        return {"err": ["struct.error", str(e)]}
+    except (OverflowError, TypeError, ValueError) as e:
+        return {"err": [type(e).__name__, str(e)]}
+
+
+def memoryview_set(code, value):
+    m = memoryview(bytearray(struct.calcsize(code))).cast(code)
+    m[0] = value
+    return m.tobytes()
+
+
+def pack_cases():
+    cases = []
+    values = pack_values()
+    for prefix in "@=<>!":
+        for code in PACK_CODES:
+            if prefix != "@" and code in "nN":
+                continue  # native-only codes: a layout error, covered by the flat cases
+            fmt = prefix + code
+            for v in values:
+                case = {"fmt": fmt, "value": encode_value(v),
+                        "struct": outcome(lambda: struct.pack(fmt, v))}
+                if prefix == "@" and code != "e":
+                    case["memoryview"] = outcome(lambda: memoryview_set(code, v))
+                cases.append(case)
+    return cases
+
+
 FIXED_STRUCT = ["", "@", "x", "ic", "ci", "c0i", "0s", "4s", "4p", "bq", "<l", "l", "n", "N",
                 "P", "<P", "e", "?", "^ic", "3 i", "i i", " i ", "4", "<", "<i<i", "=Zf", "qc",
                 "hhb", "^qb", "!H", "2x2i"]
@@ -355,12 +417,14 @@ def main():
             "python": sys.version.split()[0],
         },
         "cases": cases,
+        "pack_cases": pack_cases(),
     }
     with open(args.out, "w") as f:
         json.dump(doc, f, separators=(",", ":"))
         f.write("\n")
     ok = sum(c["ok"] for c in cases)
-    print(f"{len(cases)} cases ({ok} accepted by their oracle) -> {args.out}")
+    print(f"{len(cases)} cases ({ok} accepted by their oracle), {len(doc['pack_cases'])} "
+          f"pack cases -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -22,8 +22,7 @@
 //! (formats it refuses, `e` as in 3.12), the generator records the answer our view must give
 //! (keys `beyond` and `via`), computed with the struct module or numpy, so those cases are
 //! checked too. The test prints how many cases ran per operation and per view format, and
-//! fails listing the first mismatches with their seed and case id; a mismatch that matches a
-//! reported, not yet fixed bug (see `known_bug`) is labelled `pending: <bug>` and still fails.
+//! fails listing the first mismatches with their seed and case id.
 //!
 //! The replay rebuilds each view with `MemoryView::from_parts` (read-only) or
 //! `MemoryViewMut::from_parts` (writable) and derives views with the `into_*` methods, which
@@ -501,10 +500,6 @@ fn replay_file(doc: &Json, path: &Path, tally: &mut Tally) -> usize {
             }
         };
         if let Some(why) = failure {
-            let why = match known_bug(case) {
-                Some(bug) => format!("pending: {bug}: {why}"),
-                None => why,
-            };
             tally.mismatches.push(format!(
                 "{} seed {seed} case {} ({op}; view {}): {why}",
                 path.file_name().and_then(|n| n.to_str()).unwrap_or("?"),
@@ -515,34 +510,6 @@ fn replay_file(doc: &Json, path: &Path, tally: &mut Tally) -> usize {
         tally.total += 1;
     }
     cases.len()
-}
-
-/// Bugs of the view found by these vectors and reported, not yet fixed: a failing case that
-/// matches one is labelled with it. The case still fails.
-fn known_bug(case: &Json) -> Option<&'static str> {
-    // The message our view must give: the one recorded for it where CPython 3.11 refuses.
-    let want = case.get("beyond").unwrap_or(case);
-    let want_msg = want["err"].get(1).and_then(Json::as_str).unwrap_or("");
-    match case["op"].as_str()? {
-        "setitem" if want_msg == "memoryview: invalid value for format 'e'" => Some(
-            "a float too large for 'e' gives OverflowError; memoryview's pack_single turns \
-             it into ValueError: memoryview: invalid value for format 'e'",
-        ),
-        "setitem"
-            if case.get("beyond").is_some()
-                && (want_msg.contains("format requires")
-                    || want_msg == "argument out of range"
-                    || want_msg == "int too large to convert") =>
-        {
-            Some(
-                "the codec's range message differs from the struct module's (3.11 words it by \
-                 prefix, sign and type: '>h' says \"'h' format requires\", '!I' with -1 \
-                 \"argument out of range\", '>q' and an int too large for '=e' \
-                 \"int too large to convert\")",
-            )
-        }
-        _ => None,
-    }
 }
 
 fn describe_view(v: &Json) -> String {

@@ -270,10 +270,12 @@ pub enum CodecErrorKind {
     /// `TypeError` (or `struct.error` for "required argument is not an integer"): a value of
     /// the wrong kind.
     Type,
-    /// `ValueError` (or `struct.error` for a range): a value out of range, a wrong length, or
-    /// too few bytes.
+    /// `ValueError` (or `struct.error` for a range: "... format requires ...", "argument out
+    /// of range", "int too large to convert"): a value out of range, a wrong length, or too
+    /// few bytes.
     Value,
-    /// `OverflowError`: a float too large for `e`, or `f` under a standard prefix.
+    /// `OverflowError`: a float too large for `e`, or `f` under a standard prefix (an int too
+    /// large for them is `struct.error: int too large to convert`, kind [`Value`](Self::Value)).
     Overflow,
     /// `NotImplementedError`: bit fields (`t`), IEEE quad `g`, or undecodable characters.
     Unsupported,
@@ -281,14 +283,30 @@ pub enum CodecErrorKind {
 
 /// Why an item could not be packed or unpacked. The message is CPython's where CPython has
 /// one: memoryview's for a plain native format (`"memoryview: invalid value for format 'h'"`),
-/// the struct module's otherwise.
+/// the struct module's (CPython 3.11) otherwise.
+///
+/// struct words a range error by prefix, code and value: `'<h'` on a little-endian host says
+/// `short format requires -32768 <= number <= 32767` while `'>h'` says `'h' format requires
+/// -32768 <= number <= 32767`; `'!I'` with a negative value says `argument out of range`;
+/// `'>q'` out of range and an int too large for `'=e'` say `int too large to convert`.
 ///
 /// ```
-/// use buffer_runtime::format::{parse, pack, Value};
+/// use buffer_runtime::format::{parse, pack, CodecErrorKind, Value};
 ///
-/// let l = parse("<h").unwrap().layout().unwrap();
+/// let l = parse("!i").unwrap().layout().unwrap();
+/// let e = pack(&l, &Value::Int(1 << 40), &mut [0; 4]).unwrap_err();
+/// assert_eq!(e.to_string(), "'i' format requires -2147483648 <= number <= 2147483647");
+/// assert_eq!(e.kind(), CodecErrorKind::Value); // struct.error for a range
+///
+/// let l = parse("!I").unwrap().layout().unwrap();
+/// let e = pack(&l, &Value::Int(-1), &mut [0; 4]).unwrap_err();
+/// assert_eq!(e.to_string(), "argument out of range");
+///
+/// let l = parse("=e").unwrap().layout().unwrap();
 /// let e = pack(&l, &Value::Int(70000), &mut [0; 2]).unwrap_err();
-/// assert_eq!(e.to_string(), "short format requires -32768 <= number <= 32767");
+/// assert_eq!((e.kind(), e.message()), (CodecErrorKind::Value, "int too large to convert"));
+/// let e = pack(&l, &Value::Float(70000.0), &mut [0; 2]).unwrap_err();
+/// assert_eq!(e.kind(), CodecErrorKind::Overflow);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodecError {
@@ -691,32 +709,100 @@ fn type_error(style: Style, s: &Scalar, struct_msg: &str) -> CodecError {
     }
 }
 
-fn range_error(style: Style, s: &Scalar) -> CodecError {
+fn range_error(style: Style, s: &Scalar, struct_msg: String) -> CodecError {
     let msg = match style {
         Style::MemoryView => format!("memoryview: invalid value for format '{}'", s.code.as_str()),
-        Style::Struct => {
-            let signed = matches!(
-                s.code,
-                Code::SChar | Code::Short | Code::Int | Code::Long | Code::LongLong | Code::SSize
-            );
-            match (s.size, signed) {
-                (1, true) => String::from("byte format requires -128 <= number <= 127"),
-                (1, false) => String::from("ubyte format requires 0 <= number <= 255"),
-                (2, true) => String::from("short format requires -32768 <= number <= 32767"),
-                (2, false) => String::from("ushort format requires 0 <= number <= 65535"),
-                (4, true) => format!(
-                    "'{}' format requires -2147483648 <= number <= 2147483647",
-                    s.code.as_str()
-                ),
-                (4, false) => format!(
-                    "'{}' format requires 0 <= number <= 4294967295",
-                    s.code.as_str()
-                ),
-                _ => String::from("argument out of range"),
-            }
-        }
+        Style::Struct => struct_msg,
     };
     CodecError::new(CodecErrorKind::Value, msg)
+}
+
+const OUT_OF_RANGE: &str = "argument out of range";
+/// struct.pack's wording when converting an int raises OverflowError.
+const INT_TOO_LARGE: &str = "int too large to convert";
+
+fn is_signed(code: Code) -> bool {
+    matches!(
+        code,
+        Code::SChar | Code::Short | Code::Int | Code::Long | Code::LongLong | Code::SSize
+    )
+}
+
+/// The inclusive range of an integer of `bytes` bytes.
+fn int_bounds(bytes: usize, signed: bool) -> (i128, i128) {
+    let bits = 8 * bytes as u32;
+    if signed {
+        (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+    } else {
+        (0, (1i128 << bits) - 1)
+    }
+}
+
+/// What `struct.pack` (CPython 3.11) says about the int `n` for the integer scalar `s`, or
+/// `None` if it fits.
+///
+/// struct words a range error by the C function that packs the code, and which function that
+/// is depends on the prefix as well as the code:
+///
+/// * every int is first converted to a C type (`long` for the signed codes and for native
+///   `B H`, `unsigned long` for `I L` and the standard unsigned codes, `long long`, `size_t`,
+///   ... for the 8-byte and size codes); an int outside that type gives
+///   "argument out of range" (so `I` with -1 does);
+/// * then native functions name the C type for the 1- and 2-byte codes ("short format
+///   requires -32768 <= number <= 32767") and the code for the others ("'i' format requires
+///   ..."); standard functions name the code ("'h' format requires ...");
+/// * standard `q Q` convert through a byte array, whose OverflowError struct reports as
+///   "int too large to convert".
+///
+/// The native functions serve `@` (and `^`), and also the standard prefix whose byte order
+/// is the host's (`<` and `=` on a little-endian host) for every code whose standard size is
+/// its native size, except `f d ?`: CPython's `_struct` swaps them into that table at
+/// start-up. So on x86-64 `<h` says "short format requires ..." and `>h` says "'h' format
+/// requires ...".
+fn struct_int_error(s: &Scalar, n: i128) -> Option<String> {
+    use core::ffi::{c_long, c_ulong};
+    let within = |(lo, hi): (i128, i128)| lo <= n && n <= hi;
+    let long = (i128::from(c_long::MIN), i128::from(c_long::MAX));
+    let ulong = (0, i128::from(c_ulong::MAX));
+    let signed = is_signed(s.code);
+    let own = int_bounds(s.size, signed);
+    let native_function =
+        s.prefix.native_sizes() || (s.endian == Endian::NATIVE && s.size == s.code.native_size());
+    let code = s.code.as_str();
+    let requires = || {
+        Some(format!(
+            "'{code}' format requires {} <= number <= {}",
+            own.0, own.1
+        ))
+    };
+    let c_type = match s.code {
+        // Always the native functions, in every table.
+        Code::SChar | Code::UChar => long,
+        Code::Short | Code::UShort if native_function => long,
+        Code::LongLong | Code::ULongLong | Code::SSize | Code::Size if native_function => own,
+        Code::LongLong | Code::ULongLong => {
+            return (!within(own)).then(|| String::from(INT_TOO_LARGE))
+        }
+        _ if signed => long,
+        _ => ulong,
+    };
+    if !within(c_type) {
+        return Some(String::from(OUT_OF_RANGE));
+    }
+    if within(own) {
+        return None;
+    }
+    match s.code {
+        Code::SChar => Some(String::from("byte format requires -128 <= number <= 127")),
+        Code::UChar => Some(String::from("ubyte format requires 0 <= number <= 255")),
+        Code::Short if native_function => Some(String::from(
+            "short format requires -32768 <= number <= 32767",
+        )),
+        Code::UShort if native_function => {
+            Some(String::from("ushort format requires 0 <= number <= 65535"))
+        }
+        _ => requires(),
+    }
 }
 
 fn write_uint(out: &mut [u8], v: u64, endian: Endian) {
@@ -745,8 +831,23 @@ fn as_real(v: &Value) -> Option<f64> {
         Value::Float(x) => Some(*x),
         Value::Bool(b) => Some(f64::from(u8::from(*b))),
         Value::Int(n) => Some(*n as f64),
-        Value::UInt(n) => Some(*n as f64),
+        Value::UInt(n) | Value::Pointer(n) | Value::Object(n) => Some(*n as f64),
         _ => None,
+    }
+}
+
+/// struct.pack reports an OverflowError raised while packing an int (not a float) as
+/// `struct.error: int too large to convert`: `struct.pack('=e', 65520)` says so where
+/// `struct.pack('=e', 65520.0)` raises `OverflowError: float too large to pack with e format`.
+fn int_overflow(style: Style, v: &Value, e: CodecError) -> CodecError {
+    let int = matches!(
+        v,
+        Value::Bool(_) | Value::Int(_) | Value::UInt(_) | Value::Pointer(_) | Value::Object(_)
+    );
+    if style == Style::Struct && int && e.kind == CodecErrorKind::Overflow {
+        CodecError::new(CodecErrorKind::Value, INT_TOO_LARGE)
+    } else {
+        e
     }
 }
 
@@ -816,18 +917,10 @@ fn pack_scalar(s: &Scalar, v: &Value, out: &mut [u8], style: Style) -> Result<()
         | Code::Size => {
             let n = as_integer(v)
                 .ok_or_else(|| type_error(style, s, "required argument is not an integer"))?;
-            let bits = 8 * s.size as u32;
-            let signed = matches!(
-                s.code,
-                Code::SChar | Code::Short | Code::Int | Code::Long | Code::LongLong | Code::SSize
-            );
-            let (lo, hi) = if signed {
-                (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
-            } else {
-                (0, (1i128 << bits) - 1)
-            };
+            let (lo, hi) = int_bounds(s.size, is_signed(s.code));
             if n < lo || n > hi {
-                return Err(range_error(style, s));
+                let msg = struct_int_error(s, n).unwrap_or_else(|| String::from(OUT_OF_RANGE));
+                return Err(range_error(style, s, msg));
             }
             write_uint(out, n as u64, e);
         }
@@ -837,14 +930,15 @@ fn pack_scalar(s: &Scalar, v: &Value, out: &mut [u8], style: Style) -> Result<()
             // Like PyLong_AsVoidPtr: negative addresses wrap (`-1` is all ones).
             let bits = 8 * s.size as u32;
             if n < -(1i128 << (bits - 1)) || n >= (1i128 << bits) {
-                return Err(range_error(style, s));
+                // PyLong_AsVoidPtr's OverflowError, as struct reports it.
+                return Err(range_error(style, s, String::from(INT_TOO_LARGE)));
             }
             write_uint(out, n as u64, e);
         }
         Code::Half | Code::Float | Code::Double | Code::LongDouble => {
             let x = as_real(v)
                 .ok_or_else(|| type_error(style, s, "required argument is not a float"))?;
-            write_float(out, x, s, style)?;
+            write_float(out, x, s, style).map_err(|e| int_overflow(style, v, e))?;
         }
         Code::ComplexFloat | Code::ComplexDouble | Code::ComplexLongDouble => {
             let (r, i) = match v {
@@ -858,12 +952,14 @@ fn pack_scalar(s: &Scalar, v: &Value, out: &mut [u8], style: Style) -> Result<()
             };
             let half = out.len() / 2;
             let (a, b) = out.split_at_mut(half);
-            write_float(a, r, s, style)?;
-            write_float(b, i, s, style)?;
+            write_float(a, r, s, style).map_err(|e| int_overflow(style, v, e))?;
+            write_float(b, i, s, style).map_err(|e| int_overflow(style, v, e))?;
         }
         Code::Char => match v {
             Value::Bytes(b) if b.len() == 1 => out[0] = b[0],
-            Value::Bytes(_) if style == Style::MemoryView => return Err(range_error(style, s)),
+            Value::Bytes(_) if style == Style::MemoryView => {
+                return Err(range_error(style, s, String::new()))
+            }
             Value::Bytes(_) => {
                 return Err(CodecError::new(
                     CodecErrorKind::Value,
@@ -1313,7 +1409,7 @@ mod tests {
         );
         // struct.pack's messages for everything else.
         assert_eq!(
-            pack_err("<h", Value::Int(70000)),
+            pack_err("T{h}", Value::Array(vec![Value::Int(70000)])),
             (
                 K::Value,
                 "short format requires -32768 <= number <= 32767".into()
@@ -1337,16 +1433,30 @@ mod tests {
                 "'I' format requires 0 <= number <= 4294967295".into()
             )
         );
+        if core::mem::size_of::<core::ffi::c_long>() == 8 {
+            assert_eq!(
+                pack_err("<l", Value::Int(1 << 40)),
+                (
+                    K::Value,
+                    "'l' format requires -2147483648 <= number <= 2147483647".into()
+                )
+            );
+        }
         assert_eq!(
-            pack_err("<l", Value::Int(1 << 40)),
-            (
-                K::Value,
-                "'l' format requires -2147483648 <= number <= 2147483647".into()
-            )
+            pack_err("@q", Value::UInt(u64::MAX)).1,
+            "memoryview: invalid value for format 'q'"
         );
         assert_eq!(
-            pack_err("<q", Value::UInt(u64::MAX)),
+            pack_err("T{q}", Value::Array(vec![Value::UInt(u64::MAX)])),
             (K::Value, "argument out of range".into())
+        );
+        assert_eq!(
+            pack_err("<e", Value::Int(65520)),
+            (K::Value, "int too large to convert".into())
+        );
+        assert_eq!(
+            pack_err("<e", Value::Float(65520.0)),
+            (K::Overflow, "float too large to pack with e format".into())
         );
         assert_eq!(
             pack_err("<i", Value::Str("x".into())),
@@ -1373,6 +1483,69 @@ mod tests {
             pack_err("2w", Value::Str("abc".into())),
             (K::Value, "'2w' holds at most 2 characters".into())
         );
+    }
+
+    /// struct words a range error by which C function packs the code: the native ones for
+    /// `@` and for the host's own byte order where the standard size is the native one.
+    #[test]
+    fn struct_range_messages_follow_the_prefix() {
+        use CodecErrorKind as K;
+        let (host, other) = if cfg!(target_endian = "little") {
+            ('<', '>')
+        } else {
+            ('>', '<')
+        };
+        let err = |prefix: char, code: &str, v: Value| {
+            let (kind, msg) = pack_err(&format!("{prefix}{code}"), v);
+            assert_eq!(kind, K::Value, "{prefix}{code}: {msg}");
+            msg
+        };
+        let short = "short format requires -32768 <= number <= 32767";
+        let h = "'h' format requires -32768 <= number <= 32767";
+        for p in [host, '='] {
+            assert_eq!(err(p, "h", Value::Int(-32769)), short);
+            assert_eq!(
+                err(p, "H", Value::Int(-1)),
+                "ushort format requires 0 <= number <= 65535"
+            );
+            assert_eq!(err(p, "q", Value::UInt(1 << 63)), "argument out of range");
+            assert_eq!(err(p, "Q", Value::Int(-1)), "argument out of range");
+        }
+        for p in [other, '!'] {
+            assert_eq!(err(p, "h", Value::Int(-32769)), h);
+            assert_eq!(err(p, "H", Value::Int(-1)), "argument out of range");
+            assert_eq!(
+                err(p, "H", Value::Int(65536)),
+                "'H' format requires 0 <= number <= 65535"
+            );
+            assert_eq!(
+                err(p, "q", Value::UInt(1 << 63)),
+                "int too large to convert"
+            );
+            assert_eq!(err(p, "Q", Value::Int(-1)), "int too large to convert");
+        }
+        for p in ['<', '>', '=', '!'] {
+            assert_eq!(
+                err(p, "b", Value::Int(128)),
+                "byte format requires -128 <= number <= 127"
+            );
+            assert_eq!(
+                err(p, "B", Value::Int(-1)),
+                "ubyte format requires 0 <= number <= 255"
+            );
+            // An int outside C long / unsigned long comes first.
+            assert_eq!(err(p, "b", Value::UInt(1 << 63)), "argument out of range");
+            assert_eq!(err(p, "I", Value::Int(-1)), "argument out of range");
+            assert_eq!(
+                err(p, "I", Value::UInt(1 << 63)),
+                "'I' format requires 0 <= number <= 4294967295"
+            );
+            assert_eq!(
+                err(p, "i", Value::Int(i64::MIN)),
+                "'i' format requires -2147483648 <= number <= 2147483647"
+            );
+            assert_eq!(err(p, "e", Value::Int(-70000)), "int too large to convert");
+        }
     }
 
     #[test]

@@ -476,7 +476,21 @@ fn gcd(a: usize, b: usize) -> usize {
 }
 
 fn lcm(a: usize, b: usize) -> Result<usize, FormatError> {
+    if a.is_power_of_two() && b.is_power_of_two() {
+        // Every native alignment is a power of two: no division needed.
+        return Ok(a.max(b));
+    }
     (a / gcd(a, b)).checked_mul(b).ok_or_else(overflow)
+}
+
+/// The bytes to add to `n` to reach a multiple of `a` (`a > 0`), without a division for the
+/// usual power-of-two `a`.
+fn pad_to(n: usize, a: usize) -> usize {
+    if a.is_power_of_two() {
+        n.wrapping_neg() & (a - 1)
+    } else {
+        (a - n % a) % a
+    }
 }
 
 fn add(a: usize, b: usize) -> Result<usize, FormatError> {
@@ -502,11 +516,12 @@ fn last_prefix(item: &Item) -> Prefix {
 
 /// The layout of one unit of `item` (before its count and shape repeat it), and whether
 /// it is padding.
-fn unit(item: &Item) -> Result<(ItemLayout, bool), FormatError> {
+/// With `build` false only sizes and alignments are computed (see [`sequence`]).
+fn unit(item: &Item, build: bool) -> Result<(ItemLayout, bool), FormatError> {
     match &item.kind {
         Kind::Struct(items) => {
             let close = last_prefix(item);
-            let (size, align, node) = sequence(items, close.aligns())?;
+            let (size, align, node) = sequence(items, close.aligns(), build)?;
             Ok((ItemLayout { size, align, node }, false))
         }
         Kind::Pointer(_) | Kind::Code(_) => {
@@ -557,21 +572,30 @@ fn unit(item: &Item) -> Result<(ItemLayout, bool), FormatError> {
 
 /// Lays out a sequence of items: a struct's (`pad_end`: numpy's trailing padding when `@` is
 /// in force at its `}`) or the top level's (no trailing padding, as `struct`).
-fn sequence(items: &[Item], pad_end: bool) -> Result<(usize, usize, Node), FormatError> {
+///
+/// With `build` false, the same arithmetic (so the same size, alignment and errors) without
+/// the tree: no fields, no sub-array nodes, nothing allocated ([`Format::check_layout`]).
+fn sequence(
+    items: &[Item],
+    pad_end: bool,
+    build: bool,
+) -> Result<(usize, usize, Node), FormatError> {
     let mut offset = 0usize;
     let mut common = 1usize;
     let mut fields = Vec::new();
     for item in items {
-        let (mut element, padding) = unit(item)?;
-        let mut dims = item.shape.clone();
+        let (mut element, padding) = unit(item, build)?;
         let repeats = !matches!(item.kind, Kind::Code(c) if c.count_is_length());
-        if repeats && item.count != 1 {
-            dims.push(item.count);
-        }
+        let count = if repeats && item.count != 1 {
+            Some(item.count)
+        } else {
+            None
+        };
         let mut n = 1usize;
-        for &d in &dims {
+        for &d in item.shape.iter().chain(count.as_ref()) {
             n = mul(n, d)?;
         }
+        let has_dims = !item.shape.is_empty() || count.is_some();
         // numpy aligns an item when `@` is in force after it (for a struct: at its `}`).
         let aligned = match &item.kind {
             Kind::Struct(_) => last_prefix(item).aligns(),
@@ -580,8 +604,8 @@ fn sequence(items: &[Item], pad_end: bool) -> Result<(usize, usize, Node), Forma
         let mut extra = 0;
         if aligned {
             let a = element.align;
-            offset = add(offset, (a - offset % a) % a)?;
-            let intra = (a - element.size % a) % a;
+            offset = add(offset, pad_to(offset, a))?;
+            let intra = pad_to(element.size, a);
             if intra != 0 {
                 // numpy pads the element itself when it repeats (a count or a shape of more
                 // than one), and otherwise only the space after it. (Every native size is a
@@ -597,9 +621,17 @@ fn sequence(items: &[Item], pad_end: bool) -> Result<(usize, usize, Node), Forma
             }
             common = lcm(common, a)?;
         }
-        let layout = if dims.is_empty() {
+        let layout = if !has_dims {
             element
+        } else if !build {
+            ItemLayout {
+                size: mul(element.size, n)?,
+                align: element.align,
+                node: element.node,
+            }
         } else {
+            let mut dims = item.shape.clone();
+            dims.extend(count);
             ItemLayout {
                 size: mul(element.size, n)?,
                 align: element.align,
@@ -610,7 +642,7 @@ fn sequence(items: &[Item], pad_end: bool) -> Result<(usize, usize, Node), Forma
             }
         };
         let size = layout.size;
-        if !(padding && item.name.is_none()) {
+        if build && !(padding && item.name.is_none()) {
             let mut alone = item.clone();
             alone.name = None;
             fields.push(FieldLayout {
@@ -623,12 +655,27 @@ fn sequence(items: &[Item], pad_end: bool) -> Result<(usize, usize, Node), Forma
         offset = add(add(offset, size)?, extra)?;
     }
     if pad_end {
-        offset = add(offset, (common - offset % common) % common)?;
+        offset = add(offset, pad_to(offset, common))?;
     }
     Ok((offset, common, Node::Struct(fields)))
 }
 
 impl Format {
+    /// The item size and alignment of [`layout`](Self::layout), with the same errors, without
+    /// building the tree of fields (what [`parse`](super::parse) needs to reject a format).
+    ///
+    /// ```
+    /// use buffer_runtime::format::parse;
+    ///
+    /// let f = parse("T{b:tag: (2)d:val:}").unwrap();
+    /// let l = f.layout().unwrap();
+    /// assert_eq!(f.check_layout().unwrap(), (l.size(), l.align()));
+    /// ```
+    pub fn check_layout(&self) -> Result<(usize, usize), FormatError> {
+        let (size, align, _) = sequence(&self.items, false, false)?;
+        Ok((size, align))
+    }
+
     /// Computes the item size, alignment and every field's offset (see the
     /// [module docs](super#layout-struct-semantics-numpy-semantics) for the rules).
     ///
@@ -646,7 +693,7 @@ impl Format {
     /// assert!(matches!(parse("d").unwrap().layout().unwrap().node(), Node::Scalar(_)));
     /// ```
     pub fn layout(&self) -> Result<ItemLayout, FormatError> {
-        let (size, align, node) = sequence(&self.items, false)?;
+        let (size, align, node) = sequence(&self.items, false, true)?;
         let node = match node {
             Node::Struct(mut fields)
                 if fields.len() == 1
@@ -669,6 +716,7 @@ impl Format {
 mod tests {
     use super::*;
     use crate::format::parse;
+    use alloc::string::ToString;
 
     fn size(s: &str) -> usize {
         parse(s).unwrap().layout().unwrap().size()
@@ -757,6 +805,45 @@ mod tests {
         let l = parse("(1000000000)T{0s}B").unwrap().layout().unwrap();
         let runs: Vec<usize> = l.leaves().map(|r| r.offset).collect();
         assert_eq!(runs, [0]);
+    }
+
+    #[test]
+    fn check_layout_agrees_with_layout() {
+        for s in [
+            "",
+            "ic",
+            "ci",
+            "<ci",
+            "T{ic}",
+            "cT{i<c}",
+            "2T{ic}",
+            "(2,3)4h",
+            "(0)i",
+            "4s",
+            "9t",
+            "T{c:a:(2)>h:b:}",
+            "(2)T{h:a:xb:b:}",
+            "T{T{q:a:5Q:b:}:c:6x(3,1)B:d:}",
+            "&T{i}",
+            "=e?Zd",
+            "(1000000000)T{0s}B",
+            "(9223372036854775807)T{}",
+        ] {
+            let f = parse(s).unwrap();
+            let l = f.layout().unwrap();
+            assert_eq!(f.check_layout().unwrap(), (l.size(), l.align()), "{s}");
+        }
+        // The same overflow error from both (`parse` itself rejects these, so build the
+        // formats by hand).
+        let big = Item {
+            shape: vec![usize::MAX / 2, 4],
+            ..Item::code(Code::Int)
+        };
+        let f = Format { items: vec![big] };
+        assert_eq!(
+            f.check_layout().unwrap_err().to_string(),
+            f.layout().unwrap_err().to_string()
+        );
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub fn parse(s: &str) -> Result<Format, FormatError> {
     };
     let items = p.seq(0, None)?;
     let f = Format { items };
-    f.layout()?;
+    f.check_layout()?;
     Ok(f)
 }
 
@@ -71,7 +71,10 @@ impl Parser<'_> {
 
     /// Items up to the end (top level) or up to the `}` closing the `T{` at `open`.
     fn seq(&mut self, depth: usize, open: Option<usize>) -> Result<Vec<Item>, FormatError> {
-        let mut items: Vec<Item> = Vec::new();
+        // Every item takes at least one byte: reserving for the bytes left (up to a bound)
+        // replaces the vector's repeated regrowth with one allocation.
+        let mut items: Vec<Item> =
+            Vec::with_capacity(self.s.len().saturating_sub(self.pos).min(16));
         loop {
             self.skip_ws();
             match (self.peek(), open) {

@@ -123,14 +123,24 @@ impl Iterator for OffsetIter<'_> {
 impl ExactSizeIterator for OffsetIter<'_> {}
 
 /// Copies runs of `N` bytes from `src` at `offsets` into consecutive chunks of `dst`.
+///
+/// Row by row: within a row the source offset is one addition per run, a loop the compiler
+/// keeps in registers (stepping `OffsetIter` per run costs several times the copy itself).
 #[inline]
-fn copy_runs<const N: usize>(dst: &mut [u8], src: &[u8], offsets: OffsetIter<'_>) {
-    for (chunk, off) in dst.chunks_exact_mut(N).zip(offsets) {
-        let item: &[u8; N] = match src[off..off + N].try_into() {
-            Ok(a) => a,
-            Err(_) => return, // unreachable: the range is N bytes long
-        };
-        chunk.copy_from_slice(item);
+fn copy_runs<const N: usize>(dst: &mut [u8], src: &[u8], mut offsets: OffsetIter<'_>) {
+    let mut chunks = dst.chunks_exact_mut(N);
+    while let Some((first, len, stride)) = offsets.take_row() {
+        let mut off = first as isize;
+        for chunk in chunks.by_ref().take(len) {
+            // In bounds by the caller's precondition (every offset is that of a run inside
+            // `src`); a failed conversion cannot happen (the range is N bytes long).
+            let start = off as usize;
+            let Ok(item) = <&[u8; N]>::try_from(&src[start..start + N]) else {
+                return;
+            };
+            chunk.copy_from_slice(item);
+            off = off.wrapping_add(stride);
+        }
     }
 }
 

@@ -1,0 +1,64 @@
+//! Row 2: `tobytes` of a non-contiguous view, inner runs of 4 B and of 256 B, 64 MiB out,
+//! against a memcpy of the same byte count (`to_vec` of 64 MiB: both allocate their output).
+//! The source is 128 MiB of `u32`: `[::2]` gives 4-byte runs, `reshape(-1, 128)[:, :64]`
+//! 256-byte runs - the layouts `scripts/bench_python.py` gives numpy and memoryview.
+use std::hint::black_box;
+use std::time::Duration;
+
+use buffer_runtime::view::Order;
+use buffer_runtime::{s, MemoryView};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+const OUT: usize = 64 << 20;
+
+fn tobytes(c: &mut Criterion) {
+    let src: Vec<u32> = (0..(2 * OUT / 4) as u32).collect();
+    let whole = MemoryView::new(&src).unwrap();
+    let runs4 = whole.sub(&s![..;2]).unwrap();
+    let rows = MemoryView::from_parts(
+        zerocopy::IntoBytes::as_bytes(src.as_slice()),
+        "I",
+        &[src.len() / 128, 128],
+        None,
+        0,
+    )
+    .unwrap();
+    let runs256 = rows.sub(&s![.., ..64]).unwrap();
+    assert!(!runs4.c_contiguous() && !runs256.c_contiguous());
+    assert_eq!(runs4.nbytes(), OUT);
+    assert_eq!(runs256.nbytes(), OUT);
+    let bytes = whole.underlying_bytes();
+    // The copies are right (checked once, outside the timing).
+    let r4 = runs4.tobytes(Order::C);
+    assert!(r4
+        .chunks(4)
+        .enumerate()
+        .all(|(i, x)| x == (2 * i as u32).to_ne_bytes()));
+    let r256 = runs256.tobytes(Order::C);
+    assert_eq!(&r256[..256], &bytes[..256]);
+    assert_eq!(&r256[256..512], &bytes[512..768]);
+    drop((r4, r256));
+
+    let mut g = c.benchmark_group("tobytes");
+    g.throughput(Throughput::Bytes(OUT as u64));
+    g.bench_function("memcpy_64MiB", |b| {
+        b.iter(|| black_box(&bytes[..OUT]).to_vec())
+    });
+    g.bench_function("view_runs_256B", |b| {
+        b.iter(|| black_box(&runs256).tobytes(Order::C))
+    });
+    g.bench_function("view_runs_4B", |b| {
+        b.iter(|| black_box(&runs4).tobytes(Order::C))
+    });
+    g.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4))
+        .sample_size(10)
+}
+
+criterion_group! { name = benches; config = config(); targets = tobytes }
+criterion_main!(benches);

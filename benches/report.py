@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Prints the table of issue 6 from one run of scripts/bench: criterion's estimates (median
+of each benchmark, under $CARGO_TARGET_DIR/criterion), the Python side's JSON, the build
+times and the RssAnon record. Every ratio is measured / baseline, both from this run:
+below 1 means ours takes less time.
+
+usage: report.py RESULTS_DIR CRITERION_DIR [--markdown]
+"""
+
+import json
+import sys
+from pathlib import Path
+
+
+def load(path):
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def crit(cdir, group, name):
+    """Median time of one criterion benchmark, in seconds (None when it did not run)."""
+    est = load(Path(cdir) / group / name / "new" / "estimates.json")
+    return est["median"]["point_estimate"] * 1e-9 if est else None
+
+
+def fmt_time(t):
+    if t is None:
+        return "n/a"
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
+        if t >= scale:
+            return f"{t / scale:.3g} {unit}"
+    return f"{t:.3g} s"
+
+
+def rows(results, cdir):
+    py = load(results / "python.json") or {}
+    bt = load(results / "buildtime.json")
+    rss = load(results / "mmap_rss.json")
+    tb, tl, ps, ex = (py.get(k, {}) for k in ("tobytes", "tolist", "parse", "export"))
+    c = lambda g, n: crit(cdir, g, n)  # noqa: E731
+
+    # (row, what, measured s, baseline name, baseline s, target ratio, "max"|"min")
+    out = []
+    it = c("iterate", "view_iter_as")
+    out.append(("1", "iter_as, strided 2-D records", it, "raw pointer loop",
+                c("iterate", "raw_pointer_loop"), 1.05))
+    out.append(("1", "iter_as, strided 2-D records", it, "ndarray ArrayView iter",
+                c("iterate", "ndarray_iter"), None))
+    m = c("tobytes", "memcpy_64MiB")
+    v256, v4 = c("tobytes", "view_runs_256B"), c("tobytes", "view_runs_4B")
+    # 0.8x memcpy's speed = at most 1.25x its time.
+    out.append(("2", "tobytes 64 MiB, 256 B runs", v256, "memcpy 64 MiB (to_vec)", m, 1.25))
+    out.append(("2", "tobytes 64 MiB, 4 B runs", v4, "memcpy 64 MiB (to_vec)", m, None))
+    for runs, v in (("256B", v256), ("4B", v4)):
+        out.append(("2", f"tobytes 64 MiB, {runs[:-1]} B runs", v, "numpy tobytes()",
+                    tb.get(f"numpy_runs_{runs}"), 1.0))
+        out.append(("2", f"tobytes 64 MiB, {runs[:-1]} B runs", v, "memoryview.tobytes()",
+                    tb.get(f"memoryview_runs_{runs}"), None))
+    out.append(("3", "tolist, 1M struct items", c("tolist", "view_tolist_1M_structs"),
+                "numpy tolist()", tl.get("numpy_tolist_1M_structs"), 1.0))
+    n_all, n_flat = ps.get("count_all", "?"), ps.get("count_flat", "?")
+    out.append(("4", f"parse {n_all} format strings", c("parse", "parse_10000_all"),
+                "numpy PEP 3118 -> dtype", ps.get("numpy_pep3118_all"), 1.0))
+    flat = c("parse", "parse_flat_subset")
+    out.append(("4", f"parse the {n_flat} flat ones", flat, "struct.calcsize",
+                ps.get("struct_calcsize_flat"), 1.0))
+    out.append(("4", f"parse the {n_flat} flat ones", flat, "calcsize, cache cleared",
+                ps.get("struct_calcsize_flat_uncached"), 1.0))
+    if ex:
+        for call in ("memoryview", "asarray"):
+            out.append(("5", f"{call}(Image) per call", ex.get(f"image_{call}"),
+                        f"{call}(numpy array)", ex.get(f"numpy_{call}"), 1.1))
+    else:
+        out.append(("5", "memoryview/asarray(Image)", None, "numpy array", None, 1.1))
+    if bt:
+        out.append(("6", "build, 200 derived structs, from clean", bt["derived"]["full"],
+                    "zerocopy IntoBytes+FromBytes only", bt["plain"]["full"], 1.5))
+        out.append(("6", "build, 200 derived structs, crate only", bt["derived"]["crate"],
+                    "zerocopy IntoBytes+FromBytes only", bt["plain"]["crate"], None))
+    else:
+        out.append(("6", "build, 200 derived structs", None, "zerocopy only", None, 1.5))
+    out.append(("7", "sum a field, mmap file via MemoryView", c("mmap", "mmap_view_sum"),
+                "same loop over a Vec", c("mmap", "vec_slice_sum"), 1.2))
+    return out, rss
+
+
+def main():
+    results, cdir = Path(sys.argv[1]), Path(sys.argv[2])
+    markdown = "--markdown" in sys.argv
+    table, rss = rows(results, cdir)
+    head = ["row", "measured", "time", "baseline", "time", "ratio", "target", "met?"]
+    lines = []
+    for row, what, t, base, bt, target in table:
+        ratio = t / bt if t is not None and bt else None
+        met = "n/a" if ratio is None or target is None else ("yes" if ratio <= target else "NO")
+        lines.append([row, what, fmt_time(t), base, fmt_time(bt),
+                      f"{ratio:.2f}x" if ratio is not None else "n/a",
+                      f"<= {target}x" if target else "-", met])
+    if rss:
+        growth = rss["rss_anon_growth_kib"]
+        lines.append(["7", f"RssAnon growth, {rss['file_bytes'] >> 20} MiB mapped",
+                      f"{growth} KiB", "-", "-", "-", "< 16384 KiB",
+                      "yes" if growth < 16384 else "NO"])
+    else:
+        lines.append(["7", "RssAnon growth", "n/a", "-", "-", "-", "< 16384 KiB", "n/a"])
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for l in lines:
+            print("| " + " | ".join(l) + " |")
+        return
+    widths = [max(len(str(r[i])) for r in [head] + lines) for i in range(len(head))]
+    for r in [head] + lines:
+        print("  ".join(str(x).ljust(w) for x, w in zip(r, widths)).rstrip())
+    print("\nratio = measured time / baseline time, both from this run (below 1: ours is "
+          "faster). Row 2's 'at least 0.8x memcpy' is '<= 1.25x its time'.")
+
+
+if __name__ == "__main__":
+    main()

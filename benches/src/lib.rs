@@ -1,0 +1,269 @@
+//! Shared pieces of the benchmarks of issue 6: the record types, the inputs every benchmark
+//! builds, the generator of the format strings that Rust and Python both parse, and small
+//! measuring helpers. Run everything with `scripts/bench` (see BENCHMARKS.md).
+//!
+//! ```
+//! use buffer_benches::{format_strings, Particle};
+//! use buffer_runtime::Element;
+//! assert_eq!(std::mem::size_of::<Particle>(), 16);
+//! assert!(Particle::FORMAT.starts_with("T{"));
+//! let f = format_strings(100);
+//! assert_eq!(f.len(), 100);
+//! assert!(f.iter().all(|s| buffer_runtime::format::parse(s).is_ok()));
+//! ```
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use buffer_runtime::BufferExport;
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
+
+/// A 16-byte record: the item of the strided 2-D iteration benchmark (row 1).
+#[derive(BufferExport, IntoBytes, Immutable, FromBytes, KnownLayout, Clone, Copy, Debug)]
+#[repr(C)]
+pub struct Particle {
+    /// Position.
+    pub x: f32,
+    /// Position.
+    pub y: f32,
+    /// Position.
+    pub z: f32,
+    /// The field the benchmark sums.
+    pub mass: f32,
+}
+
+/// A 16-byte record of mixed fields: the item of the `tolist` benchmark (row 3).
+#[derive(BufferExport, IntoBytes, Immutable, FromBytes, KnownLayout, Clone, Copy, Debug)]
+#[repr(C)]
+pub struct Trade {
+    /// Price.
+    pub price: f64,
+    /// Quantity.
+    pub qty: u32,
+    /// Identifier.
+    pub id: i32,
+}
+
+/// A 32-byte record: the item of the memory-mapped file benchmark (row 7).
+#[derive(BufferExport, IntoBytes, Immutable, FromBytes, KnownLayout, Clone, Copy, Debug)]
+#[repr(C)]
+pub struct Tick {
+    /// Time stamp.
+    pub ts: u64,
+    /// Price.
+    pub price: f64,
+    /// The field the benchmark sums.
+    pub qty: u32,
+    /// Flags.
+    pub flags: u32,
+    /// Sequence number.
+    pub seq: u64,
+}
+
+/// A row-major `rows x cols` grid of particles whose `mass` is a function of the position,
+/// so every sum checks a different value.
+///
+/// ```
+/// let g = buffer_benches::particle_grid::<4>(3);
+/// assert_eq!(g.len(), 3);
+/// assert_eq!(g[2][1].mass, (2 * 4 + 1) as f32 % 7.0);
+/// ```
+pub fn particle_grid<const C: usize>(rows: usize) -> Vec<[Particle; C]> {
+    (0..rows)
+        .map(|r| {
+            core::array::from_fn(|c| {
+                let i = (r * C + c) as f32;
+                Particle {
+                    x: i,
+                    y: -i,
+                    z: 0.5,
+                    mass: i % 7.0,
+                }
+            })
+        })
+        .collect()
+}
+
+/// `n` trades with varied values.
+///
+/// ```
+/// let t = buffer_benches::trades(5);
+/// assert_eq!(t[3].qty, 3);
+/// ```
+pub fn trades(n: usize) -> Vec<Trade> {
+    (0..n)
+        .map(|i| Trade {
+            price: i as f64 * 0.25,
+            qty: i as u32,
+            id: -(i as i32),
+        })
+        .collect()
+}
+
+/// The tick at index `i` of the record file.
+///
+/// ```
+/// assert_eq!(buffer_benches::tick(9).qty, 9 % 1000);
+/// ```
+pub fn tick(i: u64) -> Tick {
+    Tick {
+        ts: i,
+        price: i as f64,
+        qty: (i % 1000) as u32,
+        flags: 0,
+        seq: i,
+    }
+}
+
+/// The sum of `qty` over the first `n` ticks, computed without reading any memory.
+///
+/// ```
+/// assert_eq!(buffer_benches::expected_qty_sum(2001), 2 * 499_500);
+/// ```
+pub fn expected_qty_sum(n: u64) -> u64 {
+    let full = n / 1000;
+    let rest = n % 1000;
+    full * 499_500 + rest * (rest.saturating_sub(1)) / 2
+}
+
+/// Writes `n` ticks to `path` (unless a file of exactly that size is already there) and
+/// returns the path. Written in 1 MiB chunks: the writer never holds the file in memory.
+pub fn ensure_tick_file(path: &Path, n: u64) -> std::io::Result<PathBuf> {
+    let size = n * std::mem::size_of::<Tick>() as u64;
+    if std::fs::metadata(path)
+        .map(|m| m.len() == size)
+        .unwrap_or(false)
+    {
+        return Ok(path.to_path_buf());
+    }
+    let tmp = path.with_extension("partial");
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+    let mut chunk = Vec::with_capacity(1 << 15);
+    let mut i = 0;
+    while i < n {
+        chunk.clear();
+        let end = (i + (1 << 15)).min(n);
+        chunk.extend((i..end).map(tick));
+        out.write_all(chunk.as_bytes())?;
+        i = end;
+    }
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    std::fs::rename(&tmp, path)?;
+    Ok(path.to_path_buf())
+}
+
+/// This process's `RssAnon` from `/proc/self/status`, in KiB (`None` where there is no such
+/// file, e.g. off Linux).
+///
+/// ```
+/// if cfg!(target_os = "linux") {
+///     assert!(buffer_benches::rss_anon_kib().unwrap() > 0);
+/// }
+/// ```
+pub fn rss_anon_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("RssAnon:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The directory where benchmarks leave results that are not timings (`BENCH_RESULTS_DIR`,
+/// set by `scripts/bench`), created on demand; `None` when unset.
+pub fn results_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var_os("BENCH_RESULTS_DIR")?);
+    std::fs::create_dir_all(&dir).ok()?;
+    Some(dir)
+}
+
+/// A small deterministic generator (xorshift64*), so Rust and Python see the same strings
+/// without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+/// Codes that the struct module, numpy's PEP 3118 reader and our parser all accept.
+const CODES: &[&str] = &[
+    "b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "e", "f", "d", "?",
+];
+const PREFIXES: &[&str] = &["", "@", "=", "<", ">", "!"];
+
+/// `n` varied PEP 3118 format strings, deterministic: about a third flat struct-module
+/// strings (`<2hId`, which `struct.calcsize` also reads), the rest `T{...}` structs with field
+/// names, sub-arrays, padding, nested structs and complex numbers (what numpy reads).
+///
+/// ```
+/// let f = buffer_benches::format_strings(30);
+/// assert!(f.iter().any(|s| buffer_benches::is_flat(s)));
+/// assert!(f.iter().any(|s| s.contains("T{")));
+/// assert_eq!(f, buffer_benches::format_strings(30));
+/// ```
+pub fn format_strings(n: usize) -> Vec<String> {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    (0..n)
+        .map(|k| {
+            if k % 3 == 0 {
+                flat(&mut rng)
+            } else {
+                let prefix = rng.pick(&["", "<", ">", "="]);
+                format!("{prefix}{}", record(&mut rng, 0))
+            }
+        })
+        .collect()
+}
+
+/// Whether a generated format string is a flat struct-module one (no `T{`, names or shapes).
+///
+/// ```
+/// assert!(buffer_benches::is_flat("<2hI"));
+/// assert!(!buffer_benches::is_flat("T{i:a:}"));
+/// ```
+pub fn is_flat(s: &str) -> bool {
+    !s.contains(['T', ':', '('])
+}
+
+fn flat(rng: &mut Rng) -> String {
+    let mut s = String::from(rng.pick(PREFIXES));
+    for _ in 0..1 + rng.below(8) {
+        if rng.below(4) == 0 {
+            s.push_str(&(2 + rng.below(9)).to_string());
+        }
+        s.push_str(rng.pick(CODES));
+    }
+    s
+}
+
+fn record(rng: &mut Rng, depth: usize) -> String {
+    let mut s = String::from("T{");
+    for f in 0..1 + rng.below(6) {
+        match rng.below(10) {
+            0 if depth < 2 => s.push_str(&record(rng, depth + 1)),
+            1 => s.push_str(&format!("({},{})", 1 + rng.below(4), 1 + rng.below(4))),
+            2 => s.push_str(&format!("{}", 2 + rng.below(6))),
+            3 => s.push_str(&format!("{}x", 1 + rng.below(7))),
+            _ => {}
+        }
+        if s.ends_with('x') {
+            continue;
+        }
+        if !s.ends_with('}') {
+            s.push_str(rng.pick(&[
+                "Zf", "Zd", "b", "B", "h", "H", "i", "I", "q", "Q", "f", "d", "?",
+            ]));
+        }
+        s.push_str(&format!(":f{f}_{}:", rng.below(1000)));
+    }
+    s.push('}');
+    s
+}

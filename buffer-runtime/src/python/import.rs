@@ -1,0 +1,604 @@
+//! The importing half: any Python object with the buffer protocol, held from Rust.
+
+use core::ffi::{c_int, CStr};
+use core::fmt;
+use std::boxed::Box;
+use std::format;
+use std::string::String;
+
+use pyo3::exceptions::{
+    PyBufferError, PyIndexError, PyNotImplementedError, PyOverflowError, PyTypeError, PyValueError,
+};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyComplex, PyList, PyTuple};
+use smallvec::SmallVec;
+use std::vec::Vec;
+
+use crate::format::Value;
+use crate::view::{ErrorKind, MemoryView, MemoryViewMut, ViewError};
+use crate::Element;
+
+/// The most dimensions CPython accepts in a buffer (`PyBUF_MAX_NDIM`).
+const MAX_NDIM: usize = 64;
+
+/// A buffer exported by a Python object (`bytes`, `bytearray`, `array.array`, `mmap`, numpy
+/// arrays, another `memoryview`, any extension type), held by Rust: `PyObject_GetBuffer` when
+/// created, `PyBuffer_Release` when dropped.
+///
+/// The buffer describes its items like a `memoryview`: [`format`](Self::format),
+/// [`itemsize`](Self::itemsize), [`shape`](Self::shape) and [`strides`](Self::strides) in
+/// bytes (negative for reversed axes). [`bytes`](Self::bytes) is the memory span every item
+/// lies in, and [`offset`](Self::offset) the position of the first item in it: exactly the
+/// parts a [`MemoryView`](crate::view::MemoryView) is built from.
+///
+/// It lives no longer than the GIL it was created under (`'py`), and is neither `Send` nor
+/// `Sync`.
+///
+/// ```
+/// use buffer_runtime::python::PythonBuffer;
+/// use pyo3::prelude::*;
+///
+/// Python::attach(|py| {
+///     let data = py.eval(c"__import__('array').array('h', [1, -2, 3])", None, None).unwrap();
+///     let buf = PythonBuffer::get(&data).unwrap();
+///     assert_eq!((buf.format(), buf.itemsize(), buf.shape(), buf.strides()), ("h", 2, &[3usize][..], &[2isize][..]));
+///     assert!(!buf.readonly());
+///     assert_eq!(buf.bytes(), [1i16, -2, 3].map(i16::to_ne_bytes).concat());
+/// });
+/// ```
+///
+/// # Aliasing
+///
+/// Python does not know about Rust's borrows: while [`bytes`](Self::bytes) (or a view built on
+/// it) is in use, no Python code may write to the same memory. Code that holds one across a
+/// call into Python, or across `Python::detach` while other threads run, must not let that
+/// Python code write to the buffer. A writable buffer obtained with
+/// [`get_mut`](Self::get_mut) is, like `&mut`, meant to be the only access while Rust uses it.
+pub struct PythonBuffer<'py> {
+    /// Boxed so that its address is stable from `PyObject_GetBuffer` to `PyBuffer_Release`, as
+    /// some exporters may expect.
+    raw: Box<ffi::Py_buffer>,
+    py: Python<'py>,
+    itemsize: usize,
+    shape: SmallVec<[usize; 4]>,
+    strides: SmallVec<[isize; 4]>,
+    format: String,
+    /// Start of the span holding every item (the lowest address any item reaches).
+    span_start: *mut u8,
+    span_len: usize,
+    /// Position of the item at index `[0, 0, ...]` in the span.
+    offset: usize,
+}
+
+impl<'py> PythonBuffer<'py> {
+    /// Requests a read-only buffer with format, shape and strides (`PyBUF_RECORDS_RO`).
+    ///
+    /// Exporters that need suboffsets (PIL-style arrays of pointers) refuse this request
+    /// themselves; anything else Python can export is accepted, contiguous or not.
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let err = PythonBuffer::get(&py.eval(c"3.5", None, None).unwrap()).err().unwrap();
+    ///     assert!(err.to_string().contains("a bytes-like object is required"), "{err}");
+    /// });
+    /// ```
+    pub fn get(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        Self::request(obj, ffi::PyBUF_RECORDS_RO)
+    }
+
+    /// Requests a writable buffer (`PyBUF_RECORDS`): a read-only exporter raises `BufferError`.
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let ba = py.eval(c"bytearray(b'abc')", None, None).unwrap();
+    ///     let mut buf = PythonBuffer::get_mut(&ba).unwrap();
+    ///     buf.bytes_mut().unwrap()[0] = b'X';
+    ///     drop(buf);
+    ///     assert_eq!(ba.extract::<Vec<u8>>().unwrap(), b"Xbc");
+    ///
+    ///     let b = py.eval(c"b'abc'", None, None).unwrap();
+    ///     let err = PythonBuffer::get_mut(&b).err().unwrap();
+    ///     assert!(err.is_instance_of::<pyo3::exceptions::PyBufferError>(py), "{err}");
+    /// });
+    /// ```
+    pub fn get_mut(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        Self::request(obj, ffi::PyBUF_RECORDS)
+    }
+
+    /// Requests a buffer with explicit `PyBUF_*` flags (a missing `PyBUF_ND` gives a 1-d
+    /// buffer of `len` bytes; a missing `PyBUF_FORMAT` gives format `B`, as CPython assumes).
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::{ffi, prelude::*};
+    ///
+    /// Python::attach(|py| {
+    ///     let a = py.eval(c"__import__('array').array('d', [1.0, 2.0])", None, None).unwrap();
+    ///     let buf = PythonBuffer::request(&a, ffi::PyBUF_SIMPLE).unwrap();
+    ///     assert_eq!((buf.format(), buf.itemsize(), buf.shape()), ("B", 1, &[16usize][..]));
+    /// });
+    /// ```
+    pub fn request(obj: &Bound<'py, PyAny>, flags: c_int) -> PyResult<Self> {
+        let py = obj.py();
+        // SAFETY: an all-zero `Py_buffer` is a valid value of the C struct (integers and NULL
+        // pointers), which `PyObject_GetBuffer` overwrites.
+        let mut raw: Box<ffi::Py_buffer> = Box::new(unsafe { core::mem::zeroed() });
+        // SAFETY: `obj` is a live object and we hold the GIL (`'py`); `raw` is valid for writes.
+        let rc = unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &mut *raw, flags) };
+        if rc != 0 {
+            return Err(PyErr::fetch(py));
+        }
+        // From here on `raw` holds an export; `Self`'s Drop (or `release` below) gives it back.
+        match Self::describe(&raw, flags) {
+            Ok(d) => Ok(PythonBuffer {
+                raw,
+                py,
+                itemsize: d.itemsize,
+                shape: d.shape,
+                strides: d.strides,
+                format: d.format,
+                span_start: d.span_start,
+                span_len: d.span_len,
+                offset: d.offset,
+            }),
+            Err(msg) => {
+                // SAFETY: `raw` was filled by the successful `PyObject_GetBuffer` above and is
+                // released exactly once, here, with the GIL held.
+                unsafe { ffi::PyBuffer_Release(&mut *raw) };
+                Err(PyBufferError::new_err(msg))
+            }
+        }
+    }
+
+    /// Reads and checks what the exporter wrote.
+    fn describe(raw: &ffi::Py_buffer, flags: c_int) -> Result<Described, String> {
+        if !raw.suboffsets.is_null() {
+            return Err(String::from("buffers with suboffsets are not supported"));
+        }
+        // A scalar (ndim 0) has a NULL shape; otherwise NULL means the consumer asked for none.
+        let has_shape =
+            flags & ffi::PyBUF_ND == ffi::PyBUF_ND && (raw.ndim == 0 || !raw.shape.is_null());
+        // Without a shape the consumer reads unsigned bytes, whatever the format says.
+        let format = if !has_shape || raw.format.is_null() || flags & ffi::PyBUF_FORMAT == 0 {
+            String::from("B")
+        } else {
+            // SAFETY: a non-NULL format is a NUL-terminated string that lives until release.
+            let c = unsafe { CStr::from_ptr(raw.format) };
+            c.to_str()
+                .map_err(|_| String::from("the buffer's format is not UTF-8"))?
+                .into()
+        };
+        let len =
+            usize::try_from(raw.len).map_err(|_| format!("negative buffer length {}", raw.len))?;
+        let ndim = usize::try_from(raw.ndim).map_err(|_| format!("negative ndim {}", raw.ndim))?;
+        if ndim > MAX_NDIM {
+            return Err(format!("ndim {ndim} exceeds {MAX_NDIM}"));
+        }
+        let (itemsize, shape, strides): (usize, SmallVec<[usize; 4]>, SmallVec<[isize; 4]>) =
+            if !has_shape {
+                // No shape: one dimension of unsigned bytes (the C API's PyBUF_SIMPLE reading).
+                (1, SmallVec::from_slice(&[len]), SmallVec::from_slice(&[1]))
+            } else {
+                let itemsize = usize::try_from(raw.itemsize)
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| format!("invalid itemsize {}", raw.itemsize))?;
+                let shape_raw: &[isize] = if ndim == 0 {
+                    &[]
+                } else {
+                    // SAFETY: a non-NULL shape has `ndim` entries valid until release (C API).
+                    unsafe { core::slice::from_raw_parts(raw.shape, ndim) }
+                };
+                let mut shape = SmallVec::new();
+                for &n in shape_raw {
+                    shape.push(usize::try_from(n).map_err(|_| format!("negative dimension {n}"))?);
+                }
+                let strides = if raw.strides.is_null() || ndim == 0 {
+                    // No strides: C-contiguous.
+                    let mut s: SmallVec<[isize; 4]> = SmallVec::from_elem(0, ndim);
+                    let mut step = itemsize as isize;
+                    for k in (0..ndim).rev() {
+                        s[k] = step;
+                        step = step.saturating_mul(shape[k] as isize);
+                    }
+                    s
+                } else {
+                    // SAFETY: a non-NULL strides array has `ndim` entries valid until release.
+                    SmallVec::from_slice(unsafe { core::slice::from_raw_parts(raw.strides, ndim) })
+                };
+                (itemsize, shape, strides)
+            };
+        // The span: from the lowest to one past the highest byte any item reaches.
+        let empty = shape.contains(&0);
+        let (mut lo, mut hi) = (0i128, itemsize as i128);
+        for (&n, &s) in shape.iter().zip(strides.iter()) {
+            if n == 0 {
+                continue;
+            }
+            let reach = (n as i128 - 1) * s as i128;
+            if reach < 0 {
+                lo += reach;
+            } else {
+                hi += reach;
+            }
+        }
+        if empty {
+            lo = 0;
+            hi = 0;
+        }
+        if hi - lo > isize::MAX as i128 {
+            return Err(String::from("the buffer spans more than isize::MAX bytes"));
+        }
+        if !empty && raw.buf.is_null() {
+            return Err(String::from("the exporter returned a NULL buffer"));
+        }
+        let span_start = (raw.buf as *mut u8).wrapping_offset(lo as isize);
+        Ok(Described {
+            itemsize,
+            shape,
+            strides,
+            format,
+            span_start,
+            span_len: (hi - lo) as usize,
+            offset: (-lo) as usize,
+        })
+    }
+
+    /// The item format (`B` when the exporter gave none).
+    pub fn format(&self) -> &str {
+        &self.format
+    }
+
+    /// The size of one item in bytes.
+    pub fn itemsize(&self) -> usize {
+        self.itemsize
+    }
+
+    /// The number of dimensions.
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// The strides in bytes (PEP 3118's, not element counts); C strides when the exporter gave
+    /// none.
+    pub fn strides(&self) -> &[isize] {
+        &self.strides
+    }
+
+    /// Whether the exporter forbids writing.
+    pub fn readonly(&self) -> bool {
+        self.raw.readonly != 0
+    }
+
+    /// The size of the items in bytes (`product(shape) * itemsize`), as `memoryview.nbytes`.
+    pub fn nbytes(&self) -> usize {
+        self.raw.len as usize
+    }
+
+    /// The exporting object (`Py_buffer.obj`), when the exporter set one.
+    pub fn obj(&self) -> Option<Bound<'py, PyAny>> {
+        // SAFETY: `obj` is NULL or a strong reference owned by this buffer until release, so
+        // borrowing it as a new strong reference is valid.
+        unsafe { Bound::from_borrowed_ptr_or_opt(self.py, self.raw.obj) }
+    }
+
+    /// The position of the item at index `[0, 0, ...]` in [`bytes`](Self::bytes).
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The memory every item lies in: from the lowest to one past the highest byte any item
+    /// reaches (for a contiguous buffer, exactly its `nbytes` bytes).
+    pub fn bytes(&self) -> &[u8] {
+        if self.span_len == 0 {
+            return &[];
+        }
+        // SAFETY: the exporter guarantees (C API) that every item, `itemsize` bytes at
+        // `buf + sum(i[k] * strides[k])`, is readable until `PyBuffer_Release`, which happens only
+        // when `self` drops; the span is the smallest range covering all of them, computed in
+        // `describe`. See the type's documentation for the aliasing rule.
+        unsafe { core::slice::from_raw_parts(self.span_start, self.span_len) }
+    }
+
+    /// A [`MemoryView`] of the items: every `memoryview` operation, and more, from Rust.
+    ///
+    /// ```
+    /// use buffer_runtime::format::Value;
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     // A reversed, strided numpy-like view: every other item of an array, backwards.
+    ///     let m = py.eval(c"memoryview(__import__('array').array('i', range(10)))[::-3]", None, None).unwrap();
+    ///     let buf = PythonBuffer::get(&m).unwrap();
+    ///     let view = buf.view().unwrap();
+    ///     assert_eq!(view.byte_strides(), &[-12]);
+    ///     assert_eq!(view.tolist().unwrap(), Value::Array([9, 6, 3, 0].map(Value::Int).to_vec()));
+    /// });
+    /// ```
+    pub fn view(&self) -> PyResult<MemoryView<'_>> {
+        let view = MemoryView::from_parts(
+            self.bytes(),
+            &self.format,
+            &self.shape,
+            Some(&self.strides),
+            self.offset,
+        )?;
+        Ok(view)
+    }
+
+    /// A writable [`MemoryViewMut`] of the items; `TypeError: cannot modify read-only memory`
+    /// for a read-only buffer (request it with [`get_mut`](Self::get_mut) to get a writable one).
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let a = py.eval(c"__import__('array').array('h', [1, 2, 3])", None, None).unwrap();
+    ///     let mut buf = PythonBuffer::get_mut(&a).unwrap();
+    ///     buf.view_mut().unwrap().set_as::<i16>(&[-1], -300).unwrap();
+    ///     drop(buf);
+    ///     assert_eq!(a.call_method0("tolist").unwrap().extract::<Vec<i16>>().unwrap(), [1, 2, -300]);
+    /// });
+    /// ```
+    pub fn view_mut(&mut self) -> PyResult<MemoryViewMut<'_>> {
+        if self.readonly() {
+            return Err(PyTypeError::new_err("cannot modify read-only memory"));
+        }
+        let bytes: &mut [u8] = if self.span_len == 0 {
+            &mut []
+        } else {
+            // SAFETY: as in `bytes_mut`: the exporter allows writes, the span covers every item
+            // and stays valid until release, and `&mut self` makes this the only Rust access.
+            unsafe { core::slice::from_raw_parts_mut(self.span_start, self.span_len) }
+        };
+        Ok(MemoryViewMut::from_parts(
+            bytes,
+            &self.format,
+            &self.shape,
+            Some(&self.strides),
+            self.offset,
+        )?)
+    }
+
+    /// A view whose items are checked to be `T`s: the buffer's format must describe the same
+    /// layout as `T`'s (same scalar kinds, sizes, byte orders and offsets; numpy's and
+    /// `struct`'s equivalent spellings are accepted, field names are not compared). A mismatch
+    /// is a `ValueError` worded like Cython's.
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let a = py.eval(c"__import__('array').array('d', [0.5, 1.5])", None, None).unwrap();
+    ///     let buf = PythonBuffer::get(&a).unwrap();
+    ///     let view = buf.typed_view::<f64>().unwrap();
+    ///     assert_eq!(view.iter_as::<f64>().unwrap().sum::<f64>(), 2.0);
+    ///
+    ///     let err = buf.typed_view::<f32>().unwrap_err();
+    ///     assert!(err.is_instance_of::<pyo3::exceptions::PyValueError>(py));
+    ///     assert_eq!(err.value(py).to_string(), "Buffer dtype mismatch, expected 'f' but got 'd' at offset 0");
+    /// });
+    /// ```
+    pub fn typed_view<T: Element>(&self) -> PyResult<MemoryView<'_>> {
+        let view = self.view()?;
+        view.check_type::<T>()?;
+        Ok(view)
+    }
+
+    /// Turns this buffer into a [`PythonView`] that owns it: the buffer is released when the
+    /// view drops.
+    pub fn into_view(self) -> PyResult<PythonView<'py>> {
+        let bytes: &'static [u8] = if self.span_len == 0 {
+            &[]
+        } else {
+            // SAFETY: the span is readable until `PyBuffer_Release` (see `bytes`), and the bytes
+            // live in the exporter's memory, not in `self`, so moving `self` into the
+            // `PythonView` does not move them. The `'static` slice is stored only in the
+            // `PythonView`'s `view` field, which is dropped before its `buffer` field (and so
+            // before the release), and users only ever see it re-borrowed for a lifetime bounded
+            // by a borrow of the `PythonView` (`PythonView::view`).
+            unsafe { core::slice::from_raw_parts(self.span_start, self.span_len) }
+        };
+        let view = MemoryView::from_parts(
+            bytes,
+            &self.format,
+            &self.shape,
+            Some(&self.strides),
+            self.offset,
+        )?;
+        Ok(PythonView { view, buffer: self })
+    }
+
+    /// [`typed_view`](Self::typed_view), writable.
+    pub fn typed_view_mut<T: Element>(&mut self) -> PyResult<MemoryViewMut<'_>> {
+        let view = self.view_mut()?;
+        view.check_type::<T>()?;
+        Ok(view)
+    }
+
+    /// The same memory, writable; `None` for a read-only buffer.
+    pub fn bytes_mut(&mut self) -> Option<&mut [u8]> {
+        if self.readonly() {
+            return None;
+        }
+        if self.span_len == 0 {
+            return Some(&mut []);
+        }
+        // SAFETY: as in `bytes`, and the exporter allows writes (`readonly == 0`); `&mut self`
+        // makes this the only Rust access through this buffer.
+        Some(unsafe { core::slice::from_raw_parts_mut(self.span_start, self.span_len) })
+    }
+}
+
+/// A view error raised as the Python exception of its kind, with its message.
+///
+/// ```
+/// use buffer_runtime::view::MemoryView;
+/// use pyo3::prelude::*;
+///
+/// Python::attach(|py| {
+///     let err: PyErr = MemoryView::from_bytes(b"abc").cast("h", None).unwrap_err().into();
+///     assert!(err.is_instance_of::<pyo3::exceptions::PyTypeError>(py));
+///     assert_eq!(err.value(py).to_string(), "memoryview: length is not a multiple of itemsize");
+/// });
+/// ```
+impl From<ViewError> for PyErr {
+    fn from(e: ViewError) -> PyErr {
+        let msg = String::from(e.message());
+        match e.kind() {
+            ErrorKind::TypeError => PyTypeError::new_err(msg),
+            ErrorKind::ValueError => PyValueError::new_err(msg),
+            ErrorKind::IndexError => PyIndexError::new_err(msg),
+            ErrorKind::NotImplementedError => PyNotImplementedError::new_err(msg),
+            ErrorKind::BufferError => PyBufferError::new_err(msg),
+            ErrorKind::OverflowError => PyOverflowError::new_err(msg),
+        }
+    }
+}
+
+/// An unpacked item as the Python object `memoryview.tolist()` / `struct.unpack` would give:
+/// `bool`, `int`, `float`, `complex`, `bytes`, `str`; arrays become lists and structs tuples
+/// (as numpy's `tolist()` gives for structured arrays).
+///
+/// ```
+/// use buffer_runtime::format::Value;
+/// use buffer_runtime::python::value_to_object;
+/// use pyo3::prelude::*;
+///
+/// Python::attach(|py| {
+///     let v = Value::Struct(vec![(Some("a".into()), Value::Int(-1)), (None, Value::Array(vec![Value::Float(0.5)]))]);
+///     assert_eq!(value_to_object(py, &v).unwrap().repr().unwrap().to_string(), "(-1, [0.5])");
+/// });
+/// ```
+pub fn value_to_object<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Int(n) => n.into_pyobject(py)?.into_any(),
+        Value::UInt(n) | Value::Pointer(n) | Value::Object(n) => n.into_pyobject(py)?.into_any(),
+        Value::Float(x) => x.into_pyobject(py)?.into_any(),
+        Value::Complex(re, im) => PyComplex::from_doubles(py, *re, *im).into_any(),
+        Value::Bytes(b) => PyBytes::new(py, b).into_any(),
+        Value::Str(s) => s.into_pyobject(py)?.into_any(),
+        Value::Array(items) => {
+            let items = items
+                .iter()
+                .map(|v| value_to_object(py, v))
+                .collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, items)?.into_any()
+        }
+        Value::Struct(fields) => {
+            let items = fields
+                .iter()
+                .map(|(_, v)| value_to_object(py, v))
+                .collect::<PyResult<Vec<_>>>()?;
+            PyTuple::new(py, items)?.into_any()
+        }
+    })
+}
+
+/// A read-only [`MemoryView`] of a Python buffer that owns its export: the buffer is released
+/// when the view drops. Returned by [`PythonBuffer::into_view`] (or [`PythonView::get`]), it can
+/// be passed around and returned from functions, unlike a view borrowed from a
+/// [`PythonBuffer`].
+///
+/// ```
+/// use buffer_runtime::python::PythonView;
+/// use pyo3::prelude::*;
+///
+/// fn load<'py>(obj: &Bound<'py, PyAny>) -> PyResult<PythonView<'py>> {
+///     PythonView::get(obj) // the view leaves the function; the export travels with it
+/// }
+///
+/// Python::attach(|py| {
+///     let ba = py.eval(c"bytearray(b'hello')", None, None).unwrap();
+///     let v = load(&ba).unwrap();
+///     assert_eq!((v.view().format(), v.view().shape()), ("B", &[5usize][..]));
+///     // Exported: a bytearray cannot resize.
+///     assert!(ba.call_method1("extend", (b"!".as_slice(),)).is_err());
+///     drop(v); // PyBuffer_Release
+///     ba.call_method1("extend", (b"!".as_slice(),)).unwrap();
+/// });
+/// ```
+pub struct PythonView<'py> {
+    /// Declared before `buffer`, so it is dropped first: no view outlives the export. Its
+    /// `'static` is never shown to users: [`PythonView::view`] hands out `MemoryView<'s>` for a
+    /// borrow `'s` of `self` (the view is covariant in its lifetime).
+    view: MemoryView<'static>,
+    buffer: PythonBuffer<'py>,
+}
+
+impl<'py> PythonView<'py> {
+    /// Requests a read-only buffer ([`PythonBuffer::get`]) and views it.
+    pub fn get(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        PythonBuffer::get(obj)?.into_view()
+    }
+
+    /// The view, for as long as `self` is borrowed.
+    pub fn view(&self) -> &MemoryView<'_> {
+        &self.view
+    }
+
+    /// The underlying buffer (its raw metadata and bytes).
+    pub fn buffer(&self) -> &PythonBuffer<'py> {
+        &self.buffer
+    }
+}
+
+impl fmt::Debug for PythonView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PythonView")
+            .field("buffer", &self.buffer)
+            .finish()
+    }
+}
+
+/// Compiles only if a view is covariant in its lifetime, which [`PythonView::view`] relies on.
+#[allow(dead_code)]
+fn view_is_covariant<'s>(v: &'s MemoryView<'static>) -> &'s MemoryView<'s> {
+    v
+}
+
+struct Described {
+    itemsize: usize,
+    shape: SmallVec<[usize; 4]>,
+    strides: SmallVec<[isize; 4]>,
+    format: String,
+    span_start: *mut u8,
+    span_len: usize,
+    offset: usize,
+}
+
+impl Drop for PythonBuffer<'_> {
+    fn drop(&mut self) {
+        // SAFETY: `raw` holds a successful export that has not been released; `'py` proves the
+        // GIL is held.
+        unsafe { ffi::PyBuffer_Release(&mut *self.raw) };
+    }
+}
+
+impl fmt::Debug for PythonBuffer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PythonBuffer")
+            .field("format", &self.format)
+            .field("itemsize", &self.itemsize())
+            .field("shape", &self.shape)
+            .field("strides", &self.strides)
+            .field("readonly", &self.readonly())
+            .finish()
+    }
+}

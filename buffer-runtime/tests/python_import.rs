@@ -1,0 +1,257 @@
+//! Python buffers viewed from Rust in an embedded CPython: builtins, `_testbuffer` arrays
+//! (strided, reversed), ctypes structures, typed views with their format check, and release on
+//! drop. Only the standard library is used: the embedded interpreter is whichever libpython the
+//! test binary links, which may not have numpy (the pytest suite covers numpy).
+#![cfg(feature = "pyo3")]
+
+use buffer_runtime::format::Value;
+use buffer_runtime::python::PythonBuffer;
+use buffer_runtime::view::Order;
+use buffer_runtime::BufferExport;
+use pyo3::exceptions::{PyBufferError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
+
+fn eval<'py>(py: Python<'py>, code: &str) -> Bound<'py, PyAny> {
+    let env = PyDict::new(py);
+    py.run(
+        &std::ffi::CString::new(format!(
+            "import array, ctypes, _testbuffer\nresult = {code}"
+        ))
+        .unwrap(),
+        Some(&env),
+        None,
+    )
+    .unwrap();
+    env.get_item("result").unwrap().unwrap()
+}
+
+fn ints(v: &[i64]) -> Value {
+    Value::Array(v.iter().map(|&n| Value::Int(n)).collect())
+}
+
+#[test]
+fn builtin_buffers() {
+    Python::attach(|py| {
+        let b = eval(py, "b'\\x01\\x02\\x03'");
+        let buf = PythonBuffer::get(&b).unwrap();
+        assert!(buf.readonly());
+        assert_eq!(buf.view().unwrap().tobytes(Order::C), [1, 2, 3]);
+        assert!(buf.obj().unwrap().is(&b));
+
+        let a = eval(py, "array.array('q', [5, -6, 7])");
+        let buf = PythonBuffer::get(&a).unwrap();
+        assert_eq!(buf.view().unwrap().tolist().unwrap(), ints(&[5, -6, 7]));
+        assert_eq!(
+            buf.typed_view::<i64>()
+                .unwrap()
+                .iter_as::<i64>()
+                .unwrap()
+                .collect::<Vec<_>>(),
+            [5, -6, 7]
+        );
+    });
+}
+
+#[test]
+fn strided_and_reversed() {
+    Python::attach(|py| {
+        let a = eval(
+            py,
+            "_testbuffer.ndarray(list(range(24)), shape=[4, 6], format='h')[::-2, 1::2]",
+        );
+        let buf = PythonBuffer::get(&a).unwrap();
+        assert_eq!(buf.shape(), &[2, 3]);
+        assert_eq!(buf.strides(), &[-24, 4]);
+        let view = buf.view().unwrap();
+        assert!(!view.c_contiguous() && !view.f_contiguous());
+        let got: Vec<i16> = view.iter_as::<i16>().unwrap().collect();
+        assert_eq!(got, [19, 21, 23, 7, 9, 11]);
+        assert_eq!(
+            view.tolist().unwrap(),
+            Value::Array(vec![ints(&[19, 21, 23]), ints(&[7, 9, 11])])
+        );
+        // Rust's view goes further than memoryview: a column of the strided array.
+        let col = view.sub(&buffer_runtime::s![.., 2]).unwrap();
+        assert_eq!(col.iter_as::<i16>().unwrap().collect::<Vec<_>>(), [23, 11]);
+    });
+}
+
+#[derive(
+    buffer_runtime::BufferExport,
+    IntoBytes,
+    FromBytes,
+    Immutable,
+    KnownLayout,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+)]
+#[repr(C)]
+struct Sample {
+    t: f64,
+    v: f32,
+    n: i32,
+}
+
+#[test]
+fn typed_view_of_a_structured_array() {
+    Python::attach(|py| {
+        let a = eval(
+            py,
+            "(type('S', (ctypes.Structure,), {'_fields_': [('t', ctypes.c_double), ('v', ctypes.c_float), ('n', ctypes.c_int)]}) * 2)((0.5, 1.5, 3), (1.0, -2.0, 4))",
+        );
+        let buf = PythonBuffer::get(&a).unwrap();
+        let view = buf.typed_view::<Sample>().unwrap();
+        let rows: Vec<Sample> = view.iter_as::<Sample>().unwrap().collect();
+        assert_eq!(
+            rows,
+            [
+                Sample {
+                    t: 0.5,
+                    v: 1.5,
+                    n: 3
+                },
+                Sample {
+                    t: 1.0,
+                    v: -2.0,
+                    n: 4
+                }
+            ]
+        );
+        // A field of the struct view, as numpy's a['v'].
+        assert_eq!(
+            view.field("v")
+                .unwrap()
+                .iter_as::<f32>()
+                .unwrap()
+                .collect::<Vec<_>>(),
+            [1.5, -2.0]
+        );
+
+        let bad = eval(
+            py,
+            "(type('S', (ctypes.Structure,), {'_fields_': [('t', ctypes.c_double), ('v', ctypes.c_double)]}) * 2)()",
+        );
+        let buf = PythonBuffer::get(&bad).unwrap();
+        let e = buf.typed_view::<Sample>().unwrap_err();
+        assert!(e.is_instance_of::<PyValueError>(py));
+        // ctypes spells the byte order of every field; so does the derive.
+        let o = if cfg!(target_endian = "little") {
+            "<"
+        } else {
+            ">"
+        };
+        assert_eq!(
+            e.value(py).to_string(),
+            format!("Buffer dtype mismatch, expected '{o}f' but got '{o}d' at offset 8")
+        );
+    });
+}
+
+#[test]
+fn writable_views_write_python_memory() {
+    Python::attach(|py| {
+        let a = eval(py, "array.array('f', [0.0] * 12)");
+        let m = eval(
+            py,
+            "memoryview(array.array('f', [0.0] * 12)).cast('B').cast('f', (3, 4))",
+        );
+        {
+            let mut buf = PythonBuffer::get_mut(&m).unwrap();
+            let mut view = buf.typed_view_mut::<f32>().unwrap();
+            view.set_as::<f32>(&[2, 3], 9.5).unwrap();
+        }
+        assert_eq!(m.get_item((2, 3)).unwrap().extract::<f32>().unwrap(), 9.5);
+        {
+            let mut buf = PythonBuffer::get_mut(&a).unwrap();
+            buf.view_mut()
+                .unwrap()
+                .fill_bytes(&2.0f32.to_ne_bytes())
+                .unwrap();
+        }
+        assert_eq!(
+            a.call_method0("tolist")
+                .unwrap()
+                .extract::<Vec<f32>>()
+                .unwrap(),
+            [2.0; 12]
+        );
+
+        let frozen = eval(py, "memoryview(b'abcd')");
+        let mut buf = PythonBuffer::get(&frozen).unwrap();
+        let e = buf.view_mut().unwrap_err();
+        assert!(e.is_instance_of::<PyTypeError>(py));
+        assert_eq!(e.value(py).to_string(), "cannot modify read-only memory");
+    });
+}
+
+#[test]
+fn the_buffer_is_released_on_drop() {
+    Python::attach(|py| {
+        let ba = eval(py, "bytearray(b'abc')");
+        let buf = PythonBuffer::get(&ba).unwrap();
+        let view = buf.view().unwrap();
+        assert_eq!(view.nbytes(), 3);
+        // bytearray refuses to resize while exported.
+        let e = ba.call_method1("extend", (b"de".as_slice(),)).unwrap_err();
+        assert!(e.is_instance_of::<PyBufferError>(py), "{e}");
+        drop(view);
+        drop(buf);
+        ba.call_method1("extend", (b"de".as_slice(),)).unwrap();
+        assert_eq!(ba.extract::<Vec<u8>>().unwrap(), b"abcde");
+    });
+}
+
+#[test]
+fn not_a_buffer_and_suboffsets() {
+    Python::attach(|py| {
+        let e = PythonBuffer::get(&eval(py, "[1, 2]")).unwrap_err();
+        assert!(e.is_instance_of::<PyTypeError>(py), "{e}");
+        // A PIL-style buffer needs suboffsets: without PyBUF_INDIRECT the exporter refuses.
+        let pil = eval(
+            py,
+            "_testbuffer.ndarray([1, 2, 3, 4], shape=[2, 2], format='i', flags=_testbuffer.ND_PIL)",
+        );
+        let e = PythonBuffer::get(&pil).unwrap_err();
+        assert!(e.is_instance_of::<PyBufferError>(py), "{e}");
+        let e = PythonBuffer::request(&pil, pyo3::ffi::PyBUF_FULL_RO).unwrap_err();
+        assert_eq!(
+            e.value(py).to_string(),
+            "buffers with suboffsets are not supported"
+        );
+    });
+}
+
+#[test]
+fn round_trip_rust_export_python_import() {
+    #[pyclass]
+    struct Samples {
+        rows: Vec<Sample>,
+    }
+    buffer_runtime::python_buffer!(Samples, |this| &this.rows);
+
+    Python::attach(|py| {
+        let rows = vec![
+            Sample {
+                t: 1.0,
+                v: 2.0,
+                n: 3
+            };
+            4
+        ];
+        let expect_bytes = rows.buffer_bytes().to_vec();
+        let obj = Bound::new(py, Samples { rows }).unwrap();
+        let buf = PythonBuffer::get(obj.as_any()).unwrap();
+        assert_eq!(buf.format(), <Sample as buffer_runtime::Element>::FORMAT);
+        let view = buf.typed_view::<Sample>().unwrap();
+        assert_eq!(view.tobytes(Order::C), expect_bytes);
+        assert_eq!(view.as_slice::<Sample>().unwrap().len(), 4);
+        assert_eq!(buffer_runtime::python::__exports_of(obj.as_any()), 1);
+        drop(view);
+        drop(buf);
+        assert_eq!(buffer_runtime::python::__exports_of(obj.as_any()), 0);
+    });
+}

@@ -1,0 +1,418 @@
+//! `buffer_example`: a CPython extension module built with maturin on `buffer-runtime`.
+//!
+//! * `Image(width, height)`: an RGBA image whose pixels Python sees as a writable
+//!   `(height, width, 4)` array of bytes (numpy, Pillow's `Image.frombuffer`, `memoryview`).
+//! * `Table(n)`: `n` records of a derived `#[repr(C)]` struct with integer, float and array
+//!   fields, exported read-only as a structured buffer (`T{<Q:id:<d:price:...}`).
+//! * `layout(obj)`: the layout of any Python buffer, seen from Rust.
+//! * `values(obj)`, `tolist(obj)`, `peek`, `poke`: read and write any Python buffer from Rust.
+//! * `total_price(obj)`, `scale_prices(obj, f)`: typed views of `Record`s over any buffer whose
+//!   format matches (`Buffer dtype mismatch, ...` otherwise).
+//!
+//! The whole crate is safe code: `python_buffer!` writes the buffer slots.
+#![forbid(unsafe_code)]
+
+use std::mem::{offset_of, size_of};
+
+use buffer_runtime::python::{value_to_object, PythonBuffer};
+use buffer_runtime::{python_buffer, BufferExport, BufferExportMut, Dims, Element, Layout};
+use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
+
+/// An RGBA image with a shape known only at run time: an exporter written by hand.
+pub struct RgbaImage {
+    width: usize,
+    height: usize,
+    pixels: Vec<[u8; 4]>,
+}
+
+impl RgbaImage {
+    fn new(width: usize, height: usize) -> PyResult<Self> {
+        let n = width
+            .checked_mul(height)
+            .filter(|&n| n <= isize::MAX as usize / 4)
+            .ok_or_else(|| PyValueError::new_err("image too large"))?;
+        Ok(RgbaImage {
+            width,
+            height,
+            pixels: vec![[0; 4]; n],
+        })
+    }
+
+    fn index(&self, x: usize, y: usize) -> PyResult<usize> {
+        if x >= self.width || y >= self.height {
+            return Err(PyIndexError::new_err(format!(
+                "pixel ({x}, {y}) outside a {}x{} image",
+                self.width, self.height
+            )));
+        }
+        Ok(y * self.width + x)
+    }
+}
+
+/// Bytes in `(height, width, 4)` C order: what numpy and Pillow expect of an RGBA image.
+impl BufferExport for RgbaImage {
+    type Item = u8;
+    fn buffer_layout(&self) -> Layout {
+        let row = (self.width * 4) as isize;
+        Layout {
+            shape: Dims::Owned([self.height, self.width, 4].into_iter().collect()),
+            strides: Dims::Owned([row, 4, 1].into_iter().collect()),
+            offset: 0,
+        }
+    }
+    fn buffer_bytes(&self) -> &[u8] {
+        self.pixels.as_bytes()
+    }
+}
+
+impl BufferExportMut for RgbaImage {
+    fn buffer_bytes_mut(&mut self) -> &mut [u8] {
+        self.pixels.as_mut_bytes()
+    }
+}
+
+/// An RGBA image: a writable buffer of `(height, width, 4)` bytes.
+#[pyclass(name = "Image", module = "buffer_example")]
+pub struct PyImage {
+    image: RgbaImage,
+}
+
+python_buffer! {
+    #[pymethods]
+    impl PyImage {
+        #[new]
+        fn new(width: usize, height: usize) -> PyResult<Self> {
+            Ok(PyImage { image: RgbaImage::new(width, height)? })
+        }
+
+        #[getter]
+        fn width(&self) -> usize {
+            self.image.width
+        }
+
+        #[getter]
+        fn height(&self) -> usize {
+            self.image.height
+        }
+
+        /// Writes one pixel from Rust (needs `&mut self`: fails while Python holds a buffer).
+        fn set_pixel(&mut self, x: usize, y: usize, rgba: [u8; 4]) -> PyResult<()> {
+            let i = self.image.index(x, y)?;
+            self.image.pixels[i] = rgba;
+            Ok(())
+        }
+
+        /// One pixel as a tuple `(r, g, b, a)`, read by Rust.
+        fn get_pixel(&self, x: usize, y: usize) -> PyResult<(u8, u8, u8, u8)> {
+            let [r, g, b, a] = self.image.pixels[self.image.index(x, y)?];
+            Ok((r, g, b, a))
+        }
+
+        /// Fills every pixel.
+        fn fill(&mut self, rgba: [u8; 4]) {
+            self.image.pixels.fill(rgba);
+        }
+
+        /// Reallocates the pixels: must never happen while Python holds a buffer.
+        fn resize(&mut self, width: usize, height: usize) -> PyResult<()> {
+            self.image = RgbaImage::new(width, height)?;
+            Ok(())
+        }
+    }
+    export mut |this| &mut this.image;
+}
+
+/// One row of a `Table`: integer, float and array fields, explicit padding, no gap.
+#[derive(
+    buffer_runtime::BufferExport,
+    IntoBytes,
+    FromBytes,
+    Immutable,
+    KnownLayout,
+    Clone,
+    Copy,
+    Default,
+    Debug,
+    PartialEq,
+)]
+#[repr(C)]
+pub struct Record {
+    pub id: u64,
+    pub price: f64,
+    pub qty: i32,
+    pub ratio: f32,
+    pub pos: [f32; 3],
+    pub kind: u8,
+    pub level: i8,
+    #[buffer(padding)]
+    pub _pad: [u8; 2],
+    pub matrix: [[i16; 2]; 2],
+}
+
+/// Field names and offsets as Rust's compiler lays them out (what numpy's dtype must match).
+const RECORD_FIELDS: [(&str, usize); 8] = [
+    ("id", offset_of!(Record, id)),
+    ("price", offset_of!(Record, price)),
+    ("qty", offset_of!(Record, qty)),
+    ("ratio", offset_of!(Record, ratio)),
+    ("pos", offset_of!(Record, pos)),
+    ("kind", offset_of!(Record, kind)),
+    ("level", offset_of!(Record, level)),
+    ("matrix", offset_of!(Record, matrix)),
+];
+
+/// A table of `Record`s, exported read-only as a 1-d buffer of structs.
+#[pyclass(name = "Table", module = "buffer_example")]
+pub struct PyTable {
+    rows: Vec<Record>,
+}
+
+type RecordTuple = (u64, f64, i32, f32, [f32; 3], u8, i8, [[i16; 2]; 2]);
+
+python_buffer! {
+    #[pymethods]
+    impl PyTable {
+        /// `n` records, row `i` filled with values derived from `i`.
+        #[new]
+        fn new(n: usize) -> Self {
+            let rows = (0..n)
+                .map(|i| {
+                    let f = i as f32;
+                    Record {
+                        id: 1000 + i as u64,
+                        price: 1.25 * i as f64,
+                        qty: -(i as i32),
+                        ratio: f / 4.0,
+                        pos: [f, f + 0.5, -f],
+                        kind: (i % 256) as u8,
+                        level: -((i % 128) as i8),
+                        _pad: [0; 2],
+                        matrix: [[i as i16, 1], [2, -(i as i16)]],
+                    }
+                })
+                .collect();
+            PyTable { rows }
+        }
+
+        fn __len__(&self) -> usize {
+            self.rows.len()
+        }
+
+        /// Row `i` as a tuple, read by Rust.
+        fn get(&self, i: usize) -> PyResult<RecordTuple> {
+            let r = self.rows.get(i).ok_or_else(|| PyIndexError::new_err("row index out of range"))?;
+            Ok((r.id, r.price, r.qty, r.ratio, r.pos, r.kind, r.level, r.matrix))
+        }
+
+        /// Row `i`'s bytes, as Rust holds them.
+        fn row_bytes<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyBytes>> {
+            let r = self.rows.get(i).ok_or_else(|| PyIndexError::new_err("row index out of range"))?;
+            Ok(PyBytes::new(py, r.as_bytes()))
+        }
+
+        /// Appends a row (resizes the vector: fails while Python holds a buffer).
+        fn append(&mut self, id: u64, price: f64) {
+            self.rows.push(Record { id, price, ..Record::default() });
+        }
+
+        /// The record's format, item size and field offsets, from Rust.
+        #[staticmethod]
+        fn record_layout(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+            let d = PyDict::new(py);
+            d.set_item("format", <Record as Element>::FORMAT)?;
+            d.set_item("itemsize", size_of::<Record>())?;
+            d.set_item("names", RECORD_FIELDS.map(|(n, _)| n))?;
+            d.set_item("offsets", RECORD_FIELDS.map(|(_, o)| o))?;
+            Ok(d)
+        }
+    }
+    export |this| &this.rows;
+}
+
+/// A matrix stored column by column (Fortran order): a buffer that is not C-contiguous.
+pub struct ColumnMajor {
+    rows: usize,
+    cols: usize,
+    data: Vec<f64>,
+}
+
+impl BufferExport for ColumnMajor {
+    type Item = f64;
+    fn buffer_layout(&self) -> Layout {
+        Layout {
+            shape: Dims::Owned([self.rows, self.cols].into_iter().collect()),
+            strides: Dims::Owned([8, 8 * self.rows as isize].into_iter().collect()),
+            offset: 0,
+        }
+    }
+    fn buffer_bytes(&self) -> &[u8] {
+        self.data.as_bytes()
+    }
+}
+
+/// A `rows x cols` matrix of `f64` with element `(i, j) = 10 * i + j`, in Fortran order.
+#[pyclass(name = "Matrix", module = "buffer_example")]
+pub struct PyMatrix {
+    matrix: ColumnMajor,
+}
+
+python_buffer! {
+    #[pymethods]
+    impl PyMatrix {
+        #[new]
+        fn new(rows: usize, cols: usize) -> PyResult<Self> {
+            let n = rows.checked_mul(cols).filter(|&n| n <= isize::MAX as usize / 8);
+            n.ok_or_else(|| PyValueError::new_err("matrix too large"))?;
+            let data = (0..cols).flat_map(|j| (0..rows).map(move |i| (10 * i + j) as f64)).collect();
+            Ok(PyMatrix { matrix: ColumnMajor { rows, cols, data } })
+        }
+    }
+    export |this| &this.matrix;
+}
+
+/// The layout of any Python buffer, as Rust sees it: a dict with memoryview's attribute names.
+#[pyfunction]
+fn layout<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    let buf = PythonBuffer::get(obj)?;
+    let d = PyDict::new(obj.py());
+    d.set_item("format", buf.format())?;
+    d.set_item("itemsize", buf.itemsize())?;
+    d.set_item("ndim", buf.ndim())?;
+    d.set_item("shape", buf.shape().to_vec())?;
+    d.set_item("strides", buf.strides().to_vec())?;
+    d.set_item("readonly", buf.readonly())?;
+    d.set_item("nbytes", buf.nbytes())?;
+    d.set_item("offset", buf.offset())?;
+    d.set_item("span", buf.bytes().len())?;
+    let view = buf.view()?;
+    d.set_item("c_contiguous", view.c_contiguous())?;
+    d.set_item("f_contiguous", view.f_contiguous())?;
+    d.set_item("contiguous", view.contiguous())?;
+    Ok(d)
+}
+
+/// `memoryview(obj).tolist()`, computed by Rust's MemoryView (which also unpacks structs,
+/// as tuples, and every other format CPython's memoryview refuses).
+#[pyfunction]
+fn tolist<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let buf = PythonBuffer::get(obj)?;
+    let items = buf.view()?.tolist()?;
+    value_to_object(obj.py(), &items)
+}
+
+/// The sum of the `price` field of any buffer of `Record`s (a `Table`, a numpy structured
+/// array with the same layout): a typed view, checked against `Record`'s format.
+#[pyfunction]
+fn total_price(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+    let buf = PythonBuffer::get(obj)?;
+    let view = buf.typed_view::<Record>()?;
+    Ok(view.iter_as::<Record>()?.map(|r| r.price).sum())
+}
+
+/// Scales every `price` of a writable buffer of `Record`s in place, from Rust.
+#[pyfunction]
+fn scale_prices(obj: &Bound<'_, PyAny>, factor: f64) -> PyResult<()> {
+    let mut buf = PythonBuffer::get_mut(obj)?;
+    let mut view = buf.typed_view_mut::<Record>()?;
+    view.for_each_mut::<Record>(|r| r.price *= factor)?;
+    Ok(())
+}
+
+/// Decodes one native item of a numeric format.
+fn decode(format: &str, b: &[u8]) -> Option<f64> {
+    let code = format.strip_prefix('@').unwrap_or(format);
+    let code = if cfg!(target_endian = "little") {
+        code.strip_prefix(['<', '=']).unwrap_or(code)
+    } else {
+        code
+    };
+    Some(match code {
+        "b" => i8::from_ne_bytes(b.try_into().ok()?) as f64,
+        "B" => u8::from_ne_bytes(b.try_into().ok()?) as f64,
+        "h" => i16::from_ne_bytes(b.try_into().ok()?) as f64,
+        "H" => u16::from_ne_bytes(b.try_into().ok()?) as f64,
+        "i" => i32::from_ne_bytes(b.try_into().ok()?) as f64,
+        "I" => u32::from_ne_bytes(b.try_into().ok()?) as f64,
+        "l" | "q" => i64::from_ne_bytes(b.try_into().ok()?) as f64,
+        "L" | "Q" => u64::from_ne_bytes(b.try_into().ok()?) as f64,
+        "f" => f32::from_ne_bytes(b.try_into().ok()?) as f64,
+        "d" => f64::from_ne_bytes(b.try_into().ok()?),
+        _ => return None,
+    })
+}
+
+/// Every item of a numeric buffer, in C order, read by Rust through the buffer's strides.
+#[pyfunction]
+fn values(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+    let buf = PythonBuffer::get(obj)?;
+    let (shape, strides, itemsize) = (buf.shape(), buf.strides(), buf.itemsize());
+    if decode(buf.format(), &vec![0; itemsize]).is_none() {
+        return Err(PyTypeError::new_err(format!(
+            "values: unsupported format '{}'",
+            buf.format()
+        )));
+    }
+    let count: usize = shape.iter().product();
+    let mut out = Vec::with_capacity(count);
+    let mut index = vec![0usize; shape.len()];
+    for _ in 0..count {
+        let at = buf.offset() as isize
+            + index
+                .iter()
+                .zip(strides)
+                .map(|(&i, &s)| i as isize * s)
+                .sum::<isize>();
+        let at = at as usize;
+        out.extend(decode(buf.format(), &buf.bytes()[at..at + itemsize]));
+        // Odometer increment, last dimension fastest.
+        for k in (0..index.len()).rev() {
+            index[k] += 1;
+            if index[k] < shape[k] {
+                break;
+            }
+            index[k] = 0;
+        }
+    }
+    Ok(out)
+}
+
+/// Writes `data` into any writable buffer at byte `at` of its contiguous span.
+#[pyfunction]
+fn poke(obj: &Bound<'_, PyAny>, at: usize, data: &[u8]) -> PyResult<()> {
+    let mut buf = PythonBuffer::get_mut(obj)?;
+    let bytes = buf
+        .bytes_mut()
+        .ok_or_else(|| PyTypeError::new_err("buffer is read-only"))?;
+    let end = at.checked_add(data.len()).filter(|&e| e <= bytes.len());
+    let end = end.ok_or_else(|| PyIndexError::new_err("poke: outside the buffer"))?;
+    bytes[at..end].copy_from_slice(data);
+    Ok(())
+}
+
+/// Reads `n` bytes of any buffer at byte `at` of its span.
+#[pyfunction]
+fn peek<'py>(obj: &Bound<'py, PyAny>, at: usize, n: usize) -> PyResult<Bound<'py, PyBytes>> {
+    let buf = PythonBuffer::get(obj)?;
+    let bytes = buf.bytes();
+    let end = at.checked_add(n).filter(|&e| e <= bytes.len());
+    let end = end.ok_or_else(|| PyIndexError::new_err("peek: outside the buffer"))?;
+    Ok(PyBytes::new(obj.py(), &bytes[at..end]))
+}
+
+#[pymodule]
+fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyImage>()?;
+    m.add_class::<PyTable>()?;
+    m.add_class::<PyMatrix>()?;
+    m.add_function(wrap_pyfunction!(layout, m)?)?;
+    m.add_function(wrap_pyfunction!(values, m)?)?;
+    m.add_function(wrap_pyfunction!(tolist, m)?)?;
+    m.add_function(wrap_pyfunction!(total_price, m)?)?;
+    m.add_function(wrap_pyfunction!(scale_prices, m)?)?;
+    m.add_function(wrap_pyfunction!(poke, m)?)?;
+    m.add_function(wrap_pyfunction!(peek, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Python side of the benchmarks of issue 6 (run by scripts/bench; see BENCHMARKS.md).
+
+timeit-style: every figure is the median over many repetitions of the time of one call
+(seconds), written as JSON to --out. The layouts are the ones the Rust benches build:
+
+  tobytes   128 MiB of uint32; a[::2] (4-byte runs) and a.reshape(-1, 128)[:, :64]
+            (256-byte runs), 64 MiB out each: numpy's tobytes() and CPython's
+            memoryview(...).tobytes() (a memoryview of the numpy slice: CPython's own copy loop)
+  tolist    1M items of the structured dtype of buffer_benches::Trade (d, I, i): tolist()
+  parse     the format strings in --formats (from `gen-formats`): numpy's PEP 3118 reader
+            (what np.asarray(memoryview) uses to build an np.dtype) on all of them, and
+            struct.calcsize on the flat ones
+  export    (when --export-module names an importable module with an Image type)
+            memoryview(obj) and np.asarray(obj) per call, against a numpy array of the same
+            shape
+"""
+
+import argparse
+import importlib
+import json
+import statistics
+import struct
+import sys
+import timeit
+
+import numpy as np
+
+try:  # numpy >= 2
+    from numpy._core._internal import _dtype_from_pep3118
+except ImportError:  # numpy 1.x
+    from numpy.core._internal import _dtype_from_pep3118
+
+
+def median_time(fn, repeat, number=1):
+    """Median over `repeat` runs of the time of one call of `fn` (each run calls it `number`
+    times)."""
+    times = timeit.Timer(fn).repeat(repeat=repeat, number=number)
+    return statistics.median(t / number for t in times)
+
+
+def is_flat(s):
+    # Same rule as buffer_benches::is_flat.
+    return not any(c in s for c in "T:(")
+
+
+def bench_tobytes(repeat):
+    out = 64 << 20
+    a = np.arange(2 * out // 4, dtype=np.uint32)
+    runs4 = a[::2]
+    runs256 = a.reshape(-1, 128)[:, :64]
+    assert runs4.nbytes == out and runs256.nbytes == out
+    assert not runs4.flags.c_contiguous and not runs256.flags.c_contiguous
+    mv4, mv256 = memoryview(runs4), memoryview(runs256)
+    assert mv4.tobytes() == runs4.tobytes()
+    assert mv256.tobytes()[:512] == runs256.tobytes()[:512]
+    contiguous = a[: out // 4]
+    return {
+        "numpy_runs_4B": median_time(runs4.tobytes, repeat),
+        "numpy_runs_256B": median_time(runs256.tobytes, repeat),
+        "memoryview_runs_4B": median_time(mv4.tobytes, repeat),
+        "memoryview_runs_256B": median_time(mv256.tobytes, repeat),
+        "numpy_contiguous_64MiB": median_time(contiguous.tobytes, repeat),
+    }
+
+
+def bench_tolist(repeat):
+    n = 1 << 20
+    dt = np.dtype([("price", "=f8"), ("qty", "=u4"), ("id", "=i4")])
+    arr = np.zeros(n, dtype=dt)
+    i = np.arange(n)
+    arr["price"], arr["qty"], arr["id"] = i * 0.25, i, -i
+    assert arr.tolist()[7] == (1.75, 7, -7)
+    return {"numpy_tolist_1M_structs": median_time(arr.tolist, repeat)}
+
+
+def bench_parse(formats, repeat):
+    flat = [s for s in formats if is_flat(s)]
+
+    def numpy_all():
+        for s in formats:
+            _dtype_from_pep3118(s)
+
+    def calcsize_flat():
+        for s in flat:
+            struct.calcsize(s)
+
+    def calcsize_flat_uncached():
+        # struct keeps a small cache of compiled formats: clear it so every string is parsed
+        # (the Rust side caches nothing).
+        struct._clearcache()
+        for s in flat:
+            struct.calcsize(s)
+            struct._clearcache()
+
+    return {
+        "count_all": len(formats),
+        "count_flat": len(flat),
+        "numpy_pep3118_all": median_time(numpy_all, max(3, repeat // 4)),
+        "struct_calcsize_flat": median_time(calcsize_flat, repeat),
+        "struct_calcsize_flat_uncached": median_time(calcsize_flat_uncached, repeat),
+    }
+
+
+def bench_export(module_name, repeat):
+    mod = importlib.import_module(module_name)
+    img = mod.Image(480, 640)
+    mv = memoryview(img)
+    ref = np.zeros(mv.shape, dtype=np.asarray(img).dtype)
+    number = 2000
+    return {
+        "shape": list(mv.shape),
+        "format": mv.format,
+        "image_memoryview": median_time(lambda: memoryview(img), repeat, number),
+        "numpy_memoryview": median_time(lambda: memoryview(ref), repeat, number),
+        "image_asarray": median_time(lambda: np.asarray(img), repeat, number),
+        "numpy_asarray": median_time(lambda: np.asarray(ref), repeat, number),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--formats", required=True, help="file of format strings, one a line")
+    ap.add_argument("--out", required=True, help="JSON file to write")
+    ap.add_argument("--repeat", type=int, default=15, help="repetitions per figure")
+    ap.add_argument("--export-module", help="Python module with an exported Image type")
+    args = ap.parse_args()
+    with open(args.formats) as f:
+        formats = [line for line in f.read().split("\n") if line]
+    results = {
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        "tobytes": bench_tobytes(args.repeat),
+        "tolist": bench_tolist(max(3, args.repeat // 3)),
+        "parse": bench_parse(formats, args.repeat),
+    }
+    if args.export_module:
+        results["export"] = bench_export(args.export_module, args.repeat)
+    with open(args.out, "w") as f:
+        json.dump(results, f, indent=1)
+    json.dump(results, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()
