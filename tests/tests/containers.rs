@@ -145,7 +145,13 @@ fn wrong_shape_is_an_error_not_a_view() {
         pixels: (0..6).map(px).collect(),
     };
     assert!(img.check_buffer_shape().is_err());
-    assert!(MemoryView::new(&img).is_err());
+    // The view reports the exporter's own reason, as a BufferError.
+    let err = MemoryView::new(&img).unwrap_err();
+    assert_eq!(err.kind(), buffer_runtime::view::ErrorKind::BufferError);
+    assert!(
+        err.to_string().contains("the shape describes 4 items but the data holds 6"),
+        "{err}"
+    );
     assert!(img
         .check_buffer_shape()
         .unwrap_err()

@@ -113,6 +113,7 @@ mod slice;
 mod typed;
 mod values;
 
+use alloc::string::ToString;
 use core::fmt;
 
 use smallvec::SmallVec;
@@ -407,8 +408,10 @@ fn is_contiguous_in(shape: &[usize], strides: &[isize], itemsize: usize, order: 
 impl<'a> MemoryView<'a> {
     /// A read-only view of an exporter, borrowing it for `'a`.
     ///
-    /// Fails with `BufferError` when the exporter's layout does not fit its bytes (the
-    /// exporter traits are safe to implement, so the view checks).
+    /// Fails with `BufferError` when the exporter reports a bad layout
+    /// ([`BufferExport::try_buffer_layout`], e.g. a container whose shape disagrees with its
+    /// data) or its layout does not fit its bytes (the exporter traits are safe to implement,
+    /// so the view checks).
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
@@ -418,7 +421,9 @@ impl<'a> MemoryView<'a> {
     /// assert_eq!(view.tobytes(buffer_runtime::view::Order::C), [1, 2, 3, 4, 5, 6]);
     /// ```
     pub fn new<T: BufferExport + ?Sized>(exporter: &'a T) -> Result<Self> {
-        let layout = exporter.buffer_layout();
+        let layout = exporter
+            .try_buffer_layout()
+            .map_err(|e| ViewError::buffer_error(e.to_string()))?;
         let item = ItemFormat::of_element::<T::Item>()?;
         ViewBase::from_checked(
             exporter.buffer_bytes(),
@@ -483,7 +488,9 @@ impl<'a> MemoryViewMut<'a> {
         T: BufferExportMut + ?Sized,
         T::Item: FromBytes,
     {
-        let layout = exporter.buffer_layout();
+        let layout = exporter
+            .try_buffer_layout()
+            .map_err(|e| ViewError::buffer_error(e.to_string()))?;
         let item = ItemFormat::of_element::<T::Item>()?;
         ViewBase::from_checked(
             exporter.buffer_bytes_mut(),
