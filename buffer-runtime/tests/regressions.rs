@@ -36,3 +36,38 @@ fn tolist_of_too_many_zero_stride_items_is_a_memory_error() {
     );
     assert_eq!(view.tobytes(Order::C), [7, 7, 7]);
 }
+
+/// view_construct: `item_count` (`shape.iter().product()`) overflowed - a panic with debug
+/// assertions, a wrong count without - for zero-size items, which passed the
+/// `product(shape) * itemsize <= isize::MAX` check whatever the shape. The item count is now
+/// bounded too.
+#[test]
+fn zero_size_items_with_an_overflowing_item_count_are_refused() {
+    let err =
+        MemoryView::from_parts(&[], "", &[8_377_613_688_009_605_955, 42], None, 0).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BufferError);
+    assert_eq!(
+        err.to_string(),
+        "buffer layout: product(shape) exceeds isize::MAX"
+    );
+    // Just below the bound is a valid (empty-byte) view with that many items.
+    let n = isize::MAX as usize;
+    let view = MemoryView::from_parts(&[], "0s", &[n], None, 0).unwrap();
+    assert_eq!((view.item_count(), view.nbytes()), (n, 0));
+}
+
+/// With a 0 in the shape there are no items, even when the dimensions before the 0 multiply
+/// past `usize::MAX` (the partial product overflowed in `item_count` and in the offset
+/// iterator behind `tobytes`, `values`, `==`).
+#[test]
+fn empty_dimension_after_huge_ones_has_no_items() {
+    let huge = 1usize << 62;
+    let view = MemoryView::from_parts(&[], "", &[huge, huge, 0], None, 0).unwrap();
+    assert_eq!(view.item_count(), 0);
+    assert!(view.tobytes(Order::C).is_empty());
+    assert_eq!(view.values().count(), 0);
+    assert!(view == view);
+    let view = MemoryView::from_parts(&[], "", &[huge, huge, 0, 3], None, 0).unwrap();
+    assert_eq!(view.item_count(), 0);
+    assert_eq!(view.values().count(), 0);
+}
