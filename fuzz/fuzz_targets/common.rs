@@ -144,3 +144,15 @@ pub fn same(a: &Value, b: &Value) -> bool {
         _ => a == b,
     }
 }
+
+/// How many values `tolist` builds for `shape` (lists and items), saturating: a huge
+/// dimension before a 0 makes a huge list of empty lists in no bytes at all.
+pub fn list_nodes(shape: &[usize]) -> usize {
+    let mut lists = 1usize;
+    let mut nodes = 0usize;
+    for &n in shape {
+        lists = lists.saturating_mul(n);
+        nodes = nodes.saturating_add(lists);
+    }
+    nodes
+}

@@ -97,7 +97,7 @@ fn run(view: &mut MemoryViewMut<'_>, ops: &[Op], depth: usize) {
     let Some((op, rest)) = ops.split_first() else {
         return;
     };
-    if depth > 24 || view.nbytes() > MAX_BYTES || view.item_count() > MAX_BYTES {
+    if depth > 24 || view.nbytes() > MAX_BYTES || common::list_nodes(view.shape()) > MAX_BYTES {
         return;
     }
     let nbytes = view.nbytes();
