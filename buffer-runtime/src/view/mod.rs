@@ -240,7 +240,8 @@ impl DataMut for &mut [u8] {
 /// 1. `shape.len() == strides.len() <= MAX_NDIM` (64).
 /// 2. `itemsize == self.item.itemsize()`, the size the format describes.
 /// 3. `product(shape) * itemsize <= isize::MAX` (so `nbytes` and every item offset fit an
-///    `isize`).
+///    `isize`), and `product(shape) <= isize::MAX` too (zero-size items), so the item count
+///    fits as well.
 /// 4. If no dimension is 0, every item lies inside the borrowed bytes: for every index
 ///    `0 <= i[k] < shape[k]`, `0 <= offset + sum(i[k] * strides[k])` and
 ///    `offset + sum(i[k] * strides[k]) + itemsize <= data.bytes().len()`. It is enough to check
@@ -336,12 +337,24 @@ fn check_layout(
     }
     let too_big =
         || ViewError::buffer_error("buffer layout: product(shape) * itemsize exceeds isize::MAX");
+    let too_many = || ViewError::buffer_error("buffer layout: product(shape) exceeds isize::MAX");
     let mut nbytes = itemsize;
     for &n in shape {
         nbytes = nbytes.checked_mul(n).ok_or_else(too_big)?;
     }
     if nbytes > isize::MAX as usize {
         return Err(too_big());
+    }
+    // Zero-size items pass the check above whatever the shape: bound the item count too, so
+    // that `item_count` (and every loop over the items) cannot overflow.
+    if !shape.contains(&0) {
+        let mut count: usize = 1;
+        for &n in shape {
+            count = count.checked_mul(n).ok_or_else(too_many)?;
+        }
+        if count > isize::MAX as usize {
+            return Err(too_many());
+        }
     }
     if shape.contains(&0) {
         if offset > len {
@@ -705,7 +718,12 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(MemoryView::new(&[[0u8; 2]; 3]).unwrap().item_count(), 6);
     /// ```
     pub fn item_count(&self) -> usize {
-        self.shape.iter().product()
+        // With a 0 anywhere the product is 0, but a partial product before it may overflow.
+        if self.shape.contains(&0) {
+            0
+        } else {
+            self.shape.iter().product()
+        }
     }
 
     /// The number of bytes the items would take in a contiguous copy:
