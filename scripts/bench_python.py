@@ -13,7 +13,7 @@ timeit-style: every figure is the median over many repetitions of the time of on
             struct.calcsize on the flat ones
   export    (when --export-module names an importable module with an Image type)
             memoryview(obj) and np.asarray(obj) per call, against a numpy array of the same
-            shape
+            shape, and np.asarray of a memoryview of that array (the buffer-protocol path)
 """
 
 import argparse
@@ -22,6 +22,7 @@ import json
 import statistics
 import struct
 import sys
+import time
 import timeit
 
 import numpy as np
@@ -37,6 +38,27 @@ def median_time(fn, repeat, number=1):
     times)."""
     times = timeit.Timer(fn).repeat(repeat=repeat, number=number)
     return statistics.median(t / number for t in times)
+
+
+def interleaved(rounds, fns):
+    """Times `fns` (name -> callable) in turn, `rounds` times; returns, per name, the median
+    time of one call and the median of its per-round ratio to the first one (the same
+    scheme as buffer_benches::interleaved, robust to a shared machine's changing load)."""
+    names = list(fns)
+    times = {n: [] for n in names}
+    for _ in range(rounds):
+        for n in names:
+            start = time.perf_counter()
+            fns[n]()
+            times[n].append(time.perf_counter() - start)
+    base = times[names[0]]
+    return {
+        n: {
+            "seconds": statistics.median(times[n]),
+            "ratio": statistics.median(t / b for t, b in zip(times[n], base)),
+        }
+        for n in names
+    }
 
 
 def is_flat(s):
@@ -55,7 +77,15 @@ def bench_tobytes(repeat):
     assert mv4.tobytes() == runs4.tobytes()
     assert mv256.tobytes()[:512] == runs256.tobytes()[:512]
     contiguous = a[: out // 4]
+    paired = interleaved(repeat, {
+        "memcpy_64MiB": contiguous.tobytes,
+        "numpy_runs_256B": runs256.tobytes,
+        "numpy_runs_4B": runs4.tobytes,
+        "memoryview_runs_256B": mv256.tobytes,
+        "memoryview_runs_4B": mv4.tobytes,
+    })
     return {
+        "paired": paired,
         "numpy_runs_4B": median_time(runs4.tobytes, repeat),
         "numpy_runs_256B": median_time(runs256.tobytes, repeat),
         "memoryview_runs_4B": median_time(mv4.tobytes, repeat),
@@ -107,6 +137,7 @@ def bench_export(module_name, repeat):
     img = mod.Image(480, 640)
     mv = memoryview(img)
     ref = np.zeros(mv.shape, dtype=np.asarray(img).dtype)
+    ref_mv = memoryview(ref)
     number = 2000
     return {
         "shape": list(mv.shape),
@@ -115,6 +146,9 @@ def bench_export(module_name, repeat):
         "numpy_memoryview": median_time(lambda: memoryview(ref), repeat, number),
         "image_asarray": median_time(lambda: np.asarray(img), repeat, number),
         "numpy_asarray": median_time(lambda: np.asarray(ref), repeat, number),
+        # np.asarray of an ndarray returns it unchanged; a memoryview of the same array is
+        # the baseline that, like the Image, goes through the buffer protocol.
+        "numpy_memoryview_asarray": median_time(lambda: np.asarray(ref_mv), repeat, number),
     }
 
 

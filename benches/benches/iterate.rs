@@ -56,6 +56,24 @@ fn iterate(c: &mut Criterion) {
     assert_eq!(raw(flat.as_ptr()), expected);
     assert_eq!(by_ndarray(&nd_view), expected);
 
+    // The ratios, measured interleaved (robust to the load of a shared machine).
+    let paired = buffer_benches::interleaved(
+        101,
+        10,
+        &mut [
+            ("raw_pointer_loop", &mut || {
+                black_box(raw(black_box(flat.as_ptr())));
+            }),
+            ("view_iter_as", &mut || {
+                black_box(by_view(black_box(&view)));
+            }),
+            ("ndarray_iter", &mut || {
+                black_box(by_ndarray(black_box(&nd_view)));
+            }),
+        ],
+    );
+    buffer_benches::report_paired("iterate", &paired);
+
     let mut g = c.benchmark_group("iterate");
     g.bench_function("view_iter_as", |b| b.iter(|| by_view(black_box(&view))));
     g.bench_function("raw_pointer_loop", |b| {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use buffer_benches::{ensure_tick_file, expected_qty_sum, results_dir, rss_anon_kib, Tick};
 use buffer_runtime::{Element, MemoryView};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use zerocopy::{FromZeros, IntoBytes};
+use zerocopy::{FromBytes, FromZeros, IntoBytes};
 
 fn sum_view(view: &MemoryView<'_>) -> u64 {
     view.iter_as::<Tick>().unwrap().map(|t| t.qty as u64).sum()
@@ -58,6 +58,26 @@ fn mmap(c: &mut Criterion) {
         .unwrap();
     let sum_vec = |v: &[Tick]| -> u64 { v.iter().map(|t| t.qty as u64).sum() };
     assert_eq!(sum_vec(&vec), expected_qty_sum(n));
+
+    // The mapped records as a plain slice (no MemoryView): separates what the mapping costs
+    // from what the view costs.
+    let mapped = <[Tick]>::ref_from_bytes(&map).unwrap();
+    let paired = buffer_benches::interleaved(
+        15,
+        1,
+        &mut [
+            ("vec_slice_sum", &mut || {
+                black_box(sum_vec(black_box(&vec)));
+            }),
+            ("mmap_view_sum", &mut || {
+                black_box(sum_view(black_box(&view)));
+            }),
+            ("mmap_slice_sum", &mut || {
+                black_box(sum_vec(black_box(mapped)));
+            }),
+        ],
+    );
+    buffer_benches::report_paired("mmap", &paired);
 
     let mut g = c.benchmark_group("mmap");
     g.throughput(Throughput::Bytes(bytes));

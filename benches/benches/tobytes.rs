@@ -39,6 +39,24 @@ fn tobytes(c: &mut Criterion) {
     assert_eq!(&r256[256..512], &bytes[512..768]);
     drop((r4, r256));
 
+    // The ratios, measured interleaved (robust to the load of a shared machine).
+    let paired = buffer_benches::interleaved(
+        15,
+        1,
+        &mut [
+            ("memcpy_64MiB", &mut || {
+                black_box(black_box(&bytes[..OUT]).to_vec());
+            }),
+            ("view_runs_256B", &mut || {
+                black_box(black_box(&runs256).tobytes(Order::C));
+            }),
+            ("view_runs_4B", &mut || {
+                black_box(black_box(&runs4).tobytes(Order::C));
+            }),
+        ],
+    );
+    buffer_benches::report_paired("tobytes", &paired);
+
     let mut g = c.benchmark_group("tobytes");
     g.throughput(Throughput::Bytes(OUT as u64));
     g.bench_function("memcpy_64MiB", |b| {

@@ -267,3 +267,90 @@ fn record(rng: &mut Rng, depth: usize) -> String {
     s.push('}');
     s
 }
+
+/// Times `variants` interleaved, which keeps their ratios meaningful on a machine whose load
+/// changes from second to second (criterion measures one benchmark after another, so a
+/// burst of load lands on one side only). Each of `rounds` rounds runs every variant
+/// `iters` times in turn; returns, per variant, the median over rounds of the time of one
+/// call and the median over rounds of its ratio to the first variant (the baseline) in the
+/// same round.
+///
+/// ```
+/// let (mut a, mut b) = (0u64, 0u64);
+/// let r = buffer_benches::interleaved(5, 10, &mut [
+///     ("one", &mut || a = std::hint::black_box(a + 1)),
+///     ("two", &mut || b = std::hint::black_box(b + 2)),
+/// ]);
+/// assert_eq!(r.len(), 2);
+/// assert_eq!(r[0].ratio, 1.0);
+/// assert!(r[1].seconds > 0.0);
+/// ```
+pub fn interleaved(
+    rounds: usize,
+    iters: usize,
+    variants: &mut [(&str, &mut dyn FnMut())],
+) -> Vec<Paired> {
+    let mut times = vec![Vec::with_capacity(rounds); variants.len()];
+    for _ in 0..rounds {
+        for (k, (_, f)) in variants.iter_mut().enumerate() {
+            let start = std::time::Instant::now();
+            for _ in 0..iters {
+                f();
+            }
+            times[k].push(start.elapsed().as_secs_f64() / iters as f64);
+        }
+    }
+    let median = |mut xs: Vec<f64>| -> f64 {
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len();
+        if n == 0 {
+            f64::NAN
+        } else if n % 2 == 1 {
+            xs[n / 2]
+        } else {
+            (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+        }
+    };
+    variants
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| Paired {
+            name: name.to_string(),
+            seconds: median(times[k].clone()),
+            ratio: median(times[k].iter().zip(&times[0]).map(|(t, b)| t / b).collect()),
+        })
+        .collect()
+}
+
+/// One variant's result from [`interleaved`].
+#[derive(Clone, Debug)]
+pub struct Paired {
+    /// The variant's name.
+    pub name: String,
+    /// The median time of one call, in seconds.
+    pub seconds: f64,
+    /// The median of its per-round ratio to the first variant.
+    pub ratio: f64,
+}
+
+/// Prints `results` and writes them as `paired_<group>.json` to [`results_dir`] (when set).
+pub fn report_paired(group: &str, results: &[Paired]) {
+    let mut json = String::from("{");
+    for (i, r) in results.iter().enumerate() {
+        eprintln!(
+            "{group}/{} (interleaved): {:.4e} s per call, {:.3}x {}",
+            r.name, r.seconds, r.ratio, results[0].name
+        );
+        if i > 0 {
+            json.push_str(", ");
+        }
+        json.push_str(&format!(
+            "\"{}\": {{\"seconds\": {:e}, \"ratio\": {}}}",
+            r.name, r.seconds, r.ratio
+        ));
+    }
+    json.push_str("}\n");
+    if let Some(dir) = results_dir() {
+        let _ = std::fs::write(dir.join(format!("paired_{group}.json")), json);
+    }
+}

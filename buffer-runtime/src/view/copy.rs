@@ -3,6 +3,7 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::mem::MaybeUninit;
 
 use smallvec::SmallVec;
 
@@ -128,13 +129,20 @@ impl Iterator for OffsetIter<'_> {
 
 impl ExactSizeIterator for OffsetIter<'_> {}
 
-/// Copies runs of `N` bytes from `src` at `offsets` into consecutive chunks of `dst`.
+/// Copies runs of `N` bytes from `src` at `offsets` into consecutive chunks of `dst`, and
+/// returns how many bytes it wrote (all of `dst` when `offsets` has `dst.len() / N` runs).
 ///
 /// Row by row: within a row the source offset is one addition per run, a loop the compiler
 /// keeps in registers (stepping `OffsetIter` per run costs several times the copy itself).
+/// `dst` is uninitialised spare capacity, so the output is written once, not zeroed first.
 #[inline]
-fn copy_runs<const N: usize>(dst: &mut [u8], src: &[u8], mut offsets: OffsetIter<'_>) {
+fn copy_runs<const N: usize>(
+    dst: &mut [MaybeUninit<u8>],
+    src: &[u8],
+    mut offsets: OffsetIter<'_>,
+) -> usize {
     let mut chunks = dst.chunks_exact_mut(N);
+    let mut written = 0;
     while let Some((first, len, stride)) = offsets.take_row() {
         let mut off = first as isize;
         for chunk in chunks.by_ref().take(len) {
@@ -142,12 +150,16 @@ fn copy_runs<const N: usize>(dst: &mut [u8], src: &[u8], mut offsets: OffsetIter
             // `src`); a failed conversion cannot happen (the range is N bytes long).
             let start = off as usize;
             let Ok(item) = <&[u8; N]>::try_from(&src[start..start + N]) else {
-                return;
+                return written;
             };
-            chunk.copy_from_slice(item);
+            for (d, &b) in chunk.iter_mut().zip(item) {
+                d.write(b);
+            }
+            written += N;
             off = off.wrapping_add(stride);
         }
     }
+    written
 }
 
 /// Splits a layout into outer dimensions and one contiguous inner run: the trailing
@@ -240,24 +252,34 @@ impl<S: Data> ViewBase<S> {
             }
             return;
         }
-        let start = out.len();
-        out.resize(start + self.nbytes(), 0);
-        let dst = &mut out[start..];
+        let n = self.nbytes();
         let offsets = OffsetIter::new(&self.shape[..outer], &self.strides[..outer], self.offset);
         // `off` is the offset of an item whose trailing run of `run` bytes are items of this
         // view: inside `bytes` by invariant 4. Fixed-size copies for the common item sizes
         // let the compiler emit one load and one store per item.
-        match run {
-            1 => copy_runs::<1>(dst, bytes, offsets),
-            2 => copy_runs::<2>(dst, bytes, offsets),
-            4 => copy_runs::<4>(dst, bytes, offsets),
-            8 => copy_runs::<8>(dst, bytes, offsets),
-            16 => copy_runs::<16>(dst, bytes, offsets),
+        let copy: fn(&mut [MaybeUninit<u8>], &[u8], OffsetIter<'_>) -> usize = match run {
+            1 => copy_runs::<1>,
+            2 => copy_runs::<2>,
+            4 => copy_runs::<4>,
+            8 => copy_runs::<8>,
+            16 => copy_runs::<16>,
             _ => {
-                for (chunk, off) in dst.chunks_exact_mut(run.max(1)).zip(offsets) {
+                let start = out.len();
+                out.resize(start + n, 0);
+                for (chunk, off) in out[start..].chunks_exact_mut(run.max(1)).zip(offsets) {
                     chunk.copy_from_slice(&bytes[off..off + run]);
                 }
+                return;
             }
+        };
+        out.reserve(n);
+        let written = copy(&mut out.spare_capacity_mut()[..n], bytes, offsets);
+        if written == n {
+            // SAFETY: `reserve(n)` made room for `n` more bytes and `copy` initialised the
+            // first `written == n` of them (it writes its output front to back, one run
+            // after another, and counts what it wrote), so the first `len + n` bytes of the
+            // buffer are initialised.
+            unsafe { out.set_len(out.len() + n) };
         }
     }
 
