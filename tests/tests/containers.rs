@@ -149,7 +149,8 @@ fn wrong_shape_is_an_error_not_a_view() {
     let err = MemoryView::new(&img).unwrap_err();
     assert_eq!(err.kind(), buffer_runtime::view::ErrorKind::BufferError);
     assert!(
-        err.to_string().contains("the shape describes 4 items but the data holds 6"),
+        err.to_string()
+            .contains("the shape describes 4 items but the data holds 6"),
         "{err}"
     );
     assert!(img

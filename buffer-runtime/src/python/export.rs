@@ -494,13 +494,8 @@ where
         let bytes = exporter.buffer_bytes();
         // Python never writes through a read-only buffer (`readonly` is 1 and PyBUF_WRITABLE
         // requests are refused), so the `*mut` is only a type for `Py_buffer.buf`.
-        let filled = fill::<T::Item>(
-            layout,
-            bytes.as_ptr().cast_mut(),
-            bytes.len(),
-            true,
-        )
-        .map_err(|m| buffer_error(obj, &m))?;
+        let filled = fill::<T::Item>(layout, bytes.as_ptr().cast_mut(), bytes.len(), true)
+            .map_err(|m| buffer_error(obj, &m))?;
         Ok((ErasedGuard::new(this), filled))
     };
     // SAFETY: forwarded from the caller.
