@@ -63,6 +63,41 @@ fn every_error_is_reported_at_once() {
 }
 
 #[test]
+fn containers_follow_the_crate_override_and_get_stubs_on_error() {
+    let out = expand(parse_quote! {
+        #[buffer(container, crate = "br")]
+        struct Table { #[buffer(data)] rows: Vec<u32> }
+    });
+    assert!(out.contains("br :: Layout :: for_items"), "{out}");
+    assert!(
+        out.contains("impl br :: BufferExportMut for Table"),
+        "{out}"
+    );
+    assert!(!out.contains("buffer_runtime"), "{out}");
+    // `&[T]` data is read-only: no `BufferExportMut`.
+    let out = expand(parse_quote! {
+        #[buffer(container)]
+        struct View<'a> { #[buffer(data)] rows: &'a [u32] }
+    });
+    assert!(!out.contains("BufferExportMut"), "{out}");
+    // Rejected: the errors, every one, beside stubs (with the lifetime kept).
+    let out = expand(parse_quote! {
+        #[buffer(container)]
+        struct Bad<'a> {
+            #[buffer(data, shape = [w, h], strides = [1])]
+            rows: &'a [u32],
+            h: f32,
+        }
+    });
+    // `w` is no field, `h` no integer, one stride for two dimensions.
+    assert_eq!(out.matches("compile_error !").count(), 3, "{out}");
+    assert!(
+        out.contains("impl < 'a > :: buffer_runtime :: BufferExport for Bad < 'a >"),
+        "{out}"
+    );
+}
+
+#[test]
 fn field_names_in_the_format() {
     let out = expand(parse_quote! {
         #[repr(C)]
@@ -125,6 +160,19 @@ fn expansion_snapshots() {
             parse_quote! {
                 #[repr(u8)]
                 enum Level { Low, High }
+            },
+        ),
+        (
+            "container",
+            parse_quote! {
+                #[buffer(container)]
+                struct Image<'a> {
+                    width: u32,
+                    height: u32,
+                    pitch: usize,
+                    #[buffer(data, shape = [height, width], strides = [pitch, 4])]
+                    pixels: &'a mut [Rgba],
+                }
             },
         ),
         (

@@ -54,3 +54,22 @@ fn generated_code_follows_the_crate_override() {
     assert_eq!(<Kind as Element>::FORMAT, "H");
     assert_eq!(Kind::A.buffer_bytes(), 7u16.to_ne_bytes());
 }
+
+/// A container under the renamed runtime.
+#[derive(BufferExport)]
+#[buffer(container, crate = "br")]
+struct Pixels {
+    width: usize,
+    #[buffer(data, shape = [2, width])]
+    px: Vec<Rgb>,
+}
+
+#[test]
+fn renamed_container() {
+    let p = Pixels {
+        width: 3,
+        px: vec![Rgb { r: 0, g: 0, b: 0 }; 6],
+    };
+    assert_eq!(&*p.buffer_layout().shape, &[2, 3]);
+    assert!(p.check_buffer_shape().is_ok());
+}

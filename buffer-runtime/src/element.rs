@@ -172,6 +172,11 @@ mod byteorder_impls {
 ///
 /// `Self` is exactly `product(SHAPE)` values of `Item` laid out in C order with `STRIDES`:
 /// `size_of::<Self>() == product(SHAPE) * size_of::<Item>()`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no buffer layout",
+    label = "`{Self}` cannot be exported as buffer items",
+    note = "buffer items are the primitive integers and floats, `bool`, `char`, zerocopy's byte-order types, arrays of items, and types that `#[derive(BufferExport)]`"
+)]
 pub unsafe trait StaticLayout: IntoBytes + Immutable + Sized + 'static {
     /// The item type.
     type Item: Element;

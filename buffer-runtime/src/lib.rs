@@ -44,6 +44,7 @@ pub mod ndarray;
 pub mod python;
 #[cfg(feature = "rayon")]
 pub mod rayon;
+pub mod safety;
 #[cfg(feature = "alloc")]
 pub mod view;
 

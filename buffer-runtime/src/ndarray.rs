@@ -165,7 +165,7 @@ impl<S: DataMut> ViewBase<S> {
     /// let mut grid = [[1u32, 2], [3, 4]];
     /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
     /// let mut t = view.t_mut();
-/// t.as_array_mut::<u32>().unwrap().index_axis_mut(ndarray::Axis(0), 0).fill(9); // column 0
+    /// t.as_array_mut::<u32>().unwrap().index_axis_mut(ndarray::Axis(0), 0).fill(9); // column 0
     /// drop(view);
     /// assert_eq!(grid, [[9, 2], [9, 4]]);
     /// ```
@@ -202,7 +202,7 @@ impl<S: DataMut> ViewBase<S> {
 
 /// The layout of an ndarray array, whose elements are contiguous in memory (in any axis order,
 /// negative strides included) starting at `slice`.
-fn array_layout<A: StaticLayout, D: Dimension>(
+fn array_layout<A: StaticLayout>(
     shape: &[usize],
     strides: &[isize],
     first: *const A,
@@ -253,7 +253,7 @@ where
         let slice = self
             .as_slice_memory_order()
             .ok_or(LayoutError::NotContiguous)?;
-        array_layout::<A, D>(self.shape(), self.strides(), self.as_ptr(), slice)
+        array_layout::<A>(self.shape(), self.strides(), self.as_ptr(), slice)
     }
 
     fn buffer_layout(&self) -> Layout {

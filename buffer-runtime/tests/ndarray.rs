@@ -213,3 +213,67 @@ fn round_trip_and_writable_exports() {
     drop(view);
     assert_eq!(a[[0, 0, 0]], -1.0);
 }
+
+mod props {
+    use buffer_runtime::view::MemoryViewMut;
+    use proptest::prelude::*;
+
+    /// The byte ranges of every item of a layout.
+    fn item_ranges(
+        shape: &[usize],
+        strides: &[isize],
+        offset: usize,
+        size: usize,
+    ) -> Vec<(usize, usize)> {
+        let mut out = vec![];
+        let total: usize = shape.iter().product();
+        for flat in 0..total {
+            let (mut rest, mut off) = (flat, offset as isize);
+            for (&n, &s) in shape.iter().zip(strides).rev() {
+                off += (rest % n) as isize * s;
+                rest /= n;
+            }
+            out.push((off as usize, off as usize + size));
+        }
+        out
+    }
+
+    proptest! {
+        /// A mutable ndarray view, and mutable row chunks, are only handed out when no two
+        /// items share a byte.
+        #[test]
+        fn mutable_views_never_alias(
+            shape in proptest::collection::vec(1usize..4, 1..4),
+            strides in proptest::collection::vec(-12isize..12, 3),
+            offset in 0usize..64,
+        ) {
+            let strides: Vec<isize> = strides[..shape.len()].iter().map(|s| s * 2).collect();
+            let mut raw = [0u16; 64];
+            let bytes = zerocopy::IntoBytes::as_mut_bytes(&mut raw[..]);
+            let Ok(mut view) = MemoryViewMut::from_parts(bytes, "=H", &shape, Some(&strides), offset * 2) else {
+                return Ok(());
+            };
+            let mut ranges = item_ranges(&shape, &strides, offset * 2, 2);
+            ranges.sort();
+            let disjoint = ranges.windows(2).all(|w| w[0].1 <= w[1].0);
+            if view.as_array_mut::<u16>().is_ok() {
+                prop_assert!(disjoint, "aliasing mutable array for {shape:?} {strides:?}");
+            }
+            let base = view.underlying_bytes().as_ptr() as usize;
+            if let Ok(chunks) = view.row_chunks_mut(2) {
+                prop_assert!(disjoint);
+                let mut spans: Vec<(usize, usize)> = chunks
+                    .iter()
+                    .map(|c| {
+                        let p = c.underlying_bytes().as_ptr() as usize - base;
+                        (p, p + c.underlying_bytes().len())
+                    })
+                    .collect();
+                let items: usize = chunks.iter().map(|c| c.item_count()).sum();
+                prop_assert_eq!(items, shape.iter().product::<usize>());
+                spans.sort();
+                prop_assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0), "chunks overlap: {spans:?}");
+            }
+        }
+    }
+}

@@ -145,7 +145,14 @@ fn wrong_shape_is_an_error_not_a_view() {
         pixels: (0..6).map(px).collect(),
     };
     assert!(img.check_buffer_shape().is_err());
-    assert!(MemoryView::new(&img).is_err());
+    // The view reports the exporter's own reason, as a BufferError.
+    let err = MemoryView::new(&img).unwrap_err();
+    assert_eq!(err.kind(), buffer_runtime::view::ErrorKind::BufferError);
+    assert!(
+        err.to_string()
+            .contains("the shape describes 4 items but the data holds 6"),
+        "{err}"
+    );
     assert!(img
         .check_buffer_shape()
         .unwrap_err()
@@ -246,4 +253,46 @@ fn owned_and_mut_containers_are_writable() {
     assert_eq!(view.tobytes(Order::C), [-1i32, -2, -3].as_bytes());
     drop(view);
     assert_eq!(backing, [-1, -2, -3]);
+}
+
+mod props {
+    use buffer_runtime::view::MemoryView;
+    use buffer_runtime::{Layout, LayoutError};
+    use proptest::prelude::*;
+
+    fn shapes() -> impl Strategy<Value = Vec<usize>> {
+        proptest::collection::vec(0usize..5, 1..4)
+    }
+
+    proptest! {
+        /// Every layout `for_items` accepts fits the data: a view over exactly `len` items
+        /// accepts it, and holds the items the shape says. Without strides it accepts exactly
+        /// the shapes whose product is `len`.
+        #[test]
+        fn accepted_layouts_fit_the_data(
+            len in 0usize..40,
+            shape in shapes(),
+            strides in proptest::option::of(proptest::collection::vec(-40isize..40, 1..4)),
+        ) {
+            let bytes = vec![0u8; len * 4];
+            let result = Layout::for_items::<u32>(len, &shape, strides.as_deref());
+            match (&result, &strides) {
+                (_, Some(s)) if s.len() != shape.len() => prop_assert!(
+                    matches!(result, Err(LayoutError::StridesCount { .. })),
+                    "stride count unchecked"
+                ),
+                (Ok(layout), _) => {
+                    let view = MemoryView::from_parts(
+                        &bytes, "=I", &layout.shape, Some(&layout.strides), layout.offset,
+                    );
+                    prop_assert!(view.is_ok(), "{layout:?} over {len} items: {view:?}");
+                    prop_assert_eq!(view.unwrap().item_count(), shape.iter().product::<usize>());
+                }
+                (Err(_), _) => {}
+            }
+            if strides.is_none() {
+                prop_assert_eq!(result.is_ok(), shape.iter().product::<usize>() == len);
+            }
+        }
+    }
 }

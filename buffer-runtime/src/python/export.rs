@@ -488,16 +488,14 @@ where
             .try_borrow()
             .map_err(|e| buffer_error(obj, &e.to_string()))?;
         let exporter: &T = field(&this);
+        let layout = exporter
+            .try_buffer_layout()
+            .map_err(|e| buffer_error(obj, &e.to_string()))?;
         let bytes = exporter.buffer_bytes();
         // Python never writes through a read-only buffer (`readonly` is 1 and PyBUF_WRITABLE
         // requests are refused), so the `*mut` is only a type for `Py_buffer.buf`.
-        let filled = fill::<T::Item>(
-            exporter.buffer_layout(),
-            bytes.as_ptr().cast_mut(),
-            bytes.len(),
-            true,
-        )
-        .map_err(|m| buffer_error(obj, &m))?;
+        let filled = fill::<T::Item>(layout, bytes.as_ptr().cast_mut(), bytes.len(), true)
+            .map_err(|m| buffer_error(obj, &m))?;
         Ok((ErasedGuard::new(this), filled))
     };
     // SAFETY: forwarded from the caller.
@@ -534,7 +532,9 @@ where
             .try_borrow_mut()
             .map_err(|e| buffer_error(obj, &e.to_string()))?;
         let exporter: &mut T = field(&mut this);
-        let layout = exporter.buffer_layout();
+        let layout = exporter
+            .try_buffer_layout()
+            .map_err(|e| buffer_error(obj, &e.to_string()))?;
         let bytes = exporter.buffer_bytes_mut();
         // The pointer comes from `&mut [u8]`: Python may write through it while the loan holds
         // the `PyRefMut`, because no other reference to these bytes can exist meanwhile, and every

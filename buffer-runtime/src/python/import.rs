@@ -7,7 +7,8 @@ use std::format;
 use std::string::String;
 
 use pyo3::exceptions::{
-    PyBufferError, PyIndexError, PyNotImplementedError, PyOverflowError, PyTypeError, PyValueError,
+    PyBufferError, PyIndexError, PyMemoryError, PyNotImplementedError, PyOverflowError,
+    PyTypeError, PyValueError,
 };
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -467,6 +468,7 @@ impl From<ViewError> for PyErr {
             ErrorKind::NotImplementedError => PyNotImplementedError::new_err(msg),
             ErrorKind::BufferError => PyBufferError::new_err(msg),
             ErrorKind::OverflowError => PyOverflowError::new_err(msg),
+            ErrorKind::MemoryError => PyMemoryError::new_err(msg),
         }
     }
 }

@@ -44,7 +44,13 @@ impl<'s> OffsetIter<'s> {
                 strides[n - 1],
             ),
         };
-        let rows: usize = outer_shape.iter().product();
+        // A 0 anywhere means no rows; a partial product before it may overflow. Without a 0,
+        // the view's invariants bound the product by isize::MAX.
+        let rows: usize = if shape.contains(&0) {
+            0
+        } else {
+            outer_shape.iter().product()
+        };
         OffsetIter {
             outer_shape,
             outer_strides,

@@ -35,6 +35,11 @@ pub enum ErrorKind {
     /// Python's `OverflowError`: a float too large for a standard-size or half-precision
     /// field (as the `struct` module raises).
     OverflowError,
+    /// Python's `MemoryError`: a result too large to allocate ([`tolist`] of a view with more
+    /// items than memory can hold, e.g. `2**62` zero-stride items of one byte).
+    ///
+    /// [`tolist`]: super::ViewBase::tolist
+    MemoryError,
 }
 
 impl ErrorKind {
@@ -52,6 +57,7 @@ impl ErrorKind {
             ErrorKind::NotImplementedError => "NotImplementedError",
             ErrorKind::BufferError => "BufferError",
             ErrorKind::OverflowError => "OverflowError",
+            ErrorKind::MemoryError => "MemoryError",
         }
     }
 }

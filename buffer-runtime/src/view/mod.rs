@@ -113,6 +113,7 @@ mod slice;
 mod typed;
 mod values;
 
+use alloc::string::ToString;
 use core::fmt;
 
 use smallvec::SmallVec;
@@ -239,7 +240,8 @@ impl DataMut for &mut [u8] {
 /// 1. `shape.len() == strides.len() <= MAX_NDIM` (64).
 /// 2. `itemsize == self.item.itemsize()`, the size the format describes.
 /// 3. `product(shape) * itemsize <= isize::MAX` (so `nbytes` and every item offset fit an
-///    `isize`).
+///    `isize`), and `product(shape) <= isize::MAX` too (zero-size items), so the item count
+///    fits as well.
 /// 4. If no dimension is 0, every item lies inside the borrowed bytes: for every index
 ///    `0 <= i[k] < shape[k]`, `0 <= offset + sum(i[k] * strides[k])` and
 ///    `offset + sum(i[k] * strides[k]) + itemsize <= data.bytes().len()`. It is enough to check
@@ -335,12 +337,24 @@ fn check_layout(
     }
     let too_big =
         || ViewError::buffer_error("buffer layout: product(shape) * itemsize exceeds isize::MAX");
+    let too_many = || ViewError::buffer_error("buffer layout: product(shape) exceeds isize::MAX");
     let mut nbytes = itemsize;
     for &n in shape {
         nbytes = nbytes.checked_mul(n).ok_or_else(too_big)?;
     }
     if nbytes > isize::MAX as usize {
         return Err(too_big());
+    }
+    // Zero-size items pass the check above whatever the shape: bound the item count too, so
+    // that `item_count` (and every loop over the items) cannot overflow.
+    if !shape.contains(&0) {
+        let mut count: usize = 1;
+        for &n in shape {
+            count = count.checked_mul(n).ok_or_else(too_many)?;
+        }
+        if count > isize::MAX as usize {
+            return Err(too_many());
+        }
     }
     if shape.contains(&0) {
         if offset > len {
@@ -407,8 +421,10 @@ fn is_contiguous_in(shape: &[usize], strides: &[isize], itemsize: usize, order: 
 impl<'a> MemoryView<'a> {
     /// A read-only view of an exporter, borrowing it for `'a`.
     ///
-    /// Fails with `BufferError` when the exporter's layout does not fit its bytes (the
-    /// exporter traits are safe to implement, so the view checks).
+    /// Fails with `BufferError` when the exporter reports a bad layout
+    /// ([`BufferExport::try_buffer_layout`], e.g. a container whose shape disagrees with its
+    /// data) or its layout does not fit its bytes (the exporter traits are safe to implement,
+    /// so the view checks).
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
@@ -418,7 +434,9 @@ impl<'a> MemoryView<'a> {
     /// assert_eq!(view.tobytes(buffer_runtime::view::Order::C), [1, 2, 3, 4, 5, 6]);
     /// ```
     pub fn new<T: BufferExport + ?Sized>(exporter: &'a T) -> Result<Self> {
-        let layout = exporter.buffer_layout();
+        let layout = exporter
+            .try_buffer_layout()
+            .map_err(|e| ViewError::buffer_error(e.to_string()))?;
         let item = ItemFormat::of_element::<T::Item>()?;
         ViewBase::from_checked(
             exporter.buffer_bytes(),
@@ -483,7 +501,9 @@ impl<'a> MemoryViewMut<'a> {
         T: BufferExportMut + ?Sized,
         T::Item: FromBytes,
     {
-        let layout = exporter.buffer_layout();
+        let layout = exporter
+            .try_buffer_layout()
+            .map_err(|e| ViewError::buffer_error(e.to_string()))?;
         let item = ItemFormat::of_element::<T::Item>()?;
         ViewBase::from_checked(
             exporter.buffer_bytes_mut(),
@@ -698,7 +718,12 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(MemoryView::new(&[[0u8; 2]; 3]).unwrap().item_count(), 6);
     /// ```
     pub fn item_count(&self) -> usize {
-        self.shape.iter().product()
+        // With a 0 anywhere the product is 0, but a partial product before it may overflow.
+        if self.shape.contains(&0) {
+            0
+        } else {
+            self.shape.iter().product()
+        }
     }
 
     /// The number of bytes the items would take in a contiguous copy:

@@ -92,7 +92,15 @@ impl<S: Data> ViewBase<S> {
     fn tolist_rec(&self, dim: usize, base: isize) -> Result<Value> {
         let n = self.shape[dim];
         let s = self.strides[dim];
-        let mut out = Vec::with_capacity(n);
+        // `n` items are in the view, but a list of them may not fit in memory (zero strides or
+        // zero-size items put any number of items in few bytes): an error, not an abort.
+        let mut out = Vec::new();
+        out.try_reserve_exact(n).map_err(|_| {
+            ViewError::new(
+                ErrorKind::MemoryError,
+                alloc::format!("memoryview: a list of {n} items does not fit in memory"),
+            )
+        })?;
         let last = dim + 1 == self.ndim();
         for i in 0..n {
             let off = base + i as isize * s;
