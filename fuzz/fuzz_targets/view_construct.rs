@@ -90,6 +90,9 @@ fuzz_target!(|input: Input| {
                 }
             }
         }
-        let _ = w.fill_bytes(&vec![0xa5; w.itemsize()]);
+        // An empty view may have a huge item size; a fill item of that size is no test.
+        if w.itemsize() <= 1 << 16 {
+            let _ = w.fill_bytes(&vec![0xa5; w.itemsize()]);
+        }
     }
 });
