@@ -374,11 +374,32 @@ unsafe fn write_view(
 }
 
 /// Shared by the read-only and writable exports: reuse the object's loan or open one with
-/// `open`, then fill `view`.
+/// `open`, then fill `view`; on failure, leave `view.obj` NULL as the C API asks.
 ///
 /// # Safety
 /// `view` is the `Py_buffer` CPython passed to `bf_getbuffer`.
 unsafe fn getbuffer_with(
+    obj: &Bound<'_, PyAny>,
+    view: *mut ffi::Py_buffer,
+    flags: c_int,
+    readonly: bool,
+    open: impl FnOnce() -> PyResult<(ErasedGuard, Filled)>,
+) -> PyResult<()> {
+    // SAFETY: forwarded from the caller.
+    let result = unsafe { join_or_open(obj, view, flags, readonly, open) };
+    if result.is_err() && !view.is_null() {
+        // SAFETY: `view` is valid for writes (caller); the C API asks exporters to set `obj`
+        // to NULL on failure.
+        unsafe { (*view).obj = ptr::null_mut() };
+    }
+    result
+}
+
+/// The body of [`getbuffer_with`], before its error clean-up.
+///
+/// # Safety
+/// As [`getbuffer_with`].
+unsafe fn join_or_open(
     obj: &Bound<'_, PyAny>,
     view: *mut ffi::Py_buffer,
     flags: c_int,
@@ -499,13 +520,7 @@ where
         Ok((ErasedGuard::new(this), filled))
     };
     // SAFETY: forwarded from the caller.
-    let result = unsafe { getbuffer_with(obj, view, flags, true, open) };
-    if result.is_err() && !view.is_null() {
-        // SAFETY: `view` is valid for writes; the C API asks exporters to set `obj` to NULL on
-        // failure.
-        unsafe { (*view).obj = ptr::null_mut() };
-    }
-    result
+    unsafe { getbuffer_with(obj, view, flags, true, open) }
 }
 
 /// `__getbuffer__` of a writable export: what `python_buffer!(Class, mut |this| &mut this.field)`
@@ -544,12 +559,7 @@ where
         Ok((ErasedGuard::new(this), filled))
     };
     // SAFETY: forwarded from the caller.
-    let result = unsafe { getbuffer_with(obj, view, flags, false, open) };
-    if result.is_err() && !view.is_null() {
-        // SAFETY: as in `__getbuffer`.
-        unsafe { (*view).obj = ptr::null_mut() };
-    }
-    result
+    unsafe { getbuffer_with(obj, view, flags, false, open) }
 }
 
 /// `__releasebuffer__` of both export kinds. Not a public API.
