@@ -274,6 +274,25 @@ python_buffer! {
             let data = (0..cols).flat_map(|j| (0..rows).map(move |i| (10 * i + j) as f64)).collect();
             Ok(PyMatrix { matrix: ColumnMajor { rows, cols, data } })
         }
+
+        /// Element `(i, j)`, read by Rust.
+        fn get(&self, i: usize, j: usize) -> PyResult<f64> {
+            let m = &self.matrix;
+            if i >= m.rows || j >= m.cols {
+                return Err(PyIndexError::new_err("matrix index out of range"));
+            }
+            Ok(m.data[j * m.rows + i])
+        }
+
+        /// Writes element `(i, j)` (needs `&mut self`: fails while Python holds a buffer).
+        fn set(&mut self, i: usize, j: usize, v: f64) -> PyResult<()> {
+            let m = &mut self.matrix;
+            if i >= m.rows || j >= m.cols {
+                return Err(PyIndexError::new_err("matrix index out of range"));
+            }
+            m.data[j * m.rows + i] = v;
+            Ok(())
+        }
     }
     export |this| &this.matrix;
 }

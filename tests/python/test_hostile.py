@@ -1,0 +1,513 @@
+"""Hostile Python input (issue 7): every outcome is a Python exception or a correct result,
+never a crash, never wrong data.
+
+1. Every subset of the request flag bits on every export of `buffer_example`, checked against
+   an independent model of the C API's rules (written here, not read from our code).
+2. Rust importing hostile buffers (numpy, `_testbuffer`, raw `Py_buffer`s made with
+   `PyMemoryView_FromBuffer`): zero, negative and odd strides, 0-d and 64-d shapes, empty
+   dimensions, misaligned items, malformed formats, suboffsets, read-only buffers.
+3. Many exports of one object released in every order.
+4. Exporters deleted while views of them live, also at interpreter shutdown.
+"""
+import array
+import ctypes
+import gc
+import itertools
+import struct
+import sys
+
+import pytest
+
+import conftest as c
+
+# --- helpers ----------------------------------------------------------------------------------
+
+ITEM_INT = array.array("i").itemsize  # the C int behind `i`: 4 on every platform we run on
+
+
+def c_order(shape):
+    """Every index of `shape`, last dimension fastest (one empty index for 0-d)."""
+    return itertools.product(*(range(n) for n in shape))
+
+
+def prod(xs):
+    p = 1
+    for x in xs:
+        p *= x
+    return p
+
+
+def is_contiguous(shape, strides, itemsize, order):
+    """PyBuffer_IsContiguous: no items is contiguous; dimensions of length 1 do not count."""
+    if 0 in shape:
+        return True
+    dims = list(zip(shape, strides))
+    if order == "C":
+        dims.reverse()
+    expect = itemsize
+    for n, s in dims:
+        if n > 1 and s != expect:
+            return False
+        expect *= n
+    return True
+
+
+# --- 1. every request flag on every export ------------------------------------------------------
+
+FLAG_BITS = [0x1, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80, 0x100]
+ALL_FLAGS = [sum(bits) for k in range(len(FLAG_BITS) + 1) for bits in itertools.combinations(FLAG_BITS, k)]
+assert len(set(ALL_FLAGS)) == 256
+
+
+def req(flags, what):
+    """CPython's REQ_* macros: a compound flag is requested only when all its bits are set."""
+    return flags & what == what
+
+
+class Export:
+    """What an export must look like: an independent description of the exporter's items."""
+
+    def __init__(self, make, shape, strides, itemsize, fmt, readonly, item, mutate, valid=True):
+        self.make, self.shape, self.strides = make, tuple(shape), tuple(strides)
+        self.itemsize, self.format, self.readonly = itemsize, fmt, readonly
+        self.item, self.mutate, self.valid = item, mutate, valid
+
+    def refusal(self, flags):
+        """The C API's answer to `flags`: None when the request can be met, else the reason
+        (CPython's memoryview wording, checked in memoryview's order)."""
+        if req(flags, c.PyBUF_WRITABLE) and self.readonly:
+            return "underlying buffer is not writable"
+        if not self.valid:
+            return "(invalid layout|number of dimensions must not exceed 64)"
+        cc = is_contiguous(self.shape, self.strides, self.itemsize, "C")
+        fc = is_contiguous(self.shape, self.strides, self.itemsize, "F")
+        if req(flags, c.PyBUF_C_CONTIGUOUS) and not cc:
+            return "underlying buffer is not C-contiguous"
+        if req(flags, c.PyBUF_F_CONTIGUOUS) and not fc:
+            return "underlying buffer is not Fortran contiguous"
+        if req(flags, c.PyBUF_ANY_CONTIGUOUS) and not (cc or fc):
+            return "underlying buffer is not contiguous"
+        # A consumer that asks for no strides assumes C order.
+        if not req(flags, c.PyBUF_STRIDES) and not cc:
+            return "underlying buffer is not C-contiguous"
+        # PyBUF_FORMAT "can be |'d to any of the flags except PyBUF_SIMPLE" (C API docs): such
+        # a request is refused, as CPython's memoryview refuses it.
+        if not req(flags, c.PyBUF_ND) and req(flags, c.PyBUF_FORMAT):
+            return "cannot cast to unsigned bytes if the format flag is present"
+        return None
+
+
+def image(w, h):
+    def pattern(y, x, ch):
+        return (31 * y + 7 * x + ch + 1) % 256
+
+    def make(bx):
+        img = bx.Image(w, h)
+        for y in range(h):
+            for x in range(w):
+                img.set_pixel(x, y, [pattern(y, x, ch) for ch in range(4)])
+        return img
+
+    return Export(
+        make,
+        (h, w, 4),
+        (4 * w, 4, 1),
+        1,
+        "B",
+        False,
+        lambda obj, idx: bytes([pattern(*idx)]),
+        lambda obj: obj.resize(w, h),
+    )
+
+
+def table(n):
+    rows = {}
+
+    def make(bx):
+        t = bx.Table(n)
+        # Rust's own bytes of each row, read before any export.
+        rows[id(t)] = [t.row_bytes(i) for i in range(n)]
+        return t
+
+    def fmt():
+        import buffer_example
+
+        return buffer_example.Table.record_layout()["format"]
+
+    return Export(
+        make, (n,), (48,), 48, fmt, True, lambda obj, idx: rows[id(obj)][idx[0]], lambda obj: obj.append(1, 2.0)
+    )
+
+
+def matrix(rows, cols):
+    return Export(
+        lambda bx: bx.Matrix(rows, cols),
+        (rows, cols),
+        (8, 8 * rows),
+        8,
+        "d",
+        True,
+        lambda obj, idx: struct.pack("=d", 10 * idx[0] + idx[1]),
+        set_first_element,
+    )
+
+
+def set_first_element(m):
+    """Needs `&mut self`: RuntimeError while borrowed, then IndexError if the matrix is empty."""
+    try:
+        m.set(0, 0, 0.0)
+    except IndexError:
+        pass
+
+
+def scalar(v):
+    return Export(
+        lambda bx: bx.Scalar(v), (), (), 8, "d", True, lambda obj, idx: struct.pack("=d", v), lambda obj: obj.set(v)
+    )
+
+
+def strided(data, shape, strides, offset, readonly=False):
+    raw = array.array("i", data).tobytes()
+    n = ITEM_INT
+    empty = 0 in shape
+    lo = offset + sum(min(0, (k - 1) * s) for k, s in zip(shape, strides))
+    hi = offset + n + sum(max(0, (k - 1) * s) for k, s in zip(shape, strides))
+    valid = len(shape) <= 64 and offset <= len(raw) and (empty or (lo >= 0 and hi <= len(raw)))
+
+    def item(obj, idx):
+        at = offset + sum(i * s for i, s in zip(idx, strides))
+        return raw[at : at + n]
+
+    cls = "ReadOnlyStrided" if readonly else "Strided"
+    return Export(
+        lambda bx: getattr(bx, cls)(data, shape, strides, offset),
+        shape,
+        strides,
+        n,
+        "i",
+        readonly,
+        item,
+        lambda obj: obj.set(0, data[0]),
+        valid,
+    )
+
+
+EXPORTS = {
+    "image-3x2": image(3, 2),
+    "image-1x1": image(1, 1),
+    "image-0x2": image(0, 2),
+    "table-3": table(3),
+    "table-0": table(0),
+    "matrix-3x2": matrix(3, 2),
+    "matrix-1x4": matrix(1, 4),
+    "matrix-0x3": matrix(0, 3),
+    "scalar": scalar(-2.5),
+    "strided-f": strided(range(6), [3, 2], [4, 12], 0),
+    "strided-reversed": strided(range(6), [6], [-4], 20),
+    "strided-zero-stride": strided([7, -8], [4, 2], [0, 4], 0),
+    "strided-odd-negative-2d": strided(range(-4, 4), [2, 3], [-13, 3], 14),
+    "strided-0d": strided(range(4), [], [], 8),
+    "strided-empty-first": strided(range(3), [0, 3], [1000, -7], 4),
+    "strided-64d-ones": strided([42], [1] * 64, [3 * i - 50 for i in range(64)], 0),
+    "strided-64d-f": strided(range(6), [2] + [1] * 62 + [3], [4] + [99] * 62 + [8], 0),
+    "strided-len1-odd-stride": strided([5, 6], [1], [-12345], 4),
+    "strided-invalid-out-of-bounds": strided(range(3), [3], [4], 4),
+    "strided-invalid-65d": strided([1], [1] * 65, [4] * 65, 0),
+    "ro-strided-neither-order": strided(range(8), [2, 2], [16, 4], 0, readonly=True),
+    "ro-strided-empty": strided([1], [2, 0, 2], [-4, 4, 4], 0, readonly=True),
+    "ro-strided-invalid": strided(range(2), [2], [-4], 0, readonly=True),
+}
+
+
+def read_through(view, exp):
+    """The items as a consumer reads them through what the exporter reported, in C order."""
+    if not view.shape:
+        if view.ndim == 0:
+            return [ctypes.string_at(view.buf, view.itemsize)]
+        # PyBUF_SIMPLE: `len` unsigned bytes, to be read as the items in C order.
+        return [ctypes.string_at(view.buf, view.len)] if view.len else []
+    shape = [view.shape[k] for k in range(view.ndim)]
+    if view.strides:
+        strides = [view.strides[k] for k in range(view.ndim)]
+    else:
+        strides, step = [0] * view.ndim, view.itemsize
+        for k in reversed(range(view.ndim)):
+            strides[k], step = step, step * shape[k]
+    return [
+        ctypes.string_at(view.buf + sum(i * s for i, s in zip(idx, strides)), exp.itemsize)
+        for idx in c_order(shape)
+    ]
+
+
+@pytest.mark.parametrize("flags", ALL_FLAGS, ids=lambda f: f"flags={f:#05x}")
+@pytest.mark.parametrize("name", list(EXPORTS))
+def test_every_request_flag_on_every_export(bx, name, flags):
+    exp = EXPORTS[name]
+    obj = exp.make(bx)
+    fmt = exp.format() if callable(exp.format) else exp.format
+    refs = sys.getrefcount(obj)
+    view = c.Py_buffer()
+    view.obj = 0x5A5A  # a failed request must set `obj` to NULL
+    refusal = exp.refusal(flags)
+    if refusal is not None:
+        with pytest.raises(BufferError, match=f"^{type(obj).__name__}: {refusal}"):
+            c._get(obj, ctypes.byref(view), flags)
+        assert view.obj is None
+        assert sys.getrefcount(obj) == refs
+        exp.mutate(obj)  # nothing stays borrowed
+        return
+    c._get(obj, ctypes.byref(view), flags)
+    try:
+        assert view.obj == id(obj)
+        assert sys.getrefcount(obj) >= refs + 1  # `obj` owns a reference (the loan may hold one more)
+        assert view.itemsize == exp.itemsize  # with or without PyBUF_FORMAT
+        assert view.readonly == int(exp.readonly)
+        assert view.len == prod(exp.shape) * exp.itemsize
+        assert not view.suboffsets
+        if req(flags, c.PyBUF_FORMAT):
+            assert view.format.decode() == fmt
+        else:
+            assert view.format is None
+        if not req(flags, c.PyBUF_ND):
+            assert (view.ndim, bool(view.shape), bool(view.strides)) == (1, False, False)
+        elif not exp.shape:
+            # A scalar: "shape, strides and suboffsets MUST be NULL".
+            assert (view.ndim, bool(view.shape), bool(view.strides)) == (0, False, False)
+        else:
+            assert view.ndim == len(exp.shape)
+            assert tuple(view.shape[k] for k in range(view.ndim)) == exp.shape
+            if req(flags, c.PyBUF_STRIDES):
+                assert tuple(view.strides[k] for k in range(view.ndim)) == exp.strides
+            else:
+                assert not view.strides
+        expected = [exp.item(obj, idx) for idx in c_order(exp.shape)]
+        got = read_through(view, exp)
+        if not req(flags, c.PyBUF_ND):
+            expected = [b"".join(expected)] if view.len else []
+        assert got == expected
+        with pytest.raises(RuntimeError, match="Already (mutably )?borrowed"):
+            exp.mutate(obj)
+    finally:
+        c._release(ctypes.byref(view))
+    assert sys.getrefcount(obj) == refs
+    exp.mutate(obj)  # the last release ended the borrow
+
+
+def test_unknown_flag_bits_are_ignored(bx):
+    """Bits the C API does not define yet change nothing; all bits set asks for everything."""
+    img = EXPORTS["strided-reversed"].make(bx)
+    for extra in (0x200, 0x400, 0x1000, 0x40000000):
+        view = c.Py_buffer()
+        c._get(img, ctypes.byref(view), c.PyBUF_RECORDS | extra)
+        assert (view.ndim, view.shape[0], view.strides[0]) == (1, 6, -4)
+        assert ctypes.string_at(view.buf, 4) == struct.pack("=i", 5)
+        c._release(ctypes.byref(view))
+    view = c.Py_buffer()
+    with pytest.raises(BufferError, match="not C-contiguous"):
+        c._get(img, ctypes.byref(view), -1)
+    contiguous = bx.Strided([1, 2], [2], [4], 0)
+    c._get(contiguous, ctypes.byref(view), -1)
+    assert (view.readonly, view.format, view.shape[0], view.strides[0]) == (0, b"i", 2, 4)
+    c._release(ctypes.byref(view))
+    contiguous.set(0, 1)
+
+
+# --- 2. Rust importing hostile buffers ----------------------------------------------------------
+
+np = pytest.importorskip("numpy")
+BASE_BYTES = bytes((37 * k + 11) % 256 for k in range(256))
+
+
+def over(shape, dtype, offset, strides=None, writable=True):
+    """A numpy array with exactly this layout over a fresh 256-byte base (returned with it)."""
+    base = np.frombuffer(bytearray(BASE_BYTES), np.uint8)
+    a = np.ndarray(shape, dtype, buffer=base, offset=offset, strides=strides)
+    a.flags.writeable = writable
+    return base, a
+
+
+NUMPY_CASES = {
+    "zero-strides-broadcast": lambda: (None, np.broadcast_to(np.arange(3, dtype=np.int32), (4, 3))),
+    "zero-strides-writable": lambda: over((3, 4), "<i4", 8, (0, 4)),
+    "zero-strides-everywhere": lambda: over((2, 3, 2), "<f8", 16, (0, 0, 0)),
+    "negative-strides": lambda: over((4, 3), "<i2", 100, (-24, -6)),
+    "negative-inner-positive-outer": lambda: over((3, 5), "<u4", 60, (40, -8)),
+    "odd-strides": lambda: over((5,), "<i4", 1, (5,)),
+    "odd-negative-2d": lambda: over((3, 4), "<i2", 40, (-11, 3)),
+    "odd-strides-f8": lambda: over((3, 2), "<f8", 3, (19, 9)),
+    "0-d": lambda: over((), "<f8", 0),
+    "0-d-misaligned": lambda: over((), "<f8", 3),
+    "0-d-numpy-scalar": lambda: (None, np.float32(-1.5)),
+    "64-d": lambda: over((1,) * 62 + (2, 3), "<i2", 20, (7,) * 62 + (10, -2)),
+    "64-d-ones": lambda: over((1,) * 64, "<i8", 5, tuple(range(-32, 32))),
+    "64-d-zero-size": lambda: over((1,) * 63 + (0,), "<i8", 5),
+    "empty-first": lambda: over((0, 3), "<f4", 0, (1000, -7)),
+    "empty-middle": lambda: over((3, 0, 2), "<i2", 5, (-9, 1000, 3)),
+    "empty-last": lambda: over((2, 3, 0), "<u1", 0),
+    "empty-1d-odd-stride": lambda: over((0,), "<i4", 7, (3,)),
+    "misaligned-i2": lambda: over((7,), "<i2", 1),
+    "misaligned-i4": lambda: over((5,), "<i4", 3),
+    "misaligned-i8": lambda: over((3,), "<i8", 5),
+    "misaligned-u8-reversed": lambda: over((4,), "<u8", 33, (-8,)),
+    "misaligned-f4": lambda: over((6,), "<f4", 2),
+    "misaligned-f8": lambda: over((2, 2), "<f8", 7),
+    "misaligned-c16": lambda: over((3,), "<c16", 1),
+    "misaligned-f2": lambda: over((5,), "<f2", 1),
+    "big-endian-i4": lambda: over((4,), ">i4", 2),
+    "big-endian-f8-reversed": lambda: over((3,), ">f8", 48, (-16,)),
+    "bool": lambda: (None, np.array([[True, False, True], [False, True, False]])[:, ::-1]),
+    "bytes-S3": lambda: over((4,), "S3", 1),
+    "unicode-U2": lambda: filled(over((3,), "<U2", 30, (-12,)), ["ab", "", "\U0001f600\u00e9"]),
+    "struct-misaligned": lambda: over((3,), np.dtype([("a", "<i4"), ("b", "<f8"), ("c", "u1", (2,))]), 1),
+    "struct-reversed-odd": lambda: over((3,), np.dtype([("a", "<i2"), ("b", "<f4")]), 40, (-13,)),
+    "struct-nested": lambda: over((2,), np.dtype([("p", [("x", "<f4"), ("y", "<i2")]), ("q", ">u2", (2, 2))]), 3),
+    "record-misaligned": lambda: None,  # filled in below: Table's dtype at an odd offset
+}
+
+
+def filled(base_and_array, values):
+    base, a = base_and_array
+    a[...] = values
+    return base, a
+
+
+def record_case(bx):
+    dt = np.asarray(bx.Table(1)).dtype
+    base, a = over((3,), dt, 101, (-50,))
+    a["price"] = [1.5, -2.25, 8.0]
+    return base, a
+
+
+def leaves(x):
+    """The scalars of a nested result, in order, as comparable text (NaN equals NaN, -0.0 is not 0.0)."""
+    if isinstance(x, (list, tuple)):
+        return [leaf for y in x for leaf in leaves(y)]
+    if isinstance(x, np.ndarray):
+        return leaves(x.tolist())
+    if isinstance(x, np.generic):
+        x = x.item()
+    return [repr(x)]
+
+
+def outline(x, ndim):
+    """The nesting of the outer `ndim` list levels (the array's shape, as nested lengths)."""
+    if ndim == 0:
+        return None
+    return [outline(y, ndim - 1) for y in x]
+
+
+def reference_tolist(a):
+    if a.dtype.kind == "U":
+        # Fixed-width UCS-4 text, trailing NULs kept (as struct keeps them for `s`); numpy
+        # strips them.
+        return [a[i : i + 1].tobytes().decode("utf-32-le") for i in range(len(a))]
+    try:
+        with memoryview(a) as m:
+            return m.tolist()
+    except NotImplementedError:
+        return np.asarray(a).tolist()
+
+
+def span_of(a):
+    """The bytes from the lowest to past the highest byte any item reaches (independently)."""
+    if a.size == 0:
+        return 0, b""
+    lo = sum(min(0, (n - 1) * s) for n, s in zip(a.shape, a.strides))
+    hi = a.itemsize + sum(max(0, (n - 1) * s) for n, s in zip(a.shape, a.strides))
+    addr = a.__array_interface__["data"][0]
+    return -lo, ctypes.string_at(addr + lo, hi - lo)
+
+
+@pytest.mark.parametrize("name", list(NUMPY_CASES))
+def test_rust_reads_hostile_numpy_arrays(bx, name):
+    base, a = record_case(bx) if name == "record-misaligned" else NUMPY_CASES[name]()
+    before = None if base is None else base.tobytes()
+    with memoryview(a) as m:
+        attrs = dict(
+            format=m.format, itemsize=m.itemsize, ndim=m.ndim, shape=list(m.shape), strides=list(m.strides),
+            readonly=m.readonly, nbytes=m.nbytes, c_contiguous=m.c_contiguous, f_contiguous=m.f_contiguous,
+            contiguous=m.contiguous,
+        )
+        ref_bytes = {order: m.tobytes(order) for order in "CFA"}
+    lay = bx.layout(a)
+    assert {k: lay[k] for k in attrs} == attrs
+    offset, span = span_of(a)
+    assert (lay["offset"], lay["span"]) == (offset, len(span))
+    assert bx.peek(a, 0, len(span)) == span
+    with pytest.raises(IndexError):
+        bx.peek(a, 0, len(span) + 1)
+    for order in "CFA":
+        assert bx.tobytes(a, order) == ref_bytes[order], order
+    got, ref = bx.tolist(a), reference_tolist(a)
+    assert outline(got, a.ndim) == outline(ref, a.ndim)
+    assert leaves(got) == leaves(ref)
+    if a.dtype.kind in "iuf" and a.dtype.itemsize in (1, 2, 4, 8) and a.dtype.byteorder != ">" and a.dtype != np.float16:
+        assert bx.values(a) == [float(x) for x in a.ravel()]
+    if name == "record-misaligned":
+        assert bx.total_price(a) == 1.5 - 2.25 + 8.0
+    if base is not None:
+        assert base.tobytes() == before  # nothing was written
+
+
+WRITABLE_CASES = [n for n in NUMPY_CASES if n not in ("zero-strides-broadcast", "0-d-numpy-scalar", "bool")]
+
+
+@pytest.mark.parametrize("name", WRITABLE_CASES)
+def test_rust_writes_hostile_numpy_arrays_like_numpy(bx, name):
+    """fill() from Rust and the same assignment by numpy leave identical bytes, gaps included."""
+    make = (lambda: record_case(bx)) if name == "record-misaligned" else NUMPY_CASES[name]
+    base, a = make()
+    ref_base, ref = make()
+    item = bytes(range(200, 200 + a.itemsize))
+    bx.fill(a, item)
+    # numpy writes the same whole items (as opaque bytes, padding included).
+    ref.view(np.dtype((np.void, ref.itemsize)))[...] = np.void(item)
+    assert base.tobytes() == ref_base.tobytes()
+    assert bx.tobytes(a) == item * a.size
+    if name == "record-misaligned":
+        bx.scale_prices(a, 2.0)
+        ref["price"] *= 2.0
+        assert base.tobytes() == ref_base.tobytes()
+
+
+def test_invalid_code_points_raise(bx):
+    a = np.frombuffer(b"\x00\x00\x11\x00" + b"\x00\xd8\x00\x00", "<U1")  # 0x110000, a surrogate
+    for item in (a[:1], a[1:]):
+        with pytest.raises(NotImplementedError, match="not a Unicode code point"):
+            bx.tolist(item)
+        assert bx.tobytes(item) == item.tobytes()
+
+
+READ_ONLY = {
+    "bytes": lambda: b"abcdefgh",
+    "numpy-read-only": lambda: over((4,), "<i2", 1, writable=False)[1],
+    "numpy-broadcast": lambda: np.broadcast_to(np.arange(4, dtype=np.int16), (3, 4)),
+    "memoryview-toreadonly": lambda: memoryview(bytearray(8)).toreadonly(),
+    "table": None,
+    "matrix": None,
+    "scalar": None,
+    "read-only-strided": None,
+}
+
+
+@pytest.mark.parametrize("name", list(READ_ONLY))
+@pytest.mark.parametrize("func", ["poke", "fill", "scale_prices"])
+def test_read_only_buffers_refuse_writes(bx, name, func):
+    made = {
+        "table": lambda: bx.Table(2),
+        "matrix": lambda: bx.Matrix(2, 2),
+        "scalar": lambda: bx.Scalar(1.0),
+        "read-only-strided": lambda: bx.ReadOnlyStrided([1, 2, 3], [3], [-4], 8),
+    }
+    obj = (READ_ONLY[name] or made[name])()
+    before = bytes(memoryview(obj).tobytes())
+    call = {
+        "poke": lambda: bx.poke(obj, 0, b"\x01"),
+        "fill": lambda: bx.fill(obj, b"\x01" * memoryview(obj).itemsize),
+        "scale_prices": lambda: bx.scale_prices(obj, 2.0),
+    }[func]
+    # numpy refuses a writable request on a read-only array with ValueError; the others with
+    # BufferError (or TypeError for a read-only memoryview).
+    with pytest.raises((BufferError, ValueError, TypeError), match="(?i)(read-only|not writable|readonly)"):
+        call()
+    assert memoryview(obj).tobytes() == before
