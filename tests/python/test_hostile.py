@@ -511,3 +511,221 @@ def test_read_only_buffers_refuse_writes(bx, name, func):
     with pytest.raises((BufferError, ValueError, TypeError), match="(?i)(read-only|not writable|readonly)"):
         call()
     assert memoryview(obj).tobytes() == before
+
+
+try:
+    import _testbuffer
+except ImportError:  # some distributions leave CPython's test modules out
+    _testbuffer = None
+needs_testbuffer = pytest.mark.skipif(_testbuffer is None, reason="CPython's _testbuffer module is not installed")
+
+
+def tb_cases():
+    from _testbuffer import ND_FORTRAN, ND_WRITABLE, ndarray
+
+    return {
+        "zero-strides": lambda: ndarray(list(range(6)), shape=[3, 2], strides=[0, 8], format="q"),
+        "negative-strides-offset": lambda: ndarray(list(range(6)), shape=[3], strides=[-16], offset=40, format="q"),
+        "negative-2d": lambda: ndarray(list(range(12)), shape=[3, 2], strides=[-8, -2], offset=22, format="h"),
+        "fortran": lambda: ndarray(list(range(6)), shape=[2, 3], format="i", flags=ND_FORTRAN),
+        "0-d": lambda: ndarray(7, shape=[], format="q"),
+        "64-d": lambda: ndarray(list(range(6)), shape=[1] * 62 + [2, 3], format="b"),
+        "empty": lambda: ndarray([1.0], shape=[0, 4], format="d"),
+        "empty-middle": lambda: ndarray([1], shape=[2, 0, 3], format="i"),
+        "pad-then-int": lambda: ndarray([1, -2], shape=[2], format="xi"),
+        "int-then-pad": lambda: ndarray([1, -2], shape=[2], format="ix"),
+        "half": lambda: ndarray([1.5, -2.0, 65504.0], shape=[3], format="e"),
+        "bool": lambda: ndarray([True, False], shape=[2], format="?"),
+        "pointer": lambda: ndarray([1, 2 ** 40], shape=[2], format="P"),
+        "two-ints": lambda: ndarray([(1, 2), (3, -4)], shape=[2], format="ii"),
+        "short-and-u64": lambda: ndarray([(1, 2 ** 63), (-3, 4)], shape=[2], format="hQ"),
+        "little-q": lambda: ndarray([1, -2], shape=[2], format="<q"),
+        "big-q": lambda: ndarray([1, -2], shape=[2], format=">q"),
+        "network-h": lambda: ndarray([1, -2, 3], shape=[3], format="!h"),
+        "bytes-3s": lambda: ndarray([b"abc", b"de"], shape=[2], format="3s"),
+        "repeat-3i": lambda: ndarray([(1, 2, 3), (4, 5, 6)], shape=[2], format="@3i"),
+        "standard-l": lambda: ndarray([1, -2], shape=[2], format="=l"),
+        "char": lambda: ndarray([b"a", b"\xff"], shape=[2], format="c"),
+        "size_t": lambda: ndarray([1, 2 ** 64 - 1], shape=[2], format="N"),
+        "ssize_t": lambda: ndarray([-1, 2], shape=[2], format="n"),
+        "nan-and-inf": lambda: ndarray([float("nan"), float("-inf"), -0.0], shape=[3], format="d"),
+        "long-format": lambda: ndarray([tuple(k % 100 - 50 for k in range(300))], shape=[1], format="b" * 300),
+        "writable-reversed": lambda: ndarray(list(range(8)), shape=[4], strides=[-4], offset=14, format="H", flags=ND_WRITABLE),
+    }
+
+
+TB_NAMES = list(tb_cases()) if _testbuffer is not None else ["missing"]
+
+
+@needs_testbuffer
+@pytest.mark.parametrize("name", TB_NAMES)
+def test_rust_reads_testbuffer_arrays(bx, name):
+    nd = tb_cases()[name]()
+    lay = bx.layout(nd)
+    with memoryview(nd) as m:
+        assert (lay["format"], lay["itemsize"], lay["shape"], lay["strides"], lay["readonly"]) == (
+            m.format, m.itemsize, list(m.shape), list(m.strides), m.readonly,
+        )
+        for order in "CFA":
+            assert bx.tobytes(nd, order) == m.tobytes(order)
+    got, ref = bx.tolist(nd), nd.tolist()  # _testbuffer unpacks every struct format
+    assert outline(got, nd.ndim) == outline(ref, nd.ndim)
+    assert leaves(got) == leaves(ref)
+
+
+@needs_testbuffer
+def test_testbuffer_refusals_are_python_exceptions(bx):
+    from _testbuffer import ND_GETBUF_FAIL, ND_PIL, ndarray
+
+    # Suboffsets (PIL-style arrays of pointers): refused by the exporter, since Rust never asks
+    # for PyBUF_INDIRECT.
+    pil = ndarray(list(range(12)), shape=[3, 4], format="i", flags=ND_PIL)
+    for func in (bx.layout, bx.tolist, bx.tobytes, bx.values):
+        with pytest.raises(BufferError, match="suboffsets"):
+            func(pil)
+    # More dimensions than PEP 3118 allows: _testbuffer exports up to 128.
+    for ndim in (65, _testbuffer.ND_MAX_NDIM):
+        with pytest.raises(BufferError, match=f"ndim {ndim} exceeds 64"):
+            bx.tolist(ndarray([1], shape=[1] * ndim, format="b"))
+    with pytest.raises(BufferError, match="forced test exception"):
+        bx.layout(ndarray([1, 2], shape=[2], flags=ND_GETBUF_FAIL))
+    # Read-only by default: writes from Rust are refused, the data stays.
+    ro = ndarray(list(range(4)), shape=[4], format="i")
+    with pytest.raises(BufferError):
+        bx.fill(ro, b"\x00" * 4)
+    assert ro.tolist() == [0, 1, 2, 3]
+
+
+@needs_testbuffer
+def test_rust_writes_a_reversed_testbuffer_array(bx):
+    nd = tb_cases()["writable-reversed"]()
+    bx.fill(nd, struct.pack("=H", 0xBEEF))
+    assert nd.tolist() == [0xBEEF] * 4
+
+
+# Raw Py_buffers: any format string, shape and strides, exported by a memoryview that
+# PyMemoryView_FromBuffer built over memory owned here (what a careless C extension may export).
+
+_from_buffer = ctypes.pythonapi.PyMemoryView_FromBuffer
+_from_buffer.argtypes = [ctypes.POINTER(c.Py_buffer)]
+_from_buffer.restype = ctypes.py_object
+_KEEP = []  # the memory and format strings of raw views, alive for the whole session
+
+
+def raw_view(data, fmt, itemsize, shape, strides, offset=0, readonly=True, suboffsets=None):
+    mem = ctypes.create_string_buffer(bytes(data), max(len(data), 1))
+    _KEEP.extend([mem, fmt])
+    ndim = len(shape)
+    v = c.Py_buffer()
+    v.buf = ctypes.addressof(mem) + offset
+    v.len = itemsize * prod(shape)
+    v.itemsize, v.readonly, v.ndim = itemsize, int(readonly), ndim
+    v.format = fmt
+    if ndim:
+        sh, st = (ctypes.c_ssize_t * ndim)(*shape), (ctypes.c_ssize_t * ndim)(*strides)
+        v.shape = ctypes.cast(sh, ctypes.POINTER(ctypes.c_ssize_t))
+        v.strides = ctypes.cast(st, ctypes.POINTER(ctypes.c_ssize_t))
+    if suboffsets is not None:
+        so = (ctypes.c_ssize_t * ndim)(*suboffsets)
+        _KEEP.append(so)
+        v.suboffsets = ctypes.cast(so, ctypes.POINTER(ctypes.c_ssize_t))
+    return _from_buffer(ctypes.byref(v)), mem
+
+
+DEEP = 100
+MALFORMED = {
+    "unclosed-brace": (b"Q{", 8),
+    "unclosed-struct": (b"T{i", 4),
+    "count-only": (b"3", 1),
+    "unknown-code": (b"@y", 4),
+    "shape-only": (b"(2,3)", 6),
+    "unclosed-shape": (b"(2,3b", 6),
+    "braces-only": (b"{}", 1),
+    "duplicate-field": (b"T{i:a:i:a:}", 8),
+    "unterminated-name": (b"i:name", 4),
+    "function-pointer": (b"X{}", 8),
+    "count-overflow": (b"99999999999999999999b", 8),
+    "huge-count": (b"1000000000000b", 8),
+    "huge-subarray": (b"T{(1000000000,1000000000)b:a:}", 8),
+    "format-bigger-than-itemsize": (b"i", 2),
+    "very-long-format-vs-itemsize": (b"b" * 20000, 20),
+    "nested-too-deep": (b"T{" * DEEP + b"b" + b"}" * DEEP, 1),
+    "nested-far-too-deep": (b"T{" * 100000 + b"b" + b"}" * 100000, 1),
+    "sub-arrays-far-too-deep": (b"(1)" * 50000 + b"b", 1),
+    "not-utf8": (b"\xff\xfe", 1),
+}
+
+
+@pytest.mark.parametrize("name", list(MALFORMED))
+def test_malformed_formats_raise(bx, name):
+    fmt, itemsize = MALFORMED[name]
+    m, mem = raw_view(bytes(range(64)), fmt, itemsize, [2], [itemsize])
+    for func in (bx.layout, bx.tolist, bx.tobytes, bx.values, bx.total_price):
+        # Never a panic (PanicException is no Exception), never a hang.
+        with pytest.raises((ValueError, TypeError, BufferError, NotImplementedError)):
+            func(m)
+    assert mem.raw[:64] == bytes(range(64))
+
+
+UNUSUAL = {
+    # name: (format, itemsize, the expected items of bytes(range(64)) as [2] items)
+    "long-double": (b"g", 16, None),
+    "complex-float": (b"Zf", 8, lambda b: [complex(*struct.unpack_from("=ff", b, 8 * i)) for i in range(2)]),
+    "ucs2": (b"u", 2, lambda b: [chr(struct.unpack_from("=H", b, 2 * i)[0]) for i in range(2)]),
+    "pointer-to-int": (b"&i", 8, lambda b: [struct.unpack_from("=Q", b, 8 * i)[0] for i in range(2)]),
+    # Object references are never dereferenced: Rust shows their addresses.
+    "object": (b"O", 8, lambda b: [struct.unpack_from("=Q", b, 8 * i)[0] for i in range(2)]),
+    "named-scalar": (b"i:name:", 4, lambda b: [(struct.unpack_from("=i", b, 4 * i)[0],) for i in range(2)]),
+    "pad-byte": (b"x", 1, lambda b: [(), ()]),
+    "nested-deep-ok": (b"T{" * 64 + b"b" + b"}" * 64, 1, lambda b: [leaves_only(b[i]) for i in range(2)]),
+    "struct-odd": (b"T{<h:a:>I:b:3x}", 9, lambda b: [struct.unpack_from("<h", b, 9 * i) + struct.unpack_from(">I", b, 9 * i + 2) for i in range(2)]),
+    "long-struct": (b"T{" + b"".join(b"B:f%d:" % k for k in range(30)) + b"}", 30, lambda b: [tuple(b[30 * i : 30 * i + 30]) for i in range(2)]),
+    "no-format": (None, 1, lambda b: [0, 1]),
+    # A byte-order mark that applies to nothing (PEP 3118 allows order changes mid-string).
+    "trailing-order": (b"i<", 4, lambda b: [struct.unpack_from("=i", b, 4 * i)[0] for i in range(2)]),
+}
+
+
+def leaves_only(x):
+    return x  # a 64-deep struct of one byte: compared by its leaves
+
+
+@pytest.mark.parametrize("name", list(UNUSUAL))
+def test_unusual_formats_read_correctly(bx, name):
+    fmt, itemsize, expect = UNUSUAL[name]
+    data = bytes(range(64))
+    if name == "long-double":
+        values = np.array([1.5, -3.25], dtype=np.longdouble)
+        if np.finfo(np.longdouble).bits != 8 * 16 and values.itemsize != 16:
+            pytest.skip("long double is not 16 bytes here")
+        data = values.tobytes() + bytes(64 - 32)
+        expect = lambda b: [1.5, -3.25]
+    m, mem = raw_view(data, fmt, itemsize, [2], [itemsize])
+    assert bx.tobytes(m) == m.tobytes() == data[: 2 * itemsize]
+    got = bx.tolist(m)
+    assert leaves(got) == leaves(expect(data))
+    assert len(got) == 2
+
+
+def test_raw_buffers_with_suboffsets_are_refused(bx):
+    m, mem = raw_view(bytes(64), b"B", 1, [2, 2], [8, 1], suboffsets=[0, -1])
+    with pytest.raises(BufferError, match="suboffsets"):
+        bx.layout(m)
+
+
+def test_raw_buffers_with_odd_layouts(bx):
+    data = bytes(range(64))
+    # A 2-d view of int16 with negative, odd strides, and one with a zero stride.
+    m, _ = raw_view(data, b"h", 2, [3, 2], [-7, 3], offset=20)
+    assert bx.tobytes(m) == m.tobytes()
+    assert bx.tolist(m) == m.tolist()
+    m, _ = raw_view(data, b"=i", 4, [4, 2], [0, 5], offset=1)
+    assert bx.tobytes(m, "F") == m.tobytes("F")
+    assert bx.tolist(m) == [[struct.unpack_from("=i", data, 1 + 5 * j)[0] for j in range(2)]] * 4
+    # Negative dimensions or itemsize from a broken exporter: refused, not read.
+    m, _ = raw_view(data, b"B", 0, [4], [1])
+    with pytest.raises(BufferError, match="invalid itemsize 0"):
+        bx.layout(m)
+    m, _ = raw_view(data, b"B", 1, [-4], [1])
+    with pytest.raises(BufferError, match="negative"):
+        bx.layout(m)
