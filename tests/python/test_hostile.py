@@ -729,3 +729,280 @@ def test_raw_buffers_with_odd_layouts(bx):
     m, _ = raw_view(data, b"B", 1, [-4], [1])
     with pytest.raises(BufferError, match="negative"):
         bx.layout(m)
+
+
+# --- 3. views released out of order -------------------------------------------------------------
+
+
+class Loan:
+    """One export of `obj`, held by a consumer of some kind, with a way to read and release it."""
+
+    def __init__(self, kind, obj):
+        self.kind = kind
+        if kind == "memoryview":
+            self.holder = memoryview(obj)
+        elif kind == "memoryview-slice":
+            base = memoryview(obj)
+            self.holder = base[0:] if base.ndim else base[...]
+        elif kind == "numpy":
+            self.holder = np.asarray(obj)
+        elif kind == "testbuffer":
+            self.holder = _testbuffer.ndarray(obj, getbuf=_testbuffer.PyBUF_FULL_RO)
+        elif kind == "getbuffer":
+            self.holder = c.Py_buffer()
+            c._get(obj, ctypes.byref(self.holder), c.PyBUF_FULL_RO)
+        else:
+            raise AssertionError(kind)
+
+    def tobytes(self):
+        """The items in C order, read through this loan."""
+        h = self.holder
+        if self.kind == "getbuffer":
+            shape = [h.shape[k] for k in range(h.ndim)]
+            strides = [h.strides[k] for k in range(h.ndim)]
+            return b"".join(
+                ctypes.string_at(h.buf + sum(i * s for i, s in zip(idx, strides)), h.itemsize)
+                for idx in c_order(shape)
+            )
+        if self.kind == "numpy":
+            return h.tobytes(order="C")
+        return memoryview(h).tobytes() if self.kind == "testbuffer" else h.tobytes()
+
+    def release(self):
+        if self.kind == "getbuffer":
+            c._release(ctypes.byref(self.holder))
+        elif self.kind.startswith("memoryview"):
+            self.holder.release()
+        self.holder = None  # numpy and _testbuffer release when their last reference goes
+
+
+LOAN_KINDS = ["memoryview", "memoryview-slice", "numpy", "getbuffer"] + (["testbuffer"] if _testbuffer else [])
+ORDER_EXPORTS = ["image-3x2", "table-3", "matrix-3x2", "strided-odd-negative-2d", "scalar"]
+
+
+def expected_bytes(exp, obj):
+    return b"".join(exp.item(obj, idx) for idx in c_order(exp.shape))
+
+
+def check_loans(exp, obj, loans, want):
+    for loan in loans:
+        assert loan.tobytes() == want, loan.kind
+    if loans:
+        with pytest.raises(RuntimeError, match="Already (mutably )?borrowed"):
+            exp.mutate(obj)
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(4))), ids=lambda p: "".join(map(str, p)))
+@pytest.mark.parametrize("name", ORDER_EXPORTS)
+def test_exports_released_in_every_order(bx, name, order):
+    exp = EXPORTS[name]
+    obj = exp.make(bx)
+    want = expected_bytes(exp, obj)
+    loans = [Loan(kind, obj) for kind in LOAN_KINDS[:4]]
+    check_loans(exp, obj, loans, want)
+    for k in order:
+        loans[k].release()  # no reference cycles: every release happens right here
+        live = [loan for loan in loans if loan.holder is not None]
+        check_loans(exp, obj, live, want)
+    exp.mutate(obj)  # the last release ended the borrow
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("name", ORDER_EXPORTS)
+def test_exports_opened_and_released_at_random(bx, name, seed):
+    """Up to 40 loans of every kind opened and released in a random interleaving: the object is
+    borrowed exactly while at least one lives, and every live loan reads the right items."""
+    import random
+
+    rng = random.Random(seed)
+    exp = EXPORTS[name]
+    obj = exp.make(bx)
+    want = expected_bytes(exp, obj)
+    live = []
+    for step in range(120):
+        if live and (len(live) >= 40 or rng.random() < 0.45):
+            live.pop(rng.randrange(len(live))).release()
+        else:
+            live.append(Loan(rng.choice(LOAN_KINDS), obj))
+        if step % 10 == 0:
+            check_loans(exp, obj, live, want)
+            if not live:
+                exp.mutate(obj)
+    rng.shuffle(live)
+    for loan in live:
+        loan.release()
+    exp.mutate(obj)
+
+
+def test_writes_through_one_loan_are_seen_by_the_others(bx):
+    img = bx.Image(2, 2)
+    loans = [Loan(kind, img) for kind in LOAN_KINDS]
+    ctype_view = (ctypes.c_uint8 * 16).from_buffer(img)
+    for i, writer in enumerate([loans[0].holder, loans[1].holder]):
+        writer[1, 1, 2] = 50 + i
+        for loan in loans:
+            assert loan.tobytes()[(1 * 2 + 1) * 4 + 2] == 50 + i
+        assert ctype_view[(1 * 2 + 1) * 4 + 2] == 50 + i
+    loans[2].holder[0, 0] = [1, 2, 3, 4]  # numpy
+    assert bytes(ctype_view[:4]) == bytes([1, 2, 3, 4])
+    for loan in reversed(loans):
+        loan.release()
+    with pytest.raises(RuntimeError, match="Already"):
+        img.fill([0, 0, 0, 0])  # ctypes still holds one
+    del ctype_view
+    gc.collect()
+    assert img.get_pixel(1, 1)[2] == 51 and img.get_pixel(0, 0) == (1, 2, 3, 4)
+    img.fill([0, 0, 0, 0])
+
+
+# --- 4. exporters deleted while views live ------------------------------------------------------
+
+
+def holders(kind, obj):
+    """A consumer of `obj` that keeps its export; returns (holder, read-bytes function)."""
+    if kind == "memoryview":
+        m = memoryview(obj)
+        return m, lambda: m.tobytes()
+    if kind == "memoryview-slice":
+        m = memoryview(obj)[1:]
+        return m, lambda: m.tobytes()
+    if kind == "memoryview-cast":
+        m = memoryview(obj).cast("B")
+        return m, lambda: m.tobytes()
+    if kind == "numpy":
+        a = np.asarray(obj)
+        return a, lambda: a.tobytes()
+    if kind == "numpy-reversed":
+        a = np.asarray(obj)[::-1]
+        return a, lambda: a.tobytes()
+    if kind == "ctypes-from-buffer":
+        n = memoryview(obj).nbytes
+        a = (ctypes.c_char * n).from_buffer(obj)
+        return a, lambda: bytes(a)
+    if kind == "testbuffer":
+        nd = _testbuffer.ndarray(obj, getbuf=_testbuffer.PyBUF_FULL_RO)
+        return nd, lambda: memoryview(nd).tobytes()
+    if kind == "rust-view-of-memoryview":
+        m = memoryview(obj)
+        import buffer_example
+
+        return m, lambda: buffer_example.tobytes(m)
+    raise AssertionError(kind)
+
+
+DELETE_CASES = [
+    (exporter, kind)
+    for exporter in ("image-3x2", "table-3", "matrix-3x2", "strided-reversed", "scalar")
+    for kind in (
+        "memoryview", "memoryview-slice", "memoryview-cast", "numpy", "numpy-reversed",
+        "ctypes-from-buffer", "testbuffer", "rust-view-of-memoryview",
+    )
+    # ctypes needs a writable, C-contiguous export; a cast and a slice need C order and a dimension.
+    if not (kind == "ctypes-from-buffer" and exporter in ("table-3", "matrix-3x2", "strided-reversed", "scalar"))
+    and not (kind == "memoryview-cast" and exporter in ("matrix-3x2", "strided-reversed"))
+    and not (kind in ("memoryview-slice", "numpy-reversed") and exporter == "scalar")
+    and not (kind == "testbuffer" and _testbuffer is None)
+]
+
+
+def reference_bytes(obj, kind):
+    """What the holder should read, computed from a copy made while the exporter lived."""
+    a = np.asarray(obj)
+    # Copied as opaque items: numpy's copy of a structured array skips the padding bytes.
+    a = np.array(a.view(np.dtype((np.void, a.itemsize))), copy=True)
+    if kind == "memoryview-slice":
+        a = a[1:]
+    if kind == "numpy-reversed":
+        a = a[::-1]
+    return a.tobytes()
+
+
+EXPORTS["strided-reversed"] = strided(range(6), [6], [-4], 20)
+
+
+@pytest.mark.parametrize("exporter,kind", DELETE_CASES, ids=[f"{e}-{k}" for e, k in DELETE_CASES])
+def test_deleting_the_exporter_keeps_views_valid(bx, exporter, kind):
+    exp = EXPORTS[exporter]
+    obj = exp.make(bx)
+    want = reference_bytes(obj, kind)
+    if kind not in ("memoryview-slice", "numpy-reversed"):
+        assert want == expected_bytes(exp, obj)
+    holder, read = holders(kind, obj)
+    del obj
+    gc.collect()
+    # Churn the allocator: freed memory would be reused and overwritten now.
+    junk = [bytearray(b"\xee" * 64) for _ in range(2000)]
+    assert read() == want
+    if kind == "ctypes-from-buffer":
+        holder[0] = b"\x7f"
+        assert read()[:1] == b"\x7f"
+    del junk, holder, read  # the last reference: releases the export and frees the object
+
+
+SHUTDOWN_SCRIPT = r"""
+import ctypes, gc, sys, threading
+import numpy as np
+import buffer_example as bx
+try:
+    import _testbuffer
+except ImportError:
+    _testbuffer = None
+
+class Py_buffer(ctypes.Structure):
+    _fields_ = [("buf", ctypes.c_void_p), ("obj", ctypes.c_void_p), ("len", ctypes.c_ssize_t),
+                ("itemsize", ctypes.c_ssize_t), ("readonly", ctypes.c_int), ("ndim", ctypes.c_int),
+                ("format", ctypes.c_char_p), ("shape", ctypes.c_void_p), ("strides", ctypes.c_void_p),
+                ("suboffsets", ctypes.c_void_p), ("internal", ctypes.c_void_p)]
+
+img = bx.Image(4, 3)
+img.set_pixel(1, 1, [1, 2, 3, 4])
+t, m = bx.Table(5), bx.Matrix(3, 2)
+s, sc = bx.Strided(list(range(6)), [6], [-4], 20), bx.Scalar(1.5)
+held = [memoryview(img), np.asarray(img)[::-1], memoryview(img).cast("B")[3:], (ctypes.c_char * 48).from_buffer(img),
+        memoryview(t), np.asarray(t)["price"], memoryview(m)[1:], np.asarray(m).T, memoryview(s)[::2], np.asarray(sc)]
+if _testbuffer is not None:
+    held.append(_testbuffer.ndarray(t, getbuf=_testbuffer.PyBUF_FULL_RO))
+# Reference cycles that hold an exporter and views of it: collected by gc (or at shutdown).
+cyc = [bx.Image(2, 2)]; cyc += [memoryview(cyc[0]), np.asarray(cyc[0])]; cyc.append(cyc)
+cyc2 = [bx.Table(2)]; cyc2 += [np.asarray(cyc2[0]), memoryview(cyc2[0])[::-1]]; cyc2.append(cyc2)
+del img, t, m, s, sc, cyc, cyc2
+if MODE != "no-collect":
+    gc.collect()
+# A loan that is never released.
+leaked = Py_buffer()
+get = ctypes.pythonapi.PyObject_GetBuffer
+get.argtypes = [ctypes.py_object, ctypes.POINTER(Py_buffer), ctypes.c_int]
+get(bx.Strided([1, 2, 3], [3], [4], 0), ctypes.byref(leaked), 0x11c)
+# A daemon thread still holding a view when the interpreter exits.
+gate = threading.Event()
+def hold(v=memoryview(bx.Image(1, 1))):
+    gate.wait()
+threading.Thread(target=hold, daemon=True).start()
+assert [held[0][1, 1, k] for k in range(4)] == [1, 2, 3, 4]
+assert held[5].tolist() == [1.25 * i for i in range(5)]
+assert held[8].tolist() == [5, 3, 1]
+print("ok", flush=True)
+if MODE == "sys.exit":
+    sys.exit(3)
+if MODE == "exception":
+    raise KeyError("left with every view alive")
+"""
+
+
+@pytest.mark.parametrize("mode", ["exit", "no-collect", "sys.exit", "exception"])
+def test_interpreter_shutdown_with_live_views(mode):
+    """Exporters deleted while views live, then the interpreter exits with every view (and a
+    never-released loan, cycles, a daemon thread's view) still alive: no crash, in dev mode (debug
+    memory allocator hooks, faulthandler)."""
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-X", "dev", "-X", "faulthandler", "-c", f"MODE = {mode!r}\n" + SHUTDOWN_SCRIPT],
+        capture_output=True, text=True, timeout=120,
+    )
+    expect_rc = {"sys.exit": 3, "exception": 1}.get(mode, 0)
+    assert (proc.returncode, proc.stdout) == (expect_rc, "ok\n"), proc.stderr
+    for bad in ("panicked", "Fatal Python error", "Segmentation fault", "PanicException", "Debug memory block"):
+        assert bad not in proc.stderr, proc.stderr
+    if mode == "exception":
+        assert "KeyError: 'left with every view alive'" in proc.stderr
