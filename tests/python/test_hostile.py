@@ -478,6 +478,41 @@ def test_invalid_code_points_raise(bx):
         assert bx.tobytes(item) == item.tobytes()
 
 
+OBJECT_BUFFERS = {
+    "numpy-object": lambda: np.array([object(), "two", 3], dtype=object),
+    "numpy-object-reversed-2d": lambda: np.array([[1, "a"], [None, 2.5]], dtype=object)[::-1],
+    "numpy-struct-with-object": lambda: np.array([(1, "x"), (2, "y")], dtype=[("n", "<i8"), ("o", "O")]),
+    # numpy describes this packed layout as 'T{i:n:O:o:}' (native alignment: 16 bytes) with
+    # itemsize 12; Rust refuses to view it (BufferError), and never writes it.
+    "numpy-struct-unaligned-object": lambda: np.array([(1, "x")], dtype=[("n", "<i4"), ("o", "O")]),
+    "numpy-object-subarray": lambda: np.array([((1, 2),)], dtype=[("pair", "O", (2,))]),
+    "ctypes-py_object": lambda: (ctypes.py_object * 2)("a", 7),
+}
+
+
+@pytest.mark.parametrize("name", list(OBJECT_BUFFERS))
+def test_rust_never_writes_python_object_references(bx, name):
+    """Bytes written over `PyObject *` items crash the interpreter later (a segfault before this
+    was fixed): Rust refuses to write them, and the objects stay as they were."""
+    obj = OBJECT_BUFFERS[name]()
+    before = [repr(x) for x in (obj.tolist() if hasattr(obj, "tolist") else list(obj))]
+    itemsize = memoryview(obj).itemsize
+    with pytest.raises(TypeError, match="Python object references"):
+        bx.poke(obj, 0, b"\x10")
+    with pytest.raises(TypeError, match="Python object references"):
+        bx.fill(obj, b"\x10" * itemsize)
+    with pytest.raises((TypeError, ValueError)):
+        bx.scale_prices(obj, 2.0)
+    # Reading is harmless: Rust shows the references' addresses and never dereferences them.
+    if name == "numpy-struct-unaligned-object":
+        with pytest.raises(BufferError, match="do not lie inside"):
+            bx.layout(obj)
+    else:
+        assert bx.tobytes(obj) == memoryview(obj).tobytes()
+    gc.collect()
+    assert [repr(x) for x in (obj.tolist() if hasattr(obj, "tolist") else list(obj))] == before
+
+
 READ_ONLY = {
     "bytes": lambda: b"abcdefgh",
     "numpy-read-only": lambda: over((4,), "<i2", 1, writable=False)[1],

@@ -537,9 +537,9 @@ fn fill(obj: &Bound<'_, PyAny>, item: &[u8]) -> PyResult<()> {
 #[pyfunction]
 fn poke(obj: &Bound<'_, PyAny>, at: usize, data: &[u8]) -> PyResult<()> {
     let mut buf = PythonBuffer::get_mut(obj)?;
-    let bytes = buf
-        .bytes_mut()
-        .ok_or_else(|| PyTypeError::new_err("buffer is read-only"))?;
+    let bytes = buf.bytes_mut().ok_or_else(|| {
+        PyTypeError::new_err("buffer is read-only or holds Python object references")
+    })?;
     let end = at.checked_add(data.len()).filter(|&e| e <= bytes.len());
     let end = end.ok_or_else(|| PyIndexError::new_err("poke: outside the buffer"))?;
     bytes[at..end].copy_from_slice(data);
