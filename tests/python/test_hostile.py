@@ -653,7 +653,7 @@ def raw_view(data, fmt, itemsize, shape, strides, offset=0, readonly=True, subof
     ndim = len(shape)
     v = c.Py_buffer()
     v.buf = ctypes.addressof(mem) + offset
-    v.len = itemsize * prod(shape)
+    v.len = (itemsize * prod(shape)) % 2 ** 63  # a broken exporter's len may be anything
     v.itemsize, v.readonly, v.ndim = itemsize, int(readonly), ndim
     v.format = fmt
     if ndim:
@@ -740,6 +740,35 @@ def test_unusual_formats_read_correctly(bx, name):
     got = bx.tolist(m)
     assert leaves(got) == leaves(expect(data))
     assert len(got) == 2
+
+
+def test_huge_zero_stride_buffers_raise_memory_error(bx):
+    """2**60 bytes described by one byte and a zero stride: every copy is a MemoryError (an
+    abort of the process before this was fixed), views and single reads work."""
+    a = np.broadcast_to(np.array([9], np.uint8), (2 ** 60,))
+    assert bx.layout(a)["nbytes"] == 2 ** 60 and bx.layout(a)["span"] == 1
+    assert bx.peek(a, 0, 1) == b"\x09"
+    for func in (bx.tobytes, bx.values, bx.tolist):
+        with pytest.raises(MemoryError):
+            func(a)
+    s = bx.Strided([7], [2 ** 60], [0], 0)  # the same from a Rust export
+    assert memoryview(s).nbytes == 2 ** 62
+    assert np.asarray(s)[2 ** 59] == 7
+    for func in (bx.tobytes, bx.values, bx.tolist):
+        with pytest.raises(MemoryError):
+            func(s)
+    s.set(0, 7)  # every export released
+
+
+def test_raw_shapes_beyond_isize_are_refused(bx):
+    for fmt, itemsize, shape in [(b"d", 8, [2 ** 62]), (b"B", 1, [2 ** 40, 2 ** 40]), (b"i", 4, [2 ** 31, 2 ** 31])]:
+        m, _ = raw_view(b"\x01" * 8, fmt, itemsize, shape, [0] * len(shape))
+        for func in (bx.layout, bx.tobytes, bx.tolist):
+            with pytest.raises(BufferError, match="more than isize::MAX bytes"):
+                func(m)
+    # A 0 anywhere means no items, however large the other dimensions.
+    m, _ = raw_view(b"", b"B", 1, [0, 2 ** 62, 2 ** 62], [0, 0, 0])
+    assert (bx.tobytes(m), bx.tolist(m), bx.layout(m)["span"]) == (b"", [], 0)
 
 
 def test_raw_buffers_with_suboffsets_are_refused(bx):

@@ -220,6 +220,19 @@ impl<'py> PythonBuffer<'py> {
                 };
                 (itemsize, shape, strides)
             };
+        // The items in bytes, product(shape) * itemsize, must fit an isize as `len` must (the C
+        // API's rule; a view computes with it). No items at all when a dimension is 0.
+        if !shape.contains(&0) {
+            let total = shape
+                .iter()
+                .try_fold(itemsize, |acc, &n| acc.checked_mul(n))
+                .filter(|&t| t <= isize::MAX as usize);
+            if total.is_none() {
+                return Err(format!(
+                    "shape {shape:?} with itemsize {itemsize} describes more than isize::MAX bytes"
+                ));
+            }
+        }
         // The span: from the lowest to one past the highest byte any item reaches.
         let empty = shape.contains(&0);
         let (mut lo, mut hi) = (0i128, itemsize as i128);

@@ -21,7 +21,7 @@ use std::mem::{offset_of, size_of};
 use buffer_runtime::python::{value_to_object, PythonBuffer};
 use buffer_runtime::view::Order;
 use buffer_runtime::{python_buffer, BufferExport, BufferExportMut, Dims, Element, Layout};
-use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
@@ -491,7 +491,11 @@ fn values(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
         )));
     }
     let count: usize = shape.iter().product();
-    let mut out = Vec::with_capacity(count);
+    // A zero-stride buffer may describe more items than memory holds: MemoryError, not an abort.
+    let mut out = Vec::new();
+    out.try_reserve_exact(count).map_err(|_| {
+        PyMemoryError::new_err(format!("values: {count} items do not fit in memory"))
+    })?;
     let mut index = vec![0usize; shape.len()];
     for _ in 0..count {
         let at = buf.offset() as isize
@@ -520,7 +524,17 @@ fn values(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
 fn tobytes<'py>(obj: &Bound<'py, PyAny>, order: &str) -> PyResult<Bound<'py, PyBytes>> {
     let order = Order::parse(order)?;
     let buf = PythonBuffer::get(obj)?;
-    let bytes = buf.view()?.tobytes(order);
+    let view = buf.view()?;
+    // A zero-stride view may describe more bytes than memory holds: MemoryError, not an abort
+    // (MemoryView::tobytes allocates infallibly).
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(view.nbytes()).map_err(|_| {
+        PyMemoryError::new_err(format!(
+            "tobytes: {} bytes do not fit in memory",
+            view.nbytes()
+        ))
+    })?;
+    view.write_bytes(order, &mut bytes);
     Ok(PyBytes::new(obj.py(), &bytes))
 }
 
