@@ -899,6 +899,7 @@ def test_exports_released_in_every_order(bx, name, order):
     exp = EXPORTS[name]
     obj = exp.make(bx)
     want = expected_bytes(exp, obj)
+    refs = sys.getrefcount(obj)
     loans = [Loan(kind, obj) for kind in LOAN_KINDS[:4]]
     check_loans(exp, obj, loans, want)
     for k in order:
@@ -906,6 +907,7 @@ def test_exports_released_in_every_order(bx, name, order):
         live = [loan for loan in loans if loan.holder is not None]
         check_loans(exp, obj, live, want)
     exp.mutate(obj)  # the last release ended the borrow
+    assert sys.getrefcount(obj) == refs  # and gave back every reference
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -919,6 +921,7 @@ def test_exports_opened_and_released_at_random(bx, name, seed):
     exp = EXPORTS[name]
     obj = exp.make(bx)
     want = expected_bytes(exp, obj)
+    refs = sys.getrefcount(obj)
     live = []
     for step in range(120):
         if live and (len(live) >= 40 or rng.random() < 0.45):
@@ -933,6 +936,7 @@ def test_exports_opened_and_released_at_random(bx, name, seed):
     for loan in live:
         loan.release()
     exp.mutate(obj)
+    assert sys.getrefcount(obj) == refs
 
 
 def test_writes_through_one_loan_are_seen_by_the_others(bx):
