@@ -139,7 +139,7 @@ const DOWN: Mode = 2;
 
 /// Rows of at most this many runs are copied run by run: too short for the set-up of a walk
 /// to pay.
-const SHORT_ROW: usize = 4;
+const SHORT_ROW: usize = 8;
 
 /// Copies the runs of `N` bytes of a layout (`shape`, `strides` in bytes, `offset`: the
 /// runs, in C order) from `src` into consecutive chunks of `dst`; returns how many bytes it
@@ -872,9 +872,9 @@ mod tests {
                 vec![(3, 9, 0), (3, -3, 0)],
                 vec![(2, 1, 0), (5, 0, 1)],
                 // Rows longer than SHORT_ROW, in planes, under an outer dimension.
-                vec![(3, 40, 0), (7, 2, 0)],
-                vec![(2, -90, 0), (3, 30, 0), (7, -1, 0)],
-                vec![(3, 20, 1), (6, 3, 0)],
+                vec![(3, 60, 0), (11, 2, 0)],
+                vec![(2, -120, 0), (3, 40, 0), (11, -1, 0)],
+                vec![(3, 40, 1), (10, 3, 0)],
                 vec![(2, 7, 0), (3, 50, 0), (9, 4, 0)],
                 vec![(4, -50, 0), (9, 5, 0)],
                 // Dimensions that coalesce into one row (4 == 2 * 2; 18 == 9 * 2).
@@ -898,7 +898,7 @@ mod tests {
         #[test]
         fn tobytes_of_any_layout_is_its_items_in_c_order(
             k in prop_oneof![Just(1usize), Just(2), Just(3), Just(4), Just(8), Just(16), 1usize..40],
-            dims in proptest::collection::vec((0usize..9, -5isize..6, 0isize..3), 0..4),
+            dims in proptest::collection::vec((0usize..12, -5isize..6, 0isize..3), 0..4),
             prefix in proptest::collection::vec(any::<u8>(), 0..3),
         ) {
             let mut buf = Vec::new();
