@@ -6,7 +6,9 @@ timeit-style: every figure is the median over many repetitions of the time of on
 
   tobytes   128 MiB of uint32; a[::2] (4-byte runs) and a.reshape(-1, 128)[:, :64]
             (256-byte runs), 64 MiB out each: numpy's tobytes() and CPython's
-            memoryview(...).tobytes() (a memoryview of the numpy slice: CPython's own copy loop)
+            memoryview(...).tobytes() (a memoryview of the numpy slice: CPython's own copy loop);
+            numpy's array is on transparent huge pages (numpy madvises arrays >= 4 MiB), and
+            numpy is measured again with an array on 4 KiB pages ("paired_small_pages")
   tolist    1M items of the structured dtype of buffer_benches::Trade (d, I, i): tolist()
   parse     the format strings in --formats (from `gen-formats`): numpy's PEP 3118 reader
             (what np.asarray(memoryview) uses to build an np.dtype) on all of them, and
@@ -34,6 +36,11 @@ try:  # numpy >= 2
     from numpy._core._internal import _dtype_from_pep3118
 except ImportError:  # numpy 1.x
     from numpy.core._internal import _dtype_from_pep3118
+
+try:  # numpy >= 2; used by row 2 to also measure numpy's source without huge pages
+    from numpy._core import multiarray as np_multiarray
+except ImportError:  # numpy 1.x
+    from numpy.core import multiarray as np_multiarray
 
 
 def median_time(fn, repeat, number=1):
@@ -87,8 +94,25 @@ def bench_tobytes(repeat):
         "memoryview_runs_256B": mv256.tobytes,
         "memoryview_runs_4B": mv4.tobytes,
     })
+    # numpy backs arrays of 4 MiB and more with transparent huge pages (madvise); the same
+    # layouts over 4 KiB pages, as a Rust Vec has them (the Rust bench measures both kinds).
+    paired_small_pages = None
+    set_hugepage = getattr(np_multiarray, "_set_madvise_hugepage", None)
+    if set_hugepage is not None:
+        was = set_hugepage(False)
+        try:
+            b = np.arange(2 * out // 4, dtype=np.uint32)
+        finally:
+            set_hugepage(was)
+        paired_small_pages = interleaved(repeat, {
+            "memcpy_64MiB": b[: out // 4].tobytes,
+            "numpy_runs_256B": b.reshape(-1, 128)[:, :64].tobytes,
+            "numpy_runs_4B": b[::2].tobytes,
+        })
+        del b
     return {
         "paired": paired,
+        "paired_small_pages": paired_small_pages,
         "numpy_runs_4B": median_time(runs4.tobytes, repeat),
         "numpy_runs_256B": median_time(runs256.tobytes, repeat),
         "memoryview_runs_4B": median_time(mv4.tobytes, repeat),

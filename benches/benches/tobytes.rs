@@ -2,6 +2,10 @@
 //! against a memcpy of the same byte count (`to_vec` of 64 MiB: both allocate their output).
 //! The source is 128 MiB of `u32`: `[::2]` gives 4-byte runs, `reshape(-1, 128)[:, :64]`
 //! 256-byte runs - the layouts `scripts/bench_python.py` gives numpy and memoryview.
+//!
+//! The interleaved ratios are measured twice: over a `Vec<u32>` (4 KiB pages), and over a
+//! copy in memory advised for transparent huge pages ([`buffer_benches::huge_page_copy`]),
+//! which is how numpy backs its 128 MiB source array (group `tobytes_hugepage_src`).
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -40,6 +44,45 @@ fn tobytes(c: &mut Criterion) {
     drop((r4, r256));
 
     // The ratios, measured interleaved (robust to the load of a shared machine).
+    interleaved_ratios("tobytes", bytes);
+    let huge = buffer_benches::huge_page_copy(bytes).unwrap();
+    eprintln!(
+        "tobytes: source copy on transparent huge pages: {:?}",
+        buffer_benches::on_huge_pages(&huge)
+    );
+    interleaved_ratios("tobytes_hugepage_src", &huge[..bytes.len()]);
+    drop(huge);
+
+    let mut g = c.benchmark_group("tobytes");
+    g.throughput(Throughput::Bytes(OUT as u64));
+    g.bench_function("memcpy_64MiB", |b| {
+        b.iter(|| black_box(&bytes[..OUT]).to_vec())
+    });
+    g.bench_function("view_runs_256B", |b| {
+        b.iter(|| black_box(&runs256).tobytes(Order::C))
+    });
+    g.bench_function("view_runs_4B", |b| {
+        b.iter(|| black_box(&runs4).tobytes(Order::C))
+    });
+    g.finish();
+}
+
+/// The row's three layouts over `bytes` (128 MiB of `u32`), each against a 64 MiB memcpy
+/// from the same memory, interleaved; reported as group `group`.
+fn interleaved_ratios(group: &str, bytes: &[u8]) {
+    let runs4 = MemoryView::from_parts(bytes, "I", &[bytes.len() / 8], Some(&[8]), 0).unwrap();
+    let runs256 =
+        MemoryView::from_parts(bytes, "I", &[bytes.len() / 512, 64], Some(&[512, 4]), 0).unwrap();
+    // The layouts of `[::2]` and `reshape(-1, 128)[:, :64]`, as in `tobytes` above.
+    assert_eq!((runs4.nbytes(), runs256.nbytes()), (OUT, OUT));
+    assert_eq!(
+        runs4.tobytes(Order::C)[..8],
+        [&bytes[..4], &bytes[8..12]].concat()
+    );
+    assert_eq!(
+        runs256.tobytes(Order::C)[..512],
+        [&bytes[..256], &bytes[512..768]].concat()
+    );
     let paired = buffer_benches::interleaved(
         15,
         1,
@@ -55,20 +98,7 @@ fn tobytes(c: &mut Criterion) {
             }),
         ],
     );
-    buffer_benches::report_paired("tobytes", &paired);
-
-    let mut g = c.benchmark_group("tobytes");
-    g.throughput(Throughput::Bytes(OUT as u64));
-    g.bench_function("memcpy_64MiB", |b| {
-        b.iter(|| black_box(&bytes[..OUT]).to_vec())
-    });
-    g.bench_function("view_runs_256B", |b| {
-        b.iter(|| black_box(&runs256).tobytes(Order::C))
-    });
-    g.bench_function("view_runs_4B", |b| {
-        b.iter(|| black_box(&runs4).tobytes(Order::C))
-    });
-    g.finish();
+    buffer_benches::report_paired(group, &paired);
 }
 
 fn config() -> Criterion {
