@@ -7,7 +7,7 @@ use core::mem::MaybeUninit;
 
 use smallvec::SmallVec;
 
-use super::error::{Result, ViewError};
+use super::error::{ErrorKind, Result, ViewError};
 use super::{Data, DataMut, Order, Slice, ViewBase, MAX_NDIM};
 
 /// The byte offsets of the items of a layout in C order (last index fastest): a tight loop
@@ -466,10 +466,40 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(view.tobytes(Order::F), [0, 3, 1, 4, 2, 5]);
     /// assert_eq!(view.t().tobytes(Order::A), [0, 1, 2, 3, 4, 5]);
     /// ```
+    ///
+    /// The result is allocated like any `Vec`: if memory runs out the process aborts. A view
+    /// whose layout comes from outside (Python, a file) can describe far more bytes than it
+    /// borrows - zero strides repeat one item any number of times - so use
+    /// [`try_tobytes`](Self::try_tobytes) there.
     pub fn tobytes(&self, order: Order) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.nbytes());
         self.write_bytes(order, &mut out);
         out
+    }
+
+    /// [`tobytes`](Self::tobytes), with a `MemoryError` (as CPython raises) instead of an
+    /// abort when the bytes do not fit in memory.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{ErrorKind, MemoryView, Order};
+    /// let one = [7u8];
+    /// // 2**60 items, all the same byte: a valid view, but no machine holds its bytes.
+    /// let huge = MemoryView::from_parts(&one, "B", &[1 << 60], Some(&[0]), 0).unwrap();
+    /// assert_eq!(huge.try_tobytes(Order::C).unwrap_err().kind(), ErrorKind::MemoryError);
+    /// let small = MemoryView::from_parts(&one, "B", &[3], Some(&[0]), 0).unwrap();
+    /// assert_eq!(small.try_tobytes(Order::C).unwrap(), [7, 7, 7]);
+    /// ```
+    pub fn try_tobytes(&self, order: Order) -> Result<Vec<u8>> {
+        let n = self.nbytes();
+        let mut out = Vec::new();
+        out.try_reserve_exact(n).map_err(|_| {
+            ViewError::new(
+                ErrorKind::MemoryError,
+                alloc::format!("memoryview: {n} bytes do not fit in memory"),
+            )
+        })?;
+        self.write_bytes(order, &mut out);
+        Ok(out)
     }
 
     /// [`tobytes`](Self::tobytes) appending to `out` (reuses its allocation).

@@ -525,16 +525,9 @@ fn tobytes<'py>(obj: &Bound<'py, PyAny>, order: &str) -> PyResult<Bound<'py, PyB
     let order = Order::parse(order)?;
     let buf = PythonBuffer::get(obj)?;
     let view = buf.view()?;
-    // A zero-stride view may describe more bytes than memory holds: MemoryError, not an abort
-    // (MemoryView::tobytes allocates infallibly).
-    let mut bytes = Vec::new();
-    bytes.try_reserve_exact(view.nbytes()).map_err(|_| {
-        PyMemoryError::new_err(format!(
-            "tobytes: {} bytes do not fit in memory",
-            view.nbytes()
-        ))
-    })?;
-    view.write_bytes(order, &mut bytes);
+    // A zero-stride view may describe more bytes than memory holds: MemoryError (the
+    // ViewError converts to it), not an abort.
+    let bytes = view.try_tobytes(order)?;
     Ok(PyBytes::new(obj.py(), &bytes))
 }
 
