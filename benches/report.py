@@ -77,20 +77,26 @@ def rows(results, cdir):
     m = c("tobytes", "memcpy_64MiB")
     v256, v4 = c("tobytes", "view_runs_256B"), c("tobytes", "view_runs_4B")
     # 0.8x memcpy's speed = at most 1.25x its time.
-    rp = load(results / "paired_tobytes.json")
-    pp = tb.get("paired")
+    # numpy puts arrays of 4 MiB and more on transparent huge pages (madvise), a Vec does
+    # not: each side's source is measured on both page sizes, and compared like with like.
+    pairs = (
+        ("4 KiB pages", load(results / "paired_tobytes.json"), tb.get("paired_small_pages")),
+        ("huge pages", load(results / "paired_tobytes_hugepage_src.json"), tb.get("paired")),
+    )
     for runs, v in (("256B", v256), ("4B", v4)):
         for who, label, target in (("numpy", "numpy tobytes()", 1.0),
                                    ("memoryview", "memoryview.tobytes()", None)):
             key = f"{who}_runs_{runs}"
             out.append(("2", f"tobytes 64 MiB, {runs[:-1]} B runs", v, label,
                         tb.get(key), target))
-            if rp and pp and f"view_runs_{runs}" in rp:
+            for pages, rp, pp in pairs:
+                if not (rp and pp and f"view_runs_{runs}" in rp and key in pp):
+                    continue
                 # Each side against its own memcpy of 64 MiB, measured interleaved with it:
                 # robust to the load changing between the Rust and the Python runs.
                 ours = rp[f"view_runs_{runs}"]["ratio"]
                 theirs = pp[key]["ratio"]
-                out.append(("2", f"tobytes {runs[:-1]} B runs, per own memcpy **",
+                out.append(("2", f"tobytes {runs[:-1]} B, src {pages}, per memcpy **",
                             f"{ours:.2f}x memcpy", label, f"{theirs:.2f}x memcpy", target,
                             ours / theirs))
     alt = tl.get("alternated")
@@ -124,7 +130,21 @@ def rows(results, cdir):
                 ps.get("struct_calcsize_flat"), 1.0))
     out.append(("4", f"parse the {n_flat} flat ones", flat, "calcsize, cache cleared",
                 ps.get("struct_calcsize_flat_uncached"), 1.0))
-    if ex:
+    xp = ex.get("paired") if ex else None
+    if xp:
+        # Alternated round by round (*): the ratio is the median of per-round ratios.
+        def xrow(name, base, label, target):
+            if name in xp and base in xp:
+                call = name.removeprefix("image_")
+                out.append(("5", f"{call}(Image) per call *",
+                            xp[name]["seconds"], label, xp[base]["seconds"], target,
+                            xp[name]["ratio"] / xp[base]["ratio"]))
+        xrow("image_memoryview", "numpy_memoryview", "memoryview(numpy array)", 1.1)
+        xrow("image_asarray", "numpy_asarray", "asarray(numpy array)", 1.1)
+        xrow("image_asarray", "numpy_memoryview_asarray", "asarray(memoryview(numpy array))",
+             None)
+        xrow("image_asarray", "testbuffer_asarray", "asarray(_testbuffer.ndarray)", None)
+    elif ex:
         for call in ("memoryview", "asarray"):
             out.append(("5", f"{call}(Image) per call", ex.get(f"image_{call}"),
                         f"{call}(numpy array)", ex.get(f"numpy_{call}"), 1.1))

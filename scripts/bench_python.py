@@ -214,7 +214,38 @@ def bench_export(module_name, repeat):
         # np.asarray of an ndarray returns it unchanged; a memoryview of the same array is
         # the baseline that, like the Image, goes through the buffer protocol.
         "numpy_memoryview_asarray": median_time(lambda: np.asarray(ref_mv), repeat, number),
+        "paired": bench_export_paired(img, ref, ref_mv, repeat, number),
     }
+
+
+def bench_export_paired(img, ref, ref_mv, repeat, number):
+    """The export calls alternating round after round (per-call seconds, ratios to the
+    first), with two more baselines that, like the Image, are not ndarrays: numpy must build
+    a new array from their buffer. `_testbuffer.ndarray` is CPython's C test exporter."""
+    def per_call(fn):
+        def run():
+            for _ in range(number):
+                fn()
+        return run
+
+    fns = {
+        "numpy_memoryview": per_call(lambda: memoryview(ref)),
+        "image_memoryview": per_call(lambda: memoryview(img)),
+        "numpy_asarray": per_call(lambda: np.asarray(ref)),
+        "image_asarray": per_call(lambda: np.asarray(img)),
+        "numpy_memoryview_asarray": per_call(lambda: np.asarray(ref_mv)),
+    }
+    try:
+        import _testbuffer
+
+        tb = _testbuffer.ndarray(ref.ravel().tolist(), shape=list(ref.shape), format=ref_mv.format)
+        fns["testbuffer_asarray"] = per_call(lambda: np.asarray(tb))
+    except ImportError:
+        print("export: _testbuffer is missing; its baseline is skipped", file=sys.stderr)
+    out = interleaved(max(repeat, 15), fns)
+    for v in out.values():
+        v["seconds"] /= number
+    return out
 
 
 def main():
