@@ -4,11 +4,14 @@
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::ffi::{c_int, c_long, c_longlong, c_short};
+use core::fmt;
 use core::mem::{align_of, size_of};
 
+use super::codec::Names;
 use super::{Code, Format, FormatError, Item, Kind, Prefix};
 
 /// A resolved byte order.
@@ -187,11 +190,33 @@ pub enum Node {
 /// assert_eq!(parse("ic").unwrap().layout().unwrap().size(), 5); // struct.calcsize
 /// assert_eq!(parse("T{ic}").unwrap().layout().unwrap().size(), 8); // numpy
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct ItemLayout {
     size: usize,
     align: usize,
     node: Node,
+    /// The names of the fields of a `Node::Struct` (`None` for other nodes and for structs
+    /// without names), made once here and shared by every value [`unpack`](super::unpack)
+    /// gives. Derived from `node`, so left out of equality and `Debug`.
+    names: Option<Arc<Names>>,
+}
+
+impl PartialEq for ItemLayout {
+    fn eq(&self, other: &ItemLayout) -> bool {
+        (self.size, self.align, &self.node) == (other.size, other.align, &other.node)
+    }
+}
+
+impl Eq for ItemLayout {}
+
+impl fmt::Debug for ItemLayout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemLayout")
+            .field("size", &self.size)
+            .field("align", &self.align)
+            .field("node", &self.node)
+            .finish()
+    }
 }
 
 /// A field of a struct layout.
@@ -217,6 +242,24 @@ pub struct FieldLayout {
 }
 
 impl ItemLayout {
+    fn new(size: usize, align: usize, node: Node) -> ItemLayout {
+        let names = match &node {
+            Node::Struct(fields) => Names::new(fields.iter().map(|f| f.name.as_deref())),
+            _ => None,
+        };
+        ItemLayout {
+            size,
+            align,
+            node,
+            names,
+        }
+    }
+
+    /// The shared table of the field names of a struct node (see [`Fields`](super::Fields)).
+    pub(crate) fn names(&self) -> Option<&Arc<Names>> {
+        self.names.as_ref()
+    }
+
     /// The item size in bytes.
     ///
     /// ```
@@ -522,7 +565,7 @@ fn unit(item: &Item, build: bool) -> Result<(ItemLayout, bool), FormatError> {
         Kind::Struct(items) => {
             let close = last_prefix(item);
             let (size, align, node) = sequence(items, close.aligns(), build)?;
-            Ok((ItemLayout { size, align, node }, false))
+            Ok((ItemLayout::new(size, align, node), false))
         }
         Kind::Pointer(_) | Kind::Code(_) => {
             let code = match &item.kind {
@@ -559,11 +602,7 @@ fn unit(item: &Item, build: bool) -> Result<(ItemLayout, bool), FormatError> {
                 len,
             };
             Ok((
-                ItemLayout {
-                    size,
-                    align,
-                    node: Node::Scalar(scalar),
-                },
+                ItemLayout::new(size, align, Node::Scalar(scalar)),
                 code == Code::Pad,
             ))
         }
@@ -626,20 +665,19 @@ fn sequence(
         } else if !build {
             ItemLayout {
                 size: mul(element.size, n)?,
-                align: element.align,
-                node: element.node,
+                ..element
             }
         } else {
             let mut dims = item.shape.clone();
             dims.extend(count);
-            ItemLayout {
-                size: mul(element.size, n)?,
-                align: element.align,
-                node: Node::Array {
+            ItemLayout::new(
+                mul(element.size, n)?,
+                element.align,
+                Node::Array {
                     dims,
                     element: Box::new(element),
                 },
-            }
+            )
         };
         let size = layout.size;
         if build && !(padding && item.name.is_none()) {
@@ -694,7 +732,7 @@ impl Format {
     /// ```
     pub fn layout(&self) -> Result<ItemLayout, FormatError> {
         let (size, align, node) = sequence(&self.items, false, true)?;
-        let node = match node {
+        Ok(match node {
             Node::Struct(mut fields)
                 if fields.len() == 1
                     && fields[0].name.is_none()
@@ -702,13 +740,17 @@ impl Format {
                     && fields[0].layout.size == size =>
             {
                 match fields.pop() {
-                    Some(only) => only.layout.node,
-                    None => Node::Struct(fields),
+                    // The field's node and its table of names, if a struct.
+                    Some(only) => ItemLayout {
+                        size,
+                        align,
+                        ..only.layout
+                    },
+                    None => ItemLayout::new(size, align, Node::Struct(fields)),
                 }
             }
-            node => node,
-        };
-        Ok(ItemLayout { size, align, node })
+            node => ItemLayout::new(size, align, node),
+        })
     }
 }
 

@@ -356,7 +356,7 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
 fn sequence(v: &Value) -> Vec<&Value> {
     match v {
         Value::Array(items) => items.iter().collect(),
-        Value::Struct(fields) => fields.iter().map(|(_, v)| v).collect(),
+        Value::Struct(fields) => fields.values().iter().collect(),
         _ => Vec::new(),
     }
 }
