@@ -139,6 +139,7 @@ mod layout;
 mod parse;
 mod render;
 
+pub(crate) use codec::unpack_element;
 pub use codec::{pack, unpack, CodecError, CodecErrorKind, Fields, FieldsIter, Value};
 pub use compare::{compare, LayoutMismatch, MatchNames, MismatchKind};
 pub use layout::{simple_native, Endian, FieldLayout, ItemLayout, Leaf, Leaves, Node, Scalar};
