@@ -1688,6 +1688,16 @@ mod tests {
             Fields::from(vec![(None, Value::UInt(1)), (None, Value::UInt(2))])
         );
         assert_eq!(format!("{u:?}"), "[(None, UInt(1)), (None, UInt(2))]");
+        // Debug and Display as when Value::Struct held a Vec of (Option<String>, Value).
+        let v = Value::Struct(Fields::from(vec![
+            (Some("x".into()), Value::Int(1)),
+            (None, Value::Float(0.5)),
+        ]));
+        assert_eq!(
+            format!("{v:?}"),
+            r#"Struct([(Some("x"), Int(1)), (None, Float(0.5))])"#
+        );
+        assert_eq!(v.to_string(), "{x: 1, 0.5}");
     }
 
     #[test]

@@ -120,6 +120,9 @@
 //! memoryview's for a plain native format (`"memoryview: invalid value for format 'h'"`),
 //! `struct.pack`'s for the rest (`"short format requires -32768 <= number <= 32767"`). Half
 //! floats (`e`) and x87 long doubles are converted by hand, rounding to nearest even.
+//! A struct unpacks to a [`Value::Struct`] of [`Fields`]: its values, and its layout's table
+//! of field names, shared by every item unpacked through that layout (no name is copied per
+//! item).
 //!
 //! # Typed access
 //!
