@@ -944,6 +944,9 @@ fn unpack_item(layout: &ItemLayout, b: &[u8]) -> Result<Value, CodecError> {
     Ok(match layout.node() {
         Node::Scalar(s) => unpack_scalar(s, b)?,
         Node::Struct(fields) => Value::Struct(unpack_fields(layout, fields, b)?),
+        // `layout()` never builds an array without dimensions; were there one, it would be
+        // its element, as before.
+        Node::Array { dims, element } if dims.is_empty() => unpack_item(element, b)?,
         Node::Array { dims, element } => Value::Array(unpack_array(dims, element, b)?),
     })
 }
@@ -978,11 +981,11 @@ pub(crate) fn product(dims: &[usize]) -> usize {
 /// The longest sub-array of zero-size elements (`(n)T{}`, `(n)0s`) that [`unpack`] builds.
 const MAX_EMPTY_ELEMENTS: usize = 1 << 16;
 
-/// The elements of a sub-array of shape `dims`, nested one [`Value::Array`] per dimension
-/// after the first (the item itself when `dims` is empty).
+/// The elements of a sub-array of shape `dims` (not empty), nested one [`Value::Array`] per
+/// dimension after the first.
 fn unpack_array(dims: &[usize], element: &ItemLayout, b: &[u8]) -> Result<Vec<Value>, CodecError> {
     let Some((&n, rest)) = dims.split_first() else {
-        return Ok(alloc::vec![unpack_item(element, b)?]);
+        return Ok(Vec::new());
     };
     let step = product(rest).saturating_mul(element.size());
     if step == 0 && n > MAX_EMPTY_ELEMENTS {
