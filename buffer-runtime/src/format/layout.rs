@@ -195,6 +195,9 @@ pub struct ItemLayout {
     size: usize,
     align: usize,
     node: Node,
+    /// Whether any data-carrying scalar lies in the item (see [`ItemLayout::leaves`]): lets
+    /// the leaves skip a huge sub-array of padding-only structs at once.
+    data: bool,
     /// The names of the fields of a `Node::Struct` (`None` for other nodes and for structs
     /// without names), made once here and shared by every value [`unpack`](super::unpack)
     /// gives. Derived from `node`, so left out of equality and `Debug`.
@@ -203,7 +206,8 @@ pub struct ItemLayout {
 
 impl PartialEq for ItemLayout {
     fn eq(&self, other: &ItemLayout) -> bool {
-        (self.size, self.align, &self.node) == (other.size, other.align, &other.node)
+        (self.size, self.align, &self.node, self.data)
+            == (other.size, other.align, &other.node, other.data)
     }
 }
 
@@ -215,6 +219,7 @@ impl fmt::Debug for ItemLayout {
             .field("size", &self.size)
             .field("align", &self.align)
             .field("node", &self.node)
+            .field("data", &self.data)
             .finish()
     }
 }
@@ -243,6 +248,11 @@ pub struct FieldLayout {
 
 impl ItemLayout {
     fn new(size: usize, align: usize, node: Node) -> ItemLayout {
+        let data = match &node {
+            Node::Scalar(s) => s.code != Code::Pad && s.size > 0,
+            Node::Array { dims, element } => element.data && super::codec::product(dims) > 0,
+            Node::Struct(fields) => fields.iter().any(|f| f.layout.data),
+        };
         let names = match &node {
             Node::Struct(fields) => Names::new(fields.iter().map(|f| f.name.as_deref())),
             _ => None,
@@ -251,6 +261,7 @@ impl ItemLayout {
             size,
             align,
             node,
+            data,
             names,
         }
     }
@@ -422,8 +433,9 @@ impl<'a> Iterator for Leaves<'a> {
                                 });
                             }
                         }
-                        // Zero-size elements hold no scalars: skip them however many.
-                        _ if element.size == 0 => {}
+                        // Elements without data (zero-size, or only padding) hold no
+                        // scalars: skip them however many.
+                        _ if !element.data => {}
                         _ => self.stack.push(Frame::Repeat {
                             element,
                             base,
@@ -663,10 +675,7 @@ fn sequence(
         let layout = if !has_dims {
             element
         } else if !build {
-            ItemLayout {
-                size: mul(element.size, n)?,
-                ..element
-            }
+            ItemLayout::new(mul(element.size, n)?, element.align, element.node)
         } else {
             let mut dims = item.shape.clone();
             dims.extend(count);
@@ -847,6 +856,23 @@ mod tests {
         let l = parse("(1000000000)T{0s}B").unwrap().layout().unwrap();
         let runs: Vec<usize> = l.leaves().map(|r| r.offset).collect();
         assert_eq!(runs, [0]);
+    }
+
+    #[test]
+    fn padding_only_elements_cost_nothing() {
+        // Found by fuzzing (format_roundtrip): 222 billion one-byte structs of padding were
+        // walked one by one.
+        let l = parse("222222222220T{x:a:}B").unwrap().layout().unwrap();
+        let runs: Vec<(usize, Code)> = l.leaves().map(|r| (r.offset, r.scalar.code)).collect();
+        assert_eq!(runs, [(222222222220, Code::UChar)]);
+        let l = parse("(3)T{x(1000000000)T{2x}(0)T{i}h:a:}")
+            .unwrap()
+            .layout()
+            .unwrap();
+        let offsets: Vec<usize> = l.leaves().map(|r| r.offset).collect();
+        // Inside T{} numpy's alignment applies: `(0)T{i}` moves `h` to a multiple of 4.
+        let (at, size) = (2_000_000_004, l.size() / 3);
+        assert_eq!(offsets, [at, size + at, 2 * size + at]);
     }
 
     #[test]
