@@ -21,8 +21,8 @@ fn tolist(c: &mut Criterion) {
         }
         other => panic!("tolist gave {other:?}"),
     }
-    // The same bytes as a struct without field names: what the three owned name strings
-    // per item cost (`Value::Struct` holds `Option<String>` names).
+    // The same bytes as a struct without field names: what the names cost (`Value::Struct`
+    // shares the layout's table of names, so about nothing).
     let unnamed = MemoryView::from_parts(data.as_bytes(), "T{dIi}", &[N], None, 0).unwrap();
     assert_eq!(unnamed.itemsize(), 16);
     let mut g = c.benchmark_group("tolist");

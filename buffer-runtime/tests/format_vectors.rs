@@ -277,7 +277,7 @@ fn f64_hex(s: &str) -> f64 {
 
 fn flatten(v: &Value, out: &mut Vec<Value>) {
     match v {
-        Value::Struct(fields) => fields.iter().for_each(|(_, v)| flatten(v, out)),
+        Value::Struct(fields) => fields.values().iter().for_each(|v| flatten(v, out)),
         Value::Array(items) => items.iter().for_each(|v| flatten(v, out)),
         other => out.push(other.clone()),
     }

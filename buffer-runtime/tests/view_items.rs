@@ -5,7 +5,7 @@
 
 use buffer_runtime::s;
 use buffer_runtime::view::{
-    values_equal, ErrorKind, MemoryView, MemoryViewMut, Order, Slice, Value, ViewError,
+    values_equal, ErrorKind, Fields, MemoryView, MemoryViewMut, Order, Slice, Value, ViewError,
 };
 
 fn err(kind: ErrorKind, msg: &str) -> ViewError {
@@ -291,10 +291,7 @@ fn values_equal_numbers_and_sequences() {
     ));
     assert!(values_equal(
         &Value::Array(vec![Value::Int(1), Value::Int(2)]),
-        &Value::Struct(vec![
-            (None, Value::UInt(1)),
-            (Some("b".into()), Value::Int(2))
-        ])
+        &Value::Struct(vec![(None, Value::UInt(1)), (Some("b".into()), Value::Int(2))].into())
     ));
     assert!(!values_equal(&Value::Bytes(vec![1]), &Value::UInt(1)));
     // memoryview(array('L', [8])).cast('B').cast('P') == memoryview(array('L', [8]))
@@ -373,11 +370,11 @@ fn struct_items_and_fields() {
     );
     t.set(
         &[0],
-        &Value::Struct(vec![
-            (None, Value::UInt(9)),
-            (None, Value::Float(0.5)),
-            (None, arr(vec![Value::Int(1), Value::Int(2)])),
-        ]),
+        &Value::Struct(Fields::unnamed(vec![
+            Value::UInt(9),
+            Value::Float(0.5),
+            arr(vec![Value::Int(1), Value::Int(2)]),
+        ])),
     )
     .unwrap();
     drop(t);

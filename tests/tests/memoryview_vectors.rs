@@ -639,7 +639,7 @@ fn enc_float(x: f64) -> Json {
 mod adapter {
     use std::hash::{Hash, Hasher};
 
-    use buffer_runtime::format::Value;
+    use buffer_runtime::format::{Fields, Value};
     use buffer_runtime::view::{
         AxisIndex, Data, MemoryView, MemoryViewMut, Order, Slice, ViewBase, ViewError,
     };
@@ -908,9 +908,7 @@ mod adapter {
             Value::Bytes(b) => json!(hex(b)),
             Value::Str(s) => json!(s),
             Value::Array(items) => Json::Array(items.iter().map(value_json).collect()),
-            Value::Struct(fields) => {
-                Json::Array(fields.iter().map(|(_, f)| value_json(f)).collect())
-            }
+            Value::Struct(fields) => Json::Array(fields.values().iter().map(value_json).collect()),
         }
     }
 
@@ -954,8 +952,9 @@ mod adapter {
                 x.as_array()
                     .expect("fields")
                     .iter()
-                    .map(|f| write_value(f).map(|v| (None, v)))
-                    .collect::<Result<_, _>>()?,
+                    .map(write_value)
+                    .collect::<Result<_, _>>()
+                    .map(Fields::unnamed)?,
             ),
             "array" => Value::Array(
                 x.as_array()

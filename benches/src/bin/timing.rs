@@ -4,10 +4,11 @@
 //!
 //! `timing parse FILE REPS`: `format::parse` of every line of FILE, and of its flat lines.
 //! `timing tolist REPS`: `tolist` of 1M `Trade`s, with and without field names.
+//! `timing tolist-pair ROUNDS`: the same two, alternating in one process; adds their ratio.
 use std::hint::black_box;
 use std::time::Instant;
 
-use buffer_benches::{is_flat, trades};
+use buffer_benches::{interleaved, is_flat, trades};
 use buffer_runtime::format::parse;
 use buffer_runtime::MemoryView;
 use zerocopy::IntoBytes;
@@ -52,8 +53,33 @@ fn main() {
             let u = median_secs(reps(2), || drop(black_box(unnamed.tolist().unwrap())));
             println!("{{\"tolist_named\": {n:e}, \"tolist_unnamed\": {u:e}}}");
         }
+        Some("tolist-pair") => {
+            // Named against unnamed in one process, alternating round by round: whether the
+            // names still cost anything, free of a load change between the two.
+            let data = trades(1 << 20);
+            let named = MemoryView::new(&data).unwrap();
+            let unnamed =
+                MemoryView::from_parts(data.as_bytes(), "T{dIi}", &[1 << 20], None, 0).unwrap();
+            black_box(named.tolist().unwrap()); // warm-up
+            let r = interleaved(
+                reps(2),
+                1,
+                &mut [
+                    ("named", &mut || drop(black_box(named.tolist().unwrap()))),
+                    ("unnamed", &mut || {
+                        drop(black_box(unnamed.tolist().unwrap()))
+                    }),
+                ],
+            );
+            println!(
+                "{{\"tolist_named\": {:e}, \"tolist_unnamed\": {:e}, \"unnamed_per_named\": {:.3}}}",
+                r[0].seconds, r[1].seconds, r[1].ratio
+            );
+        }
         _ => {
-            eprintln!("usage: timing parse FILE [REPS] | timing tolist [REPS]");
+            eprintln!(
+                "usage: timing parse FILE [REPS] | timing tolist [REPS] | timing tolist-pair [ROUNDS]"
+            );
             std::process::exit(2);
         }
     }

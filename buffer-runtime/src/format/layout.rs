@@ -4,11 +4,14 @@
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::ffi::{c_int, c_long, c_longlong, c_short};
+use core::fmt;
 use core::mem::{align_of, size_of};
 
+use super::codec::Names;
 use super::{Code, Format, FormatError, Item, Kind, Prefix};
 
 /// A resolved byte order.
@@ -187,7 +190,7 @@ pub enum Node {
 /// assert_eq!(parse("ic").unwrap().layout().unwrap().size(), 5); // struct.calcsize
 /// assert_eq!(parse("T{ic}").unwrap().layout().unwrap().size(), 8); // numpy
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct ItemLayout {
     size: usize,
     align: usize,
@@ -195,6 +198,30 @@ pub struct ItemLayout {
     /// Whether any data-carrying scalar lies in the item (see [`ItemLayout::leaves`]): lets
     /// the leaves skip a huge sub-array of padding-only structs at once.
     data: bool,
+    /// The names of the fields of a `Node::Struct` (`None` for other nodes and for structs
+    /// without names), made once here and shared by every value [`unpack`](super::unpack)
+    /// gives. Derived from `node`, so left out of equality and `Debug`.
+    names: Option<Arc<Names>>,
+}
+
+impl PartialEq for ItemLayout {
+    fn eq(&self, other: &ItemLayout) -> bool {
+        (self.size, self.align, &self.node, self.data)
+            == (other.size, other.align, &other.node, other.data)
+    }
+}
+
+impl Eq for ItemLayout {}
+
+impl fmt::Debug for ItemLayout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemLayout")
+            .field("size", &self.size)
+            .field("align", &self.align)
+            .field("node", &self.node)
+            .field("data", &self.data)
+            .finish()
+    }
 }
 
 /// A field of a struct layout.
@@ -226,12 +253,22 @@ impl ItemLayout {
             Node::Array { dims, element } => element.data && super::codec::product(dims) > 0,
             Node::Struct(fields) => fields.iter().any(|f| f.layout.data),
         };
+        let names = match &node {
+            Node::Struct(fields) => Names::new(fields.iter().map(|f| f.name.as_deref())),
+            _ => None,
+        };
         ItemLayout {
             size,
             align,
             node,
             data,
+            names,
         }
+    }
+
+    /// The shared table of the field names of a struct node (see [`Fields`](super::Fields)).
+    pub(crate) fn names(&self) -> Option<&Arc<Names>> {
+        self.names.as_ref()
     }
 
     /// The item size in bytes.
@@ -704,7 +741,7 @@ impl Format {
     /// ```
     pub fn layout(&self) -> Result<ItemLayout, FormatError> {
         let (size, align, node) = sequence(&self.items, false, true)?;
-        let node = match node {
+        Ok(match node {
             Node::Struct(mut fields)
                 if fields.len() == 1
                     && fields[0].name.is_none()
@@ -712,13 +749,17 @@ impl Format {
                     && fields[0].layout.size == size =>
             {
                 match fields.pop() {
-                    Some(only) => only.layout.node,
-                    None => Node::Struct(fields),
+                    // The field's node and its table of names, if a struct.
+                    Some(only) => ItemLayout {
+                        size,
+                        align,
+                        ..only.layout
+                    },
+                    None => ItemLayout::new(size, align, Node::Struct(fields)),
                 }
             }
-            node => node,
-        };
-        Ok(ItemLayout::new(size, align, node))
+            node => ItemLayout::new(size, align, node),
+        })
     }
 }
 

@@ -120,6 +120,9 @@
 //! memoryview's for a plain native format (`"memoryview: invalid value for format 'h'"`),
 //! `struct.pack`'s for the rest (`"short format requires -32768 <= number <= 32767"`). Half
 //! floats (`e`) and x87 long doubles are converted by hand, rounding to nearest even.
+//! A struct unpacks to a [`Value::Struct`] of [`Fields`]: its values, and its layout's table
+//! of field names, shared by every item unpacked through that layout (no name is copied per
+//! item).
 //!
 //! # Typed access
 //!
@@ -139,7 +142,8 @@ mod layout;
 mod parse;
 mod render;
 
-pub use codec::{pack, unpack, CodecError, CodecErrorKind, Value};
+pub(crate) use codec::unpack_element;
+pub use codec::{pack, unpack, CodecError, CodecErrorKind, Fields, FieldsIter, Value};
 pub use compare::{compare, LayoutMismatch, MatchNames, MismatchKind};
 pub use layout::{simple_native, Endian, FieldLayout, ItemLayout, Leaf, Leaves, Node, Scalar};
 pub use parse::parse;

@@ -564,7 +564,7 @@ impl From<ViewError> for PyErr {
 /// use pyo3::prelude::*;
 ///
 /// Python::attach(|py| {
-///     let v = Value::Struct(vec![(Some("a".into()), Value::Int(-1)), (None, Value::Array(vec![Value::Float(0.5)]))]);
+///     let v = Value::Struct(vec![(Some("a".into()), Value::Int(-1)), (None, Value::Array(vec![Value::Float(0.5)]))].into());
 ///     assert_eq!(value_to_object(py, &v).unwrap().repr().unwrap().to_string(), "(-1, [0.5])");
 /// });
 /// ```
@@ -586,8 +586,9 @@ pub fn value_to_object<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'p
         }
         Value::Struct(fields) => {
             let items = fields
+                .values()
                 .iter()
-                .map(|(_, v)| value_to_object(py, v))
+                .map(|v| value_to_object(py, v))
                 .collect::<PyResult<Vec<_>>>()?;
             PyTuple::new(py, items)?.into_any()
         }

@@ -128,7 +128,7 @@ pub use typed::TypedIter;
 pub use values::values_equal;
 
 /// The dynamic value of an item (re-exported from [`crate::format`]).
-pub use crate::format::Value;
+pub use crate::format::{Fields, Value};
 
 /// The most dimensions a view may have (CPython's `PyBUF_MAX_NDIM`).
 ///

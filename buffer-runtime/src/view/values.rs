@@ -101,14 +101,22 @@ impl<S: Data> ViewBase<S> {
                 alloc::format!("memoryview: a list of {n} items does not fit in memory"),
             )
         })?;
-        let last = dim + 1 == self.ndim();
+        if dim + 1 == self.ndim() {
+            // `extend` of an exact-size iterator writes each item straight into its slot (see
+            // `format::unpack_element`); an error stops the unpacking and is returned.
+            let (size, layout, bytes) = (self.itemsize(), self.item.layout(), self.data.bytes());
+            let mut err = None;
+            out.extend((0..n).map(|i| {
+                let off = (base + i as isize * s) as usize;
+                format::unpack_element(layout, &bytes[off..off + size], &mut err)
+            }));
+            return match err {
+                Some(e) => Err(codec_error(e)),
+                None => Ok(Value::Array(out)),
+            };
+        }
         for i in 0..n {
-            let off = base + i as isize * s;
-            out.push(if last {
-                self.unpack_at(off as usize)?
-            } else {
-                self.tolist_rec(dim + 1, off)?
-            });
+            out.push(self.tolist_rec(dim + 1, base + i as isize * s)?);
         }
         Ok(Value::Array(out))
     }
@@ -356,7 +364,7 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
 fn sequence(v: &Value) -> Vec<&Value> {
     match v {
         Value::Array(items) => items.iter().collect(),
-        Value::Struct(fields) => fields.iter().map(|(_, v)| v).collect(),
+        Value::Struct(fields) => fields.values().iter().collect(),
         _ => Vec::new(),
     }
 }
@@ -394,4 +402,37 @@ fn number(v: &Value) -> Option<Num> {
         Value::Complex(r, i) => Num::Complex(*r, *i),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn tolist_reports_an_item_that_cannot_be_unpacked() {
+        // Two records {a: B, b: <w}; the second holds 0x110000, not a code point.
+        let mut raw = vec![1u8, b'x', 0, 0, 0, 2];
+        raw.extend_from_slice(&0x11_0000u32.to_le_bytes());
+        let v = MemoryView::from_parts(&raw[..10], "T{B:a:<w:b:}", &[2], None, 0).unwrap();
+        let e = v.tolist().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::NotImplementedError);
+        assert_eq!(
+            e.message(),
+            "format 'w': 0x110000 is not a Unicode code point"
+        );
+        let first = MemoryView::from_parts(&raw[..5], "T{B:a:<w:b:}", &[1], None, 0).unwrap();
+        assert_eq!(first.tolist().unwrap().to_string(), "[{a: 1, b: 'x'}]");
+        // In the last of several dimensions, and for a plain scalar list.
+        let grid = MemoryView::from_parts(&raw[..10], "T{B:a:<w:b:}", &[2, 1], None, 0).unwrap();
+        assert_eq!(
+            grid.tolist().unwrap_err().kind(),
+            ErrorKind::NotImplementedError
+        );
+        let words = MemoryView::from_parts(&raw[2..10], "<w", &[2], None, 0).unwrap(); // 0x2000000, 0x110000
+        assert_eq!(
+            words.tolist().unwrap_err().kind(),
+            ErrorKind::NotImplementedError
+        );
+    }
 }
