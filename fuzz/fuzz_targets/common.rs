@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use arbitrary::Arbitrary;
-use buffer_runtime::format::Value;
+use buffer_runtime::format::{ItemLayout, Node, Value};
 
 /// Formats that reach every code path of the parser, layout and codec; `Fmt::Pick` indexes
 /// this list, `Fmt::Raw` tries any string (mostly rejected by the parser, which is a test too).
@@ -155,4 +155,22 @@ pub fn list_nodes(shape: &[usize]) -> usize {
         nodes = nodes.saturating_add(lists);
     }
     nodes
+}
+
+/// How many values `unpack` builds for one item of `layout` (the item, its fields, and every
+/// list and element of its sub-arrays), saturating: a sub-array of zero-size elements such as
+/// `(2001,3,600,3,0)@0B` is ten million lists in no bytes at all - slow to build, not wrong.
+pub fn value_nodes(layout: &ItemLayout) -> usize {
+    match layout.node() {
+        Node::Scalar(_) => 1,
+        Node::Array { dims, element } => {
+            let elements = dims.iter().fold(1usize, |a, &n| a.saturating_mul(n));
+            list_nodes(dims)
+                .saturating_add(1)
+                .saturating_add(elements.saturating_mul(value_nodes(element)))
+        }
+        Node::Struct(fields) => fields
+            .iter()
+            .fold(1usize, |a, f| a.saturating_add(value_nodes(&f.layout))),
+    }
 }

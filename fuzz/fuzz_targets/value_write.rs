@@ -28,7 +28,7 @@ fuzz_target!(|input: Input| {
     };
     let Ok(layout) = format.layout() else { return };
     let size = layout.size();
-    if size > MAX_ITEM {
+    if size > MAX_ITEM || common::value_nodes(&layout) > MAX_ITEM {
         return;
     }
     let slack = usize::from(input.slack % 16);

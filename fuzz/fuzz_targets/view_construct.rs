@@ -54,7 +54,10 @@ fuzz_target!(|input: Input| {
     // dimension before a 0 makes a huge nested list of empty lists: building all of it is
     // slow (or a MemoryError), not wrong. Only a list too large for any allocation is
     // checked (it must fail without allocating).
-    if nbytes > 1 << 20 || common::list_nodes(&shape) > 1 << 16 {
+    let nodes = common::list_nodes(&shape)
+        .saturating_add(1)
+        .saturating_mul(common::value_nodes(view.item_format().layout()));
+    if nbytes > 1 << 20 || nodes > 1 << 16 {
         let limit = isize::MAX as usize / core::mem::size_of::<buffer_runtime::format::Value>();
         if view.ndim() > 0 && view.shape()[0] > limit {
             assert!(view.tolist().is_err());

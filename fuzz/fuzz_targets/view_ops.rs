@@ -97,7 +97,10 @@ fn run(view: &mut MemoryViewMut<'_>, ops: &[Op], depth: usize) {
     let Some((op, rest)) = ops.split_first() else {
         return;
     };
-    if depth > 24 || view.nbytes() > MAX_BYTES || common::list_nodes(view.shape()) > MAX_BYTES {
+    let nodes = common::list_nodes(view.shape())
+        .saturating_add(1)
+        .saturating_mul(common::value_nodes(view.item_format().layout()));
+    if depth > 24 || view.nbytes() > MAX_BYTES || nodes > MAX_BYTES {
         return;
     }
     let nbytes = view.nbytes();
