@@ -115,7 +115,12 @@
 //! lives no longer than the export (released on drop). Views of it are ordinary views, with
 //! the run-time checks of section 2 (built with `from_parts`, which checks the format's own
 //! item size against the span, so a `Py_buffer` whose `itemsize` disagrees with its format
-//! cannot lead a view out of bounds). What Rust cannot enforce is stated on the type
+//! cannot lead a view out of bounds). Rust never writes into a buffer whose items may hold
+//! Python object references (format `O` anywhere in the item, or an exporter that cannot say):
+//! [`view_mut`](crate::python::PythonBuffer::view_mut) is a `TypeError` and
+//! [`bytes_mut`](crate::python::PythonBuffer::bytes_mut) `None` there, because bytes written
+//! over a `PyObject*` would be dereferenced by Python later (a test caught `fill` on a numpy
+//! `dtype=object` array doing exactly that). What Rust cannot enforce is stated on the type
 //! ("Aliasing"): Python code must not write to a buffer while Rust reads it across a call back
 //! into Python.
 //!
@@ -154,6 +159,7 @@
 //! | `import.rs`, `describe` | read `format`, `shape`, `strides` | the C API: NUL-terminated format, `ndim` entries, valid until release |
 //! | `import.rs`, `obj` | borrow `Py_buffer.obj` | a strong reference owned until release |
 //! | `import.rs`, `bytes`, `view`, `view_mut`, `into_view`, `bytes_mut` | `slice::from_raw_parts(_mut)` over the span | the exporter keeps every item readable until release, which only `Drop` does; the span covers exactly the items; `&mut self` for the mutable forms; `PythonView` drops its view before its buffer |
+//! | `import.rs`, `may_hold_objects` | read `Py_buffer.format` | the C API: a non-NULL format is NUL-terminated and valid until release |
 //! | `import.rs`, `Drop` | `PyBuffer_Release` | a successful, unreleased export; GIL held |
 //!
 //! Each block carries a `// SAFETY:` comment at the site with the full argument; this table is

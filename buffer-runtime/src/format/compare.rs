@@ -244,6 +244,13 @@ fn describe(r: &Run) -> String {
 /// strings: `<i`, `=i` and `i` agree on a little-endian host, `l` and `q` on LP64, `2i` and
 /// `ii`, `4s` and `ssss`; padding is only counted in the item size.
 ///
+/// Cost: the walk stops at the first difference or at the end of the shorter side; runs of
+/// one scalar with the same stride on both sides are stepped over at once, but a sub-array of
+/// structs is walked element by element. Comparing a Rust type's layout (as typed access
+/// does) is therefore bounded by that type's own scalar count; comparing two arbitrary
+/// layouts with huge repeated structs (`(1000000000)T{h:a:b:b:}` on both sides) takes time
+/// proportional to the repeat count.
+///
 /// ```
 /// use buffer_runtime::format::{compare, parse, MatchNames};
 ///

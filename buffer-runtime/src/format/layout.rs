@@ -192,6 +192,9 @@ pub struct ItemLayout {
     size: usize,
     align: usize,
     node: Node,
+    /// Whether any data-carrying scalar lies in the item (see [`ItemLayout::leaves`]): lets
+    /// the leaves skip a huge sub-array of padding-only structs at once.
+    data: bool,
 }
 
 /// A field of a struct layout.
@@ -217,6 +220,20 @@ pub struct FieldLayout {
 }
 
 impl ItemLayout {
+    fn new(size: usize, align: usize, node: Node) -> ItemLayout {
+        let data = match &node {
+            Node::Scalar(s) => s.code != Code::Pad && s.size > 0,
+            Node::Array { dims, element } => element.data && super::codec::product(dims) > 0,
+            Node::Struct(fields) => fields.iter().any(|f| f.layout.data),
+        };
+        ItemLayout {
+            size,
+            align,
+            node,
+            data,
+        }
+    }
+
     /// The item size in bytes.
     ///
     /// ```
@@ -379,8 +396,9 @@ impl<'a> Iterator for Leaves<'a> {
                                 });
                             }
                         }
-                        // Zero-size elements hold no scalars: skip them however many.
-                        _ if element.size == 0 => {}
+                        // Elements without data (zero-size, or only padding) hold no
+                        // scalars: skip them however many.
+                        _ if !element.data => {}
                         _ => self.stack.push(Frame::Repeat {
                             element,
                             base,
@@ -522,7 +540,7 @@ fn unit(item: &Item, build: bool) -> Result<(ItemLayout, bool), FormatError> {
         Kind::Struct(items) => {
             let close = last_prefix(item);
             let (size, align, node) = sequence(items, close.aligns(), build)?;
-            Ok((ItemLayout { size, align, node }, false))
+            Ok((ItemLayout::new(size, align, node), false))
         }
         Kind::Pointer(_) | Kind::Code(_) => {
             let code = match &item.kind {
@@ -559,11 +577,7 @@ fn unit(item: &Item, build: bool) -> Result<(ItemLayout, bool), FormatError> {
                 len,
             };
             Ok((
-                ItemLayout {
-                    size,
-                    align,
-                    node: Node::Scalar(scalar),
-                },
+                ItemLayout::new(size, align, Node::Scalar(scalar)),
                 code == Code::Pad,
             ))
         }
@@ -624,22 +638,18 @@ fn sequence(
         let layout = if !has_dims {
             element
         } else if !build {
-            ItemLayout {
-                size: mul(element.size, n)?,
-                align: element.align,
-                node: element.node,
-            }
+            ItemLayout::new(mul(element.size, n)?, element.align, element.node)
         } else {
             let mut dims = item.shape.clone();
             dims.extend(count);
-            ItemLayout {
-                size: mul(element.size, n)?,
-                align: element.align,
-                node: Node::Array {
+            ItemLayout::new(
+                mul(element.size, n)?,
+                element.align,
+                Node::Array {
                     dims,
                     element: Box::new(element),
                 },
-            }
+            )
         };
         let size = layout.size;
         if build && !(padding && item.name.is_none()) {
@@ -708,7 +718,7 @@ impl Format {
             }
             node => node,
         };
-        Ok(ItemLayout { size, align, node })
+        Ok(ItemLayout::new(size, align, node))
     }
 }
 
@@ -805,6 +815,23 @@ mod tests {
         let l = parse("(1000000000)T{0s}B").unwrap().layout().unwrap();
         let runs: Vec<usize> = l.leaves().map(|r| r.offset).collect();
         assert_eq!(runs, [0]);
+    }
+
+    #[test]
+    fn padding_only_elements_cost_nothing() {
+        // Found by fuzzing (format_roundtrip): 222 billion one-byte structs of padding were
+        // walked one by one.
+        let l = parse("222222222220T{x:a:}B").unwrap().layout().unwrap();
+        let runs: Vec<(usize, Code)> = l.leaves().map(|r| (r.offset, r.scalar.code)).collect();
+        assert_eq!(runs, [(222222222220, Code::UChar)]);
+        let l = parse("(3)T{x(1000000000)T{2x}(0)T{i}h:a:}")
+            .unwrap()
+            .layout()
+            .unwrap();
+        let offsets: Vec<usize> = l.leaves().map(|r| r.offset).collect();
+        // Inside T{} numpy's alignment applies: `(0)T{i}` moves `h` to a multiple of 4.
+        let (at, size) = (2_000_000_004, l.size() / 3);
+        assert_eq!(offsets, [at, size + at, 2 * size + at]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use pyo3::types::{PyBytes, PyComplex, PyList, PyTuple};
 use smallvec::SmallVec;
 use std::vec::Vec;
 
-use crate::format::Value;
+use crate::format::{Code, Item, Kind, Value};
 use crate::view::{ErrorKind, MemoryView, MemoryViewMut, ViewError};
 use crate::Element;
 
@@ -70,6 +70,9 @@ pub struct PythonBuffer<'py> {
     span_len: usize,
     /// Position of the item at index `[0, 0, ...]` in the span.
     offset: usize,
+    /// Whether the request asked for the format (`PyBUF_FORMAT`): then `raw.format` is the
+    /// exporter's own description of the items (NULL for unsigned bytes).
+    format_requested: bool,
 }
 
 impl<'py> PythonBuffer<'py> {
@@ -148,6 +151,7 @@ impl<'py> PythonBuffer<'py> {
                 span_start: d.span_start,
                 span_len: d.span_len,
                 offset: d.offset,
+                format_requested: flags & ffi::PyBUF_FORMAT == ffi::PyBUF_FORMAT,
             }),
             Err(msg) => {
                 // SAFETY: `raw` was filled by the successful `PyObject_GetBuffer` above and is
@@ -216,6 +220,19 @@ impl<'py> PythonBuffer<'py> {
                 };
                 (itemsize, shape, strides)
             };
+        // The items in bytes, product(shape) * itemsize, must fit an isize as `len` must (the C
+        // API's rule; a view computes with it). No items at all when a dimension is 0.
+        if !shape.contains(&0) {
+            let total = shape
+                .iter()
+                .try_fold(itemsize, |acc, &n| acc.checked_mul(n))
+                .filter(|&t| t <= isize::MAX as usize);
+            if total.is_none() {
+                return Err(format!(
+                    "shape {shape:?} with itemsize {itemsize} describes more than isize::MAX bytes"
+                ));
+            }
+        }
         // The span: from the lowest to one past the highest byte any item reaches.
         let empty = shape.contains(&0);
         let (mut lo, mut hi) = (0i128, itemsize as i128);
@@ -343,6 +360,11 @@ impl<'py> PythonBuffer<'py> {
     /// A writable [`MemoryViewMut`] of the items; `TypeError: cannot modify read-only memory`
     /// for a read-only buffer (request it with [`get_mut`](Self::get_mut) to get a writable one).
     ///
+    /// Items that hold Python object references (format `O`, as numpy's `dtype=object` arrays
+    /// export) are never writable from Rust: CPython owns those pointers and their reference
+    /// counts, and any other bytes there would crash the interpreter later. That is a
+    /// `TypeError` too.
+    ///
     /// ```
     /// use buffer_runtime::python::PythonBuffer;
     /// use pyo3::prelude::*;
@@ -358,6 +380,9 @@ impl<'py> PythonBuffer<'py> {
     pub fn view_mut(&mut self) -> PyResult<MemoryViewMut<'_>> {
         if self.readonly() {
             return Err(PyTypeError::new_err("cannot modify read-only memory"));
+        }
+        if self.may_hold_objects() {
+            return Err(PyTypeError::new_err(OBJECTS_MESSAGE));
         }
         let bytes: &mut [u8] = if self.span_len == 0 {
             &mut []
@@ -432,9 +457,23 @@ impl<'py> PythonBuffer<'py> {
         Ok(view)
     }
 
-    /// The same memory, writable; `None` for a read-only buffer.
+    /// The same memory, writable; `None` for a read-only buffer, and for one whose items hold
+    /// Python object references (see [`view_mut`](Self::view_mut)).
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     // A writable buffer of `PyObject *`, described by its format `O`.
+    ///     let objects = py.eval(c"__import__('ctypes').py_object * 2", None, None).unwrap().call0().unwrap();
+    ///     let mut buf = PythonBuffer::get_mut(&objects).unwrap();
+    ///     assert!(!buf.readonly());
+    ///     assert!(buf.bytes_mut().is_none());
+    /// });
+    /// ```
     pub fn bytes_mut(&mut self) -> Option<&mut [u8]> {
-        if self.readonly() {
+        if self.readonly() || self.may_hold_objects() {
             return None;
         }
         if self.span_len == 0 {
@@ -443,6 +482,48 @@ impl<'py> PythonBuffer<'py> {
         // SAFETY: as in `bytes`, and the exporter allows writes (`readonly == 0`); `&mut self`
         // makes this the only Rust access through this buffer.
         Some(unsafe { core::slice::from_raw_parts_mut(self.span_start, self.span_len) })
+    }
+}
+
+/// Why [`PythonBuffer::view_mut`] refuses buffers of Python object references.
+const OBJECTS_MESSAGE: &str =
+    "cannot write from Rust to a buffer of Python object references (format 'O')";
+
+impl PythonBuffer<'_> {
+    /// Whether the items may hold Python object references, which Rust must never write. When
+    /// the request did not ask for the format, the exporter is asked for it once more; an
+    /// exporter that cannot say counts as holding them.
+    fn may_hold_objects(&self) -> bool {
+        if self.format_requested {
+            if self.raw.format.is_null() {
+                return false; // unsigned bytes
+            }
+            // SAFETY: a non-NULL format is a NUL-terminated string valid until release.
+            let format = unsafe { CStr::from_ptr(self.raw.format) };
+            return format.to_str().map_or(true, holds_objects);
+        }
+        match self.obj() {
+            Some(obj) => PythonBuffer::request(&obj, ffi::PyBUF_RECORDS_RO)
+                .map_or(true, |probe| probe.may_hold_objects()),
+            None => true,
+        }
+    }
+}
+
+/// Whether a format describes Python object references (`O`) anywhere in an item, also inside
+/// structs and sub-arrays. A format that does not parse counts if it contains an `O` at all.
+fn holds_objects(format: &str) -> bool {
+    fn any(items: &[Item]) -> bool {
+        items.iter().any(|item| match &item.kind {
+            Kind::Code(code) => *code == Code::Object,
+            Kind::Struct(fields) => any(fields),
+            // The pointer's own bytes are an address; what it points to is elsewhere.
+            Kind::Pointer(_) => false,
+        })
+    }
+    match crate::format::parse(format) {
+        Ok(f) => any(&f.items),
+        Err(_) => format.contains('O'),
     }
 }
 

@@ -111,6 +111,13 @@
 //!
 //! # Viewing Python buffers
 //!
+//! Any buffer Python can export without suboffsets is viewed as it is: zero, negative and odd
+//! strides, misaligned items, 0-d and up to 64 dimensions. What cannot be viewed soundly is an
+//! error: suboffsets, more than 64 dimensions, a shape of more than `isize::MAX` bytes, a
+//! format that does not parse or describes items larger than `itemsize`. Items holding Python
+//! object references (format `O`, numpy's `dtype=object`) are readable (as addresses) but never
+//! writable from Rust: [`PythonBuffer::view_mut`] raises `TypeError`.
+//!
 //! ```
 //! use buffer_runtime::python::PythonBuffer;
 //! use pyo3::prelude::*;

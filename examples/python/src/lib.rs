@@ -6,6 +6,10 @@
 //!   fields, exported read-only as a structured buffer (`T{<Q:id:<d:price:...}`).
 //! * `layout(obj)`: the layout of any Python buffer, seen from Rust.
 //! * `values(obj)`, `tolist(obj)`, `peek`, `poke`: read and write any Python buffer from Rust.
+//! * `Strided(data, shape, strides, offset)` / `ReadOnlyStrided(...)`: `i32`s in any layout
+//!   (negative, zero or odd strides, 0-d, empty or 64 dimensions), writable / read-only;
+//!   `Scalar(x)`: one `f64` as a 0-d buffer.
+//! * `tobytes(obj, order)`, `fill(obj, item)`: copy out of / write into any buffer from Rust.
 //! * `total_price(obj)`, `scale_prices(obj, f)`: typed views of `Record`s over any buffer whose
 //!   format matches (`Buffer dtype mismatch, ...` otherwise).
 //!
@@ -15,8 +19,9 @@
 use std::mem::{offset_of, size_of};
 
 use buffer_runtime::python::{value_to_object, PythonBuffer};
+use buffer_runtime::view::Order;
 use buffer_runtime::{python_buffer, BufferExport, BufferExportMut, Dims, Element, Layout};
-use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
@@ -269,8 +274,138 @@ python_buffer! {
             let data = (0..cols).flat_map(|j| (0..rows).map(move |i| (10 * i + j) as f64)).collect();
             Ok(PyMatrix { matrix: ColumnMajor { rows, cols, data } })
         }
+
+        /// Element `(i, j)`, read by Rust.
+        fn get(&self, i: usize, j: usize) -> PyResult<f64> {
+            let m = &self.matrix;
+            if i >= m.rows || j >= m.cols {
+                return Err(PyIndexError::new_err("matrix index out of range"));
+            }
+            Ok(m.data[j * m.rows + i])
+        }
+
+        /// Writes element `(i, j)` (needs `&mut self`: fails while Python holds a buffer).
+        fn set(&mut self, i: usize, j: usize, v: f64) -> PyResult<()> {
+            let m = &mut self.matrix;
+            if i >= m.rows || j >= m.cols {
+                return Err(PyIndexError::new_err("matrix index out of range"));
+            }
+            m.data[j * m.rows + i] = v;
+            Ok(())
+        }
     }
     export |this| &this.matrix;
+}
+
+/// `i32`s laid out as the caller says: any shape, strides (in bytes, negative or zero, not
+/// necessarily multiples of 4) and first-item offset over the bytes of `data`. A layout that
+/// reaches outside those bytes is refused at export time with `BufferError`.
+pub struct StridedInts {
+    data: Vec<i32>,
+    shape: Vec<usize>,
+    strides: Vec<isize>,
+    offset: usize,
+}
+
+impl BufferExport for StridedInts {
+    type Item = i32;
+    fn buffer_layout(&self) -> Layout {
+        Layout {
+            shape: Dims::Owned(self.shape.iter().copied().collect()),
+            strides: Dims::Owned(self.strides.iter().copied().collect()),
+            offset: self.offset,
+        }
+    }
+    fn buffer_bytes(&self) -> &[u8] {
+        self.data.as_bytes()
+    }
+}
+
+impl BufferExportMut for StridedInts {
+    fn buffer_bytes_mut(&mut self) -> &mut [u8] {
+        self.data.as_mut_bytes()
+    }
+}
+
+/// A writable export with any layout: negative, zero and odd strides, 0-d, up to 64
+/// dimensions, empty dimensions (and invalid layouts, which exports refuse).
+#[pyclass(name = "Strided", module = "buffer_example")]
+pub struct PyStrided {
+    inner: StridedInts,
+}
+
+python_buffer! {
+    #[pymethods]
+    impl PyStrided {
+        #[new]
+        fn new(data: Vec<i32>, shape: Vec<usize>, strides: Vec<isize>, offset: usize) -> Self {
+            PyStrided { inner: StridedInts { data, shape, strides, offset } }
+        }
+
+        /// The `i`-th `i32` of the data (not of the layout), read by Rust.
+        fn get(&self, i: usize) -> PyResult<i32> {
+            self.inner.data.get(i).copied().ok_or_else(|| PyIndexError::new_err("index out of range"))
+        }
+
+        /// Writes the `i`-th `i32` of the data (needs `&mut self`: fails while exported).
+        fn set(&mut self, i: usize, v: i32) -> PyResult<()> {
+            let slot = self.inner.data.get_mut(i).ok_or_else(|| PyIndexError::new_err("index out of range"))?;
+            *slot = v;
+            Ok(())
+        }
+    }
+    export mut |this| &mut this.inner;
+}
+
+/// [`PyStrided`], exported read-only.
+#[pyclass(name = "ReadOnlyStrided", module = "buffer_example")]
+pub struct PyReadOnlyStrided {
+    inner: StridedInts,
+}
+
+python_buffer! {
+    #[pymethods]
+    impl PyReadOnlyStrided {
+        #[new]
+        fn new(data: Vec<i32>, shape: Vec<usize>, strides: Vec<isize>, offset: usize) -> Self {
+            PyReadOnlyStrided { inner: StridedInts { data, shape, strides, offset } }
+        }
+
+        /// Writes the `i`-th `i32` of the data (needs `&mut self`: fails while exported).
+        fn set(&mut self, i: usize, v: i32) -> PyResult<()> {
+            let slot = self.inner.data.get_mut(i).ok_or_else(|| PyIndexError::new_err("index out of range"))?;
+            *slot = v;
+            Ok(())
+        }
+    }
+    export |this| &this.inner;
+}
+
+/// One `f64`, exported read-only as a 0-d buffer (a compile-time layout: no shape, no strides).
+#[pyclass(name = "Scalar", module = "buffer_example")]
+pub struct PyScalar {
+    value: f64,
+}
+
+python_buffer! {
+    #[pymethods]
+    impl PyScalar {
+        #[new]
+        fn new(value: f64) -> Self {
+            PyScalar { value }
+        }
+
+        #[getter]
+        fn value(&self) -> f64 {
+            self.value
+        }
+
+        /// Changes the value (needs `&mut self`: fails while exported).
+        fn set(&mut self, value: f64) {
+            self.value = value;
+        }
+    }
+    export |this| &this.value;
 }
 
 /// The layout of any Python buffer, as Rust sees it: a dict with memoryview's attribute names.
@@ -356,7 +491,11 @@ fn values(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
         )));
     }
     let count: usize = shape.iter().product();
-    let mut out = Vec::with_capacity(count);
+    // A zero-stride buffer may describe more items than memory holds: MemoryError, not an abort.
+    let mut out = Vec::new();
+    out.try_reserve_exact(count).map_err(|_| {
+        PyMemoryError::new_err(format!("values: {count} items do not fit in memory"))
+    })?;
     let mut index = vec![0usize; shape.len()];
     for _ in 0..count {
         let at = buf.offset() as isize
@@ -379,13 +518,42 @@ fn values(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     Ok(out)
 }
 
+/// `memoryview(obj).tobytes(order)`, computed by Rust's MemoryView (`order` is `C`, `F` or `A`).
+#[pyfunction]
+#[pyo3(signature = (obj, order = "C"))]
+fn tobytes<'py>(obj: &Bound<'py, PyAny>, order: &str) -> PyResult<Bound<'py, PyBytes>> {
+    let order = Order::parse(order)?;
+    let buf = PythonBuffer::get(obj)?;
+    let view = buf.view()?;
+    // A zero-stride view may describe more bytes than memory holds: MemoryError, not an abort
+    // (MemoryView::tobytes allocates infallibly).
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(view.nbytes()).map_err(|_| {
+        PyMemoryError::new_err(format!(
+            "tobytes: {} bytes do not fit in memory",
+            view.nbytes()
+        ))
+    })?;
+    view.write_bytes(order, &mut bytes);
+    Ok(PyBytes::new(obj.py(), &bytes))
+}
+
+/// Writes `item` (the bytes of one item) into every item of any writable buffer, from Rust,
+/// through the buffer's own shape and strides.
+#[pyfunction]
+fn fill(obj: &Bound<'_, PyAny>, item: &[u8]) -> PyResult<()> {
+    let mut buf = PythonBuffer::get_mut(obj)?;
+    buf.view_mut()?.fill_bytes(item)?;
+    Ok(())
+}
+
 /// Writes `data` into any writable buffer at byte `at` of its contiguous span.
 #[pyfunction]
 fn poke(obj: &Bound<'_, PyAny>, at: usize, data: &[u8]) -> PyResult<()> {
     let mut buf = PythonBuffer::get_mut(obj)?;
-    let bytes = buf
-        .bytes_mut()
-        .ok_or_else(|| PyTypeError::new_err("buffer is read-only"))?;
+    let bytes = buf.bytes_mut().ok_or_else(|| {
+        PyTypeError::new_err("buffer is read-only or holds Python object references")
+    })?;
     let end = at.checked_add(data.len()).filter(|&e| e <= bytes.len());
     let end = end.ok_or_else(|| PyIndexError::new_err("poke: outside the buffer"))?;
     bytes[at..end].copy_from_slice(data);
@@ -407,6 +575,9 @@ fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyImage>()?;
     m.add_class::<PyTable>()?;
     m.add_class::<PyMatrix>()?;
+    m.add_class::<PyStrided>()?;
+    m.add_class::<PyReadOnlyStrided>()?;
+    m.add_class::<PyScalar>()?;
     m.add_function(wrap_pyfunction!(layout, m)?)?;
     m.add_function(wrap_pyfunction!(values, m)?)?;
     m.add_function(wrap_pyfunction!(tolist, m)?)?;
@@ -414,5 +585,7 @@ fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scale_prices, m)?)?;
     m.add_function(wrap_pyfunction!(poke, m)?)?;
     m.add_function(wrap_pyfunction!(peek, m)?)?;
+    m.add_function(wrap_pyfunction!(tobytes, m)?)?;
+    m.add_function(wrap_pyfunction!(fill, m)?)?;
     Ok(())
 }
