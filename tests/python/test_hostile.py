@@ -974,12 +974,14 @@ def holders(kind, obj):
     if kind == "memoryview-cast":
         m = memoryview(obj).cast("B")
         return m, lambda: m.tobytes()
+    # numpy copies a structured array field by field and leaves its padding bytes unset
+    # (valgrind saw them uninitialised): read the items as opaque bytes, padding included.
     if kind == "numpy":
         a = np.asarray(obj)
-        return a, lambda: a.tobytes()
+        return a, lambda: opaque(a).tobytes()
     if kind == "numpy-reversed":
         a = np.asarray(obj)[::-1]
-        return a, lambda: a.tobytes()
+        return a, lambda: opaque(a).tobytes()
     if kind == "ctypes-from-buffer":
         n = memoryview(obj).nbytes
         a = (ctypes.c_char * n).from_buffer(obj)
@@ -1010,11 +1012,16 @@ DELETE_CASES = [
 ]
 
 
+def opaque(a):
+    """`a` viewed as items of raw bytes (`V<itemsize>`), so that copies keep every byte."""
+    return a.view(np.dtype((np.void, a.itemsize)))
+
+
 def reference_bytes(obj, kind):
     """What the holder should read, computed from a copy made while the exporter lived."""
     a = np.asarray(obj)
     # Copied as opaque items: numpy's copy of a structured array skips the padding bytes.
-    a = np.array(a.view(np.dtype((np.void, a.itemsize))), copy=True)
+    a = np.array(opaque(a), copy=True)
     if kind == "memoryview-slice":
         a = a[1:]
     if kind == "numpy-reversed":
