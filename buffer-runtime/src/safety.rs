@@ -144,6 +144,15 @@
 //! | `TypedIter::next` | `ptr::read_unaligned` of a `T` at an item offset | view invariant 4 (item in bounds), `size_of::<T>() == itemsize` (checked by `iter_as`), `T: FromBytes` |
 //! | `TypedIter::fold`, aligned row | `ptr::read` of `&T` from zerocopy's `ref_from_bytes` | the reference is valid and aligned; `T: FromBytes` makes the bitwise copy a valid value |
 //! | `TypedIter::fold`, strided row | `ptr::read_unaligned` at first + k * stride | each offset is an item of the row: invariant 4 |
+//! | `view/copy.rs`, `write_c_order` | `Vec::set_len` after the fixed-size run copies | `reserve(n)` made room, and the copy initialised exactly the `n` bytes it counts (front to back) |
+//!
+//! Unsafe blocks of the optional integrations (features `ndarray`, `rayon`):
+//!
+//! | where | operation | invariant |
+//! |---|---|---|
+//! | `ndarray.rs`, `as_array` | `ArrayViewD::from_shape_ptr` over the view's items | every item in bounds (invariant 4) and aligned (`plan` checks the first item and that every stride is a multiple of `size_of::<T>()`), extents at most `isize::MAX` bytes, strides made non-negative (negative axes inverted afterwards), borrowed shared for the array's lifetime, `T: FromBytes` with `size_of::<T>()` the item size |
+//! | `ndarray.rs`, `as_array_mut` | `ArrayViewMutD::from_shape_ptr` | the same, borrowed `&mut` for the array's lifetime, and no two items overlap (`plan` refuses zero and overlapping strides) |
+//! | `rayon.rs`, `par_iter_as` | `ptr::read_unaligned` of a `T` at an item offset | the offset is an item of the view (invariant 4), `size_of::<T>() == itemsize` (checked), `T: FromBytes` |
 //!
 //! Unsafe blocks in the Python layer (`python/`, feature `pyo3`):
 //!
