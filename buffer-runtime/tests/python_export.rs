@@ -1,9 +1,11 @@
-//! Exporting to an embedded CPython: every request flag, the borrow held until release, and
-//! what consumers (memoryview, bytes, hashlib) see.
+//! Exporting to an embedded CPython: every request flag, CPython's export semantics (the object
+//! stays usable, only resizing waits for the release), and what consumers (memoryview, bytes,
+//! hashlib) see.
 #![cfg(feature = "pyo3")]
 
 use std::ffi::{c_int, CStr};
 
+use buffer_runtime::python::ExportCell;
 use buffer_runtime::{python_buffer, BufferExport, Dims, Layout};
 use pyo3::exceptions::PyBufferError;
 use pyo3::ffi;
@@ -13,16 +15,18 @@ use pyo3::types::PyDict;
 /// A compile-time 2x3 layout, read-only.
 #[pyclass]
 struct Grid {
-    cells: [[u16; 3]; 2],
+    cells: ExportCell<[[u16; 3]; 2]>,
 }
 python_buffer! {
     #[pymethods]
     impl Grid {
-        fn poke(&mut self, v: u16) {
-            self.cells[0][0] = v;
+        /// Replaces the first cell through exclusive access (refused while exported).
+        fn poke(&mut self, v: u16) -> PyResult<()> {
+            self.cells.try_mut()?[0][0] = v;
+            Ok(())
         }
         fn first(&self) -> u16 {
-            self.cells[0][0]
+            self.cells.get().map_or(0, |c| c[0][0])
         }
     }
     export |this| &this.cells;
@@ -31,19 +35,28 @@ python_buffer! {
 /// A runtime layout, writable.
 #[pyclass]
 struct Rows {
-    rows: Vec<[u8; 4]>,
+    rows: ExportCell<Vec<[u8; 4]>>,
 }
 python_buffer! {
     #[pymethods]
     impl Rows {
-        fn push(&mut self) {
-            self.rows.push([0; 4]);
+        fn push(&mut self) -> PyResult<()> {
+            self.rows.try_mut()?.push([0; 4]);
+            Ok(())
         }
         fn len(&self) -> usize {
-            self.rows.len()
+            self.rows.shape()[0]
+        }
+        /// Byte `(i, j)`, read by Rust while Python may write.
+        fn at(&self, i: usize, j: usize) -> PyResult<u8> {
+            Ok(self.rows.view().get_as::<u8>(&[i, j])?)
+        }
+        /// Writes byte `(i, j)` in place, from Rust, while Python may hold exports.
+        fn put(&mut self, i: usize, j: usize, v: u8) -> PyResult<()> {
+            Ok(self.rows.view_mut()?.set_as::<u8>(&[i, j], v)?)
         }
     }
-    export mut |this| &mut this.rows;
+    export |this| &this.rows;
 }
 
 /// An exporter with a layout chosen by the test: any shape, strides and offset over 24 bytes.
@@ -68,14 +81,14 @@ impl BufferExport for Strided {
 }
 #[pyclass]
 struct PyStrided {
-    inner: Strided,
+    inner: ExportCell<Strided>,
 }
 python_buffer!(PyStrided, |this| &this.inner);
 
 /// A single item: a 0-d buffer.
 #[pyclass]
 struct Scalar {
-    value: f64,
+    value: ExportCell<f64>,
 }
 python_buffer!(Scalar, |this| &this.value);
 
@@ -92,6 +105,7 @@ fn strided<'py>(
         strides: strides.to_vec(),
         offset,
     };
+    let inner = ExportCell::new_readonly(inner);
     Bound::new(py, PyStrided { inner }).unwrap()
 }
 
@@ -157,7 +171,7 @@ fn full_request_describes_the_layout() {
         let g = Bound::new(
             py,
             Grid {
-                cells: [[1, 2, 3], [4, 5, 6]],
+                cells: ExportCell::new_readonly([[1, 2, 3], [4, 5, 6]]),
             },
         )
         .unwrap();
@@ -183,7 +197,7 @@ fn full_request_describes_the_layout() {
 #[test]
 fn without_format_the_consumer_reads_bytes_and_without_nd_there_is_no_shape() {
     Python::attach(|py| {
-        let g = Bound::new(py, Grid { cells: [[0; 3]; 2] }).unwrap();
+        let g = Bound::new(py, Grid { cells: ExportCell::new_readonly([[0; 3]; 2]) }).unwrap();
         let simple = get(g.as_any(), ffi::PyBUF_SIMPLE).unwrap();
         assert_eq!(simple.format(), None);
         assert_eq!((simple.0.ndim, simple.0.len), (1, 12));
@@ -207,7 +221,7 @@ fn without_format_the_consumer_reads_bytes_and_without_nd_there_is_no_shape() {
 #[test]
 fn writable_requests_on_read_only_exports_fail() {
     Python::attach(|py| {
-        let g = Bound::new(py, Grid { cells: [[0; 3]; 2] }).unwrap();
+        let g = Bound::new(py, Grid { cells: ExportCell::new_readonly([[0; 3]; 2]) }).unwrap();
         for flags in [
             ffi::PyBUF_WRITABLE,
             ffi::PyBUF_CONTIG,
@@ -220,8 +234,9 @@ fn writable_requests_on_read_only_exports_fail() {
                 "Grid: underlying buffer is not writable"
             );
         }
-        // Nothing stays borrowed after a refused request.
-        g.borrow_mut().poke(3);
+        // A refused request leaves no export behind.
+        assert_eq!(g.borrow().cells.exports(), 0);
+        g.borrow_mut().poke(3).unwrap();
     });
 }
 
@@ -316,7 +331,7 @@ fn layouts_outside_the_bytes_are_refused() {
 #[test]
 fn a_scalar_has_no_shape_or_strides() {
     Python::attach(|py| {
-        let s = Bound::new(py, Scalar { value: 2.5 }).unwrap();
+        let s = Bound::new(py, Scalar { value: ExportCell::new_readonly(2.5) }).unwrap();
         let b = get(s.as_any(), ffi::PyBUF_FULL_RO).unwrap();
         assert_eq!((b.0.ndim, b.0.len, b.0.itemsize), (0, 8, 8));
         assert_eq!(
@@ -341,39 +356,47 @@ fn a_scalar_has_no_shape_or_strides() {
 }
 
 #[test]
-fn an_export_holds_the_borrow_until_its_release() {
+fn an_export_refuses_only_exclusive_access_until_its_release() {
     Python::attach(|py| {
         let g = Bound::new(
             py,
             Grid {
-                cells: [[1, 2, 3], [4, 5, 6]],
+                cells: ExportCell::new_readonly([[1, 2, 3], [4, 5, 6]]),
             },
         )
         .unwrap();
         let a = get(g.as_any(), ffi::PyBUF_FULL_RO).unwrap();
         let b = get(g.as_any(), ffi::PyBUF_SIMPLE).unwrap();
         assert_eq!(a.0.buf, b.0.buf);
-        // Shared borrow: reading works, mutating fails with PyO3's borrow error.
-        assert_eq!(g.borrow().first(), 1);
-        assert!(g.try_borrow_mut().is_err());
+        assert_eq!(g.borrow().cells.exports(), 2);
+        // The object is not borrowed: reading and even `&mut self` methods work...
+        assert_eq!(g.call_method0("first").unwrap().extract::<u16>().unwrap(), 1);
+        assert!(g.try_borrow_mut().is_ok());
+        // ...but exclusive access to the exported value waits for the release, with CPython's
+        // error.
         let e = g.call_method1("poke", (9,)).unwrap_err();
-        assert!(e.to_string().contains("Already borrowed"), "{e}");
+        assert!(e.is_instance_of::<PyBufferError>(py), "{e}");
+        assert_eq!(
+            e.value(py).to_string(),
+            "Existing exports of data: object cannot be re-sized"
+        );
         drop(a);
-        assert!(g.try_borrow_mut().is_err(), "one export remains");
+        assert_eq!(g.borrow().cells.exports(), 1);
+        assert!(g.call_method1("poke", (9,)).is_err(), "one export remains");
         drop(b);
         g.call_method1("poke", (9,)).unwrap();
         assert_eq!(g.borrow().first(), 9);
-        assert_eq!(buffer_runtime::python::__exports_of(g.as_any()), 0);
+        assert_eq!(g.borrow().cells.exports(), 0);
     });
 }
 
 #[test]
-fn a_writable_export_is_exclusive_for_rust_and_shared_in_python() {
+fn a_writable_export_leaves_the_object_usable_from_python_and_rust() {
     Python::attach(|py| {
         let r = Bound::new(
             py,
             Rows {
-                rows: vec![[1, 2, 3, 4], [5, 6, 7, 8]],
+                rows: ExportCell::new(vec![[1, 2, 3, 4], [5, 6, 7, 8]]),
             },
         )
         .unwrap();
@@ -381,24 +404,26 @@ fn a_writable_export_is_exclusive_for_rust_and_shared_in_python() {
         assert_eq!(w.0.readonly, 0);
         assert_eq!(w.shape(), Some(vec![2, 4]));
         assert_eq!(w.format().as_deref(), Some("B"));
-        // A second Python export shares the loan.
         let w2 = get(r.as_any(), ffi::PyBUF_CONTIG).unwrap();
         assert_eq!(w.0.buf, w2.0.buf);
-        // SAFETY: `buf` is writable for `len` bytes until release, and no Rust reference to the
-        // rows exists (the export holds the exclusive borrow).
+        // SAFETY: `buf` is writable for `len` bytes until release; Rust only reaches the rows
+        // through views that copy (no reference to them exists).
         unsafe { *(w.0.buf as *mut u8).add(5) = 60 };
-        // Rust cannot even read, nor resize, while Python may write.
-        assert!(r.try_borrow().is_err());
+        // Rust reads what Python wrote, and writes in place, while the exports live.
+        assert_eq!(r.call_method1("at", (1, 1)).unwrap().extract::<u8>().unwrap(), 60);
+        r.call_method1("put", (0, 3, 40)).unwrap();
+        // SAFETY: as above, reading.
+        assert_eq!(unsafe { *(w2.0.buf as *const u8).add(3) }, 40);
+        assert_eq!(r.call_method0("len").unwrap().extract::<usize>().unwrap(), 2);
+        // Resizing would move the bytes Python holds: refused.
         let e = r.call_method0("push").unwrap_err();
-        assert!(e.to_string().contains("Already borrowed"), "{e}");
+        assert!(e.is_instance_of::<PyBufferError>(py), "{e}");
         drop(w);
+        assert!(r.call_method0("push").is_err());
         drop(w2);
-        assert_eq!(r.borrow().rows[1], [5, 60, 7, 8]);
         r.call_method0("push").unwrap();
-        assert_eq!(
-            r.call_method0("len").unwrap().extract::<usize>().unwrap(),
-            3
-        );
+        assert_eq!(r.call_method0("len").unwrap().extract::<usize>().unwrap(), 3);
+        assert_eq!(r.call_method1("at", (1, 1)).unwrap().extract::<u8>().unwrap(), 60);
     });
 }
 
@@ -408,14 +433,14 @@ fn python_consumers_see_the_items() {
         let g = Bound::new(
             py,
             Grid {
-                cells: [[1, 2, 3], [4, 5, 6]],
+                cells: ExportCell::new_readonly([[1, 2, 3], [4, 5, 6]]),
             },
         )
         .unwrap();
         let r = Bound::new(
             py,
             Rows {
-                rows: vec![[9, 8, 7, 6]],
+                rows: ExportCell::new(vec![[9, 8, 7, 6]]),
             },
         )
         .unwrap();
@@ -442,8 +467,8 @@ del m, w
 gc.collect()
 ";
         py.run(check, Some(&env), None).unwrap();
-        assert_eq!(r.borrow().rows[0], [9, 80, 7, 6]);
-        g.borrow_mut().poke(1);
+        assert_eq!(r.borrow().rows.view().tobytes(buffer_runtime::view::Order::C), [9, 80, 7, 6]);
+        g.borrow_mut().poke(1).unwrap();
     });
 }
 
@@ -454,7 +479,7 @@ fn deleting_the_object_keeps_a_memoryview_valid() {
             Py::new(
                 py,
                 Rows {
-                    rows: vec![[1, 2, 3, 4]; 3],
+                    rows: ExportCell::new(vec![[1, 2, 3, 4]; 3]),
                 },
             )
             .unwrap()
@@ -481,7 +506,7 @@ fn deleting_the_object_keeps_a_memoryview_valid() {
 /// An exporter whose accessor exports the same object again (user code run during an export).
 #[pyclass]
 struct Reentrant {
-    data: Vec<u32>,
+    data: ExportCell<Vec<u32>>,
     inner: Option<Py<PyAny>>,
     nested: std::sync::atomic::AtomicBool,
 }
@@ -505,12 +530,12 @@ python_buffer!(Reentrant, |this| {
 });
 
 #[test]
-fn an_export_started_inside_an_export_shares_one_loan() {
+fn an_export_started_inside_an_export_is_counted_and_outlives_it() {
     Python::attach(|py| {
         let r = Bound::new(
             py,
             Reentrant {
-                data: vec![1, 2, 3],
+                data: ExportCell::new_readonly(vec![1, 2, 3]),
                 inner: None,
                 nested: false.into(),
             },
@@ -518,7 +543,7 @@ fn an_export_started_inside_an_export_shares_one_loan() {
         .unwrap();
         r.borrow_mut().inner = Some(r.clone().into_any().unbind());
         let outer = get(r.as_any(), ffi::PyBUF_FULL_RO).unwrap();
-        assert_eq!(buffer_runtime::python::__exports_of(r.as_any()), 2);
+        assert_eq!(r.borrow().data.exports(), 2);
         let kept = py
             .eval(c"__import__('builtins')._kept_view", None, None)
             .unwrap();
@@ -548,14 +573,14 @@ fn an_export_started_inside_an_export_shares_one_loan() {
         kept.call_method0("release").unwrap();
         py.run(c"del __import__('builtins')._kept_view", None, None)
             .unwrap();
-        assert_eq!(buffer_runtime::python::__exports_of(r.as_any()), 0);
+        assert_eq!(r.borrow().data.exports(), 0);
         r.borrow_mut().inner = None;
     });
 }
 
 #[pyclass]
 struct SelfExporting {
-    data: [u8; 4],
+    data: ExportCell<[u8; 4]>,
 }
 python_buffer! {
     #[pymethods]
@@ -563,7 +588,7 @@ python_buffer! {
         /// Asks Python for a buffer of `self` while `&mut self` is borrowed.
         fn export_while_borrowed(slf: &Bound<'_, Self>) -> PyResult<()> {
             let mut this = slf.borrow_mut();
-            this.data[0] = 1;
+            this.data.try_mut()?[0] = 1;
             let r = slf.py().eval(c"memoryview", None, None)?.call1((slf,)).map(drop);
             drop(this);
             r
@@ -575,13 +600,13 @@ python_buffer! {
 #[test]
 fn an_export_while_rust_holds_a_mutable_borrow_is_a_buffer_error() {
     Python::attach(|py| {
-        let s = Bound::new(py, SelfExporting { data: [0; 4] }).unwrap();
+        let s = Bound::new(py, SelfExporting { data: ExportCell::new([0; 4]) }).unwrap();
         let e = s.call_method0("export_while_borrowed").unwrap_err();
         assert!(e.is_instance_of::<PyBufferError>(py), "{e}");
         assert_eq!(
             e.value(py).to_string(),
-            "SelfExporting: Already mutably borrowed"
+            "SelfExporting: cannot export while a Rust method holds `&mut self` (Already mutably borrowed)"
         );
-        assert_eq!(buffer_runtime::python::__exports_of(s.as_any()), 0);
+        assert_eq!(s.borrow().data.exports(), 0);
     });
 }

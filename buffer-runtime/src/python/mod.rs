@@ -1,60 +1,53 @@
-//! Python interop (feature `pyo3`): hand any [`BufferExport`](crate::BufferExport) to CPython,
-//! numpy or Pillow without a copy, and view any Python buffer from Rust as a
-//! [`MemoryView`](crate::view::MemoryView).
+//! Python interop (feature `pyo3`, built against PyO3 0.30): hand any
+//! [`BufferExport`](crate::BufferExport) to CPython, numpy or Pillow without a copy, and view
+//! any Python buffer from Rust as a [`MemoryView`](crate::view::MemoryView).
 //!
-//! * Export: [`python_buffer!`](crate::python_buffer) gives a `#[pyclass]` the buffer protocol.
+//! * Export from a `#[pyclass]`: store the exporter in an [`ExportCell`] and give the class the
+//!   buffer protocol with [`python_buffer!`](crate::python_buffer).
+//! * Hand an owned value to Python: [`OwnedBuffer::new`] moves a `Vec<Record>`, a
+//!   `Box<[f64]>`, any exporter, into a Python object that exports it (no class to write).
 //! * Import: [`PythonBuffer`] holds a Python buffer (released on drop);
-//!   [`PythonBuffer::view`] is a `MemoryView` of it, [`PythonBuffer::typed_view`] one checked
+//!   [`PythonBuffer::view`] is a view of it, [`PythonBuffer::typed_view`] one checked
 //!   against a Rust item type, and [`PythonView`] a view that owns its export (released when the
 //!   view drops).
 //!
-//! Consumers exercised by the tests (`buffer-runtime/tests/python_*.rs` with an embedded
-//! CPython, `tests/python/` with the `examples/python` extension module): `memoryview`,
-//! `bytes`/`bytearray`, `hashlib`, `zlib`, `sqlite3` BLOBs, `ctypes` (`from_buffer`,
-//! `PyObject_GetBuffer` with every flag), `_testbuffer`, numpy (`asarray`, structured dtypes,
-//! `shares_memory`) and Pillow (`Image.frombuffer`). Producers viewed from Rust: `bytes`,
-//! `bytearray`, `array.array`, `mmap`, `memoryview` slices and casts, ctypes structures,
-//! `_testbuffer` arrays, numpy arrays (strided, reversed, 0-d, structured).
-//!
 //! # Exporting a `#[pyclass]`
 //!
-//! [`python_buffer!`](crate::python_buffer) gives a `#[pyclass]` the buffer protocol: it writes
-//! the `__getbuffer__` / `__releasebuffer__` slots that PyO3 requires to be `unsafe fn`, so the
-//! user writes no `unsafe` at all (the example crate `examples/python` compiles under
-//! `#![forbid(unsafe_code)]`).
+//! [`python_buffer!`](crate::python_buffer) writes the `__getbuffer__` / `__releasebuffer__`
+//! slots that PyO3 requires to be `unsafe fn`, so the user writes no `unsafe` at all (the
+//! example crate `examples/python` compiles under `#![forbid(unsafe_code)]`).
 //!
 //! ```
-//! use buffer_runtime::python_buffer;
+//! use buffer_runtime::{python::ExportCell, python_buffer};
 //! use pyo3::prelude::*;
 //!
 //! #[pyclass]
 //! struct Samples {
-//!     data: Vec<f32>,
+//!     data: ExportCell<Vec<f32>>,
 //! }
 //!
 //! // Read-only: `bytes(s)`, `memoryview(s)`, `numpy.asarray(s)` see the floats.
 //! python_buffer!(Samples, |this| &this.data);
 //!
 //! Python::attach(|py| {
-//!     let s = Py::new(py, Samples { data: vec![1.0, 2.5] }).unwrap();
+//!     let s = Py::new(py, Samples { data: ExportCell::new_readonly(vec![1.0, 2.5]) }).unwrap();
 //!     let m = py.eval(c"lambda s: memoryview(s)", None, None).unwrap().call1((&s,)).unwrap();
 //!     assert_eq!(m.getattr("format").unwrap().extract::<String>().unwrap(), "f");
 //!     assert_eq!(m.call_method0("tolist").unwrap().extract::<Vec<f32>>().unwrap(), [1.0, 2.5]);
 //! });
 //! ```
 //!
-//! A class with its own `#[pymethods]` passes that block to the macro, which appends the two
-//! slots to it (PyO3 allows one `#[pymethods]` block per class). `mut` makes the export
-//! writable; the field must then implement [`BufferExportMut`](crate::BufferExportMut) with
-//! items that accept any bit pattern:
+//! A class with its own `#[pymethods]` passes that block to the macro, which appends the
+//! slots to it (PyO3 allows one `#[pymethods]` block per class). A cell made with
+//! [`ExportCell::new`] exports writable buffers (its items must accept any bit pattern):
 //!
 //! ```
-//! use buffer_runtime::python_buffer;
+//! use buffer_runtime::{python::ExportCell, python_buffer};
 //! use pyo3::prelude::*;
 //!
 //! #[pyclass]
 //! struct Counter {
-//!     counts: [u32; 4],
+//!     counts: ExportCell<[u32; 4]>,
 //! }
 //!
 //! python_buffer! {
@@ -62,20 +55,21 @@
 //!     impl Counter {
 //!         #[new]
 //!         fn new() -> Self {
-//!             Counter { counts: [0; 4] }
+//!             Counter { counts: ExportCell::new([0; 4]) }
 //!         }
-//!         fn bump(&mut self, i: usize) {
-//!             self.counts[i] += 1;
+//!         fn total(&self) -> PyResult<u32> {
+//!             // Python may write these items at any time: Rust reads them through a view.
+//!             Ok(self.counts.view().iter_as::<u32>()?.sum())
 //!         }
 //!     }
-//!     export mut |this| &mut this.counts;
+//!     export |this| &this.counts;
 //! }
 //!
 //! Python::attach(|py| {
 //!     let c = Py::new(py, Counter::new()).unwrap();
-//!     let run = py.eval(c"lambda c: (memoryview(c).__setitem__(2, 7), c.bump(2))", None, None).unwrap();
-//!     run.call1((&c,)).unwrap();
-//!     assert_eq!(c.borrow(py).counts, [0, 0, 8, 0]);
+//!     // While `m` holds a writable export, the object's methods keep working.
+//!     let run = py.eval(c"lambda c: [m := memoryview(c), m.__setitem__(2, 7), c.total()][2]", None, None).unwrap();
+//!     assert_eq!(run.call1((&c,)).unwrap().extract::<u32>().unwrap(), 7);
 //! });
 //! ```
 //!
@@ -95,19 +89,29 @@
 //!   (`Image: underlying buffer is not writable`);
 //! * suboffsets are always `NULL`.
 //!
-//! # Borrowing
+//! # Exports and Rust access: CPython's semantics
 //!
-//! An export borrows the `#[pyclass]` through PyO3's borrow flag until its last
-//! `PyBuffer_Release`: a read-only export holds a shared borrow (so `&mut self` methods raise
-//! `RuntimeError: Already borrowed`), a writable export an exclusive one (every method that
-//! borrows the object raises). Any number of Python exports of one object may coexist: they
-//! share one borrow. Rust therefore never resizes, moves or writes memory that Python can
-//! see. `Py_buffer.obj` holds a strong reference, so deleting the Python object while a
-//! `memoryview` of it lives keeps the memory valid.
+//! An export does not borrow the `#[pyclass]`: as with CPython's `bytearray`, numpy and Pillow,
+//! every method keeps working while Python holds buffers (getters, `__len__`, `__repr__`,
+//! methods that read the items, methods that write them in place). Only what would move,
+//! resize or free the exported bytes fails, with `BufferError: Existing exports of data:
+//! object cannot be re-sized`: [`ExportCell::try_mut`] (exclusive access to the value) and
+//! [`ExportCell::into_inner`]. It works again once the exports are released.
 //!
-//! A compile-time layout (a derived struct, an array) is exported without any heap allocation:
-//! `format`, `shape` and `strides` point at `'static` data. A runtime layout (`Vec<T>`) stores
-//! its shape and strides in one allocation per exported object.
+//! Memory Python may write never sits behind a Rust reference: Rust reads and writes a
+//! writable cell's items through views that copy bytes in and out
+//! ([`ExportCell::view`], [`ExportCell::view_mut`]), never through `&`/`&mut` of the items;
+//! plain references exist only where Python cannot write (a read-only cell's
+//! [`ExportCell::get`]) or cannot see the value (no export: [`ExportCell::try_mut`]). See
+//! [`safety`](crate::safety), section 4, for the whole argument, free-threaded CPython
+//! included.
+//!
+//! One export is an atomic reference count and a few stores: no lock, no table, no
+//! allocation (the `Py_buffer` fields are computed when the value is stored and after each
+//! `try_mut`), so its cost does not depend on how many other objects are exported.
+//! `Py_buffer.obj` holds a strong reference to the object, and each export one on the cell's
+//! storage, so the memory stays valid while any view lives, even if the object is deleted or
+//! the cell replaced.
 //!
 //! # Viewing Python buffers
 //!
@@ -134,48 +138,56 @@
 //! .unwrap();
 //! ```
 
+mod cell;
 mod export;
 mod import;
+mod owned;
 
+pub use cell::{CellMut, ExportCell};
 pub use import::{value_to_object, PythonBuffer, PythonView};
+pub use owned::OwnedBuffer;
 
 #[doc(hidden)]
-pub use export::{__exports_of, __getbuffer, __getbuffer_mut, __releasebuffer};
+pub use cell::{__getbuffer, __releasebuffer};
+#[doc(hidden)]
+pub use owned::__array;
 
 /// The PyO3 this crate was built against, for the expansion of [`python_buffer!`](crate::python_buffer).
 #[doc(hidden)]
 pub use pyo3 as __pyo3;
 
-/// Gives a `#[pyclass]` the buffer protocol by exporting one of its fields (any
-/// [`BufferExport`](crate::BufferExport)), without `unsafe` in the caller.
+/// Gives a `#[pyclass]` the buffer protocol by exporting one of its fields, an
+/// [`ExportCell`] (which owns any [`BufferExport`](crate::BufferExport)), without `unsafe` in
+/// the caller.
 ///
-/// Four forms:
+/// Two forms:
 ///
 /// ```text
-/// python_buffer!(Class, |this| &this.field);          // read-only, slots in their own #[pymethods]
-/// python_buffer!(Class, mut |this| &mut this.field);  // writable
-/// python_buffer! {                                    // appended to the class's #[pymethods]
+/// python_buffer!(Class, |this| &this.field);   // the slots in their own #[pymethods]
+/// python_buffer! {                             // appended to the class's #[pymethods]
 ///     #[pymethods] impl Class { ... }
-///     export |this| &this.field;                      // or: export mut |this| &mut this.field;
+///     export |this| &this.field;
 /// }
 /// ```
 ///
-/// The accessor may compute its result (`|this| &this.frames[0]`); it runs on the first export
-/// of an object, and the borrow it needs is held until the last export is released. See the
+/// The cell decides whether exports are writable ([`ExportCell::new`]) or read-only
+/// ([`ExportCell::new_readonly`]). The macro writes `__getbuffer__`, `__releasebuffer__` and
+/// `__array__` (so that `numpy.asarray(obj)` raises the export's error instead of silently
+/// wrapping the object in a 0-d `dtype=object` array when an export fails). See the
 /// [module documentation](crate::python) for the semantics.
 ///
 /// ```
-/// use buffer_runtime::python_buffer;
+/// use buffer_runtime::{python::ExportCell, python_buffer};
 /// use pyo3::prelude::*;
 ///
 /// #[pyclass]
 /// struct Grid {
-///     cells: [[u8; 3]; 2],
+///     cells: ExportCell<[[u8; 3]; 2]>,
 /// }
 /// python_buffer!(Grid, |this| &this.cells);
 ///
 /// Python::attach(|py| {
-///     let g = Py::new(py, Grid { cells: [[1, 2, 3], [4, 5, 6]] }).unwrap();
+///     let g = Py::new(py, Grid { cells: ExportCell::new_readonly([[1, 2, 3], [4, 5, 6]]) }).unwrap();
 ///     let shape = py.eval(c"lambda g: memoryview(g).shape", None, None).unwrap().call1((&g,)).unwrap();
 ///     assert_eq!(shape.extract::<(usize, usize)>().unwrap(), (2, 3));
 ///     let err = py.eval(c"lambda g: memoryview(g).__setitem__((0, 0), 9)", None, None).unwrap().call1((&g,)).unwrap_err();
@@ -183,86 +195,78 @@ pub use pyo3 as __pyo3;
 /// });
 /// ```
 ///
-/// A `#[pyclass(frozen)]` exports read-only (PyO3 has no mutable borrow of it):
+/// A `#[pyclass(frozen)]` works the same way (its cell can then only be read and written in
+/// place, never resized).
 ///
-/// ```
-/// use buffer_runtime::python_buffer;
-/// use pyo3::prelude::*;
+/// Exporting a field that is not an [`ExportCell`] does not compile: Python would otherwise
+/// see memory that Rust could move or free while an export lives.
 ///
-/// #[pyclass(frozen)]
-/// struct Constants {
-///     table: [f64; 3],
-/// }
-/// python_buffer!(Constants, |this| &this.table);
-///
-/// Python::attach(|py| {
-///     let c = Py::new(py, Constants { table: [0.5, 1.5, 2.5] }).unwrap();
-///     let sum = py.eval(c"lambda c: sum(memoryview(c))", None, None).unwrap().call1((&c,)).unwrap();
-///     assert_eq!(sum.extract::<f64>().unwrap(), 4.5);
-/// });
-/// ```
-///
-/// A writable export of a frozen class does not compile:
-///
-/// ```compile_fail,E0271
-/// use buffer_runtime::python_buffer;
-/// use pyo3::prelude::*;
-///
-/// #[pyclass(frozen)]
-/// struct Constants {
-///     table: [f64; 3],
-/// }
-/// python_buffer!(Constants, mut |this| &mut this.table);
-/// ```
-///
-/// Nor does a writable export of items that not every bit pattern is valid for (`bool`,
-/// `char`, enums): Python could write an invalid value.
-///
-/// ```compile_fail,E0277
+/// ```compile_fail,E0308
 /// use buffer_runtime::python_buffer;
 /// use pyo3::prelude::*;
 ///
 /// #[pyclass]
-/// struct Flags {
-///     on: Vec<bool>,
+/// struct Plain {
+///     data: Vec<f64>,
 /// }
-/// python_buffer!(Flags, mut |this| &mut this.on);
+/// python_buffer!(Plain, |this| &this.data);
+/// ```
+///
+/// Nor does a writable cell of items that not every bit pattern is valid for (`bool`, `char`,
+/// enums): Python could write an invalid value. Such items are exported read-only.
+///
+/// ```compile_fail,E0277
+/// use buffer_runtime::python::ExportCell;
+/// let flags = ExportCell::new(vec![true, false]);
 /// ```
 #[macro_export]
 macro_rules! python_buffer {
     (
         $(#[$attr:meta])*
         impl $class:ty { $($body:tt)* }
-        export mut $field:expr $(;)?
+        export mut $($rest:tt)*
     ) => {
-        $crate::__python_buffer_impl!([$(#[$attr])*] $class, [$($body)*], __getbuffer_mut, $field);
+        $crate::__python_buffer_mut_removed!();
     };
     (
         $(#[$attr:meta])*
         impl $class:ty { $($body:tt)* }
         export $field:expr $(;)?
     ) => {
-        $crate::__python_buffer_impl!([$(#[$attr])*] $class, [$($body)*], __getbuffer, $field);
+        $crate::__python_buffer_impl!([$(#[$attr])*] $class, [$($body)*], $field);
     };
-    ($class:ty, mut $field:expr $(,)?) => {
-        $crate::__python_buffer_impl!(
-            [#[$crate::python::__pyo3::pymethods]] $class, [], __getbuffer_mut, $field
-        );
+    ($class:ty, mut $($rest:tt)*) => {
+        $crate::__python_buffer_mut_removed!();
     };
     ($class:ty, $field:expr $(,)?) => {
         $crate::__python_buffer_impl!(
-            [#[$crate::python::__pyo3::pymethods]] $class, [], __getbuffer, $field
+            [#[$crate::python::__pyo3::pymethods]] $class, [], $field
         );
     };
 }
 
-/// The `#[pymethods]` block with the two slot methods appended. Not a public API: the slots
+/// The migration message for the `mut` forms of [`python_buffer!`](crate::python_buffer),
+/// which held a PyO3 borrow for as long as Python held an export. Not a public API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __python_buffer_mut_removed {
+    () => {
+        ::core::compile_error!(
+            "python_buffer!: the `mut` form is gone: store the field as \
+             `buffer_runtime::python::ExportCell::new(value)` (writable exports; \
+             `ExportCell::new_readonly` for read-only ones) and export it with \
+             `python_buffer!(Class, |this| &this.field)`"
+        );
+    };
+}
+
+/// The `#[pymethods]` block with the slot methods appended. Not a public API: the slots
 /// must be written out here, not by a nested macro call, because `#[pymethods]` reads the
 /// block before nested macros expand.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __python_buffer_impl {
-    ([$($attr:tt)*] $class:ty, [$($body:tt)*], $get:ident, $field:expr) => {
+    ([$($attr:tt)*] $class:ty, [$($body:tt)*], $field:expr) => {
         $($attr)*
         impl $class {
             $($body)*
@@ -274,8 +278,8 @@ macro_rules! __python_buffer_impl {
                 flags: ::std::os::raw::c_int,
             ) -> $crate::python::__pyo3::PyResult<()> {
                 // SAFETY: PyO3 calls this as `bf_getbuffer` with the `Py_buffer` CPython passed
-                // in, which is all `$get` requires.
-                unsafe { $crate::python::$get(slf, view, flags, $field) }
+                // in, which is all `__getbuffer` requires.
+                unsafe { $crate::python::__getbuffer(slf, view, flags, $field) }
             }
 
             // Buffer protocol (`bf_releasebuffer`), written by `buffer_runtime::python_buffer!`.
@@ -284,8 +288,19 @@ macro_rules! __python_buffer_impl {
                 view: *mut $crate::python::__pyo3::ffi::Py_buffer,
             ) {
                 // SAFETY: PyO3 calls this as `bf_releasebuffer`, once per successful
-                // `__getbuffer__`, which is all `__releasebuffer` requires.
-                unsafe { $crate::python::__releasebuffer(slf, view) }
+                // `__getbuffer__` of this class (which exports this same field), with the
+                // `Py_buffer` it filled: all `__releasebuffer` requires.
+                unsafe { $crate::python::__releasebuffer(slf, view, $field) }
+            }
+
+            // numpy's fallback when the buffer protocol fails: re-raise its error.
+            #[pyo3(signature = (dtype = None, copy = None))]
+            fn __array__<'py>(
+                slf: &$crate::python::__pyo3::Bound<'py, Self>,
+                dtype: ::core::option::Option<&$crate::python::__pyo3::Bound<'py, $crate::python::__pyo3::PyAny>>,
+                copy: ::core::option::Option<bool>,
+            ) -> $crate::python::__pyo3::PyResult<$crate::python::__pyo3::Bound<'py, $crate::python::__pyo3::PyAny>> {
+                $crate::python::__array(slf.as_any(), dtype, copy)
             }
         }
     };

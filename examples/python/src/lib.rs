@@ -13,12 +13,19 @@
 //! * `total_price(obj)`, `scale_prices(obj, f)`: typed views of `Record`s over any buffer whose
 //!   format matches (`Buffer dtype mismatch, ...` otherwise).
 //!
+//! * `records(n)`, `floats(n)`: a `Vec<Record>` / `Vec<f64>` moved to Python without a copy
+//!   (an `OwnedBuffer`), with the vector's address.
+//!
+//! Objects stay usable while Python holds buffers of them (CPython's semantics): only what
+//! would move or free the exported memory (`Image.resize`, `Table.append`) raises
+//! `BufferError: Existing exports of data: object cannot be re-sized` until they are released.
+//!
 //! The whole crate is safe code: `python_buffer!` writes the buffer slots.
 #![forbid(unsafe_code)]
 
 use std::mem::{offset_of, size_of};
 
-use buffer_runtime::python::{value_to_object, PythonBuffer};
+use buffer_runtime::python::{value_to_object, ExportCell, OwnedBuffer, PythonBuffer};
 use buffer_runtime::view::Order;
 use buffer_runtime::{python_buffer, BufferExport, BufferExportMut, Dims, Element, Layout};
 use pyo3::exceptions::{PyIndexError, PyMemoryError, PyTypeError, PyValueError};
@@ -45,16 +52,6 @@ impl RgbaImage {
             pixels: vec![[0; 4]; n],
         })
     }
-
-    fn index(&self, x: usize, y: usize) -> PyResult<usize> {
-        if x >= self.width || y >= self.height {
-            return Err(PyIndexError::new_err(format!(
-                "pixel ({x}, {y}) outside a {}x{} image",
-                self.width, self.height
-            )));
-        }
-        Ok(y * self.width + x)
-    }
 }
 
 /// Bytes in `(height, width, 4)` C order: what numpy and Pillow expect of an RGBA image.
@@ -79,10 +76,14 @@ impl BufferExportMut for RgbaImage {
     }
 }
 
-/// An RGBA image: a writable buffer of `(height, width, 4)` bytes.
+/// An RGBA image: a writable buffer of `(height, width, 4)` bytes. The object stays usable
+/// while Python holds views of it (`img.width`, `get_pixel`, `set_pixel`, `fill`); only
+/// `resize`, which reallocates the pixels, waits until every view is released.
 #[pyclass(name = "Image", module = "buffer_example")]
 pub struct PyImage {
-    image: RgbaImage,
+    width: usize,
+    height: usize,
+    image: ExportCell<RgbaImage>,
 }
 
 python_buffer! {
@@ -90,44 +91,82 @@ python_buffer! {
     impl PyImage {
         #[new]
         fn new(width: usize, height: usize) -> PyResult<Self> {
-            Ok(PyImage { image: RgbaImage::new(width, height)? })
+            let image = ExportCell::new(RgbaImage::new(width, height)?);
+            Ok(PyImage { width, height, image })
         }
 
         #[getter]
         fn width(&self) -> usize {
-            self.image.width
+            self.width
         }
 
         #[getter]
         fn height(&self) -> usize {
-            self.image.height
+            self.height
         }
 
-        /// Writes one pixel from Rust (needs `&mut self`: fails while Python holds a buffer).
+        /// The number of live buffers (numpy arrays, memoryviews, ...) of the pixels.
+        #[getter]
+        fn exports(&self) -> usize {
+            self.image.exports()
+        }
+
+        fn __len__(&self) -> usize {
+            self.height
+        }
+
+        fn __repr__(&self) -> String {
+            format!("<Image {}x{}, {} exports>", self.width, self.height, self.image.exports())
+        }
+
+        /// Writes one pixel from Rust, in place: works while Python holds views.
         fn set_pixel(&mut self, x: usize, y: usize, rgba: [u8; 4]) -> PyResult<()> {
-            let i = self.image.index(x, y)?;
-            self.image.pixels[i] = rgba;
+            self.check(x, y)?;
+            let mut view = self.image.view_mut()?;
+            for (c, v) in rgba.into_iter().enumerate() {
+                view.set_as::<u8>(&[y, x, c], v)?;
+            }
             Ok(())
         }
 
         /// One pixel as a tuple `(r, g, b, a)`, read by Rust.
         fn get_pixel(&self, x: usize, y: usize) -> PyResult<(u8, u8, u8, u8)> {
-            let [r, g, b, a] = self.image.pixels[self.image.index(x, y)?];
-            Ok((r, g, b, a))
+            self.check(x, y)?;
+            let view = self.image.view()?;
+            let c = |c: usize| view.get_as::<u8>(&[y, x, c]);
+            Ok((c(0)?, c(1)?, c(2)?, c(3)?))
         }
 
-        /// Fills every pixel.
-        fn fill(&mut self, rgba: [u8; 4]) {
-            self.image.pixels.fill(rgba);
+        /// Fills every pixel, in place.
+        fn fill(&mut self, rgba: [u8; 4]) -> PyResult<()> {
+            let pixels = self.width * self.height;
+            let mut view = self.image.view_mut()?;
+            // The pixels are contiguous: one 4-byte item each.
+            let mut px = view.cast_mut("I", Some(&[pixels]))?;
+            Ok(px.fill_bytes(&rgba)?)
         }
 
-        /// Reallocates the pixels: must never happen while Python holds a buffer.
+        /// Reallocates the pixels: `BufferError` while Python holds a view of them.
         fn resize(&mut self, width: usize, height: usize) -> PyResult<()> {
-            self.image = RgbaImage::new(width, height)?;
+            let image = RgbaImage::new(width, height)?;
+            *self.image.try_mut()? = image;
+            (self.width, self.height) = (width, height);
             Ok(())
         }
     }
-    export mut |this| &mut this.image;
+    export |this| &this.image;
+}
+
+impl PyImage {
+    fn check(&self, x: usize, y: usize) -> PyResult<()> {
+        if x >= self.width || y >= self.height {
+            return Err(PyIndexError::new_err(format!(
+                "pixel ({x}, {y}) outside a {}x{} image",
+                self.width, self.height
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// One row of a `Table`: integer, float and array fields, explicit padding, no gap.
@@ -169,10 +208,26 @@ const RECORD_FIELDS: [(&str, usize); 8] = [
     ("matrix", offset_of!(Record, matrix)),
 ];
 
+/// Row `i` of a `Table`: values derived from `i`.
+fn record(i: usize) -> Record {
+    let f = i as f32;
+    Record {
+        id: 1000 + i as u64,
+        price: 1.25 * i as f64,
+        qty: -(i as i32),
+        ratio: f / 4.0,
+        pos: [f, f + 0.5, -f],
+        kind: (i % 256) as u8,
+        level: -((i % 128) as i8),
+        _pad: [0; 2],
+        matrix: [[i as i16, 1], [2, -(i as i16)]],
+    }
+}
+
 /// A table of `Record`s, exported read-only as a 1-d buffer of structs.
 #[pyclass(name = "Table", module = "buffer_example")]
 pub struct PyTable {
-    rows: Vec<Record>,
+    rows: ExportCell<Vec<Record>>,
 }
 
 type RecordTuple = (u64, f64, i32, f32, [f32; 3], u8, i8, [[i16; 2]; 2]);
@@ -183,44 +238,30 @@ python_buffer! {
         /// `n` records, row `i` filled with values derived from `i`.
         #[new]
         fn new(n: usize) -> Self {
-            let rows = (0..n)
-                .map(|i| {
-                    let f = i as f32;
-                    Record {
-                        id: 1000 + i as u64,
-                        price: 1.25 * i as f64,
-                        qty: -(i as i32),
-                        ratio: f / 4.0,
-                        pos: [f, f + 0.5, -f],
-                        kind: (i % 256) as u8,
-                        level: -((i % 128) as i8),
-                        _pad: [0; 2],
-                        matrix: [[i as i16, 1], [2, -(i as i16)]],
-                    }
-                })
-                .collect();
-            PyTable { rows }
+            let rows = (0..n).map(record).collect();
+            PyTable { rows: ExportCell::new_readonly(rows) }
         }
 
-        fn __len__(&self) -> usize {
-            self.rows.len()
+        fn __len__(&self) -> PyResult<usize> {
+            Ok(self.rows.get()?.len())
         }
 
-        /// Row `i` as a tuple, read by Rust.
+        /// Row `i` as a tuple, read by Rust (a read-only export: Python cannot write the rows,
+        /// so Rust holds plain references).
         fn get(&self, i: usize) -> PyResult<RecordTuple> {
-            let r = self.rows.get(i).ok_or_else(|| PyIndexError::new_err("row index out of range"))?;
+            let r = self.row(i)?;
             Ok((r.id, r.price, r.qty, r.ratio, r.pos, r.kind, r.level, r.matrix))
         }
 
         /// Row `i`'s bytes, as Rust holds them.
         fn row_bytes<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyBytes>> {
-            let r = self.rows.get(i).ok_or_else(|| PyIndexError::new_err("row index out of range"))?;
-            Ok(PyBytes::new(py, r.as_bytes()))
+            Ok(PyBytes::new(py, self.row(i)?.as_bytes()))
         }
 
-        /// Appends a row (resizes the vector: fails while Python holds a buffer).
-        fn append(&mut self, id: u64, price: f64) {
-            self.rows.push(Record { id, price, ..Record::default() });
+        /// Appends a row (resizes the vector: `BufferError` while Python holds a buffer).
+        fn append(&mut self, id: u64, price: f64) -> PyResult<()> {
+            self.rows.try_mut()?.push(Record { id, price, ..Record::default() });
+            Ok(())
         }
 
         /// The record's format, item size and field offsets, from Rust.
@@ -235,6 +276,12 @@ python_buffer! {
         }
     }
     export |this| &this.rows;
+}
+
+impl PyTable {
+    fn row(&self, i: usize) -> PyResult<&Record> {
+        self.rows.get()?.get(i).ok_or_else(|| PyIndexError::new_err("row index out of range"))
+    }
 }
 
 /// A matrix stored column by column (Fortran order): a buffer that is not C-contiguous.
@@ -261,7 +308,7 @@ impl BufferExport for ColumnMajor {
 /// A `rows x cols` matrix of `f64` with element `(i, j) = 10 * i + j`, in Fortran order.
 #[pyclass(name = "Matrix", module = "buffer_example")]
 pub struct PyMatrix {
-    matrix: ColumnMajor,
+    matrix: ExportCell<ColumnMajor>,
 }
 
 python_buffer! {
@@ -272,21 +319,22 @@ python_buffer! {
             let n = rows.checked_mul(cols).filter(|&n| n <= isize::MAX as usize / 8);
             n.ok_or_else(|| PyValueError::new_err("matrix too large"))?;
             let data = (0..cols).flat_map(|j| (0..rows).map(move |i| (10 * i + j) as f64)).collect();
-            Ok(PyMatrix { matrix: ColumnMajor { rows, cols, data } })
+            Ok(PyMatrix { matrix: ExportCell::new_readonly(ColumnMajor { rows, cols, data }) })
         }
 
         /// Element `(i, j)`, read by Rust.
         fn get(&self, i: usize, j: usize) -> PyResult<f64> {
-            let m = &self.matrix;
+            let m = self.matrix.get()?;
             if i >= m.rows || j >= m.cols {
                 return Err(PyIndexError::new_err("matrix index out of range"));
             }
             Ok(m.data[j * m.rows + i])
         }
 
-        /// Writes element `(i, j)` (needs `&mut self`: fails while Python holds a buffer).
+        /// Writes element `(i, j)`: the export is read-only, so Python's views may rely on
+        /// the values not changing; `BufferError` while they live.
         fn set(&mut self, i: usize, j: usize, v: f64) -> PyResult<()> {
-            let m = &mut self.matrix;
+            let mut m = self.matrix.try_mut()?;
             if i >= m.rows || j >= m.cols {
                 return Err(PyIndexError::new_err("matrix index out of range"));
             }
@@ -331,7 +379,7 @@ impl BufferExportMut for StridedInts {
 /// dimensions, empty dimensions (and invalid layouts, which exports refuse).
 #[pyclass(name = "Strided", module = "buffer_example")]
 pub struct PyStrided {
-    inner: StridedInts,
+    inner: ExportCell<StridedInts>,
 }
 
 python_buffer! {
@@ -339,28 +387,30 @@ python_buffer! {
     impl PyStrided {
         #[new]
         fn new(data: Vec<i32>, shape: Vec<usize>, strides: Vec<isize>, offset: usize) -> Self {
-            PyStrided { inner: StridedInts { data, shape, strides, offset } }
+            PyStrided { inner: ExportCell::new(StridedInts { data, shape, strides, offset }) }
         }
 
-        /// The `i`-th `i32` of the data (not of the layout), read by Rust.
-        fn get(&self, i: usize) -> PyResult<i32> {
-            self.inner.data.get(i).copied().ok_or_else(|| PyIndexError::new_err("index out of range"))
-        }
-
-        /// Writes the `i`-th `i32` of the data (needs `&mut self`: fails while exported).
+        /// Writes the `i`-th `i32` of the data (not of the layout: bytes outside it too), so it
+        /// needs the value itself: `BufferError` while exported.
         fn set(&mut self, i: usize, v: i32) -> PyResult<()> {
-            let slot = self.inner.data.get_mut(i).ok_or_else(|| PyIndexError::new_err("index out of range"))?;
-            *slot = v;
-            Ok(())
+            set_raw(&mut self.inner, i, v)
         }
     }
-    export mut |this| &mut this.inner;
+    export |this| &this.inner;
+}
+
+/// Writes the `i`-th `i32` of a `StridedInts`' data through exclusive access.
+fn set_raw(cell: &mut ExportCell<StridedInts>, i: usize, v: i32) -> PyResult<()> {
+    let mut inner = cell.try_mut()?;
+    let slot = inner.data.get_mut(i).ok_or_else(|| PyIndexError::new_err("index out of range"))?;
+    *slot = v;
+    Ok(())
 }
 
 /// [`PyStrided`], exported read-only.
 #[pyclass(name = "ReadOnlyStrided", module = "buffer_example")]
 pub struct PyReadOnlyStrided {
-    inner: StridedInts,
+    inner: ExportCell<StridedInts>,
 }
 
 python_buffer! {
@@ -368,14 +418,12 @@ python_buffer! {
     impl PyReadOnlyStrided {
         #[new]
         fn new(data: Vec<i32>, shape: Vec<usize>, strides: Vec<isize>, offset: usize) -> Self {
-            PyReadOnlyStrided { inner: StridedInts { data, shape, strides, offset } }
+            PyReadOnlyStrided { inner: ExportCell::new_readonly(StridedInts { data, shape, strides, offset }) }
         }
 
-        /// Writes the `i`-th `i32` of the data (needs `&mut self`: fails while exported).
+        /// Writes the `i`-th `i32` of the data: `BufferError` while exported.
         fn set(&mut self, i: usize, v: i32) -> PyResult<()> {
-            let slot = self.inner.data.get_mut(i).ok_or_else(|| PyIndexError::new_err("index out of range"))?;
-            *slot = v;
-            Ok(())
+            set_raw(&mut self.inner, i, v)
         }
     }
     export |this| &this.inner;
@@ -384,7 +432,7 @@ python_buffer! {
 /// One `f64`, exported read-only as a 0-d buffer (a compile-time layout: no shape, no strides).
 #[pyclass(name = "Scalar", module = "buffer_example")]
 pub struct PyScalar {
-    value: f64,
+    value: ExportCell<f64>,
 }
 
 python_buffer! {
@@ -392,20 +440,40 @@ python_buffer! {
     impl PyScalar {
         #[new]
         fn new(value: f64) -> Self {
-            PyScalar { value }
+            PyScalar { value: ExportCell::new_readonly(value) }
         }
 
         #[getter]
-        fn value(&self) -> f64 {
-            self.value
+        fn value(&self) -> PyResult<f64> {
+            Ok(*self.value.get()?)
         }
 
-        /// Changes the value (needs `&mut self`: fails while exported).
-        fn set(&mut self, value: f64) {
-            self.value = value;
+        /// Changes the value: `BufferError` while exported (the export is read-only).
+        fn set(&mut self, value: f64) -> PyResult<()> {
+            *self.value.try_mut()? = value;
+            Ok(())
         }
     }
     export |this| &this.value;
+}
+
+/// Moves a new `Vec<Record>` of `n` rows (as `Table(n)` fills them) to Python without a copy:
+/// an `OwnedBuffer`, no class written for it. `address` is the vector's data pointer, for the
+/// tests to compare with numpy's.
+#[pyfunction]
+fn records(py: Python<'_>, n: usize) -> PyResult<(Bound<'_, OwnedBuffer>, usize)> {
+    let rows: Vec<Record> = (0..n).map(record).collect();
+    let address = rows.as_ptr() as usize;
+    Ok((OwnedBuffer::new(py, rows)?, address))
+}
+
+/// `n` `f64`s `0.0, 1.0, ...` moved to Python without a copy (what rust-numpy's
+/// `PyArray1::from_vec` does for scalars), and the vector's data pointer.
+#[pyfunction]
+fn floats(py: Python<'_>, n: usize) -> PyResult<(Bound<'_, OwnedBuffer>, usize)> {
+    let v: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let address = v.as_ptr() as usize;
+    Ok((OwnedBuffer::new(py, v)?, address))
 }
 
 /// The layout of any Python buffer, as Rust sees it: a dict with memoryview's attribute names.
@@ -580,5 +648,7 @@ fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(peek, m)?)?;
     m.add_function(wrap_pyfunction!(tobytes, m)?)?;
     m.add_function(wrap_pyfunction!(fill, m)?)?;
+    m.add_function(wrap_pyfunction!(records, m)?)?;
+    m.add_function(wrap_pyfunction!(floats, m)?)?;
     Ok(())
 }

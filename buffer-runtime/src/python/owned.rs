@@ -1,0 +1,269 @@
+//! [`OwnedBuffer`]: an owned Rust value handed to Python, which exports it.
+
+use core::ffi::c_int;
+use core::ptr::{self, NonNull};
+use std::boxed::Box;
+use std::format;
+use std::string::String;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use zerocopy::FromBytes;
+
+use super::export::{describe_readonly, describe_writable, fill_view, Export};
+use crate::{BufferExport, BufferExportMut};
+
+/// A value moved out of Rust's ownership, freed by [`Drop`] only. It is held as a raw pointer
+/// (not a `Box`), because Python writes its bytes while it lives and a `Box` would claim
+/// unique access to them.
+struct Erased {
+    ptr: NonNull<()>,
+    drop_value: unsafe fn(NonNull<()>),
+}
+
+/// Frees the `Box<T>` that [`Erased`] was made from.
+///
+/// # Safety
+/// `ptr` comes from `Box::<T>::into_raw` and is not used again.
+unsafe fn drop_boxed<T>(ptr: NonNull<()>) {
+    // SAFETY: by the contract, `ptr` is an unaliased `Box<T>` allocation, reclaimed once.
+    drop(unsafe { Box::from_raw(ptr.cast::<T>().as_ptr()) });
+}
+
+impl Drop for Erased {
+    fn drop(&mut self) {
+        // SAFETY: `ptr` and `drop_value` were made together by `OwnedBuffer::store` from one
+        // `Box<T>`, and this is the only place that consumes it.
+        unsafe { (self.drop_value)(self.ptr) }
+    }
+}
+
+/// A Rust value handed to Python without a copy: a Python object (`buffer_runtime.OwnedBuffer`)
+/// that owns the value and exports its items through the buffer protocol, so `numpy.asarray`,
+/// `memoryview`, Pillow, `bytes`, ... see the value's own memory. The item type, shape and
+/// strides are the value's ([`BufferExport`]); no `#[pyclass]` to write, for any item type,
+/// records included. The value is dropped when the last Python reference and the last buffer
+/// of it are gone.
+///
+/// ```
+/// use buffer_runtime::python::OwnedBuffer;
+/// use pyo3::prelude::*;
+///
+/// Python::attach(|py| {
+///     let v: Vec<f64> = (0..5).map(f64::from).collect();
+///     let address = v.as_ptr() as usize;
+///     let obj = OwnedBuffer::new(py, v)?; // moved, not copied
+///     let m = py.eval(c"memoryview", None, None)?.call1((&obj,))?;
+///     assert_eq!(m.getattr("format")?.extract::<String>()?, "d");
+///     assert_eq!(m.call_method0("tolist")?.extract::<Vec<f64>>()?, [0.0, 1.0, 2.0, 3.0, 4.0]);
+///     let ctypes = py.import("ctypes")?;
+///     let c = ctypes.getattr("c_char")?.call_method1("from_buffer", (&m,))?;
+///     assert_eq!(ctypes.call_method1("addressof", (c,))?.extract::<usize>()?, address);
+///     Ok::<_, PyErr>(())
+/// })
+/// .unwrap();
+/// ```
+#[pyclass(frozen, name = "OwnedBuffer", module = "buffer_runtime")]
+pub struct OwnedBuffer {
+    export: Result<Export, String>,
+    /// Owns the bytes `export` points at (declared after `export`: nothing reads `export` in
+    /// `Drop`, so the order only keeps the description from outliving the value).
+    _value: Erased,
+}
+
+// SAFETY: `OwnedBuffer` never gives Rust access to the value: its bytes are reached only by
+// Python through the exported pointers, and the value is dropped once, in `Erased::drop`, on
+// whichever thread drops the object, which `T: Send` (required by every constructor) allows.
+// `Export` is plain data (its own impls).
+unsafe impl Send for Erased {}
+// SAFETY: `&Erased` gives no access to the value at all.
+unsafe impl Sync for Erased {}
+
+impl OwnedBuffer {
+    /// Moves `value` into a new Python object that exports it writable: Python may write the
+    /// items (every bit pattern is a valid item: `T::Item: FromBytes`). For items that not
+    /// every bit pattern is valid for (`bool`, `char`, enums), use
+    /// [`new_readonly`](Self::new_readonly).
+    ///
+    /// ```
+    /// use buffer_runtime::python::OwnedBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let obj = OwnedBuffer::new(py, vec![[1u16, 2], [3, 4]])?;
+    ///     let m = py.eval(c"memoryview", None, None)?.call1((&obj,))?;
+    ///     m.set_item((1, 0), 30)?;
+    ///     assert_eq!(m.call_method0("tolist")?.extract::<Vec<Vec<u16>>>()?, [[1, 2], [30, 4]]);
+    ///     Ok::<_, PyErr>(())
+    /// })
+    /// .unwrap();
+    /// ```
+    pub fn new<T>(py: Python<'_>, value: T) -> PyResult<Bound<'_, OwnedBuffer>>
+    where
+        T: BufferExportMut + Send + 'static,
+        T::Item: FromBytes,
+    {
+        Bound::new(py, OwnedBuffer::store(value, describe_writable::<T>))
+    }
+
+    /// Moves `value` into a new Python object that exports it read-only (any item type).
+    ///
+    /// ```
+    /// use buffer_runtime::python::OwnedBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let obj = OwnedBuffer::new_readonly(py, vec![true, false])?;
+    ///     let m = py.eval(c"memoryview", None, None)?.call1((&obj,))?;
+    ///     assert!(m.getattr("readonly")?.extract::<bool>()?);
+    ///     assert_eq!(m.call_method0("tolist")?.extract::<Vec<bool>>()?, [true, false]);
+    ///     Ok::<_, PyErr>(())
+    /// })
+    /// .unwrap();
+    /// ```
+    pub fn new_readonly<T>(py: Python<'_>, value: T) -> PyResult<Bound<'_, OwnedBuffer>>
+    where
+        T: BufferExport + Send + 'static,
+    {
+        Bound::new(py, OwnedBuffer::store(value, |v: &mut T| describe_readonly(v)))
+    }
+
+    /// Moves `value` to the heap, describes it there (where it stays) and erases its type.
+    fn store<T: Send + 'static>(
+        value: T,
+        describe: fn(&mut T) -> Result<Export, String>,
+    ) -> OwnedBuffer {
+        let raw = Box::into_raw(Box::new(value));
+        // SAFETY: `raw` is the fresh, unaliased allocation just made; this reference is the
+        // last Rust access to the value (dropped before the value is shared with Python).
+        let export = describe(unsafe { &mut *raw });
+        let value = Erased {
+            // SAFETY: `Box::into_raw` never returns NULL.
+            ptr: unsafe { NonNull::new_unchecked(raw) }.cast::<()>(),
+            drop_value: drop_boxed::<T>,
+        };
+        OwnedBuffer {
+            export,
+            _value: value,
+        }
+    }
+
+    fn export(&self) -> Result<&Export, &str> {
+        self.export.as_ref().map_err(String::as_str)
+    }
+
+    /// The item format (empty if the value could not be exported).
+    ///
+    /// ```
+    /// use buffer_runtime::python::OwnedBuffer;
+    /// use pyo3::prelude::*;
+    /// Python::attach(|py| {
+    ///     assert_eq!(OwnedBuffer::new(py, vec![0i32; 3]).unwrap().get().format(), "i");
+    /// });
+    /// ```
+    pub fn format(&self) -> &'static str {
+        self.export().map_or("", Export::format)
+    }
+
+    /// The shape (empty if the value could not be exported).
+    ///
+    /// ```
+    /// use buffer_runtime::python::OwnedBuffer;
+    /// use pyo3::prelude::*;
+    /// Python::attach(|py| {
+    ///     assert_eq!(OwnedBuffer::new(py, vec![[0u8; 4]; 3]).unwrap().get().shape(), &[3, 4]);
+    /// });
+    /// ```
+    pub fn shape(&self) -> &[usize] {
+        self.export().map_or(&[], Export::shape)
+    }
+
+    /// Whether Python may not write the items.
+    ///
+    /// ```
+    /// use buffer_runtime::python::OwnedBuffer;
+    /// use pyo3::prelude::*;
+    /// Python::attach(|py| {
+    ///     assert!(OwnedBuffer::new_readonly(py, vec![0u8]).unwrap().get().readonly());
+    /// });
+    /// ```
+    pub fn readonly(&self) -> bool {
+        self.export().map_or(true, Export::readonly)
+    }
+}
+
+#[pymethods]
+impl OwnedBuffer {
+    // Buffer protocol (`bf_getbuffer`). No `bf_releasebuffer`: each `Py_buffer.obj` holds a
+    // strong reference to this object, which owns the bytes, and nothing here ever moves them.
+    unsafe fn __getbuffer__(
+        slf: Bound<'_, Self>,
+        view: *mut ffi::Py_buffer,
+        flags: c_int,
+    ) -> PyResult<()> {
+        let this = slf.get();
+        // SAFETY: PyO3 calls this as `bf_getbuffer` with CPython's `Py_buffer`. The bytes
+        // belong to the value this frozen object owns: never moved, and freed only when the
+        // object is, which the `Py_buffer.obj` reference `fill_view` takes prevents until
+        // release.
+        unsafe { fill_view(slf.as_any(), this.export(), view, flags, ptr::null_mut()) }
+    }
+
+    fn __len__(&self) -> PyResult<usize> {
+        match self.shape().first() {
+            Some(&n) => Ok(n),
+            None => Err(PyTypeError::new_err("0-dim memory has no length")),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        match self.export() {
+            Ok(e) => format!(
+                "OwnedBuffer(format={:?}, shape={:?}, readonly={})",
+                e.format(),
+                e.shape(),
+                if e.readonly() { "True" } else { "False" }
+            ),
+            Err(why) => format!("OwnedBuffer(<not exportable: {why}>)"),
+        }
+    }
+
+    /// numpy's `__array__`: only called when the buffer protocol failed, so that numpy raises
+    /// the export's error instead of wrapping the object in a 0-d `dtype=object` array.
+    #[pyo3(signature = (dtype = None, copy = None))]
+    fn __array__<'py>(
+        slf: &Bound<'py, Self>,
+        dtype: Option<&Bound<'py, PyAny>>,
+        copy: Option<bool>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        super::__array(slf.as_any(), dtype, copy)
+    }
+}
+
+/// numpy's `__array__` for exporters: `numpy.asarray(memoryview(obj), dtype)` (or
+/// `numpy.array(..., copy=copy)` when `copy` is given). numpy asks the buffer protocol first
+/// and calls `__array__` only when that failed, so here `memoryview(obj)` raises the export's
+/// own error (numpy would otherwise silently return a 0-d `dtype=object` array). Not a public
+/// API.
+#[doc(hidden)]
+pub fn __array<'py>(
+    obj: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    copy: Option<bool>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = obj.py();
+    let view = pyo3::types::PyMemoryView::from(obj)?;
+    let numpy = py.import("numpy")?;
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("dtype", dtype)?;
+    let args = PyTuple::new(py, [view])?;
+    match copy {
+        None => numpy.call_method("asarray", args, Some(&kwargs)),
+        Some(copy) => {
+            kwargs.set_item("copy", copy)?;
+            numpy.call_method("array", args, Some(&kwargs))
+        }
+    }
+}
