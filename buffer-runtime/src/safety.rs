@@ -151,8 +151,8 @@
 //! item size against the span, so a `Py_buffer` whose `itemsize` disagrees with its format
 //! cannot lead a view out of bounds). Rust never writes into a buffer whose items may hold
 //! Python object references (format `O` anywhere in the item, or an exporter that cannot say):
-//! [`view_mut`](crate::python::PythonBuffer::view_mut) is a `TypeError` and
-//! [`bytes_mut`](crate::python::PythonBuffer::bytes_mut) `None` there, because bytes written
+//! `PythonBuffer::view_mut` is a `TypeError` and
+//! `PythonBuffer::bytes_mut` `None` there, because bytes written
 //! over a `PyObject*` would be dereferenced by Python later (a test caught `fill` on a numpy
 //! `dtype=object` array doing exactly that). What Rust cannot enforce is stated on the type
 //! ("Aliasing"): Python code must not write to a buffer while Rust reads it across a call back
