@@ -257,7 +257,7 @@ impl<T> ExportCell<T> {
         let data = unsafe { Shared::from_raw_parts(export.base, export.span) };
         Ok(SharedView::from_data_item(
             data,
-            export.item.clone(),
+            export.item()?,
             export.shape(),
             Some(export.byte_strides()),
             export.offset,
@@ -308,7 +308,7 @@ impl<T> ExportCell<T> {
         let data = unsafe { SharedMut::from_raw_parts(export.base, export.span) };
         Ok(SharedViewMut::from_data_item(
             data,
-            export.item.clone(),
+            export.item()?,
             export.shape(),
             Some(export.byte_strides()),
             export.offset,

@@ -16,6 +16,7 @@ use core::ptr;
 use std::boxed::Box;
 use std::format;
 use std::string::{String, ToString};
+use std::sync::OnceLock;
 use std::vec::Vec;
 
 use pyo3::exceptions::PyBufferError;
@@ -53,8 +54,11 @@ pub(crate) struct Export {
     strides: *const isize,
     c_contiguous: bool,
     f_contiguous: bool,
-    /// The parsed item format, for Rust's own views of the bytes.
-    pub(crate) item: ItemFormat,
+    /// The parsed item format, for Rust's own views of the bytes: parsed at the first view,
+    /// so that exporting (and handing values to Python) never parses a format.
+    item: OnceLock<ItemFormat>,
+    /// Parses the item format (`ItemFormat::of_element` of the item type).
+    parse_item: fn() -> crate::view::Result<ItemFormat>,
     /// Storage for a shape and strides computed at run time: `[shape.., strides..]`.
     _dims: Option<Box<[isize]>>,
 }
@@ -94,6 +98,15 @@ impl Export {
         self.format.to_str().unwrap_or("B")
     }
 
+    /// The parsed item format (shared by every view: parsed once).
+    pub(crate) fn item(&self) -> crate::view::Result<ItemFormat> {
+        if let Some(item) = self.item.get() {
+            return Ok(item.clone());
+        }
+        let item = (self.parse_item)()?;
+        Ok(self.item.get_or_init(|| item).clone())
+    }
+
     /// Whether Python may write the items.
     pub(crate) fn readonly(&self) -> bool {
         self.readonly
@@ -131,7 +144,6 @@ fn describe<I: Element>(
 ) -> Result<Export, String> {
     let itemsize = size_of::<I>();
     let ndim = layout.shape.len();
-    let item = ItemFormat::of_element::<I>().map_err(|e| e.to_string())?;
     if itemsize == 0 || itemsize > isize::MAX as usize {
         return Err(format!("cannot export items of {itemsize} bytes"));
     }
@@ -212,7 +224,8 @@ fn describe<I: Element>(
         strides,
         c_contiguous,
         f_contiguous,
-        item,
+        item: OnceLock::new(),
+        parse_item: ItemFormat::of_element::<I>,
         _dims: dims,
     })
 }
