@@ -261,3 +261,24 @@ fn named_padding_mismatch_names_the_field_at_its_offset() {
         "Buffer dtype mismatch, expected no more named fields but got field '_pad' at offset 14"
     );
 }
+
+/// overflow_sweep: `tolist` of an empty view whose outer stride is huge (shape `[3, 0]`,
+/// strides `[-4611686018427387905, 0]`, valid: it has no items) overflowed computing the
+/// base of the third (empty) row. It is three empty lists, as CPython's `tolist` gives.
+#[test]
+fn tolist_of_an_empty_view_with_huge_strides() {
+    let bytes = [0u8; 4];
+    let view = MemoryView::from_parts(
+        &bytes,
+        "B",
+        &[3, 0],
+        Some(&[-4_611_686_018_427_387_905, 0]),
+        0,
+    )
+    .unwrap();
+    assert_eq!(
+        view.tolist().unwrap(),
+        Value::Array(vec![Value::Array(vec![]); 3])
+    );
+    assert_eq!(view.tobytes(Order::C), []);
+}
