@@ -281,5 +281,5 @@ fn tolist_of_an_empty_view_with_huge_strides() {
         view.tolist().unwrap(),
         Value::Array(vec![Value::Array(vec![]); 3])
     );
-    assert_eq!(view.tobytes(Order::C), []);
+    assert!(view.tobytes(Order::C).is_empty());
 }
