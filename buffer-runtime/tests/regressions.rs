@@ -101,3 +101,185 @@ fn leaves_skip_huge_padding_only_sub_arrays() {
     );
     assert_eq!(layout.size(), runs[6].0 + 1 + 222_222_222_220);
 }
+
+// Found by the overflow sweep (`tests/overflow_sweep.rs`, overflow checks on) and issue 13.
+
+/// overflow_sweep: a step of `isize::MIN` panicked with "attempt to negate with overflow"
+/// in `Slice::indices` (so in `slice`, `slice_axis`, `sub`, `assign_slice`,
+/// `assign_slice_axis`); release builds gave the right answer. CPython's `PySlice_Unpack`
+/// reads it as `-sys.maxsize`. Measured with CPython 3.11.7:
+/// `memoryview(b'abcdef')[::-sys.maxsize-1]` is `b'f'` with strides `(-9223372036854775807,)`,
+/// and `memoryview(bytes(16)).cast('q')[::-sys.maxsize-1].strides == (8,)` (the C product
+/// wraps; ours too).
+#[test]
+fn a_step_of_isize_min_is_cpythons_minus_maxsize() {
+    use buffer_runtime::s;
+    use buffer_runtime::view::{MemoryViewMut, Slice};
+    let min = Slice::new(None, None, isize::MIN);
+    assert_eq!(min.indices(6).unwrap(), (5, -1, -isize::MAX, 1));
+    assert_eq!(min.indices(0).unwrap(), (-1, -1, -isize::MAX, 0));
+    assert_eq!(min.indices(usize::MAX).unwrap().3, 1);
+
+    let bytes = [b'a', b'b', b'c', b'd', b'e', b'f'];
+    let view = MemoryView::from_bytes(&bytes);
+    let v = view.slice(min).unwrap();
+    assert_eq!(
+        (v.tobytes(Order::C), v.byte_strides()),
+        (b"f".to_vec(), &[-isize::MAX][..])
+    );
+    let q = [0u64; 2];
+    let q = MemoryView::new(&q).unwrap();
+    assert_eq!(q.slice(min).unwrap().byte_strides(), &[8]);
+    // From a start, and empty.
+    let v = view.slice(Slice::new(Some(2), None, isize::MIN)).unwrap();
+    assert_eq!(v.tobytes(Order::C), b"c");
+    assert_eq!(
+        view.slice(Slice::new(Some(0), Some(0), isize::MIN))
+            .unwrap()
+            .shape(),
+        &[0]
+    );
+
+    let grid = [[1u8, 2, 3], [4, 5, 6]];
+    let g = MemoryView::new(&grid).unwrap();
+    assert_eq!(g.slice_axis(1, min).unwrap().tobytes(Order::C), [3, 6]);
+    assert_eq!(
+        g.sub(&s![.., ..; isize::MIN]).unwrap().tobytes(Order::C),
+        [3, 6]
+    );
+    assert_eq!(
+        g.sub(&s![..; isize::MIN, 0]).unwrap().tobytes(Order::C),
+        [4]
+    );
+
+    let mut raw = [0u8; 6];
+    let mut m = MemoryViewMut::from_bytes(&mut raw);
+    m.assign_slice(min, &MemoryView::from_bytes(&[9])).unwrap();
+    let mut cells = [[0u8; 3]; 2];
+    let mut c = MemoryViewMut::new(&mut cells).unwrap();
+    let col = [[7u8], [8]];
+    c.assign_slice_axis(1, min, &MemoryView::new(&col).unwrap())
+        .unwrap();
+    drop((m, c));
+    assert_eq!(raw, [0, 0, 0, 0, 0, 9]);
+    assert_eq!(cells, [[0, 0, 7], [0, 0, 8]]);
+}
+
+/// Issue 13: `==` of two native `?` views compares their bytes, as CPython 3.11 does.
+/// Measured: `memoryview(b'\x02').cast('?') == memoryview(b'\x01').cast('?')` is `False`
+/// (both `tolist()` are `[True]`), while `memoryview(b'\x02').cast('?') ==
+/// memoryview(b'\x01').cast('B')` is `True` (different formats compare by value).
+#[test]
+fn bool_views_compare_by_bytes_as_cpython() {
+    let (two, one) = ([2u8], [1u8]);
+    let a = MemoryView::from_bytes(&two).into_cast("?", None).unwrap();
+    let b = MemoryView::from_bytes(&one).into_cast("?", None).unwrap();
+    assert_eq!(a.tolist().unwrap(), b.tolist().unwrap());
+    assert!(a != b);
+    assert!(a == a.view());
+    assert!(a == MemoryView::from_bytes(&one)); // `?` against `B`: True == 1
+    let c = MemoryView::from_parts(&two, "@?", &[1], None, 0).unwrap();
+    assert!(c == a && c != b);
+}
+
+/// Issue 13: `hex(sep, bytes_per_sep)` with `bytes_per_sep` outside a C int raises
+/// CPython's `OverflowError` ("Python int too large to convert to C int", measured with
+/// 3.11.7 for `2**31` and `-2**31-1`, also when `sep` is invalid); the C int's bounds work.
+#[test]
+fn hex_bytes_per_sep_beyond_a_c_int_is_an_overflow_error() {
+    let view = MemoryView::from_bytes(b"abcdef");
+    for k in [1isize << 31, -(1 << 31) - 1, isize::MAX, isize::MIN] {
+        let err = view.hex(Some(":"), k).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::OverflowError);
+        assert_eq!(err.to_string(), "Python int too large to convert to C int");
+        assert_eq!(
+            view.hex(Some("::"), k).unwrap_err().kind(),
+            ErrorKind::OverflowError
+        );
+        assert_eq!(
+            view.hex(None, k).unwrap_err().kind(),
+            ErrorKind::OverflowError
+        );
+    }
+    assert_eq!(
+        view.hex(Some(":"), i32::MAX as isize).unwrap(),
+        "616263646566"
+    );
+    assert_eq!(
+        view.hex(Some(":"), i32::MIN as isize).unwrap(),
+        "616263646566"
+    );
+}
+
+/// Issue 13: `tolist()` of numpy `U3` data (format `3w`) holding "xy" is `'xy'`, as numpy
+/// reads it (trailing NULs are the unused width); `3s` keeps its NULs, as
+/// `struct.unpack('3s', b'xy\x00') == (b'xy\x00',)` does.
+#[test]
+fn ucs4_strings_drop_trailing_nuls_as_numpy_and_bytes_keep_them() {
+    let text: Vec<u8> = ['x', 'y', '\0', 'a', '\0', 'b']
+        .iter()
+        .flat_map(|&c| (c as u32).to_le_bytes())
+        .collect();
+    let view = MemoryView::from_parts(&text, "<3w", &[2], None, 0).unwrap();
+    assert_eq!(
+        view.tolist().unwrap(),
+        Value::Array(vec![Value::Str("xy".into()), Value::Str("a\0b".into())])
+    );
+    let raw = *b"xy\0";
+    let view = MemoryView::from_parts(&raw, "3s", &[1], None, 0).unwrap();
+    assert_eq!(
+        view.tolist().unwrap(),
+        Value::Array(vec![Value::Bytes(b"xy\0".to_vec())])
+    );
+}
+
+/// Issue 13: `check_type_named::<Point>()` against numpy's dtype with an explicit
+/// `("_pad", "V2")` field said "expected field 'end of item' but got '_pad' at offset 16": it
+/// now names the field where it starts. The format is numpy 2.4.6's export of
+/// `np.dtype([('x','<f8'),('y','<u4'),('z','<u2'),('_pad','V2')])` (itemsize 16).
+#[cfg(feature = "derive")]
+#[test]
+fn named_padding_mismatch_names_the_field_at_its_offset() {
+    use buffer_runtime::BufferExport;
+    use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
+
+    #[derive(BufferExport, IntoBytes, FromBytes, Immutable, KnownLayout, Clone, Copy)]
+    #[repr(C)]
+    struct Point {
+        x: f64,
+        y: u32,
+        z: u16,
+        #[buffer(padding)]
+        _pad: [u8; 2],
+    }
+
+    let raw = [0u8; 32];
+    let view = MemoryView::from_parts(&raw, "T{d:x:I:y:H:z:2x:_pad:}", &[2], None, 0).unwrap();
+    view.check_type::<Point>().unwrap();
+    let err = view.check_type_named::<Point>().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Buffer dtype mismatch, expected no more named fields but got field '_pad' at offset 14"
+    );
+}
+
+/// overflow_sweep: `tolist` of an empty view whose outer stride is huge (shape `[3, 0]`,
+/// strides `[-4611686018427387905, 0]`, valid: it has no items) overflowed computing the
+/// base of the third (empty) row. It is three empty lists, as CPython's `tolist` gives.
+#[test]
+fn tolist_of_an_empty_view_with_huge_strides() {
+    let bytes = [0u8; 4];
+    let view = MemoryView::from_parts(
+        &bytes,
+        "B",
+        &[3, 0],
+        Some(&[-4_611_686_018_427_387_905, 0]),
+        0,
+    )
+    .unwrap();
+    assert_eq!(
+        view.tolist().unwrap(),
+        Value::Array(vec![Value::Array(vec![]); 3])
+    );
+    assert!(view.tobytes(Order::C).is_empty());
+}

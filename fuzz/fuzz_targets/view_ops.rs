@@ -12,26 +12,53 @@ use buffer_runtime::view::{AxisIndex, MemoryView, MemoryViewMut, Order, Slice};
 use common::{ArbValue, Fmt};
 use libfuzzer_sys::fuzz_target;
 
+/// A bound, step or index: mostly small, sometimes an integer extreme, so that the index
+/// arithmetic meets the values overflow checks catch (`-isize::MIN` does not exist).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum ArbInt {
+    Small(i8),
+    Extreme(u8),
+}
+
+impl ArbInt {
+    fn get(self) -> isize {
+        const EXTREMES: [isize; 8] = [
+            isize::MIN,
+            isize::MIN + 1,
+            isize::MIN / 2,
+            i32::MIN as isize - 1,
+            i32::MAX as isize + 1,
+            isize::MAX / 2 + 1,
+            isize::MAX - 1,
+            isize::MAX,
+        ];
+        match self {
+            ArbInt::Small(n) => isize::from(n),
+            ArbInt::Extreme(k) => EXTREMES[usize::from(k) % EXTREMES.len()],
+        }
+    }
+}
+
 #[derive(Arbitrary, Debug, Clone, Copy)]
 struct ArbSlice {
-    start: Option<i8>,
-    stop: Option<i8>,
-    step: i8,
+    start: Option<ArbInt>,
+    stop: Option<ArbInt>,
+    step: ArbInt,
 }
 
 impl ArbSlice {
     fn slice(self) -> Slice {
         Slice::new(
-            self.start.map(isize::from),
-            self.stop.map(isize::from),
-            isize::from(self.step),
+            self.start.map(ArbInt::get),
+            self.stop.map(ArbInt::get),
+            self.step.get(),
         )
     }
 }
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum ArbIndex {
-    Index(i8),
+    Index(ArbInt),
     Slice(ArbSlice),
 }
 
@@ -41,7 +68,7 @@ enum Op {
     Slice(ArbSlice),
     SliceAxis(u8, ArbSlice),
     Sub(Vec<ArbIndex>),
-    Index(i8),
+    Index(ArbInt),
     Cast(Fmt, Option<Vec<u8>>),
     Field(String, u8),
     Transpose,
@@ -49,10 +76,10 @@ enum Op {
     // Operations on the current view.
     ToBytes(u8),
     ToList,
-    Hex(Option<char>, i8),
-    Get(Vec<i8>),
-    Set(Vec<i8>, ArbValue),
-    SetBack(Vec<i8>),
+    Hex(Option<char>, ArbInt),
+    Get(Vec<ArbInt>),
+    Set(Vec<ArbInt>, ArbValue),
+    SetBack(Vec<ArbInt>),
     Fill(ArbValue),
     AssignSlice(ArbSlice, ArbSlice),
     CopyFromSelf,
@@ -65,7 +92,7 @@ enum Op {
 struct Input {
     format: Fmt,
     shape: Vec<u8>,
-    strides: Option<Vec<i8>>,
+    strides: Option<Vec<ArbInt>>,
     offset: u8,
     bytes: Vec<u8>,
     ops: Vec<Op>,
@@ -89,8 +116,8 @@ fn field_name(view: &MemoryViewMut<'_>, name: &str, pick: u8) -> String {
     }
 }
 
-fn isizes(v: &[i8]) -> Vec<isize> {
-    v.iter().map(|&x| isize::from(x)).collect()
+fn isizes(v: &[ArbInt]) -> Vec<isize> {
+    v.iter().map(|&x| x.get()).collect()
 }
 
 fn run(view: &mut MemoryViewMut<'_>, ops: &[Op], depth: usize) {
@@ -134,7 +161,7 @@ fn run(view: &mut MemoryViewMut<'_>, ops: &[Op], depth: usize) {
             let index: Vec<AxisIndex> = index
                 .iter()
                 .map(|i| match *i {
-                    ArbIndex::Index(k) => AxisIndex::Index(isize::from(k)),
+                    ArbIndex::Index(k) => AxisIndex::Index(k.get()),
                     ArbIndex::Slice(s) => AxisIndex::Slice(s.slice()),
                 })
                 .collect();
@@ -144,7 +171,7 @@ fn run(view: &mut MemoryViewMut<'_>, ops: &[Op], depth: usize) {
             return;
         }
         Op::Index(i) => {
-            if let Ok(mut v) = view.index_mut(isize::from(*i)) {
+            if let Ok(mut v) = view.index_mut(i.get()) {
                 run(&mut v, rest, depth + 1);
             }
             return;
@@ -193,8 +220,8 @@ fn run(view: &mut MemoryViewMut<'_>, ops: &[Op], depth: usize) {
         Op::Hex(sep, n) => {
             let mut buf = [0u8; 4];
             let sep = sep.map(|c| &*c.encode_utf8(&mut buf));
-            if let Ok(h) = view.hex(sep, isize::from(*n)) {
-                if sep.is_none() || *n == 0 {
+            if let Ok(h) = view.hex(sep, n.get()) {
+                if sep.is_none() || n.get() == 0 {
                     assert_eq!(h.len(), 2 * nbytes);
                 }
             }

@@ -402,10 +402,8 @@ def outline(x, ndim):
 
 
 def reference_tolist(a):
-    if a.dtype.kind == "U":
-        # Fixed-width UCS-4 text, trailing NULs kept (as struct keeps them for `s`); numpy
-        # strips them.
-        return [a[i : i + 1].tobytes().decode("utf-32-le") for i in range(len(a))]
+    # memoryview cannot unpack numpy's 'U' ('w'): numpy's own reading (trailing NULs
+    # stripped) is the reference there.
     try:
         with memoryview(a) as m:
             return m.tolist()

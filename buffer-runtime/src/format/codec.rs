@@ -22,7 +22,7 @@ use super::{Code, Prefix};
 /// | `e f d g` | [`Value::Float`] |
 /// | `Zf Zd Zg` | [`Value::Complex`] |
 /// | `c`, `s`, `p`, a named `x` | [`Value::Bytes`] (`c` has length 1; `p` holds the string without its length byte; `x` its raw bytes) |
-/// | `u` (UTF-16 code units), `w` (code points) | [`Value::Str`] (NUL characters kept) |
+/// | `u` (UTF-16 code units), `w` (code points) | [`Value::Str`] (trailing NULs stripped, as numpy reads `U`) |
 /// | `P`, `&` | [`Value::Pointer`] (the address) |
 /// | `O` | [`Value::Object`] (the address of the object) |
 /// | a sub-array `(2,3)` or a count `4i` | [`Value::Array`], nested one level per dimension |
@@ -833,6 +833,15 @@ fn unsupported_bits() -> CodecError {
     )
 }
 
+/// A fixed-width `u`/`w` string as numpy reads it (`U` data, the exporter of these codes;
+/// CPython's memoryview and `struct` do not read them): trailing NULs are the unused width,
+/// so `"xy\0"` in a `3w` field is `'xy'`. Packing pads with NULs again, so the bytes
+/// round-trip; `s` keeps its NULs, as `struct` does.
+fn strip_trailing_nuls(mut text: String) -> String {
+    text.truncate(text.trim_end_matches('\0').len());
+    text
+}
+
 fn unpack_scalar(s: &Scalar, b: &[u8]) -> Result<Value, CodecError> {
     let b = &b[..s.size];
     let e = s.endian;
@@ -870,7 +879,7 @@ fn unpack_scalar(s: &Scalar, b: &[u8]) -> Result<Value, CodecError> {
                     )
                 })?);
             }
-            Value::Str(out)
+            Value::Str(strip_trailing_nuls(out))
         }
         Code::Ucs4 => {
             let mut out = String::with_capacity(s.len);
@@ -883,7 +892,7 @@ fn unpack_scalar(s: &Scalar, b: &[u8]) -> Result<Value, CodecError> {
                     )
                 })?);
             }
-            Value::Str(out)
+            Value::Str(strip_trailing_nuls(out))
         }
         Code::VoidPtr | Code::Ref => Value::Pointer(read_uint(b, e)),
         Code::Object => Value::Object(read_uint(b, e)),
@@ -1631,7 +1640,21 @@ mod tests {
         roundtrip("0s", Value::Bytes(vec![]));
         roundtrip("5p", Value::Bytes(b"abc".to_vec()));
         roundtrip("3w", Value::Str("aé😀".into()));
-        roundtrip(">4u", Value::Str("a😀\0".into()));
+        roundtrip(">4u", Value::Str("a😀".into()));
+        // numpy's reading of `U` data: trailing NULs are width, inner ones are text; `s`
+        // keeps them all, as CPython's struct.unpack('3s', b'xy\x00') == (b'xy\x00',).
+        let text = |fmt: &str, b: &[u8]| unpack(&layout(fmt), b).unwrap();
+        assert_eq!(
+            text("<3w", b"x\0\0\0y\0\0\0\0\0\0\0"),
+            Value::Str("xy".into())
+        );
+        assert_eq!(
+            text("<3w", b"x\0\0\0\0\0\0\0y\0\0\0"),
+            Value::Str("x\0y".into())
+        );
+        assert_eq!(text("<3u", b"x\0y\0\0\0"), Value::Str("xy".into()));
+        assert_eq!(text("<w", b"\0\0\0\0"), Value::Str("".into()));
+        assert_eq!(text("3s", b"xy\0"), Value::Bytes(b"xy\0".to_vec()));
         roundtrip("P", Value::Pointer(0xdead_beef));
         roundtrip("&i", Value::Pointer(8));
         roundtrip("O", Value::Object(16));

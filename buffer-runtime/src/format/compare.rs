@@ -80,11 +80,38 @@ impl fmt::Display for LayoutMismatch {
                 "Item size of buffer ({} bytes) does not match the expected item size ({} bytes)",
                 self.found, self.expected
             ),
-            MismatchKind::Name => write!(
-                f,
-                "Buffer dtype mismatch, expected field '{}' but got '{}' at offset {}",
-                self.expected, self.found, self.offset
-            ),
+            MismatchKind::Name if self.expected != END && self.found != END => {
+                if self.offset == self.found_offset {
+                    write!(
+                        f,
+                        "Buffer dtype mismatch, expected field '{}' but got '{}' at offset {}",
+                        self.expected, self.found, self.offset
+                    )
+                } else {
+                    write!(
+                        f,
+                        "Buffer dtype mismatch, expected field '{}' at offset {} but got '{}' at offset {}",
+                        self.expected, self.offset, self.found, self.found_offset
+                    )
+                }
+            }
+            // One side has a named field the other lacks: name the field where it is (the
+            // other side's offset is only its item size).
+            MismatchKind::Name => {
+                if self.expected == END {
+                    write!(
+                        f,
+                        "Buffer dtype mismatch, expected no more named fields but got field '{}' at offset {}",
+                        self.found, self.found_offset
+                    )
+                } else {
+                    write!(
+                        f,
+                        "Buffer dtype mismatch, expected field '{}' at offset {} but got no more named fields",
+                        self.expected, self.offset
+                    )
+                }
+            }
             MismatchKind::Field => {
                 let q = |s: &str| {
                     if s == END {
@@ -422,6 +449,28 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "Buffer dtype mismatch, expected field 'a' but got 'b' at offset 0"
+        );
+        // A named padding field the expected side lacks (numpy's `("_pad", "V2")`): named
+        // where it starts, not at the item size.
+        let e = compare(
+            &l("T{<d:x:<i:y:<H:z:2x}"),
+            &l("T{<d:x:<i:y:<H:z:2x:_pad:}"),
+            MatchNames::Require,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Buffer dtype mismatch, expected no more named fields but got field '_pad' at offset 14"
+        );
+        let e = compare(&l("T{i:a:4x:p:}"), &l("T{i:a:4x}"), MatchNames::Require).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Buffer dtype mismatch, expected field 'p' at offset 4 but got no more named fields"
+        );
+        let e = compare(&l("T{i:a:i:b:}"), &l("T{i:a:i:c:}"), MatchNames::Require).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Buffer dtype mismatch, expected field 'b' but got 'c' at offset 4"
         );
         assert!(compare(
             &l("T{T{i:x:}:p:}"),

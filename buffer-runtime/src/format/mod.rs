@@ -106,8 +106,9 @@
 //!   numpy accepts) are rejected.
 //! * **`O` and `&` under `= < > !`**: a native pointer (numpy accepts `<O` with that size).
 //! * **Strings**: `s` unpacks to exactly its bytes, as in `struct` (numpy strips trailing
-//!   NULs); `u` and `w` keep their NULs too. `0p` unpacks to `b''` (CPython 3.11's `struct`
-//!   raises SystemError).
+//!   NULs). `u` and `w` (which CPython does not unpack) follow numpy's `U`: trailing NULs
+//!   are stripped (`3w` holding `"xy\0"` is `'xy'`), inner ones kept. `0p` unpacks to
+//!   `b''` (CPython 3.11's `struct` raises SystemError).
 //! * **Long double `g`**: native size and alignment of C `long double` (16/16 on x86-64 Linux and
 //!   aarch64 Linux, 12/4 on 32-bit x86 Linux, 8/8 on Windows and Apple). The codec reads x87
 //!   80-bit extended values (x86) and 64-bit ones, rounding to `f64` as numpy's `float()` does,

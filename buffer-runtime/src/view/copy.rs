@@ -612,8 +612,18 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(view.hex(Some(":"), 4).unwrap(), "0102:03040506");
     /// assert_eq!(view.hex(Some(":"), -4).unwrap(), "01020304:0506");
     /// assert_eq!(view.hex(Some("::"), 1).unwrap_err().to_string(), "sep must be length 1.");
+    /// // CPython takes `bytes_per_sep` as a C int.
+    /// let err = view.hex(Some(":"), 1 << 31).unwrap_err();
+    /// assert_eq!(err.kind(), buffer_runtime::view::ErrorKind::OverflowError);
     /// ```
     pub fn hex(&self, sep: Option<&str>, bytes_per_sep: isize) -> Result<String> {
+        // Checked before `sep`, as CPython's argument parsing converts it first.
+        if i32::try_from(bytes_per_sep).is_err() {
+            return Err(ViewError::new(
+                ErrorKind::OverflowError,
+                "Python int too large to convert to C int",
+            ));
+        }
         let sep = match sep {
             None => None,
             Some(s) => {

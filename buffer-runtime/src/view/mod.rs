@@ -82,7 +82,9 @@
 //!   writing or listing; we unpack every format the [`format`](crate::format) module parses
 //!   (byte-order prefixes, `T{...}` structs, sub-arrays, `e`, `Z`, `s`, ...). In the same way
 //!   `e` (half floats) is read and written as CPython 3.12 does (3.11 raises), though `cast`
-//!   keeps 3.11's list of destination formats, without `e`.
+//!   keeps 3.11's list of destination formats, without `e`. Where CPython has no reading
+//!   at all, numpy's is the reference: `u`/`w` strings (numpy's `U`) drop trailing NULs,
+//!   while `s` keeps them, as `struct` does.
 //! - **Equality of struct formats.** CPython compares non-native formats through the
 //!   `struct` module, which cannot parse `T{...}`, so two identical struct views compare
 //!   unequal there; we compare unpacked values, field by field.

@@ -75,10 +75,20 @@ impl Slice {
     /// length)`, with start and stop clamped so that `start + k * step` for `k < length`
     /// are the picked indices. Fails with CPython's `ValueError` on a zero step.
     ///
+    /// A step of `isize::MIN` is read as `-isize::MAX`, as CPython's `PySlice_Unpack` does for
+    /// memoryview (and list, bytes) slicing: `-isize::MIN` does not exist, and both steps pick
+    /// the same single index. So the view's stride is the one CPython's memoryview gives
+    /// (`memoryview(b'abcdef')[::-sys.maxsize-1]` has strides `(-sys.maxsize,)`);
+    /// Python's `slice.indices` alone keeps `-sys.maxsize-1`.
+    ///
     /// ```
     /// use buffer_runtime::view::Slice;
     /// assert_eq!(Slice::new(None, None, -1).indices(4).unwrap(), (3, -1, -1, 4));
     /// assert_eq!(Slice::new(Some(2), Some(2), 1).indices(4).unwrap(), (2, 2, 1, 0));
+    /// assert_eq!(
+    ///     Slice::new(None, None, isize::MIN).indices(6).unwrap(),
+    ///     (5, -1, -isize::MAX, 1)
+    /// );
     /// ```
     pub fn indices(&self, len: usize) -> Result<(isize, isize, isize, usize)> {
         if self.step == 0 {
@@ -86,7 +96,8 @@ impl Slice {
         }
         // A view never holds more than isize::MAX items along one axis (its bytes fit).
         let len = len.min(isize::MAX as usize) as isize;
-        let step = self.step;
+        // Negated below: isize::MIN has no negation (PySlice_Unpack's clamp).
+        let step = self.step.max(-isize::MAX);
         let (lower, upper) = if step < 0 { (-1, len - 1) } else { (0, len) };
         let clamp = |bound: Option<isize>, default: isize| -> isize {
             match bound {

@@ -131,7 +131,10 @@ impl<S: Data> ViewBase<S> {
             };
         }
         for i in 0..n {
-            out.push(self.tolist_rec(dim + 1, base + i as isize * s)?);
+            // Wrapping: with a 0 further in the shape, these bases are never read and may lie
+            // anywhere (strides of an empty view are unchecked); otherwise they are in bounds.
+            let next = base.wrapping_add((i as isize).wrapping_mul(s));
+            out.push(self.tolist_rec(dim + 1, next)?);
         }
         Ok(Value::Array(out))
     }
@@ -248,7 +251,9 @@ impl<S: Data> ViewBase<S> {
 
     /// Equality of two views with the same native integer, byte or float format: integers by
     /// bytes (equality by value for these codes), floats as floats (NaN unequal, -0.0 == 0.0).
-    /// `None` for other codes (bools, halves: compared by value).
+    /// Bools by bytes too, as CPython 3.11 compares two native `?` views (`b'\x02'` and
+    /// `b'\x01'` are unequal there, although both read as `True`).
+    /// `None` for other codes (halves: compared by value).
     fn equal_native_bytes<T: Data>(&self, other: &ViewBase<T>) -> Option<bool> {
         let size = self.itemsize();
         // The shared kinds compare by value (the same result, item by item).
@@ -256,7 +261,7 @@ impl<S: Data> ViewBase<S> {
         let pairs = self.offsets().zip(other.offsets());
         Some(match self.item.native_char()? {
             b'c' | b'b' | b'B' | b'h' | b'H' | b'i' | b'I' | b'l' | b'L' | b'q' | b'Q' | b'n'
-            | b'N' | b'P' => pairs
+            | b'N' | b'P' | b'?' => pairs
                 .into_iter()
                 .all(|(i, j)| x[i..i + size] == y[j..j + size]),
             b'f' => pairs.into_iter().all(|(i, j)| {
