@@ -200,13 +200,15 @@ def rows11(e):
                         ap[k]["ratio"]))
     h = e["handoff"]
     n = f"{h['items'] // 1_000_000}M f64"
-    for part, what in (("end_to_end", "end to end"), ("handoff_only", "handoff alone")):
-        p = h[part]
+    parts = (("end to end", h["end_to_end"]),
+             ("handoff alone, cold", h["handoff_only"]["cold"]),
+             ("handoff alone, warm", h["handoff_only"]["warm"]))
+    for what, p in parts:
         out.append(("11", f"{n} to numpy, {what}: OwnedBuffer+asarray *",
                     p["ours_asarray"]["seconds"], "rust-numpy PyArray1::from_vec",
                     p["numpy_from_vec"]["seconds"], 1.1, p["ours_asarray"]["ratio"]))
         out.append(("11", f"{n}, {what}: OwnedBuffer::new *", p["ours"]["seconds"],
-                    "rust-numpy PyArray1::from_vec", p["numpy_from_vec"]["seconds"], None,
+                    "rust-numpy PyArray1::from_vec", p["numpy_from_vec"]["seconds"], 1.1,
                     p["ours"]["ratio"]))
     le = e["live_exports"]
     count = f"{le['count']:,}"

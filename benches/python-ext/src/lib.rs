@@ -220,11 +220,16 @@ fn from_vec_ours(py: Python<'_>, n: usize) -> PyResult<Bound<'_, OwnedBuffer>> {
     OwnedBuffer::new(py, floats(n))
 }
 
-/// Seconds that `PyArray1::from_vec` takes for a `Vec<f64>` of `n` built beforehand.
+/// Seconds that `PyArray1::from_vec` takes for a `Vec<f64>` of `n` built beforehand. Filling
+/// 80 MB evicts the caches, so the handoff runs cold; with `warm`, the same handoff of a short
+/// vector runs first (untimed), as in a loop of handoffs.
 #[pyfunction]
-fn handoff_numpy(py: Python<'_>, n: usize) -> PyResult<f64> {
+fn handoff_numpy(py: Python<'_>, n: usize, warm: bool) -> PyResult<f64> {
     let v = floats(n);
     let address = v.as_ptr() as usize;
+    if warm {
+        drop(PyArray1::from_vec(py, floats(16)));
+    }
     let start = Instant::now();
     let a = PyArray1::from_vec(py, v);
     let seconds = start.elapsed().as_secs_f64();
@@ -235,19 +240,27 @@ fn handoff_numpy(py: Python<'_>, n: usize) -> PyResult<f64> {
 }
 
 /// Seconds that [`OwnedBuffer::new`] takes for a `Vec<f64>` of `n` built beforehand, plus
-/// `numpy.asarray` of the result when `asarray` (numpy's function looked up beforehand).
+/// `numpy.asarray` of the result when `asarray` (numpy's function looked up beforehand);
+/// `warm` as for [`handoff_numpy`].
 #[pyfunction]
-fn handoff_ours(py: Python<'_>, n: usize, asarray: bool) -> PyResult<f64> {
+fn handoff_ours(py: Python<'_>, n: usize, asarray: bool, warm: bool) -> PyResult<f64> {
     let v = floats(n);
     let address = v.as_ptr() as usize;
     let np_asarray = py.import("numpy")?.getattr("asarray")?;
-    let start = Instant::now();
-    let obj = OwnedBuffer::new(py, v)?;
-    let array = if asarray {
-        Some(np_asarray.call1((&obj,))?)
-    } else {
-        None
+    let handoff = |v: Vec<f64>| -> PyResult<(Bound<'_, OwnedBuffer>, Option<Bound<'_, PyAny>>)> {
+        let obj = OwnedBuffer::new(py, v)?;
+        let array = if asarray {
+            Some(np_asarray.call1((&obj,))?)
+        } else {
+            None
+        };
+        Ok((obj, array))
     };
+    if warm {
+        drop(handoff(floats(16))?);
+    }
+    let start = Instant::now();
+    let (_obj, array) = handoff(v)?;
     let seconds = start.elapsed().as_secs_f64();
     if let Some(array) = array {
         let data: usize = array.getattr("ctypes")?.getattr("data")?.extract()?;
