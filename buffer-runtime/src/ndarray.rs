@@ -43,7 +43,7 @@ use smallvec::SmallVec;
 use zerocopy::FromBytes;
 
 use crate::export::{items_disjoint, BufferExport, BufferExportMut, Dims, Layout, LayoutError};
-use crate::view::{Data, DataMut, Result, ViewBase, ViewError};
+use crate::view::{DataRef, DataRefMut, Result, ViewBase, ViewError};
 use crate::{Element, StaticLayout};
 
 /// How to build an ndarray view of a byte view: the lowest-addressed item, non-negative
@@ -107,7 +107,7 @@ fn plan<T>(
     Ok(plan)
 }
 
-impl<S: Data> ViewBase<S> {
+impl<S: DataRef> ViewBase<S> {
     /// The items as an ndarray `ArrayViewD<T>`, without copying: same shape, element strides
     /// (byte strides divided by the item size, negative ones included). Fails when `T` does not
     /// match the format, a byte stride is not a multiple of `size_of::<T>()` (a field
@@ -155,7 +155,7 @@ impl<S: Data> ViewBase<S> {
     }
 }
 
-impl<S: DataMut> ViewBase<S> {
+impl<S: DataRefMut> ViewBase<S> {
     /// The items as an ndarray `ArrayViewMutD<T>`, without copying: see
     /// [`as_array`](Self::as_array). Also refuses layouts in which two indices reach the same
     /// bytes (zero or overlapping strides), since ndarray's mutable elements must not alias.
@@ -180,7 +180,7 @@ impl<S: DataMut> ViewBase<S> {
         let shape: SmallVec<[usize; 4]> = SmallVec::from_slice(self.shape());
         let strides: SmallVec<[isize; 4]> = SmallVec::from_slice(self.byte_strides());
         let offset = self.offset();
-        let bytes = self.writable_bytes()?;
+        let bytes = self.writable_bytes();
         let plan = plan::<T>(&shape, &strides, offset, bytes.as_ptr())?;
         let ptr = match plan.low {
             Some(low) => bytes[low..].as_mut_ptr().cast::<T>(),

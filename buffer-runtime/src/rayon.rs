@@ -27,10 +27,10 @@ use rayon::prelude::*;
 use zerocopy::FromBytes;
 
 use crate::export::items_disjoint;
-use crate::view::{Data, DataMut, MemoryView, MemoryViewMut, Result, ViewBase, ViewError};
+use crate::view::{DataRef, DataRefMut, MemoryView, MemoryViewMut, Result, ViewBase, ViewError};
 use crate::Element;
 
-impl<S: Data + Sync> ViewBase<S> {
+impl<S: DataRef + Sync> ViewBase<S> {
     /// Every item in C order, read as `T`, in parallel (an indexed iterator: `collect`,
     /// `zip`, `enumerate` keep the order). Fails, before any work, if `T` does not match the
     /// format.
@@ -88,13 +88,14 @@ impl<S: Data + Sync> ViewBase<S> {
         (0..rows).into_par_iter().map(move |i| {
             // `i < shape[0]`, so indexing the outer dimension cannot fail (it fails only for
             // an out-of-range index or a 0-d view, which has no rows: `rows` is 0 then).
-            self.index(i as isize)
+            self.ref_view()
+                .into_index_axis(0, i as isize)
                 .expect("a row index below shape[0] is always valid")
         })
     }
 }
 
-impl<S: DataMut> ViewBase<S> {
+impl<S: DataRefMut> ViewBase<S> {
     /// Splits the view into chunks of `rows_per_chunk` rows of the outer dimension (the last
     /// chunk may be shorter), each a writable view of its own bytes, for parallel writing.
     ///
@@ -193,7 +194,7 @@ impl<S: DataMut> ViewBase<S> {
         let mut order: Vec<usize> = (0..ranges.len()).collect();
         order.sort_by_key(|&i| ranges[i].0);
         let mut slots: Vec<Option<MemoryViewMut<'_>>> = (0..ranges.len()).map(|_| None).collect();
-        let mut rest: &mut [u8] = self.writable_bytes()?;
+        let mut rest: &mut [u8] = self.writable_bytes();
         let mut consumed = 0usize;
         for i in order {
             let (start, end, first, n) = ranges[i];

@@ -78,7 +78,7 @@ pub struct Shown {
 
 /// The address of a view's first item.
 fn first_item<S: buffer_runtime::view::Data>(v: &ViewBase<S>) -> *const u8 {
-    v.underlying_bytes().as_ptr().wrapping_add(v.offset())
+    v.underlying_ptr().wrapping_add(v.offset())
 }
 
 /// Runs the example, printing to `out`.

@@ -4,7 +4,7 @@ use smallvec::SmallVec;
 
 use super::error::{Result, ViewError};
 use super::item::{native_char, ItemFormat};
-use super::{c_strides, Data, DataMut, MemoryView, MemoryViewMut, Shape, ViewBase, MAX_NDIM};
+use super::{c_strides, Data, DataMut, Shape, ViewBase, MAX_NDIM};
 
 impl<S: Data> ViewBase<S> {
     /// CPython's `cast(format, shape)`: a view of the same bytes with another native
@@ -29,7 +29,7 @@ impl<S: Data> ViewBase<S> {
     /// let err = h.cast("i", None).unwrap_err();
     /// assert_eq!((err.kind(), err.message()), (ErrorKind::TypeError, "memoryview: cannot cast between two non-byte formats"));
     /// ```
-    pub fn cast(&self, format: &str, shape: Option<&[usize]>) -> Result<MemoryView<'_>> {
+    pub fn cast(&self, format: &str, shape: Option<&[usize]>) -> Result<ViewBase<S::Ref<'_>>> {
         self.view().into_cast(format, shape)
     }
 
@@ -132,7 +132,11 @@ impl<S: DataMut> ViewBase<S> {
     /// drop(view);
     /// assert_eq!(b, [0, 0, 1, 1]);
     /// ```
-    pub fn cast_mut(&mut self, format: &str, shape: Option<&[usize]>) -> Result<MemoryViewMut<'_>> {
+    pub fn cast_mut(
+        &mut self,
+        format: &str,
+        shape: Option<&[usize]>,
+    ) -> Result<ViewBase<S::Mut<'_>>> {
         self.view_mut().into_cast(format, shape)
     }
 }

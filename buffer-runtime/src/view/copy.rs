@@ -9,6 +9,7 @@ use smallvec::SmallVec;
 
 use super::error::{ErrorKind, Result, ViewError};
 use super::{Data, DataMut, Order, Slice, ViewBase, MAX_NDIM};
+use super::{Shape, Strides};
 
 /// The byte offsets of the items of a layout in C order (last index fastest): a tight loop
 /// along the last dimension, an odometer over the others.
@@ -512,7 +513,6 @@ impl<S: Data> ViewBase<S> {
     /// ```
     pub fn write_bytes(&self, order: Order, out: &mut Vec<u8>) {
         let n = self.nbytes();
-        let bytes = self.data.bytes();
         let c = super::is_contiguous_in(&self.shape, &self.strides, self.itemsize(), b'C');
         let f = super::is_contiguous_in(&self.shape, &self.strides, self.itemsize(), b'F');
         let physical = match order {
@@ -524,7 +524,10 @@ impl<S: Data> ViewBase<S> {
             if n > 0 {
                 // A contiguous non-empty view starts at its lowest item (every stride of a
                 // dimension longer than 1 is positive), so its items are these n bytes.
-                out.extend_from_slice(&bytes[self.offset..self.offset + n]);
+                match self.data.as_slice() {
+                    Some(bytes) => out.extend_from_slice(&bytes[self.offset..self.offset + n]),
+                    None => self.append_raw(self.offset, n, out),
+                }
             }
             return;
         }
@@ -540,14 +543,60 @@ impl<S: Data> ViewBase<S> {
         if self.is_empty() {
             return;
         }
-        write_c_order(
-            self.data.bytes(),
-            &self.shape,
-            &self.strides,
-            self.offset,
-            self.itemsize(),
-            out,
-        );
+        match self.data.as_slice() {
+            Some(bytes) => write_c_order(
+                bytes,
+                &self.shape,
+                &self.strides,
+                self.offset,
+                self.itemsize(),
+                out,
+            ),
+            None => self.write_c_order_raw(out),
+        }
+    }
+
+    /// Appends the `n` bytes at byte `off` of the region to `out`, copied by pointer.
+    fn append_raw(&self, off: usize, n: usize, out: &mut Vec<u8>) {
+        out.reserve(n);
+        let start = out.len();
+        let spare = &mut out.spare_capacity_mut()[..n];
+        // SAFETY: `MaybeUninit<u8>` has the layout of `u8`, and `read_into` only writes the
+        // slice (it never reads it), so viewing the spare capacity as `&mut [u8]` for the copy
+        // and then counting it as initialised is sound: every one of its `n` bytes is written.
+        let dst = unsafe { core::slice::from_raw_parts_mut(spare.as_mut_ptr().cast::<u8>(), n) };
+        self.read_into(off, dst);
+        // SAFETY: `reserve(n)` made room for `n` more bytes, all written just above.
+        unsafe { out.set_len(start + n) };
+    }
+
+    /// [`write_c_order`] for a storage that gives no slice (the shared kinds): the same runs,
+    /// each copied from the region by pointer (fixed-size copies for runs of 1 to 16 bytes).
+    fn write_c_order_raw(&self, out: &mut Vec<u8>) {
+        let (outer, run) = c_run(&self.shape, &self.strides, self.itemsize());
+        let (shape, strides) = coalesce(&self.shape[..outer], &self.strides[..outer]);
+        let offsets = OffsetIter::new(&shape, &strides, self.offset);
+        match run {
+            1 => self.append_runs::<1>(offsets, out),
+            2 => self.append_runs::<2>(offsets, out),
+            4 => self.append_runs::<4>(offsets, out),
+            8 => self.append_runs::<8>(offsets, out),
+            16 => self.append_runs::<16>(offsets, out),
+            _ => {
+                out.reserve(run * offsets.len());
+                for off in offsets {
+                    self.append_raw(off, run, out);
+                }
+            }
+        }
+    }
+
+    /// Appends a run of `N` bytes at each offset, each read as one `[u8; N]` value.
+    fn append_runs<const N: usize>(&self, offsets: OffsetIter<'_>, out: &mut Vec<u8>) {
+        out.reserve(N * offsets.len());
+        for off in offsets {
+            out.extend_from_slice(&self.read_at::<[u8; N]>(off));
+        }
     }
 
     /// CPython's `hex(sep, bytes_per_sep)`: the bytes in C order as lowercase hex digits,
@@ -613,9 +662,10 @@ impl<S: Data> ViewBase<S> {
                 "memoryview: hashing is restricted to formats 'B', 'b' or 'c'",
             ));
         }
-        if self.c_contiguous() && !self.is_empty() {
+        let contiguous = self.c_contiguous() && !self.is_empty();
+        if let (true, Some(bytes)) = (contiguous, self.data.as_slice()) {
             let n = self.nbytes();
-            self.data.bytes()[self.offset..self.offset + n].hash(state);
+            bytes[self.offset..self.offset + n].hash(state);
         } else {
             self.tobytes(Order::C).hash(state);
         }
@@ -650,13 +700,6 @@ impl<S: Data> ViewBase<S> {
         equiv_shape(&self.shape, &other.shape)
     }
 
-    /// Writes through this view. CPython's `TypeError` on a read-only view.
-    pub(crate) fn writable_bytes(&mut self) -> Result<&mut [u8]> {
-        self.data
-            .try_bytes_mut()
-            .ok_or_else(|| ViewError::type_error("cannot modify read-only memory"))
-    }
-
     /// Copies every item of `src` into this view; both must have the same structure (format,
     /// item size, shape), else CPython's `ValueError: memoryview assignment: lvalue and rvalue
     /// have different structures`. Works on any number of dimensions; combine with
@@ -672,29 +715,37 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(grid, [[0, 7, 0], [0, 8, 0]]);
     /// ```
     pub fn copy_from<T: Data>(&mut self, src: &ViewBase<T>) -> Result<()> {
-        self.writable_bytes()?;
+        self.check_writable()?;
         if !self.same_structure(src) {
             return Err(ViewError::value_error(
                 "memoryview assignment: lvalue and rvalue have different structures",
             ));
         }
-        if self.is_empty() {
+        let (shape, strides) = (self.shape.clone(), self.strides.clone());
+        self.copy_into(self.offset, &shape, &strides, src)
+    }
+
+    /// Copies the items of `src` into the items of the layout (`offset`, `shape`, `strides`;
+    /// items of this view, with `src`'s structure, both checked by the caller).
+    fn copy_into<T: Data>(
+        &mut self,
+        offset: usize,
+        shape: &Shape,
+        strides: &Strides,
+        src: &ViewBase<T>,
+    ) -> Result<()> {
+        if shape.contains(&0) {
             return Ok(());
         }
-        // The source may overlap this view (only when both are the same exporter, which the
-        // borrow checker forbids for a writable destination) - copy through a C-order buffer
-        // anyway, one run at a time, which is also the fast path for strided sources.
+        // The source may overlap the destination (the same exporter seen twice: a Python
+        // buffer requested twice, or views of one region) - copy through a C-order buffer,
+        // one run at a time, which is also the fast path for strided sources.
         let tmp = src.tobytes(Order::C);
-        let itemsize = self.itemsize();
-        let (outer, run) = c_run(&self.shape, &self.strides, itemsize);
-        let shape = self.shape.clone();
-        let strides = self.strides.clone();
-        let offset = self.offset;
-        let dst = self.writable_bytes()?;
+        let (outer, run) = c_run(shape, strides, self.itemsize());
         let mut chunks = tmp.chunks_exact(run.max(1));
         for off in OffsetIter::new(&shape[..outer], &strides[..outer], offset) {
             if let Some(chunk) = chunks.next() {
-                dst[off..off + run].copy_from_slice(chunk);
+                self.write_from(off, chunk)?;
             }
         }
         Ok(())
@@ -714,27 +765,10 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(&b, b"XbYdZf");
     /// ```
     pub fn assign_slice<T: Data>(&mut self, slice: Slice, src: &ViewBase<T>) -> Result<()> {
-        self.writable_bytes()?;
+        self.check_writable()?;
         match self.ndim() {
             0 => Err(ViewError::type_error("invalid indexing of 0-dim memory")),
-            1 => {
-                let shape = self.shape.clone();
-                let strides = self.strides.clone();
-                let offset = self.offset;
-                let item = self.item.clone();
-                let mut dst = ViewBase {
-                    data: match self.data.try_bytes_mut() {
-                        Some(b) => b,
-                        None => unreachable_readonly()?,
-                    },
-                    offset,
-                    shape,
-                    strides,
-                    item,
-                }
-                .into_slice_axis(0, slice)?;
-                dst.copy_from(src)
-            }
+            1 => self.assign_slice_axis(0, slice, src),
             _ => Err(ViewError::not_implemented(
                 "memoryview slice assignments are currently restricted to ndim = 1",
             )),
@@ -759,27 +793,19 @@ impl<S: Data> ViewBase<S> {
         slice: Slice,
         src: &ViewBase<T>,
     ) -> Result<()> {
-        self.writable_bytes()?;
-        let item = self.item.clone();
-        let (offset, shape, strides) = (self.offset, self.shape.clone(), self.strides.clone());
-        let data = match self.data.try_bytes_mut() {
-            Some(b) => b,
-            None => unreachable_readonly()?,
+        self.check_writable()?;
+        // The destination's layout, found through a read-only view of the same items.
+        let (offset, shape, strides) = {
+            let dst = self.view().into_slice_axis(axis, slice)?;
+            if !dst.same_structure(src) {
+                return Err(ViewError::value_error(
+                    "memoryview assignment: lvalue and rvalue have different structures",
+                ));
+            }
+            (dst.offset, dst.shape.clone(), dst.strides.clone())
         };
-        let mut dst = ViewBase {
-            data,
-            offset,
-            shape,
-            strides,
-            item,
-        }
-        .into_slice_axis(axis, slice)?;
-        dst.copy_from(src)
+        self.copy_into(offset, &shape, &strides, src)
     }
-}
-
-fn unreachable_readonly<T>() -> Result<T> {
-    Err(ViewError::type_error("cannot modify read-only memory"))
 }
 
 impl<S: DataMut> ViewBase<S> {
@@ -802,9 +828,8 @@ impl<S: DataMut> ViewBase<S> {
             )));
         }
         let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
-        let dst = self.data.bytes_mut();
         for off in OffsetIter::new(&shape, &strides, offset) {
-            dst[off..off + itemsize].copy_from_slice(item);
+            self.write_from(off, item)?;
         }
         Ok(())
     }
@@ -866,7 +891,7 @@ mod tests {
     /// The bytes of the items in C order, one item at a time through `OffsetIter` (the
     /// model `tobytes` must agree with).
     fn model_c_bytes(v: &MemoryView<'_>) -> Vec<u8> {
-        let bytes = v.data.bytes();
+        let bytes = crate::view::DataRef::bytes(&v.data);
         let n = v.itemsize();
         v.offsets()
             .flat_map(|off| bytes[off..off + n].iter().copied())

@@ -107,6 +107,7 @@
 
 mod cast;
 mod copy;
+mod data;
 mod error;
 mod item;
 mod slice;
@@ -121,6 +122,7 @@ use zerocopy::FromBytes;
 
 use crate::export::{BufferExport, BufferExportMut};
 
+pub use data::{Data, DataMut, DataRef, DataRefMut, Shared, SharedMut};
 pub use error::{ErrorKind, Result, ViewError};
 pub use item::ItemFormat;
 pub use slice::{AxisIndex, Slice};
@@ -158,69 +160,6 @@ pub type Shape = SmallVec<[usize; 4]>;
 /// ```
 pub type Strides = SmallVec<[isize; 4]>;
 
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for &[u8] {}
-    impl Sealed for &mut [u8] {}
-}
-
-/// The bytes a [`ViewBase`] borrows: `&[u8]` (a read-only [`MemoryView`]) or `&mut [u8]` (a
-/// writable [`MemoryViewMut`]). Sealed: the view's safety argument relies on these two only.
-///
-/// ```
-/// use buffer_runtime::view::Data;
-/// assert!(!<&[u8] as Data>::WRITABLE);
-/// assert!(<&mut [u8] as Data>::WRITABLE);
-/// ```
-pub trait Data: sealed::Sealed {
-    /// Whether the view may write (its `readonly` attribute is the negation).
-    const WRITABLE: bool;
-    /// The borrowed bytes.
-    fn bytes(&self) -> &[u8];
-    /// The borrowed bytes, mutably, when writable.
-    fn try_bytes_mut(&mut self) -> Option<&mut [u8]>;
-}
-
-/// The writable kind of [`Data`]: `&mut [u8]`.
-///
-/// ```
-/// use buffer_runtime::view::DataMut;
-/// let mut b = [1u8, 2];
-/// let mut d: &mut [u8] = &mut b;
-/// d.bytes_mut()[0] = 7;
-/// assert_eq!(b, [7, 2]);
-/// ```
-pub trait DataMut: Data {
-    /// The borrowed bytes, mutably.
-    fn bytes_mut(&mut self) -> &mut [u8];
-}
-
-impl Data for &[u8] {
-    const WRITABLE: bool = false;
-    fn bytes(&self) -> &[u8] {
-        self
-    }
-    fn try_bytes_mut(&mut self) -> Option<&mut [u8]> {
-        None
-    }
-}
-
-impl Data for &mut [u8] {
-    const WRITABLE: bool = true;
-    fn bytes(&self) -> &[u8] {
-        self
-    }
-    fn try_bytes_mut(&mut self) -> Option<&mut [u8]> {
-        Some(self)
-    }
-}
-
-impl DataMut for &mut [u8] {
-    fn bytes_mut(&mut self) -> &mut [u8] {
-        self
-    }
-}
-
 /// A strided, n-dimensional view of items of one format in borrowed bytes: CPython's
 /// `memoryview`. Use it through its two aliases, [`MemoryView`] and [`MemoryViewMut`].
 ///
@@ -244,10 +183,10 @@ impl DataMut for &mut [u8] {
 ///    fits as well.
 /// 4. If no dimension is 0, every item lies inside the borrowed bytes: for every index
 ///    `0 <= i[k] < shape[k]`, `0 <= offset + sum(i[k] * strides[k])` and
-///    `offset + sum(i[k] * strides[k]) + itemsize <= data.bytes().len()`. It is enough to check
+///    `offset + sum(i[k] * strides[k]) + itemsize <= data.len()`. It is enough to check
 ///    the two extreme items (each stride at its most negative and most positive
 ///    contribution), which the constructors do with overflow-checked arithmetic.
-/// 5. If a dimension is 0, there is no item and `offset <= data.bytes().len()`.
+/// 5. If a dimension is 0, there is no item and `offset <= data.len()`.
 ///
 /// Items are read as bytes and decoded by copying (`from_ne_bytes`, zerocopy's
 /// `read_from_bytes`), so no reference to an item is ever created at an address that is not
@@ -287,6 +226,91 @@ pub type MemoryView<'a> = ViewBase<&'a [u8]>;
 /// ```
 pub type MemoryViewMut<'a> = ViewBase<&'a mut [u8]>;
 
+/// A read-only view of bytes that code outside Rust may write while it lives (a Python
+/// buffer): every operation of [`MemoryView`] that copies (items, `tobytes`, `tolist`,
+/// sub-views, casts, equality, ...), none that hands out a reference into the bytes
+/// (`as_slice`, `get_ref_as`, `underlying_bytes`). See [`Shared`].
+///
+/// ```
+/// use buffer_runtime::view::{MemoryView, SharedView};
+/// let v = [1u16, 2, 3];
+/// let view = SharedView::from(MemoryView::new(&v).unwrap());
+/// assert_eq!(view.iter_as::<u16>().unwrap().sum::<u16>(), 6);
+/// assert_eq!(view.t().shape(), &[3]);
+/// ```
+///
+/// References into the bytes do not exist for it:
+///
+/// ```compile_fail
+/// use buffer_runtime::view::{MemoryView, SharedView};
+/// let v = [1u16, 2, 3];
+/// let view = SharedView::from(MemoryView::new(&v).unwrap());
+/// let _ = view.as_slice::<u16>();
+/// ```
+pub type SharedView<'a> = ViewBase<Shared<'a>>;
+
+/// A writable view of bytes that code outside Rust may read and write while it lives: see
+/// [`SharedView`] and [`SharedMut`].
+///
+/// ```
+/// use buffer_runtime::view::{MemoryViewMut, SharedViewMut};
+/// let mut v = [0u32; 3];
+/// let mut view = SharedViewMut::from(MemoryViewMut::new(&mut v).unwrap());
+/// view.sub_mut(&buffer_runtime::s![1..]).unwrap().fill_bytes(&7u32.to_ne_bytes()).unwrap();
+/// drop(view);
+/// assert_eq!(v, [0, 7, 7]);
+/// ```
+///
+/// ```compile_fail
+/// use buffer_runtime::view::{MemoryViewMut, SharedViewMut};
+/// let mut v = [0u32; 3];
+/// let mut view = SharedViewMut::from(MemoryViewMut::new(&mut v).unwrap());
+/// let _ = view.as_slice_mut::<u32>();
+/// ```
+pub type SharedViewMut<'a> = ViewBase<SharedMut<'a>>;
+
+impl<'a> From<MemoryView<'a>> for SharedView<'a> {
+    /// The same view, reading by copies.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, SharedView};
+    /// let view = SharedView::from(MemoryView::from_bytes(b"ab"));
+    /// assert_eq!(view.get_as::<u8>(&[1]).unwrap(), b'b');
+    /// ```
+    fn from(v: MemoryView<'a>) -> Self {
+        // The same region and layout: the invariants carry over.
+        ViewBase {
+            data: Shared::from(v.data),
+            offset: v.offset,
+            shape: v.shape,
+            strides: v.strides,
+            item: v.item,
+        }
+    }
+}
+
+impl<'a> From<MemoryViewMut<'a>> for SharedViewMut<'a> {
+    /// The same view, reading and writing by copies.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryViewMut, SharedViewMut};
+    /// let mut b = [0u8; 2];
+    /// let mut view = SharedViewMut::from(MemoryViewMut::from_bytes(&mut b));
+    /// view.set_as::<u8>(&[0], 1).unwrap();
+    /// drop(view);
+    /// assert_eq!(b, [1, 0]);
+    /// ```
+    fn from(v: MemoryViewMut<'a>) -> Self {
+        ViewBase {
+            data: SharedMut::from(v.data),
+            offset: v.offset,
+            shape: v.shape,
+            strides: v.strides,
+            item: v.item,
+        }
+    }
+}
+
 impl<S: Data + Clone> Clone for ViewBase<S> {
     fn clone(&self) -> Self {
         ViewBase {
@@ -301,17 +325,13 @@ impl<S: Data + Clone> Clone for ViewBase<S> {
 
 impl<S: Data> fmt::Debug for ViewBase<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(if S::WRITABLE {
-            "MemoryViewMut"
-        } else {
-            "MemoryView"
-        })
-        .field("format", &self.format())
-        .field("itemsize", &self.itemsize())
-        .field("shape", &self.shape())
-        .field("byte_strides", &self.byte_strides())
-        .field("offset", &self.offset)
-        .finish()
+        f.debug_struct(S::NAME)
+            .field("format", &self.format())
+            .field("itemsize", &self.itemsize())
+            .field("shape", &self.shape())
+            .field("byte_strides", &self.byte_strides())
+            .field("offset", &self.offset)
+            .finish()
     }
 }
 
@@ -567,7 +587,76 @@ impl<'a> MemoryViewMut<'a> {
     }
 }
 
+impl<'a> SharedViewMut<'a> {
+    /// A read-only view of the same items for the lifetime of this one (consumes it).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{SharedMut, SharedViewMut};
+    /// let mut b = [1u8, 2];
+    /// let view = SharedViewMut::from_data(SharedMut::from(&mut b[..]), "B", &[2], None, 0).unwrap();
+    /// assert!(view.into_readonly().readonly());
+    /// ```
+    pub fn into_readonly(self) -> SharedView<'a> {
+        // SAFETY: `self.data`'s contract covers the region for `'a`; it is consumed here, so
+        // no Rust writer of the region remains (`Shared`'s contract).
+        let data =
+            unsafe { Shared::from_raw_parts(Data::as_ptr(&self.data), Data::len(&self.data)) };
+        ViewBase {
+            data,
+            offset: self.offset,
+            shape: self.shape,
+            strides: self.strides,
+            item: self.item,
+        }
+    }
+}
+
 impl<S: Data> ViewBase<S> {
+    /// A view of `data` holding items of `format` at `offset + index . strides` (C-order
+    /// strides when `strides` is `None`), with every item checked to lie inside `data`: a bad
+    /// combination is an error, never undefined behaviour. Works for every storage kind
+    /// ([`MemoryView::from_parts`] is this for `&[u8]`).
+    ///
+    /// ```
+    /// use buffer_runtime::format::Value;
+    /// use buffer_runtime::view::{ErrorKind, Shared, SharedView};
+    /// let bytes = [0u8, 1, 0, 2, 0, 3];
+    /// let view = SharedView::from_data(Shared::from(&bytes[..]), ">H", &[3], None, 0).unwrap();
+    /// assert_eq!(view.get(&[2]).unwrap(), Value::UInt(3));
+    /// let err = SharedView::from_data(Shared::from(&bytes[..]), ">H", &[4], None, 0).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::BufferError);
+    /// ```
+    pub fn from_data(
+        data: S,
+        format: &str,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> Result<Self> {
+        let item = ItemFormat::parse(format)?;
+        ViewBase::from_checked(data, item, shape, strides, offset)
+    }
+
+    /// [`from_data`](Self::from_data) with a format parsed already (one parse for many views
+    /// of the same items).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{ItemFormat, Shared, SharedView};
+    /// let item = ItemFormat::parse("<i").unwrap();
+    /// let bytes = [1u8, 0, 0, 0, 2, 0, 0, 0];
+    /// let view = SharedView::from_data_item(Shared::from(&bytes[..]), item, &[2], None, 0).unwrap();
+    /// assert_eq!(view.format(), "<i");
+    /// ```
+    pub fn from_data_item(
+        data: S,
+        item: ItemFormat,
+        shape: &[usize],
+        strides: Option<&[isize]>,
+        offset: usize,
+    ) -> Result<Self> {
+        ViewBase::from_checked(data, item, shape, strides, offset)
+    }
+
     fn from_checked(
         data: S,
         item: ItemFormat,
@@ -579,7 +668,7 @@ impl<S: Data> ViewBase<S> {
             Some(s) => SmallVec::from_slice(s),
             None => c_strides(shape, item.itemsize()),
         };
-        check_layout(data.bytes().len(), offset, shape, &strides, item.itemsize())?;
+        check_layout(data.len(), offset, shape, &strides, item.itemsize())?;
         Ok(ViewBase {
             data,
             offset,
@@ -590,7 +679,7 @@ impl<S: Data> ViewBase<S> {
     }
 
     fn bytes_view(data: S) -> Self {
-        let n = data.bytes().len();
+        let n = data.len();
         // Invariants: 1-d, itemsize 1, stride 1: byte k is item k, all inside.
         ViewBase {
             data,
@@ -604,7 +693,7 @@ impl<S: Data> ViewBase<S> {
     /// Replaces the layout, checking the invariants again (used by every derived view).
     fn with_layout(mut self, offset: usize, shape: Shape, strides: Strides) -> Result<Self> {
         check_layout(
-            self.data.bytes().len(),
+            self.data.len(),
             offset,
             &shape,
             &strides,
@@ -700,15 +789,29 @@ impl<S: Data> ViewBase<S> {
         self.offset
     }
 
-    /// The whole borrowed region the items lie in (the exporter's bytes).
+    /// The first byte of the region the items lie in (for a Rust borrow, of the exporter's
+    /// bytes); with [`offset`](Self::offset), where the item at index `[0, 0, ...]` is. A raw
+    /// pointer, for every storage kind.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Slice};
+    /// let b = *b"abcd";
+    /// let view = MemoryView::from_bytes(&b);
+    /// assert_eq!(view.slice(Slice::from(1..2)).unwrap().underlying_ptr(), b.as_ptr());
+    /// ```
+    pub fn underlying_ptr(&self) -> *const u8 {
+        self.data.as_ptr()
+    }
+
+    /// The number of bytes of the region the items lie in.
     ///
     /// ```
     /// use buffer_runtime::view::{MemoryView, Slice};
     /// let view = MemoryView::from_bytes(b"abcd");
-    /// assert_eq!(view.slice(Slice::from(1..2)).unwrap().underlying_bytes(), b"abcd");
+    /// assert_eq!(view.slice(Slice::from(1..2)).unwrap().underlying_len(), 4);
     /// ```
-    pub fn underlying_bytes(&self) -> &[u8] {
-        self.data.bytes()
+    pub fn underlying_len(&self) -> usize {
+        self.data.len()
     }
 
     /// The number of items, `product(shape)` (1 for a 0-d view).
@@ -858,7 +961,7 @@ impl<S: Data> ViewBase<S> {
     /// assert!(ro.readonly());
     /// assert_eq!(ro, view);
     /// ```
-    pub fn toreadonly(&self) -> MemoryView<'_> {
+    pub fn toreadonly(&self) -> ViewBase<S::Ref<'_>> {
         self.view()
     }
 
@@ -869,9 +972,9 @@ impl<S: Data> ViewBase<S> {
     /// let view = MemoryView::from_bytes(b"ab");
     /// assert_eq!(view.view().shape(), &[2]);
     /// ```
-    pub fn view(&self) -> MemoryView<'_> {
+    pub fn view(&self) -> ViewBase<S::Ref<'_>> {
         ViewBase {
-            data: self.data.bytes(),
+            data: self.data.reborrow(),
             offset: self.offset,
             shape: self.shape.clone(),
             strides: self.strides.clone(),
@@ -893,7 +996,7 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(v.tobytes(buffer_runtime::view::Order::C), [3, 2, 1, 6, 5, 4]);
     /// assert_eq!(view.sub(&s![1, 0]).unwrap().ndim(), 0);
     /// ```
-    pub fn sub(&self, index: &[AxisIndex]) -> Result<MemoryView<'_>> {
+    pub fn sub(&self, index: &[AxisIndex]) -> Result<ViewBase<S::Ref<'_>>> {
         self.view().into_sub(index)
     }
 
@@ -946,7 +1049,7 @@ impl<S: Data> ViewBase<S> {
         // A non-empty result's offset is exact (its items are items of this view); an empty
         // one's is never read, and is kept inside the bytes for invariant 5.
         let offset = if shape.contains(&0) {
-            offset.clamp(0, self.data.bytes().len() as isize) as usize
+            offset.clamp(0, self.data.len() as isize) as usize
         } else {
             offset as usize
         };
@@ -962,7 +1065,7 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!((s.shape(), s.byte_strides()), (&[2usize][..], &[-2isize][..]));
     /// assert_eq!(s.tobytes(Order::C), [5, 3]);
     /// ```
-    pub fn slice(&self, slice: Slice) -> Result<MemoryView<'_>> {
+    pub fn slice(&self, slice: Slice) -> Result<ViewBase<S::Ref<'_>>> {
         self.slice_axis(0, slice)
     }
 
@@ -975,7 +1078,7 @@ impl<S: Data> ViewBase<S> {
     /// let v = view.slice_axis(1, Slice::from(1..)).unwrap();
     /// assert_eq!(v.tobytes(Order::C), [2, 3, 5, 6]);
     /// ```
-    pub fn slice_axis(&self, axis: usize, slice: Slice) -> Result<MemoryView<'_>> {
+    pub fn slice_axis(&self, axis: usize, slice: Slice) -> Result<ViewBase<S::Ref<'_>>> {
         self.view().into_slice_axis(axis, slice)
     }
 
@@ -1000,7 +1103,7 @@ impl<S: Data> ViewBase<S> {
     /// let view = MemoryView::new(&grid).unwrap();
     /// assert_eq!(view.index(-1).unwrap().tobytes(Order::C), [3, 4]);
     /// ```
-    pub fn index(&self, i: isize) -> Result<MemoryView<'_>> {
+    pub fn index(&self, i: isize) -> Result<ViewBase<S::Ref<'_>>> {
         self.index_axis(0, i)
     }
 
@@ -1012,7 +1115,7 @@ impl<S: Data> ViewBase<S> {
     /// let view = MemoryView::new(&grid).unwrap();
     /// assert_eq!(view.index_axis(1, 0).unwrap().tobytes(Order::C), [1, 3]);
     /// ```
-    pub fn index_axis(&self, axis: usize, i: isize) -> Result<MemoryView<'_>> {
+    pub fn index_axis(&self, axis: usize, i: isize) -> Result<ViewBase<S::Ref<'_>>> {
         self.view().into_index_axis(axis, i)
     }
 
@@ -1054,7 +1157,7 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(t.shape(), &[3, 2]);
     /// assert_eq!(t.tobytes(Order::C), [1, 4, 2, 5, 3, 6]);
     /// ```
-    pub fn t(&self) -> MemoryView<'_> {
+    pub fn t(&self) -> ViewBase<S::Ref<'_>> {
         self.view().reversed_axes()
     }
 
@@ -1083,7 +1186,7 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(v.permute_axes(&[2, 0, 1]).unwrap().shape(), &[4, 2, 3]);
     /// assert!(v.permute_axes(&[0, 0, 1]).is_err());
     /// ```
-    pub fn permute_axes(&self, axes: &[usize]) -> Result<MemoryView<'_>> {
+    pub fn permute_axes(&self, axes: &[usize]) -> Result<ViewBase<S::Ref<'_>>> {
         self.view().into_permuted_axes(axes)
     }
 
@@ -1131,9 +1234,9 @@ impl<S: DataMut> ViewBase<S> {
     /// drop(view);
     /// assert_eq!(b, [0, 4]);
     /// ```
-    pub fn view_mut(&mut self) -> MemoryViewMut<'_> {
+    pub fn view_mut(&mut self) -> ViewBase<S::Mut<'_>> {
         ViewBase {
-            data: self.data.bytes_mut(),
+            data: self.data.reborrow_mut(),
             offset: self.offset,
             shape: self.shape.clone(),
             strides: self.strides.clone(),
@@ -1151,7 +1254,7 @@ impl<S: DataMut> ViewBase<S> {
     /// drop(view);
     /// assert_eq!(grid, [[0, 7], [0, 0]]);
     /// ```
-    pub fn sub_mut(&mut self, index: &[AxisIndex]) -> Result<MemoryViewMut<'_>> {
+    pub fn sub_mut(&mut self, index: &[AxisIndex]) -> Result<ViewBase<S::Mut<'_>>> {
         self.view_mut().into_sub(index)
     }
 
@@ -1165,7 +1268,7 @@ impl<S: DataMut> ViewBase<S> {
     /// drop(view);
     /// assert_eq!(b, [0, 0, 1, 0]);
     /// ```
-    pub fn slice_mut(&mut self, slice: Slice) -> Result<MemoryViewMut<'_>> {
+    pub fn slice_mut(&mut self, slice: Slice) -> Result<ViewBase<S::Mut<'_>>> {
         self.view_mut().into_slice_axis(0, slice)
     }
 
@@ -1177,7 +1280,7 @@ impl<S: DataMut> ViewBase<S> {
     /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
     /// assert_eq!(view.slice_axis_mut(1, Slice::from(1..)).unwrap().shape(), &[2, 1]);
     /// ```
-    pub fn slice_axis_mut(&mut self, axis: usize, slice: Slice) -> Result<MemoryViewMut<'_>> {
+    pub fn slice_axis_mut(&mut self, axis: usize, slice: Slice) -> Result<ViewBase<S::Mut<'_>>> {
         self.view_mut().into_slice_axis(axis, slice)
     }
 
@@ -1191,7 +1294,7 @@ impl<S: DataMut> ViewBase<S> {
     /// drop(view);
     /// assert_eq!(grid, [[0, 0], [0, 3]]);
     /// ```
-    pub fn index_mut(&mut self, i: isize) -> Result<MemoryViewMut<'_>> {
+    pub fn index_mut(&mut self, i: isize) -> Result<ViewBase<S::Mut<'_>>> {
         self.view_mut().into_index_axis(0, i)
     }
 
@@ -1205,8 +1308,42 @@ impl<S: DataMut> ViewBase<S> {
     /// drop(view);
     /// assert_eq!(grid, [[0, 9], [0, 0]]);
     /// ```
-    pub fn t_mut(&mut self) -> MemoryViewMut<'_> {
+    pub fn t_mut(&mut self) -> ViewBase<S::Mut<'_>> {
         self.view_mut().reversed_axes()
+    }
+}
+
+impl<S: DataRef> ViewBase<S> {
+    /// The whole borrowed region the items lie in (the exporter's bytes). Only for the
+    /// reference kinds: a [`SharedView`]'s bytes may change under any reference.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryView, Slice};
+    /// let view = MemoryView::from_bytes(b"abcd");
+    /// assert_eq!(view.slice(Slice::from(1..2)).unwrap().underlying_bytes(), b"abcd");
+    /// ```
+    pub fn underlying_bytes(&self) -> &[u8] {
+        self.data.bytes()
+    }
+
+    /// This view as a [`MemoryView`], borrowing it.
+    #[cfg_attr(not(feature = "rayon"), allow(dead_code))]
+    pub(crate) fn ref_view(&self) -> MemoryView<'_> {
+        ViewBase {
+            data: self.data.bytes(),
+            offset: self.offset,
+            shape: self.shape.clone(),
+            strides: self.strides.clone(),
+            item: self.item.clone(),
+        }
+    }
+}
+
+impl<S: DataRefMut> ViewBase<S> {
+    /// The whole borrowed region, writable.
+    #[cfg_attr(not(any(feature = "rayon", feature = "ndarray")), allow(dead_code))]
+    pub(crate) fn writable_bytes(&mut self) -> &mut [u8] {
+        self.data.bytes_mut()
     }
 }
 

@@ -7,7 +7,7 @@ use zerocopy::{FromBytes, KnownLayout};
 
 use super::copy::OffsetIter;
 use super::error::{Result, ViewError};
-use super::{Data, DataMut, ViewBase};
+use super::{Data, DataMut, DataRef, DataRefMut, ViewBase};
 use crate::element::Element;
 use crate::format::MatchNames;
 
@@ -50,11 +50,34 @@ impl<S: Data> ViewBase<S> {
     pub fn get_as<T: Element + FromBytes>(&self, index: &[isize]) -> Result<T> {
         self.check_type::<T>()?;
         let off = self.offset_of(index)?;
-        let size = core::mem::size_of::<T>();
-        T::read_from_bytes(&self.data.bytes()[off..off + size])
-            .map_err(|_| ViewError::buffer_error("item size mismatch"))
+        Ok(self.read_at::<T>(off))
     }
 
+    /// Every item in C order, read as `T` (copied: works for any strides and alignment).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let grid = [[1u16, 2, 3], [4, 5, 6]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// let col: Vec<u16> = view.t().iter_as::<u16>().unwrap().collect();
+    /// assert_eq!(col, [1, 4, 2, 5, 3, 6]);
+    /// ```
+    pub fn iter_as<T: Element + FromBytes>(&self) -> Result<TypedIter<'_, T, S::Ref<'_>>> {
+        self.check_type::<T>()?;
+        Ok(TypedIter {
+            base: self.data.as_ptr(),
+            len: self.data.len(),
+            slice: self.data.as_slice(),
+            offsets: alloc::boxed::Box::new(self.offsets()),
+            cur: 0,
+            left: 0,
+            stride: 0,
+            _item: PhantomData,
+        })
+    }
+}
+
+impl<S: DataRef> ViewBase<S> {
     /// A reference to the item at a full index, when it is aligned for `T` (`BufferError`
     /// otherwise; [`get_as`](Self::get_as) copies instead and works at any alignment).
     ///
@@ -69,27 +92,6 @@ impl<S: Data> ViewBase<S> {
         let off = self.offset_of(index)?;
         let size = core::mem::size_of::<T>();
         T::ref_from_bytes(&self.data.bytes()[off..off + size]).map_err(|_| misaligned::<T>(off))
-    }
-
-    /// Every item in C order, read as `T` (copied: works for any strides and alignment).
-    ///
-    /// ```
-    /// use buffer_runtime::view::MemoryView;
-    /// let grid = [[1u16, 2, 3], [4, 5, 6]];
-    /// let view = MemoryView::new(&grid).unwrap();
-    /// let col: Vec<u16> = view.t().iter_as::<u16>().unwrap().collect();
-    /// assert_eq!(col, [1, 4, 2, 5, 3, 6]);
-    /// ```
-    pub fn iter_as<T: Element + FromBytes>(&self) -> Result<TypedIter<'_, T>> {
-        self.check_type::<T>()?;
-        Ok(TypedIter {
-            bytes: self.data.bytes(),
-            offsets: alloc::boxed::Box::new(self.offsets()),
-            cur: 0,
-            left: 0,
-            stride: 0,
-            _item: PhantomData,
-        })
     }
 
     /// The items as a slice of `T`, when the view is C-contiguous and its first item is aligned
@@ -108,7 +110,7 @@ impl<S: Data> ViewBase<S> {
         <[T]>::ref_from_bytes(&self.data.bytes()[start..end]).map_err(|_| misaligned::<T>(start))
     }
 
-    fn contiguous_range(&self) -> Result<(usize, usize)> {
+    pub(crate) fn contiguous_range(&self) -> Result<(usize, usize)> {
         if !self.c_contiguous() {
             return Err(ViewError::buffer_error(
                 "memoryview: as_slice needs a C-contiguous view",
@@ -143,16 +145,41 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(err.to_string(), "cannot modify read-only memory");
     /// ```
     pub fn set_as<T: Element + FromBytes>(&mut self, index: &[isize], value: T) -> Result<()> {
-        self.writable_bytes()?;
+        self.check_writable()?;
         self.check_type::<T>()?;
         let off = self.offset_of(index)?;
-        let dst = self.writable_bytes()?;
-        dst[off..off + core::mem::size_of::<T>()].copy_from_slice(value.as_bytes());
-        Ok(())
+        self.write_from(off, value.as_bytes())
     }
 }
 
 impl<S: DataMut> ViewBase<S> {
+    /// Calls `f` on every item in C order, as a `T` it may change (read, `f`, written back; any
+    /// strides and alignment).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut grid = [[1u8, 2], [3, 4]];
+    /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
+    /// view.t_mut().for_each_mut::<u8>(|x| *x *= 10).unwrap();
+    /// drop(view);
+    /// assert_eq!(grid, [[10, 20], [30, 40]]);
+    /// ```
+    pub fn for_each_mut<T: Element + FromBytes>(
+        &mut self,
+        mut f: impl FnMut(&mut T),
+    ) -> Result<()> {
+        self.check_type::<T>()?;
+        let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
+        for off in OffsetIter::new(&shape, &strides, offset) {
+            let mut v = self.read_at::<T>(off);
+            f(&mut v);
+            self.write_from(off, v.as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+impl<S: DataRefMut> ViewBase<S> {
     /// The items as a mutable slice of `T`: see [`as_slice`](Self::as_slice).
     ///
     /// ```
@@ -191,37 +218,6 @@ impl<S: DataMut> ViewBase<S> {
         T::mut_from_bytes(&mut self.data.bytes_mut()[off..off + size])
             .map_err(|_| misaligned::<T>(off))
     }
-
-    /// Calls `f` on every item in C order, as a `T` it may change (read, `f`, written back; any
-    /// strides and alignment).
-    ///
-    /// ```
-    /// use buffer_runtime::view::MemoryViewMut;
-    /// let mut grid = [[1u8, 2], [3, 4]];
-    /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
-    /// view.t_mut().for_each_mut::<u8>(|x| *x *= 10).unwrap();
-    /// drop(view);
-    /// assert_eq!(grid, [[10, 20], [30, 40]]);
-    /// ```
-    pub fn for_each_mut<T: Element + FromBytes>(
-        &mut self,
-        mut f: impl FnMut(&mut T),
-    ) -> Result<()> {
-        self.check_type::<T>()?;
-        let size = core::mem::size_of::<T>();
-        let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
-        let bytes = self.data.bytes_mut();
-        for off in OffsetIter::new(&shape, &strides, offset) {
-            let slot = &mut bytes[off..off + size];
-            let mut v = match T::read_from_bytes(slot) {
-                Ok(v) => v,
-                Err(_) => return Err(ViewError::buffer_error("item size mismatch")),
-            };
-            f(&mut v);
-            slot.copy_from_slice(v.as_bytes());
-        }
-        Ok(())
-    }
 }
 
 /// The next row of `offsets`, kept out of line so that [`TypedIter::next`] stays small.
@@ -231,7 +227,10 @@ fn next_row(offsets: &mut OffsetIter<'_>) -> Option<(usize, usize, isize)> {
     offsets.take_row()
 }
 
-/// The items of a view in C order, read as `T`: see [`ViewBase::iter_as`].
+/// The items of a view in C order, read as `T`: see [`ViewBase::iter_as`]. `S` is the
+/// storage kind it reads (`&[u8]` for a [`MemoryView`](super::MemoryView),
+/// [`Shared`](super::Shared) for a [`SharedView`](super::SharedView)); it is `Send` and
+/// `Sync` when `S` is.
 ///
 /// ```
 /// use buffer_runtime::view::MemoryView;
@@ -241,8 +240,14 @@ fn next_row(offsets: &mut OffsetIter<'_>) -> Option<(usize, usize, isize)> {
 /// assert_eq!(it.len(), 3);
 /// assert_eq!(it.next(), Some(1));
 /// ```
-pub struct TypedIter<'v, T> {
-    bytes: &'v [u8],
+pub struct TypedIter<'v, T, S: Data = &'v [u8]> {
+    /// The region the view reads (`len` bytes at `base`), valid for reads while `'v` lasts:
+    /// the iterator borrows the view, whose storage guarantees that.
+    base: *const u8,
+    len: usize,
+    /// The region as a slice, for the reference kinds: then aligned contiguous rows are read
+    /// through a `&[T]`.
+    slice: Option<&'v [u8]>,
     /// The rows not yet started. Boxed so that the out-of-line row refill gets a pointer to
     /// the heap, not into this struct: the hot fields below then stay in registers.
     offsets: alloc::boxed::Box<OffsetIter<'v>>,
@@ -250,10 +255,17 @@ pub struct TypedIter<'v, T> {
     cur: isize,
     left: usize,
     stride: isize,
-    _item: PhantomData<fn() -> T>,
+    _item: PhantomData<(fn() -> T, S)>,
 }
 
-impl<T: Element + FromBytes> Iterator for TypedIter<'_, T> {
+// SAFETY: the iterator only reads the region through `base`, as a borrow of storage `S` would;
+// it may move to or be shared with another thread when such a borrow may (`S: Send`/`Sync`:
+// the reference kinds are, the shared kinds are not). Its other fields are plain data.
+unsafe impl<T, S: Data + Send> Send for TypedIter<'_, T, S> {}
+// SAFETY: as for `Send`: `&TypedIter` gives no access at all to the region.
+unsafe impl<T, S: Data + Sync> Sync for TypedIter<'_, T, S> {}
+
+impl<T: Element + FromBytes, S: Data> Iterator for TypedIter<'_, T, S> {
     type Item = T;
 
     #[inline]
@@ -268,12 +280,13 @@ impl<T: Element + FromBytes> Iterator for TypedIter<'_, T> {
         self.cur = self.cur.wrapping_add(self.stride);
         self.left -= 1;
         let size = core::mem::size_of::<T>();
-        debug_assert!(off + size <= self.bytes.len());
+        debug_assert!(off + size <= self.len);
         // SAFETY: `off` is the offset of an item of the view this iterator borrows, so by the
-        // view's invariant 4 `off + itemsize <= bytes.len()`, and `iter_as` checked that
-        // `size_of::<T>() == itemsize`; the read is in bounds of `bytes`. `read_unaligned`
-        // needs no alignment, and every bit pattern is a valid `T` (`T: FromBytes`).
-        Some(unsafe { core::ptr::read_unaligned(self.bytes.as_ptr().add(off).cast::<T>()) })
+        // view's invariant 4 `off + itemsize <= len`, and `iter_as` checked that
+        // `size_of::<T>() == itemsize`; the read is in bounds of the region, readable while
+        // the view is borrowed. `read_unaligned` copies without forming a reference, needs no
+        // alignment, and every bit pattern is a valid `T` (`T: FromBytes`).
+        Some(unsafe { core::ptr::read_unaligned(self.base.add(off).cast::<T>()) })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -285,15 +298,16 @@ impl<T: Element + FromBytes> Iterator for TypedIter<'_, T> {
     /// and friends use).
     fn fold<B, F: FnMut(B, T) -> B>(mut self, init: B, mut f: F) -> B {
         let size = core::mem::size_of::<T>();
-        let base = self.bytes.as_ptr();
+        let base = self.base;
         let mut acc = init;
         // The rest of the current row first, then whole rows.
         let mut current = (self.left > 0).then_some((self.cur as usize, self.left, self.stride));
         self.left = 0;
         while let Some((first, len, stride)) = current.take().or_else(|| self.offsets.take_row()) {
-            if stride == size as isize {
-                // A contiguous row: as a `&[T]` when aligned (the compiler can vectorise).
-                if let Ok(row) = <[T]>::ref_from_bytes(&self.bytes[first..first + len * size]) {
+            if let (true, Some(bytes)) = (stride == size as isize, self.slice) {
+                // A contiguous row of a reference kind: as a `&[T]` when aligned (the compiler
+                // can vectorise).
+                if let Ok(row) = <[T]>::ref_from_bytes(&bytes[first..first + len * size]) {
                     for x in row {
                         // SAFETY: `x` is a valid, aligned reference to a `T` (zerocopy checked
                         // size and alignment), so `read` is defined; it makes a bitwise copy,
@@ -306,7 +320,7 @@ impl<T: Element + FromBytes> Iterator for TypedIter<'_, T> {
             }
             let mut off = first as isize;
             for _ in 0..len {
-                debug_assert!(off >= 0 && off as usize + size <= self.bytes.len());
+                debug_assert!(off >= 0 && off as usize + size <= self.len);
                 // SAFETY: `off` steps through the offsets of the items of one row of the view
                 // this iterator borrows (the row's first item plus k strides, k < len), each
                 // in bounds by the view's invariant 4, with `size_of::<T>() == itemsize`
@@ -321,4 +335,4 @@ impl<T: Element + FromBytes> Iterator for TypedIter<'_, T> {
     }
 }
 
-impl<T: Element + FromBytes> ExactSizeIterator for TypedIter<'_, T> {}
+impl<T: Element + FromBytes, S: Data> ExactSizeIterator for TypedIter<'_, T, S> {}

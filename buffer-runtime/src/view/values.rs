@@ -9,7 +9,7 @@ use crate::format::{self, CodecError, CodecErrorKind, Value};
 
 use super::error::{ErrorKind, Result, ViewError};
 use super::item::ItemFormat;
-use super::{Data, DataMut, MemoryView, MemoryViewMut, ViewBase};
+use super::{Data, DataMut, ViewBase};
 
 fn codec_error(e: CodecError) -> ViewError {
     let kind = match e.kind() {
@@ -37,8 +37,23 @@ impl<S: Data> ViewBase<S> {
     /// Unpacks the item at `off` (an item offset of this view).
     #[inline]
     fn unpack_at(&self, off: usize) -> Result<Value> {
+        self.with_item(off, |b| format::unpack(self.item.layout(), b))
+            .map_err(codec_error)
+    }
+
+    /// Calls `f` with the bytes of the item at `off` (an item offset of this view): borrowed
+    /// for the reference kinds, copied out first for the shared kinds.
+    #[inline]
+    fn with_item<R>(&self, off: usize, f: impl FnOnce(&[u8]) -> R) -> R {
         let size = self.itemsize();
-        format::unpack(self.item.layout(), &self.data.bytes()[off..off + size]).map_err(codec_error)
+        match self.data.as_slice() {
+            Some(bytes) => f(&bytes[off..off + size]),
+            None => {
+                let mut item: smallvec::SmallVec<[u8; 64]> = smallvec::smallvec![0; size];
+                self.read_into(off, &mut item);
+                f(&item)
+            }
+        }
     }
 
     /// CPython's `view[i, j, ...]` with a full tuple of indices (`&[]` for a 0-d view;
@@ -104,11 +119,11 @@ impl<S: Data> ViewBase<S> {
         if dim + 1 == self.ndim() {
             // `extend` of an exact-size iterator writes each item straight into its slot (see
             // `format::unpack_element`); an error stops the unpacking and is returned.
-            let (size, layout, bytes) = (self.itemsize(), self.item.layout(), self.data.bytes());
+            let layout = self.item.layout();
             let mut err = None;
             out.extend((0..n).map(|i| {
                 let off = (base + i as isize * s) as usize;
-                format::unpack_element(layout, &bytes[off..off + size], &mut err)
+                self.with_item(off, |b| format::unpack_element(layout, b, &mut err))
             }));
             return match err {
                 Some(e) => Err(codec_error(e)),
@@ -156,13 +171,13 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(v, [0, -5]);
     /// ```
     pub fn set(&mut self, index: &[isize], value: &Value) -> Result<()> {
-        self.writable_bytes()?;
+        self.check_writable()?;
         let off = self.offset_of(index)?;
-        let size = self.itemsize();
-        let item = self.item.clone();
-        let dst = self.writable_bytes()?;
-        format::pack(item.layout(), value, &mut dst[off..off + size])
-            .map_err(|e| pack_error(&item, e))
+        // Packed into Rust-owned bytes first, then copied in: nothing is written on error.
+        let mut packed: smallvec::SmallVec<[u8; 64]> = smallvec::smallvec![0; self.itemsize()];
+        format::pack(self.item.layout(), value, &mut packed)
+            .map_err(|e| pack_error(&self.item, e))?;
+        self.write_from(off, &packed)
     }
 
     /// Packs `value` into every item (numpy's `a[...] = v`), after checking it once.
@@ -177,14 +192,13 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(grid, [[0, 7, 0], [0, 7, 0]]);
     /// ```
     pub fn fill(&mut self, value: &Value) -> Result<()> {
-        self.writable_bytes()?;
+        self.check_writable()?;
         let mut item = alloc::vec![0u8; self.itemsize()];
         format::pack(self.item.layout(), value, &mut item)
             .map_err(|e| pack_error(&self.item, e))?;
         let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
-        let dst = self.writable_bytes()?;
         for off in super::copy::OffsetIter::new(&shape, &strides, offset) {
-            dst[off..off + item.len()].copy_from_slice(&item);
+            self.write_from(off, &item)?;
         }
         Ok(())
     }
@@ -237,7 +251,8 @@ impl<S: Data> ViewBase<S> {
     /// `None` for other codes (bools, halves: compared by value).
     fn equal_native_bytes<T: Data>(&self, other: &ViewBase<T>) -> Option<bool> {
         let size = self.itemsize();
-        let (x, y) = (self.data.bytes(), other.data.bytes());
+        // The shared kinds compare by value (the same result, item by item).
+        let (x, y) = (self.data.as_slice()?, other.data.as_slice()?);
         let pairs = self.offsets().zip(other.offsets());
         Some(match self.item.native_char()? {
             b'c' | b'b' | b'B' | b'h' | b'H' | b'i' | b'I' | b'l' | b'L' | b'q' | b'Q' | b'n'
@@ -276,7 +291,7 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(price.tolist().unwrap(), Value::Array(vec![Value::Float(1.5), Value::Float(2.5)]));
     /// assert!(table.field("qty").is_err());
     /// ```
-    pub fn field(&self, name: &str) -> Result<MemoryView<'_>> {
+    pub fn field(&self, name: &str) -> Result<ViewBase<S::Ref<'_>>> {
         self.view().into_field(name)
     }
 
@@ -321,7 +336,7 @@ impl<S: DataMut> ViewBase<S> {
     /// drop(v);
     /// assert_eq!(raw, [0, 9, 0, 9]);
     /// ```
-    pub fn field_mut(&mut self, name: &str) -> Result<MemoryViewMut<'_>> {
+    pub fn field_mut(&mut self, name: &str) -> Result<ViewBase<S::Mut<'_>>> {
         self.view_mut().into_field(name)
     }
 }
@@ -407,6 +422,7 @@ fn number(v: &Value) -> Option<Num> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::view::MemoryView;
     use alloc::vec;
 
     #[test]
