@@ -179,10 +179,11 @@ def rows11(e):
     er = e["export_release"]
     sec, ratio = er["seconds"], er["ratio"]
     label = {"handwritten": "hand-written __getbuffer__", "bytearray": "bytearray",
-             "handwritten_cstring": "hand-written, CString format", "ours": "ours, 0 others"}
+             "handwritten_cstring": "hand-written, CString format",
+             "handwritten_release": "hand-written + empty __releasebuffer__"}
     for c in (0, 1000, 100_000):
         for base, target in (("handwritten", 1.2), ("bytearray", None),
-                             ("handwritten_cstring", None)):
+                             ("handwritten_release", None), ("handwritten_cstring", None)):
             out.append(("11", f"memoryview+release, {c:,} others *", sec[f"ours@{c}"],
                         f"{label[base]}, same count", sec[f"{base}@{c}"], target,
                         ratio[f"ours@{c}/{base}@{c}"]))
@@ -194,7 +195,9 @@ def rows11(e):
     shape = "x".join(map(str, e["asarray"]["shape"]))
     if "testbuffer" in ap:
         for k, what, target in (("ours", "asarray(ours)", 1.1),
-                                ("handwritten", "asarray(hand-written)", None)):
+                                ("handwritten", "asarray(hand-written)", None),
+                                ("handwritten_release", "asarray(hand-written + release)",
+                                 None)):
             out.append(("11", f"{what} {shape} B per call *", ap[k]["seconds"],
                         "asarray(_testbuffer.ndarray)", ap["testbuffer"]["seconds"], target,
                         ap[k]["ratio"]))

@@ -256,6 +256,28 @@ def bench_export_paired(img, ref, ref_mv, repeat, number):
     return out
 
 
+def interleaved_rotated(rounds, fns):
+    """`interleaved`, with the order of `fns` rotating from round to round: on a machine
+    shared by more processes than cores, the scheduler's time slice makes the window at a fixed
+    position in a round more likely to be cut than the others (seen: one exporter measured
+    2-3x slower than in any other order)."""
+    names = list(fns)
+    times = {n: [] for n in names}
+    for r in range(rounds):
+        for n in names[r % len(names):] + names[:r % len(names)]:
+            start = time.perf_counter()
+            fns[n]()
+            times[n].append(time.perf_counter() - start)
+    return {
+        n: {
+            "seconds": statistics.median(times[n]),
+            "ratio": per_round_ratio(times, n, names[0]),
+            "quartiles": statistics.quantiles(times[n], n=4),
+        }
+        for n in names
+    }
+
+
 def per_round_ratio(times, name, base):
     """Median over rounds of times[name][r] / times[base][r] (both measured in round r)."""
     return statistics.median(t / b for t, b in zip(times[name], times[base]))
@@ -286,6 +308,7 @@ def bench_export_release(ext, rounds, subrounds, number):
     kinds = {
         "bytearray": lambda: bytearray(64),
         "handwritten": lambda: ext.HandWritten(16),
+        "handwritten_release": lambda: ext.HandWrittenRelease(16),
         "handwritten_cstring": lambda: ext.HandWrittenCString(16),
         "ours": lambda: ext.Ours(16),
     }
@@ -295,7 +318,7 @@ def bench_export_release(ext, rounds, subrounds, number):
     names = list(kinds)
     times = {f"{k}@{c}": [] for c in EXPORT_COUNTS for k in kinds}
     was_enabled = gc.isenabled()
-    gc.disable()  # as timeit does; 400,000 live memoryviews would make every pass long
+    gc.disable()  # as timeit does; 500,000 live memoryviews would make every pass long
     try:
         for _ in range(rounds):
             for count in EXPORT_COUNTS:
@@ -317,7 +340,8 @@ def bench_export_release(ext, rounds, subrounds, number):
            "ratio": {}}
     for c in EXPORT_COUNTS:
         for k, base in (("ours", "handwritten"), ("ours", "bytearray"),
-                        ("ours", "handwritten_cstring"), ("handwritten", "bytearray")):
+                        ("ours", "handwritten_release"), ("ours", "handwritten_cstring"),
+                        ("handwritten", "bytearray"), ("handwritten_release", "handwritten")):
             out["ratio"][f"{k}@{c}/{base}@{c}"] = per_round_ratio(times, f"{k}@{c}", f"{base}@{c}")
         for k in kinds:
             out["ratio"][f"{k}@{c}/{k}@0"] = per_round_ratio(times, f"{k}@{c}", f"{k}@0")
@@ -328,7 +352,7 @@ def bench_asarray11(ext, rounds, number):
     """Row "numpy.asarray" of issue 11: `np.asarray(obj)` per call of a (4096, 4) `B` buffer
     (64 x 64 RGBA pixels) against CPython's C test exporter with the same shape and format."""
     n = 64 * 64
-    ours, hand = ext.Ours(n), ext.HandWritten(n)
+    ours, hand, hand_release = ext.Ours(n), ext.HandWritten(n), ext.HandWrittenRelease(n)
     fns = {}
     try:
         import _testbuffer
@@ -340,6 +364,7 @@ def bench_asarray11(ext, rounds, number):
         print("export11: _testbuffer is missing; its baseline is skipped", file=sys.stderr)
     fns["ours"] = lambda: np.asarray(ours)
     fns["handwritten"] = lambda: np.asarray(hand)
+    fns["handwritten_release"] = lambda: np.asarray(hand_release)
     for f in fns.values():
         a = f()
         assert a.shape == (n, 4) and a.dtype == np.uint8, (a.shape, a.dtype)
@@ -352,10 +377,12 @@ def bench_asarray11(ext, rounds, number):
                 fn()
         return run
 
-    out = interleaved(rounds, {k: per_call(f) for k, f in fns.items()})
+    out = interleaved_rotated(rounds, {k: per_call(f) for k, f in fns.items()})
     for v in out.values():
         v["seconds"] /= number
-    return {"shape": [n, 4], "format": "B", "paired": out}
+        v["quartiles"] = [q / number for q in v["quartiles"]]
+    return {"shape": [n, 4], "format": "B", "rounds": rounds, "calls_per_window": number,
+            "paired": out}
 
 
 HANDOFF_ITEMS = 10_000_000
@@ -371,18 +398,21 @@ def bench_handoff(ext, rounds):
     a, o = ext.from_vec_numpy(n), ext.from_vec_ours(n)
     assert np.array_equal(a[-3:], np.asarray(o)[-3:]) and a.shape == (n,)
     del a, o
-    end_to_end = interleaved(rounds, {
+    end_to_end = interleaved_rotated(rounds, {
         "numpy_from_vec": lambda: ext.from_vec_numpy(n),
         "ours": lambda: ext.from_vec_ours(n),
         "ours_asarray": lambda: np.asarray(ext.from_vec_ours(n)),
     })
     handoff = {}
     for warm in (False, True):
-        times = {"numpy_from_vec": [], "ours": [], "ours_asarray": []}
-        for _ in range(rounds):
-            times["numpy_from_vec"].append(ext.handoff_numpy(n, warm))
-            times["ours"].append(ext.handoff_ours(n, False, warm))
-            times["ours_asarray"].append(ext.handoff_ours(n, True, warm))
+        calls = {"numpy_from_vec": lambda: ext.handoff_numpy(n, warm),
+                 "ours": lambda: ext.handoff_ours(n, False, warm),
+                 "ours_asarray": lambda: ext.handoff_ours(n, True, warm)}
+        names = list(calls)
+        times = {k: [] for k in names}
+        for r in range(rounds):
+            for k in names[r % 3:] + names[:r % 3]:
+                times[k].append(calls[k]())
         handoff["warm" if warm else "cold"] = {
             k: {"seconds": statistics.median(t),
                 "ratio": per_round_ratio(times, k, "numpy_from_vec")}
@@ -403,8 +433,10 @@ def bench_live_exports(ext, rounds, count=100_000):
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for _ in range(rounds):
-            for k, make in kinds.items():
+        names = list(kinds)
+        for r in range(rounds):
+            for k in names[r % 3:] + names[:r % 3]:
+                make = kinds[k]
                 start = time.perf_counter()
                 views = [memoryview(make()) for _ in range(count)]
                 times[f"{k}_objects_and_views"].append(time.perf_counter() - start)
@@ -430,8 +462,8 @@ def bench_export11(module_name, repeat):
     ext = importlib.import_module(module_name)
     rounds = 2 * repeat + 1
     return {
-        "export_release": bench_export_release(ext, rounds, 10, 1000),
-        "asarray": bench_asarray11(ext, rounds, 2000),
+        "export_release": bench_export_release(ext, rounds, 20, 500),
+        "asarray": bench_asarray11(ext, 20 * rounds, 200),
         "handoff": bench_handoff(ext, rounds),
         "live_exports": bench_live_exports(ext, max(5, repeat // 2)),
     }

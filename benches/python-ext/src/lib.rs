@@ -8,6 +8,7 @@
 //!   minimal `unsafe fn __getbuffer__` a PyO3 user writes following PyO3's guide and tests:
 //!   a transient borrow while the `Py_buffer` fields are filled one by one, no borrow kept, a
 //!   static format string, no `__releasebuffer__`.
+//! * `HandWrittenRelease(n)`: the same with an empty `__releasebuffer__` (the slot's own cost).
 //! * `HandWrittenCString(n)`: the same, with the format string allocated per export as a
 //!   `CString` and freed in `__releasebuffer__`, as PyO3's own buffer test does.
 //! * `from_vec_numpy(n)` / `from_vec_ours(n)`: the same `Vec<f64>` of `n` built, then handed
@@ -166,6 +167,38 @@ impl HandWritten {
     }
 }
 
+/// [`HandWritten`] plus an empty `__releasebuffer__`: what the release slot alone costs (a
+/// PyO3 trampoline per release), which every exporter with per-export state pays.
+#[pyclass(module = "buffer_bench_ext")]
+struct HandWrittenRelease {
+    data: Pixels,
+}
+
+#[pymethods]
+impl HandWrittenRelease {
+    #[new]
+    fn new(n: usize) -> PyResult<Self> {
+        Ok(HandWrittenRelease {
+            data: Pixels::new(n)?,
+        })
+    }
+
+    unsafe fn __getbuffer__(
+        slf: Bound<'_, Self>,
+        view: *mut ffi::Py_buffer,
+        flags: c_int,
+    ) -> PyResult<()> {
+        let this = slf.try_borrow()?;
+        // SAFETY: as for `HandWritten`.
+        unsafe {
+            this.data
+                .fill(slf.as_any(), view, flags, || c"B".as_ptr().cast_mut())
+        }
+    }
+
+    unsafe fn __releasebuffer__(&self, _view: *mut ffi::Py_buffer) {}
+}
+
 /// [`HandWritten`] with the format string allocated per export and freed on release, as
 /// PyO3's buffer test does.
 #[pyclass(module = "buffer_bench_ext")]
@@ -275,6 +308,7 @@ fn handoff_ours(py: Python<'_>, n: usize, asarray: bool, warm: bool) -> PyResult
 fn buffer_bench_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Ours>()?;
     m.add_class::<HandWritten>()?;
+    m.add_class::<HandWrittenRelease>()?;
     m.add_class::<HandWrittenCString>()?;
     m.add_function(wrap_pyfunction!(from_vec_numpy, m)?)?;
     m.add_function(wrap_pyfunction!(from_vec_ours, m)?)?;
