@@ -48,11 +48,11 @@ python_buffer! {
             self.rows.shape()[0]
         }
         /// Byte `(i, j)`, read by Rust while Python may write.
-        fn at(&self, i: usize, j: usize) -> PyResult<u8> {
-            Ok(self.rows.view().get_as::<u8>(&[i, j])?)
+        fn at(&self, i: isize, j: isize) -> PyResult<u8> {
+            Ok(self.rows.view()?.get_as::<u8>(&[i, j])?)
         }
         /// Writes byte `(i, j)` in place, from Rust, while Python may hold exports.
-        fn put(&mut self, i: usize, j: usize, v: u8) -> PyResult<()> {
+        fn put(&mut self, i: isize, j: isize, v: u8) -> PyResult<()> {
             Ok(self.rows.view_mut()?.set_as::<u8>(&[i, j], v)?)
         }
     }
@@ -197,7 +197,13 @@ fn full_request_describes_the_layout() {
 #[test]
 fn without_format_the_consumer_reads_bytes_and_without_nd_there_is_no_shape() {
     Python::attach(|py| {
-        let g = Bound::new(py, Grid { cells: ExportCell::new_readonly([[0; 3]; 2]) }).unwrap();
+        let g = Bound::new(
+            py,
+            Grid {
+                cells: ExportCell::new_readonly([[0; 3]; 2]),
+            },
+        )
+        .unwrap();
         let simple = get(g.as_any(), ffi::PyBUF_SIMPLE).unwrap();
         assert_eq!(simple.format(), None);
         assert_eq!((simple.0.ndim, simple.0.len), (1, 12));
@@ -221,7 +227,13 @@ fn without_format_the_consumer_reads_bytes_and_without_nd_there_is_no_shape() {
 #[test]
 fn writable_requests_on_read_only_exports_fail() {
     Python::attach(|py| {
-        let g = Bound::new(py, Grid { cells: ExportCell::new_readonly([[0; 3]; 2]) }).unwrap();
+        let g = Bound::new(
+            py,
+            Grid {
+                cells: ExportCell::new_readonly([[0; 3]; 2]),
+            },
+        )
+        .unwrap();
         for flags in [
             ffi::PyBUF_WRITABLE,
             ffi::PyBUF_CONTIG,
@@ -331,7 +343,13 @@ fn layouts_outside_the_bytes_are_refused() {
 #[test]
 fn a_scalar_has_no_shape_or_strides() {
     Python::attach(|py| {
-        let s = Bound::new(py, Scalar { value: ExportCell::new_readonly(2.5) }).unwrap();
+        let s = Bound::new(
+            py,
+            Scalar {
+                value: ExportCell::new_readonly(2.5),
+            },
+        )
+        .unwrap();
         let b = get(s.as_any(), ffi::PyBUF_FULL_RO).unwrap();
         assert_eq!((b.0.ndim, b.0.len, b.0.itemsize), (0, 8, 8));
         assert_eq!(
@@ -370,7 +388,10 @@ fn an_export_refuses_only_exclusive_access_until_its_release() {
         assert_eq!(a.0.buf, b.0.buf);
         assert_eq!(g.borrow().cells.exports(), 2);
         // The object is not borrowed: reading and even `&mut self` methods work...
-        assert_eq!(g.call_method0("first").unwrap().extract::<u16>().unwrap(), 1);
+        assert_eq!(
+            g.call_method0("first").unwrap().extract::<u16>().unwrap(),
+            1
+        );
         assert!(g.try_borrow_mut().is_ok());
         // ...but exclusive access to the exported value waits for the release, with CPython's
         // error.
@@ -410,11 +431,20 @@ fn a_writable_export_leaves_the_object_usable_from_python_and_rust() {
         // through views that copy (no reference to them exists).
         unsafe { *(w.0.buf as *mut u8).add(5) = 60 };
         // Rust reads what Python wrote, and writes in place, while the exports live.
-        assert_eq!(r.call_method1("at", (1, 1)).unwrap().extract::<u8>().unwrap(), 60);
+        assert_eq!(
+            r.call_method1("at", (1, 1))
+                .unwrap()
+                .extract::<u8>()
+                .unwrap(),
+            60
+        );
         r.call_method1("put", (0, 3, 40)).unwrap();
         // SAFETY: as above, reading.
         assert_eq!(unsafe { *(w2.0.buf as *const u8).add(3) }, 40);
-        assert_eq!(r.call_method0("len").unwrap().extract::<usize>().unwrap(), 2);
+        assert_eq!(
+            r.call_method0("len").unwrap().extract::<usize>().unwrap(),
+            2
+        );
         // Resizing would move the bytes Python holds: refused.
         let e = r.call_method0("push").unwrap_err();
         assert!(e.is_instance_of::<PyBufferError>(py), "{e}");
@@ -422,8 +452,17 @@ fn a_writable_export_leaves_the_object_usable_from_python_and_rust() {
         assert!(r.call_method0("push").is_err());
         drop(w2);
         r.call_method0("push").unwrap();
-        assert_eq!(r.call_method0("len").unwrap().extract::<usize>().unwrap(), 3);
-        assert_eq!(r.call_method1("at", (1, 1)).unwrap().extract::<u8>().unwrap(), 60);
+        assert_eq!(
+            r.call_method0("len").unwrap().extract::<usize>().unwrap(),
+            3
+        );
+        assert_eq!(
+            r.call_method1("at", (1, 1))
+                .unwrap()
+                .extract::<u8>()
+                .unwrap(),
+            60
+        );
     });
 }
 
@@ -467,7 +506,14 @@ del m, w
 gc.collect()
 ";
         py.run(check, Some(&env), None).unwrap();
-        assert_eq!(r.borrow().rows.view().tobytes(buffer_runtime::view::Order::C), [9, 80, 7, 6]);
+        assert_eq!(
+            r.borrow()
+                .rows
+                .view()
+                .unwrap()
+                .tobytes(buffer_runtime::view::Order::C),
+            [9, 80, 7, 6]
+        );
         g.borrow_mut().poke(1).unwrap();
     });
 }
@@ -600,7 +646,13 @@ python_buffer! {
 #[test]
 fn an_export_while_rust_holds_a_mutable_borrow_is_a_buffer_error() {
     Python::attach(|py| {
-        let s = Bound::new(py, SelfExporting { data: ExportCell::new([0; 4]) }).unwrap();
+        let s = Bound::new(
+            py,
+            SelfExporting {
+                data: ExportCell::new([0; 4]),
+            },
+        )
+        .unwrap();
         let e = s.call_method0("export_while_borrowed").unwrap_err();
         assert!(e.is_instance_of::<PyBufferError>(py), "{e}");
         assert_eq!(

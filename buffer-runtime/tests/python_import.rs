@@ -229,7 +229,7 @@ fn not_a_buffer_and_suboffsets() {
 fn round_trip_rust_export_python_import() {
     #[pyclass]
     struct Samples {
-        rows: Vec<Sample>,
+        rows: buffer_runtime::python::ExportCell<Vec<Sample>>,
     }
     buffer_runtime::python_buffer!(Samples, |this| &this.rows);
 
@@ -243,15 +243,16 @@ fn round_trip_rust_export_python_import() {
             4
         ];
         let expect_bytes = rows.buffer_bytes().to_vec();
+        let rows = buffer_runtime::python::ExportCell::new_readonly(rows);
         let obj = Bound::new(py, Samples { rows }).unwrap();
         let buf = PythonBuffer::get(obj.as_any()).unwrap();
         assert_eq!(buf.format(), <Sample as buffer_runtime::Element>::FORMAT);
         let view = buf.typed_view::<Sample>().unwrap();
         assert_eq!(view.tobytes(Order::C), expect_bytes);
         assert_eq!(view.as_slice::<Sample>().unwrap().len(), 4);
-        assert_eq!(buffer_runtime::python::__exports_of(obj.as_any()), 1);
+        assert_eq!(obj.borrow().rows.exports(), 1);
         drop(view);
         drop(buf);
-        assert_eq!(buffer_runtime::python::__exports_of(obj.as_any()), 0);
+        assert_eq!(obj.borrow().rows.exports(), 0);
     });
 }

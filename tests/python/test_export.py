@@ -140,10 +140,12 @@ def test_pillow_frombuffer_shows_rust_pixels_without_a_copy(bx):
     # And a write from numpy is visible to Pillow as well.
     np.asarray(img)[0, 4] = [7, 7, 7, 7]
     assert im.getpixel((4, 0)) == (7, 7, 7, 7)
-    # While Pillow holds the buffer, Rust cannot mutate or resize the image.
-    with pytest.raises(RuntimeError, match="Already borrowed"):
-        img.set_pixel(0, 0, [1, 1, 1, 1])
-    with pytest.raises(RuntimeError, match="Already borrowed"):
+    # While Pillow holds the buffer, Rust writes pixels in place and Pillow sees them...
+    img.set_pixel(0, 0, [1, 1, 1, 1])
+    assert im.getpixel((0, 0)) == (1, 1, 1, 1)
+    assert img.width == w and len(img) == h
+    # ...but cannot resize (reallocate) the pixels under Pillow.
+    with pytest.raises(BufferError, match="Existing exports of data: object cannot be re-sized"):
         img.resize(1, 1)
     del im
     gc.collect()
@@ -275,35 +277,122 @@ def test_testbuffer_reexports_with_chosen_flags(bx):
         _testbuffer.ndarray(bx.Matrix(2, 2), getbuf=_testbuffer.PyBUF_C_CONTIGUOUS)
 
 
-# --- the borrow is held while Python holds the buffer -----------------------------------------
+# --- CPython's export semantics: usable while exported, only resizing waits -----------------
 
 
-def test_rust_cannot_mutate_while_exported(bx):
+def test_rust_cannot_resize_while_exported(bx):
     t = bx.Table(2)
     m = memoryview(t)
-    with pytest.raises(RuntimeError, match="Already borrowed"):
+    with pytest.raises(BufferError, match="Existing exports of data: object cannot be re-sized"):
         t.append(1, 2.0)
-    assert len(t) == 2 and t.get(1)[0] == 1001  # read-only export: &self still works
+    assert len(t) == 2 and t.get(1)[0] == 1001  # reading still works
     m.release()
     t.append(1, 2.0)
     assert len(t) == 3
 
 
-def test_writable_export_blocks_every_rust_borrow(bx):
+def test_a_writable_export_leaves_the_object_usable(bx):
     img = bx.Image(2, 2)
     m = memoryview(img)
-    with pytest.raises(RuntimeError, match="Already mutably borrowed"):
-        img.width
-    with pytest.raises(RuntimeError, match="Already borrowed"):
-        img.fill([1, 1, 1, 1])
-    m2 = memoryview(img)  # Python-side exports still share
-    m2[0, 0, 0] = 200
-    assert m[0, 0, 0] == 200
+    a = np.asarray(img)
+    # Getters, len, repr, reads and in-place writes from Rust all work while exported.
+    assert (img.width, img.height, len(img), img.exports) == (2, 2, 2, 2)
+    assert "2 exports" in repr(img)
+    img.fill([1, 2, 3, 4])
+    assert m[1, 1, 3] == 4 and a[0, 0].tolist() == [1, 2, 3, 4]
+    m[0, 0, 0] = 200  # Python writes, Rust reads
+    assert img.get_pixel(0, 0) == (200, 2, 3, 4)
+    img.set_pixel(1, 0, [9, 9, 9, 9])  # Rust writes, Python reads
+    assert a[0, 1].tolist() == [9, 9, 9, 9]
+    bytes(img)  # a temporary export in between changes nothing
+    with pytest.raises(BufferError, match="Existing exports of data: object cannot be re-sized"):
+        img.resize(3, 3)
     m.release()
-    with pytest.raises(RuntimeError):
-        img.width  # m2 still holds the loan
-    m2.release()
-    assert img.width == 2 and img.get_pixel(0, 0)[0] == 200
+    with pytest.raises(BufferError, match="Existing exports of data: object cannot be re-sized"):
+        img.resize(3, 3)  # numpy's view still lives
+    del a
+    gc.collect()
+    assert img.exports == 0
+    img.resize(3, 3)
+    assert (img.width, img.height) == (3, 3) and np.asarray(img).shape == (3, 3, 4)
+
+
+def test_read_only_requests_take_no_more_than_they_need(bx):
+    img = bx.Image(2, 1)
+    ro = memoryview(img).toreadonly()
+    assert img.width == 2  # no exclusive borrow
+    img.set_pixel(0, 0, [5, 5, 5, 5])
+    assert ro[0, 0, 0] == 5
+    ro.release()
+
+
+def test_concurrent_exports_writes_and_resizes(bx):
+    """8 threads export and read while one writes pixels in place through Rust and one tries to
+    resize: every resize during exports is refused with CPython's error, no export fails, and
+    after the threads end the object is unexported and resizable."""
+    import threading
+
+    img = bx.Image(16, 16)
+    stop = threading.Event()
+    errors, refused, resized = [], [0], [0]
+
+    def exporter():
+        try:
+            while not stop.is_set():
+                a = np.asarray(img)
+                with memoryview(img) as m:
+                    assert m.shape[2] == 4 and a.shape[2] == 4
+                    m[0, 0, 0]  # reads through the export
+                del a
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    def writer():
+        try:
+            for i in range(2000):
+                img.set_pixel(i % img.width, 0, [i % 256] * 4) if img.width > 0 else None
+        except IndexError:
+            pass  # the image was resized smaller meanwhile
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    def resizer():
+        for _ in range(2000):
+            try:
+                img.resize(16, 16)
+                resized[0] += 1
+            except BufferError as e:
+                assert "Existing exports of data: object cannot be re-sized" in str(e)
+                refused[0] += 1
+
+    threads = [threading.Thread(target=exporter) for _ in range(8)]
+    threads += [threading.Thread(target=writer), threading.Thread(target=resizer)]
+    for t in threads:
+        t.start()
+    threads[-1].join(timeout=120)
+    threads[-2].join(timeout=120)
+    stop.set()
+    for t in threads[:8]:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
+    assert refused[0] > 0, "no resize ever met a live export"
+    gc.collect()
+    assert img.exports == 0
+    img.resize(4, 4)
+
+
+def test_numpy_raises_a_failed_export_instead_of_wrapping_the_object(bx):
+    bad = bx.Strided([1, 2, 3], [3], [4], 4)  # the layout reaches past the data
+    with pytest.raises(BufferError, match="invalid layout"):
+        memoryview(bad)
+    with pytest.raises(BufferError, match="invalid layout"):
+        np.asarray(bad)  # numpy would otherwise return a 0-d dtype=object array
+    with pytest.raises(BufferError, match="invalid layout"):
+        np.array(bad, copy=True)
+    good = bx.Image(2, 1)
+    assert np.asarray(good).dtype == np.uint8
+    assert np.asarray(good.__array__()).shape == (1, 2, 4)
 
 
 def test_deleting_the_object_keeps_views_valid(bx):

@@ -5,7 +5,7 @@ use core::cell::UnsafeCell;
 use core::ffi::{c_int, c_void};
 use core::fmt;
 use core::ops::{Deref, DerefMut};
-use std::string::String;
+use std::string::{String, ToString};
 use std::sync::Arc;
 
 use pyo3::exceptions::{PyBufferError, PyTypeError};
@@ -15,6 +15,7 @@ use pyo3::PyClass;
 use zerocopy::FromBytes;
 
 use super::export::{buffer_error, describe_readonly, describe_writable, fill_view, Export};
+use crate::view::{Shared, SharedMut, SharedView, SharedViewMut};
 use crate::{BufferExport, BufferExportMut};
 
 /// CPython's message for an operation that would move or free exported memory
@@ -233,6 +234,68 @@ impl<T> ExportCell<T> {
         Ok(unsafe { &*self.inner.value.get() })
     }
 
+    /// A view of the items as Python sees them, for reading from Rust while exports live: a
+    /// [`SharedView`], which copies items out and never holds a reference to bytes Python may
+    /// write. A `BufferError` if the value cannot be exported (its layout does not fit its
+    /// bytes).
+    ///
+    /// ```
+    /// use buffer_runtime::python::ExportCell;
+    /// let cell = ExportCell::new(vec![[1u16, 2], [3, 4]]);
+    /// let view = cell.view().unwrap();
+    /// assert_eq!(view.get_as::<u16>(&[1, 0]).unwrap(), 3);
+    /// ```
+    pub fn view(&self) -> PyResult<SharedView<'_>> {
+        let export = self
+            .export()
+            .map_err(|why| PyBufferError::new_err(why.to_string()))?;
+        // SAFETY: the value's bytes (`base`, `span`) stay valid and unmoved for as long as
+        // `&self` is borrowed: they move only under `try_mut`/`into_inner`, which need
+        // `&mut self`. Rust holds no reference to them meanwhile (a writable cell hands out
+        // none; a read-only cell's `get` gives `&T`, which only reads, as this view does), and
+        // Rust writes them only through `view_mut`, which needs `&mut self`.
+        let data = unsafe { Shared::from_raw_parts(export.base, export.span) };
+        Ok(SharedView::from_data_item(
+            data,
+            export.item.clone(),
+            export.shape(),
+            Some(export.byte_strides()),
+            export.offset,
+        )?)
+    }
+
+    /// A writable view of the items, for writing in place from Rust while exports live (as
+    /// `bytearray` allows): a [`SharedViewMut`], which copies bytes in and out. A `TypeError`
+    /// for read-only cells (`cannot modify read-only memory`, as CPython says), a
+    /// `BufferError` if the value cannot be exported.
+    ///
+    /// ```
+    /// use buffer_runtime::python::ExportCell;
+    /// let mut cell = ExportCell::new(vec![0i32; 3]);
+    /// cell.view_mut().unwrap().set_as::<i32>(&[2], -5).unwrap();
+    /// assert_eq!(cell.into_inner().unwrap(), [0, 0, -5]);
+    /// ```
+    pub fn view_mut(&mut self) -> PyResult<SharedViewMut<'_>> {
+        if !self.inner.writable {
+            return Err(PyTypeError::new_err("cannot modify read-only memory"));
+        }
+        let export = self
+            .export()
+            .map_err(|why| PyBufferError::new_err(why.to_string()))?;
+        // SAFETY: as in `view`, the bytes stay valid and unmoved while `self` is borrowed,
+        // here mutably, so no other Rust view or reference of them exists. A writable cell's
+        // `base` comes from `buffer_bytes_mut` (write provenance) and its items accept every
+        // bit pattern (`T::Item: FromBytes`, required by `ExportCell::new`).
+        let data = unsafe { SharedMut::from_raw_parts(export.base, export.span) };
+        Ok(SharedViewMut::from_data_item(
+            data,
+            export.item.clone(),
+            export.shape(),
+            Some(export.byte_strides()),
+            export.offset,
+        )?)
+    }
+
     /// Exclusive access to the value, to resize, replace or move its storage: only while no
     /// Python export lives (`BufferError: Existing exports of data: object cannot be
     /// re-sized` otherwise, as CPython's `bytearray` says). The exports are recomputed when
@@ -245,8 +308,8 @@ impl<T> ExportCell<T> {
     /// assert_eq!(cell.shape(), &[3]);
     /// ```
     pub fn try_mut(&mut self) -> PyResult<CellMut<'_, T>> {
-        let inner = Arc::get_mut(&mut self.inner)
-            .ok_or_else(|| PyBufferError::new_err(EXPORTS_EXIST))?;
+        let inner =
+            Arc::get_mut(&mut self.inner).ok_or_else(|| PyBufferError::new_err(EXPORTS_EXIST))?;
         // If the guard is leaked (`mem::forget`), the old description must not survive: the
         // value may have moved its bytes. Until the guard's drop describes it again, every
         // export request is refused.
@@ -281,7 +344,9 @@ impl<T> ExportCell<T> {
         flags: c_int,
     ) -> PyResult<()> {
         // This export's own strong reference, released by `releasebuffer`.
-        let keep = Arc::into_raw(Arc::clone(&self.inner)).cast_mut().cast::<c_void>();
+        let keep = Arc::into_raw(Arc::clone(&self.inner))
+            .cast_mut()
+            .cast::<c_void>();
         // SAFETY: `view` is `bf_getbuffer`'s (caller). The bytes `export` describes belong to
         // the value in `Inner`, which `keep` keeps alive until release; they move only under
         // `try_mut`/`into_inner`, which `keep` makes fail (the `Arc` is not unique), so they

@@ -23,6 +23,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 
 use crate::export::Dims;
+use crate::view::ItemFormat;
 use crate::{BufferExport, BufferExportMut, Element, Layout};
 
 /// The most dimensions CPython accepts in a buffer (`PyBUF_MAX_NDIM`).
@@ -52,6 +53,8 @@ pub(crate) struct Export {
     strides: *const isize,
     c_contiguous: bool,
     f_contiguous: bool,
+    /// The parsed item format, for Rust's own views of the bytes.
+    pub(crate) item: ItemFormat,
     /// Storage for a shape and strides computed at run time: `[shape.., strides..]`.
     _dims: Option<Box<[isize]>>,
 }
@@ -128,6 +131,7 @@ fn describe<I: Element>(
 ) -> Result<Export, String> {
     let itemsize = size_of::<I>();
     let ndim = layout.shape.len();
+    let item = ItemFormat::of_element::<I>().map_err(|e| e.to_string())?;
     if itemsize == 0 || itemsize > isize::MAX as usize {
         return Err(format!("cannot export items of {itemsize} bytes"));
     }
@@ -208,6 +212,7 @@ fn describe<I: Element>(
         strides,
         c_contiguous,
         f_contiguous,
+        item,
         _dims: dims,
     })
 }

@@ -127,7 +127,10 @@ impl OwnedBuffer {
     where
         T: BufferExport + Send + 'static,
     {
-        Bound::new(py, OwnedBuffer::store(value, |v: &mut T| describe_readonly(v)))
+        Bound::new(
+            py,
+            OwnedBuffer::store(value, |v: &mut T| describe_readonly(v)),
+        )
     }
 
     /// Moves `value` to the heap, describes it there (where it stays) and erases its type.

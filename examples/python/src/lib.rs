@@ -121,9 +121,9 @@ python_buffer! {
 
         /// Writes one pixel from Rust, in place: works while Python holds views.
         fn set_pixel(&mut self, x: usize, y: usize, rgba: [u8; 4]) -> PyResult<()> {
-            self.check(x, y)?;
+            let (x, y) = self.check(x, y)?;
             let mut view = self.image.view_mut()?;
-            for (c, v) in rgba.into_iter().enumerate() {
+            for (c, v) in (0..).zip(rgba) {
                 view.set_as::<u8>(&[y, x, c], v)?;
             }
             Ok(())
@@ -131,9 +131,9 @@ python_buffer! {
 
         /// One pixel as a tuple `(r, g, b, a)`, read by Rust.
         fn get_pixel(&self, x: usize, y: usize) -> PyResult<(u8, u8, u8, u8)> {
-            self.check(x, y)?;
+            let (x, y) = self.check(x, y)?;
             let view = self.image.view()?;
-            let c = |c: usize| view.get_as::<u8>(&[y, x, c]);
+            let c = |c: isize| view.get_as::<u8>(&[y, x, c]);
             Ok((c(0)?, c(1)?, c(2)?, c(3)?))
         }
 
@@ -158,14 +158,16 @@ python_buffer! {
 }
 
 impl PyImage {
-    fn check(&self, x: usize, y: usize) -> PyResult<()> {
+    /// `(x, y)` as view indices, if inside the image.
+    fn check(&self, x: usize, y: usize) -> PyResult<(isize, isize)> {
         if x >= self.width || y >= self.height {
             return Err(PyIndexError::new_err(format!(
                 "pixel ({x}, {y}) outside a {}x{} image",
                 self.width, self.height
             )));
         }
-        Ok(())
+        // Both are below a dimension of the image, whose bytes fit in an isize.
+        Ok((x as isize, y as isize))
     }
 }
 
@@ -280,7 +282,10 @@ python_buffer! {
 
 impl PyTable {
     fn row(&self, i: usize) -> PyResult<&Record> {
-        self.rows.get()?.get(i).ok_or_else(|| PyIndexError::new_err("row index out of range"))
+        self.rows
+            .get()?
+            .get(i)
+            .ok_or_else(|| PyIndexError::new_err("row index out of range"))
     }
 }
 
@@ -334,7 +339,8 @@ python_buffer! {
         /// Writes element `(i, j)`: the export is read-only, so Python's views may rely on
         /// the values not changing; `BufferError` while they live.
         fn set(&mut self, i: usize, j: usize, v: f64) -> PyResult<()> {
-            let mut m = self.matrix.try_mut()?;
+            let mut guard = self.matrix.try_mut()?;
+            let m = &mut *guard;
             if i >= m.rows || j >= m.cols {
                 return Err(PyIndexError::new_err("matrix index out of range"));
             }
@@ -402,7 +408,10 @@ python_buffer! {
 /// Writes the `i`-th `i32` of a `StridedInts`' data through exclusive access.
 fn set_raw(cell: &mut ExportCell<StridedInts>, i: usize, v: i32) -> PyResult<()> {
     let mut inner = cell.try_mut()?;
-    let slot = inner.data.get_mut(i).ok_or_else(|| PyIndexError::new_err("index out of range"))?;
+    let slot = inner
+        .data
+        .get_mut(i)
+        .ok_or_else(|| PyIndexError::new_err("index out of range"))?;
     *slot = v;
     Ok(())
 }
