@@ -28,6 +28,8 @@
 //! ```
 #![no_std]
 #![warn(missing_docs)]
+// On docs.rs (nightly, `--cfg docsrs`), each feature-gated item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
@@ -280,9 +282,11 @@ pub use buffer_derive::BufferExport;
 
 pub use zerocopy;
 
-/// The README's Rust examples, run as doctests so that the README stays true.
+/// The README's Rust examples, run as doctests so that the README stays true. `README.md` is
+/// the crate's (a symlink to the repository's in the workspace; a file in the package), so the
+/// packaged crate runs them too.
 #[cfg(all(doctest, feature = "derive", feature = "pyo3"))]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
 #[doc(hidden)]

@@ -97,15 +97,49 @@
 //!
 //! ## 4. The Python side (feature `pyo3`)
 //!
-//! *Exporting* a `#[pyclass]` (`python_buffer!`): the first export
-//! borrows the object through PyO3's borrow flag (`PyRef` read-only, `PyRefMut` writable) and
-//! keeps that borrow in a *loan* until the last `__releasebuffer__`; meanwhile Rust methods
-//! needing conflicting access fail with PyO3's "Already borrowed" instead of racing with
-//! Python, and the exporter's bytes cannot move. The layout is checked against the bytes (as a
-//! view does) before any `Py_buffer` is filled; the request flags are checked in CPython's
-//! order, and a refused request writes nothing but `obj = NULL`. `Py_buffer.obj` owns a strong
-//! reference, so the object outlives every export. Writable exports require
-//! `BufferExportMut` with `FromBytes` items, so nothing Python writes is an invalid value.
+//! *Exporting* (`python::ExportCell`, `python::OwnedBuffer`, `python_buffer!`): the exported
+//! value lives in a heap block that Python's exports keep alive: each `Py_buffer` of an
+//! `python::ExportCell` owns one strong count of the cell's `Arc` (in
+//! `Py_buffer.internal`, given back by `__releasebuffer__`), and an
+//! `python::OwnedBuffer` is a frozen object that owns its value until
+//! its own deallocation, which every `Py_buffer.obj` reference postpones. The value's bytes
+//! move or are freed only through exclusive access (`ExportCell::try_mut`, `into_inner`),
+//! which exists only when the `Arc` is unique, that is when no export lives
+//! (`Arc::get_mut`/`try_unwrap`: their acquire ordering pairs with the release decrement of
+//! `__releasebuffer__` on any thread, so an export released on another thread is finished
+//! before Rust touches the bytes). Replacing or dropping the cell itself (safe code can,
+//! through `&mut`) only drops one strong count: the old block survives its exports. The
+//! `Py_buffer` fields are computed when the value is stored and after each `try_mut` guard
+//! drops; while a guard lives (or if it is leaked) every export is refused, so no export can
+//! describe bytes that moved. The layout is checked against the bytes (as a view does) when it
+//! is computed; the request flags are checked in CPython's order, and a refused request writes
+//! nothing but `obj = NULL`.
+//!
+//! *No reference to memory Python may write.* A writable cell never hands out `&T` or `&mut
+//! T` while exports may live: Rust reads and writes its items through
+//! [`SharedView`](crate::view::SharedView) / [`SharedViewMut`](crate::view::SharedViewMut),
+//! whose every access is a raw-pointer copy (see the view's storage kinds); `&mut T` exists
+//! only inside a `try_mut` guard (no export), and `&T` only for read-only cells
+//! (`ExportCell::get`), whose exports have `readonly = 1` and refuse `PyBUF_WRITABLE`, so
+//! Python never writes them. Rust-side writers need `&mut ExportCell` (`view_mut`), so two
+//! Rust writers, or a Rust writer and a Rust reader, never overlap: safe Rust cannot race with
+//! itself. The writable pointer comes from `buffer_bytes_mut` (write provenance), and every
+//! bit pattern written by Python or Rust is a valid item (`T::Item: FromBytes`, required by
+//! `ExportCell::new` and `OwnedBuffer::new`).
+//!
+//! *Threads and free-threaded CPython.* No process-wide lock or table is on the export path:
+//! an export takes PyO3's atomic shared borrow of the object for the time it fills the
+//! `Py_buffer` and increments an atomic reference count; a release decrements it, on
+//! whichever thread releases. A data race on the items would need two unsynchronised
+//! accesses, one a write, at once: Python-side code writing without the GIL (a numpy loop that
+//! releases it, any thread of a free-threaded build) while Rust or another Python thread reads
+//! or writes the same items. Safe Rust cannot start one by itself (its own writers are
+//! exclusive, above), and Python code racing on a buffer races the same way on `bytearray`
+//! and numpy arrays: the values read are then unspecified (torn), as in C, but Rust holds no
+//! reference the compiler could assume unchanged, every item accepts every bit pattern, and
+//! no length, pointer or layout is ever read from the items, so no Rust invariant depends on
+//! them. (PyO3 0.29+ supports free-threaded CPython from 3.14t; this machine has no
+//! free-threaded build, so that configuration is argued, not tested.)
 //!
 //! *Importing* a Python buffer (`python::PythonBuffer`): the
 //! `Py_buffer` is validated (format parsed, a positive `itemsize`, non-negative dimensions,
@@ -117,8 +151,8 @@
 //! item size against the span, so a `Py_buffer` whose `itemsize` disagrees with its format
 //! cannot lead a view out of bounds). Rust never writes into a buffer whose items may hold
 //! Python object references (format `O` anywhere in the item, or an exporter that cannot say):
-//! [`view_mut`](crate::python::PythonBuffer::view_mut) is a `TypeError` and
-//! [`bytes_mut`](crate::python::PythonBuffer::bytes_mut) `None` there, because bytes written
+//! `PythonBuffer::view_mut` is a `TypeError` and
+//! `PythonBuffer::bytes_mut` `None` there, because bytes written
 //! over a `PyObject*` would be dereferenced by Python later (a test caught `fill` on a numpy
 //! `dtype=object` array doing exactly that). What Rust cannot enforce is stated on the type
 //! ("Aliasing"): Python code must not write to a buffer while Rust reads it across a call back
@@ -158,12 +192,18 @@
 //!
 //! | where | operation | invariant |
 //! |---|---|---|
-//! | `export.rs`, `ErasedGuard::new` | `ptr::write` of a `PyRef`/`PyRefMut` into a `usize` slot | a `const` assertion checks size and alignment fit |
-//! | `export.rs`, `ErasedGuard::release`, `drop_erased` | drop the stored guard | written by `new` with the same type; consumed, so dropped once; GIL token held |
-//! | `export.rs`, `unsafe impl Send for Loan` | loans in a global table | only touched with the GIL held |
-//! | `export.rs`, `write_view` | writes the `Py_buffer` | `view` valid for writes (caller); `buf`/`len` checked inside the bytes the loan keeps borrowed; shape/strides/format `'static` or owned by the loan |
-//! | `export.rs`, `getbuffer_with`, `__getbuffer`, `__getbuffer_mut` | forward the caller's `Py_buffer`, set `obj = NULL` on failure | the C API contract of `bf_getbuffer` |
-//! | `mod.rs`, `python_buffer!` | `__getbuffer__`/`__releasebuffer__` slots | PyO3 calls them as `bf_getbuffer`/`bf_releasebuffer` |
+//! | `export.rs`, `unsafe impl Send/Sync for Export` | a description with raw pointers shared between threads | plain data, only read; its pointers are dereferenced by others under their own guarantees |
+//! | `export.rs`, `Export::shape`, `byte_strides` | slices over the stored shape and strides | `ndim` values in `'static` memory or the owned `_dims` block, shape values checked to fit `isize` |
+//! | `export.rs`, `fill_view`, `fill_checked` | writes the `Py_buffer` field by field, `obj = NULL` on failure | `view` valid for writes (the C API); pointers checked by `describe` and kept valid by the caller until release |
+//! | `cell.rs`, `unsafe impl Send/Sync for Inner` | the cell's shared block | `T: Send` (dropped on any thread), `T: Sync` for `get`'s `&T`; Rust writers need `&mut ExportCell` |
+//! | `cell.rs`, `get` | `&T` of a read-only cell | Python never writes it (`readonly = 1`, writable requests refused); Rust mutates only through `&mut self` |
+//! | `cell.rs`, `view`, `bytes_view`, `view_mut` | `Shared`/`SharedMut::from_raw_parts` over the value's bytes | bytes move only under `&mut self` with a unique `Arc`; `view_mut` needs `&mut self`, a writable cell (`FromBytes` items, write provenance) |
+//! | `cell.rs`, `CellMut::deref` | `&T` under `Arc::get_mut` | unique access: no export, no other reference |
+//! | `cell.rs`, `getbuffer`, `__releasebuffer` | `Arc::into_raw` into `Py_buffer.internal`, `Arc::from_raw` at release or on a refused request | one strong count per filled `Py_buffer`, reclaimed exactly once (CPython releases once; consumers must not change `internal`) |
+//! | `owned.rs`, `store`, `Erased::drop`, `drop_boxed` | `Box::into_raw`, the last `&mut T`, `Box::from_raw` in `Drop` | the fresh allocation is unaliased; freed once, when the object is, which every `Py_buffer.obj` postpones |
+//! | `owned.rs`, `unsafe impl Send/Sync for Erased` | the erased value | never accessed by Rust; dropped on any thread (`T: Send`) |
+//! | `owned.rs`, `__getbuffer__` | forwards CPython's `Py_buffer` | the frozen object owns and never moves the bytes |
+//! | `mod.rs`, `python_buffer!` | `__getbuffer__`/`__releasebuffer__` slots | PyO3 calls them as `bf_getbuffer`/`bf_releasebuffer`, release once per successful get of the same field |
 //! | `import.rs`, `PythonBuffer::get` | zeroed `Py_buffer`, `PyObject_GetBuffer`, release on a failed validation | all-zero is a valid C struct; GIL held; released exactly once |
 //! | `import.rs`, `describe` | read `format`, `shape`, `strides` | the C API: NUL-terminated format, `ndim` entries, valid until release |
 //! | `import.rs`, `obj` | borrow `Py_buffer.obj` | a strong reference owned until release |

@@ -1,5 +1,6 @@
-//! Replays tests/vectors/format_vectors.json, made by tests/python/format_vectors.py from
-//! CPython's `struct.calcsize` (flat formats) and numpy's `_dtype_from_pep3118` (`T{}`
+//! Replays this crate's tests/vectors/format_vectors.json (inside the package, so the
+//! published crate replays it too), made by the repository's tests/python/format_vectors.py
+//! from CPython's `struct.calcsize` (flat formats) and numpy's `_dtype_from_pep3118` (`T{}`
 //! formats): accept/reject, item size and every field's offset and size must agree, except
 //! where the format module's docs say we differ by design; those cases are counted by reason
 //! and each reason is checked to be the one that applies.
@@ -310,7 +311,7 @@ fn load_vectors() -> Option<(String, Json)> {
     let path = std::env::var("FORMAT_VECTORS").unwrap_or_else(|_| {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../tests/vectors/format_vectors.json"
+            "/tests/vectors/format_vectors.json"
         )
         .to_string()
     });

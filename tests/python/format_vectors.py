@@ -3,7 +3,8 @@
 
     python3 tests/python/format_vectors.py [--seed N] [--count N] [--out PATH]
 
-Writes a JSON object {"platform": {...}, "cases": [...]} where every case is
+Writes (by default to buffer-runtime/tests/vectors/format_vectors.json, inside the crate whose
+tests replay it) a JSON object {"platform": {...}, "cases": [...]} where every case is
 
     {"fmt": "...", "oracle": "struct" | "numpy", "ok": bool,
      "itemsize": int, "fields": [[offset, size, name-or-null], ...], "error": "..."}
@@ -382,7 +383,7 @@ def main():
     ap.add_argument("--seed", type=int, default=3118)
     ap.add_argument("--count", type=int, default=3000,
                     help="random layout cases (half per oracle); 200 numpy value cases follow")
-    ap.add_argument("--out", default="tests/vectors/format_vectors.json")
+    ap.add_argument("--out", default="buffer-runtime/tests/vectors/format_vectors.json")
     args = ap.parse_args()
     if np is None:
         sys.exit("numpy is required")

@@ -46,7 +46,7 @@ def test_floats_like_rust_numpys_from_vec(bx):
     a = np.asarray(obj)
     assert (a.dtype, a.shape, a.ctypes.data) == (np.float64, (1000,), address)
     assert a.sum() == sum(range(1000))
-    assert repr(obj) == "OwnedBuffer(format='d', shape=[1000], readonly=False)"
+    assert repr(obj) == "OwnedBuffer(format='d', shape=(1000,), readonly=False)"
     assert len(obj) == 1000
     a[:] = 1.5
     assert memoryview(obj)[999] == 1.5

@@ -264,6 +264,25 @@ impl<T> ExportCell<T> {
         )?)
     }
 
+    /// All of the value's bytes (also those outside the exported layout) as a 1-d view of
+    /// unsigned bytes (format `B`), for reading from Rust while exports live.
+    ///
+    /// ```
+    /// use buffer_runtime::python::ExportCell;
+    /// let cell = ExportCell::new(vec![1u16, 2]);
+    /// let bytes = cell.bytes_view().unwrap();
+    /// assert_eq!(bytes.tobytes(buffer_runtime::view::Order::C), [1u16.to_ne_bytes(), 2u16.to_ne_bytes()].concat());
+    /// ```
+    pub fn bytes_view(&self) -> PyResult<SharedView<'_>> {
+        let export = self
+            .export()
+            .map_err(|why| PyBufferError::new_err(why.to_string()))?;
+        // SAFETY: as in `view`: the whole span stays valid and unmoved while `&self` lives, and
+        // Rust only reads it here.
+        let data = unsafe { Shared::from_raw_parts(export.base, export.span) };
+        Ok(SharedView::from_data(data, "B", &[export.span], None, 0)?)
+    }
+
     /// A writable view of the items, for writing in place from Rust while exports live (as
     /// `bytearray` allows): a [`SharedViewMut`], which copies bytes in and out. A `TypeError`
     /// for read-only cells (`cannot modify read-only memory`, as CPython says), a
@@ -351,7 +370,8 @@ impl<T> ExportCell<T> {
         // the value in `Inner`, which `keep` keeps alive until release; they move only under
         // `try_mut`/`into_inner`, which `keep` makes fail (the `Arc` is not unique), so they
         // stay put until release too.
-        let result = unsafe { fill_view(obj, self.export(), view, flags, keep) };
+        let result =
+            unsafe { fill_view(obj, !self.inner.writable, self.export(), view, flags, keep) };
         if result.is_err() {
             // SAFETY: `keep` came from `Arc::into_raw` above and was not handed out (the
             // request failed), so it is reclaimed exactly once, here.

@@ -279,7 +279,8 @@ pub(crate) fn buffer_error(obj: &Bound<'_, PyAny>, what: &str) -> PyErr {
     PyBufferError::new_err(format!("{name}: {what}"))
 }
 
-/// Answers one `bf_getbuffer` request from `export`: checks the flags in CPython's order and
+/// Answers one `bf_getbuffer` request from `export` (of an exporter that is `readonly` or not,
+/// also when it cannot describe its items): checks the flags in CPython's order and
 /// with its messages, then fills `view`, storing `internal` in `view.internal`. On error
 /// `view.obj` is set to NULL (as the C API asks) and nothing else is written; the caller still
 /// owns whatever `internal` stands for.
@@ -291,6 +292,7 @@ pub(crate) fn buffer_error(obj: &Bound<'_, PyAny>, what: &str) -> PyErr {
 /// passed in `internal`, or `obj` itself owning the bytes).
 pub(crate) unsafe fn fill_view(
     obj: &Bound<'_, PyAny>,
+    readonly: bool,
     export: Result<&Export, &str>,
     view: *mut ffi::Py_buffer,
     flags: c_int,
@@ -302,7 +304,7 @@ pub(crate) unsafe fn fill_view(
         ));
     }
     // SAFETY: `view` is non-NULL and valid for writes (caller).
-    let result = unsafe { fill_checked(obj, export, view, flags, internal) };
+    let result = unsafe { fill_checked(obj, readonly, export, view, flags, internal) };
     if result.is_err() {
         // SAFETY: as above; the C API asks exporters to set `obj` to NULL on failure.
         unsafe { (*view).obj = ptr::null_mut() };
@@ -316,12 +318,17 @@ pub(crate) unsafe fn fill_view(
 /// As [`fill_view`], with `view` non-NULL.
 unsafe fn fill_checked(
     obj: &Bound<'_, PyAny>,
+    readonly: bool,
     export: Result<&Export, &str>,
     view: *mut ffi::Py_buffer,
     flags: c_int,
     internal: *mut c_void,
 ) -> PyResult<()> {
     let request = Request(flags);
+    // A writable request to a read-only exporter fails first, whatever its layout.
+    if request.writable() && readonly {
+        return Err(buffer_error(obj, "underlying buffer is not writable"));
+    }
     let info = export.map_err(|why| buffer_error(obj, why))?;
     // The order of the checks, and their messages, follow CPython's memoryview.
     if request.writable() && info.readonly {

@@ -59,7 +59,7 @@
 //!         }
 //!         fn total(&self) -> PyResult<u32> {
 //!             // Python may write these items at any time: Rust reads them through a view.
-//!             Ok(self.counts.view().iter_as::<u32>()?.sum())
+//!             Ok(self.counts.view()?.iter_as::<u32>()?.sum())
 //!         }
 //!     }
 //!     export |this| &this.counts;

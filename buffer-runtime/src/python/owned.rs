@@ -4,7 +4,8 @@ use core::ffi::c_int;
 use core::ptr::{self, NonNull};
 use std::boxed::Box;
 use std::format;
-use std::string::String;
+use std::string::{String, ToString};
+use std::vec::Vec;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
@@ -68,6 +69,7 @@ impl Drop for Erased {
 #[pyclass(frozen, name = "OwnedBuffer", module = "buffer_runtime")]
 pub struct OwnedBuffer {
     export: Result<Export, String>,
+    readonly: bool,
     /// Owns the bytes `export` points at (declared after `export`: nothing reads `export` in
     /// `Drop`, so the order only keeps the description from outliving the value).
     _value: Erased,
@@ -105,7 +107,7 @@ impl OwnedBuffer {
         T: BufferExportMut + Send + 'static,
         T::Item: FromBytes,
     {
-        Bound::new(py, OwnedBuffer::store(value, describe_writable::<T>))
+        Bound::new(py, OwnedBuffer::store(value, describe_writable::<T>, false))
     }
 
     /// Moves `value` into a new Python object that exports it read-only (any item type).
@@ -129,7 +131,7 @@ impl OwnedBuffer {
     {
         Bound::new(
             py,
-            OwnedBuffer::store(value, |v: &mut T| describe_readonly(v)),
+            OwnedBuffer::store(value, |v: &mut T| describe_readonly(v), true),
         )
     }
 
@@ -137,6 +139,7 @@ impl OwnedBuffer {
     fn store<T: Send + 'static>(
         value: T,
         describe: fn(&mut T) -> Result<Export, String>,
+        readonly: bool,
     ) -> OwnedBuffer {
         let raw = Box::into_raw(Box::new(value));
         // SAFETY: `raw` is the fresh, unaliased allocation just made; this reference is the
@@ -149,6 +152,7 @@ impl OwnedBuffer {
         };
         OwnedBuffer {
             export,
+            readonly,
             _value: value,
         }
     }
@@ -193,7 +197,7 @@ impl OwnedBuffer {
     /// });
     /// ```
     pub fn readonly(&self) -> bool {
-        self.export().map_or(true, Export::readonly)
+        self.readonly
     }
 }
 
@@ -211,7 +215,16 @@ impl OwnedBuffer {
         // belong to the value this frozen object owns: never moved, and freed only when the
         // object is, which the `Py_buffer.obj` reference `fill_view` takes prevents until
         // release.
-        unsafe { fill_view(slf.as_any(), this.export(), view, flags, ptr::null_mut()) }
+        unsafe {
+            fill_view(
+                slf.as_any(),
+                this.readonly(),
+                this.export(),
+                view,
+                flags,
+                ptr::null_mut(),
+            )
+        }
     }
 
     fn __len__(&self) -> PyResult<usize> {
@@ -223,12 +236,19 @@ impl OwnedBuffer {
 
     fn __repr__(&self) -> String {
         match self.export() {
-            Ok(e) => format!(
-                "OwnedBuffer(format={:?}, shape={:?}, readonly={})",
-                e.format(),
-                e.shape(),
-                if e.readonly() { "True" } else { "False" }
-            ),
+            Ok(e) => {
+                // Python's spelling: a quoted format, a tuple for the shape.
+                let mut shape: Vec<String> = e.shape().iter().map(|n| n.to_string()).collect();
+                if shape.len() == 1 {
+                    shape.push(String::new());
+                }
+                format!(
+                    "OwnedBuffer(format='{}', shape=({}), readonly={})",
+                    e.format(),
+                    shape.join(", ").trim_end(),
+                    if e.readonly() { "True" } else { "False" }
+                )
+            }
             Err(why) => format!("OwnedBuffer(<not exportable: {why}>)"),
         }
     }

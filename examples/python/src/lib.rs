@@ -211,18 +211,19 @@ const RECORD_FIELDS: [(&str, usize); 8] = [
 ];
 
 /// Row `i` of a `Table`: values derived from `i`.
+/// (Integers wrap for rows beyond their range: `Table(100_000)` is valid.)
 fn record(i: usize) -> Record {
     let f = i as f32;
     Record {
         id: 1000 + i as u64,
         price: 1.25 * i as f64,
-        qty: -(i as i32),
+        qty: (i as i32).wrapping_neg(),
         ratio: f / 4.0,
         pos: [f, f + 0.5, -f],
         kind: (i % 256) as u8,
         level: -((i % 128) as i8),
         _pad: [0; 2],
-        matrix: [[i as i16, 1], [2, -(i as i16)]],
+        matrix: [[i as i16, 1], [2, (i as i16).wrapping_neg()]],
     }
 }
 
@@ -394,6 +395,13 @@ python_buffer! {
         #[new]
         fn new(data: Vec<i32>, shape: Vec<usize>, strides: Vec<isize>, offset: usize) -> Self {
             PyStrided { inner: ExportCell::new(StridedInts { data, shape, strides, offset }) }
+        }
+
+        /// The `i`-th `i32` of the data (not of the layout), read by Rust while exports live.
+        fn get(&self, i: usize) -> PyResult<i32> {
+            let ints = self.inner.bytes_view()?.into_cast("i", None)?;
+            let i = isize::try_from(i).map_err(|_| PyIndexError::new_err("index out of range"))?;
+            Ok(ints.get_as::<i32>(&[i])?)
         }
 
         /// Writes the `i`-th `i32` of the data (not of the layout: bytes outside it too), so it
