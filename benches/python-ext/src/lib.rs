@@ -13,8 +13,8 @@
 //!   `CString` and freed in `__releasebuffer__`, as PyO3's own buffer test does.
 //! * `from_vec_numpy(n)` / `from_vec_ours(n)`: the same `Vec<f64>` of `n` built, then handed
 //!   to Python without a copy by rust-numpy's `PyArray1::from_vec` / [`OwnedBuffer::new`].
-//! * `handoff_numpy(n)` / `handoff_ours(n, asarray)`: the vector built first, then only the
-//!   handoff timed inside Rust (seconds), so the figure is not the time to fill the vector.
+//! * `handoff_numpy(n, warm)` / `handoff_ours(n, asarray, warm)`: the vector built first, then
+//!   only the handoff timed inside Rust (seconds), so the figure is not the time to fill it.
 
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::ptr;
