@@ -4,7 +4,9 @@ of each benchmark, under $CARGO_TARGET_DIR/criterion), the Python side's JSON, t
 times and the RssAnon record. Every ratio is measured / baseline, both from this run:
 below 1 means ours takes less time.
 
-usage: report.py RESULTS_DIR CRITERION_DIR [--markdown]
+Rows "11" are the Python export rows of issue 11 (scripts/bench_python.py's "export11").
+
+usage: report.py RESULTS_DIR CRITERION_DIR [--markdown] [--only export]
 """
 
 import json
@@ -164,13 +166,72 @@ def rows(results, cdir):
               "vec_slice_sum", "same loop over a Vec", 1.2)
     rust_pair("7", "sum a field, mmap file as a slice", "mmap", "mmap_slice_sum",
               "vec_slice_sum", "same loop over a Vec", None)
+    out.extend(rows11(py.get("export11")))
     return out, rss
+
+
+def rows11(e):
+    """The rows of issue 11, all measured interleaved (*): ratios are medians of per-round
+    ratios."""
+    if not e:
+        return [("11", "Python export rows (issue 11)", None, "-", None, None)]
+    out = []
+    er = e["export_release"]
+    sec, ratio = er["seconds"], er["ratio"]
+    label = {"handwritten": "hand-written __getbuffer__", "bytearray": "bytearray",
+             "handwritten_cstring": "hand-written, CString format",
+             "handwritten_release": "hand-written + empty __releasebuffer__"}
+    for c in (0, 1000, 100_000):
+        for base, target in (("handwritten", 1.2), ("bytearray", None),
+                             ("handwritten_release", None), ("handwritten_cstring", None)):
+            out.append(("11", f"memoryview+release, {c:,} others *", sec[f"ours@{c}"],
+                        f"{label[base]}, same count", sec[f"{base}@{c}"], target,
+                        ratio[f"ours@{c}/{base}@{c}"]))
+    for k, target in (("ours", 1.2), ("handwritten", None), ("bytearray", None)):
+        what = "ours" if k == "ours" else label[k]
+        out.append(("11", f"{what}, 100,000 others *", sec[f"{k}@100000"],
+                    f"{what}, 0 others", sec[f"{k}@0"], target, ratio[f"{k}@100000/{k}@0"]))
+    ap = e["asarray"]["paired"]
+    shape = "x".join(map(str, e["asarray"]["shape"]))
+    if "testbuffer" in ap:
+        for k, what, target in (("ours", "asarray(ours)", 1.1),
+                                ("handwritten", "asarray(hand-written)", None),
+                                ("handwritten_release", "asarray(hand-written + release)",
+                                 None)):
+            out.append(("11", f"{what} {shape} B per call *", ap[k]["seconds"],
+                        "asarray(_testbuffer.ndarray)", ap["testbuffer"]["seconds"], target,
+                        ap[k]["ratio"]))
+    h = e["handoff"]
+    n = f"{h['items'] // 1_000_000}M f64"
+    parts = (("end to end", h["end_to_end"]),
+             ("handoff alone, cold", h["handoff_only"]["cold"]),
+             ("handoff alone, warm", h["handoff_only"]["warm"]))
+    for what, p in parts:
+        out.append(("11", f"{n} to numpy, {what}: OwnedBuffer+asarray *",
+                    p["ours_asarray"]["seconds"], "rust-numpy PyArray1::from_vec",
+                    p["numpy_from_vec"]["seconds"], 1.1, p["ours_asarray"]["ratio"]))
+        out.append(("11", f"{n}, {what}: OwnedBuffer::new *", p["ours"]["seconds"],
+                    "rust-numpy PyArray1::from_vec", p["numpy_from_vec"]["seconds"], 1.1,
+                    p["ours"]["ratio"]))
+    le = e["live_exports"]
+    count = f"{le['count']:,}"
+    for w, what in (("objects_and_views", f"create {count} objects+memoryviews"),
+                    ("views_only", f"{count} memoryviews of made objects")):
+        for k in ("ours", "handwritten"):
+            out.append(("11", f"{what}, {'ours' if k == 'ours' else 'hand-written'} *",
+                        le["seconds"][f"{k}_{w}"], "the same with bytearray(64)",
+                        le["seconds"][f"bytearray_{w}"], None,
+                        le["ratio"][f"{k}_{w}/bytearray_{w}"]))
+    return out
 
 
 def main():
     results, cdir = Path(sys.argv[1]), Path(sys.argv[2])
     markdown = "--markdown" in sys.argv
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     table, rss = rows(results, cdir)
+    if only == "export":
+        table, rss = [r for r in table if r[0] == "11"], None
     head = ["row", "measured", "time", "baseline", "time", "ratio", "target", "met?"]
     lines = []
     for row, what, t, base, bt, target, *pair_ratio in table:
@@ -179,7 +240,9 @@ def main():
         lines.append([row, what, fmt_time(t), base, fmt_time(bt),
                       f"{ratio:.2f}x" if ratio is not None else "n/a",
                       f"<= {target}x" if target else "-", met])
-    if rss:
+    if only:
+        pass
+    elif rss:
         growth = rss["rss_anon_growth_kib"]
         lines.append(["7", f"RssAnon growth, {rss['file_bytes'] >> 20} MiB mapped",
                       f"{growth} KiB", "-", "-", "-", "< 16384 KiB",

@@ -18,9 +18,17 @@ timeit-style: every figure is the median over many repetitions of the time of on
   export    (when --export-module names an importable module with an Image type)
             memoryview(obj) and np.asarray(obj) per call, against a numpy array of the same
             shape, and np.asarray of a memoryview of that array (the buffer-protocol path)
+  export11  (when --ext-module names the baseline module of benches/python-ext, issue 11)
+            memoryview(obj) + release() per call with 0, 1,000 and 100,000 other live exports
+            (bytearray, hand-written PyO3 __getbuffer__, ExportCell + python_buffer!);
+            np.asarray(obj) against np.asarray(_testbuffer.ndarray) of the same shape and
+            format; OwnedBuffer::new against rust-numpy's PyArray1::from_vec for 10M f64
+            (end to end, and the handoff alone timed inside Rust); creating 100,000 live
+            exports. `--only export` runs these rows alone.
 """
 
 import argparse
+import gc
 import importlib
 import json
 import statistics
@@ -248,26 +256,247 @@ def bench_export_paired(img, ref, ref_mv, repeat, number):
     return out
 
 
+def interleaved_rotated(rounds, fns):
+    """`interleaved`, with the order of `fns` rotating from round to round: on a machine
+    shared by more processes than cores, the scheduler's time slice makes the window at a fixed
+    position in a round more likely to be cut than the others (seen: one exporter measured
+    2-3x slower than in any other order)."""
+    names = list(fns)
+    times = {n: [] for n in names}
+    for r in range(rounds):
+        for n in names[r % len(names):] + names[:r % len(names)]:
+            start = time.perf_counter()
+            fns[n]()
+            times[n].append(time.perf_counter() - start)
+    return {
+        n: {
+            "seconds": statistics.median(times[n]),
+            "ratio": per_round_ratio(times, n, names[0]),
+            "quartiles": statistics.quantiles(times[n], n=4),
+        }
+        for n in names
+    }
+
+
+def per_round_ratio(times, name, base):
+    """Median over rounds of times[name][r] / times[base][r] (both measured in round r)."""
+    return statistics.median(t / b for t, b in zip(times[name], times[base]))
+
+
+def export_release_loop(obj, number):
+    """`number` times `m = memoryview(obj); m.release()`."""
+    calls = range(number)
+
+    def run():
+        for _ in calls:
+            m = memoryview(obj)
+            m.release()
+    return run
+
+
+EXPORT_COUNTS = (0, 1000, 100_000)
+
+
+def bench_export_release(ext, rounds, subrounds, number):
+    """Row "export + release" of issue 11: the per-call cost of `memoryview(obj)` and its
+    `release()`, while 0, 1,000 or 100,000 *other* objects of the same kind each hold a live
+    memoryview. Every round builds each crowd anew (so 0 means none) and times every kind
+    against it `subrounds` times, `number` calls each, in an order that rotates; short
+    windows, many of them, so that most are not cut by another process on a shared machine.
+    Ratios are medians of per-window ratios: kind against kind in the same sub-round, count
+    against count in the same sub-round of the same round (seconds apart)."""
+    kinds = {
+        "bytearray": lambda: bytearray(64),
+        "handwritten": lambda: ext.HandWritten(16),
+        "handwritten_release": lambda: ext.HandWrittenRelease(16),
+        "handwritten_cstring": lambda: ext.HandWrittenCString(16),
+        "ours": lambda: ext.Ours(16),
+    }
+    for make in kinds.values():
+        m = memoryview(make())
+        assert m.nbytes == 64, m.nbytes
+    names = list(kinds)
+    times = {f"{k}@{c}": [] for c in EXPORT_COUNTS for k in kinds}
+    was_enabled = gc.isenabled()
+    gc.disable()  # as timeit does; 500,000 live memoryviews would make every pass long
+    try:
+        for _ in range(rounds):
+            for count in EXPORT_COUNTS:
+                crowds = {k: [memoryview(make()) for _ in range(count)]
+                          for k, make in kinds.items()}
+                loops = {k: export_release_loop(make(), number) for k, make in kinds.items()}
+                for s in range(subrounds):
+                    for k in names[s % len(names):] + names[:s % len(names)]:
+                        start = time.perf_counter()
+                        loops[k]()
+                        times[f"{k}@{count}"].append((time.perf_counter() - start) / number)
+                del crowds, loops
+    finally:
+        if was_enabled:
+            gc.enable()
+    out = {"rounds": rounds, "subrounds": subrounds, "calls_per_window": number,
+           "seconds": {n: statistics.median(t) for n, t in times.items()},
+           "quartiles": {n: statistics.quantiles(t, n=4) for n, t in times.items()},
+           "ratio": {}}
+    for c in EXPORT_COUNTS:
+        for k, base in (("ours", "handwritten"), ("ours", "bytearray"),
+                        ("ours", "handwritten_release"), ("ours", "handwritten_cstring"),
+                        ("handwritten", "bytearray"), ("handwritten_release", "handwritten")):
+            out["ratio"][f"{k}@{c}/{base}@{c}"] = per_round_ratio(times, f"{k}@{c}", f"{base}@{c}")
+        for k in kinds:
+            out["ratio"][f"{k}@{c}/{k}@0"] = per_round_ratio(times, f"{k}@{c}", f"{k}@0")
+    return out
+
+
+def bench_asarray11(ext, rounds, number):
+    """Row "numpy.asarray" of issue 11: `np.asarray(obj)` per call of a (4096, 4) `B` buffer
+    (64 x 64 RGBA pixels) against CPython's C test exporter with the same shape and format."""
+    n = 64 * 64
+    ours, hand, hand_release = ext.Ours(n), ext.HandWritten(n), ext.HandWrittenRelease(n)
+    fns = {}
+    try:
+        import _testbuffer
+
+        items = [i % 256 for i in range(4 * n)]
+        tb = _testbuffer.ndarray(items, shape=[n, 4], format="B", flags=_testbuffer.ND_WRITABLE)
+        fns["testbuffer"] = lambda: np.asarray(tb)
+    except ImportError:
+        print("export11: _testbuffer is missing; its baseline is skipped", file=sys.stderr)
+    fns["ours"] = lambda: np.asarray(ours)
+    fns["handwritten"] = lambda: np.asarray(hand)
+    fns["handwritten_release"] = lambda: np.asarray(hand_release)
+    for f in fns.values():
+        a = f()
+        assert a.shape == (n, 4) and a.dtype == np.uint8, (a.shape, a.dtype)
+
+    def per_call(fn):
+        calls = range(number)
+
+        def run():
+            for _ in calls:
+                fn()
+        return run
+
+    out = interleaved_rotated(rounds, {k: per_call(f) for k, f in fns.items()})
+    for v in out.values():
+        v["seconds"] /= number
+        v["quartiles"] = [q / number for q in v["quartiles"]]
+    return {"shape": [n, 4], "format": "B", "rounds": rounds, "calls_per_window": number,
+            "paired": out}
+
+
+HANDOFF_ITEMS = 10_000_000
+
+
+def bench_handoff(ext, rounds):
+    """Row "owned handoff" of issue 11: a `Vec<f64>` of 10 million moved to Python by
+    `OwnedBuffer::new` against rust-numpy's `PyArray1::from_vec`. End to end (build the
+    vector, hand it over, drop the result: one call from Python) and the handoff alone (the
+    vector built before Rust's timer starts): "cold" right after filling the 80 MB, which
+    evicts the caches, and "warm" after the same handoff of a short vector (untimed)."""
+    n = HANDOFF_ITEMS
+    a, o = ext.from_vec_numpy(n), ext.from_vec_ours(n)
+    assert np.array_equal(a[-3:], np.asarray(o)[-3:]) and a.shape == (n,)
+    del a, o
+    end_to_end = interleaved_rotated(rounds, {
+        "numpy_from_vec": lambda: ext.from_vec_numpy(n),
+        "ours": lambda: ext.from_vec_ours(n),
+        "ours_asarray": lambda: np.asarray(ext.from_vec_ours(n)),
+    })
+    handoff = {}
+    for warm in (False, True):
+        calls = {"numpy_from_vec": lambda: ext.handoff_numpy(n, warm),
+                 "ours": lambda: ext.handoff_ours(n, False, warm),
+                 "ours_asarray": lambda: ext.handoff_ours(n, True, warm)}
+        names = list(calls)
+        times = {k: [] for k in names}
+        for r in range(rounds):
+            for k in names[r % 3:] + names[:r % 3]:
+                times[k].append(calls[k]())
+        handoff["warm" if warm else "cold"] = {
+            k: {"seconds": statistics.median(t),
+                "ratio": per_round_ratio(times, k, "numpy_from_vec")}
+            for k, t in times.items()}
+    return {"items": n, "end_to_end": end_to_end, "handoff_only": handoff}
+
+
+def bench_live_exports(ext, rounds, count=100_000):
+    """For the notes of issue 11: creating `count` live exports, a list of `count` objects
+    each with a memoryview; and the memoryviews alone of `count` objects made beforehand.
+    gc disabled while timing, as timeit does."""
+    kinds = {
+        "bytearray": lambda: bytearray(64),
+        "handwritten": lambda: ext.HandWritten(16),
+        "ours": lambda: ext.Ours(16),
+    }
+    times = {f"{k}_{w}": [] for k in kinds for w in ("objects_and_views", "views_only")}
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        names = list(kinds)
+        for r in range(rounds):
+            for k in names[r % 3:] + names[:r % 3]:
+                make = kinds[k]
+                start = time.perf_counter()
+                views = [memoryview(make()) for _ in range(count)]
+                times[f"{k}_objects_and_views"].append(time.perf_counter() - start)
+                del views
+                objs = [make() for _ in range(count)]
+                start = time.perf_counter()
+                views = [memoryview(o) for o in objs]
+                times[f"{k}_views_only"].append(time.perf_counter() - start)
+                del views, objs
+    finally:
+        if was_enabled:
+            gc.enable()
+    out = {"count": count, "rounds": rounds,
+           "seconds": {n: statistics.median(t) for n, t in times.items()}, "ratio": {}}
+    for w in ("objects_and_views", "views_only"):
+        for k in ("ours", "handwritten"):
+            out["ratio"][f"{k}_{w}/bytearray_{w}"] = per_round_ratio(
+                times, f"{k}_{w}", f"bytearray_{w}")
+    return out
+
+
+def bench_export11(module_name, repeat):
+    ext = importlib.import_module(module_name)
+    rounds = 2 * repeat + 1
+    return {
+        "export_release": bench_export_release(ext, rounds, 20, 500),
+        "asarray": bench_asarray11(ext, 20 * rounds, 200),
+        "handoff": bench_handoff(ext, rounds),
+        "live_exports": bench_live_exports(ext, max(5, repeat // 2)),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--formats", required=True, help="file of format strings, one a line")
+    ap.add_argument("--formats", help="file of format strings, one a line (for parse)")
     ap.add_argument("--out", required=True, help="JSON file to write")
     ap.add_argument("--repeat", type=int, default=15, help="repetitions per figure")
     ap.add_argument("--export-module", help="Python module with an exported Image type")
     ap.add_argument("--timing", help="the Rust `timing` binary, run alternately with the "
                     "Python measurements of tolist and parse")
+    ap.add_argument("--ext-module", help="the baseline module of benches/python-ext "
+                    "(buffer_bench_ext), for the rows of issue 11")
+    ap.add_argument("--only", choices=["export"],
+                    help="export: only the rows of issue 11 (needs --ext-module)")
     args = ap.parse_args()
-    with open(args.formats) as f:
-        formats = [line for line in f.read().split("\n") if line]
-    results = {
-        "python": sys.version.split()[0],
-        "numpy": np.__version__,
-        "tobytes": bench_tobytes(args.repeat),
-        "tolist": bench_tolist(max(3, args.repeat // 3), args.timing),
-        "parse": bench_parse(formats, args.repeat, args.timing, args.formats),
-    }
-    if args.export_module:
-        results["export"] = bench_export(args.export_module, args.repeat)
+    if args.only and not args.ext_module:
+        ap.error("--only export needs --ext-module")
+    if not args.only and not args.formats:
+        ap.error("--formats is required (unless --only export)")
+    results = {"python": sys.version.split()[0], "numpy": np.__version__}
+    if not args.only:
+        with open(args.formats) as f:
+            formats = [line for line in f.read().split("\n") if line]
+        results["tobytes"] = bench_tobytes(args.repeat)
+        results["tolist"] = bench_tolist(max(3, args.repeat // 3), args.timing)
+        results["parse"] = bench_parse(formats, args.repeat, args.timing, args.formats)
+        if args.export_module:
+            results["export"] = bench_export(args.export_module, args.repeat)
+    if args.ext_module:
+        results["export11"] = bench_export11(args.ext_module, args.repeat)
     with open(args.out, "w") as f:
         json.dump(results, f, indent=1)
     json.dump(results, sys.stdout, indent=1)
