@@ -637,6 +637,19 @@ impl<S: Data> ViewBase<S> {
         ViewBase::from_checked(data, item, shape, strides, offset)
     }
 
+    /// A 1-d view of the bytes of `data` with format `B`, as `memoryview(b"...")`
+    /// ([`MemoryView::from_bytes`] for every storage kind).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{Order, Shared, SharedView};
+    /// let view = SharedView::from_data_bytes(Shared::from(&b"abc"[..]));
+    /// assert_eq!((view.format(), view.shape()), ("B", &[3usize][..]));
+    /// assert_eq!(view.tobytes(Order::C), b"abc");
+    /// ```
+    pub fn from_data_bytes(data: S) -> Self {
+        ViewBase::bytes_view(data)
+    }
+
     /// [`from_data`](Self::from_data) with a format parsed already (one parse for many views
     /// of the same items).
     ///
