@@ -49,6 +49,14 @@
 //! lives. Both are [`ViewBase`] with a different [`Data`] parameter, like ndarray's `ArrayView`
 //! and `ArrayViewMut`.
 //!
+//! Memory that code outside Rust may write while a view lives (a Python buffer: see
+//! [`crate::python`]) is viewed as a [`SharedView`] or [`SharedViewMut`], the same
+//! [`ViewBase`] over the [`Shared`] or [`SharedMut`] storage kinds: every operation that
+//! copies works the same, and the few that return references into the bytes
+//! ([`as_slice`](ViewBase::as_slice), [`get_ref_as`](ViewBase::get_ref_as),
+//! [`underlying_bytes`](ViewBase::underlying_bytes), ...) do not exist for them. Derived
+//! views keep the kind: `sub` of a `SharedView` is a `SharedView`.
+//!
 //! Write methods exist on both, so that code written against CPython's semantics runs
 //! unchanged: on a [`MemoryView`] they fail with CPython's `TypeError: cannot modify read-only
 //! memory`.
