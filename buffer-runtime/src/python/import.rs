@@ -367,6 +367,9 @@ impl<'py> PythonBuffer<'py> {
         }
         // SAFETY: as in `shared_bytes`, and the exporter allows writes (`readonly == 0`);
         // `&mut self` makes this the only Rust access through this buffer while it lives.
+        // Another buffer of the same memory (a second request) is to this one what Python's
+        // writes are: raw copies, sequenced on this thread (the shared kinds are not `Send`),
+        // or the cross-thread race discussed in `crate::safety`.
         Some(unsafe { SharedMut::from_raw_parts(self.span_start, self.span_len) })
     }
 
