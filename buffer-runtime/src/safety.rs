@@ -60,9 +60,12 @@
 //! 5. when a dimension is 0, `offset <= len`.
 //!
 //! Items are read by copying bytes (`from_ne_bytes`, zerocopy's `read_from_bytes`, the
-//! format codec's [`unpack`](crate::format::unpack)), through bounds-checked slice indexing.
-//! So a bug in the offset arithmetic is a panic, not an out-of-bounds access, and a misaligned
-//! item is never referenced as a Rust type. References to items
+//! format codec's [`unpack`](crate::format::unpack)), through bounds-checked slice indexing,
+//! or, for the shared storage kinds (section 3), through `read_into`/`read_at`/`write_from`
+//! (`view/data.rs`), which check the range against the region's length before their one
+//! `ptr::copy_nonoverlapping` or `ptr::read_unaligned`. So a bug in the offset arithmetic is
+//! a panic, not an out-of-bounds access, and a misaligned item is never referenced as a Rust
+//! type. References to items
 //! ([`get_ref_as`](crate::view::ViewBase::get_ref_as),
 //! [`as_slice`](crate::view::ViewBase::as_slice)) are produced by zerocopy's
 //! `ref_from_bytes`, which checks size and alignment; a misaligned item is a `BufferError`.
@@ -85,7 +88,8 @@
 //!
 //! A [`MemoryView`](crate::view::MemoryView) holds `&'a [u8]`, a
 //! [`MemoryViewMut`](crate::view::MemoryViewMut) `&'a mut [u8]`, borrowed from the exporter
-//! (the [`Data`](crate::view::Data) trait is sealed to these two). So while a view lives the
+//! (the [`Data`](crate::view::Data) trait is sealed to these two and the two shared kinds
+//! below). So while a view lives the
 //! exporter cannot be resized, moved, dropped or (for a read-only view) mutated, and a
 //! writable view is the only access to its bytes: CPython's run-time "Existing exports of
 //! data: object cannot be re-sized" is a compile error here (compile-fail tests in
@@ -94,6 +98,24 @@
 //! bytes never coexist, and a copy between views of the same exporter
 //! ([`copy_from`](crate::view::ViewBase::copy_from)) can only have a read-only source
 //! borrowed from something else.
+//!
+//! The shared kinds, [`Shared`](crate::view::Shared) (a
+//! [`SharedView`](crate::view::SharedView)) and [`SharedMut`](crate::view::SharedMut) (a
+//! [`SharedViewMut`](crate::view::SharedViewMut)), are for memory that code outside Rust may
+//! write while the view lives (a Python buffer). They hold a raw pointer and a length, with a
+//! lifetime for the borrow of whatever keeps the memory alive. A view of them never forms a
+//! Rust reference to the bytes: every read copies the bytes out (`ptr::copy_nonoverlapping`,
+//! `ptr::read_unaligned`) into Rust-owned memory, every write copies Rust-owned bytes in, and
+//! the methods that return references (`as_slice`, `get_ref_as`, `underlying_bytes`,
+//! `as_slice_mut`, `get_mut_as`, ndarray's `as_array`, rayon's `par_iter_as`) are defined only
+//! for the reference kinds ([`DataRef`](crate::view::DataRef)), so on a shared view they do not
+//! compile. So the compiler is never told that the bytes are immutable or unaliased while
+//! someone else writes them. The shared kinds are neither `Send` nor `Sync` (nor is a
+//! [`TypedIter`](crate::view::TypedIter) over them): all Rust accesses through them happen on
+//! the thread that created them, one after the other. Their constructors are `unsafe`
+//! (`from_raw_parts`, contract on each) except the conversions from a Rust borrow
+//! (`Shared::from(&[u8])`, `SharedMut::from(&mut [u8])`), where the borrow checker gives the
+//! contract.
 //!
 //! ## 4. The Python side (feature `pyo3`)
 //!
@@ -154,9 +176,45 @@
 //! `PythonBuffer::view_mut` is a `TypeError` and
 //! `PythonBuffer::bytes_mut` `None` there, because bytes written
 //! over a `PyObject*` would be dereferenced by Python later (a test caught `fill` on a numpy
-//! `dtype=object` array doing exactly that). What Rust cannot enforce is stated on the type
-//! ("Aliasing"): Python code must not write to a buffer while Rust reads it across a call back
-//! into Python.
+//! `dtype=object` array doing exactly that).
+//!
+//! *Python may write an imported buffer at any time*: Rust calls back into Python while it
+//! holds a view, another thread writes with the GIL released (numpy's loops release it), or
+//! the interpreter has no GIL (free-threaded CPython 3.13t). So every safe view of an import
+//! is a shared kind ([`view`](crate::python::PythonBuffer::view),
+//! [`view_mut`](crate::python::PythonBuffer::view_mut), the typed forms,
+//! [`PythonView`](crate::python::PythonView)); slices of the memory
+//! ([`bytes`](crate::python::PythonBuffer::bytes),
+//! [`bytes_mut`](crate::python::PythonBuffer::bytes_mut)) are `unsafe`, with the promise that
+//! nothing writes the memory while the slice lives written on each;
+//! [`to_vec`](crate::python::PythonBuffer::to_vec) copies. A write by Python between two Rust
+//! reads is then an ordinary event: the next read returns the new bytes (tested: a view held
+//! across a Python callback, and across another thread's write).
+//!
+//! What remains is a *data race*: a write at the same time as a Rust read or write, from
+//! another thread, with no synchronisation between them. Rust's memory model leaves that
+//! undefined, as C's does; safe Rust code using this crate cannot cause one:
+//!
+//! - with the GIL, Rust code holding a [`PythonBuffer`](crate::python::PythonBuffer) or a view
+//!   of it runs attached to the interpreter, so no Python code runs meanwhile in any thread
+//!   (another thread runs only while this one waits in a Python call, such as `join`, or in
+//!   `Python::detach`); the views are not `Send`, so stable PyO3's `detach` (which needs
+//!   `Send` captures) cannot take them into code that runs while other threads hold the GIL.
+//!   A race then needs code that writes without the GIL: a C extension's thread that released
+//!   it, writing memory this thread reads, which is that extension's race, in C, whoever reads;
+//! - without the GIL (free-threaded CPython), a race needs Python code to have shared one
+//!   mutable buffer between threads and used it from two of them without a lock. CPython
+//!   leaves buffer consumers' synchronisation to the program there; Rust code is then one of
+//!   the unsynchronised parties, exactly as a C extension reading it would be. (Under PyO3's
+//!   `nightly` feature, `Ungil` is not `Send` and the GIL case becomes this one.)
+//!
+//! Even then, what a race can do is limited by what the code does with the bytes: no reference
+//! to them is live (nothing the optimiser could assume unchanged), and the values read are
+//! copies: every typed read is of a `FromBytes` type (any bytes are a valid value: a torn
+//! `f64` is some `f64`), the dynamic reads go through the codec, which checks every byte
+//! pattern it decodes (an invalid `bool` or code point is an error value), and comparisons
+//! compare bytes or decoded values. Writes into the buffer come from Rust-owned scratch bytes
+//! (`pack` encodes first, then copies).
 //!
 //! ## 5. Every `unsafe` block and its invariant
 //!
@@ -179,6 +237,12 @@
 //! | `TypedIter::fold`, aligned row | `ptr::read` of `&T` from zerocopy's `ref_from_bytes` | the reference is valid and aligned; `T: FromBytes` makes the bitwise copy a valid value |
 //! | `TypedIter::fold`, strided row | `ptr::read_unaligned` at first + k * stride | each offset is an item of the row: invariant 4 |
 //! | `view/copy.rs`, `write_c_order` | `Vec::set_len` after the fixed-size run copies | `reserve(n)` made room, and the copy initialised exactly the `n` bytes it counts (front to back) |
+//! | `view/copy.rs`, `append_raw` | spare capacity as `&mut [u8]`, then `Vec::set_len` | `MaybeUninit<u8>` has `u8`'s layout and is only written; `reserve(n)` made room and `read_into` wrote all `n` bytes |
+//! | `view/data.rs`, `read_into`, `read_at` | `ptr::copy_nonoverlapping` / `ptr::read_unaligned` from the region | range checked against `len()`; every kind's `as_ptr()` is valid for reads of `len()` bytes while it lives; the destination is Rust-owned, so cannot overlap; `T: FromBytes` |
+//! | `view/data.rs`, `write_from` | `ptr::copy_nonoverlapping` into the region | range checked; `try_as_mut_ptr` is `Some` only for the writable kinds, valid for writes while borrowed `&mut`; the source is a Rust reference, so not into the region |
+//! | `view/data.rs`, `Shared::from`, `SharedMut::from` | `from_raw_parts` of a Rust borrow | the borrow is valid (and, for `&mut`, exclusive) for `'a`; no other reference is formed |
+//! | `view/data.rs`, `SharedMut::reborrow`, `reborrow_mut`, `SharedViewMut::into_readonly` | a `Shared`/`SharedMut` of the same region | the borrow of (or consumed) `self` bounds it; while it lives `self` cannot write (or is the only writer) |
+//! | `view/typed.rs`, `unsafe impl Send/Sync for TypedIter` | the iterator's raw region pointer | `Send`/`Sync` exactly when its storage kind is: reference kinds yes, shared kinds no |
 //!
 //! Unsafe blocks of the optional integrations (features `ndarray`, `rayon`):
 //!
@@ -207,7 +271,8 @@
 //! | `import.rs`, `PythonBuffer::get` | zeroed `Py_buffer`, `PyObject_GetBuffer`, release on a failed validation | all-zero is a valid C struct; GIL held; released exactly once |
 //! | `import.rs`, `describe` | read `format`, `shape`, `strides` | the C API: NUL-terminated format, `ndim` entries, valid until release |
 //! | `import.rs`, `obj` | borrow `Py_buffer.obj` | a strong reference owned until release |
-//! | `import.rs`, `bytes`, `view`, `view_mut`, `into_view`, `bytes_mut` | `slice::from_raw_parts(_mut)` over the span | the exporter keeps every item readable until release, which only `Drop` does; the span covers exactly the items; `&mut self` for the mutable forms; `PythonView` drops its view before its buffer |
+//! | `import.rs`, `shared_bytes`, `shared_bytes_mut`, `view_mut`, `into_view` | `Shared`/`SharedMut::from_raw_parts` over the span | the exporter keeps every item readable (writable when not `readonly`) until release, which only `Drop` does; the span covers exactly the items; Python's writes are what `Shared` allows; `&mut self` for the mutable forms; `PythonView` drops its view before its buffer |
+//! | `import.rs`, `bytes`, `bytes_mut` (`unsafe fn`) | `slice::from_raw_parts(_mut)` over the span | as above, and the caller's promise that nothing writes (or, for `bytes_mut`, accesses) the memory while the slice lives |
 //! | `import.rs`, `may_hold_objects` | read `Py_buffer.format` | the C API: a non-NULL format is NUL-terminated and valid until release |
 //! | `import.rs`, `Drop` | `PyBuffer_Release` | a successful, unreleased export; GIL held |
 //!

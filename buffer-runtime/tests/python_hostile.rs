@@ -5,6 +5,7 @@
 #![cfg(feature = "pyo3")]
 
 use buffer_runtime::python::PythonBuffer;
+use buffer_runtime::view::SharedViewMut;
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -42,12 +43,15 @@ fn object_references_are_never_writable_from_rust() {
             for flags in WRITABLE_REQUESTS {
                 let mut buf = PythonBuffer::request(&obj, flags).unwrap();
                 assert!(!buf.readonly(), "{code} {flags:#x}");
-                assert!(buf.bytes_mut().is_none(), "{code} {flags:#x}");
+                assert!(buf.shared_bytes_mut().is_none(), "{code} {flags:#x}");
+                // SAFETY: `None` is checked, no slice is made.
+                assert!(unsafe { buf.bytes_mut() }.is_none(), "{code} {flags:#x}");
                 let e = buf.view_mut().unwrap_err();
                 assert!(e.is_instance_of::<PyTypeError>(py), "{e}");
                 assert!(e.to_string().contains("Python object references"), "{e}");
                 // Reading stays allowed: the references' addresses, never dereferenced.
-                assert!(!buf.bytes().is_empty());
+                assert!(!buf.shared_bytes().is_empty());
+                assert!(!buf.to_vec().is_empty());
             }
         }
     });
@@ -67,10 +71,12 @@ fn plain_writable_buffers_stay_writable_with_every_request() {
             for flags in WRITABLE_REQUESTS {
                 let mut buf = PythonBuffer::request(&obj, flags).unwrap();
                 let bytes = buf
-                    .bytes_mut()
+                    .shared_bytes_mut()
                     .unwrap_or_else(|| panic!("{code} {flags:#x}"));
-                bytes[0] ^= 0xff;
-                bytes[0] ^= 0xff;
+                let mut bytes = SharedViewMut::from_data_bytes(bytes);
+                let b0 = bytes.get_as::<u8>(&[0]).unwrap();
+                bytes.set_as::<u8>(&[0], b0 ^ 0xff).unwrap();
+                bytes.set_as::<u8>(&[0], b0).unwrap();
                 buf.view_mut().unwrap();
             }
         }

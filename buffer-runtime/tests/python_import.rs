@@ -243,16 +243,147 @@ fn round_trip_rust_export_python_import() {
             4
         ];
         let expect_bytes = rows.buffer_bytes().to_vec();
+        let expect_ptr = rows.as_ptr().cast::<u8>();
         let rows = buffer_runtime::python::ExportCell::new_readonly(rows);
         let obj = Bound::new(py, Samples { rows }).unwrap();
         let buf = PythonBuffer::get(obj.as_any()).unwrap();
         assert_eq!(buf.format(), <Sample as buffer_runtime::Element>::FORMAT);
         let view = buf.typed_view::<Sample>().unwrap();
         assert_eq!(view.tobytes(Order::C), expect_bytes);
-        assert_eq!(view.as_slice::<Sample>().unwrap().len(), 4);
+        // No copy: the view reads the Rust `Vec` itself.
+        assert_eq!(view.iter_as::<Sample>().unwrap().len(), 4);
+        assert_eq!(
+            view.underlying_ptr().wrapping_add(view.offset()),
+            expect_ptr
+        );
         assert_eq!(obj.borrow().rows.exports(), 1);
         drop(view);
         drop(buf);
         assert_eq!(obj.borrow().rows.exports(), 0);
+    });
+}
+
+/// The case a `&[u8]` over Python memory made undefined: Rust holds a view, calls into Python,
+/// Python writes the buffer, Rust reads again. The shared view sees the new values.
+#[test]
+fn a_view_held_across_a_python_callback_reads_what_python_wrote() {
+    Python::attach(|py| {
+        let a = eval(py, "array.array('d', [1.0, 2.0, 3.0])");
+        let write = eval(
+            py,
+            "lambda a: a.__setitem__(slice(None), array.array('d', [10.0, 20.0, 30.0]))",
+        );
+        let buf = PythonBuffer::get(&a).unwrap();
+        let view = buf.typed_view::<f64>().unwrap();
+        let strided = view
+            .slice(buffer_runtime::view::Slice::FULL.step_by(-2))
+            .unwrap();
+        assert_eq!(view.iter_as::<f64>().unwrap().sum::<f64>(), 6.0);
+        assert_eq!(
+            strided.tolist().unwrap(),
+            Value::Array(vec![Value::Float(3.0), Value::Float(1.0)])
+        );
+        write.call1((&a,)).unwrap(); // same length: allowed while exported
+        assert_eq!(view.iter_as::<f64>().unwrap().sum::<f64>(), 60.0);
+        assert_eq!(view.get_as::<f64>(&[1]).unwrap(), 20.0);
+        assert_eq!(
+            strided.tolist().unwrap(),
+            Value::Array(vec![Value::Float(30.0), Value::Float(10.0)])
+        );
+        assert_eq!(
+            buf.to_vec(),
+            [10.0f64, 20.0, 30.0].map(f64::to_ne_bytes).concat()
+        );
+    });
+}
+
+/// Another Python thread writes the buffer while Rust holds a view (the GIL released in
+/// between, as numpy's loops release it): the view reads the new values.
+#[test]
+fn a_view_reads_what_another_thread_wrote() {
+    Python::attach(|py| {
+        let env = PyDict::new(py);
+        py.run(
+            c"import array, threading
+a = array.array('i', [1, 2, 3, 4])
+go = threading.Event()
+def work():
+    go.wait()
+    a[0] = 100
+    a[3] = -4
+t = threading.Thread(target=work)
+t.start()",
+            Some(&env),
+            None,
+        )
+        .unwrap();
+        let get = |k: &str| env.get_item(k).unwrap().unwrap();
+        let a = get("a");
+        let mut buf = PythonBuffer::get_mut(&a).unwrap();
+        let mut view = buf.view_mut().unwrap();
+        view.set_as::<i32>(&[1], 20).unwrap();
+        assert_eq!(
+            view.iter_as::<i32>().unwrap().collect::<Vec<_>>(),
+            [1, 20, 3, 4]
+        );
+        get("go").call_method0("set").unwrap();
+        get("t").call_method0("join").unwrap(); // waits with the GIL released
+        assert_eq!(
+            view.iter_as::<i32>().unwrap().collect::<Vec<_>>(),
+            [100, 20, 3, -4]
+        );
+        assert_eq!(
+            view.tobytes(Order::C),
+            [100i32, 20, 3, -4].map(i32::to_ne_bytes).concat()
+        );
+        drop(buf);
+        assert_eq!(
+            a.call_method0("tolist")
+                .unwrap()
+                .extract::<Vec<i32>>()
+                .unwrap(),
+            [100, 20, 3, -4]
+        );
+    });
+}
+
+/// Two buffers of one object, one read and one written from Rust at once: neither is a
+/// reference, so each sees the other's writes.
+#[test]
+fn two_buffers_of_one_object_see_each_others_writes() {
+    Python::attach(|py| {
+        let ba = eval(py, "bytearray(b'abcd')");
+        let reader = PythonBuffer::get(&ba).unwrap();
+        let mut writer = PythonBuffer::get_mut(&ba).unwrap();
+        let seen = reader.view().unwrap();
+        let mut w = writer.view_mut().unwrap();
+        w.set_as::<u8>(&[0], b'X').unwrap();
+        assert_eq!(seen.tobytes(Order::C), b"Xbcd");
+        // Copying a view into an overlapping view of the same memory: through a buffer.
+        w.slice_mut(buffer_runtime::view::Slice::from(1..))
+            .unwrap()
+            .copy_from(&seen.slice(buffer_runtime::view::Slice::from(..3)).unwrap())
+            .unwrap();
+        assert_eq!(seen.tobytes(Order::C), b"XXbc");
+    });
+}
+
+/// The `unsafe` slices, used as their contract allows: an immutable `bytes` object, and a
+/// bytearray nobody else touches while the slice lives.
+#[test]
+fn unsafe_slices_under_their_contract() {
+    Python::attach(|py| {
+        let b = eval(py, "b'xyz'");
+        let buf = PythonBuffer::get(&b).unwrap();
+        // SAFETY: `bytes` objects are immutable.
+        assert_eq!(unsafe { buf.bytes() }, b"xyz");
+        let ba = eval(py, "bytearray(b'xyz')");
+        let mut buf = PythonBuffer::get_mut(&ba).unwrap();
+        // SAFETY: no Python code runs while the slice lives, and no other buffer of `ba` exists.
+        unsafe { buf.bytes_mut() }.unwrap()[2] = b'!';
+        assert_eq!(buf.to_vec(), b"xy!");
+        let mut ro = PythonBuffer::get(&b).unwrap();
+        // SAFETY: not used: a read-only buffer gives no slice.
+        assert!(unsafe { ro.bytes_mut() }.is_none());
     });
 }

@@ -217,3 +217,22 @@ def test_typed_writable_view_writes_python_memory(bx):
     assert a["price"].tolist() == [0.0, 5.0, 5.0, 15.0]
     with pytest.raises(BufferError, match="^Table: underlying buffer is not writable$"):
         bx.scale_prices(bx.Table(2), 2.0)
+
+
+def test_rust_view_held_across_a_callback_sees_python_writes(bx):
+    # Rust holds a view of the numpy array while Python writes the array (the case a `&[u8]`
+    # over Python memory made undefined behaviour): the second read sees the new values.
+    a = np.arange(1000, dtype=np.float64)
+
+    def write():
+        a[:] = 2.0
+        a[::7] = -1.0
+
+    before, after = bx.sum_around_callback(a, write)
+    assert before == float(sum(range(1000)))
+    assert after == a.sum()
+    assert after == 2.0 * 1000 - 3.0 * len(range(0, 1000, 7))
+    # A strided, reversed numpy view of the same memory, written through the base array.
+    b = np.zeros(10)
+    v = b[::-3]
+    assert bx.sum_around_callback(v, lambda: b.fill(1.5)) == (0.0, 1.5 * len(v))

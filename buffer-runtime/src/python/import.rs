@@ -17,7 +17,7 @@ use smallvec::SmallVec;
 use std::vec::Vec;
 
 use crate::format::{Code, Item, Kind, Value};
-use crate::view::{ErrorKind, MemoryView, MemoryViewMut, ViewError};
+use crate::view::{ErrorKind, Shared, SharedMut, SharedView, SharedViewMut, ViewError};
 use crate::Element;
 
 /// The most dimensions CPython accepts in a buffer (`PyBUF_MAX_NDIM`).
@@ -29,9 +29,9 @@ const MAX_NDIM: usize = 64;
 ///
 /// The buffer describes its items like a `memoryview`: [`format`](Self::format),
 /// [`itemsize`](Self::itemsize), [`shape`](Self::shape) and [`strides`](Self::strides) in
-/// bytes (negative for reversed axes). [`bytes`](Self::bytes) is the memory span every item
-/// lies in, and [`offset`](Self::offset) the position of the first item in it: exactly the
-/// parts a [`MemoryView`](crate::view::MemoryView) is built from.
+/// bytes (negative for reversed axes). [`shared_bytes`](Self::shared_bytes) is the memory
+/// span every item lies in, and [`offset`](Self::offset) the position of the first item in
+/// it: exactly the parts a [`SharedView`] is built from.
 ///
 /// It lives no longer than the GIL it was created under (`'py`), and is neither `Send` nor
 /// `Sync`.
@@ -45,17 +45,20 @@ const MAX_NDIM: usize = 64;
 ///     let buf = PythonBuffer::get(&data).unwrap();
 ///     assert_eq!((buf.format(), buf.itemsize(), buf.shape(), buf.strides()), ("h", 2, &[3usize][..], &[2isize][..]));
 ///     assert!(!buf.readonly());
-///     assert_eq!(buf.bytes(), [1i16, -2, 3].map(i16::to_ne_bytes).concat());
+///     assert_eq!(buf.to_vec(), [1i16, -2, 3].map(i16::to_ne_bytes).concat());
 /// });
 /// ```
 ///
 /// # Aliasing
 ///
-/// Python does not know about Rust's borrows: while [`bytes`](Self::bytes) (or a view built on
-/// it) is in use, no Python code may write to the same memory. Code that holds one across a
-/// call into Python, or across `Python::detach` while other threads run, must not let that
-/// Python code write to the buffer. A writable buffer obtained with
-/// [`get_mut`](Self::get_mut) is, like `&mut`, meant to be the only access while Rust uses it.
+/// Python does not know about Rust's borrows: Python code (another thread with the GIL
+/// released, a callback Rust makes into Python, any thread of a free-threaded interpreter)
+/// may write the buffer at any time. So the views ([`view`](Self::view),
+/// [`view_mut`](Self::view_mut), [`PythonView`]) are [`SharedView`]s: they read and write by
+/// copying and never form a Rust reference to the memory, and values they read are the bytes
+/// there at that moment. Slices of the memory ([`bytes`](Self::bytes),
+/// [`bytes_mut`](Self::bytes_mut)) are `unsafe`: the caller promises that no Python code
+/// writes the buffer while one lives. See [`crate::safety`].
 pub struct PythonBuffer<'py> {
     /// Boxed so that its address is stable from `PyObject_GetBuffer` to `PyBuffer_Release`, as
     /// some exporters may expect.
@@ -103,7 +106,7 @@ impl<'py> PythonBuffer<'py> {
     /// Python::attach(|py| {
     ///     let ba = py.eval(c"bytearray(b'abc')", None, None).unwrap();
     ///     let mut buf = PythonBuffer::get_mut(&ba).unwrap();
-    ///     buf.bytes_mut().unwrap()[0] = b'X';
+    ///     buf.view_mut().unwrap().set_as::<u8>(&[0], b'X').unwrap();
     ///     drop(buf);
     ///     assert_eq!(ba.extract::<Vec<u8>>().unwrap(), b"Xbc");
     ///
@@ -317,20 +320,115 @@ impl<'py> PythonBuffer<'py> {
         self.offset
     }
 
-    /// The memory every item lies in: from the lowest to one past the highest byte any item
-    /// reaches (for a contiguous buffer, exactly its `nbytes` bytes).
-    pub fn bytes(&self) -> &[u8] {
+    /// The memory every item lies in, as [`Shared`] storage: from the lowest to one past the
+    /// highest byte any item reaches (for a contiguous buffer, exactly its `nbytes` bytes).
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use buffer_runtime::view::SharedView;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let m = py.eval(c"memoryview(b'abcdef')[::2]", None, None).unwrap();
+    ///     let buf = PythonBuffer::get(&m).unwrap();
+    ///     assert_eq!(buf.shared_bytes().len(), 5); // a, b, c, d, e: the span of a, c, e
+    ///     assert_eq!(SharedView::from_data_bytes(buf.shared_bytes()).tobytes(Default::default()), b"abcde");
+    /// });
+    /// ```
+    pub fn shared_bytes(&self) -> Shared<'_> {
+        // SAFETY: the exporter guarantees (C API) that every item, `itemsize` bytes at
+        // `buf + sum(i[k] * strides[k])`, is readable until `PyBuffer_Release`, which happens
+        // only when `self` drops (the borrow of `self` bounds the lifetime); the span is the
+        // smallest range covering all of them, computed in `describe` (empty, at any pointer,
+        // when there is no item). Python code may write it meanwhile, which `Shared` allows;
+        // Rust references to it exist only behind the `unsafe` `bytes`/`bytes_mut`, whose
+        // callers promise none is live while a view is used.
+        unsafe { Shared::from_raw_parts(self.span_start, self.span_len) }
+    }
+
+    /// The same memory, writable; `None` for a read-only buffer, and for one whose items hold
+    /// Python object references (see [`view_mut`](Self::view_mut)).
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     // A writable buffer of `PyObject *`, described by its format `O`.
+    ///     let objects = py.eval(c"__import__('ctypes').py_object * 2", None, None).unwrap().call0().unwrap();
+    ///     let mut buf = PythonBuffer::get_mut(&objects).unwrap();
+    ///     assert!(!buf.readonly());
+    ///     assert!(buf.shared_bytes_mut().is_none());
+    /// });
+    /// ```
+    pub fn shared_bytes_mut(&mut self) -> Option<SharedMut<'_>> {
+        if self.readonly() || self.may_hold_objects() {
+            return None;
+        }
+        // SAFETY: as in `shared_bytes`, and the exporter allows writes (`readonly == 0`);
+        // `&mut self` makes this the only Rust access through this buffer while it lives.
+        // Another buffer of the same memory (a second request) is to this one what Python's
+        // writes are: raw copies, sequenced on this thread (the shared kinds are not `Send`),
+        // or the cross-thread race discussed in `crate::safety`.
+        Some(unsafe { SharedMut::from_raw_parts(self.span_start, self.span_len) })
+    }
+
+    /// A copy of the memory every item lies in (the span of
+    /// [`shared_bytes`](Self::shared_bytes)), taken now.
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let ba = py.eval(c"bytearray(b'abc')", None, None).unwrap();
+    ///     assert_eq!(PythonBuffer::get(&ba).unwrap().to_vec(), b"abc");
+    /// });
+    /// ```
+    pub fn to_vec(&self) -> Vec<u8> {
+        let span = self.shared_bytes();
+        let mut out = Vec::with_capacity(span.len());
+        SharedView::from_data_bytes(span).write_bytes(crate::view::Order::C, &mut out);
+        out
+    }
+
+    /// The memory every item lies in, as a slice: see [`shared_bytes`](Self::shared_bytes),
+    /// which needs no promise.
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let b = py.eval(c"b'abc'", None, None).unwrap();
+    ///     let buf = PythonBuffer::get(&b).unwrap();
+    ///     // SAFETY: `bytes` objects are immutable, and no code runs while `s` lives.
+    ///     let s = unsafe { buf.bytes() };
+    ///     assert_eq!(s, b"abc");
+    /// });
+    /// ```
+    ///
+    /// # Safety
+    ///
+    /// While the returned slice lives, nothing may write the buffer's memory: no Python code
+    /// (in this thread, through calls the caller makes into Python, or in any other thread,
+    /// including code that released the GIL and, on a free-threaded interpreter, every thread)
+    /// and no Rust code (a [`SharedViewMut`] or [`bytes_mut`](Self::bytes_mut) of another
+    /// buffer of the same memory). An immutable exporter (`bytes`, a read-only `mmap`)
+    /// guarantees this; a `bytearray` or numpy array does only if the program ensures that
+    /// nothing writes it meanwhile.
+    pub unsafe fn bytes(&self) -> &[u8] {
         if self.span_len == 0 {
             return &[];
         }
-        // SAFETY: the exporter guarantees (C API) that every item, `itemsize` bytes at
-        // `buf + sum(i[k] * strides[k])`, is readable until `PyBuffer_Release`, which happens only
-        // when `self` drops; the span is the smallest range covering all of them, computed in
-        // `describe`. See the type's documentation for the aliasing rule.
+        // SAFETY: readable for the borrow of `self` as in `shared_bytes`; the caller promises
+        // that nothing writes the memory while the slice lives.
         unsafe { core::slice::from_raw_parts(self.span_start, self.span_len) }
     }
 
-    /// A [`MemoryView`] of the items: every `memoryview` operation, and more, from Rust.
+    /// A [`SharedView`] of the items: every `memoryview` operation, and more, from Rust. It
+    /// reads by copying, so Python code may write the buffer while it lives (a callback, another
+    /// thread) and the view then reads the new values.
     ///
     /// ```
     /// use buffer_runtime::format::Value;
@@ -346,9 +444,9 @@ impl<'py> PythonBuffer<'py> {
     ///     assert_eq!(view.tolist().unwrap(), Value::Array([9, 6, 3, 0].map(Value::Int).to_vec()));
     /// });
     /// ```
-    pub fn view(&self) -> PyResult<MemoryView<'_>> {
-        let view = MemoryView::from_parts(
-            self.bytes(),
+    pub fn view(&self) -> PyResult<SharedView<'_>> {
+        let view = SharedView::from_data(
+            self.shared_bytes(),
             &self.format,
             &self.shape,
             Some(&self.strides),
@@ -357,7 +455,7 @@ impl<'py> PythonBuffer<'py> {
         Ok(view)
     }
 
-    /// A writable [`MemoryViewMut`] of the items; `TypeError: cannot modify read-only memory`
+    /// A writable [`SharedViewMut`] of the items; `TypeError: cannot modify read-only memory`
     /// for a read-only buffer (request it with [`get_mut`](Self::get_mut) to get a writable one).
     ///
     /// Items that hold Python object references (format `O`, as numpy's `dtype=object` arrays
@@ -377,21 +475,17 @@ impl<'py> PythonBuffer<'py> {
     ///     assert_eq!(a.call_method0("tolist").unwrap().extract::<Vec<i16>>().unwrap(), [1, 2, -300]);
     /// });
     /// ```
-    pub fn view_mut(&mut self) -> PyResult<MemoryViewMut<'_>> {
+    pub fn view_mut(&mut self) -> PyResult<SharedViewMut<'_>> {
         if self.readonly() {
             return Err(PyTypeError::new_err("cannot modify read-only memory"));
         }
         if self.may_hold_objects() {
             return Err(PyTypeError::new_err(OBJECTS_MESSAGE));
         }
-        let bytes: &mut [u8] = if self.span_len == 0 {
-            &mut []
-        } else {
-            // SAFETY: as in `bytes_mut`: the exporter allows writes, the span covers every item
-            // and stays valid until release, and `&mut self` makes this the only Rust access.
-            unsafe { core::slice::from_raw_parts_mut(self.span_start, self.span_len) }
-        };
-        Ok(MemoryViewMut::from_parts(
+        // SAFETY: as in `shared_bytes_mut` (checked writable and free of object references
+        // just above).
+        let bytes = unsafe { SharedMut::from_raw_parts(self.span_start, self.span_len) };
+        Ok(SharedViewMut::from_data(
             bytes,
             &self.format,
             &self.shape,
@@ -420,7 +514,7 @@ impl<'py> PythonBuffer<'py> {
     ///     assert_eq!(err.value(py).to_string(), "Buffer dtype mismatch, expected 'f' but got 'd' at offset 0");
     /// });
     /// ```
-    pub fn typed_view<T: Element>(&self) -> PyResult<MemoryView<'_>> {
+    pub fn typed_view<T: Element>(&self) -> PyResult<SharedView<'_>> {
         let view = self.view()?;
         view.check_type::<T>()?;
         Ok(view)
@@ -429,18 +523,15 @@ impl<'py> PythonBuffer<'py> {
     /// Turns this buffer into a [`PythonView`] that owns it: the buffer is released when the
     /// view drops.
     pub fn into_view(self) -> PyResult<PythonView<'py>> {
-        let bytes: &'static [u8] = if self.span_len == 0 {
-            &[]
-        } else {
-            // SAFETY: the span is readable until `PyBuffer_Release` (see `bytes`), and the bytes
-            // live in the exporter's memory, not in `self`, so moving `self` into the
-            // `PythonView` does not move them. The `'static` slice is stored only in the
-            // `PythonView`'s `view` field, which is dropped before its `buffer` field (and so
-            // before the release), and users only ever see it re-borrowed for a lifetime bounded
-            // by a borrow of the `PythonView` (`PythonView::view`).
-            unsafe { core::slice::from_raw_parts(self.span_start, self.span_len) }
-        };
-        let view = MemoryView::from_parts(
+        // SAFETY: the span is readable until `PyBuffer_Release` (see `shared_bytes`), and the
+        // bytes live in the exporter's memory, not in `self`, so moving `self` into the
+        // `PythonView` does not move them. The `'static` storage is kept only in the
+        // `PythonView`'s `view` field, which is dropped before its `buffer` field (and so
+        // before the release), and users only ever see it for a lifetime bounded by a borrow
+        // of the `PythonView` (`PythonView::view`).
+        let bytes: Shared<'static> =
+            unsafe { Shared::from_raw_parts(self.span_start, self.span_len) };
+        let view = SharedView::from_data(
             bytes,
             &self.format,
             &self.shape,
@@ -451,36 +542,46 @@ impl<'py> PythonBuffer<'py> {
     }
 
     /// [`typed_view`](Self::typed_view), writable.
-    pub fn typed_view_mut<T: Element>(&mut self) -> PyResult<MemoryViewMut<'_>> {
+    pub fn typed_view_mut<T: Element>(&mut self) -> PyResult<SharedViewMut<'_>> {
         let view = self.view_mut()?;
         view.check_type::<T>()?;
         Ok(view)
     }
 
-    /// The same memory, writable; `None` for a read-only buffer, and for one whose items hold
-    /// Python object references (see [`view_mut`](Self::view_mut)).
+    /// The same memory as a writable slice; `None` when
+    /// [`shared_bytes_mut`](Self::shared_bytes_mut) is (a read-only buffer, one of Python
+    /// object references), which needs no promise.
     ///
     /// ```
     /// use buffer_runtime::python::PythonBuffer;
     /// use pyo3::prelude::*;
     ///
     /// Python::attach(|py| {
-    ///     // A writable buffer of `PyObject *`, described by its format `O`.
-    ///     let objects = py.eval(c"__import__('ctypes').py_object * 2", None, None).unwrap().call0().unwrap();
-    ///     let mut buf = PythonBuffer::get_mut(&objects).unwrap();
-    ///     assert!(!buf.readonly());
-    ///     assert!(buf.bytes_mut().is_none());
+    ///     let ba = py.eval(c"bytearray(b'abc')", None, None).unwrap();
+    ///     let mut buf = PythonBuffer::get_mut(&ba).unwrap();
+    ///     // SAFETY: no Python code runs, in this thread or another (we hold the GIL of a
+    ///     // GIL-enabled interpreter and nobody else has the bytearray), while `s` lives.
+    ///     let s = unsafe { buf.bytes_mut() }.unwrap();
+    ///     s[0] = b'X';
+    ///     drop(buf);
+    ///     assert_eq!(ba.extract::<Vec<u8>>().unwrap(), b"Xbc");
     /// });
     /// ```
-    pub fn bytes_mut(&mut self) -> Option<&mut [u8]> {
+    ///
+    /// # Safety
+    ///
+    /// While the returned slice lives, no other code may read or write the buffer's memory:
+    /// no Python code (as for [`bytes`](Self::bytes)) and no Rust code through another buffer
+    /// of the same memory.
+    pub unsafe fn bytes_mut(&mut self) -> Option<&mut [u8]> {
         if self.readonly() || self.may_hold_objects() {
             return None;
         }
         if self.span_len == 0 {
             return Some(&mut []);
         }
-        // SAFETY: as in `bytes`, and the exporter allows writes (`readonly == 0`); `&mut self`
-        // makes this the only Rust access through this buffer.
+        // SAFETY: as in `shared_bytes_mut`, and the caller promises that nothing else accesses
+        // the memory while the slice lives.
         Some(unsafe { core::slice::from_raw_parts_mut(self.span_start, self.span_len) })
     }
 }
@@ -595,7 +696,7 @@ pub fn value_to_object<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'p
     })
 }
 
-/// A read-only [`MemoryView`] of a Python buffer that owns its export: the buffer is released
+/// A read-only [`SharedView`] of a Python buffer that owns its export: the buffer is released
 /// when the view drops. Returned by [`PythonBuffer::into_view`] (or [`PythonView::get`]), it can
 /// be passed around and returned from functions, unlike a view borrowed from a
 /// [`PythonBuffer`].
@@ -620,9 +721,9 @@ pub fn value_to_object<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'p
 /// ```
 pub struct PythonView<'py> {
     /// Declared before `buffer`, so it is dropped first: no view outlives the export. Its
-    /// `'static` is never shown to users: [`PythonView::view`] hands out `MemoryView<'s>` for a
+    /// `'static` is never shown to users: [`PythonView::view`] hands out `SharedView<'s>` for a
     /// borrow `'s` of `self` (the view is covariant in its lifetime).
-    view: MemoryView<'static>,
+    view: SharedView<'static>,
     buffer: PythonBuffer<'py>,
 }
 
@@ -633,7 +734,7 @@ impl<'py> PythonView<'py> {
     }
 
     /// The view, for as long as `self` is borrowed.
-    pub fn view(&self) -> &MemoryView<'_> {
+    pub fn view(&self) -> &SharedView<'_> {
         &self.view
     }
 
@@ -653,7 +754,7 @@ impl fmt::Debug for PythonView<'_> {
 
 /// Compiles only if a view is covariant in its lifetime, which [`PythonView::view`] relies on.
 #[allow(dead_code)]
-fn view_is_covariant<'s>(v: &'s MemoryView<'static>) -> &'s MemoryView<'s> {
+fn view_is_covariant<'s>(v: &'s SharedView<'static>) -> &'s SharedView<'s> {
     v
 }
 

@@ -1,15 +1,17 @@
 //! Python interop (feature `pyo3`, built against PyO3 0.30): hand any
 //! [`BufferExport`](crate::BufferExport) to CPython, numpy or Pillow without a copy, and view
-//! any Python buffer from Rust as a [`MemoryView`](crate::view::MemoryView).
+//! any Python buffer from Rust as a [`SharedView`](crate::view::SharedView).
 //!
 //! * Export from a `#[pyclass]`: store the exporter in an [`ExportCell`] and give the class the
 //!   buffer protocol with [`python_buffer!`](crate::python_buffer).
 //! * Hand an owned value to Python: [`OwnedBuffer::new`] moves a `Vec<Record>`, a
 //!   `Box<[f64]>`, any exporter, into a Python object that exports it (no class to write).
 //! * Import: [`PythonBuffer`] holds a Python buffer (released on drop);
-//!   [`PythonBuffer::view`] is a view of it, [`PythonBuffer::typed_view`] one checked
+//!   [`PythonBuffer::view`] is a `SharedView` of it, [`PythonBuffer::typed_view`] one checked
 //!   against a Rust item type, and [`PythonView`] a view that owns its export (released when the
-//!   view drops).
+//!   view drops). A `SharedView` has every `memoryview` operation but reads and writes by
+//!   copying, never through a Rust reference, since Python may write the memory while Rust
+//!   holds the view (see "Viewing Python buffers").
 //!
 //! # Exporting a `#[pyclass]`
 //!
@@ -122,15 +124,28 @@
 //! object references (format `O`, numpy's `dtype=object`) are readable (as addresses) but never
 //! writable from Rust: [`PythonBuffer::view_mut`] raises `TypeError`.
 //!
+//! Python code may write the buffer while Rust holds a view: a Rust function that calls back
+//! into Python, another thread (numpy releases the GIL in its loops), any thread of a
+//! free-threaded interpreter. So the views are [`SharedView`](crate::view::SharedView)s: each
+//! read copies the bytes there at that moment, and no `&[u8]` over Python's memory is ever
+//! live in safe code. What needs a reference (`as_slice`, `get_ref_as`, ndarray's
+//! `as_array`) is not available on them; copy the items out (`tobytes`, `iter_as`, `to_vec`),
+//! or, where nothing can write the memory meanwhile (a `bytes` object), take the `unsafe`
+//! [`PythonBuffer::bytes`] with its contract.
+//!
 //! ```
 //! use buffer_runtime::python::PythonBuffer;
 //! use pyo3::prelude::*;
+//! use pyo3::types::IntoPyDict;
 //!
 //! Python::attach(|py| {
 //!     let data = py.eval(c"memoryview(__import__('array').array('d', [1.0, 2.0, 3.0, 4.0]))[::-2]", None, None).unwrap();
 //!     let buf = PythonBuffer::get(&data)?; // PyObject_GetBuffer
 //!     let view = buf.typed_view::<f64>()?; // format checked against f64
 //!     assert_eq!(view.iter_as::<f64>()?.collect::<Vec<_>>(), [4.0, 2.0]);
+//!     // Python writes the array while Rust holds the view: the next read sees it.
+//!     py.run(c"data.obj[3] = 40.0", None, Some(&[("data", &data)].into_py_dict(py)?))?;
+//!     assert_eq!(view.iter_as::<f64>()?.collect::<Vec<_>>(), [40.0, 2.0]);
 //!     let err = buf.typed_view::<i64>().unwrap_err();
 //!     assert_eq!(err.value(py).to_string(), "Buffer dtype mismatch, expected 'q' but got 'd' at offset 0");
 //!     Ok::<_, PyErr>(())

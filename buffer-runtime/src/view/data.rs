@@ -232,10 +232,11 @@ impl<'a> Shared<'a> {
     ///
     /// - `ptr` is valid for reads of `len` bytes (any pointer, even null, when `len == 0`),
     ///   and those bytes are initialised; the memory is neither freed nor unmapped;
-    /// - no Rust reference (`&`, `&mut`) to any of those bytes exists, except through the
-    ///   [`Shared`] and [`SharedMut`] kinds (which never form one);
-    /// - code outside Rust may read and write the bytes at any time; Rust code writes them
-    ///   only through a [`SharedMut`] of these bytes.
+    /// - no `&mut` to any of those bytes exists, and a shared reference to them (`&[u8]`)
+    ///   only while nothing writes them;
+    /// - code outside Rust may read and write the bytes at any time (but not while a shared
+    ///   reference exists, by the previous point); Rust code writes them only through a
+    ///   [`SharedMut`] of these bytes, which forms no reference.
     ///
     /// ```
     /// use buffer_runtime::view::{Order, Shared, SharedView};

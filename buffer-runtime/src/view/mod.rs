@@ -49,6 +49,14 @@
 //! lives. Both are [`ViewBase`] with a different [`Data`] parameter, like ndarray's `ArrayView`
 //! and `ArrayViewMut`.
 //!
+//! Memory that code outside Rust may write while a view lives (a Python buffer: see
+//! [`crate::python`]) is viewed as a [`SharedView`] or [`SharedViewMut`], the same
+//! [`ViewBase`] over the [`Shared`] or [`SharedMut`] storage kinds: every operation that
+//! copies works the same, and the few that return references into the bytes
+//! ([`as_slice`](ViewBase::as_slice), [`get_ref_as`](ViewBase::get_ref_as),
+//! [`underlying_bytes`](ViewBase::underlying_bytes), ...) do not exist for them. Derived
+//! views keep the kind: `sub` of a `SharedView` is a `SharedView`.
+//!
 //! Write methods exist on both, so that code written against CPython's semantics runs
 //! unchanged: on a [`MemoryView`] they fail with CPython's `TypeError: cannot modify read-only
 //! memory`.
@@ -637,6 +645,19 @@ impl<S: Data> ViewBase<S> {
     ) -> Result<Self> {
         let item = ItemFormat::parse(format)?;
         ViewBase::from_checked(data, item, shape, strides, offset)
+    }
+
+    /// A 1-d view of the bytes of `data` with format `B`, as `memoryview(b"...")`
+    /// ([`MemoryView::from_bytes`] for every storage kind).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{Order, Shared, SharedView};
+    /// let view = SharedView::from_data_bytes(Shared::from(&b"abc"[..]));
+    /// assert_eq!((view.format(), view.shape()), ("B", &[3usize][..]));
+    /// assert_eq!(view.tobytes(Order::C), b"abc");
+    /// ```
+    pub fn from_data_bytes(data: S) -> Self {
+        ViewBase::bytes_view(data)
     }
 
     /// [`from_data`](Self::from_data) with a format parsed already (one parse for many views

@@ -26,7 +26,7 @@
 use std::mem::{offset_of, size_of};
 
 use buffer_runtime::python::{value_to_object, ExportCell, OwnedBuffer, PythonBuffer};
-use buffer_runtime::view::Order;
+use buffer_runtime::view::{MemoryView, Order, SharedView, SharedViewMut, Slice};
 use buffer_runtime::{python_buffer, BufferExport, BufferExportMut, Dims, Element, Layout};
 use pyo3::exceptions::{PyIndexError, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -506,7 +506,7 @@ fn layout<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     d.set_item("readonly", buf.readonly())?;
     d.set_item("nbytes", buf.nbytes())?;
     d.set_item("offset", buf.offset())?;
-    d.set_item("span", buf.bytes().len())?;
+    d.set_item("span", buf.shared_bytes().len())?;
     let view = buf.view()?;
     d.set_item("c_contiguous", view.c_contiguous())?;
     d.set_item("f_contiguous", view.f_contiguous())?;
@@ -581,6 +581,7 @@ fn values(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     out.try_reserve_exact(count).map_err(|_| {
         PyMemoryError::new_err(format!("values: {count} items do not fit in memory"))
     })?;
+    let span = buf.to_vec();
     let mut index = vec![0usize; shape.len()];
     for _ in 0..count {
         let at = buf.offset() as isize
@@ -590,7 +591,7 @@ fn values(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
                 .map(|(&i, &s)| i as isize * s)
                 .sum::<isize>();
         let at = at as usize;
-        out.extend(decode(buf.format(), &buf.bytes()[at..at + itemsize]));
+        out.extend(decode(buf.format(), &span[at..at + itemsize]));
         // Odometer increment, last dimension fastest.
         for k in (0..index.len()).rev() {
             index[k] += 1;
@@ -629,12 +630,14 @@ fn fill(obj: &Bound<'_, PyAny>, item: &[u8]) -> PyResult<()> {
 #[pyfunction]
 fn poke(obj: &Bound<'_, PyAny>, at: usize, data: &[u8]) -> PyResult<()> {
     let mut buf = PythonBuffer::get_mut(obj)?;
-    let bytes = buf.bytes_mut().ok_or_else(|| {
+    let bytes = buf.shared_bytes_mut().ok_or_else(|| {
         PyTypeError::new_err("buffer is read-only or holds Python object references")
     })?;
     let end = at.checked_add(data.len()).filter(|&e| e <= bytes.len());
     let end = end.ok_or_else(|| PyIndexError::new_err("poke: outside the buffer"))?;
-    bytes[at..end].copy_from_slice(data);
+    let mut span = SharedViewMut::from_data_bytes(bytes);
+    let mut dst = span.slice_mut(Slice::from(at as isize..end as isize))?;
+    dst.copy_from(&MemoryView::from_bytes(data))?;
     Ok(())
 }
 
@@ -642,10 +645,26 @@ fn poke(obj: &Bound<'_, PyAny>, at: usize, data: &[u8]) -> PyResult<()> {
 #[pyfunction]
 fn peek<'py>(obj: &Bound<'py, PyAny>, at: usize, n: usize) -> PyResult<Bound<'py, PyBytes>> {
     let buf = PythonBuffer::get(obj)?;
-    let bytes = buf.bytes();
-    let end = at.checked_add(n).filter(|&e| e <= bytes.len());
+    let bytes = SharedView::from_data_bytes(buf.shared_bytes());
+    let end = at.checked_add(n).filter(|&e| e <= bytes.nbytes());
     let end = end.ok_or_else(|| PyIndexError::new_err("peek: outside the buffer"))?;
-    Ok(PyBytes::new(obj.py(), &bytes[at..end]))
+    let part = bytes.slice(Slice::from(at as isize..end as isize))?;
+    Ok(PyBytes::new(obj.py(), &part.tobytes(Order::C)))
+}
+
+/// The sum of a buffer of `f64`s, read by Rust before and after calling `callback()` while
+/// Rust holds its view: Python may write the buffer meanwhile, and the second sum sees it.
+#[pyfunction]
+fn sum_around_callback(
+    obj: &Bound<'_, PyAny>,
+    callback: &Bound<'_, PyAny>,
+) -> PyResult<(f64, f64)> {
+    let buf = PythonBuffer::get(obj)?;
+    let view = buf.typed_view::<f64>()?;
+    let before = view.iter_as::<f64>()?.sum();
+    callback.call0()?;
+    let after = view.iter_as::<f64>()?.sum();
+    Ok((before, after))
 }
 
 #[pymodule]
@@ -663,6 +682,7 @@ fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scale_prices, m)?)?;
     m.add_function(wrap_pyfunction!(poke, m)?)?;
     m.add_function(wrap_pyfunction!(peek, m)?)?;
+    m.add_function(wrap_pyfunction!(sum_around_callback, m)?)?;
     m.add_function(wrap_pyfunction!(tobytes, m)?)?;
     m.add_function(wrap_pyfunction!(fill, m)?)?;
     m.add_function(wrap_pyfunction!(records, m)?)?;
