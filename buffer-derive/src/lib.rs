@@ -44,6 +44,12 @@ mod valid;
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
+/// See `buffer_runtime::export`.
+#[proc_macro_attribute]
+pub fn export(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::export(args.into(), item.into()).into()
+}
+
 /// See `buffer_runtime::BufferExport`.
 #[proc_macro_derive(BufferExport, attributes(buffer))]
 pub fn derive_buffer_export(input: TokenStream) -> TokenStream {
