@@ -31,6 +31,9 @@ pub const STRIDES: &str = "strides";
 /// or an enum.
 pub const READ_ONLY: &str = "read_only";
 
+/// `#[buffer_runtime::export(known_layout)]`: also zerocopy's `KnownLayout`.
+pub const KNOWN_LAYOUT: &str = "known_layout";
+
 /// One entry of a `shape = [...]` or `strides = [...]` list: a sibling field or a literal.
 pub enum Dim {
     /// `height`: the value of the field of that name.
@@ -308,6 +311,9 @@ pub struct Export {
     pub krate: Attr<Path>,
     /// `read_only`: derive no `FromBytes`, so exports are read-only.
     pub read_only: Attr<()>,
+    /// `known_layout`: derive zerocopy's `KnownLayout` too (the runtime does not need it, and
+    /// it costs build time).
+    pub known_layout: Attr<()>,
 }
 
 impl Export {
@@ -315,6 +321,7 @@ impl Export {
     pub fn from_args(cx: &Ctxt, args: proc_macro2::TokenStream) -> Self {
         let mut krate = Attr::none(CRATE);
         let mut read_only = Attr::none(READ_ONLY);
+        let mut known_layout = Attr::none(KNOWN_LAYOUT);
         let parser = syn::meta::parser(|meta| {
             let span = meta
                 .path
@@ -330,6 +337,17 @@ impl Export {
                     skip_value(&meta)?;
                 } else {
                     read_only.set(cx, span, ());
+                }
+            } else if meta.path.is_ident(KNOWN_LAYOUT) {
+                // #[buffer_runtime::export(known_layout)]
+                if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        "`known_layout` takes no value: write `#[buffer_runtime::export(known_layout)]`",
+                    );
+                    skip_value(&meta)?;
+                } else {
+                    known_layout.set(cx, span, ());
                 }
             } else if meta.path.is_ident(CRATE) {
                 // #[br::export(crate = "br")]
@@ -348,8 +366,8 @@ impl Export {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown argument `{}` of `#[buffer_runtime::export]`: expected `read_only` \
-                         or `crate = \"...\"` (field attributes go on the fields: \
+                        "unknown argument `{}` of `#[buffer_runtime::export]`: expected `read_only`, \
+                         `known_layout` or `crate = \"...\"` (field attributes go on the fields: \
                          `#[buffer(padding)]`, `#[buffer(rename = \"...\")]`)",
                         path_string(&meta.path)
                     ),
@@ -361,7 +379,11 @@ impl Export {
         if let Err(err) = syn::parse::Parser::parse2(parser, args) {
             cx.syn_error(err);
         }
-        Export { krate, read_only }
+        Export {
+            krate,
+            read_only,
+            known_layout,
+        }
     }
 }
 

@@ -189,8 +189,8 @@ fn field_pieces(krate: &Path, fields: &[&Field]) -> Vec<TokenStream> {
                 let name = format!(":{}:", f.format_name());
                 quote_spanned! {ty.span()=>
                     &[
-                        #p::Piece::Shape(<#ty as #p::FieldLayout>::SHAPE),
-                        #p::Piece::Text(<#ty as #p::FieldLayout>::FIELD_FORMAT),
+                        #p::Piece::Shape(<#ty as #p::FieldLayout>::SUBARRAY_SHAPE),
+                        #p::Piece::Text(<#ty as #p::FieldLayout>::ITEM_FIELD_FORMAT),
                         #p::Piece::Text(#name),
                     ]
                 }
@@ -416,17 +416,17 @@ fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
         // SAFETY: `Self` is `repr(transparent)` (checked by the derive) over one field of type
         // `Inner` (the others are `PhantomData`, asserted zero-sized), so it has the layout of
         // `Inner` (the Reference, "The transparent representation"). `Inner: FieldLayout` says
-        // `Inner` is `product(SHAPE)` items in C order without gaps; so is `Self`, and
+        // `Inner` is `product(SUBARRAY_SHAPE)` items in C order without gaps; so is `Self`, and
         // `STRIDES` are the C strides of that shape.
         unsafe impl #impl_generics #krate::StaticLayout for #ident #ty_generics #where_clause {
             type Item = #inner_layout::Item;
             const SHAPE: &'static [usize] = {
                 #(#phantom_checks)*
-                #inner_layout::SHAPE
+                #inner_layout::SUBARRAY_SHAPE
             };
             const STRIDES: &'static [isize] = {
                 let strides: &'static #p::DimsBuf<isize> = &#p::DimsBuf::c_strides(
-                    #inner_layout::SHAPE,
+                    #inner_layout::SUBARRAY_SHAPE,
                     ::core::mem::size_of::<#inner_layout::Item>(),
                 );
                 strides.as_slice()
@@ -434,11 +434,11 @@ fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
         }
 
         // SAFETY: as above, `Self` has the layout of `Inner`, so it is what `Inner` is as a
-        // field: `product(SHAPE)` items in C order without gaps. So a newtype can be a field of
+        // field: `product(SUBARRAY_SHAPE)` items in C order without gaps. So a newtype can be a field of
         // another derived struct (exported as a sub-array).
         unsafe impl #impl_generics #p::FieldLayout for #ident #ty_generics #field_where {
             type Item = #inner_layout::Item;
-            const SHAPE: &'static [usize] = #inner_layout::SHAPE;
+            const SUBARRAY_SHAPE: &'static [usize] = #inner_layout::SUBARRAY_SHAPE;
         }
 
         impl #impl_generics #krate::BufferExport for #ident #ty_generics #where_clause {
@@ -593,8 +593,9 @@ fn expand_container(input: &Input, s: &Struct) -> TokenStream {
     }
 }
 
-/// The zerocopy derives `#[buffer_runtime::export]` adds, and the traits each implements (a
-/// derive the user already wrote of one of these would implement it twice).
+/// The zerocopy derives `#[buffer_runtime::export]` adds (`KnownLayout` only when asked: the
+/// runtime does not need it), and the traits each implements (a derive the user already wrote
+/// of one of these would implement it twice).
 const ZEROCOPY_DERIVES: &[(&str, &[&str])] = &[
     ("IntoBytes", &["IntoBytes"]),
     ("Immutable", &["Immutable"]),
@@ -680,7 +681,9 @@ pub fn export(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut derives: Vec<TokenStream> = vec![quote!(#krate::BufferExport)];
     if !container {
         for (derive, traits) in ZEROCOPY_DERIVES {
-            if *derive == "FromBytes" && !from_bytes {
+            if (*derive == "FromBytes" && !from_bytes)
+                || (*derive == "KnownLayout" && args.known_layout.get().is_none())
+            {
                 continue;
             }
             if let Some(path) = user_derive(&input, traits) {

@@ -48,7 +48,7 @@ pub mod safety;
 #[cfg(feature = "alloc")]
 pub mod view;
 
-pub use element::{Element, StaticLayout};
+pub use element::{Element, FieldType, StaticLayout};
 pub use export::{BufferExport, BufferExportMut, Dims, Layout, LayoutError};
 #[cfg(feature = "alloc")]
 pub use view::{MemoryView, MemoryViewMut, ViewError};
@@ -281,7 +281,7 @@ pub use buffer_derive::BufferExport;
 /// Makes a type exportable in one line: `#[buffer_runtime::export]` on a `#[repr(C)]` struct,
 /// a `#[repr(transparent)]` newtype, a fieldless enum or a `#[buffer(container)]` adds
 /// [`#[derive(BufferExport)]`](derive@BufferExport) and the zerocopy derives it needs
-/// (`IntoBytes`, `Immutable`, `KnownLayout`, and `FromBytes` so that exports are writable),
+/// (`IntoBytes`, `Immutable`, and `FromBytes` so that exports are writable),
 /// named through this crate's re-export of zerocopy: the crate using it needs no zerocopy
 /// dependency of its own.
 ///
@@ -309,6 +309,8 @@ pub use buffer_derive::BufferExport;
 /// - `read_only`: no `FromBytes`, for items holding `bool`, `char` or an enum (not every bit
 ///   pattern is a value of those, so Python must not write them). Without it, a `bool` or
 ///   `char` field is an error that says to add it. Enums are always read-only.
+/// - `known_layout`: zerocopy's `KnownLayout` too, for zerocopy's reference conversions
+///   (`FromBytes::ref_from_bytes`); the runtime does not need it, and it costs build time.
 /// - `crate = "br"`: the runtime's name when the dependency is renamed
 ///   (`br = { package = "buffer-runtime", .. }` in `Cargo.toml`); the attribute is then
 ///   spelled `#[br::export(crate = "br")]`.

@@ -3,7 +3,7 @@
 
 use buffer_runtime::{BufferExport, BufferExportMut, Element, StaticLayout};
 
-#[buffer_runtime::export]
+#[buffer_runtime::export(known_layout)]
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Rgb {
@@ -78,6 +78,21 @@ fn the_zerocopy_traits_are_derived_through_the_reexport() {
     assert_eq!(Point::<u32>::new_zeroed().x, 0);
 }
 
+/// `KnownLayout` only when asked for (`Rgb` asks): the runtime does not need it.
+#[test]
+fn known_layout_only_when_asked() {
+    struct Probe<T>(T);
+    trait NotKnown {
+        const KNOWN: bool = false;
+    }
+    impl<T> NotKnown for Probe<T> {}
+    impl<T: buffer_runtime::zerocopy::KnownLayout> Probe<T> {
+        const KNOWN: bool = true;
+    }
+    assert!(Probe::<Rgb>::KNOWN);
+    assert!(!Probe::<Point<u8>>::KNOWN);
+}
+
 #[test]
 fn exports_are_writable_unless_read_only() {
     let mut pixels = vec![Rgb { r: 0, g: 0, b: 0 }; 2];
@@ -91,4 +106,41 @@ fn exports_are_writable_unless_read_only() {
     assert_eq!(&*img.buffer_layout().shape, &[1, 2]);
     img.buffer_bytes_mut()[0] = 5;
     assert_eq!(img.pixels[0].r, 5);
+}
+
+/// A generic parameter bounded `T: FieldType` takes arrays: `Pair<[u16; 2]>` has sub-array
+/// fields.
+#[buffer_runtime::export]
+#[repr(C)]
+#[derive(Clone)]
+struct Pair<T: buffer_runtime::FieldType> {
+    a: T,
+    b: T,
+}
+
+#[test]
+fn arrays_as_generic_arguments() {
+    let o = if cfg!(target_endian = "little") {
+        "<"
+    } else {
+        ">"
+    };
+    assert_eq!(
+        <Pair<[u16; 2]> as Element>::FORMAT,
+        format!("T{{(2){o}H:a:(2){o}H:b:}}")
+    );
+    assert_eq!(
+        <Pair<[[u8; 3]; 2]> as Element>::FORMAT,
+        format!("T{{(2,3){o}B:a:(2,3){o}B:b:}}")
+    );
+    assert_eq!(<Pair<Rgb> as StaticLayout>::ITEMSIZE, 6);
+    let pairs = vec![
+        Pair {
+            a: [1u16, 2],
+            b: [3, 4]
+        };
+        2
+    ];
+    assert_eq!(&*pairs.buffer_layout().shape, &[2]);
+    assert_eq!(pairs.buffer_bytes().len(), 16);
 }
