@@ -1,17 +1,18 @@
 //! Python's buffer protocol (PEP 3118) for Rust types.
 //!
-//! `#[derive(BufferExport)]` gives a `#[repr(C)]` struct a compile-time format string,
-//! item size, shape and strides, and rejects at compile time any layout that Python could
-//! misread (implicit padding) or corrupt (writing an invalid `bool`).
+//! `#[buffer_runtime::export]` (or `#[derive(BufferExport)]` beside zerocopy's derives) gives a
+//! `#[repr(C)]` struct a compile-time format string, item size, shape and strides, and rejects
+//! at compile time any layout that Python could misread (implicit padding) or corrupt (writing
+//! an invalid `bool`).
 //!
 //! # Example
 //!
 //! ```
 //! use buffer_runtime::{BufferExport, Element};
-//! use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 //!
-//! #[derive(BufferExport, IntoBytes, FromBytes, Immutable, KnownLayout, Clone)]
+//! #[buffer_runtime::export]
 //! #[repr(C)]
+//! #[derive(Clone)]
 //! struct Trade {
 //!     price: f64,
 //!     qty: u32,
@@ -26,6 +27,17 @@
 //! let book = vec![Trade { price: 1.5, qty: 10, _pad: [0; 4] }; 3];
 //! assert_eq!(&*book.buffer_layout().shape, &[3]);
 //! ```
+//!
+//! The attribute needs only this crate as a dependency (it derives zerocopy's traits through
+//! the re-export [`zerocopy`]). The equivalent long form, with zerocopy as a dependency of
+//! your own (`zerocopy = { version = "0.8", features = ["derive"] }`), is
+//! `#[derive(BufferExport, IntoBytes, FromBytes, Immutable)]`; see [`export`] and
+//! [`BufferExport`](derive@BufferExport).
+//!
+//! # Features
+//!
+//! `std` (default), `alloc`, `derive` (default: the macros, and zerocopy's derives), `pyo3`,
+//! `ndarray`, `rayon`. Without `derive`, the crate builds no proc-macro and no syn.
 #![no_std]
 #![warn(missing_docs)]
 

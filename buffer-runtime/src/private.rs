@@ -320,7 +320,7 @@ pub const fn padding_after(gap: usize, field: &str, align: usize) -> Message {
 }
 
 /// Compiles only if `T` may be a field of a derived struct. Never called at run time.
-pub const fn assert_field<T: crate::FieldType + ?Sized>() {}
+pub const fn assert_field<T: crate::FieldType>() {}
 
 /// Compiles only if `T` is a [`FieldType`](crate::FieldType): asserted for a generic parameter
 /// used as a field (or as the item of an array field), so that the compiler suggests a bound
