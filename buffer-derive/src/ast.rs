@@ -3,7 +3,7 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Fields, Generics, Ident, Index, Member, Type};
+use syn::{Data, DeriveInput, Fields, Generics, Ident, Index, Member, Path, Type};
 
 use crate::attr;
 use crate::ctxt::Ctxt;
@@ -16,6 +16,8 @@ pub struct Input<'a> {
     pub attrs: attr::Container,
     pub repr: attr::Repr,
     pub body: Body<'a>,
+    /// The name under which the user's `Cargo.toml` renames the runtime, if it does.
+    pub renamed_runtime: Option<String>,
 }
 
 pub enum Body<'a> {
@@ -84,6 +86,20 @@ impl<'a> Input<'a> {
                 return None;
             }
         };
+        let renamed_runtime = match attrs.krate.get() {
+            Some(_) => None,
+            None => renamed_runtime(),
+        };
+        if let Some(name) = &renamed_runtime {
+            cx.error_at(
+                input.ident.span(),
+                format!(
+                    "this crate's Cargo.toml renames the `buffer-runtime` dependency to `{name}`, \
+                     and the generated code names `::buffer_runtime`: add \
+                     `#[buffer(crate = \"{name}\")]` on the type"
+                ),
+            );
+        }
         Some(Input {
             original: input,
             ident: &input.ident,
@@ -91,7 +107,25 @@ impl<'a> Input<'a> {
             attrs,
             repr,
             body,
+            renamed_runtime,
         })
+    }
+
+    /// The path of the runtime crate in the generated code: the `#[buffer(crate = "...")]`
+    /// override, else `::buffer_runtime`. When the manifest renames the dependency and no
+    /// override is given (an error), the renamed path, so that the stubs beside the error
+    /// resolve.
+    pub fn runtime_path(&self) -> Path {
+        if let Some(path) = self.attrs.krate.get() {
+            return path.clone();
+        }
+        match &self.renamed_runtime {
+            Some(name) => {
+                let ident = Ident::new(name, Span::call_site());
+                syn::parse_quote!(::#ident)
+            }
+            None => syn::parse_quote!(::buffer_runtime),
+        }
     }
 
     /// Where to point an error about the whole type: its name.
@@ -246,4 +280,68 @@ pub fn data_item(ty: &Type) -> Option<(DataKind, &Type)> {
         }
         _ => None,
     }
+}
+
+/// The name the crate being compiled gives the runtime, when its `Cargo.toml` renames the
+/// dependency (`br = { package = "buffer-runtime", ... }`) and has none called
+/// `buffer-runtime`: then `::buffer_runtime` cannot resolve, and rustc's "cannot find" says
+/// nothing of the fix. `None` when the manifest cannot be read or does not rename it. Unit
+/// tests expand code for a crate of their own (`buffer-derive`, which renames it in its
+/// dev-dependencies), so they never look.
+pub fn renamed_runtime() -> Option<String> {
+    if cfg!(test) {
+        return None;
+    }
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")?;
+    let manifest = std::fs::read_to_string(std::path::Path::new(&dir).join("Cargo.toml")).ok()?;
+    manifest_renames_runtime(&manifest)
+}
+
+/// A line-based reading of a manifest, enough for the usual spellings of a dependency
+/// (`name = { package = "buffer-runtime", .. }` or a `[dependencies.name]` table with
+/// `package = "buffer-runtime"`); anything else is `None`, and rustc's own error stands.
+pub fn manifest_renames_runtime(manifest: &str) -> Option<String> {
+    let mut table = String::new();
+    let mut renamed = None;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            table = line
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_owned();
+            continue;
+        }
+        if !table.contains("dependencies") {
+            continue;
+        }
+        let key = line
+            .split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        let table_key = table
+            .rsplit('.')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        let names_runtime = |k: &str| k == "buffer-runtime" || k == "buffer_runtime";
+        if (table.ends_with("dependencies") && names_runtime(key)) || names_runtime(table_key) {
+            return None;
+        }
+        let packaged = line.replace(' ', "");
+        if packaged.contains("package=\"buffer-runtime\"") {
+            let name = if table.ends_with("dependencies") {
+                key
+            } else {
+                table_key
+            };
+            if !name.is_empty() && renamed.is_none() {
+                renamed = Some(name.replace('-', "_"));
+            }
+        }
+    }
+    renamed
 }

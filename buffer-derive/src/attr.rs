@@ -27,6 +27,13 @@ pub const SHAPE: &str = "shape";
 /// `#[buffer(data, shape = [rows, cols], strides = [pitch, 4])]`.
 pub const STRIDES: &str = "strides";
 
+/// `#[buffer_runtime::export(read_only)]`: no `FromBytes`, for items that hold `bool`, `char`
+/// or an enum.
+pub const READ_ONLY: &str = "read_only";
+
+/// `#[buffer_runtime::export(known_layout)]`: also zerocopy's `KnownLayout`.
+pub const KNOWN_LAYOUT: &str = "known_layout";
+
 /// One entry of a `shape = [...]` or `strides = [...]` list: a sibling field or a literal.
 pub enum Dim {
     /// `height`: the value of the field of that name.
@@ -294,6 +301,88 @@ impl Field {
             data,
             shape,
             strides,
+        }
+    }
+}
+
+/// The arguments of `#[buffer_runtime::export(...)]`.
+pub struct Export {
+    /// `crate = "path"`: where the runtime crate is, when the dependency is renamed.
+    pub krate: Attr<Path>,
+    /// `read_only`: derive no `FromBytes`, so exports are read-only.
+    pub read_only: Attr<()>,
+    /// `known_layout`: derive zerocopy's `KnownLayout` too (the runtime does not need it, and
+    /// it costs build time).
+    pub known_layout: Attr<()>,
+}
+
+impl Export {
+    /// Reads the arguments of the attribute macro.
+    pub fn from_args(cx: &Ctxt, args: proc_macro2::TokenStream) -> Self {
+        let mut krate = Attr::none(CRATE);
+        let mut read_only = Attr::none(READ_ONLY);
+        let mut known_layout = Attr::none(KNOWN_LAYOUT);
+        let parser = syn::meta::parser(|meta| {
+            let span = meta
+                .path
+                .get_ident()
+                .map_or_else(Span::call_site, |i| i.span());
+            if meta.path.is_ident(READ_ONLY) {
+                // #[buffer_runtime::export(read_only)]
+                if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        "`read_only` takes no value: write `#[buffer_runtime::export(read_only)]`",
+                    );
+                    skip_value(&meta)?;
+                } else {
+                    read_only.set(cx, span, ());
+                }
+            } else if meta.path.is_ident(KNOWN_LAYOUT) {
+                // #[buffer_runtime::export(known_layout)]
+                if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        "`known_layout` takes no value: write `#[buffer_runtime::export(known_layout)]`",
+                    );
+                    skip_value(&meta)?;
+                } else {
+                    known_layout.set(cx, span, ());
+                }
+            } else if meta.path.is_ident(CRATE) {
+                // #[br::export(crate = "br")]
+                let lit: LitStr = meta.value()?.parse()?;
+                match lit.parse::<Path>() {
+                    Ok(path) => krate.set(cx, span, path),
+                    Err(_) => cx.error_spanned_by(
+                        &lit,
+                        format!(
+                            "`{}` is not a path: write `#[br::export(crate = \"br\")]`",
+                            lit.value()
+                        ),
+                    ),
+                }
+            } else {
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!(
+                        "unknown argument `{}` of `#[buffer_runtime::export]`: expected `read_only`, \
+                         `known_layout` or `crate = \"...\"` (field attributes go on the fields: \
+                         `#[buffer(padding)]`, `#[buffer(rename = \"...\")]`)",
+                        path_string(&meta.path)
+                    ),
+                );
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        if let Err(err) = syn::parse::Parser::parse2(parser, args) {
+            cx.syn_error(err);
+        }
+        Export {
+            krate,
+            read_only,
+            known_layout,
         }
     }
 }

@@ -29,12 +29,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
 
 /// The path of the runtime crate.
 pub fn krate(input: &Input) -> Path {
-    input
-        .attrs
-        .krate
-        .get()
-        .cloned()
-        .unwrap_or_else(|| parse_quote!(::buffer_runtime))
+    input.runtime_path()
 }
 
 fn expand(input: &Input) -> TokenStream {
@@ -194,8 +189,8 @@ fn field_pieces(krate: &Path, fields: &[&Field]) -> Vec<TokenStream> {
                 let name = format!(":{}:", f.format_name());
                 quote_spanned! {ty.span()=>
                     &[
-                        #p::Piece::Shape(<#ty as #p::FieldLayout>::SHAPE),
-                        #p::Piece::Text(<#ty as #p::FieldLayout>::FIELD_FORMAT),
+                        #p::Piece::Shape(<#ty as #p::FieldLayout>::SUBARRAY_SHAPE),
+                        #p::Piece::Text(<#ty as #p::FieldLayout>::ITEM_FIELD_FORMAT),
                         #p::Piece::Text(#name),
                     ]
                 }
@@ -421,17 +416,17 @@ fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
         // SAFETY: `Self` is `repr(transparent)` (checked by the derive) over one field of type
         // `Inner` (the others are `PhantomData`, asserted zero-sized), so it has the layout of
         // `Inner` (the Reference, "The transparent representation"). `Inner: FieldLayout` says
-        // `Inner` is `product(SHAPE)` items in C order without gaps; so is `Self`, and
+        // `Inner` is `product(SUBARRAY_SHAPE)` items in C order without gaps; so is `Self`, and
         // `STRIDES` are the C strides of that shape.
         unsafe impl #impl_generics #krate::StaticLayout for #ident #ty_generics #where_clause {
             type Item = #inner_layout::Item;
             const SHAPE: &'static [usize] = {
                 #(#phantom_checks)*
-                #inner_layout::SHAPE
+                #inner_layout::SUBARRAY_SHAPE
             };
             const STRIDES: &'static [isize] = {
                 let strides: &'static #p::DimsBuf<isize> = &#p::DimsBuf::c_strides(
-                    #inner_layout::SHAPE,
+                    #inner_layout::SUBARRAY_SHAPE,
                     ::core::mem::size_of::<#inner_layout::Item>(),
                 );
                 strides.as_slice()
@@ -439,11 +434,11 @@ fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
         }
 
         // SAFETY: as above, `Self` has the layout of `Inner`, so it is what `Inner` is as a
-        // field: `product(SHAPE)` items in C order without gaps. So a newtype can be a field of
+        // field: `product(SUBARRAY_SHAPE)` items in C order without gaps. So a newtype can be a field of
         // another derived struct (exported as a sub-array).
         unsafe impl #impl_generics #p::FieldLayout for #ident #ty_generics #field_where {
             type Item = #inner_layout::Item;
-            const SHAPE: &'static [usize] = #inner_layout::SHAPE;
+            const SUBARRAY_SHAPE: &'static [usize] = #inner_layout::SUBARRAY_SHAPE;
         }
 
         impl #impl_generics #krate::BufferExport for #ident #ty_generics #where_clause {
@@ -596,4 +591,169 @@ fn expand_container(input: &Input, s: &Struct) -> TokenStream {
 
         #mut_impl
     }
+}
+
+/// The zerocopy derives `#[buffer_runtime::export]` adds (`KnownLayout` only when asked: the
+/// runtime does not need it), and the traits each implements (a derive the user already wrote
+/// of one of these would implement it twice).
+const ZEROCOPY_DERIVES: &[(&str, &[&str])] = &[
+    ("IntoBytes", &["IntoBytes"]),
+    ("Immutable", &["Immutable"]),
+    ("KnownLayout", &["KnownLayout"]),
+    ("FromBytes", &["FromBytes", "FromZeros", "TryFromBytes"]),
+];
+
+/// `#[buffer_runtime::export]`: the item, with `#[derive(BufferExport)]` and the zerocopy
+/// derives that `Element` and writing need, all named through the runtime (its re-export of
+/// zerocopy), so that the user's crate needs no zerocopy dependency of its own.
+pub fn export(args: TokenStream, item: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(item.clone()) {
+        Ok(input) => input,
+        Err(err) => {
+            let err = syn::Error::new(
+                err.span(),
+                "`#[buffer_runtime::export]` goes on a struct or an enum",
+            )
+            .into_compile_error();
+            return quote!(#err #item);
+        }
+    };
+    let cx = Ctxt::new();
+    let args = crate::attr::Export::from_args(&cx, args);
+    // The item's own `#[buffer(...)]` attributes are the derive's to check; only `crate` and
+    // `container` change what is derived here.
+    let scan = Ctxt::new();
+    let own = crate::attr::Container::from_attrs(&scan, &input.attrs);
+    let _ = scan.check();
+    if let (Some(span), Some(_)) = (args.krate.span(), own.krate.get()) {
+        cx.error_at(
+            span,
+            "`crate` is given twice, here and in `#[buffer(crate = \"...\")]`: keep one",
+        );
+    }
+    let krate: Path = match (args.krate.get(), own.krate.get()) {
+        (Some(path), _) | (None, Some(path)) => path.clone(),
+        // A renamed dependency without `crate`: the derive reports it with the fix; the
+        // zerocopy derives use the name it has, so they add no "cannot find" of their own.
+        (None, None) => match crate::ast::renamed_runtime() {
+            Some(name) => {
+                let ident = syn::Ident::new(&name, Span::call_site());
+                parse_quote!(::#ident)
+            }
+            None => parse_quote!(::buffer_runtime),
+        },
+    };
+    let zc = quote!(#krate::__private::zerocopy);
+    let zc_string = zc.to_string().replace(' ', "");
+
+    let container = own.container.get().is_some();
+    let is_enum = matches!(input.data, syn::Data::Enum(_));
+    let read_only = args.read_only.get().is_some() || is_enum;
+    if let (Some(span), true) = (args.read_only.span(), container) {
+        cx.error_at(
+            span,
+            "`read_only` has no effect on a `#[buffer(container)]`: a container is writable when \
+             its data field owns or borrows its items `&mut` and they are `FromBytes`; remove it",
+        );
+    }
+    let mut from_bytes = !read_only;
+    if !read_only && !container {
+        // `bool` and `char` are not `FromBytes` (not every byte is a valid value): say so once,
+        // at the field, instead of zerocopy's error for `FromBytes`.
+        if let syn::Data::Struct(data) = &input.data {
+            for field in &data.fields {
+                if let Some(ty) = valid::find_not_from_bytes(&field.ty) {
+                    cx.error_spanned_by(
+                        ty,
+                        format!(
+                            "`{}` is not valid for every bit pattern, so Python must not write \
+                             this item: write `#[buffer_runtime::export(read_only)]` to export it \
+                             read-only",
+                            quote!(#ty)
+                        ),
+                    );
+                    from_bytes = false;
+                }
+            }
+        }
+    }
+
+    let mut derives: Vec<TokenStream> = vec![quote!(#krate::BufferExport)];
+    if !container {
+        for (derive, traits) in ZEROCOPY_DERIVES {
+            if (*derive == "FromBytes" && !from_bytes)
+                || (*derive == "KnownLayout" && args.known_layout.get().is_none())
+            {
+                continue;
+            }
+            if let Some(path) = user_derive(&input, traits) {
+                cx.error_spanned_by(
+                    path,
+                    format!(
+                        "`#[buffer_runtime::export]` derives `{derive}` already: remove it from \
+                         this `#[derive(...)]`"
+                    ),
+                );
+                // The user's derive implements it; a second would only add a conflict error.
+                continue;
+            }
+            let ident = syn::Ident::new(derive, Span::call_site());
+            derives.push(quote!(#zc::#ident));
+        }
+    }
+    if let Some(path) = user_derive(&input, &["BufferExport"]) {
+        cx.error_spanned_by(
+            path,
+            "`#[buffer_runtime::export]` derives `BufferExport` already: remove it from this \
+             `#[derive(...)]`",
+        );
+        derives.remove(0);
+    }
+    let crate_attr = match (args.krate.get(), own.krate.get()) {
+        (Some(path), None) => {
+            let path = quote!(#path).to_string().replace(' ', "");
+            quote!(#[buffer(crate = #path)])
+        }
+        _ => quote!(),
+    };
+    let zerocopy_attr = if container {
+        quote!()
+    } else {
+        quote!(#[zerocopy(crate = #zc_string)])
+    };
+    // On an error, the derives it does not concern still run, so that uses of the type add
+    // no follow-on errors.
+    let errors = match cx.check() {
+        Ok(()) => quote!(),
+        Err(err) => err.into_compile_error(),
+    };
+    quote! {
+        #errors
+        #[derive(#(#derives),*)]
+        #zerocopy_attr
+        #crate_attr
+        #item
+    }
+}
+
+/// The path in one of the item's `#[derive(...)]` lists that names one of `traits` (by its
+/// last segment: `zerocopy::IntoBytes` or `IntoBytes`).
+fn user_derive(input: &DeriveInput, traits: &[&str]) -> Option<Path> {
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = attr
+            .parse_args_with(syn::punctuated::Punctuated::<Path, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        for path in paths {
+            if path
+                .segments
+                .last()
+                .is_some_and(|s| traits.iter().any(|t| s.ident == t))
+            {
+                return Some(path);
+            }
+        }
+    }
+    None
 }

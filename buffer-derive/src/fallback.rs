@@ -21,12 +21,7 @@ pub fn expand(input: &DeriveInput, ast: Option<&Input>, errors: syn::Error) -> T
     let (Some(ast), false) = (ast, lifetimes) else {
         return errors;
     };
-    let krate: Path = ast
-        .attrs
-        .krate
-        .get()
-        .cloned()
-        .unwrap_or_else(|| parse_quote!(::buffer_runtime));
+    let krate: Path = ast.runtime_path();
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let mut predicates: Vec<syn::WherePredicate> = where_clause

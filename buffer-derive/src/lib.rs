@@ -1,5 +1,11 @@
-//! The `#[derive(BufferExport)]` macro of `buffer-runtime`. Use it through `buffer-runtime`,
-//! which re-exports it and documents it.
+//! The `#[derive(BufferExport)]` and `#[buffer_runtime::export]` macros of `buffer-runtime`.
+//! Use them through `buffer-runtime`, which re-exports and documents them.
+//!
+//! The attribute (`expand::export`, its arguments in `attr::Export`) only rewrites the item:
+//! it adds `#[derive(BufferExport)]` and zerocopy's derives, named through the runtime's
+//! re-export `__private::zerocopy` (with `#[zerocopy(crate = "...")]`), and reports what it can
+//! see before they run (a `bool`/`char` field without `read_only`, a derive it would
+//! duplicate), each as one error, leaving out the derive whose errors that one replaces.
 //!
 //! The derive runs in three stages, one per module, joined in `expand::derive`:
 //! `ast` parses the input into a borrowing AST (with `attr` reading the `#[buffer(...)]` and
@@ -43,6 +49,12 @@ mod valid;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
+
+/// See `buffer_runtime::export`.
+#[proc_macro_attribute]
+pub fn export(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::export(args.into(), item.into()).into()
+}
 
 /// See `buffer_runtime::BufferExport`.
 #[proc_macro_derive(BufferExport, attributes(buffer))]

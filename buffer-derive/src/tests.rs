@@ -204,3 +204,53 @@ fn expansion_snapshots() {
         "expansion changed (BUFFER_DERIVE_SNAPSHOTS=overwrite to accept): {stale:?}"
     );
 }
+
+#[test]
+fn a_renamed_runtime_is_found_in_the_manifest() {
+    use crate::ast::manifest_renames_runtime as renamed;
+    let inline = "[package]\nname = \"app\"\n\n[dependencies]\nbr = { package = \"buffer-runtime\", version = \"0.1\" }\n";
+    assert_eq!(renamed(inline).as_deref(), Some("br"));
+    let table = "[dependencies.my-br]\nversion = \"0.1\"\npackage = \"buffer-runtime\"\n";
+    assert_eq!(renamed(table).as_deref(), Some("my_br"));
+    // Under its own name too (a renamed dev-dependency beside it), or not at all: no hint.
+    let both = "[dependencies]\nbuffer-runtime = \"0.1\"\n[dev-dependencies]\nbr = { package = \"buffer-runtime\" }\n";
+    assert_eq!(renamed(both), None);
+    assert_eq!(
+        renamed("[dependencies]\nbuffer-runtime = { workspace = true }\n"),
+        None
+    );
+    assert_eq!(renamed("[package]\nname = \"buffer-runtime\"\n"), None);
+}
+
+#[test]
+fn export_adds_the_derives_through_the_runtime() {
+    use crate::expand::export;
+    let item = quote::quote! { #[repr(C)] struct S { a: u8 } };
+    let out = export(quote::quote!(), item.clone()).to_string();
+    assert!(out.contains(":: buffer_runtime :: BufferExport"), "{out}");
+    assert!(
+        out.contains(":: buffer_runtime :: __private :: zerocopy :: FromBytes"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"::buffer_runtime::__private::zerocopy\""),
+        "{out}"
+    );
+    assert!(!out.contains("KnownLayout"), "{out}");
+    let out = export(quote::quote!(read_only, crate = "br"), item).to_string();
+    assert!(!out.contains("FromBytes"), "{out}");
+    assert!(
+        out.contains("br :: __private :: zerocopy :: Immutable"),
+        "{out}"
+    );
+    assert!(out.contains("# [buffer (crate = \"br\")]"), "{out}");
+    assert!(!out.contains("buffer_runtime"), "{out}");
+    // A `bool` without `read_only`: one error, and no `FromBytes` to add zerocopy's.
+    let out = export(
+        quote::quote!(),
+        quote::quote! { #[repr(C)] struct F { on: bool } },
+    )
+    .to_string();
+    assert_eq!(out.matches("compile_error !").count(), 1, "{out}");
+    assert!(!out.contains("FromBytes"), "{out}");
+}

@@ -247,6 +247,22 @@ fn is_u8_array(ty: &Type) -> bool {
     }
 }
 
+/// The `bool` or `char` inside `ty` (through arrays), if any: not `FromBytes`, so an item
+/// holding one is read-only.
+pub fn find_not_from_bytes(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::Path(p)
+            if p.qself.is_none() && (p.path.is_ident("bool") || p.path.is_ident("char")) =>
+        {
+            Some(ty)
+        }
+        Type::Array(a) => find_not_from_bytes(&a.elem),
+        Type::Group(g) => find_not_from_bytes(&g.elem),
+        Type::Paren(p) => find_not_from_bytes(&p.elem),
+        _ => None,
+    }
+}
+
 /// The `u128` or `i128` inside `ty` (through arrays), if any.
 fn find_128(ty: &Type) -> Option<&Type> {
     match ty {

@@ -73,3 +73,27 @@ fn renamed_container() {
     assert_eq!(&*p.buffer_layout().shape, &[2, 3]);
     assert!(p.check_buffer_shape().is_ok());
 }
+
+/// The one-line form under the renamed name: every derive it adds follows `crate`.
+#[br::export(crate = "br")]
+#[repr(C)]
+struct Sample {
+    t: f64,
+    v: [u16; 4],
+}
+
+#[test]
+fn export_follows_the_crate_override() {
+    let le = cfg!(target_endian = "little");
+    assert_eq!(
+        Sample::FORMAT,
+        if le {
+            "T{<d:t:(4)<H:v:}"
+        } else {
+            "T{>d:t:(4)>H:v:}"
+        }
+    );
+    let mut samples = vec![Sample { t: 0.0, v: [0; 4] }];
+    br::BufferExportMut::buffer_bytes_mut(&mut samples)[8] = 1;
+    assert_eq!(samples[0].v[0], if le { 1 } else { 256 });
+}

@@ -34,7 +34,7 @@ use crate::__private::{DimsBuf, FmtBuf, NATIVE_ORDER};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no buffer format",
     label = "`{Self}` cannot be an item of a Python buffer",
-    note = "items are the primitive integers and floats, `bool`, `char`, zerocopy's byte-order types, arrays of items, and types that `#[derive(BufferExport)]`"
+    note = "items are the primitive integers and floats, `bool`, `char`, zerocopy's byte-order types, and types that `#[derive(BufferExport)]`; an array is a sub-array of items, not an item: bound a generic parameter `T: FieldType` to accept arrays too"
 )]
 pub unsafe trait Element: IntoBytes + Immutable + Sized + 'static {
     /// The format of a buffer of `Self`: a bare native character for a primitive (`"I"`), so that
@@ -221,4 +221,63 @@ impl<T: StaticLayout, const N: usize> crate::BufferExport for [T; N] {
     fn buffer_bytes(&self) -> &[u8] {
         self.as_bytes()
     }
+}
+
+/// A type that may be a field of a derived struct, and the bound for a generic parameter of
+/// one: an [`Element`] (a single item), an array of field types (a sub-array: `[[f32; 4]; 4]`
+/// is `(4,4)f`), or a `#[repr(transparent)]` newtype that derives
+/// [`BufferExport`](crate::BufferExport).
+///
+/// Bound a parameter `T: Element` to accept single items only, `T: FieldType` to accept arrays
+/// too:
+///
+/// ```
+/// use buffer_runtime::{Element, FieldType, StaticLayout};
+///
+/// #[buffer_runtime::export]
+/// #[repr(C)]
+/// struct Pair<T: FieldType> {
+///     a: T,
+///     b: T,
+/// }
+///
+/// let o = if cfg!(target_endian = "little") { "<" } else { ">" };
+/// assert_eq!(<Pair<[u16; 2]> as Element>::FORMAT, format!("T{{(2){o}H:a:(2){o}H:b:}}"));
+/// assert_eq!(<Pair<u8> as StaticLayout>::ITEMSIZE, 2);
+/// ```
+///
+/// # Safety
+///
+/// `Self` is `product(SHAPE)` values of `Item` in C order, without gaps:
+/// `size_of::<Self>() == product(SUBARRAY_SHAPE) * size_of::<Item>()`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no buffer format",
+    label = "`{Self}` cannot be a field of a `#[derive(BufferExport)]` struct",
+    note = "fields are the primitive integers and floats, `bool`, `char`, zerocopy's byte-order types, arrays of these, and types that `#[derive(BufferExport)]`"
+)]
+pub unsafe trait FieldType: IntoBytes + Immutable + Sized + 'static {
+    /// The item type.
+    type Item: Element;
+    /// The sub-array shape, empty for a single item (named apart from
+    /// [`StaticLayout::SHAPE`] so that both traits can be in scope).
+    const SUBARRAY_SHAPE: &'static [usize];
+    /// The item's format as a field (a shortcut the generated code uses, so that a field type
+    /// without a format fails one bound, `FieldType`, and is reported once).
+    const ITEM_FIELD_FORMAT: &'static str = <Self::Item as Element>::FIELD_FORMAT;
+}
+
+// SAFETY: one item is a 0-d array of itself.
+unsafe impl<T: Element> FieldType for T {
+    type Item = T;
+    const SUBARRAY_SHAPE: &'static [usize] = &[];
+}
+
+// SAFETY: `[T; N]` is `N` values of `T` with no gap (the Reference, "Array layout"), each
+// `product(T::SUBARRAY_SHAPE)` items in C order.
+unsafe impl<T: FieldType, const N: usize> FieldType for [T; N] {
+    type Item = T::Item;
+    const SUBARRAY_SHAPE: &'static [usize] = {
+        let d: &'static DimsBuf<usize> = &DimsBuf::prepend(N, T::SUBARRAY_SHAPE);
+        d.as_slice()
+    };
 }

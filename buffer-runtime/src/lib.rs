@@ -1,17 +1,18 @@
 //! Python's buffer protocol (PEP 3118) for Rust types.
 //!
-//! `#[derive(BufferExport)]` gives a `#[repr(C)]` struct a compile-time format string,
-//! item size, shape and strides, and rejects at compile time any layout that Python could
-//! misread (implicit padding) or corrupt (writing an invalid `bool`).
+//! `#[buffer_runtime::export]` (or `#[derive(BufferExport)]` beside zerocopy's derives) gives a
+//! `#[repr(C)]` struct a compile-time format string, item size, shape and strides, and rejects
+//! at compile time any layout that Python could misread (implicit padding) or corrupt (writing
+//! an invalid `bool`).
 //!
 //! # Example
 //!
 //! ```
 //! use buffer_runtime::{BufferExport, Element};
-//! use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 //!
-//! #[derive(BufferExport, IntoBytes, FromBytes, Immutable, KnownLayout, Clone)]
+//! #[buffer_runtime::export]
 //! #[repr(C)]
+//! #[derive(Clone)]
 //! struct Trade {
 //!     price: f64,
 //!     qty: u32,
@@ -26,6 +27,17 @@
 //! let book = vec![Trade { price: 1.5, qty: 10, _pad: [0; 4] }; 3];
 //! assert_eq!(&*book.buffer_layout().shape, &[3]);
 //! ```
+//!
+//! The attribute needs only this crate as a dependency (it derives zerocopy's traits through
+//! the re-export [`zerocopy`]). The equivalent long form, with zerocopy as a dependency of
+//! your own (`zerocopy = { version = "0.8", features = ["derive"] }`), is
+//! `#[derive(BufferExport, IntoBytes, FromBytes, Immutable)]`; see [`export`] and
+//! [`BufferExport`](derive@BufferExport).
+//!
+//! # Features
+//!
+//! `std` (default), `alloc`, `derive` (default: the macros, and zerocopy's derives), `pyo3`,
+//! `ndarray`, `rayon`. Without `derive`, the crate builds no proc-macro and no syn.
 #![no_std]
 #![warn(missing_docs)]
 // On docs.rs (nightly, `--cfg docsrs`), each feature-gated item shows the feature it needs.
@@ -50,7 +62,7 @@ pub mod safety;
 #[cfg(feature = "alloc")]
 pub mod view;
 
-pub use element::{Element, StaticLayout};
+pub use element::{Element, FieldType, StaticLayout};
 pub use export::{BufferExport, BufferExportMut, Dims, Layout, LayoutError};
 #[cfg(feature = "alloc")]
 pub use view::{MemoryView, MemoryViewMut, ViewError};
@@ -279,6 +291,79 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 /// ```
 #[cfg(feature = "derive")]
 pub use buffer_derive::BufferExport;
+
+/// Makes a type exportable in one line: `#[buffer_runtime::export]` on a `#[repr(C)]` struct,
+/// a `#[repr(transparent)]` newtype, a fieldless enum or a `#[buffer(container)]` adds
+/// [`#[derive(BufferExport)]`](derive@BufferExport) and the zerocopy derives it needs
+/// (`IntoBytes`, `Immutable`, and `FromBytes` so that exports are writable),
+/// named through this crate's re-export of zerocopy: the crate using it needs no zerocopy
+/// dependency of its own.
+///
+/// ```
+/// use buffer_runtime::{BufferExportMut, Element, StaticLayout};
+///
+/// #[buffer_runtime::export]
+/// #[repr(C)]
+/// struct Trade {
+///     price: f64,
+///     qty: u32,
+///     #[buffer(padding)]
+///     _pad: [u8; 4],
+/// }
+///
+/// let le = cfg!(target_endian = "little");
+/// assert_eq!(Trade::FORMAT, if le { "T{<d:price:<I:qty:4x}" } else { "T{>d:price:>I:qty:4x}" });
+/// let mut book = vec![Trade { price: 1.5, qty: 10, _pad: [0; 4] }];
+/// book.buffer_bytes_mut()[8] = 11; // writable: `Trade` is `FromBytes`
+/// assert_eq!(book[0].qty, if le { 11 } else { 10 + (11 << 24) });
+/// ```
+///
+/// Every `#[buffer(...)]` attribute of the derive works as documented there. Arguments:
+///
+/// - `read_only`: no `FromBytes`, for items holding `bool`, `char` or an enum (not every bit
+///   pattern is a value of those, so Python must not write them). Without it, a `bool` or
+///   `char` field is an error that says to add it. Enums are always read-only.
+/// - `known_layout`: zerocopy's `KnownLayout` too, for zerocopy's reference conversions
+///   (`FromBytes::ref_from_bytes`); the runtime does not need it, and it costs build time.
+/// - `crate = "br"`: the runtime's name when the dependency is renamed
+///   (`br = { package = "buffer-runtime", .. }` in `Cargo.toml`); the attribute is then
+///   spelled `#[br::export(crate = "br")]`.
+///
+/// ```
+/// use buffer_runtime::{BufferExport, Element};
+///
+/// #[buffer_runtime::export(read_only)]
+/// #[repr(C)]
+/// struct Flagged {
+///     value: u16,
+///     on: bool,
+///     #[buffer(padding)]
+///     _pad: [u8; 1],
+/// }
+///
+/// #[buffer_runtime::export]
+/// #[repr(u8)]
+/// enum Side { Buy = 1, Sell = 2 }
+///
+/// assert_eq!(Side::FORMAT, "B");
+/// assert_eq!(Flagged { value: 7, on: true, _pad: [0] }.buffer_bytes()[2], 1);
+/// ```
+///
+/// A `bool` field without `read_only` is one error, at the field:
+///
+/// ```compile_fail
+/// #[buffer_runtime::export]
+/// #[repr(C)]
+/// struct Flag {
+///     on: bool, // error: `bool` is not valid for every bit pattern ... write
+///               // `#[buffer_runtime::export(read_only)]`
+/// }
+/// ```
+///
+/// The attribute replaces the derives: naming one of them in a `#[derive(...)]` beside it is an
+/// error at that derive (it would be implemented twice).
+#[cfg(feature = "derive")]
+pub use buffer_derive::export;
 
 pub use zerocopy;
 

@@ -5,6 +5,8 @@
 pub use core;
 pub use zerocopy;
 
+pub use crate::element::FieldType as FieldLayout;
+
 use core::ffi::CStr;
 
 /// The capacity of a format string built for a generic type, whose exact length cannot size
@@ -317,62 +319,13 @@ pub const fn padding_after(gap: usize, field: &str, align: usize) -> Message {
     m.push("`, or reorder the fields")
 }
 
-/// The layout of a field of a derived struct: a sub-array shape (empty for a single item) of
-/// items of type [`Self::Item`].
-///
-/// Implemented for every [`Element`], for arrays of fields (nested arrays give sub-array shapes
-/// such as `(4,4)`), and by the derive for `#[repr(transparent)]` newtypes (which are not
-/// `Element`s themselves). A separate trait from [`StaticLayout`] so that a generic field `T`
-/// needs only `T: Element`, the bound users write.
-///
-/// A field type without a buffer format fails this bound at the field's type: the derive emits
-/// one `assert_field::<FieldType>()` call per field, spanned at the field's type.
-///
-/// # Safety
-///
-/// `Self` is `product(SHAPE)` values of `Item` in C order, without gaps:
-/// `size_of::<Self>() == product(SHAPE) * size_of::<Item>()`.
-///
-/// [`Element`]: crate::Element
-/// [`StaticLayout`]: crate::StaticLayout
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` has no buffer format",
-    label = "`{Self}` cannot be a field of a `#[derive(BufferExport)]` struct",
-    note = "fields are the primitive integers and floats, `bool`, `char`, zerocopy's byte-order types, arrays of these, and types that `#[derive(BufferExport)]`"
-)]
-pub unsafe trait FieldLayout {
-    /// The item type.
-    type Item: crate::Element;
-    /// The sub-array shape, empty for a single item.
-    const SHAPE: &'static [usize];
-    /// The item's format as a field (a shortcut the generated code uses, so that a field type
-    /// without a format fails one bound, `FieldLayout`, and is reported once).
-    const FIELD_FORMAT: &'static str = <Self::Item as crate::Element>::FIELD_FORMAT;
-}
-
-// SAFETY: one item is a 0-d array of itself.
-unsafe impl<T: crate::Element> FieldLayout for T {
-    type Item = T;
-    const SHAPE: &'static [usize] = &[];
-}
-
-// SAFETY: `[T; N]` is `N` values of `T` with no gap (the Reference, "Array layout"), each
-// `product(T::SHAPE)` items in C order.
-unsafe impl<T: FieldLayout, const N: usize> FieldLayout for [T; N] {
-    type Item = T::Item;
-    const SHAPE: &'static [usize] = {
-        let d: &'static DimsBuf<usize> = &DimsBuf::prepend(N, T::SHAPE);
-        d.as_slice()
-    };
-}
-
 /// Compiles only if `T` may be a field of a derived struct. Never called at run time.
-pub const fn assert_field<T: FieldLayout + ?Sized>() {}
+pub const fn assert_field<T: crate::FieldType>() {}
 
-/// Compiles only if `T` is an [`Element`](crate::Element): asserted for a generic parameter
-/// used as a field (or as the item of an array field), so that the compiler suggests the bound
-/// users should write, `T: Element`.
-pub const fn assert_element<T: crate::Element>() {}
+/// Compiles only if `T` is a [`FieldType`](crate::FieldType): asserted for a generic parameter
+/// used as a field (or as the item of an array field), so that the compiler suggests a bound
+/// (`T: Element`, or `T: FieldType` to accept arrays too) on the parameter.
+pub const fn assert_element<T: crate::FieldType>() {}
 
 /// One piece of a derived struct's format. The generated code lists each field's pieces in a
 /// constant spanned at the field (so a field type without a format is reported once, there),

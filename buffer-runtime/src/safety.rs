@@ -22,7 +22,7 @@
 //!   every gap from `offset_of!`/`size_of` and report it at the field with the fix (an
 //!   explicit `[u8; N]` padding field, exported as `Nx`, or reordering).
 //! - the format string is computed at compile time from the fields' own formats (each field
-//!   type's `FieldLayout` shape and `FIELD_FORMAT`, `Nx` for an explicit `[u8; N]` padding
+//!   type's `FieldType` shape and `ITEM_FIELD_FORMAT`, `Nx` for an explicit `[u8; N]` padding
 //!   field), and `const` checks on `offset_of!` and `size_of` prove that `Self` is `repr(C)`,
 //!   that each field starts where the previous one ends and that the struct ends where its
 //!   last field ends: the `T{...}` lists every byte, in order. That is the contract of the
@@ -33,7 +33,7 @@
 //!   only; a writable export of them does not compile.
 //!
 //! The `unsafe trait`s are [`Element`](crate::Element), [`StaticLayout`](crate::StaticLayout)
-//! and the derive's helper `__private::FieldLayout`. Their contracts (stated on each trait)
+//! and `FieldType`. Their contracts (stated on each trait)
 //! are that the compile-time format, shape and strides describe `Self` exactly. They are
 //! implemented by this crate for the primitives, zerocopy's byte-order types and arrays (each
 //! impl has a `// SAFETY:` comment: `element.rs`, `private.rs`), and by the derive's
@@ -226,8 +226,8 @@
 //! | `element.rs`, `static_layout!` | `unsafe impl StaticLayout` for primitives | one item, shape `[]` |
 //! | `element.rs`, byte-order types | `unsafe impl Element` for zerocopy's `U16<O>`... | standard-size code with the explicit byte order `O` |
 //! | `element.rs`, `[T; N]` | `unsafe impl StaticLayout for [T; N]` | arrays have no gaps (Reference, "Array layout") |
-//! | `private.rs`, `FieldLayout for T` / `[T; N]` | field shapes | a field is 0-d, arrays have no gaps |
-//! | `buffer-derive` expansion (`expand.rs`, `fallback.rs`) | `Element`, `StaticLayout`, `FieldLayout` for derived types | format built from `offset_of!`, every gap filled with `x`, size asserted at compile time |
+//! | `element.rs`, `FieldType for T` / `[T; N]` | field shapes | a field is 0-d, arrays have no gaps |
+//! | `buffer-derive` expansion (`expand.rs`, `fallback.rs`) | `Element`, `StaticLayout`, `FieldType` for derived newtypes | format built from `offset_of!`, every gap filled with `x`, size asserted at compile time |
 //!
 //! Unsafe blocks in the view (`view/typed.rs`, [`TypedIter`](crate::view::TypedIter)):
 //!

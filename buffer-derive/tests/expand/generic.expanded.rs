@@ -52,10 +52,10 @@ const _: () = {
                 &[::buffer_runtime::__private::Piece::Text("T{")],
                 &[
                     ::buffer_runtime::__private::Piece::Shape(
-                        <[T; N] as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+                        <[T; N] as ::buffer_runtime::__private::FieldLayout>::SUBARRAY_SHAPE,
                     ),
                     ::buffer_runtime::__private::Piece::Text(
-                        <[T; N] as ::buffer_runtime::__private::FieldLayout>::FIELD_FORMAT,
+                        <[T; N] as ::buffer_runtime::__private::FieldLayout>::ITEM_FIELD_FORMAT,
                     ),
                     ::buffer_runtime::__private::Piece::Text(":data:"),
                 ],

@@ -63,19 +63,19 @@ const _: () = {
     };
     const __BUFFER_FIELD_0: &[::buffer_runtime::__private::Piece] = &[
         ::buffer_runtime::__private::Piece::Shape(
-            <f64 as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+            <f64 as ::buffer_runtime::__private::FieldLayout>::SUBARRAY_SHAPE,
         ),
         ::buffer_runtime::__private::Piece::Text(
-            <f64 as ::buffer_runtime::__private::FieldLayout>::FIELD_FORMAT,
+            <f64 as ::buffer_runtime::__private::FieldLayout>::ITEM_FIELD_FORMAT,
         ),
         ::buffer_runtime::__private::Piece::Text(":price:"),
     ];
     const __BUFFER_FIELD_1: &[::buffer_runtime::__private::Piece] = &[
         ::buffer_runtime::__private::Piece::Shape(
-            <u32 as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+            <u32 as ::buffer_runtime::__private::FieldLayout>::SUBARRAY_SHAPE,
         ),
         ::buffer_runtime::__private::Piece::Text(
-            <u32 as ::buffer_runtime::__private::FieldLayout>::FIELD_FORMAT,
+            <u32 as ::buffer_runtime::__private::FieldLayout>::ITEM_FIELD_FORMAT,
         ),
         ::buffer_runtime::__private::Piece::Text(":q:"),
     ];
@@ -85,10 +85,10 @@ const _: () = {
     ];
     const __BUFFER_FIELD_3: &[::buffer_runtime::__private::Piece] = &[
         ::buffer_runtime::__private::Piece::Shape(
-            <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+            <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::SUBARRAY_SHAPE,
         ),
         ::buffer_runtime::__private::Piece::Text(
-            <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::FIELD_FORMAT,
+            <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::ITEM_FIELD_FORMAT,
         ),
         ::buffer_runtime::__private::Piece::Text(":grid:"),
     ];

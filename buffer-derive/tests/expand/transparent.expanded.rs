@@ -13,11 +13,11 @@ const _: () = {
     {
         type Item = <[[Rgb; 640]; 480] as ::buffer_runtime::__private::FieldLayout>::Item;
         const SHAPE: &'static [usize] = {
-            <[[Rgb; 640]; 480] as ::buffer_runtime::__private::FieldLayout>::SHAPE
+            <[[Rgb; 640]; 480] as ::buffer_runtime::__private::FieldLayout>::SUBARRAY_SHAPE
         };
         const STRIDES: &'static [isize] = {
             let strides: &'static ::buffer_runtime::__private::DimsBuf<isize> = &::buffer_runtime::__private::DimsBuf::c_strides(
-                <[[Rgb; 640]; 480] as ::buffer_runtime::__private::FieldLayout>::SHAPE,
+                <[[Rgb; 640]; 480] as ::buffer_runtime::__private::FieldLayout>::SUBARRAY_SHAPE,
                 ::core::mem::size_of::<
                     <[[Rgb; 640]; 480] as ::buffer_runtime::__private::FieldLayout>::Item,
                 >(),
@@ -30,7 +30,7 @@ const _: () = {
         for<'__buffer> [[Rgb; 640]; 480]: ::buffer_runtime::__private::FieldLayout,
     {
         type Item = <[[Rgb; 640]; 480] as ::buffer_runtime::__private::FieldLayout>::Item;
-        const SHAPE: &'static [usize] = <[[Rgb; 640]; 480] as ::buffer_runtime::__private::FieldLayout>::SHAPE;
+        const SUBARRAY_SHAPE: &'static [usize] = <[[Rgb; 640]; 480] as ::buffer_runtime::__private::FieldLayout>::SUBARRAY_SHAPE;
     }
     impl ::buffer_runtime::BufferExport for Frame
     where

@@ -1,0 +1,4 @@
+#[buffer_runtime::export]
+fn point() {}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[buffer_runtime::export(readonly)]
+#[repr(C)]
+struct Point {
+    x: u32,
+}
+
+fn main() {}
