@@ -15,7 +15,7 @@ use pyo3::PyClass;
 use zerocopy::FromBytes;
 
 use super::export::{buffer_error, describe_readonly, describe_writable, fill_view, Export};
-use crate::view::{Shared, SharedMut, SharedView, SharedViewMut};
+use crate::view::{Data, Shared, SharedMut, SharedView, SharedViewMut, ViewBase};
 use crate::{BufferExport, BufferExportMut};
 
 /// CPython's message for an operation that would move or free exported memory
@@ -255,13 +255,7 @@ impl<T> ExportCell<T> {
         // none; a read-only cell's `get` gives `&T`, which only reads, as this view does), and
         // Rust writes them only through `view_mut`, which needs `&mut self`.
         let data = unsafe { Shared::from_raw_parts(export.base, export.span) };
-        Ok(SharedView::from_data_item(
-            data,
-            export.item()?,
-            export.shape(),
-            Some(export.byte_strides()),
-            export.offset,
-        )?)
+        items_view(export, data)
     }
 
     /// All of the value's bytes (also those outside the exported layout) as a 1-d view of
@@ -306,13 +300,7 @@ impl<T> ExportCell<T> {
         // `base` comes from `buffer_bytes_mut` (write provenance) and its items accept every
         // bit pattern (`T::Item: FromBytes`, required by `ExportCell::new`).
         let data = unsafe { SharedMut::from_raw_parts(export.base, export.span) };
-        Ok(SharedViewMut::from_data_item(
-            data,
-            export.item()?,
-            export.shape(),
-            Some(export.byte_strides()),
-            export.offset,
-        )?)
+        items_view(export, data)
     }
 
     /// Exclusive access to the value, to resize, replace or move its storage: only while no
@@ -379,6 +367,18 @@ impl<T> ExportCell<T> {
         }
         result
     }
+}
+
+/// The view of `export`'s items (its format, shape, strides and offset) over `data`, the
+/// exporter's bytes.
+fn items_view<S: Data>(export: &Export, data: S) -> PyResult<ViewBase<S>> {
+    Ok(ViewBase::from_data_item(
+        data,
+        export.item()?,
+        export.shape(),
+        Some(export.byte_strides()),
+        export.offset,
+    )?)
 }
 
 impl<T: fmt::Debug> fmt::Debug for ExportCell<T> {
