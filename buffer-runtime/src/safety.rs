@@ -181,13 +181,13 @@
 //! *Python may write an imported buffer at any time*: Rust calls back into Python while it
 //! holds a view, another thread writes with the GIL released (numpy's loops release it), or
 //! the interpreter has no GIL (free-threaded CPython 3.13t). So every safe view of an import
-//! is a shared kind ([`view`](crate::python::PythonBuffer::view),
-//! [`view_mut`](crate::python::PythonBuffer::view_mut), the typed forms,
-//! [`PythonView`](crate::python::PythonView)); slices of the memory
-//! ([`bytes`](crate::python::PythonBuffer::bytes),
-//! [`bytes_mut`](crate::python::PythonBuffer::bytes_mut)) are `unsafe`, with the promise that
+//! is a shared kind (`PythonBuffer::view`,
+//! `PythonBuffer::view_mut`, the typed forms,
+//! `PythonView`); slices of the memory
+//! (`PythonBuffer::bytes`,
+//! `PythonBuffer::bytes_mut`) are `unsafe`, with the promise that
 //! nothing writes the memory while the slice lives written on each;
-//! [`to_vec`](crate::python::PythonBuffer::to_vec) copies. A write by Python between two Rust
+//! `PythonBuffer::to_vec` copies. A write by Python between two Rust
 //! reads is then an ordinary event: the next read returns the new bytes (tested: a view held
 //! across a Python callback, and across another thread's write).
 //!
@@ -195,7 +195,7 @@
 //! another thread, with no synchronisation between them. Rust's memory model leaves that
 //! undefined, as C's does; safe Rust code using this crate cannot cause one:
 //!
-//! - with the GIL, Rust code holding a [`PythonBuffer`](crate::python::PythonBuffer) or a view
+//! - with the GIL, Rust code holding a `PythonBuffer` or a view
 //!   of it runs attached to the interpreter, so no Python code runs meanwhile in any thread
 //!   (another thread runs only while this one waits in a Python call, such as `join`, or in
 //!   `Python::detach`); the views are not `Send`, so stable PyO3's `detach` (which needs

@@ -50,7 +50,7 @@
 //! and `ArrayViewMut`.
 //!
 //! Memory that code outside Rust may write while a view lives (a Python buffer: see
-//! [`crate::python`]) is viewed as a [`SharedView`] or [`SharedViewMut`], the same
+//! the `python` module) is viewed as a [`SharedView`] or [`SharedViewMut`], the same
 //! [`ViewBase`] over the [`Shared`] or [`SharedMut`] storage kinds: every operation that
 //! copies works the same, and the few that return references into the bytes
 //! ([`as_slice`](ViewBase::as_slice), [`get_ref_as`](ViewBase::get_ref_as),
