@@ -340,7 +340,9 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
         // The `Element` impl has no `Self: IntoBytes` predicate, so that a type without zerocopy's
         // derive gets zerocopy's "consider `#[derive(IntoBytes)]`" error there, once; the other
         // impls have it, so that they add nothing to that error (or to zerocopy's own padding
-        // error, which comes with ours).
+        // error, which comes with ours). When zerocopy's derives are known to be there (the
+        // attribute form), the `Element` impl has it too: a padding mistake then gets
+        // zerocopy's padding error once, from its derive, beside ours.
         let item_where = where_clause(
             input,
             &[parse_quote!(
@@ -354,6 +356,11 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             .map(|i| quote::format_ident!("__BUFFER_FIELD_{}", i))
             .collect();
         let item_impls = item_impls(input, &item_where, None);
+        let element_where = if input.zerocopy_derived() {
+            item_where.clone()
+        } else {
+            quote!()
+        };
         quote! {
             #(const _: () = { #checks };)*
 
@@ -376,7 +383,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             // field exactly by the safety contracts of those traits; explicit padding fields are
             // `[u8; N]`, exported as `Nx`. `Element`'s supertraits make zerocopy prove every byte
             // initialised (`IntoBytes`) and no interior mutability (`Immutable`).
-            unsafe impl #krate::Element for #ident {
+            unsafe impl #krate::Element for #ident #element_where {
                 const FORMAT: &'static str = __BUFFER_FORMAT.as_str();
                 const FORMAT_CSTR: &'static ::core::ffi::CStr = __BUFFER_FORMAT.as_cstr();
                 const FIELD_FORMAT: &'static str = __BUFFER_FORMAT.as_str();

@@ -27,8 +27,9 @@ use rayon::prelude::*;
 use zerocopy::FromBytes;
 
 use crate::export::items_disjoint;
+use crate::format::MatchNames;
 use crate::view::{DataRef, DataRefMut, MemoryView, MemoryViewMut, Result, ViewBase, ViewError};
-use crate::Element;
+use crate::FieldType;
 
 impl<S: DataRef + Sync> ViewBase<S> {
     /// Every item in C order, read as `T`, in parallel (an indexed iterator: `collect`,
@@ -44,14 +45,21 @@ impl<S: DataRef + Sync> ViewBase<S> {
     /// assert_eq!(evens.len(), 5_000);
     /// assert!(view.par_iter_as::<i8>().is_err());
     /// ```
-    pub fn par_iter_as<T: Element + FromBytes + Send>(
+    pub fn par_iter_as<T: FieldType + FromBytes + Send>(
         &self,
     ) -> Result<impl IndexedParallelIterator<Item = T> + '_> {
-        self.check_type::<T>()?;
+        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
         let bytes = self.underlying_bytes();
-        let (shape, strides, offset) = (self.shape(), self.byte_strides(), self.offset());
+        let (shape, strides, offset) =
+            (&self.shape()[..k], &self.byte_strides()[..k], self.offset());
         let size = core::mem::size_of::<T>();
-        Ok((0..self.item_count()).into_par_iter().map(move |flat| {
+        // With a 0 anywhere the product is 0, but a partial product before it may overflow.
+        let count = if shape.contains(&0) {
+            0
+        } else {
+            shape.iter().product()
+        };
+        Ok((0..count).into_par_iter().map(move |flat| {
             // The C-order index of item `flat`, and its byte offset.
             let mut rest = flat;
             let mut off = offset as isize;
@@ -61,10 +69,10 @@ impl<S: DataRef + Sync> ViewBase<S> {
             }
             let off = off as usize;
             debug_assert!(off + size <= bytes.len());
-            // SAFETY: `flat < item_count = product(shape)`, so the digits computed above are a
-            // valid index (each `< shape[k]`), and `off` is that item's offset: by the view's
-            // invariant 4, `off + itemsize <= bytes.len()`, and `check_type` proved
-            // `size_of::<T>() == itemsize`; the read is in bounds of `bytes`, which the view
+            // SAFETY: `flat < count = product(shape)`, so the digits computed above are a
+            // valid index of the leading dimensions (each `< shape[k]`), and `off` is that
+            // value's offset: `typed_ndim` returned `Ok`, so (with the view's invariant 4)
+            // `off + size_of::<T>() <= bytes.len()`; the read is in bounds of `bytes`, which the view
             // borrows shared for `'_`, and nothing writes it meanwhile (a `MemoryViewMut` is
             // borrowed by `&self` here). `read_unaligned` needs no alignment; `T: FromBytes`
             // accepts any bits.

@@ -336,11 +336,14 @@ fn struct_items_and_fields() {
         price.iter_as::<f64>().unwrap().collect::<Vec<_>>(),
         [1.5, -2.25]
     );
-    // a sub-array field
+    // a sub-array field: its dimension is added, as numpy's `a['pos']` adds it
     let pos = table.field("pos").unwrap();
-    assert_eq!((pos.itemsize(), pos.offset()), (4, 12));
     assert_eq!(
-        pos.get(&[1]).unwrap(),
+        (pos.itemsize(), pos.offset(), pos.shape()),
+        (2, 12, &[2, 2][..])
+    );
+    assert_eq!(
+        pos.index_axis(0, 1).unwrap().tolist().unwrap(),
         arr(vec![Value::Int(5), Value::Int(6)])
     );
     // reversed, then projected

@@ -808,8 +808,8 @@ class Gen:
 
     def field_case(self, v, a, rec):
         """Field projection (numpy's `a['name']`), with numpy as the oracle: the items' bytes
-        and values, and the layout (a sub-array field adds dimensions in numpy, not in our
-        view, whose items are then the sub-arrays: only the bytes and values compare)."""
+        and values, and the layout (a sub-array field adds its dimensions, in numpy and in
+        our view)."""
         rng = self.rng
         dt = a.dtype
         if rng.random() < 0.1:
@@ -818,12 +818,11 @@ class Gen:
         name = rng.choice(dt.names)
         fdt, foff = dt.fields[name][0], dt.fields[name][1]
         f = a[name]
-        out = {"itemsize": fdt.itemsize, "bytes": f.tobytes().hex()}
+        out = {"itemsize": f.itemsize, "bytes": f.tobytes().hex()}
         out["list"] = enc_any(beyond_value(dict(rec, offset=rec["offset"] + foff), fdt))
-        if fdt.subdtype is None:
-            out["shape"] = list(f.shape)
-            if f.size > 0:
-                out["strides"] = meaningful_strides(f)
+        out["shape"] = list(f.shape)
+        if f.size > 0:
+            out["strides"] = meaningful_strides(f)
         self.add("field", v, {"name": name}, {"ok": out})
 
     @staticmethod

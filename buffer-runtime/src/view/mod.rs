@@ -948,7 +948,13 @@ impl<S: Data> ViewBase<S> {
     /// Resolves a full tuple of (possibly negative) indices to a byte offset, with CPython's
     /// checks and messages.
     fn offset_of(&self, index: &[isize]) -> Result<usize> {
-        let ndim = self.ndim();
+        self.offset_of_leading(index, self.ndim())
+    }
+
+    /// [`offset_of`](Self::offset_of) for an index of the first `ndim` dimensions (the rest
+    /// at 0): the offset of a value that typed access reads from the last dimensions.
+    fn offset_of_leading(&self, index: &[isize], ndim: usize) -> Result<usize> {
+        debug_assert!(ndim <= self.ndim());
         if ndim == 0 {
             if index.is_empty() {
                 return Ok(self.offset);

@@ -1,28 +1,41 @@
 //! Typed zero-copy access: items read as Rust values after a layout check of the Rust type
 //! against the view's format.
+//!
+//! The type `T` of the `*_as` methods is any [`FieldType`]: an [`Element`](crate::Element), or an array of
+//! them. An array `[E; n]` (or `[[E; m]; n]`, ...) reads either an item that is a sub-array
+//! of that shape (format `(n)E`), or a run of the view's last dimensions of that shape, laid
+//! out C-contiguously, whose items `E` describes: `iter_as::<[f32; 2]>()` over an `(N, 2)`
+//! view of `f` gives `N` pairs, and the index of `get_as` then names the leading dimensions
+//! only.
 
 use core::marker::PhantomData;
 
 use zerocopy::{FromBytes, KnownLayout};
 
+use alloc::borrow::Cow;
+
 use super::copy::OffsetIter;
 use super::error::{Result, ViewError};
+use super::item::ItemFormat;
 use super::{Data, DataMut, DataRef, DataRefMut, ViewBase};
-use crate::element::Element;
-use crate::format::MatchNames;
+use crate::element::FieldType;
+use crate::format::{MatchNames, Node};
 
 impl<S: Data> ViewBase<S> {
     /// Checks that `T` describes this view's items (same layout: size, and the type, byte
-    /// order and offset of every field).
+    /// order and offset of every field), or, for an array type, the items and the view's last
+    /// dimensions (see the [module docs](self)).
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
-    /// let view = MemoryView::new(&[1i32, 2]).unwrap();
+    /// let view = MemoryView::new(&[[1i32, 2], [3, 4]]).unwrap();
     /// assert!(view.check_type::<i32>().is_ok());
+    /// assert!(view.check_type::<[i32; 2]>().is_ok());
+    /// assert!(view.check_type::<[i32; 4]>().is_err());
     /// assert!(view.check_type::<f32>().is_err());
     /// ```
-    pub fn check_type<T: Element>(&self) -> Result<()> {
-        self.item.check_element::<T>(MatchNames::Ignore)
+    pub fn check_type<T: FieldType>(&self) -> Result<()> {
+        self.typed_ndim::<T>(MatchNames::Ignore).map(|_| ())
     }
 
     /// [`check_type`](Self::check_type), also requiring every field name of `T` to match.
@@ -34,22 +47,95 @@ impl<S: Data> ViewBase<S> {
     /// assert!(view.check_type::<i32>().is_ok()); // names ignored
     /// assert!(view.check_type_named::<i32>().is_err()); // `i32` has no field `a`
     /// ```
-    pub fn check_type_named<T: Element>(&self) -> Result<()> {
-        self.item.check_element::<T>(MatchNames::Require)
+    pub fn check_type_named<T: FieldType>(&self) -> Result<()> {
+        self.typed_ndim::<T>(MatchNames::Require).map(|_| ())
+    }
+
+    /// Checks `T` against the items (see [`check_type`](Self::check_type)) and returns how
+    /// many leading dimensions index values of `T`: all of them when `T` describes one item,
+    /// `ndim - k` when `T` is a `k`-dimensional array read from the last `k` dimensions.
+    ///
+    /// When this returns `Ok(k)`, `size_of::<T>()` bytes starting at the offset of any item
+    /// whose last `ndim - k` indices are 0 lie inside the view's items, which is what the
+    /// reads and writes of this module rely on.
+    pub(crate) fn typed_ndim<T: FieldType>(&self, names: MatchNames) -> Result<usize> {
+        let size = core::mem::size_of::<T>();
+        let sub = T::SUBARRAY_SHAPE;
+        let ndim = self.ndim();
+        let count = sub.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n));
+        if count.and_then(|c| c.checked_mul(core::mem::size_of::<T::Item>())) != Some(size) {
+            // Only a `FieldType` impl that breaks its contract gets here.
+            return Err(ViewError::value_error(alloc::format!(
+                "memoryview: `{}` is not {sub:?} values of `{}`",
+                core::any::type_name::<T>(),
+                core::any::type_name::<T::Item>()
+            )));
+        }
+        if sub.is_empty() {
+            // `T` is its own item (the blanket `FieldType` impl of an `Element`).
+            self.item.check_element::<T::Item>(names)?;
+            return Ok(ndim);
+        }
+        if size == 0 {
+            return Err(ViewError::value_error(alloc::format!(
+                "memoryview: `{}` has no bytes to read",
+                core::any::type_name::<T>()
+            )));
+        }
+        // An item that is a sub-array of `T`'s shape (`(2)f` for `[f32; 2]`).
+        if let Node::Array { dims, element } = self.item.layout().node() {
+            if dims.as_slice() == sub && self.itemsize() == size {
+                let element = ItemFormat::from_layout(Cow::Borrowed(""), (**element).clone());
+                element.check_element::<T::Item>(names)?;
+                return Ok(ndim);
+            }
+        }
+        // The last dimensions, C-contiguous, as one `T`.
+        let k = sub.len();
+        let name = core::any::type_name::<T>();
+        if ndim < k || self.shape[ndim - k..] != *sub {
+            return Err(ViewError::value_error(alloc::format!(
+                "memoryview: `{name}` needs items of format '({})...' or a view whose last \
+                 dimensions are {sub:?}; this one has format '{}' and shape {:?}",
+                sub.iter()
+                    .map(|n| alloc::format!("{n}"))
+                    .collect::<alloc::vec::Vec<_>>()
+                    .join(","),
+                self.format(),
+                &self.shape[..]
+            )));
+        }
+        self.item.check_element::<T::Item>(names)?;
+        let mut run = self.itemsize();
+        for d in (ndim - k..ndim).rev() {
+            if self.shape[d] != 1 && self.strides[d] != run as isize {
+                return Err(ViewError::buffer_error(alloc::format!(
+                    "memoryview: `{name}` reads the last {k} dimension(s) as one value, which \
+                     needs them C-contiguous (dimension {d} has stride {}, not {run})",
+                    self.strides[d]
+                )));
+            }
+            // Bounded by `size`: the shape of these dimensions is `T`'s.
+            run *= self.shape[d];
+        }
+        debug_assert_eq!(run, size);
+        Ok(ndim - k)
     }
 
     /// The item at a full index, read as a `T` (copied, so any alignment works). Indices
-    /// follow [`get`](Self::get).
+    /// follow [`get`](Self::get); for an array `T` read from the last dimensions they name
+    /// the leading ones.
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
     /// let grid = [[1u16, 2], [3, 4]];
     /// let view = MemoryView::new(&grid).unwrap();
     /// assert_eq!(view.get_as::<u16>(&[1, -1]).unwrap(), 4);
+    /// assert_eq!(view.get_as::<[u16; 2]>(&[1]).unwrap(), [3, 4]);
     /// ```
-    pub fn get_as<T: Element + FromBytes>(&self, index: &[isize]) -> Result<T> {
-        self.check_type::<T>()?;
-        let off = self.offset_of(index)?;
+    pub fn get_as<T: FieldType + FromBytes>(&self, index: &[isize]) -> Result<T> {
+        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        let off = self.offset_of_leading(index, k)?;
         Ok(self.read_at::<T>(off))
     }
 
@@ -61,14 +147,20 @@ impl<S: Data> ViewBase<S> {
     /// let view = MemoryView::new(&grid).unwrap();
     /// let col: Vec<u16> = view.t().iter_as::<u16>().unwrap().collect();
     /// assert_eq!(col, [1, 4, 2, 5, 3, 6]);
+    /// let rows: Vec<[u16; 3]> = view.iter_as::<[u16; 3]>().unwrap().collect();
+    /// assert_eq!(rows, grid);
     /// ```
-    pub fn iter_as<T: Element + FromBytes>(&self) -> Result<TypedIter<'_, T, S::Ref<'_>>> {
-        self.check_type::<T>()?;
+    pub fn iter_as<T: FieldType + FromBytes>(&self) -> Result<TypedIter<'_, T, S::Ref<'_>>> {
+        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
         Ok(TypedIter {
             base: self.data.as_ptr(),
             len: self.data.len(),
             slice: self.data.as_slice(),
-            offsets: alloc::boxed::Box::new(self.offsets()),
+            offsets: alloc::boxed::Box::new(OffsetIter::new(
+                &self.shape[..k],
+                &self.strides[..k],
+                self.offset,
+            )),
             cur: 0,
             left: 0,
             stride: 0,
@@ -87,9 +179,12 @@ impl<S: DataRef> ViewBase<S> {
     /// let view = MemoryView::new(&v).unwrap();
     /// assert!(std::ptr::eq(view.get_ref_as::<u64>(&[1]).unwrap(), &v[1]));
     /// ```
-    pub fn get_ref_as<T: Element + FromBytes + KnownLayout>(&self, index: &[isize]) -> Result<&T> {
-        self.check_type::<T>()?;
-        let off = self.offset_of(index)?;
+    pub fn get_ref_as<T: FieldType + FromBytes + KnownLayout>(
+        &self,
+        index: &[isize],
+    ) -> Result<&T> {
+        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        let off = self.offset_of_leading(index, k)?;
         let size = core::mem::size_of::<T>();
         T::ref_from_bytes(&self.data.bytes()[off..off + size]).map_err(|_| misaligned::<T>(off))
     }
@@ -104,7 +199,7 @@ impl<S: DataRef> ViewBase<S> {
     /// assert_eq!(view.as_slice::<f64>().unwrap(), &[1.0, 2.0, 3.0]);
     /// assert!(view.slice(Slice::FULL.step_by(2)).unwrap().as_slice::<f64>().is_err());
     /// ```
-    pub fn as_slice<T: Element + FromBytes>(&self) -> Result<&[T]> {
+    pub fn as_slice<T: FieldType + FromBytes>(&self) -> Result<&[T]> {
         self.check_type::<T>()?;
         let (start, end) = self.contiguous_range()?;
         <[T]>::ref_from_bytes(&self.data.bytes()[start..end]).map_err(|_| misaligned::<T>(start))
@@ -144,10 +239,10 @@ impl<S: Data> ViewBase<S> {
     /// let err = MemoryView::new(&v).unwrap().set_as::<u32>(&[0], 1).unwrap_err();
     /// assert_eq!(err.to_string(), "cannot modify read-only memory");
     /// ```
-    pub fn set_as<T: Element + FromBytes>(&mut self, index: &[isize], value: T) -> Result<()> {
+    pub fn set_as<T: FieldType + FromBytes>(&mut self, index: &[isize], value: T) -> Result<()> {
         self.check_writable()?;
-        self.check_type::<T>()?;
-        let off = self.offset_of(index)?;
+        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        let off = self.offset_of_leading(index, k)?;
         self.write_from(off, value.as_bytes())
     }
 }
@@ -164,13 +259,13 @@ impl<S: DataMut> ViewBase<S> {
     /// drop(view);
     /// assert_eq!(grid, [[10, 20], [30, 40]]);
     /// ```
-    pub fn for_each_mut<T: Element + FromBytes>(
+    pub fn for_each_mut<T: FieldType + FromBytes>(
         &mut self,
         mut f: impl FnMut(&mut T),
     ) -> Result<()> {
-        self.check_type::<T>()?;
+        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
         let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
-        for off in OffsetIter::new(&shape, &strides, offset) {
+        for off in OffsetIter::new(&shape[..k], &strides[..k], offset) {
             let mut v = self.read_at::<T>(off);
             f(&mut v);
             self.write_from(off, v.as_bytes())?;
@@ -190,7 +285,7 @@ impl<S: DataRefMut> ViewBase<S> {
     /// drop(view);
     /// assert_eq!(v, [1, 20, 3]);
     /// ```
-    pub fn as_slice_mut<T: Element + FromBytes>(&mut self) -> Result<&mut [T]> {
+    pub fn as_slice_mut<T: FieldType + FromBytes>(&mut self) -> Result<&mut [T]> {
         self.check_type::<T>()?;
         let (start, end) = self.contiguous_range()?;
         <[T]>::mut_from_bytes(&mut self.data.bytes_mut()[start..end])
@@ -208,12 +303,12 @@ impl<S: DataRefMut> ViewBase<S> {
     /// drop(view);
     /// assert_eq!(v, [[1, 2], [13, 4]]);
     /// ```
-    pub fn get_mut_as<T: Element + FromBytes + KnownLayout>(
+    pub fn get_mut_as<T: FieldType + FromBytes + KnownLayout>(
         &mut self,
         index: &[isize],
     ) -> Result<&mut T> {
-        self.check_type::<T>()?;
-        let off = self.offset_of(index)?;
+        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        let off = self.offset_of_leading(index, k)?;
         let size = core::mem::size_of::<T>();
         T::mut_from_bytes(&mut self.data.bytes_mut()[off..off + size])
             .map_err(|_| misaligned::<T>(off))
@@ -265,7 +360,7 @@ unsafe impl<T, S: Data + Send> Send for TypedIter<'_, T, S> {}
 // SAFETY: as for `Send`: `&TypedIter` gives no access at all to the region.
 unsafe impl<T, S: Data + Sync> Sync for TypedIter<'_, T, S> {}
 
-impl<T: Element + FromBytes, S: Data> Iterator for TypedIter<'_, T, S> {
+impl<T: FieldType + FromBytes, S: Data> Iterator for TypedIter<'_, T, S> {
     type Item = T;
 
     #[inline]
@@ -281,11 +376,11 @@ impl<T: Element + FromBytes, S: Data> Iterator for TypedIter<'_, T, S> {
         self.left -= 1;
         let size = core::mem::size_of::<T>();
         debug_assert!(off + size <= self.len);
-        // SAFETY: `off` is the offset of an item of the view this iterator borrows, so by the
-        // view's invariant 4 `off + itemsize <= len`, and `iter_as` checked that
-        // `size_of::<T>() == itemsize`; the read is in bounds of the region, readable while
-        // the view is borrowed. `read_unaligned` copies without forming a reference, needs no
-        // alignment, and every bit pattern is a valid `T` (`T: FromBytes`).
+        // SAFETY: `off` is the offset of a value of the view this iterator borrows, so
+        // `off + size_of::<T>() <= len` (what `typed_ndim` returns `Ok` for, from the view's
+        // invariant 4); the read is in bounds of the region, readable while the view is
+        // borrowed. `read_unaligned` copies without forming a reference, needs no alignment,
+        // and every bit pattern is a valid `T` (`T: FromBytes`).
         Some(unsafe { core::ptr::read_unaligned(self.base.add(off).cast::<T>()) })
     }
 
@@ -321,11 +416,10 @@ impl<T: Element + FromBytes, S: Data> Iterator for TypedIter<'_, T, S> {
             let mut off = first as isize;
             for _ in 0..len {
                 debug_assert!(off >= 0 && off as usize + size <= self.len);
-                // SAFETY: `off` steps through the offsets of the items of one row of the view
-                // this iterator borrows (the row's first item plus k strides, k < len), each
-                // in bounds by the view's invariant 4, with `size_of::<T>() == itemsize`
-                // checked by `iter_as`. `read_unaligned` needs no alignment and `T: FromBytes`
-                // accepts any bits.
+                // SAFETY: `off` steps through the offsets of the values of one row of the
+                // view this iterator borrows (the row's first plus k strides, k < len), each
+                // followed by `size_of::<T>()` bytes in bounds (`typed_ndim`, invariant 4).
+                // `read_unaligned` needs no alignment and `T: FromBytes` accepts any bits.
                 let x = unsafe { core::ptr::read_unaligned(base.offset(off).cast::<T>()) };
                 acc = f(acc, x);
                 off = off.wrapping_add(stride);
@@ -335,4 +429,20 @@ impl<T: Element + FromBytes, S: Data> Iterator for TypedIter<'_, T, S> {
     }
 }
 
-impl<T: Element + FromBytes, S: Data> ExactSizeIterator for TypedIter<'_, T, S> {}
+impl<T: FieldType + FromBytes, S: Data> ExactSizeIterator for TypedIter<'_, T, S> {}
+
+impl<T, S: Data> core::fmt::Debug for TypedIter<'_, T, S> {
+    /// The item type and how many items are left.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let view = MemoryView::new(&[1u8, 2]).unwrap();
+    /// assert_eq!(format!("{:?}", view.iter_as::<u8>().unwrap()), "TypedIter { item: \"u8\", left: 2 }");
+    /// ```
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TypedIter")
+            .field("item", &core::any::type_name::<T>())
+            .field("left", &(self.left + self.offsets.len()))
+            .finish()
+    }
+}

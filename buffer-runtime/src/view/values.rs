@@ -5,7 +5,7 @@ use alloc::borrow::Cow;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use crate::format::{self, CodecError, CodecErrorKind, Value};
+use crate::format::{self, CodecError, CodecErrorKind, Kind, Node, Value};
 
 use super::error::{ErrorKind, Result, ViewError};
 use super::item::ItemFormat;
@@ -281,8 +281,11 @@ impl<S: Data> ViewBase<S> {
     }
 
     /// The view of one named field of a struct view (numpy's `a['price']`): same shape and
-    /// strides, the field's byte offset added, the field's format. `ValueError` when the
-    /// format has no field of that name.
+    /// strides, the field's byte offset added, the field's format. A sub-array field adds its
+    /// dimensions, as numpy's does: field `(2)<f:pos:` of `N` records is an `(N, 2)` view of
+    /// `<f`, so its scalars can be read with [`iter_as`](Self::iter_as) and its rows as
+    /// arrays (`iter_as::<[f32; 2]>()`). `ValueError` when the format has no field of that
+    /// name (or the dimensions would pass [`MAX_NDIM`](super::MAX_NDIM)).
     ///
     /// ```
     /// use buffer_runtime::format::Value;
@@ -315,15 +318,49 @@ impl<S: Data> ViewBase<S> {
                 self.format()
             ))
         })?;
-        let item =
-            ItemFormat::from_layout(Cow::Owned(field.format.to_string()), field.layout.clone());
+        let (mut shape, mut strides) = (self.shape.clone(), self.strides.clone());
+        let item = match field.layout.node() {
+            Node::Array { dims, element } => {
+                if shape.len() + dims.len() > super::MAX_NDIM {
+                    return Err(ViewError::value_error(alloc::format!(
+                        "memoryview: field '{name}' has {} dimensions, which with the view's {} \
+                         pass the limit of {}",
+                        dims.len(),
+                        shape.len(),
+                        super::MAX_NDIM
+                    )));
+                }
+                // The element is the field's single format item without its sub-array shape
+                // and repeat count (a count that is a length, as in `3s`, stays).
+                let mut element_format = field.format.clone();
+                for part in &mut element_format.items {
+                    part.shape.clear();
+                    if !matches!(part.kind, Kind::Code(c) if c.count_is_length()) {
+                        part.count = 1;
+                    }
+                }
+                let element_size = element.size();
+                let first = strides.len();
+                shape.extend_from_slice(dims);
+                strides.extend(dims.iter().map(|_| 0));
+                // C order inside the field; the products are bounded by the field's size.
+                let mut step = element_size;
+                for k in (first..shape.len()).rev() {
+                    strides[k] = step as isize;
+                    step *= shape[k];
+                }
+                ItemFormat::from_layout(Cow::Owned(element_format.to_string()), (**element).clone())
+            }
+            _ => {
+                ItemFormat::from_layout(Cow::Owned(field.format.to_string()), field.layout.clone())
+            }
+        };
         let field_offset = field.offset;
         let offset = if self.is_empty() {
             self.offset
         } else {
             self.offset + field_offset
         };
-        let (shape, strides) = (self.shape.clone(), self.strides.clone());
         self.item = item;
         self.with_layout(offset, shape, strides)
     }

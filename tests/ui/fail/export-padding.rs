@@ -1,5 +1,5 @@
 // Padding under the attribute: our message names the field; zerocopy's `IntoBytes` (which the
-// attribute derives) reports the same padding too.
+// attribute derives) reports the same padding too, once, from its derive.
 #[buffer_runtime::export]
 #[repr(C)]
 struct Sample {
