@@ -161,7 +161,7 @@ fn item_impls(
             }
             fn buffer_bytes(&self) -> &[u8] {
                 #check
-                #krate::__private::zerocopy::IntoBytes::as_bytes(self)
+                #krate::bytes_of(self)
             }
         }
     }
@@ -277,10 +277,10 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
         // The layout depends on the parameters: the checks and the format live in associated
         // consts, evaluated for each instantiation that is used. The format gets a buffer of
         // GENERIC_FORMAT_CAPACITY bytes (its exact length cannot size an array on stable Rust).
+        // No `Self: IntoBytes`: zerocopy's derive cannot prove a generic struct free of padding
+        // (it asks every field to be `Unaligned` unless all are the parameter); `CHECK` does.
         let mut extra = bounds.clone();
-        extra.push(parse_quote!(
-            Self: #p::zerocopy::IntoBytes + #p::zerocopy::Immutable + 'static
-        ));
+        extra.push(parse_quote!(Self: #p::zerocopy::Immutable + 'static));
         let where_clause = where_clause(input, &extra);
         let checks = layout_checks(&krate, &fields, &phantoms, &quote!(Self), ident);
         let pieces = field_pieces(&krate, &fields);
@@ -311,8 +311,10 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             // `T{...}` lists the fields back to back with no byte unaccounted for. Each field's
             // text is its type's `FieldLayout` shape and its item's `Element::FIELD_FORMAT`,
             // which describe that field exactly by the safety contracts of those traits; explicit
-            // padding fields are `[u8; N]`, exported as `Nx`. `Self: IntoBytes + Immutable`
-            // (zerocopy's derive) proves every byte initialised and no interior mutability.
+            // padding fields are `[u8; N]`, exported as `Nx`. So every byte of `Self` belongs
+            // to a field, each fully initialised by the contract of its `FieldLayout`: no
+            // padding, which is `Element`'s contract once `FORMAT` (and with it `CHECK`) is
+            // evaluated. `Self: Immutable` (zerocopy's derive) proves no interior mutability.
             unsafe impl #impl_generics #krate::Element for #ident #ty_generics #where_clause {
                 const FORMAT: &'static str = {
                     let () = #check;
@@ -337,12 +339,8 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
         // length (a first pass counts it). Each field's pieces are a constant spanned at the
         // field's type, which also reports, there and only there, a type without a format.
         //
-        // The `Element` impl has no `Self: IntoBytes` predicate, so that a type without zerocopy's
-        // derive gets zerocopy's "consider `#[derive(IntoBytes)]`" error there, once; the other
-        // impls have it, so that they add nothing to that error (or to zerocopy's own padding
-        // error, which comes with ours). When zerocopy's derives are known to be there (the
-        // attribute form), the `Element` impl has it too: a padding mistake then gets
-        // zerocopy's padding error once, from its derive, beside ours.
+        // The impls other than `Element` have a `Self: IntoBytes` predicate, so that they add
+        // nothing to the error of a missing or failing `IntoBytes` derive.
         let item_where = where_clause(
             input,
             &[parse_quote!(
@@ -356,12 +354,23 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             .map(|i| quote::format_ident!("__BUFFER_FIELD_{}", i))
             .collect();
         let item_impls = item_impls(input, &item_where, None);
-        let element_where = if input.zerocopy_derived() {
-            item_where.clone()
+        // zerocopy proves a concrete struct free of padding (its `IntoBytes` derive): required
+        // here, where it can, beside our checks that name the field. Without the attribute,
+        // a missing derive gets zerocopy's "consider `#[derive(IntoBytes)]`" once, from this
+        // assertion; with it, the derive is there and its padding error is zerocopy's only one.
+        let (element_where, needs_into_bytes) = if input.zerocopy_derived() {
+            (item_where.clone(), quote!())
         } else {
-            quote!()
+            let needs = quote_spanned! {ident.span()=>
+                const _: () = {
+                    const fn __buffer_needs_into_bytes<T: #p::zerocopy::IntoBytes>() {}
+                    __buffer_needs_into_bytes::<#ident>()
+                };
+            };
+            (quote!(), needs)
         };
         quote! {
+            #needs_into_bytes
             #(const _: () = { #checks };)*
 
             #(const #names: &[#p::Piece] = #pieces;)*
@@ -381,8 +390,9 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             // fields back to back with no byte unaccounted for. Each field's text is its type's
             // `FieldLayout` shape and its item's `Element::FIELD_FORMAT`, which describe that
             // field exactly by the safety contracts of those traits; explicit padding fields are
-            // `[u8; N]`, exported as `Nx`. `Element`'s supertraits make zerocopy prove every byte
-            // initialised (`IntoBytes`) and no interior mutability (`Immutable`).
+            // `[u8; N]`, exported as `Nx`. zerocopy proves every byte initialised (`IntoBytes`,
+            // asserted above or in the where clause) and no interior mutability (`Immutable`,
+            // a supertrait).
             unsafe impl #krate::Element for #ident #element_where {
                 const FORMAT: &'static str = __BUFFER_FORMAT.as_str();
                 const FORMAT_CSTR: &'static ::core::ffi::CStr = __BUFFER_FORMAT.as_cstr();
@@ -454,7 +464,7 @@ fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
                 #krate::Layout::of_static::<Self>()
             }
             fn buffer_bytes(&self) -> &[u8] {
-                #krate::__private::zerocopy::IntoBytes::as_bytes(self)
+                #krate::bytes_of(self)
             }
         }
     }
@@ -476,9 +486,9 @@ fn expand_enum(input: &Input) -> TokenStream {
         // derive) has the size, alignment and ABI of `I`, and each value is stored as its
         // discriminant, a valid `I` (the Reference, "Primitive representations"; the constant
         // below also asserts the size). So the bytes of `Self` read as one `I`, which is what
-        // `I`'s formats describe. `Element`'s supertraits make zerocopy prove the bytes
-        // initialised and immutable. Writing is not offered: the enum is not `FromBytes` (not
-        // every `I` is a discriminant).
+        // `I`'s formats describe, with every byte initialised (the discriminant is a whole
+        // `I`); `Element`'s supertrait makes zerocopy prove it immutable. Writing is not
+        // offered: the enum is not `FromBytes` (not every `I` is a discriminant).
         unsafe impl #krate::Element for #ident {
             const FORMAT: &'static str = <#int as #krate::Element>::FORMAT;
             const FORMAT_CSTR: &'static ::core::ffi::CStr = <#int as #krate::Element>::FORMAT_CSTR;
@@ -702,6 +712,12 @@ pub fn export(args: TokenStream, item: TokenStream) -> TokenStream {
                     ),
                 );
                 // The user's derive implements it; a second would only add a conflict error.
+                continue;
+            }
+            // zerocopy's `IntoBytes` derive cannot prove a generic struct free of padding (it
+            // would ask every field to be `Unaligned`); the derive's own check does, per
+            // instantiation, and `Element` does not need `IntoBytes`.
+            if *derive == "IntoBytes" && !input.generics.params.is_empty() {
                 continue;
             }
             let ident = syn::Ident::new(derive, Span::call_site());

@@ -28,10 +28,10 @@ pub fn expand(input: &DeriveInput, ast: Option<&Input>, errors: syn::Error) -> T
         .map(|w| w.predicates.iter().cloned().collect())
         .unwrap_or_default();
     // With a binder, rustc does not reject this predicate as trivially false on a concrete type:
-    // the stubs exist only if zerocopy's derives succeeded, and add no error when they did not.
+    // the stubs exist only if zerocopy's `Immutable` derive (which `Element` needs) succeeded,
+    // and add no error when it did not.
     predicates.push(parse_quote!(
-        for<'__buffer> #ident #ty_generics: #krate::__private::zerocopy::IntoBytes
-            + #krate::__private::zerocopy::Immutable
+        for<'__buffer> #ident #ty_generics: #krate::__private::zerocopy::Immutable
     ));
     // Items are `'static`: without these, a generic stub would add "may not live long enough".
     for param in input.generics.type_params() {

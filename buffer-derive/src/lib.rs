@@ -17,11 +17,15 @@
 //! # Design notes
 //!
 //! - **zerocopy proves, we locate.** Users derive zerocopy's `IntoBytes` and `Immutable` beside
-//!   ours (they are supertraits of `Element`), which prove no padding, initialised bytes and no
-//!   interior mutability. We add what zerocopy does not say: *which* field implicit padding
-//!   precedes, by one `const` per field comparing `offset_of!` with the end of the previous
-//!   field, panicking at compile time with the fix, spanned at the field. zerocopy reports the
-//!   same padding too; that second error is accepted.
+//!   ours, which prove no padding, initialised bytes and no interior mutability (`Immutable`
+//!   is a supertrait of `Element`; `IntoBytes` is required of a concrete struct). We add what
+//!   zerocopy does not say: *which* field implicit padding precedes, by one `const` per field
+//!   comparing `offset_of!` with the end of the previous field, panicking at compile time with
+//!   the fix, spanned at the field. zerocopy reports the same padding too, once; that second
+//!   error is accepted, since zerocopy 0.8 has no stable way to leave it out. For a generic
+//!   struct, which zerocopy's `IntoBytes` derive cannot prove (it asks every field to be
+//!   `Unaligned`), the same checks, per instantiation, are the proof, and the attribute
+//!   derives no `IntoBytes`: a padded instantiation gets our error alone.
 //! - **Formats are `const`.** Each field contributes pieces (its sub-array shape, its item's
 //!   explicit-order field format, `:name:`), assembled by `const fn`s of
 //!   `buffer_runtime::__private`: for a non-generic type in two passes (count, then fill a

@@ -2,7 +2,7 @@
 
 use core::ffi::CStr;
 
-use zerocopy::{Immutable, IntoBytes};
+use zerocopy::{FromBytes, Immutable};
 
 use crate::__private::{DimsBuf, FmtBuf, NATIVE_ORDER};
 
@@ -12,11 +12,14 @@ use crate::__private::{DimsBuf, FmtBuf, NATIVE_ORDER};
 /// byte-order types (`U32<BigEndian>` is `>I`), and every type that derives
 /// [`BufferExport`](crate::BufferExport).
 ///
-/// Reading is proved by zerocopy: every `Element` is [`IntoBytes`] (no padding, every byte
-/// initialised) and [`Immutable`] (no interior mutability), so a shared reference may be viewed
-/// as bytes. Writing needs more, namely that every bit pattern is a valid value
-/// ([`zerocopy::FromBytes`]): `bool`, `char` and fieldless enums are `Element`s but not
-/// `FromBytes`, so they can only be exported read-only.
+/// Reading needs no padding and every byte initialised (what zerocopy's
+/// [`IntoBytes`](zerocopy::IntoBytes) says) and no interior mutability ([`Immutable`]), so
+/// that a shared reference may be viewed as bytes. zerocopy proves the second, and the first
+/// for the primitives and for a non-generic derived struct (its derive is required there); for
+/// a generic struct, where zerocopy's derive cannot prove it, the derive's own layout check
+/// does, for each instantiation, before its bytes can be read. Writing needs more, namely that
+/// every bit pattern is a valid value ([`zerocopy::FromBytes`]): `bool`, `char` and fieldless
+/// enums are `Element`s but not `FromBytes`, so they can only be exported read-only.
 ///
 /// ```
 /// use buffer_runtime::Element;
@@ -30,13 +33,17 @@ use crate::__private::{DimsBuf, FmtBuf, NATIVE_ORDER};
 ///
 /// `FORMAT` and `FIELD_FORMAT` must describe `Self` exactly: under the rules of
 /// [`crate::format`], their item size equals `size_of::<Self>()` and every field they name lies at
-/// the offset it has in `Self`. `FORMAT_CSTR` holds the text of `FORMAT`.
+/// the offset it has in `Self`. `FORMAT_CSTR` holds the text of `FORMAT`. Every byte of every
+/// value of `Self` is initialised (no padding), as zerocopy's `IntoBytes` requires, once
+/// `FORMAT` has been evaluated: a generic implementation may prove this in the evaluation of
+/// `FORMAT` (a compile-time error when it does not hold), and this crate evaluates `FORMAT`
+/// wherever it views a value as bytes.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no buffer format",
     label = "`{Self}` cannot be an item of a Python buffer",
     note = "items are the primitive integers and floats, `bool`, `char`, zerocopy's byte-order types, and types that `#[derive(BufferExport)]`; an array is a sub-array of items, not an item: bound a generic parameter `T: FieldType` to accept arrays too"
 )]
-pub unsafe trait Element: IntoBytes + Immutable + Sized + 'static {
+pub unsafe trait Element: Immutable + Sized + 'static {
     /// The format of a buffer of `Self`: a bare native character for a primitive (`"I"`), so that
     /// CPython's `memoryview` can index it; `T{...}` for a struct.
     const FORMAT: &'static str;
@@ -88,7 +95,7 @@ macro_rules! impl_static_item {
                 $crate::Layout::of_static::<Self>()
             }
             fn buffer_bytes(&self) -> &[u8] {
-                ::zerocopy::IntoBytes::as_bytes(self)
+                $crate::element::static_bytes(core::slice::from_ref(self))
             }
         }
     };
@@ -177,7 +184,7 @@ mod byteorder_impls {
     label = "`{Self}` cannot be exported as buffer items",
     note = "buffer items are the primitive integers and floats, `bool`, `char`, zerocopy's byte-order types, arrays of items, and types that `#[derive(BufferExport)]`"
 )]
-pub unsafe trait StaticLayout: IntoBytes + Immutable + Sized + 'static {
+pub unsafe trait StaticLayout: Immutable + Sized + 'static {
     /// The item type.
     type Item: Element;
     /// The shape: empty for a single item, `[N]` for `[T; N]`, `[2, 3]` for `[[T; 3]; 2]`.
@@ -219,7 +226,7 @@ impl<T: StaticLayout, const N: usize> crate::BufferExport for [T; N] {
         crate::Layout::of_static::<Self>()
     }
     fn buffer_bytes(&self) -> &[u8] {
-        self.as_bytes()
+        static_bytes(core::slice::from_ref(self))
     }
 }
 
@@ -255,7 +262,7 @@ impl<T: StaticLayout, const N: usize> crate::BufferExport for [T; N] {
     label = "`{Self}` cannot be a field of a `#[derive(BufferExport)]` struct",
     note = "fields are the primitive integers and floats, `bool`, `char`, zerocopy's byte-order types, arrays of these, and types that `#[derive(BufferExport)]`"
 )]
-pub unsafe trait FieldType: IntoBytes + Immutable + Sized + 'static {
+pub unsafe trait FieldType: Immutable + Sized + 'static {
     /// The item type.
     type Item: Element;
     /// The sub-array shape, empty for a single item (named apart from
@@ -280,4 +287,67 @@ unsafe impl<T: FieldType, const N: usize> FieldType for [T; N] {
         let d: &'static DimsBuf<usize> = &DimsBuf::prepend(N, T::SUBARRAY_SHAPE);
         d.as_slice()
     };
+}
+
+/// The bytes of a value with a compile-time layout (an item, an array of items, a derived
+/// struct), in place: what zerocopy's `IntoBytes::as_bytes` gives, also for a generic derived
+/// struct, which zerocopy cannot derive `IntoBytes` for. A slice's bytes are
+/// [`BufferExport::buffer_bytes`](crate::BufferExport::buffer_bytes).
+///
+/// ```
+/// #[buffer_runtime::export]
+/// #[repr(C)]
+/// struct Stamped<T: buffer_runtime::FieldType> {
+///     t: u32,
+///     value: T,
+/// }
+///
+/// let s = Stamped { t: 1, value: [2u16, 3] };
+/// let bytes = buffer_runtime::bytes_of(&s);
+/// assert_eq!(bytes.len(), 8);
+/// assert_eq!(bytes[..4], 1u32.to_ne_bytes());
+/// assert_eq!(bytes[6..], 3u16.to_ne_bytes());
+/// ```
+pub fn bytes_of<T: StaticLayout>(value: &T) -> &[u8] {
+    static_bytes(core::slice::from_ref(value))
+}
+
+/// The bytes of `items`, in place.
+pub(crate) fn static_bytes<T: StaticLayout>(items: &[T]) -> &[u8] {
+    // Evaluated for every `T` this is instantiated with: a generic derived item proves, in
+    // its `FORMAT`, that it has no padding (a compile-time error otherwise).
+    const { assert!(!<T::Item as Element>::FORMAT.is_empty()) };
+    // SAFETY: `T` is `product(T::SHAPE)` values of `T::Item` without gaps (`StaticLayout`'s
+    // contract), each with every byte initialised once its `FORMAT` is evaluated, as it was
+    // above (`Element`'s contract); so every byte of `items` is initialised, and `Immutable`
+    // means no interior mutability can change them behind the shared borrow. The slice covers
+    // `size_of_val(items)` bytes of one allocation, borrowed for as long as `items` is.
+    unsafe {
+        core::slice::from_raw_parts(items.as_ptr().cast::<u8>(), core::mem::size_of_val(items))
+    }
+}
+
+/// The bytes of `items`, writable: any bytes written are valid items (`T: FromBytes`).
+pub(crate) fn static_bytes_mut<T: StaticLayout + FromBytes>(items: &mut [T]) -> &mut [u8] {
+    const { assert!(!<T::Item as Element>::FORMAT.is_empty()) };
+    // SAFETY: as in `static_bytes`, every byte is initialised; the borrow is exclusive, so no
+    // other access aliases it; and every bit pattern written through it leaves valid values
+    // of `T` (`FromBytes`), so no invalid value can be made.
+    unsafe {
+        core::slice::from_raw_parts_mut(
+            items.as_mut_ptr().cast::<u8>(),
+            core::mem::size_of_val(items),
+        )
+    }
+}
+
+/// The bytes of `value`, a field type (an item or an array of items).
+pub(crate) fn field_bytes<T: FieldType>(value: &T) -> &[u8] {
+    const { assert!(!<T::Item as Element>::FORMAT.is_empty()) };
+    // SAFETY: as in `static_bytes`: `T` is `product(SUBARRAY_SHAPE)` items without gaps
+    // (`FieldType`'s contract), each fully initialised once its `FORMAT` is evaluated (above),
+    // and `Immutable`.
+    unsafe {
+        core::slice::from_raw_parts((value as *const T).cast::<u8>(), core::mem::size_of::<T>())
+    }
 }

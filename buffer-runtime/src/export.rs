@@ -3,13 +3,13 @@
 use core::ops::Deref;
 
 use smallvec::SmallVec;
-use zerocopy::{FromBytes, IntoBytes};
+use zerocopy::FromBytes;
 
 #[cfg(feature = "alloc")]
 use alloc::{boxed::Box, vec::Vec};
 
 use crate::__private::product;
-use crate::element::{Element, StaticLayout};
+use crate::element::{static_bytes, static_bytes_mut, Element, StaticLayout};
 
 /// A list of dimensions (a shape, or strides): a `'static` slice for compile-time layouts, so
 /// that exporting them allocates nothing, or up to four inline values for runtime shapes.
@@ -357,7 +357,7 @@ pub(crate) fn items_disjoint(shape: &[usize], byte_strides: &[isize], itemsize: 
 ///
 /// The trait is safe to implement: a consumer (such as a memory view) checks that every item
 /// the layout describes lies inside [`Self::buffer_bytes`] before reading it, and reads items as
-/// bytes, which are always initialised because `Item: Element` is zerocopy's `IntoBytes`.
+/// bytes, which are always initialised by the contract of `Item: Element`.
 ///
 /// ```
 /// use buffer_runtime::BufferExport;
@@ -426,7 +426,7 @@ pub trait BufferExportMut: BufferExport {
 /// structs that also derive zerocopy's `FromBytes`, primitive numbers, arrays of them.
 impl<T: StaticLayout + BufferExport + FromBytes> BufferExportMut for T {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
-        self.as_mut_bytes()
+        static_bytes_mut(core::slice::from_mut(self))
     }
 }
 
@@ -436,13 +436,13 @@ impl<T: StaticLayout> BufferExport for [T] {
         Layout::of_slice::<T>(self.len())
     }
     fn buffer_bytes(&self) -> &[u8] {
-        self.as_bytes()
+        static_bytes(self)
     }
 }
 
 impl<T: StaticLayout + FromBytes> BufferExportMut for [T] {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
-        self.as_mut_bytes()
+        static_bytes_mut(self)
     }
 }
 
@@ -468,19 +468,19 @@ delegate_to_slice!(Vec<T>, Box<[T]>);
 #[cfg(feature = "alloc")]
 impl<T: StaticLayout + FromBytes> BufferExportMut for Vec<T> {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
-        self.as_mut_slice().as_mut_bytes()
+        static_bytes_mut(self.as_mut_slice())
     }
 }
 
 #[cfg(feature = "alloc")]
 impl<T: StaticLayout + FromBytes> BufferExportMut for Box<[T]> {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
-        (**self).as_mut_bytes()
+        static_bytes_mut(self)
     }
 }
 
 impl<T: StaticLayout + FromBytes> BufferExportMut for &mut [T] {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
-        (**self).as_mut_bytes()
+        static_bytes_mut(self)
     }
 }

@@ -62,7 +62,7 @@ pub mod safety;
 #[cfg(feature = "alloc")]
 pub mod view;
 
-pub use element::{Element, FieldType, StaticLayout};
+pub use element::{bytes_of, Element, FieldType, StaticLayout};
 pub use export::{BufferExport, BufferExportMut, Dims, Layout, LayoutError};
 #[cfg(feature = "alloc")]
 pub use view::{MemoryView, MemoryViewMut, ViewError};
@@ -71,9 +71,11 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 /// `#[repr(transparent)]` newtype or a fieldless enum, with every piece of metadata computed at
 /// compile time.
 ///
-/// Derive it beside zerocopy's derives: `IntoBytes` and `Immutable` prove that every byte of the
-/// type is initialised and that it has no interior mutability (they are supertraits of
-/// [`Element`]); add `FromBytes` to make exports writable ([`BufferExportMut`]).
+/// Derive it beside zerocopy's derives: `IntoBytes` proves that every byte of a concrete
+/// struct is initialised and `Immutable` (a supertrait of [`Element`]) that it has no interior
+/// mutability; add `FromBytes` to make exports writable ([`BufferExportMut`]). A generic
+/// struct needs no `IntoBytes` (zerocopy cannot derive it unless every field is the parameter
+/// or `Unaligned`): the derive checks each instantiation for padding itself, naming the field.
 ///
 /// ```
 /// use buffer_runtime::{BufferExport, BufferExportMut, Element, StaticLayout};
@@ -295,7 +297,8 @@ pub use buffer_derive::BufferExport;
 /// Makes a type exportable in one line: `#[buffer_runtime::export]` on a `#[repr(C)]` struct,
 /// a `#[repr(transparent)]` newtype, a fieldless enum or a `#[buffer(container)]` adds
 /// [`#[derive(BufferExport)]`](derive@BufferExport) and the zerocopy derives it needs
-/// (`IntoBytes`, `Immutable`, and `FromBytes` so that exports are writable),
+/// (`IntoBytes`, for a concrete struct only, `Immutable`, and `FromBytes` so that exports are
+/// writable),
 /// named through this crate's re-export of zerocopy: the crate using it needs no zerocopy
 /// dependency of its own.
 ///

@@ -14,13 +14,24 @@
 //!
 //! `#[derive(BufferExport)]` does not prove layout facts itself where zerocopy already does:
 //!
-//! - every exported type is `zerocopy::IntoBytes + Immutable` (supertraits of
-//!   [`Element`](crate::Element) and [`StaticLayout`](crate::StaticLayout)). `IntoBytes` means
-//!   every byte of a value is initialised (no implicit padding), so `as_bytes()` is a sound
-//!   `&[u8]`; `Immutable` means no `UnsafeCell`, so a shared borrow really freezes the bytes.
-//!   A struct with implicit padding fails to compile; the derive's own `const` checks compute
-//!   every gap from `offset_of!`/`size_of` and report it at the field with the fix (an
-//!   explicit `[u8; N]` padding field, exported as `Nx`, or reordering).
+//! - every exported type is `zerocopy::Immutable` (a supertrait of
+//!   [`Element`](crate::Element), [`StaticLayout`](crate::StaticLayout) and `FieldType`): no
+//!   `UnsafeCell`, so a shared borrow really freezes the bytes.
+//! - every byte of a value is initialised (no implicit padding): what zerocopy's `IntoBytes`
+//!   says, and part of the contract of those three traits, so that `bytes_of` and the
+//!   exporters' `buffer_bytes` are sound `&[u8]`s. For the primitives and arrays it holds by
+//!   the Reference; for a concrete derived struct zerocopy proves it (its `IntoBytes` derive
+//!   is required: by the `Element` impl's where clause under `#[buffer_runtime::export]`, by an
+//!   assertion otherwise). zerocopy cannot prove it for a generic struct (its derive would ask
+//!   every field to be `Unaligned`), so there the derive's own checks are the proof: the
+//!   associated `const CHECK` computes every gap from `offset_of!`/`size_of` for the
+//!   instantiation and fails to compile, naming the field, if one is not zero; the
+//!   instantiation's `FORMAT` evaluates `CHECK`, and every function of this crate that views
+//!   values as bytes (`element::static_bytes`, `field_bytes`, `typed::slice_mut_from_bytes`)
+//!   evaluates the item's `FORMAT` in an inline `const` block, which the compiler evaluates for
+//!   each instantiation it compiles: an instantiation with padding cannot reach a byte view.
+//!   For concrete structs the same checks run too (as free constants), to name the field
+//!   with the fix (an explicit `[u8; N]` padding field, exported as `Nx`, or reordering).
 //! - the format string is computed at compile time from the fields' own formats (each field
 //!   type's `FieldType` shape and `ITEM_FIELD_FORMAT`, `Nx` for an explicit `[u8; N]` padding
 //!   field), and `const` checks on `offset_of!` and `size_of` prove that `Self` is `repr(C)`,
@@ -227,13 +238,21 @@
 //! | `element.rs`, byte-order types | `unsafe impl Element` for zerocopy's `U16<O>`... | standard-size code with the explicit byte order `O` |
 //! | `element.rs`, `[T; N]` | `unsafe impl StaticLayout for [T; N]` | arrays have no gaps (Reference, "Array layout") |
 //! | `element.rs`, `FieldType for T` / `[T; N]` | field shapes | a field is 0-d, arrays have no gaps |
-//! | `buffer-derive` expansion (`expand.rs`, `fallback.rs`) | `Element`, `StaticLayout`, `FieldType` for derived newtypes | format built from `offset_of!`, every gap filled with `x`, size asserted at compile time |
+//! | `buffer-derive` expansion (`expand.rs`, `fallback.rs`) | `Element`, `StaticLayout`, `FieldType` for derived newtypes | format built from `offset_of!`, every gap filled with `x`, size asserted at compile time; no padding: zerocopy's `IntoBytes` (concrete) or `CHECK` (generic, evaluated with `FORMAT`) |
+//!
+//! Byte views of values (`element.rs`, `view/typed.rs`):
+//!
+//! | where | operation | invariant |
+//! |---|---|---|
+//! | `element.rs`, `static_bytes`, `field_bytes` | `slice::from_raw_parts` over values as `u8` | no gaps between values (trait contracts), every byte initialised once the item's `FORMAT` is evaluated (done in the function's inline `const`), `Immutable` |
+//! | `element.rs`, `static_bytes_mut` | `slice::from_raw_parts_mut` over values as `u8` | the same, borrowed `&mut`; any bytes written are valid values (`T: FromBytes`) |
+//! | `view/typed.rs`, `slice_mut_from_bytes` | view bytes as `&mut [T]` | length a multiple of `size_of::<T>()` and aligned (checked); any bytes are a valid `T` (`FromBytes`); a `T` written back is fully initialised (contract, `FORMAT` evaluated) |
 //!
 //! Unsafe blocks in the view (`view/typed.rs`, [`TypedIter`](crate::view::TypedIter)):
 //!
 //! | where | operation | invariant |
 //! |---|---|---|
-//! | `TypedIter::next` | `ptr::read_unaligned` of a `T` at an item offset | view invariant 4 (item in bounds), `size_of::<T>() == itemsize` (checked by `iter_as`), `T: FromBytes` |
+//! | `TypedIter::next` | `ptr::read_unaligned` of a `T` at a value offset | `typed_ndim` returned `Ok`: the `size_of::<T>()` bytes there are items of the view, in bounds by invariant 4; `T: FromBytes` |
 //! | `TypedIter::fold`, aligned row | `ptr::read` of `&T` from zerocopy's `ref_from_bytes` | the reference is valid and aligned; `T: FromBytes` makes the bitwise copy a valid value |
 //! | `TypedIter::fold`, strided row | `ptr::read_unaligned` at first + k * stride | each offset is an item of the row: invariant 4 |
 //! | `view/copy.rs`, `write_c_order` | `Vec::set_len` after the fixed-size run copies | `reserve(n)` made room, and the copy initialised exactly the `n` bytes it counts (front to back) |
@@ -250,7 +269,7 @@
 //! |---|---|---|
 //! | `ndarray.rs`, `as_array` | `ArrayViewD::from_shape_ptr` over the view's items | every item in bounds (invariant 4) and aligned (`plan` checks the first item and that every stride is a multiple of `size_of::<T>()`), extents at most `isize::MAX` bytes, strides made non-negative (negative axes inverted afterwards), borrowed shared for the array's lifetime, `T: FromBytes` with `size_of::<T>()` the item size |
 //! | `ndarray.rs`, `as_array_mut` | `ArrayViewMutD::from_shape_ptr` | the same, borrowed `&mut` for the array's lifetime, and no two items overlap (`plan` refuses zero and overlapping strides) |
-//! | `rayon.rs`, `par_iter_as` | `ptr::read_unaligned` of a `T` at an item offset | the offset is an item of the view (invariant 4), `size_of::<T>() == itemsize` (checked), `T: FromBytes` |
+//! | `rayon.rs`, `par_iter_as` | `ptr::read_unaligned` of a `T` at a value offset | as `TypedIter::next` (`typed_ndim` checked), `T: FromBytes` |
 //!
 //! Unsafe blocks in the Python layer (`python/`, feature `pyo3`):
 //!

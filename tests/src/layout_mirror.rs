@@ -491,7 +491,7 @@ where
         strides: T::STRIDES,
         item_ty: <T::Item as Mirror>::ty(),
         ty: T::ty(),
-        bytes: zerocopy::IntoBytes::as_bytes(sample).to_vec(),
+        bytes: buffer_runtime::bytes_of(sample).to_vec(),
         value: sample.value(),
     }
 }

@@ -21,7 +21,7 @@ const _: () = {
             ::buffer_runtime::Layout::of_static::<Self>()
         }
         fn buffer_bytes(&self) -> &[u8] {
-            ::buffer_runtime::__private::zerocopy::IntoBytes::as_bytes(self)
+            ::buffer_runtime::bytes_of(self)
         }
     }
 };

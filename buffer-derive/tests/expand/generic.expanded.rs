@@ -15,8 +15,7 @@ const _: () = {
     impl<T: Element, const N: usize> __BufferLayout for Samples<T, N>
     where
         for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldLayout,
-        Self: ::buffer_runtime::__private::zerocopy::IntoBytes
-            + ::buffer_runtime::__private::zerocopy::Immutable + 'static,
+        Self: ::buffer_runtime::__private::zerocopy::Immutable + 'static,
     {
         const CHECK: () = {
             let gap = ::buffer_runtime::__private::gap(
@@ -66,8 +65,7 @@ const _: () = {
     unsafe impl<T: Element, const N: usize> ::buffer_runtime::Element for Samples<T, N>
     where
         for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldLayout,
-        Self: ::buffer_runtime::__private::zerocopy::IntoBytes
-            + ::buffer_runtime::__private::zerocopy::Immutable + 'static,
+        Self: ::buffer_runtime::__private::zerocopy::Immutable + 'static,
     {
         const FORMAT: &'static str = {
             let () = <Self as __BufferLayout>::CHECK;
@@ -89,8 +87,7 @@ const _: () = {
     for Samples<T, N>
     where
         for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldLayout,
-        Self: ::buffer_runtime::__private::zerocopy::IntoBytes
-            + ::buffer_runtime::__private::zerocopy::Immutable + 'static,
+        Self: ::buffer_runtime::__private::zerocopy::Immutable + 'static,
     {
         type Item = Self;
         const SHAPE: &'static [usize] = {
@@ -109,8 +106,7 @@ const _: () = {
     impl<T: Element, const N: usize> ::buffer_runtime::BufferExport for Samples<T, N>
     where
         for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldLayout,
-        Self: ::buffer_runtime::__private::zerocopy::IntoBytes
-            + ::buffer_runtime::__private::zerocopy::Immutable + 'static,
+        Self: ::buffer_runtime::__private::zerocopy::Immutable + 'static,
     {
         type Item = Self;
         fn buffer_layout(&self) -> ::buffer_runtime::Layout {
@@ -119,7 +115,7 @@ const _: () = {
         }
         fn buffer_bytes(&self) -> &[u8] {
             let () = <Self as __BufferLayout>::CHECK;
-            ::buffer_runtime::__private::zerocopy::IntoBytes::as_bytes(self)
+            ::buffer_runtime::bytes_of(self)
         }
     }
 };

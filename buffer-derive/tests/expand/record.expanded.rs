@@ -2,6 +2,12 @@
 #[allow(non_upper_case_globals, non_snake_case, unused_qualifications, clippy::all)]
 const _: () = {
     const _: () = {
+        const fn __buffer_needs_into_bytes<
+            T: ::buffer_runtime::__private::zerocopy::IntoBytes,
+        >() {}
+        __buffer_needs_into_bytes::<Trade>()
+    };
+    const _: () = {
         let gap = ::buffer_runtime::__private::gap(
             ::core::mem::offset_of!(Trade, price),
             0,
@@ -131,7 +137,7 @@ const _: () = {
             ::buffer_runtime::Layout::of_static::<Self>()
         }
         fn buffer_bytes(&self) -> &[u8] {
-            ::buffer_runtime::__private::zerocopy::IntoBytes::as_bytes(self)
+            ::buffer_runtime::bytes_of(self)
         }
     }
 };

@@ -5,8 +5,7 @@
 const _: () = {
     unsafe impl ::buffer_runtime::Element for Sample
     where
-        for<'__buffer> Sample: ::buffer_runtime::__private::zerocopy::IntoBytes
-            + ::buffer_runtime::__private::zerocopy::Immutable,
+        for<'__buffer> Sample: ::buffer_runtime::__private::zerocopy::Immutable,
     {
         const FORMAT: &'static str = "";
         const FORMAT_CSTR: &'static ::core::ffi::CStr = c"";
@@ -14,8 +13,7 @@ const _: () = {
     }
     unsafe impl ::buffer_runtime::StaticLayout for Sample
     where
-        for<'__buffer> Sample: ::buffer_runtime::__private::zerocopy::IntoBytes
-            + ::buffer_runtime::__private::zerocopy::Immutable,
+        for<'__buffer> Sample: ::buffer_runtime::__private::zerocopy::Immutable,
     {
         type Item = Self;
         const SHAPE: &'static [usize] = &[];
@@ -23,8 +21,7 @@ const _: () = {
     }
     impl ::buffer_runtime::BufferExport for Sample
     where
-        for<'__buffer> Sample: ::buffer_runtime::__private::zerocopy::IntoBytes
-            + ::buffer_runtime::__private::zerocopy::Immutable,
+        for<'__buffer> Sample: ::buffer_runtime::__private::zerocopy::Immutable,
     {
         type Item = Self;
         fn buffer_layout(&self) -> ::buffer_runtime::Layout {

@@ -18,7 +18,7 @@ use super::copy::OffsetIter;
 use super::error::{Result, ViewError};
 use super::item::ItemFormat;
 use super::{Data, DataMut, DataRef, DataRefMut, ViewBase};
-use crate::element::FieldType;
+use crate::element::{Element, FieldType};
 use crate::format::{MatchNames, Node};
 
 impl<S: Data> ViewBase<S> {
@@ -243,7 +243,7 @@ impl<S: Data> ViewBase<S> {
         self.check_writable()?;
         let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
         let off = self.offset_of_leading(index, k)?;
-        self.write_from(off, value.as_bytes())
+        self.write_from(off, crate::element::field_bytes(&value))
     }
 }
 
@@ -268,7 +268,7 @@ impl<S: DataMut> ViewBase<S> {
         for off in OffsetIter::new(&shape[..k], &strides[..k], offset) {
             let mut v = self.read_at::<T>(off);
             f(&mut v);
-            self.write_from(off, v.as_bytes())?;
+            self.write_from(off, crate::element::field_bytes(&v))?;
         }
         Ok(())
     }
@@ -288,8 +288,8 @@ impl<S: DataRefMut> ViewBase<S> {
     pub fn as_slice_mut<T: FieldType + FromBytes>(&mut self) -> Result<&mut [T]> {
         self.check_type::<T>()?;
         let (start, end) = self.contiguous_range()?;
-        <[T]>::mut_from_bytes(&mut self.data.bytes_mut()[start..end])
-            .map_err(|_| misaligned::<T>(start))
+        slice_mut_from_bytes::<T>(&mut self.data.bytes_mut()[start..end])
+            .ok_or_else(|| misaligned::<T>(start))
     }
 
     /// A mutable reference to the item at a full index, when it is aligned for `T`
@@ -310,9 +310,34 @@ impl<S: DataRefMut> ViewBase<S> {
         let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
         let off = self.offset_of_leading(index, k)?;
         let size = core::mem::size_of::<T>();
-        T::mut_from_bytes(&mut self.data.bytes_mut()[off..off + size])
-            .map_err(|_| misaligned::<T>(off))
+        let values = slice_mut_from_bytes::<T>(&mut self.data.bytes_mut()[off..off + size])
+            .ok_or_else(|| misaligned::<T>(off))?;
+        Ok(&mut values[0])
     }
+}
+
+/// `bytes` as values of `T`, when they are aligned for `T` and a whole number of them.
+///
+/// zerocopy's `mut_from_bytes` would ask `T: IntoBytes`, which a generic derived struct cannot
+/// derive; what it stands for, that every byte of a `T` is initialised (so writing a `T`
+/// through the result leaves the bytes initialised), is `FieldType`'s contract, evaluated with
+/// the item's `FORMAT` by the type check that precedes every call.
+fn slice_mut_from_bytes<T: FieldType + FromBytes>(bytes: &mut [u8]) -> Option<&mut [T]> {
+    let size = core::mem::size_of::<T>();
+    if size == 0
+        || bytes.len() % size != 0
+        || (bytes.as_ptr() as usize) % core::mem::align_of::<T>() != 0
+    {
+        return None;
+    }
+    const { assert!(!<T::Item as Element>::FORMAT.is_empty()) };
+    // SAFETY: the region is `bytes.len() / size` values of `T` long, aligned for `T` (both
+    // checked above), and borrowed exclusively for the result's lifetime. Any bytes are a
+    // valid `T` (`FromBytes`), and any `T` written through the result is fully initialised
+    // (`FieldType`'s contract, its `FORMAT` evaluated above), so the bytes stay valid `u8`s.
+    Some(unsafe {
+        core::slice::from_raw_parts_mut(bytes.as_mut_ptr().cast::<T>(), bytes.len() / size)
+    })
 }
 
 /// The next row of `offsets`, kept out of line so that [`TypedIter::next`] stays small.
@@ -407,7 +432,7 @@ impl<T: FieldType + FromBytes, S: Data> Iterator for TypedIter<'_, T, S> {
                         // SAFETY: `x` is a valid, aligned reference to a `T` (zerocopy checked
                         // size and alignment), so `read` is defined; it makes a bitwise copy,
                         // which is a valid, independent `T` because `T: FromBytes` - the same
-                        // value zerocopy's safe `T::read_from_bytes(x.as_bytes())` returns.
+                        // value a safe byte-wise copy of `*x` would give.
                         acc = f(acc, unsafe { core::ptr::read(x) });
                     }
                     continue;
