@@ -111,6 +111,29 @@ impl<T> Attr<T> {
     }
 }
 
+impl Attr<()> {
+    /// Sets a flag (`padding`, `read_only`), or reports a value given to it, with `usage`
+    /// (how to write it) as the fix.
+    fn set_flag(
+        &mut self,
+        cx: &Ctxt,
+        meta: &ParseNestedMeta,
+        span: Span,
+        usage: &str,
+    ) -> syn::Result<()> {
+        if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+            cx.error_spanned_by(
+                &meta.path,
+                format!("`{}` takes no value: write `{usage}`", self.name),
+            );
+            skip_value(meta)
+        } else {
+            self.set(cx, span, ());
+            Ok(())
+        }
+    }
+}
+
 /// Attributes of the struct or enum itself.
 pub struct Container {
     /// `crate = "path"`: where the runtime crate is, when the dependency is renamed.
@@ -179,15 +202,7 @@ impl Container {
                     }
                 } else if meta.path.is_ident(CONTAINER) {
                     // #[buffer(container)]
-                    if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-                        cx.error_spanned_by(
-                            &meta.path,
-                            "`container` takes no value: write `#[buffer(container)]`",
-                        );
-                        skip_value(&meta)?;
-                    } else {
-                        container.set(cx, span, ());
-                    }
+                    container.set_flag(cx, &meta, span, "#[buffer(container)]")?;
                 } else if [PADDING, RENAME, DATA, SHAPE, STRIDES]
                     .iter()
                     .any(|k| meta.path.is_ident(k))
@@ -233,30 +248,14 @@ impl Field {
                 let span = meta.path.get_ident().map_or_else(Span::call_site, |i| i.span());
                 if meta.path.is_ident(PADDING) {
                     // #[buffer(padding)]
-                    if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-                        cx.error_spanned_by(
-                            &meta.path,
-                            "`padding` takes no value: write `#[buffer(padding)]`",
-                        );
-                        skip_value(&meta)?;
-                    } else {
-                        padding.set(cx, span, ());
-                    }
+                    padding.set_flag(cx, &meta, span, "#[buffer(padding)]")?;
                 } else if meta.path.is_ident(RENAME) {
                     // #[buffer(rename = "px")]
                     let lit: LitStr = meta.value()?.parse()?;
                     rename.set(cx, lit.span(), lit.value());
                 } else if meta.path.is_ident(DATA) {
                     // #[buffer(data)]
-                    if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-                        cx.error_spanned_by(
-                            &meta.path,
-                            "`data` takes no value: write `#[buffer(data, shape = [height, width])]`",
-                        );
-                        skip_value(&meta)?;
-                    } else {
-                        data.set(cx, span, ());
-                    }
+                    data.set_flag(cx, &meta, span, "#[buffer(data, shape = [height, width])]")?;
                 } else if meta.path.is_ident(SHAPE) {
                     // #[buffer(data, shape = [height, width])]
                     let (_, dims) = parse_dims(cx, &meta, SHAPE)?;
@@ -329,26 +328,15 @@ impl Export {
                 .map_or_else(Span::call_site, |i| i.span());
             if meta.path.is_ident(READ_ONLY) {
                 // #[buffer_runtime::export(read_only)]
-                if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-                    cx.error_spanned_by(
-                        &meta.path,
-                        "`read_only` takes no value: write `#[buffer_runtime::export(read_only)]`",
-                    );
-                    skip_value(&meta)?;
-                } else {
-                    read_only.set(cx, span, ());
-                }
+                read_only.set_flag(cx, &meta, span, "#[buffer_runtime::export(read_only)]")?;
             } else if meta.path.is_ident(KNOWN_LAYOUT) {
                 // #[buffer_runtime::export(known_layout)]
-                if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-                    cx.error_spanned_by(
-                        &meta.path,
-                        "`known_layout` takes no value: write `#[buffer_runtime::export(known_layout)]`",
-                    );
-                    skip_value(&meta)?;
-                } else {
-                    known_layout.set(cx, span, ());
-                }
+                known_layout.set_flag(
+                    cx,
+                    &meta,
+                    span,
+                    "#[buffer_runtime::export(known_layout)]",
+                )?;
             } else if meta.path.is_ident(CRATE) {
                 // #[br::export(crate = "br")]
                 let lit: LitStr = meta.value()?.parse()?;

@@ -27,11 +27,6 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     }
 }
 
-/// The path of the runtime crate.
-pub fn krate(input: &Input) -> Path {
-    input.runtime_path()
-}
-
 fn expand(input: &Input) -> TokenStream {
     let body = match &input.body {
         Body::Struct(s) if input.is_container() => expand_container(input, s),
@@ -83,7 +78,7 @@ fn field_bounds(krate: &Path, fields: &[&Field]) -> Vec<WherePredicate> {
 /// a type without a buffer format (or a generic parameter without the `StaticLayout`/`Element`
 /// bound) is reported there, with the fix.
 fn field_assertions(input: &Input, fields: &[&Field]) -> TokenStream {
-    let krate = krate(input);
+    let krate = input.runtime_path();
     let (impl_generics, _, _) = input.generics.split_for_impl();
     let where_clause = where_clause(input, &[]);
     let params: Vec<&syn::Ident> = input.generics.type_params().map(|p| &p.ident).collect();
@@ -139,7 +134,7 @@ fn item_impls(
     where_clause: &TokenStream,
     check: Option<&TokenStream>,
 ) -> TokenStream {
-    let krate = krate(input);
+    let krate = input.runtime_path();
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
     let check = check.map(|check| quote!(let () = #check;));
@@ -252,19 +247,33 @@ fn layout_checks(
             }
         });
     }
-    for f in phantoms {
-        let ty = f.ty;
-        checks.push(quote_spanned! {ty.span()=>
-            if ::core::mem::size_of::<#ty>() != 0 {
-                ::core::panic!("a field whose type is named `PhantomData` must be zero-sized: it is left out of the format");
-            }
-        });
-    }
+    checks.extend(phantoms.iter().map(|f| phantom_check(f)));
     checks
 }
 
+/// Fails to evaluate, at the field, if a field whose type is named `PhantomData` (left out of
+/// the format) takes bytes: a user type of that name would otherwise go unexported.
+fn phantom_check(f: &Field) -> TokenStream {
+    let ty = f.ty;
+    quote_spanned! {ty.span()=>
+        if ::core::mem::size_of::<#ty>() != 0 {
+            ::core::panic!("a field whose type is named `PhantomData` must be zero-sized: it is left out of the format");
+        }
+    }
+}
+
+/// A `#[repr(C)]` struct: its format `T{...}` and impls.
+///
+/// Why the format describes the struct exactly (the `Element` contract): `Self` is `repr(C)`
+/// (checked by the derive), so its fields lie in declaration order at `offset_of!` offsets; the
+/// gap checks (`layout_checks`) prove, at compile time, that each field starts where the
+/// previous one ends and that the struct ends where its last field ends, so `T{...}` lists the
+/// fields back to back with no byte unaccounted for. Each field's text is its type's
+/// `FieldLayout` shape and its item's `Element::FIELD_FORMAT`, which describe that field
+/// exactly by the contracts of those traits; explicit padding fields are `[u8; N]`, exported as
+/// `Nx`.
 fn expand_record(input: &Input, s: &Struct) -> TokenStream {
-    let krate = krate(input);
+    let krate = input.runtime_path();
     let p = quote!(#krate::__private);
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
@@ -304,17 +313,12 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
                 ]);
             }
 
-            // SAFETY: `FORMAT` describes `Self` exactly. `Self` is `repr(C)` (checked by the
-            // derive), so its fields lie in declaration order at `offset_of!` offsets; `CHECK`,
-            // evaluated by every constant and method of these impls, proves that each field starts
-            // where the previous one ends and that the struct ends where its last field ends, so
-            // `T{...}` lists the fields back to back with no byte unaccounted for. Each field's
-            // text is its type's `FieldLayout` shape and its item's `Element::FIELD_FORMAT`,
-            // which describe that field exactly by the safety contracts of those traits; explicit
-            // padding fields are `[u8; N]`, exported as `Nx`. So every byte of `Self` belongs
-            // to a field, each fully initialised by the contract of its `FieldLayout`: no
-            // padding, which is `Element`'s contract once `FORMAT` (and with it `CHECK`) is
-            // evaluated. `Self: Immutable` (zerocopy's derive) proves no interior mutability.
+            // SAFETY: `FORMAT` describes `Self` exactly, by the argument in `expand_record`'s
+            // docs, with the gap checks in `CHECK`, which every constant and method of these
+            // impls evaluates. No padding (`Element`'s contract once `FORMAT` is evaluated):
+            // `CHECK` proves every byte belongs to a field, each fully initialised by its
+            // `FieldLayout` contract. `Self: Immutable` (zerocopy's derive): no interior
+            // mutability.
             unsafe impl #impl_generics #krate::Element for #ident #ty_generics #where_clause {
                 const FORMAT: &'static str = {
                     let () = #check;
@@ -383,16 +387,10 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             const __BUFFER_FORMAT: #p::FmtBuf<{ __BUFFER_FORMAT_LEN + 1 }> =
                 #p::pieces_build(__BUFFER_PIECES);
 
-            // SAFETY: `FORMAT` describes `Self` exactly. `Self` is `repr(C)` (checked by the
-            // derive), so its fields lie in declaration order at `offset_of!` offsets; the
-            // constants above prove, at compile time, that each field starts where the previous
-            // one ends and that the struct ends where its last field ends, so `T{...}` lists the
-            // fields back to back with no byte unaccounted for. Each field's text is its type's
-            // `FieldLayout` shape and its item's `Element::FIELD_FORMAT`, which describe that
-            // field exactly by the safety contracts of those traits; explicit padding fields are
-            // `[u8; N]`, exported as `Nx`. zerocopy proves every byte initialised (`IntoBytes`,
-            // asserted above or in the where clause) and no interior mutability (`Immutable`,
-            // a supertrait).
+            // SAFETY: `FORMAT` describes `Self` exactly, by the argument in `expand_record`'s
+            // docs, with the gap checks in the constants above. zerocopy proves every byte
+            // initialised (`IntoBytes`, asserted above or in the where clause) and no interior
+            // mutability (`Immutable`, a supertrait).
             unsafe impl #krate::Element for #ident #element_where {
                 const FORMAT: &'static str = __BUFFER_FORMAT.as_str();
                 const FORMAT_CSTR: &'static ::core::ffi::CStr = __BUFFER_FORMAT.as_cstr();
@@ -405,7 +403,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
 }
 
 fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
-    let krate = krate(input);
+    let krate = input.runtime_path();
     let p = quote!(#krate::__private);
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
@@ -418,14 +416,7 @@ fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
         for<'__buffer> Self: #p::zerocopy::IntoBytes + #p::zerocopy::Immutable + 'static
     ));
     let where_clause = where_clause(input, &extra);
-    let phantom_checks = s.fields.iter().filter(|f| f.phantom).map(|f| {
-        let ty = f.ty;
-        quote_spanned! {ty.span()=>
-            if ::core::mem::size_of::<#ty>() != 0 {
-                ::core::panic!("a field whose type is named `PhantomData` must be zero-sized");
-            }
-        }
-    });
+    let phantom_checks = s.fields.iter().filter(|f| f.phantom).map(phantom_check);
     let inner_layout = quote!(<#inner as #p::FieldLayout>);
     quote! {
         #assertions
@@ -471,7 +462,7 @@ fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
 }
 
 fn expand_enum(input: &Input) -> TokenStream {
-    let krate = krate(input);
+    let krate = input.runtime_path();
     let ident = input.ident;
     let int = &input
         .repr
@@ -506,7 +497,7 @@ fn expand_enum(input: &Input) -> TokenStream {
 /// `Layout::for_items`, which checks it against the data's length; plus an inherent
 /// `check_buffer_shape`.
 fn expand_container(input: &Input, s: &Struct) -> TokenStream {
-    let krate = krate(input);
+    let krate = input.runtime_path();
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
     let data = s

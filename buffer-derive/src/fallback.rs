@@ -72,7 +72,7 @@ pub fn expand(input: &DeriveInput, ast: Option<&Input>, errors: syn::Error) -> T
 /// A container's stubs: `BufferExport` (items `u8`) and `check_buffer_shape`, without
 /// bounds, so that uses of the container compile beside the errors.
 fn container_stub(input: &DeriveInput, ast: &Input, errors: TokenStream) -> TokenStream {
-    let krate = crate::expand::krate(ast);
+    let krate = ast.runtime_path();
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {

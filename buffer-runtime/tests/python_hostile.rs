@@ -1,4 +1,4 @@
-//! Hostile Python buffers imported from Rust in an embedded CPython (issue 7): buffers of Python
+//! Hostile Python buffers imported from Rust in an embedded CPython: buffers of Python
 //! object references are never writable from Rust, whichever flags the request used.
 //! The pytest suite (tests/python/test_hostile.py) covers the same through the example
 //! module, with numpy's `dtype=object` arrays.

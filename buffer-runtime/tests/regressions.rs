@@ -102,7 +102,7 @@ fn leaves_skip_huge_padding_only_sub_arrays() {
     assert_eq!(layout.size(), runs[6].0 + 1 + 222_222_222_220);
 }
 
-// Found by the overflow sweep (`tests/overflow_sweep.rs`, overflow checks on) and issue 13.
+// Found by the overflow sweep (`tests/overflow_sweep.rs`, overflow checks on) and by review.
 
 /// overflow_sweep: a step of `isize::MIN` panicked with "attempt to negate with overflow"
 /// in `Slice::indices` (so in `slice`, `slice_axis`, `sub`, `assign_slice`,
@@ -165,7 +165,7 @@ fn a_step_of_isize_min_is_cpythons_minus_maxsize() {
     assert_eq!(cells, [[0, 0, 7], [0, 0, 8]]);
 }
 
-/// Issue 13: `==` of two native `?` views compares their bytes, as CPython 3.11 does.
+/// `==` of two native `?` views compares their bytes, as CPython 3.11 does.
 /// Measured: `memoryview(b'\x02').cast('?') == memoryview(b'\x01').cast('?')` is `False`
 /// (both `tolist()` are `[True]`), while `memoryview(b'\x02').cast('?') ==
 /// memoryview(b'\x01').cast('B')` is `True` (different formats compare by value).
@@ -182,7 +182,7 @@ fn bool_views_compare_by_bytes_as_cpython() {
     assert!(c == a && c != b);
 }
 
-/// Issue 13: `hex(sep, bytes_per_sep)` with `bytes_per_sep` outside a C int raises
+/// `hex(sep, bytes_per_sep)` with `bytes_per_sep` outside a C int raises
 /// CPython's `OverflowError` ("Python int too large to convert to C int", measured with
 /// 3.11.7 for `2**31` and `-2**31-1`, also when `sep` is invalid); the C int's bounds work.
 #[test]
@@ -211,7 +211,7 @@ fn hex_bytes_per_sep_beyond_a_c_int_is_an_overflow_error() {
     );
 }
 
-/// Issue 13: `tolist()` of numpy `U3` data (format `3w`) holding "xy" is `'xy'`, as numpy
+/// `tolist()` of numpy `U3` data (format `3w`) holding "xy" is `'xy'`, as numpy
 /// reads it (trailing NULs are the unused width); `3s` keeps its NULs, as
 /// `struct.unpack('3s', b'xy\x00') == (b'xy\x00',)` does.
 #[test]
@@ -233,7 +233,7 @@ fn ucs4_strings_drop_trailing_nuls_as_numpy_and_bytes_keep_them() {
     );
 }
 
-/// Issue 13: `check_type_named::<Point>()` against numpy's dtype with an explicit
+/// `check_type_named::<Point>()` against numpy's dtype with an explicit
 /// `("_pad", "V2")` field said "expected field 'end of item' but got '_pad' at offset 16": it
 /// now names the field where it starts. The format is numpy 2.4.6's export of
 /// `np.dtype([('x','<f8'),('y','<u4'),('z','<u2'),('_pad','V2')])` (itemsize 16).

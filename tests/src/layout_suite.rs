@@ -12,7 +12,7 @@ use zerocopy::{Immutable, IntoBytes};
 use crate::describe;
 use crate::layout_mirror::{scalar_case, struct_case, transparent_case, Case};
 
-/// The example of the derive's contract (issue 2 and the design brief).
+/// The example of the derive's contract in the design brief.
 #[derive(BufferExport, IntoBytes, Immutable, Clone, Copy)]
 #[repr(C)]
 pub struct Contract {

@@ -47,7 +47,7 @@ const DIFFERENCES: &[(&str, &str)] = &[
     (
         "beyond-format",
         "items of byte-order-prefixed and struct (T{...}) formats are read, written, \
-         slice-assigned and compared by value (issue 3, 'Beyond CPython'); CPython raises \
+         slice-assigned and compared by value (beyond CPython); CPython raises \
          NotImplementedError, and calls two struct views unequal. Checked against the struct \
          module (values and its error messages) and numpy's field layout.",
     ),
@@ -58,7 +58,7 @@ const DIFFERENCES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The committed vector files must hold at least this many cases in total (issue 3).
+/// The committed vector files must hold at least this many cases in total.
 const MIN_COMMITTED_CASES: usize = 5000;
 
 /// How many mismatches the failure message lists (`BUFFER_VECTORS_SHOW` overrides it).
@@ -174,12 +174,12 @@ fn memoryview_vectors() {
 
     assert!(
         committed_cases >= MIN_COMMITTED_CASES,
-        "only {committed_cases} committed cases; issue 3 asks for {MIN_COMMITTED_CASES}"
+        "only {committed_cases} committed cases; at least {MIN_COMMITTED_CASES} are required"
     );
     let missing = coverage.missing();
     assert!(
         missing.is_empty(),
-        "the committed vectors do not cover what issue 3 asks for: {missing:?}"
+        "the committed vectors do not cover what they must: {missing:?}"
     );
     if !tally.mismatches.is_empty() {
         let show = std::env::var("BUFFER_VECTORS_SHOW")
@@ -202,7 +202,7 @@ fn memoryview_vectors() {
     }
 }
 
-/// What the committed vectors must cover (issue 3), so that regenerating them with an
+/// What the committed vectors must cover, so that regenerating them with an
 /// unlucky seed or a broken generator cannot quietly drop a feature.
 #[derive(Default)]
 struct Coverage {

@@ -954,7 +954,7 @@ fn unpack_item(layout: &ItemLayout, b: &[u8]) -> Result<Value, CodecError> {
         Node::Scalar(s) => unpack_scalar(s, b)?,
         Node::Struct(fields) => Value::Struct(unpack_fields(layout, fields, b)?),
         // `layout()` never builds an array without dimensions; were there one, it would be
-        // its element, as before.
+        // its element alone.
         Node::Array { dims, element } if dims.is_empty() => unpack_item(element, b)?,
         Node::Array { dims, element } => Value::Array(unpack_array(dims, element, b)?),
     })
