@@ -177,7 +177,11 @@ impl Descr {
                         // numpy's (title, name) pair.
                         Lit::Tuple(t) if t.len() == 2 => match &t[1] {
                             Lit::Str(s) => s.clone(),
-                            _ => return Err(descr_err("a field's (title, name) needs a string name")),
+                            _ => {
+                                return Err(descr_err(
+                                    "a field's (title, name) needs a string name",
+                                ))
+                            }
                         },
                         other => {
                             return Err(descr_err(alloc::format!(
@@ -243,18 +247,8 @@ const NATIVE_ORDER_CHAR: char = '>';
 fn scalar_typestr(s: &Scalar) -> Result<String, NpyError> {
     let kind = match s.code {
         Code::Bool => 'b',
-        Code::SChar
-        | Code::Short
-        | Code::Int
-        | Code::Long
-        | Code::LongLong
-        | Code::SSize => 'i',
-        Code::UChar
-        | Code::UShort
-        | Code::UInt
-        | Code::ULong
-        | Code::ULongLong
-        | Code::Size => 'u',
+        Code::SChar | Code::Short | Code::Int | Code::Long | Code::LongLong | Code::SSize => 'i',
+        Code::UChar | Code::UShort | Code::UInt | Code::ULong | Code::ULongLong | Code::Size => 'u',
         Code::Half | Code::Float | Code::Double | Code::LongDouble => 'f',
         Code::ComplexFloat | Code::ComplexDouble | Code::ComplexLongDouble => 'c',
         Code::Char | Code::Bytes => 'S',
@@ -263,7 +257,9 @@ fn scalar_typestr(s: &Scalar) -> Result<String, NpyError> {
         Code::Ucs2 => return Err(unsupported("UCS-2 strings ('u'): numpy's 'U' is UCS-4")),
         Code::Pascal => return Err(unsupported("Pascal strings ('p')")),
         Code::VoidPtr | Code::Object | Code::Ref => {
-            return Err(unsupported("pointers ('P', 'O', '&') do not survive a file"))
+            return Err(unsupported(
+                "pointers ('P', 'O', '&') do not survive a file",
+            ))
         }
         Code::Bit => return Err(unsupported("bit fields ('t')")),
     };
@@ -312,11 +308,7 @@ fn record(layout: &ItemLayout) -> Result<Descr, NpyError> {
             Some(n) => n.clone(),
             None => alloc::format!("f{i}"),
         };
-        fields.push(DescrField {
-            name,
-            descr,
-            shape,
-        });
+        fields.push(DescrField { name, descr, shape });
         at = field
             .offset
             .checked_add(field.layout.size())

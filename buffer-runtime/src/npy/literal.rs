@@ -88,9 +88,7 @@ impl<'a> Parser<'a> {
 
     fn value(&mut self, depth: usize) -> Result<Lit, NpyError> {
         if depth > MAX_DEPTH {
-            return Err(self.err(alloc::format!(
-                "literals nested more than {MAX_DEPTH} deep"
-            )));
+            return Err(self.err(alloc::format!("literals nested more than {MAX_DEPTH} deep")));
         }
         self.skip_ws();
         match self.peek() {
@@ -117,7 +115,10 @@ impl<'a> Parser<'a> {
             }
             Some(c) if c.is_ascii_alphabetic() => {
                 let start = self.pos;
-                while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                while self
+                    .peek()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
                     self.pos += 1;
                 }
                 match &self.text[start..self.pos] {

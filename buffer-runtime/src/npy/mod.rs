@@ -434,8 +434,9 @@ impl Header {
             Lit::Tuple(dims) => dims
                 .into_iter()
                 .map(|d| match d {
-                    Lit::Int(n) => usize::try_from(n)
-                        .map_err(|_| header_err(alloc::format!("dimension {n} does not fit usize"))),
+                    Lit::Int(n) => usize::try_from(n).map_err(|_| {
+                        header_err(alloc::format!("dimension {n} does not fit usize"))
+                    }),
                     other => Err(header_err(alloc::format!(
                         "'shape' is a tuple of non-negative integers, and holds {}",
                         other.kind()
