@@ -747,7 +747,14 @@ impl NpyFile<AlignedBytes> {
         let filled = read_up_to(&mut input, &mut prefix[..8])?;
         // A short prefix gets the magic or truncation error of what there is.
         let (major, prefix_len) = Header::parse_prefix(&prefix[..filled])?;
-        input.read_exact(&mut prefix[8..prefix_len])?;
+        let got = read_up_to(&mut input, &mut prefix[8..prefix_len])?;
+        if got < prefix_len - 8 {
+            return Err(NpyError::Truncated {
+                what: "the header length",
+                needed: prefix_len as u64,
+                found: 8 + got as u64,
+            });
+        }
         let header_len = if major == 1 {
             u64::from(u16::from_le_bytes([prefix[8], prefix[9]]))
         } else {
