@@ -129,6 +129,7 @@ impl Descr {
     /// assert_eq!(Descr::Scalar(native.into()).to_format().unwrap(), "q");
     /// assert_eq!(Descr::Scalar(">u2".into()).to_format().unwrap(), if cfg!(target_endian = "little") { ">H" } else { "H" });
     /// assert_eq!(Descr::Scalar("|S5".into()).to_format().unwrap(), "5s");
+    /// assert_eq!(Descr::Scalar("|V5".into()).to_format().unwrap(), "5s"); // raw bytes
     /// let e = Descr::Scalar("<M8[ns]".into()).to_format().unwrap_err();
     /// assert_eq!(e.to_string(), "numpy dtype '<M8[ns]' has no PEP 3118 format (datetimes and \
     ///     timedeltas are not supported)");
@@ -138,6 +139,8 @@ impl Descr {
         match self {
             Descr::Scalar(t) => {
                 let (order, code, len) = parse_typestr(t)?;
+                // A void item is raw bytes (an `x` item would be padding with nothing in it).
+                let code = if code == Code::Pad { Code::Bytes } else { code };
                 let native_order = order == NATIVE_ORDER_CHAR || order == '=' || order == '|';
                 let native = match code {
                     Code::Bytes | Code::Pad | Code::Ucs4 => None,
