@@ -6,7 +6,7 @@
 //! the header's length (2 little-endian bytes in version 1.0, 4 in 2.0 and 3.0), then the header:
 //! a Python dict literal `{'descr': ..., 'fortran_order': ..., 'shape': (...), }` padded with
 //! spaces and ending in `\n`, so that the data starts on a 64-byte boundary. Version 1.0 and
-//! 2.0 headers are latin-1; 3.0 is UTF-8. [`write`] picks the version numpy picks: 1.0, 2.0 when
+//! 2.0 headers are latin-1; 3.0 is UTF-8. [`write()`] picks the version numpy picks: 1.0, 2.0 when
 //! the header does not fit 65535 bytes, 3.0 when a field name is not latin-1.
 //!
 //! ```
@@ -475,7 +475,7 @@ pub fn write<E: BufferExport + ?Sized, W: Write>(out: W, data: &E) -> Result<(),
     write_view(out, &MemoryView::new(data)?)
 }
 
-/// [`write`] to a new file at `path` (replacing one that is there).
+/// [`write()`] to a new file at `path` (replacing one that is there).
 pub fn save<E: BufferExport + ?Sized>(
     path: impl AsRef<std::path::Path>,
     data: &E,
