@@ -194,3 +194,61 @@ fn errors_are_values_with_sources() {
     assert!(matches!(e, NpyError::Io(_)));
     assert!(std::error::Error::source(&e).is_some());
 }
+
+/// What we write we open again as the same type, for every primitive item.
+#[test]
+fn primitives_round_trip_typed() {
+    fn check<
+        T: buffer_runtime::Element
+            + buffer_runtime::StaticLayout
+            + zerocopy::FromBytes
+            + Copy
+            + PartialEq
+            + std::fmt::Debug,
+    >(
+        items: &[T],
+    ) {
+        let mut out = Vec::new();
+        buffer_runtime::npy::write(&mut out, items).unwrap();
+        let npy = NpyFile::read(&out[..]).unwrap();
+        assert_eq!(npy.as_slice::<T>().unwrap(), items, "{}", T::FORMAT);
+        let view = NpyFile::from_bytes(&out[..]).unwrap();
+        let back: Vec<T> = view
+            .view_as::<T>()
+            .unwrap()
+            .iter_as::<T>()
+            .unwrap()
+            .collect();
+        assert_eq!(back, items);
+    }
+    check(&[1u8, 2]);
+    check(&[-1i8, 2]);
+    check(&[1u16, 2]);
+    check(&[-1i16, 2]);
+    check(&[1u32, 2]);
+    check(&[-1i32, 2]);
+    check(&[1u64, u64::MAX]);
+    check(&[-1i64, 2]);
+    check(&[1usize, 2]);
+    check(&[-1isize, 2]);
+    check(&[1.5f32, 2.0]);
+    check(&[1.5f64, -0.0]);
+    // `bool` and `char` are read-only items (not `FromBytes`): check the view.
+    let mut out = Vec::new();
+    buffer_runtime::npy::write(&mut out, &[true, false]).unwrap();
+    let npy = NpyFile::from_bytes(&out[..]).unwrap();
+    assert_eq!(npy.header().descr, Descr::Scalar("|b1".into()));
+    assert!(npy.view_as::<bool>().is_ok());
+    let mut out = Vec::new();
+    buffer_runtime::npy::write(&mut out, &['a', 'λ']).unwrap();
+    let npy = NpyFile::from_bytes(&out[..]).unwrap();
+    assert!(npy.view_as::<char>().is_ok(), "{}", npy.format());
+    // Arrays of items are sub-dimensions of the file's shape.
+    let mut out = Vec::new();
+    buffer_runtime::npy::write(&mut out, &[[1u8, 2, 3]; 2]).unwrap();
+    let npy = NpyFile::from_bytes(&out[..]).unwrap();
+    assert_eq!(
+        (npy.shape(), npy.as_slice::<u8>().unwrap()),
+        (&[2usize, 3][..], &[1, 2, 3, 1, 2, 3][..])
+    );
+}
