@@ -210,6 +210,21 @@ pub fn on_huge_pages(memory: &[u8]) -> Option<bool> {
     found.then_some(false)
 }
 
+/// A field of `/proc/self/status` (`"VmRSS"`, `"RssFile"`, ...) in KiB (`None` off Linux).
+///
+/// ```
+/// if cfg!(target_os = "linux") {
+///     assert!(buffer_benches::status_kib("VmRSS").unwrap() > 0);
+/// }
+/// ```
+pub fn status_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status
+        .lines()
+        .find(|l| l.strip_prefix(field).is_some_and(|r| r.starts_with(':')))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// This process's `RssAnon` from `/proc/self/status`, in KiB (`None` where there is no such
 /// file, e.g. off Linux).
 ///
@@ -348,9 +363,48 @@ pub fn interleaved(
     iters: usize,
     variants: &mut [(&str, &mut dyn FnMut())],
 ) -> Vec<Paired> {
-    let mut times = vec![Vec::with_capacity(rounds); variants.len()];
-    for _ in 0..rounds {
-        for (k, (_, f)) in variants.iter_mut().enumerate() {
+    interleaved_impl(rounds, iters, false, variants)
+}
+
+/// [`interleaved`], with the order rotated every round (round `r` starts with variant
+/// `r % n`), after one untimed warm-up round: a variant that always runs right after another
+/// one inherits its cache and memory-bandwidth state (after a 2 GiB pass, the first pages the
+/// next pass touches are the coldest), and a fixed order turns that into a bias of one side.
+///
+/// ```
+/// let (mut a, mut b) = (0u64, 0u64);
+/// let r = buffer_benches::interleaved_rotated(4, 10, &mut [
+///     ("one", &mut || a = std::hint::black_box(a + 1)),
+///     ("two", &mut || b = std::hint::black_box(b + 2)),
+/// ]);
+/// assert_eq!((r.len(), r[0].ratio), (2, 1.0));
+/// assert_eq!(a, 50); // 4 rounds + 1 warm-up, 10 calls each
+/// ```
+pub fn interleaved_rotated(
+    rounds: usize,
+    iters: usize,
+    variants: &mut [(&str, &mut dyn FnMut())],
+) -> Vec<Paired> {
+    for (_, f) in variants.iter_mut() {
+        for _ in 0..iters {
+            f();
+        }
+    }
+    interleaved_impl(rounds, iters, true, variants)
+}
+
+fn interleaved_impl(
+    rounds: usize,
+    iters: usize,
+    rotate: bool,
+    variants: &mut [(&str, &mut dyn FnMut())],
+) -> Vec<Paired> {
+    let n = variants.len();
+    let mut times = vec![Vec::with_capacity(rounds); n];
+    for r in 0..rounds {
+        for j in 0..n {
+            let k = if rotate { (r + j) % n } else { j };
+            let f = &mut variants[k].1;
             let start = std::time::Instant::now();
             for _ in 0..iters {
                 f();

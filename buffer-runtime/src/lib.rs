@@ -37,7 +37,7 @@
 //! # Features
 //!
 //! `std` (default), `alloc`, `derive` (default: the macros, and zerocopy's derives), `pyo3`,
-//! `ndarray`, `rayon`. Without `derive`, the crate builds no proc-macro and no syn.
+//! `ndarray`, `rayon`, `memmap2`, `npy`. Without `derive`, the crate builds no proc-macro and no syn.
 #![no_std]
 #![warn(missing_docs)]
 // On docs.rs (nightly, `--cfg docsrs`), each feature-gated item shows the feature it needs.
@@ -52,8 +52,12 @@ mod element;
 mod export;
 #[cfg(feature = "alloc")]
 pub mod format;
+#[cfg(feature = "memmap2")]
+pub mod memmap2;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
+#[cfg(feature = "npy")]
+pub mod npy;
 #[cfg(feature = "pyo3")]
 pub mod python;
 #[cfg(feature = "rayon")]
