@@ -312,14 +312,21 @@ pub fn bytes_of<T: StaticLayout>(value: &T) -> &[u8] {
     static_bytes(core::slice::from_ref(value))
 }
 
+/// Evaluates the `FORMAT` of `T`'s item, and with it, for a generic derived item, the check
+/// that it has no padding (a compile-time error otherwise): after a call, every byte of a `T`
+/// is initialised (`Element`'s contract). Call it where a `T` may be read as, or written into,
+/// bytes.
+#[inline(always)]
+pub(crate) fn assert_initialised<T: StaticLayout>() {
+    const { assert!(!<T::Item as Element>::FORMAT.is_empty()) };
+}
+
 /// The bytes of `items`, in place.
 pub(crate) fn static_bytes<T: StaticLayout>(items: &[T]) -> &[u8] {
-    // Evaluated for every `T` this is instantiated with: a generic derived item proves, in
-    // its `FORMAT`, that it has no padding (a compile-time error otherwise).
-    const { assert!(!<T::Item as Element>::FORMAT.is_empty()) };
+    assert_initialised::<T>();
     // SAFETY: `T` is `product(T::SHAPE)` values of `T::Item` without gaps (`StaticLayout`'s
-    // contract), each with every byte initialised once its `FORMAT` is evaluated, as it was
-    // above (`Element`'s contract); so every byte of `items` is initialised, and `Immutable`
+    // contract), each with every byte initialised once its `FORMAT` is evaluated, as
+    // `assert_initialised` did (`Element`'s contract); so every byte of `items` is initialised, and `Immutable`
     // means no interior mutability can change them behind the shared borrow. The slice covers
     // `size_of_val(items)` bytes of one allocation, borrowed for as long as `items` is.
     unsafe {
@@ -329,7 +336,7 @@ pub(crate) fn static_bytes<T: StaticLayout>(items: &[T]) -> &[u8] {
 
 /// The bytes of `items`, writable: any bytes written are valid items (`T: FromBytes`).
 pub(crate) fn static_bytes_mut<T: StaticLayout + FromBytes>(items: &mut [T]) -> &mut [u8] {
-    const { assert!(!<T::Item as Element>::FORMAT.is_empty()) };
+    assert_initialised::<T>();
     // SAFETY: as in `static_bytes`, every byte is initialised; the borrow is exclusive, so no
     // other access aliases it; and every bit pattern written through it leaves valid values
     // of `T` (`FromBytes`), so no invalid value can be made.

@@ -42,7 +42,7 @@
 use core::marker::PhantomData;
 
 use ::memmap2::{Mmap, MmapMut};
-use zerocopy::{FromBytes, IntoBytes};
+use zerocopy::FromBytes;
 
 use crate::export::{BufferExport, BufferExportMut, Layout};
 use crate::StaticLayout;
@@ -281,9 +281,10 @@ impl<T: StaticLayout + FromBytes> MappedRecords<T, MmapMut> {
     pub fn as_mut_slice(&mut self) -> &mut [T] {
         let len = self.len;
         let bytes = &mut self.map[self.offset..];
+        crate::element::assert_initialised::<T>();
         // SAFETY: as in `as_slice`, and the bytes are borrowed exclusively through `&mut self`;
-        // every bit pattern written through the `&mut [T]` is bytes of the mapping again
-        // (`T: IntoBytes`, a `StaticLayout` supertrait, so no padding is left uninitialised).
+        // every `T` written through the `&mut [T]` is fully initialised bytes of the mapping
+        // again (`StaticLayout`'s contract, with the item's `FORMAT` evaluated just above).
         unsafe { core::slice::from_raw_parts_mut(bytes.as_mut_ptr().cast::<T>(), len) }
     }
 }
@@ -300,6 +301,6 @@ impl<T: StaticLayout, M: Mapping> BufferExport for MappedRecords<T, M> {
 
 impl<T: StaticLayout + FromBytes> BufferExportMut for MappedRecords<T, MmapMut> {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
-        self.as_mut_slice().as_mut_bytes()
+        crate::element::static_bytes_mut(self.as_mut_slice())
     }
 }
