@@ -326,9 +326,10 @@ pub(crate) fn static_bytes<T: StaticLayout>(items: &[T]) -> &[u8] {
     assert_initialised::<T>();
     // SAFETY: `T` is `product(T::SHAPE)` values of `T::Item` without gaps (`StaticLayout`'s
     // contract), each with every byte initialised once its `FORMAT` is evaluated, as
-    // `assert_initialised` did (`Element`'s contract); so every byte of `items` is initialised, and `Immutable`
-    // means no interior mutability can change them behind the shared borrow. The slice covers
-    // `size_of_val(items)` bytes of one allocation, borrowed for as long as `items` is.
+    // `assert_initialised` did (`Element`'s contract); so every byte of `items` is
+    // initialised, and `Immutable` means no interior mutability can change them behind the
+    // shared borrow. The slice covers `size_of_val(items)` bytes of one allocation, borrowed
+    // for as long as `items` is.
     unsafe {
         core::slice::from_raw_parts(items.as_ptr().cast::<u8>(), core::mem::size_of_val(items))
     }
