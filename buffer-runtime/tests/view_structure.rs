@@ -248,6 +248,16 @@ fn cast_rules_and_messages() {
     let ve = |m: &str| err(ErrorKind::ValueError, m);
     assert_eq!(v.cast("d", None).unwrap().shape(), &[1]);
     assert_eq!(v.cast("@B", None).unwrap().format(), "@B");
+    // 'e' is a destination, as since CPython 3.12 (3.11 refuses it as not native).
+    let halves = v.cast("@e", Some(&[2, 2])).unwrap();
+    assert_eq!(
+        (halves.format(), halves.itemsize(), halves.shape()),
+        ("@e", 2, &[2usize, 2][..])
+    );
+    assert_eq!(
+        halves.cast("e", None).unwrap_err(),
+        te("memoryview: cannot cast between two non-byte formats")
+    );
     assert_eq!(
         v.cast("<h", None).unwrap_err(),
         ve("memoryview: destination format must be a native single character format prefixed with an optional '@'")

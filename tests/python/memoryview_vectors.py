@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Differential test vectors for MemoryView, recorded from real CPython 3.11.
+"""Differential test vectors for MemoryView, recorded from real CPython (3.11, 3.12, 3.13).
 
 Drives CPython's memoryview over `_testbuffer.ndarray` (arbitrary shapes, zero and negative
 strides, offsets, every native format with and without '@', some byte-order-prefixed ones),
@@ -7,11 +7,12 @@ bytes / bytearray / array.array (with casts and slices), and numpy arrays (any b
 and byte stride, so unaligned items; struct dtypes), and writes what CPython answers as JSON.
 The Rust test tests/tests/memoryview_vectors.rs replays every case against `MemoryView`.
 
-Where our view deliberately goes further than CPython 3.11, the case also records the answer
+Where our view deliberately goes further than CPython, the case also records the answer
 our view must give, computed without memoryview: key "beyond" (formats CPython refuses: read
 with the struct module or from the numpy dtype; struct views compared by value; numpy as the
-oracle for sub-views and N-d slicing, ops "subview" / "nd_slice") and "via": "struct" (format
-'e', which 3.11 refuses and 3.12 supports: the expectation replaces CPython's error). The
+oracle for sub-views and N-d slicing, ops "subview" / "nd_slice") and, on 3.11 only,
+"via": "struct" (format 'e', which 3.11 refuses and 3.12 supports as an item and a cast
+destination: the expectation replaces 3.11's error; see E_NATIVE). The
 emulations of reads, indexing, item writes and slice assignment are asserted equal to CPython
 on the native formats, wherever both answer the same question.
 
@@ -30,10 +31,17 @@ Run a fresh seed against the Rust view:
     python3 tests/python/memoryview_vectors.py --seed 7 --count 2000 --out /tmp/v.json && \
         BUFFER_VECTORS=/tmp/v.json cargo test -p buffer-tests --test memoryview_vectors
 
-Regenerate the committed vectors (deterministic for a seed):
+Regenerate the committed vectors (deterministic for a seed and numpy version), one file per
+CPython, each with the numpy that tests/python/requirements-matrix.txt pins for it (the
+virtualenvs of scripts/python-matrix, which also checks that the committed files are what
+this script writes):
 
-    python3 tests/python/memoryview_vectors.py --seed 1 --count 6000 \
-        --out tests/vectors/memoryview.json
+    target/python-matrix/3.11/venv/bin/python tests/python/memoryview_vectors.py --seed 1 \
+        --count 6000 --out tests/vectors/memoryview.json
+    target/python-matrix/3.12/venv/bin/python tests/python/memoryview_vectors.py --seed 1 \
+        --count 6000 --out tests/vectors/memoryview-3.12.json
+    target/python-matrix/3.13/venv/bin/python tests/python/memoryview_vectors.py --seed 1 \
+        --count 6000 --out tests/vectors/memoryview-3.13.json
 
 File layout: {"seed", "count", "python", "generator", "views": [view...], "cases": [case...]}.
 A view (see mv_views.record) holds the raw bytes as hex plus format, itemsize, shape, strides,
@@ -78,7 +86,13 @@ from mv_views import (  # noqa: E402
     record,
 )
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+
+# CPython 3.12 made 'e' (half float) a memoryview format: tolist, indexing, item writes, and a
+# `cast` destination. Before 3.12 the generator records what 3.12 answers, emulated with the
+# struct module (key "via": "struct"); from 3.12 on it records CPython's own answers and
+# asserts that the emulation agrees with them, so the emulation is checked where it is used.
+E_NATIVE = sys.version_info >= (3, 12)
 
 
 def run(f):
@@ -186,7 +200,7 @@ def summary(mv):
         "bytes": mv.tobytes().hex(),
     }
     ch = base_char(mv.format)
-    if ch is not None and ch != "e":
+    if ch is not None and (ch != "e" or E_NATIVE):
         lst = mv.tolist()
         # A bool read of a byte other than 0/1 is undefined in C: leave such lists out.
         if not (ch == "?" and any(b > 1 for b in mv.tobytes())):
@@ -216,6 +230,8 @@ class Gen:
         # A second stream for operations added later, so that adding one leaves the cases
         # the main stream draws unchanged.
         self.rng2 = random.Random(f"{seed}/2")
+        # Casts to 'e', drawn apart from the main stream (so the other cases stay the same).
+        self.rng_e = random.Random(f"{seed}/e-cast")
         self.views = []
         self.cases = []
 
@@ -247,7 +263,7 @@ class Gen:
             self.add("eq", v, {"other": v}, run(lambda: mv == mv), **self.self_eq_beyond(rec, dtype))
 
         # tolist
-        if ch == "e":
+        if ch == "e" and not E_NATIVE:
             self.add("tolist", v, {}, {"ok": enc_list(ch, emulated_list(rec))}, via="struct")
         else:
             out = run(mv.tolist)
@@ -288,7 +304,7 @@ class Gen:
             elif out["err"][1].startswith("memoryview: unsupported format"):
                 # CPython refuses the format before it looks at the index.
                 extra = {"beyond": self.emulated_index(rec, idx, lambda n: enc_any(beyond_value(rec, dtype, n)))}
-            if ch is not None and ch != "e":
+            if ch is not None and (ch != "e" or E_NATIVE):
                 emu = self.emulated_index(rec, idx, lambda n: enc_item(ch, emulated_list(rec, n)))
                 assert emu == out, (rec, idx, emu, out)
             self.add("index", v, {"index": idx}, out, **extra)
@@ -429,13 +445,50 @@ class Gen:
         if rng.random() < 0.15:
             steps.append(["B", None])
 
-        def go():
-            m = mv
-            for f, s in steps:
-                m = m.cast(f) if s is None else m.cast(f, s)
-            return summary(m)
+        self.add_cast(v, mv, steps)
+        # The same chain with 'e' as the destination, from a stream of its own.
+        erng = self.rng_e
+        if erng.random() < 0.3:
+            n = nbytes // 2
+            shape = erng.choice([None, None, [n], [max(n, 1) + 1], [2, n // 2] if n % 2 == 0 else [n, 1]])
+            esteps = [list(s) for s in steps]
+            esteps[-2 if len(steps) > 1 and steps[-1] == ["B", None] and fmt != "B" else -1] = [erng.choice(["e", "e", "@e"]), shape]
+            self.add_cast(v, mv, esteps)
 
-        self.add("cast", v, {"steps": steps}, run(go))
+    def add_cast(self, v, mv, steps):
+        def chain(steps):
+            def go():
+                m = mv
+                for f, s in steps:
+                    m = m.cast(f) if s is None else m.cast(f, s)
+                return summary(m)
+
+            return run(go)
+
+        out = chain(steps)
+        extra = {}
+        if any(base_char(f) == "e" for f, _ in steps):
+            emu = self.emulated_e_cast(chain, steps)
+            if E_NATIVE:
+                assert emu == out, (steps, emu, out)
+            else:
+                out, extra = emu, {"via": "struct"}
+        self.add("cast", v, {"steps": steps}, out, **extra)
+
+    @staticmethod
+    def emulated_e_cast(chain, steps):
+        """A chain of casts with 'e' destinations as CPython 3.12 answers it: the same chain
+        with 'H' (also 2 bytes, also not a byte format, so every check and message of
+        `cast` is the same) in place of 'e', the format and values put back."""
+        hsteps = [[f.replace("e", "H") if base_char(f) == "e" else f, s] for f, s in steps]
+        out = chain(hsteps)
+        last = steps[-1][0]
+        if "ok" in out and base_char(last) == "e":
+            ok = dict(out["ok"], format=last)
+            rec = {"raw": ok["bytes"], "format": "e", "itemsize": 2, "shape": ok["shape"], "strides": ok["strides"], "offset": 0}
+            ok["list"] = enc_list("e", emulated_list(rec))
+            out = {"ok": ok}
+        return out
 
     def factor(self, n):
         rng = self.rng

@@ -59,6 +59,8 @@ def is_contiguous(shape, strides, itemsize, order):
 # --- 1. every request flag on every export ------------------------------------------------------
 
 FLAG_BITS = [0x1, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80, 0x100]
+# PyMemoryView_FromMemory's flags (Include/pybuffer.h); 0x100 is also PyBUF_INDIRECT's own bit.
+PyBUF_READ, PyBUF_WRITE = 0x100, 0x200
 ALL_FLAGS = [sum(bits) for k in range(len(FLAG_BITS) + 1) for bits in itertools.combinations(FLAG_BITS, k)]
 assert len(set(ALL_FLAGS)) == 256
 
@@ -254,6 +256,15 @@ def test_every_request_flag_on_every_export(bx, name, flags):
     refs = sys.getrefcount(obj)
     view = c.Py_buffer()
     view.obj = 0x5A5A  # a failed request must set `obj` to NULL
+    if sys.version_info >= (3, 13) and flags in (PyBUF_READ, PyBUF_WRITE):
+        # CPython 3.13's PyObject_GetBuffer refuses these two values itself (they are
+        # PyMemoryView_FromMemory's flags, not requests), before the exporter is called.
+        with pytest.raises(SystemError, match="bad argument to internal function"):
+            c._get(obj, ctypes.byref(view), flags)
+        assert view.obj == 0x5A5A  # untouched: the exporter never ran
+        assert sys.getrefcount(obj) == refs
+        exp.mutate(obj)
+        return
     refusal = exp.refusal(flags)
     if refusal is not None:
         with pytest.raises(BufferError, match=f"^{type(obj).__name__}: {refusal}"):

@@ -13,6 +13,16 @@
 //!   copying, never through a Rust reference, since Python may write the memory while Rust
 //!   holds the view (see "Viewing Python buffers").
 //!
+//! # CPython versions and the stable ABI
+//!
+//! Tested on CPython 3.9 to 3.13 (`scripts/python-matrix`: the example module's pytest suite
+//! on each). An extension module may also be built once for every CPython from 3.11 on with
+//! PyO3's feature `abi3-py311` (or a later `abi3-py3x`): everything this module calls is in
+//! the limited API from 3.11, where the buffer protocol (`Py_buffer`, `PyObject_GetBuffer`,
+//! `bf_getbuffer`) joined it. With `abi3-py310` or an older one it does not compile, since
+//! PyO3 then has no `Py_buffer`. `scripts/python-matrix` builds one such wheel of the example
+//! module and runs the suite with it on 3.11, 3.12 and 3.13.
+//!
 //! # Exporting a `#[pyclass]`
 //!
 //! [`python_buffer!`](crate::python_buffer) writes the `__getbuffer__` / `__releasebuffer__`

@@ -15,8 +15,9 @@ impl<S: Data> ViewBase<S> {
     ///   C-contiguous views`), and have no zero in its shape when a shape is given or it is
     ///   not 1-d;
     /// - at most 64 dimensions; 1-d -> N-d or N-d -> 1-d only;
-    /// - the destination format is one native character with an optional `@`, and one of the
-    ///   two formats is a byte format (`B`, `b`, `c`);
+    /// - the destination format is one native character with an optional `@` (`e` included,
+    ///   as since CPython 3.12: see [Which CPython](crate::view#which-cpython)), and one of the two
+    ///   formats is a byte format (`B`, `b`, `c`);
     /// - the byte length is a multiple of the new item size, and equals
     ///   `product(shape) * itemsize` when a shape is given (`[]` gives a 0-d view).
     ///

@@ -37,12 +37,14 @@ impl core::fmt::Debug for ItemFormat {
     }
 }
 
-/// The native size of a single-character format as CPython's memoryview knows it (3.11: no
-/// `e`, which it cannot cast to either).
+/// The native size of a single-character format as CPython's memoryview knows it: the
+/// formats of CPython 3.12 and later, with `e`, a `cast` destination since 3.12 (the view
+/// follows the newest CPython; see the module docs).
 pub(crate) fn native_size(c: u8) -> Option<usize> {
     use core::mem::size_of;
     Some(match c {
         b'c' | b'b' | b'B' | b'?' => 1,
+        b'e' => 2,
         b'h' | b'H' => size_of::<i16>(),
         b'i' | b'I' => size_of::<i32>(),
         b'l' | b'L' => size_of::<core::ffi::c_long>(),

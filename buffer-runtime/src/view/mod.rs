@@ -83,14 +83,38 @@
 //! | `cast(fmt, shape)`           | [`cast`](ViewBase::cast), [`cast_mut`](ViewBase::cast_mut), [`into_cast`](ViewBase::into_cast) |
 //! | `m == n`, `hash(m)`          | `==` ([`equals`](ViewBase::equals)), [`try_hash`](ViewBase::try_hash) |
 //!
-//! # Deliberate differences from CPython 3.11
+//! # Which CPython
+//!
+//! The view follows the newest CPython's memoryview, 3.12 and 3.13 (which answer alike), on
+//! every version of the interpreter it runs with: there is no switch to 3.11's rules. The one
+//! difference between them is `e` (half floats): 3.12 made it a memoryview format, read,
+//! written and listed, and a [`cast`](ViewBase::cast) destination. On 3.11, `m.cast('e')`
+//! raises `ValueError: memoryview: destination format must be a native single character
+//! format ...`; ours casts, and so reports a later check's error first for some invalid casts
+//! (`cast('e')` of a non-byte view: `TypeError: memoryview: cannot cast between two non-byte
+//! formats`, as 3.12 says). Following 3.11 would only refuse what every later CPython allows.
+//! The differential vectors (`tests/vectors/memoryview*.json`) are recorded on 3.11, 3.12 and
+//! 3.13, and all pass under this rule (the 3.11 file holds 3.12's answers where 3.11 refuses
+//! `e`).
+//!
+//! ```
+//! use buffer_runtime::view::MemoryView;
+//! use buffer_runtime::format::Value;
+//! let bytes = [0x00, 0x3c, 0x00, 0xc0]; // 1.0 and -2.0 as little-endian half floats
+//! let halves = MemoryView::from_bytes(&bytes).into_cast("e", None).unwrap();
+//! if cfg!(target_endian = "little") {
+//!     assert_eq!(halves.tolist().unwrap(), Value::Array(vec![Value::Float(1.0), Value::Float(-2.0)]));
+//! }
+//! let err = halves.cast("e", None).unwrap_err(); // not a byte format on either side
+//! assert_eq!(err.message(), "memoryview: cannot cast between two non-byte formats");
+//! ```
+//!
+//! # Deliberate differences from CPython
 //!
 //! - **Every format is supported.** CPython raises `NotImplementedError: memoryview:
 //!   unsupported format ...` for anything but a native single character when indexing,
 //!   writing or listing; we unpack every format the [`format`](crate::format) module parses
-//!   (byte-order prefixes, `T{...}` structs, sub-arrays, `e`, `Z`, `s`, ...). In the same way
-//!   `e` (half floats) is read and written as CPython 3.12 does (3.11 raises), though `cast`
-//!   keeps 3.11's list of destination formats, without `e`. Where CPython has no reading
+//!   (byte-order prefixes, `T{...}` structs, sub-arrays, `e`, `Z`, `s`, ...). Where CPython has no reading
 //!   at all, numpy's is the reference: `u`/`w` strings (numpy's `U`) drop trailing NULs,
 //!   while `s` keeps them, as `struct` does.
 //! - **Equality of struct formats.** CPython compares non-native formats through the
