@@ -157,6 +157,7 @@ mod cell;
 mod export;
 mod import;
 mod owned;
+mod pickle;
 
 pub use cell::{CellMut, ExportCell};
 pub use import::{value_to_object, PythonBuffer, PythonView};
@@ -166,6 +167,8 @@ pub use owned::OwnedBuffer;
 pub use cell::{__getbuffer, __releasebuffer};
 #[doc(hidden)]
 pub use owned::__array;
+#[doc(hidden)]
+pub use pickle::{__reduce_cell, __unpickle_cell};
 
 /// The PyO3 this crate was built against, for the expansion of [`python_buffer!`](crate::python_buffer).
 #[doc(hidden)]
@@ -246,16 +249,29 @@ macro_rules! python_buffer {
     (
         $(#[$attr:meta])*
         impl $class:ty { $($body:tt)* }
+        export $field:expr;
+        pickle $build:expr $(;)?
+    ) => {
+        $crate::__python_buffer_impl!([$(#[$attr])*] $class, [$($body)*], $field, [$build]);
+    };
+    (
+        $(#[$attr:meta])*
+        impl $class:ty { $($body:tt)* }
         export $field:expr $(;)?
     ) => {
-        $crate::__python_buffer_impl!([$(#[$attr])*] $class, [$($body)*], $field);
+        $crate::__python_buffer_impl!([$(#[$attr])*] $class, [$($body)*], $field, []);
     };
     ($class:ty, mut $($rest:tt)*) => {
         $crate::__python_buffer_mut_removed!();
     };
+    ($class:ty, $field:expr, pickle $build:expr $(,)?) => {
+        $crate::__python_buffer_impl!(
+            [#[$crate::python::__pyo3::pymethods]] $class, [], $field, [$build]
+        );
+    };
     ($class:ty, $field:expr $(,)?) => {
         $crate::__python_buffer_impl!(
-            [#[$crate::python::__pyo3::pymethods]] $class, [], $field
+            [#[$crate::python::__pyo3::pymethods]] $class, [], $field, []
         );
     };
 }
@@ -281,7 +297,7 @@ macro_rules! __python_buffer_mut_removed {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __python_buffer_impl {
-    ([$($attr:tt)*] $class:ty, [$($body:tt)*], $field:expr) => {
+    ([$($attr:tt)*] $class:ty, [$($body:tt)*], $field:expr, [$($build:expr)?]) => {
         $($attr)*
         impl $class {
             $($body)*
@@ -317,6 +333,25 @@ macro_rules! __python_buffer_impl {
             ) -> $crate::python::__pyo3::PyResult<$crate::python::__pyo3::Bound<'py, $crate::python::__pyo3::PyAny>> {
                 $crate::python::__array(slf.as_any(), dtype, copy)
             }
+
+            $(
+            // Pickling (protocol 5 out of band), written by `buffer_runtime::python_buffer!`.
+            fn __reduce_ex__<'py>(
+                slf: &$crate::python::__pyo3::Bound<'py, Self>,
+                protocol: i32,
+            ) -> $crate::python::__pyo3::PyResult<$crate::python::__pyo3::Bound<'py, $crate::python::__pyo3::PyAny>> {
+                $crate::python::__reduce_cell(slf, $field, protocol)
+            }
+
+            // The unpickling constructor `__reduce_ex__` names.
+            #[classmethod]
+            fn _buffer_runtime_unpickle(
+                _cls: &$crate::python::__pyo3::Bound<'_, $crate::python::__pyo3::types::PyType>,
+                state: &$crate::python::__pyo3::Bound<'_, $crate::python::__pyo3::PyAny>,
+            ) -> $crate::python::__pyo3::PyResult<Self> {
+                $crate::python::__unpickle_cell(state, $build)
+            }
+            )?
         }
     };
 }

@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use zerocopy::FromBytes;
 
-use super::export::{describe_readonly, describe_writable, fill_view, Export};
+use super::export::{describe_dynamic, describe_readonly, describe_writable, fill_view, Export};
 use crate::{BufferExport, BufferExportMut};
 
 /// A value moved out of Rust's ownership, freed by [`Drop`] only. It is held as a raw pointer
@@ -70,6 +70,8 @@ impl Drop for Erased {
 pub struct OwnedBuffer {
     export: Result<Export, String>,
     readonly: bool,
+    /// For an unpickled object: whether its bytes are a copy of those it was given.
+    received: Option<bool>,
     /// Owns the bytes `export` points at (declared after `export`: nothing reads `export` in
     /// `Drop`, so the order only keeps the description from outliving the value).
     _value: Erased,
@@ -153,12 +155,53 @@ impl OwnedBuffer {
         OwnedBuffer {
             export,
             readonly,
+            received: None,
             _value: value,
         }
     }
 
     fn export(&self) -> Result<&Export, &str> {
         self.export.as_ref().map_err(String::as_str)
+    }
+
+    /// Adds the `OwnedBuffer` type to the extension module `m` (as `m.OwnedBuffer`), which is
+    /// what pickling needs: a pickle names the type by module and name, and unpickling imports
+    /// that module. Call it in the `#[pymodule]` of the extension that makes `OwnedBuffer`s.
+    ///
+    /// ```
+    /// use buffer_runtime::python::OwnedBuffer;
+    /// use pyo3::prelude::*;
+    /// use pyo3::types::PyModule;
+    ///
+    /// Python::attach(|py| {
+    ///     let m = PyModule::new(py, "rows_ext")?;
+    ///     OwnedBuffer::add_to_module(&m)?;
+    ///     py.import("sys")?.getattr("modules")?.set_item("rows_ext", &m)?;
+    ///     let obj = OwnedBuffer::new(py, vec![1.5f64, 2.5])?;
+    ///     let pickle = py.import("pickle")?;
+    ///     let back = pickle.call_method1("loads", (pickle.call_method1("dumps", (&obj, 5))?,))?;
+    ///     let m = py.eval(c"memoryview", None, None)?.call1((back,))?;
+    ///     assert_eq!(m.call_method0("tolist")?.extract::<Vec<f64>>()?, [1.5, 2.5]);
+    ///     Ok::<_, PyErr>(())
+    /// })
+    /// .unwrap();
+    /// ```
+    pub fn add_to_module(m: &Bound<'_, pyo3::types::PyModule>) -> PyResult<()> {
+        m.add_class::<OwnedBuffer>()?;
+        let ty = m.py().get_type::<OwnedBuffer>();
+        ty.setattr("__module__", m.name()?)
+    }
+
+    /// Whether the items are bytes this object was unpickled from, viewed where they arrived
+    /// (not copied).
+    ///
+    /// ```
+    /// use buffer_runtime::python::OwnedBuffer;
+    /// use pyo3::prelude::*;
+    /// Python::attach(|py| assert!(!OwnedBuffer::new(py, vec![0u8]).unwrap().get().unpickled_view()));
+    /// ```
+    pub fn unpickled_view(&self) -> bool {
+        self.received.is_some_and(|copied| !copied)
     }
 
     /// The item format (empty if the value could not be exported).
@@ -170,7 +213,7 @@ impl OwnedBuffer {
     ///     assert_eq!(OwnedBuffer::new(py, vec![0i32; 3]).unwrap().get().format(), "i");
     /// });
     /// ```
-    pub fn format(&self) -> &'static str {
+    pub fn format(&self) -> &str {
         self.export().map_or("", Export::format)
     }
 
@@ -225,6 +268,60 @@ impl OwnedBuffer {
                 ptr::null_mut(),
             )
         }
+    }
+
+    /// Pickling (protocol 5 out of band): see `buffer_runtime::python::OwnedBuffer`.
+    fn __reduce_ex__<'py>(slf: &Bound<'py, Self>, protocol: i32) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        // Unpickling finds the type as `module.OwnedBuffer`: say how to make that true
+        // rather than let pickle fail on a module that does not exist.
+        let ty = slf.get_type();
+        let module: String = ty.getattr("__module__")?.extract()?;
+        let found = py
+            .import(module.as_str())
+            .and_then(|m| m.getattr("OwnedBuffer"))
+            .is_ok_and(|t| t.is(&ty));
+        if !found {
+            let error = py.import("pickle")?.getattr("PicklingError")?;
+            return Err(PyErr::from_value(error.call1((format!(
+                "cannot pickle OwnedBuffer: no module holds the type; call \
+                 buffer_runtime::python::OwnedBuffer::add_to_module(m) in the extension's \
+                 #[pymodule] (module now {module:?})"
+            ),))?));
+        }
+        super::pickle::reduce(slf.as_any(), slf.get().export(), protocol)
+    }
+
+    /// The unpickling constructor `__reduce_ex__` names: checks the state and views (or copies
+    /// once) its data.
+    #[classmethod]
+    fn _buffer_runtime_unpickle(
+        _cls: &Bound<'_, pyo3::types::PyType>,
+        state: &Bound<'_, PyAny>,
+    ) -> PyResult<OwnedBuffer> {
+        let state = super::pickle::State::parse(state)?;
+        let received =
+            super::pickle::Received::take(&state.data, !state.readonly, state.align, state.nbytes)?;
+        let export = describe_dynamic(
+            state.item.clone(),
+            state.align,
+            state.layout(),
+            received.base(),
+            received.len(),
+            state.readonly,
+        );
+        let copied = received.copied();
+        let raw = Box::into_raw(Box::new(received));
+        Ok(OwnedBuffer {
+            export,
+            readonly: state.readonly,
+            received: Some(copied),
+            _value: Erased {
+                // SAFETY: `Box::into_raw` never returns NULL.
+                ptr: unsafe { NonNull::new_unchecked(raw) }.cast::<()>(),
+                drop_value: drop_boxed::<super::pickle::Received>,
+            },
+        })
     }
 
     fn __len__(&self) -> PyResult<usize> {

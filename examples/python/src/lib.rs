@@ -155,9 +155,25 @@ python_buffer! {
         }
     }
     export |this| &this.image;
+    // Pickles (protocol 5: the pixels out of band); unpickling views the bytes it is given.
+    pickle |image| PyImage::unpickled(image);
 }
 
 impl PyImage {
+    /// An image over unpickled pixels, which must be `(height, width, 4)` bytes.
+    fn unpickled(image: ExportCell<RgbaImage>) -> PyResult<Self> {
+        match *image.shape() {
+            [height, width, 4] => Ok(PyImage {
+                width,
+                height,
+                image,
+            }),
+            ref shape => Err(PyValueError::new_err(format!(
+                "Image: pickled pixels of shape {shape:?}, expected (height, width, 4)"
+            ))),
+        }
+    }
+
     /// `(x, y)` as view indices, if inside the image.
     fn check(&self, x: usize, y: usize) -> PyResult<(isize, isize)> {
         if x >= self.width || y >= self.height {
@@ -245,12 +261,11 @@ python_buffer! {
             PyTable { rows: ExportCell::new_readonly(rows) }
         }
 
-        fn __len__(&self) -> PyResult<usize> {
-            Ok(self.rows.get()?.len())
+        fn __len__(&self) -> usize {
+            self.rows.shape().first().copied().unwrap_or(0)
         }
 
-        /// Row `i` as a tuple, read by Rust (a read-only export: Python cannot write the rows,
-        /// so Rust holds plain references).
+        /// Row `i` as a tuple, read by Rust.
         fn get(&self, i: usize) -> PyResult<RecordTuple> {
             let r = self.row(i)?;
             Ok((r.id, r.price, r.qty, r.ratio, r.pos, r.kind, r.level, r.matrix))
@@ -259,6 +274,12 @@ python_buffer! {
         /// Row `i`'s bytes, as Rust holds them.
         fn row_bytes<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyBytes>> {
             Ok(PyBytes::new(py, self.row(i)?.as_bytes()))
+        }
+
+        /// Whether the rows are the bytes this table was unpickled from, viewed in place.
+        #[getter]
+        fn unpickled_view(&self) -> bool {
+            self.rows.unpickled() && !self.rows.unpickled_copy()
         }
 
         /// Appends a row (resizes the vector: `BufferError` while Python holds a buffer).
@@ -279,14 +300,30 @@ python_buffer! {
         }
     }
     export |this| &this.rows;
+    // Pickles (protocol 5: the rows out of band); unpickling views the bytes it is given.
+    pickle |rows| PyTable::unpickled(rows);
 }
 
 impl PyTable {
-    fn row(&self, i: usize) -> PyResult<&Record> {
-        self.rows
-            .get()?
-            .get(i)
-            .ok_or_else(|| PyIndexError::new_err("row index out of range"))
+    /// A table over unpickled rows, which must be one dimension of records.
+    fn unpickled(rows: ExportCell<Vec<Record>>) -> PyResult<Self> {
+        if rows.shape().len() != 1 {
+            return Err(PyValueError::new_err(format!(
+                "Table: pickled rows of shape {:?}, expected one dimension",
+                rows.shape()
+            )));
+        }
+        Ok(PyTable { rows })
+    }
+
+    /// Row `i`, copied out of the rows (which an unpickled table views in place: Rust reads
+    /// them through a view, as it would Python's memory).
+    fn row(&self, i: usize) -> PyResult<Record> {
+        let i = isize::try_from(i)
+            .ok()
+            .filter(|&i| (i as usize) < self.__len__())
+            .ok_or_else(|| PyIndexError::new_err("row index out of range"))?;
+        Ok(self.rows.view()?.get_as::<Record>(&[i])?)
     }
 }
 
@@ -670,6 +707,7 @@ fn sum_around_callback(
 #[pymodule]
 fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyImage>()?;
+    OwnedBuffer::add_to_module(m)?;
     m.add_class::<PyTable>()?;
     m.add_class::<PyMatrix>()?;
     m.add_class::<PyStrided>()?;
