@@ -4,6 +4,8 @@
 //!
 //! * Export from a `#[pyclass]`: store the exporter in an [`ExportCell`] and give the class the
 //!   buffer protocol with [`python_buffer!`](crate::python_buffer).
+//! * Pickle (protocol 5 out of band): `python_buffer!`'s `pickle` form, and
+//!   [`OwnedBuffer`] once [`OwnedBuffer::add_to_module`] names its module.
 //! * Hand an owned value to Python: [`OwnedBuffer::new`] moves a `Vec<Record>`, a
 //!   `Box<[f64]>`, any exporter, into a Python object that exports it (no class to write).
 //! * Import: [`PythonBuffer`] holds a Python buffer (released on drop);
@@ -211,6 +213,55 @@ pub use pyo3 as __pyo3;
 ///     let err = py.eval(c"lambda g: memoryview(g).__setitem__((0, 0), 9)", None, None).unwrap().call1((&g,)).unwrap_err();
 ///     assert!(err.to_string().contains("read-only"), "{err}");
 /// });
+/// ```
+///
+/// # Pickling
+///
+/// One more line makes the class picklable (`pickle`, `copy`, `multiprocessing`, Dask):
+/// `pickle |cell| ...` builds the object from an unpickled cell (returning `PyResult<Self>`,
+/// so it can check the shape). In the short form: `python_buffer!(Class, |this| &this.field,
+/// pickle |cell| Ok(Class { field: cell }))`. The items must accept any bit pattern
+/// (`FromBytes`), as bytes from a pickle may be anything.
+///
+/// Under protocol 5 the items travel as a `pickle.PickleBuffer` (a separate buffer when
+/// `pickle.dumps` is given a `buffer_callback`), with a small in-band part: the format, the
+/// shape, whether exports are read-only, the items' alignment and the class. Protocols 2-4
+/// write the items in band as `bytes`. Layouts that are not C-contiguous travel as a C-order
+/// copy of their items (and come back C-contiguous).
+///
+/// Unpickling checks the format against the class's item type, the shape against the bytes
+/// it is given (`ValueError` otherwise: no view is built outside them), then views those
+/// bytes in place, holding a buffer of their owner, when they are writable (or the cell is
+/// read-only) and aligned for the items; otherwise it copies them once. The rebuilt cell has
+/// no Rust value, only its items: [`ExportCell::view`] and [`ExportCell::view_mut`] work,
+/// [`ExportCell::get`] and [`ExportCell::try_mut`] say it was unpickled
+/// ([`ExportCell::unpickled`]).
+///
+/// ```
+/// use buffer_runtime::{python::ExportCell, python_buffer};
+/// use pyo3::prelude::*;
+/// use pyo3::types::IntoPyDict;
+///
+/// #[pyclass(module = "docs_ext")]
+/// struct Levels {
+///     data: ExportCell<Vec<u16>>,
+/// }
+/// python_buffer!(Levels, |this| &this.data, pickle |data| Ok(Levels { data }));
+///
+/// Python::attach(|py| {
+///     let m = pyo3::types::PyModule::new(py, "docs_ext")?;
+///     m.add_class::<Levels>()?;
+///     py.import("sys")?.getattr("modules")?.set_item("docs_ext", m)?;
+///     let levels = Py::new(py, Levels { data: ExportCell::new(vec![3, 1, 4]) })?;
+///     let run = py.eval(c"lambda o: (__import__('pickle').dumps(o, protocol=5, buffer_callback=(b := []).append), b)", None, None)?;
+///     let (data, buffers): (Vec<u8>, Vec<Bound<'_, PyAny>>) = run.call1((&levels,))?.extract()?;
+///     assert_eq!(buffers.len(), 1); // the items, out of band
+///     let back = py.import("pickle")?.call_method("loads", (pyo3::types::PyBytes::new(py, &data),), Some(&[("buffers", buffers)].into_py_dict(py)?))?;
+///     assert!(back.cast::<Levels>()?.borrow().data.unpickled());
+///     assert_eq!(back.cast::<Levels>()?.borrow().data.view()?.iter_as::<u16>()?.collect::<Vec<_>>(), [3, 1, 4]);
+///     Ok::<_, PyErr>(())
+/// })
+/// .unwrap();
 /// ```
 ///
 /// A `#[pyclass(frozen)]` works the same way (its cell can then only be read and written in
