@@ -156,7 +156,7 @@ python_buffer! {
     }
     export |this| &this.image;
     // Pickles (protocol 5: the pixels out of band); unpickling views the bytes it is given.
-    pickle |image| PyImage::unpickled(image);
+    pickle PyImage::unpickled;
 }
 
 impl PyImage {
@@ -301,7 +301,7 @@ python_buffer! {
     }
     export |this| &this.rows;
     // Pickles (protocol 5: the rows out of band); unpickling views the bytes it is given.
-    pickle |rows| PyTable::unpickled(rows);
+    pickle PyTable::unpickled;
 }
 
 impl PyTable {
