@@ -7,14 +7,18 @@ use std::format;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use pyo3::exceptions::PyTypeError;
+use core::mem::{align_of, size_of};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use zerocopy::FromBytes;
 
-use super::export::{describe_dynamic, describe_readonly, describe_writable, fill_view, Export};
-use crate::{BufferExport, BufferExportMut};
+use super::export::{
+    describe, describe_dynamic, describe_readonly, describe_writable, fill_view, Export,
+};
+use super::pickle::Received;
+use crate::{BufferExport, BufferExportMut, Element};
 
 /// A value moved out of Rust's ownership, freed by [`Drop`] only. It is held as a raw pointer
 /// (not a `Box`), because Python writes its bytes while it lives and a `Box` would claim
@@ -192,8 +196,109 @@ impl OwnedBuffer {
         ty.setattr("__module__", m.name()?)
     }
 
-    /// Whether the items are bytes this object was unpickled from, viewed where they arrived
-    /// (not copied).
+    /// Creates a `multiprocessing.shared_memory.SharedMemory` block of `len` items of `I`
+    /// (named `name`, or by Python when `None`; zero-filled) and exports it writable as a 1-d
+    /// buffer of `I`: another process opens it with [`open_shared`](Self::open_shared) (or
+    /// Python's `SharedMemory(name)`) and sees the same memory. Returns the buffer and the
+    /// `SharedMemory` (its `name`, and `unlink()` to remove the block once every process is
+    /// done). The buffer keeps the block mapped in this process while it lives.
+    ///
+    /// ```
+    /// use buffer_runtime::python::OwnedBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let (rows, shm) = OwnedBuffer::create_shared::<u32>(py, None, 3)?;
+    ///     let name: String = shm.getattr("name")?.extract()?;
+    ///     let (other, _) = OwnedBuffer::open_shared::<u32>(py, &name)?; // as another process would
+    ///     let mv = py.eval(c"memoryview", None, None)?;
+    ///     mv.call1((&rows,))?.set_item(2, 7)?;
+    ///     assert_eq!(mv.call1((&other,))?.call_method0("tolist")?.extract::<Vec<u32>>()?, [0, 0, 7]);
+    ///     drop((rows, other));
+    ///     shm.call_method0("unlink")?;
+    ///     Ok::<_, PyErr>(())
+    /// })
+    /// .unwrap();
+    /// ```
+    pub fn create_shared<'py, I>(
+        py: Python<'py>,
+        name: Option<&str>,
+        len: usize,
+    ) -> PyResult<(Bound<'py, OwnedBuffer>, Bound<'py, PyAny>)>
+    where
+        I: Element + FromBytes + Send + 'static,
+    {
+        let bytes = len
+            .checked_mul(size_of::<I>())
+            .filter(|&b| b <= isize::MAX as usize)
+            .ok_or_else(|| PyValueError::new_err("shared memory: too many items"))?;
+        let class = py
+            .import("multiprocessing.shared_memory")?
+            .getattr("SharedMemory")?;
+        // Python refuses a size of 0: an empty block still has one byte.
+        let shm = class.call1((name, true, bytes.max(1)))?;
+        Ok((OwnedBuffer::shared::<I>(&shm, len)?, shm))
+    }
+
+    /// Opens the `SharedMemory` block `name` (made by [`create_shared`](Self::create_shared)
+    /// in any process, or by Python) and exports it writable as a 1-d buffer of as many `I` as
+    /// it holds. Returns the buffer and the `SharedMemory`. See
+    /// [`create_shared`](Self::create_shared) for an example.
+    pub fn open_shared<'py, I>(
+        py: Python<'py>,
+        name: &str,
+    ) -> PyResult<(Bound<'py, OwnedBuffer>, Bound<'py, PyAny>)>
+    where
+        I: Element + FromBytes + Send + 'static,
+    {
+        let class = py
+            .import("multiprocessing.shared_memory")?
+            .getattr("SharedMemory")?;
+        let shm = class.call1((name,))?;
+        let size: usize = shm.getattr("size")?.extract()?;
+        Ok((OwnedBuffer::shared::<I>(&shm, size / size_of::<I>())?, shm))
+    }
+
+    /// The first `len` items of `I` of a `SharedMemory` block, viewed in place.
+    fn shared<'py, I>(shm: &Bound<'py, PyAny>, len: usize) -> PyResult<Bound<'py, OwnedBuffer>>
+    where
+        I: Element + FromBytes + Send + 'static,
+    {
+        let py = shm.py();
+        // `len` items of `I` were checked (or computed) to fit the block.
+        let bytes = len * size_of::<I>();
+        let buf =
+            shm.getattr("buf")?
+                .get_item(pyo3::types::PySlice::new(py, 0, bytes as isize, 1))?;
+        // A mapping is page aligned and writable: `take` views it (never copies here).
+        let received = Received::take(&buf, true, align_of::<I>(), bytes)?.keep(shm.clone());
+        let layout = crate::Layout {
+            shape: crate::Dims::Owned([len].into_iter().collect()),
+            strides: crate::Dims::Owned([size_of::<I>() as isize].into_iter().collect()),
+            offset: 0,
+        };
+        let export = describe::<I>(layout, received.base(), received.len(), false);
+        Bound::new(py, OwnedBuffer::holding(received, export, false))
+    }
+
+    /// An object exporting `export`, which describes bytes `received` owns.
+    fn holding(received: Received, export: Result<Export, String>, readonly: bool) -> Self {
+        let copied = received.copied();
+        let raw = Box::into_raw(Box::new(received));
+        OwnedBuffer {
+            export,
+            readonly,
+            received: Some(copied),
+            _value: Erased {
+                // SAFETY: `Box::into_raw` never returns NULL.
+                ptr: unsafe { NonNull::new_unchecked(raw) }.cast::<()>(),
+                drop_value: drop_boxed::<Received>,
+            },
+        }
+    }
+
+    /// Whether the items are bytes this object received and views where they are (an
+    /// unpickled buffer that was not copied, a shared memory block).
     ///
     /// ```
     /// use buffer_runtime::python::OwnedBuffer;
@@ -300,8 +405,7 @@ impl OwnedBuffer {
         state: &Bound<'_, PyAny>,
     ) -> PyResult<OwnedBuffer> {
         let state = super::pickle::State::parse(state)?;
-        let received =
-            super::pickle::Received::take(&state.data, !state.readonly, state.align, state.nbytes)?;
+        let received = Received::take(&state.data, !state.readonly, state.align, state.nbytes)?;
         let export = describe_dynamic(
             state.item.clone(),
             state.align,
@@ -310,18 +414,7 @@ impl OwnedBuffer {
             received.len(),
             state.readonly,
         );
-        let copied = received.copied();
-        let raw = Box::into_raw(Box::new(received));
-        Ok(OwnedBuffer {
-            export,
-            readonly: state.readonly,
-            received: Some(copied),
-            _value: Erased {
-                // SAFETY: `Box::into_raw` never returns NULL.
-                ptr: unsafe { NonNull::new_unchecked(raw) }.cast::<()>(),
-                drop_value: drop_boxed::<super::pickle::Received>,
-            },
-        })
+        Ok(OwnedBuffer::holding(received, export, state.readonly))
     }
 
     fn __len__(&self) -> PyResult<usize> {

@@ -39,6 +39,9 @@ const MAX_ALIGN: usize = 4096;
 /// Bytes an unpickled exporter owns: a buffer of the object it was given (viewed), or a copy.
 pub(crate) struct Received {
     source: Source,
+    /// An object kept alive until the buffer is released (a `SharedMemory`, whose `__del__`
+    /// would otherwise try to close the mapping under the export).
+    keep: Option<Py<PyAny>>,
 }
 
 enum Source {
@@ -101,6 +104,12 @@ impl Received {
         }
     }
 
+    /// Keeps `obj` alive for as long as the bytes (dropped after their buffer is released).
+    pub(crate) fn keep(mut self, obj: Bound<'_, PyAny>) -> Received {
+        self.keep = Some(obj.unbind());
+        self
+    }
+
     /// Whether the bytes are a copy (not a view of the object given).
     pub(crate) fn copied(&self) -> bool {
         matches!(self.source, Source::Copied { .. })
@@ -128,6 +137,7 @@ impl Received {
             let aligned = (raw.buf as usize) % align == 0;
             let held = Received {
                 source: Source::Held(raw),
+                keep: None,
             };
             if wrong_len {
                 return Err(length_error(held.len(), len));
@@ -167,6 +177,7 @@ impl Received {
                     len,
                     align,
                 },
+                keep: None,
             };
             if rc != 0 {
                 Err(PyErr::fetch(py))
@@ -234,6 +245,7 @@ fn copy_from(held: &Received, layout: AllocLayout) -> PyResult<Received> {
             len: layout.size(),
             align: layout.align(),
         },
+        keep: None,
     })
 }
 

@@ -15,6 +15,9 @@
 //!
 //! * `records(n)`, `floats(n)`: a `Vec<Record>` / `Vec<f64>` moved to Python without a copy
 //!   (an `OwnedBuffer`), with the vector's address.
+//! * `shared_records(name, n, create)`: `Record`s in a `multiprocessing.shared_memory` block,
+//!   created or opened by name; `write_records(obj, start, stop)` fills rows from Rust.
+//! * `Table` and `Image` pickle (protocol 5 out of band), and so do `OwnedBuffer`s.
 //!
 //! Objects stay usable while Python holds buffers of them (CPython's semantics): only what
 //! would move or free the exported memory (`Image.resize`, `Table.append`) raises
@@ -530,6 +533,37 @@ fn floats(py: Python<'_>, n: usize) -> PyResult<(Bound<'_, OwnedBuffer>, usize)>
     Ok((OwnedBuffer::new(py, v)?, address))
 }
 
+/// `n` `Record`s in the `multiprocessing.shared_memory` block `name`, created (zero-filled)
+/// when `create`, opened otherwise (`n` is then ignored: the block's size decides): the
+/// records as an `OwnedBuffer` viewing the block, and the `SharedMemory` object.
+#[pyfunction]
+#[pyo3(signature = (name, n = 0, create = false))]
+fn shared_records<'py>(
+    py: Python<'py>,
+    name: &str,
+    n: usize,
+    create: bool,
+) -> PyResult<(Bound<'py, OwnedBuffer>, Bound<'py, PyAny>)> {
+    if create {
+        OwnedBuffer::create_shared::<Record>(py, Some(name), n)
+    } else {
+        OwnedBuffer::open_shared::<Record>(py, name)
+    }
+}
+
+/// Writes rows `start..stop` of any writable buffer of `Record`s with the values `Table`
+/// derives from the row number, from Rust through a typed view.
+#[pyfunction]
+fn write_records(obj: &Bound<'_, PyAny>, start: usize, stop: usize) -> PyResult<()> {
+    let mut buf = PythonBuffer::get_mut(obj)?;
+    let mut view = buf.typed_view_mut::<Record>()?;
+    for i in start..stop {
+        let at = isize::try_from(i).map_err(|_| PyIndexError::new_err("row out of range"))?;
+        view.set_as::<Record>(&[at], record(i))?;
+    }
+    Ok(())
+}
+
 /// The layout of any Python buffer, as Rust sees it: a dict with memoryview's attribute names.
 #[pyfunction]
 fn layout<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
@@ -725,5 +759,7 @@ fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fill, m)?)?;
     m.add_function(wrap_pyfunction!(records, m)?)?;
     m.add_function(wrap_pyfunction!(floats, m)?)?;
+    m.add_function(wrap_pyfunction!(shared_records, m)?)?;
+    m.add_function(wrap_pyfunction!(write_records, m)?)?;
     Ok(())
 }
