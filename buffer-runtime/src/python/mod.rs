@@ -232,7 +232,9 @@ pub use pyo3 as __pyo3;
 /// Unpickling checks the format against the class's item type, the shape against the bytes
 /// it is given (`ValueError` otherwise: no view is built outside them), then views those
 /// bytes in place, holding a buffer of their owner, when they are writable (or the cell is
-/// read-only) and aligned for the items; otherwise it copies them once. The rebuilt cell has
+/// read-only) and aligned as the format asks (a native format such as `Q` wants `align_of`,
+/// standard sizes such as the `T{<Q:id:...}` of derived records want none); otherwise it
+/// copies them once, into memory aligned for the item type. The rebuilt cell has
 /// no Rust value, only its items: [`ExportCell::view`] and [`ExportCell::view_mut`] work,
 /// [`ExportCell::get`] and [`ExportCell::try_mut`] say it was unpickled
 /// ([`ExportCell::unpickled`]).

@@ -271,7 +271,8 @@ impl OwnedBuffer {
             shm.getattr("buf")?
                 .get_item(pyo3::types::PySlice::new(py, 0, bytes as isize, 1))?;
         // A mapping is page aligned and writable: `take` views it (never copies here).
-        let received = Received::take(&buf, true, align_of::<I>(), bytes)?.keep(shm.clone());
+        let received =
+            Received::take(&buf, true, align_of::<I>(), align_of::<I>(), bytes)?.keep(shm.clone());
         let layout = crate::Layout {
             shape: crate::Dims::Owned([len].into_iter().collect()),
             strides: crate::Dims::Owned([size_of::<I>() as isize].into_iter().collect()),
@@ -405,7 +406,13 @@ impl OwnedBuffer {
         state: &Bound<'_, PyAny>,
     ) -> PyResult<OwnedBuffer> {
         let state = super::pickle::State::parse(state)?;
-        let received = Received::take(&state.data, !state.readonly, state.align, state.nbytes)?;
+        let received = Received::take(
+            &state.data,
+            !state.readonly,
+            state.item.layout().align(),
+            state.align,
+            state.nbytes,
+        )?;
         let export = describe_dynamic(
             state.item.clone(),
             state.align,

@@ -4,11 +4,18 @@
 //! An object reduces to `(Class._buffer_runtime_unpickle, (state,))`, with `state` the tuple
 //! `(1, format, shape, readonly, align, data)`: `data` holds the items in C order, a
 //! `pickle.PickleBuffer` under protocol 5 (a separate frame when `pickle.dumps` has a
-//! `buffer_callback`), `bytes` under protocols 2-4. Unpickling checks every field against the
-//! bytes it is given before describing a single item, then views those bytes (holding a
-//! buffer of them, so their owner stays alive) when they are writable or a read-only export is
-//! wanted, and aligned as the items want; otherwise it copies them once, into an allocation
-//! with that alignment.
+//! `buffer_callback`), `bytes` under protocols 2-4; `align` is the alignment of the original's
+//! items. Unpickling checks every field against the bytes it is given before describing a
+//! single item, then views those bytes (holding a buffer of them, so their owner stays alive)
+//! when they are writable or a read-only export is wanted, and aligned as the format asks;
+//! otherwise it copies them once, into an allocation aligned as the original was.
+//!
+//! "As the format asks": a native format (`d`, `@i`, `T{q:a:}`) promises its consumers
+//! aligned items, a format of standard sizes (`<d`, the `T{<Q:id:...}` of derived records)
+//! none (`struct`'s rules), so the latter is viewed at any address, as numpy views unaligned
+//! arrays. Rust never forms a reference to received bytes (its views copy), so either way
+//! alignment is about what Python consumers expect, not about Rust's soundness. Dask, for
+//! one, hands over frames at any offset of its receive buffer.
 
 use core::alloc::Layout as AllocLayout;
 use core::ffi::c_void;
@@ -116,11 +123,13 @@ impl Received {
     }
 
     /// The `len` bytes of `data`: viewed if `data` exports them contiguously, writable when
-    /// `writable`, at a multiple of `align`; copied once otherwise. A `ValueError` if `data`
-    /// does not hold exactly `len` bytes, a `TypeError` if it is not a buffer.
+    /// `writable`, at a multiple of `view_align`; otherwise copied once, into a block aligned
+    /// to `align`. A `ValueError` if `data` does not hold exactly `len` bytes, a `TypeError` if
+    /// it is not a buffer.
     pub(crate) fn take(
         data: &Bound<'_, PyAny>,
         writable: bool,
+        view_align: usize,
         align: usize,
         len: usize,
     ) -> PyResult<Received> {
@@ -134,7 +143,7 @@ impl Received {
         };
         if let Some(raw) = get_buffer(data, flags) {
             let wrong_len = raw.len < 0 || raw.len as usize != len;
-            let aligned = (raw.buf as usize) % align == 0;
+            let aligned = (raw.buf as usize) % view_align.max(1) == 0;
             let held = Received {
                 source: Source::Held(raw),
                 keep: None,
@@ -427,8 +436,15 @@ where
             <T::Item as Element>::FORMAT
         )));
     }
+    let view_align = state.item.layout().align();
     let align = align_of::<T::Item>();
-    let received = Received::take(&state.data, !state.readonly, align, state.nbytes)?;
+    let received = Received::take(
+        &state.data,
+        !state.readonly,
+        view_align,
+        align,
+        state.nbytes,
+    )?;
     build(super::ExportCell::received(
         received,
         state.layout(),
