@@ -22,7 +22,13 @@ def numpy_reduce(table):
 def rust_reduce(table):
     import buffer_example
 
-    return buffer_example.total_price(table), type(table).__name__, len(table)
+    # `unpickled_view`: the worker's table views the frame it received (no copy).
+    return (
+        buffer_example.total_price(table),
+        type(table).__name__,
+        len(table),
+        table.unpickled_view,
+    )
 
 
 def in_band_bytes(obj):
@@ -88,6 +94,7 @@ def test_local_cluster_reduces_a_rust_table_on_two_workers(bx):
         back = client.gather(futures[1])
     for total, lo, hi in n_results:
         assert total == pytest.approx(want_total) and (lo, hi) == (1000, 1000 + ROWS - 1)
-    for total, name, n in r_results:
-        assert total == pytest.approx(want_total) and (name, n) == ("Table", ROWS)
+    for total, name, n, viewed in r_results:
+        assert total == pytest.approx(want_total) and (name, n, viewed) == ("Table", ROWS, True)
     assert type(back) is bx.Table and len(back) == ROWS and back.get(ROWS - 1) == table.get(ROWS - 1)
+    assert back.unpickled_view
