@@ -193,6 +193,11 @@ pub(crate) fn describe_dynamic(
     Ok(export)
 }
 
+/// The format `B`: the item parser of an [`Export`] until its maker sets its own.
+fn bytes_item() -> crate::view::Result<ItemFormat> {
+    ItemFormat::parse("B")
+}
+
 /// The checks and fields of [`describe`] for items of `itemsize` bytes (format `B` until the
 /// caller sets it).
 fn describe_items(
@@ -285,7 +290,7 @@ fn describe_items(
         c_contiguous,
         f_contiguous,
         item: OnceLock::new(),
-        parse_item: ItemFormat::bytes_checked,
+        parse_item: bytes_item,
         _dims: dims,
     })
 }

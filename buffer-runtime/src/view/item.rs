@@ -112,11 +112,6 @@ impl ItemFormat {
         Ok(f)
     }
 
-    /// The format `B`, as the item-type parser of byte exports expects.
-    pub(crate) fn bytes_checked() -> Result<Self> {
-        Ok(Self::bytes())
-    }
-
     /// The format `B` of byte views.
     pub(crate) fn bytes() -> Self {
         Self::build(Cow::Borrowed("B")).unwrap_or_else(|_| unreachable!("`B` is a valid format"))
