@@ -25,12 +25,19 @@ timeit-style: every figure is the median over many repetitions of the time of on
             format; OwnedBuffer::new against rust-numpy's PyArray1::from_vec for 10M f64
             (end to end, and the handoff alone timed inside Rust); creating 100,000 live
             exports. `--only export` runs these rows alone.
+  pickle    (issue 15; when --export-module is given, or `--only pickle`) a 256 MiB Table
+            (`buffer_example.Table`, 48-byte records) and a numpy structured array of the same
+            bytes: pickle.dumps + pickle.loads round trips, protocol 5 with buffer_callback
+            (out of band; per call, windows of many calls) and protocol 4 (in band);
+            and (when `distributed` is importable) the same table and array moved to a
+            LocalCluster worker process on 127.0.0.1 and back (scatter + gather)
 """
 
 import argparse
 import gc
 import importlib
 import json
+import pickle
 import statistics
 import struct
 import subprocess
@@ -458,6 +465,96 @@ def bench_live_exports(ext, rounds, count=100_000):
     return out
 
 
+PICKLE_BYTES = 256 << 20
+
+
+def bench_pickle(module_name, repeat):
+    """Issue 15's pickle row: round trips of a 256 MiB table against a numpy structured array
+    of the same bytes (np.array(table): numpy's dtype from our PEP 3118 format), interleaved
+    with rotating order. Out of band (protocol 5 + buffer_callback, buffers passed straight to
+    loads, as multiprocessing.shared_memory-free transports hand them over) is timed per call
+    over windows of `number` calls; in band (protocol 4, and protocol 5 without a callback)
+    one call per window."""
+    bx = importlib.import_module(module_name)
+    n = PICKLE_BYTES // 48
+    table = bx.Table(n)
+    array = np.array(table)
+    assert array.nbytes == memoryview(table).nbytes == n * 48
+    assert array.tobytes() == bytes(table)
+
+    def oob(obj):
+        buffers = []
+        data = pickle.dumps(obj, protocol=5, buffer_callback=buffers.append)
+        return pickle.loads(data, buffers=buffers)
+
+    back = oob(table)
+    assert np.asarray(back).ctypes.data == np.asarray(table).ctypes.data
+    del back
+    number = 200
+
+    def window(obj):
+        return lambda: [oob(obj) for _ in range(number)]
+
+    out_of_band = interleaved_rotated(2 * repeat + 1, {
+        "numpy_p5_oob": window(array),
+        "ours_p5_oob": window(table),
+    })
+    for v in out_of_band.values():
+        v["seconds"] /= number
+        v["quartiles"] = [q / number for q in v["quartiles"]]
+    rounds = max(3, repeat // 2)
+    in_band = interleaved_rotated(rounds, {
+        "numpy_p4": lambda: pickle.loads(pickle.dumps(array, protocol=4)),
+        "ours_p4": lambda: pickle.loads(pickle.dumps(table, protocol=4)),
+        "numpy_p5_inband": lambda: pickle.loads(pickle.dumps(array, protocol=5)),
+        "ours_p5_inband": lambda: pickle.loads(pickle.dumps(table, protocol=5)),
+        "ours_p5_oob": lambda: oob(table),
+    })
+    in_band_bytes = len(pickle.dumps(table, protocol=5, buffer_callback=lambda b: None))
+    return {"bytes": n * 48, "rows": n, "calls_per_window": number,
+            "in_band_bytes_p5_oob": in_band_bytes,
+            "out_of_band": out_of_band, "in_band": in_band}
+
+
+def bench_dask(module_name, rounds):
+    """Issue 15's Dask row: `client.gather(client.scatter(obj))` of the 256 MiB table and of
+    the numpy array of the same bytes, to one worker process on loopback and back,
+    interleaved with rotating order. `direct=True` both ways (client <-> worker, not through
+    the scheduler). Each scatter is a new key (`hash=False`), released after the round.
+    Also a read-only numpy array, and the writable `OwnedBuffer` of `buffer_example.records`
+    (the same bytes): distributed copies every frame whose writability differs from the
+    buffer it was received into, so read-only objects (`Table`) pay one copy per direction."""
+    import distributed
+
+    bx = importlib.import_module(module_name)
+    n = PICKLE_BYTES // 48
+    table = bx.Table(n)
+    array = np.array(table)
+    frozen = np.array(table)
+    frozen.flags.writeable = False
+    records, _ = bx.records(n)
+    assert bytes(records) == bytes(table)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None,
+                                  silence_logs=40) as cluster, \
+            distributed.Client(cluster) as client:
+
+        def move(obj):
+            def run():
+                fut = client.scatter(obj, direct=True, hash=False)
+                back = client.gather(fut, direct=True)
+                assert memoryview(back).nbytes == n * 48
+                fut.release()
+            return run
+
+        fns = {"numpy": move(array), "numpy_readonly": move(frozen),
+               "ours_table_readonly": move(table), "ours_owned_writable": move(records)}
+        for f in fns.values():
+            f()
+        out = interleaved_rotated(rounds, fns)
+    return {"bytes": n * 48, "rounds": rounds, "paired": out}
+
+
 def bench_export11(module_name, repeat):
     ext = importlib.import_module(module_name)
     rounds = 2 * repeat + 1
@@ -479,11 +576,14 @@ def main():
                     "Python measurements of tolist and parse")
     ap.add_argument("--ext-module", help="the baseline module of benches/python-ext "
                     "(buffer_bench_ext), for the rows of issue 11")
-    ap.add_argument("--only", choices=["export"],
-                    help="export: only the rows of issue 11 (needs --ext-module)")
+    ap.add_argument("--only", choices=["export", "pickle"],
+                    help="export: only the rows of issue 11 (needs --ext-module); "
+                    "pickle: only the pickle rows of issue 15 (needs --export-module)")
     args = ap.parse_args()
-    if args.only and not args.ext_module:
+    if args.only == "export" and not args.ext_module:
         ap.error("--only export needs --ext-module")
+    if args.only == "pickle" and not args.export_module:
+        ap.error("--only pickle needs --export-module")
     if not args.only and not args.formats:
         ap.error("--formats is required (unless --only export)")
     results = {"python": sys.version.split()[0], "numpy": np.__version__}
@@ -495,8 +595,16 @@ def main():
         results["parse"] = bench_parse(formats, args.repeat, args.timing, args.formats)
         if args.export_module:
             results["export"] = bench_export(args.export_module, args.repeat)
-    if args.ext_module:
+    if args.ext_module and args.only != "pickle":
         results["export11"] = bench_export11(args.ext_module, args.repeat)
+    if args.export_module and args.only in (None, "pickle"):
+        results["pickle"] = bench_pickle(args.export_module, args.repeat)
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            pass
+        else:
+            results["dask"] = bench_dask(args.export_module, max(5, args.repeat // 2))
     with open(args.out, "w") as f:
         json.dump(results, f, indent=1)
     json.dump(results, sys.stdout, indent=1)

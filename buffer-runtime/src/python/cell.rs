@@ -14,13 +14,21 @@ use pyo3::prelude::*;
 use pyo3::PyClass;
 use zerocopy::FromBytes;
 
-use super::export::{buffer_error, describe_readonly, describe_writable, fill_view, Export};
+use super::export::{
+    buffer_error, describe, describe_readonly, describe_writable, fill_view, Export,
+};
+use super::pickle::Received;
 use crate::view::{Data, Shared, SharedMut, SharedView, SharedViewMut, ViewBase};
-use crate::{BufferExport, BufferExportMut};
+use crate::{BufferExport, BufferExportMut, Layout};
 
 /// CPython's message for an operation that would move or free exported memory
 /// (`bytearray`'s, word for word).
 const EXPORTS_EXIST: &str = "Existing exports of data: object cannot be re-sized";
+
+/// Why an unpickled cell has no value to borrow.
+const UNPICKLED: &str =
+    "this object was unpickled: its items are the bytes it arrived with, not a Rust value; \
+     read and write them through view() and view_mut()";
 
 /// The heap block an [`ExportCell`] points at. Every unreleased `Py_buffer` of the cell owns
 /// one strong reference to it (in `Py_buffer.internal`), so it, the value and the value's bytes
@@ -31,7 +39,10 @@ struct Inner<T> {
     /// Recomputes `export` from the value, as writable or read-only (chosen at construction).
     describe: fn(&mut T) -> Result<Export, String>,
     writable: bool,
-    value: UnsafeCell<T>,
+    /// The value; `None` when the cell was unpickled (its items are then `received`).
+    value: UnsafeCell<Option<T>>,
+    /// The bytes of an unpickled cell (declared last: `export` points into them).
+    received: Option<Received>,
 }
 
 // SAFETY: sending an `Inner<T>` sends the `T` it owns (hence `T: Send`); its `Export` is plain
@@ -133,14 +144,36 @@ impl<T: BufferExport> ExportCell<T> {
             export: Err(String::new()),
             describe,
             writable,
-            value: UnsafeCell::new(value),
+            value: UnsafeCell::new(Some(value)),
+            received: None,
         });
         // A new `Arc` is unique, so this always runs; the value is described where it will
         // stay (inside the `Arc`'s block), so an inline array's address is final.
         if let Some(i) = Arc::get_mut(&mut inner) {
-            i.export = (i.describe)(i.value.get_mut());
+            if let Some(value) = i.value.get_mut() {
+                i.export = (i.describe)(value);
+            }
         }
         ExportCell { inner }
+    }
+
+    /// A cell whose items are `received` (unpickled bytes) laid out as `layout`: no value of
+    /// `T`, only its items (see [`get`](Self::get) and [`try_mut`](Self::try_mut)).
+    pub(crate) fn received(received: Received, layout: Layout, readonly: bool) -> Self
+    where
+        T::Item: FromBytes,
+    {
+        let export = describe::<T::Item>(layout, received.base(), received.len(), readonly);
+        let describe: fn(&mut T) -> Result<Export, String> = |v: &mut T| describe_readonly(v);
+        ExportCell {
+            inner: Arc::new(Inner {
+                export,
+                describe,
+                writable: !readonly,
+                value: UnsafeCell::new(None),
+                received: Some(received),
+            }),
+        }
     }
 }
 
@@ -166,7 +199,30 @@ impl<T> ExportCell<T> {
         !self.inner.writable
     }
 
-    fn export(&self) -> Result<&Export, &str> {
+    /// Whether the items are bytes the cell was unpickled from (viewed where they arrived, or
+    /// copied once), with no value of `T` behind them.
+    ///
+    /// ```
+    /// use buffer_runtime::python::ExportCell;
+    /// assert!(!ExportCell::new(vec![1u8]).unpickled());
+    /// ```
+    pub fn unpickled(&self) -> bool {
+        self.inner.received.is_some()
+    }
+
+    /// Whether the items of an unpickled cell are a copy of the bytes it was given (they
+    /// were read-only while a writable export was wanted, or misaligned); `false` when they
+    /// are viewed in place, and for cells that were not unpickled.
+    ///
+    /// ```
+    /// use buffer_runtime::python::ExportCell;
+    /// assert!(!ExportCell::new(vec![1u8]).unpickled_copy());
+    /// ```
+    pub fn unpickled_copy(&self) -> bool {
+        self.inner.received.as_ref().is_some_and(Received::copied)
+    }
+
+    pub(crate) fn export(&self) -> Result<&Export, &str> {
         self.inner.export.as_ref().map_err(String::as_str)
     }
 
@@ -177,7 +233,7 @@ impl<T> ExportCell<T> {
     /// use buffer_runtime::python::ExportCell;
     /// assert_eq!(ExportCell::new(vec![1.0f64]).format(), "d");
     /// ```
-    pub fn format(&self) -> &'static str {
+    pub fn format(&self) -> &str {
         self.export().map_or("", Export::format)
     }
 
@@ -231,7 +287,10 @@ impl<T> ExportCell<T> {
         // `readonly = 1` and writable requests are refused) and Rust writes the value only
         // through `try_mut`/`into_inner`, which take `&mut self` and so cannot overlap this
         // `&self` borrow. So nothing mutates the value while the reference lives.
-        Ok(unsafe { &*self.inner.value.get() })
+        let value = unsafe { &*self.inner.value.get() };
+        value
+            .as_ref()
+            .ok_or_else(|| PyTypeError::new_err(UNPICKLED))
     }
 
     /// A view of the items as Python sees them, for reading from Rust while exports live: a
@@ -297,8 +356,9 @@ impl<T> ExportCell<T> {
             .map_err(|why| PyBufferError::new_err(why.to_string()))?;
         // SAFETY: as in `view`, the bytes stay valid and unmoved while `self` is borrowed,
         // here mutably, so no other Rust view or reference of them exists. A writable cell's
-        // `base` comes from `buffer_bytes_mut` (write provenance) and its items accept every
-        // bit pattern (`T::Item: FromBytes`, required by `ExportCell::new`).
+        // `base` comes from `buffer_bytes_mut`, a writable Python buffer or a fresh copy (write
+        // provenance), and its items accept every bit pattern (`T::Item: FromBytes`, required
+        // by `ExportCell::new` and by unpickling).
         let data = unsafe { SharedMut::from_raw_parts(export.base, export.span) };
         items_view(export, data)
     }
@@ -317,13 +377,26 @@ impl<T> ExportCell<T> {
     pub fn try_mut(&mut self) -> PyResult<CellMut<'_, T>> {
         let inner =
             Arc::get_mut(&mut self.inner).ok_or_else(|| PyBufferError::new_err(EXPORTS_EXIST))?;
+        let Inner {
+            export,
+            describe,
+            value,
+            ..
+        } = inner;
+        let Some(value) = value.get_mut().as_mut() else {
+            return Err(PyBufferError::new_err(UNPICKLED));
+        };
         // If the guard is leaked (`mem::forget`), the old description must not survive: the
         // value may have moved its bytes. Until the guard's drop describes it again, every
         // export request is refused.
-        inner.export = Err(String::from(
+        *export = Err(String::from(
             "the value is being modified by Rust (a `try_mut` guard is alive)",
         ));
-        Ok(CellMut { inner })
+        Ok(CellMut {
+            value,
+            export,
+            describe: *describe,
+        })
     }
 
     /// The value, if no Python export lives; the cell back otherwise.
@@ -334,7 +407,26 @@ impl<T> ExportCell<T> {
     /// ```
     pub fn into_inner(self) -> Result<T, Self> {
         match Arc::try_unwrap(self.inner) {
-            Ok(inner) => Ok(inner.value.into_inner()),
+            Ok(Inner {
+                export,
+                describe,
+                writable,
+                value,
+                received,
+            }) => match value.into_inner() {
+                Some(value) => Ok(value),
+                // An unpickled cell has no value: the same cell back (its bytes, held by
+                // `received` or by the Python object it views, never moved).
+                None => Err(ExportCell {
+                    inner: Arc::new(Inner {
+                        export,
+                        describe,
+                        writable,
+                        value: UnsafeCell::new(None),
+                        received,
+                    }),
+                }),
+            },
             Err(inner) => Err(ExportCell { inner }),
         }
     }
@@ -398,28 +490,29 @@ impl<T: fmt::Debug> fmt::Debug for ExportCell<T> {
 /// Exclusive access to an [`ExportCell`]'s value while no Python export lives, from
 /// [`ExportCell::try_mut`]. Dropping it describes the value again for the next export.
 pub struct CellMut<'a, T> {
-    inner: &'a mut Inner<T>,
+    /// The value, borrowed from the unique `Inner` (from `Arc::get_mut`): no export and no
+    /// other Rust access exists while the guard lives.
+    value: &'a mut T,
+    export: &'a mut Result<Export, String>,
+    describe: fn(&mut T) -> Result<Export, String>,
 }
 
 impl<T> Deref for CellMut<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        // SAFETY: `inner` is the only reference to the unique `Inner` (from `Arc::get_mut`),
-        // so no export and no other Rust access exists.
-        unsafe { &*self.inner.value.get() }
+        self.value
     }
 }
 
 impl<T> DerefMut for CellMut<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        self.inner.value.get_mut()
+        self.value
     }
 }
 
 impl<T> Drop for CellMut<'_, T> {
     fn drop(&mut self) {
-        let inner = &mut *self.inner;
-        inner.export = (inner.describe)(inner.value.get_mut());
+        *self.export = (self.describe)(self.value);
     }
 }
 

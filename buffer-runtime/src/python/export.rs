@@ -30,6 +30,21 @@ use crate::{BufferExport, BufferExportMut, Element, Layout};
 /// The most dimensions CPython accepts in a buffer (`PyBUF_MAX_NDIM`).
 const MAX_NDIM: usize = 64;
 
+/// An item format: an item type's compile-time string, or one an unpickled buffer arrived with.
+pub(crate) enum Format {
+    Static(&'static CStr),
+    Owned(Box<CStr>),
+}
+
+impl Format {
+    fn as_cstr(&self) -> &CStr {
+        match self {
+            Format::Static(s) => s,
+            Format::Owned(s) => s,
+        }
+    }
+}
+
 /// Everything a `Py_buffer` of one stored exporter needs, checked once.
 ///
 /// The pointers point into the exporter's bytes (`buf`), into `'static` data (a compile-time
@@ -46,7 +61,10 @@ pub(crate) struct Export {
     len: isize,
     itemsize: isize,
     readonly: bool,
-    format: &'static CStr,
+    format: Format,
+    /// The alignment the items want (`align_of` of the item type, or what a pickle said):
+    /// an unpickled buffer at an address that is not a multiple of it is copied, not viewed.
+    pub(crate) align: usize,
     ndim: usize,
     /// `ndim` values, in `'static` memory or in `dims`.
     shape: *const isize,
@@ -93,9 +111,10 @@ impl Export {
     }
 
     /// The item format.
-    pub(crate) fn format(&self) -> &'static str {
-        // Formats come from `Element::FORMAT_CSTR`, which is the UTF-8 `Element::FORMAT`.
-        self.format.to_str().unwrap_or("B")
+    pub(crate) fn format(&self) -> &str {
+        // Formats come from `Element::FORMAT_CSTR`, which is the UTF-8 `Element::FORMAT`, or
+        // from a Rust `&str` (`describe_dynamic`).
+        self.format.as_cstr().to_str().unwrap_or("B")
     }
 
     /// The parsed item format (shared by every view: parsed once).
@@ -105,6 +124,11 @@ impl Export {
         }
         let item = (self.parse_item)()?;
         Ok(self.item.get_or_init(|| item).clone())
+    }
+
+    /// Whether the items are C-contiguous.
+    pub(crate) fn c_contiguous(&self) -> bool {
+        self.c_contiguous
     }
 
     /// Whether Python may write the items.
@@ -136,13 +160,53 @@ where
 
 /// Checks `layout` against `span` bytes at `base` and the item type, and computes everything a
 /// `Py_buffer` needs.
-fn describe<I: Element>(
+pub(crate) fn describe<I: Element>(
     layout: Layout,
     base: *mut u8,
     span: usize,
     readonly: bool,
 ) -> Result<Export, String> {
-    let itemsize = size_of::<I>();
+    let mut export = describe_items(layout, base, span, readonly, size_of::<I>())?;
+    export.format = Format::Static(I::FORMAT_CSTR);
+    export.align = core::mem::align_of::<I>();
+    export.parse_item = ItemFormat::of_element::<I>;
+    Ok(export)
+}
+
+/// As [`describe`], for items known only by their parsed format (an unpickled
+/// [`OwnedBuffer`](super::OwnedBuffer)), wanting alignment `align`.
+pub(crate) fn describe_dynamic(
+    item: ItemFormat,
+    align: usize,
+    layout: Layout,
+    base: *mut u8,
+    span: usize,
+    readonly: bool,
+) -> Result<Export, String> {
+    let text = std::ffi::CString::new(item.text())
+        .map_err(|_| String::from("invalid format: a NUL character"))?;
+    let mut export = describe_items(layout, base, span, readonly, item.itemsize())?;
+    export.format = Format::Owned(text.into_boxed_c_str());
+    export.align = align;
+    // Set here, so `parse_item` (which knows no item type) is never called.
+    let _ = export.item.set(item);
+    Ok(export)
+}
+
+/// The format `B`: the item parser of an [`Export`] until its maker sets its own.
+fn bytes_item() -> crate::view::Result<ItemFormat> {
+    ItemFormat::parse("B")
+}
+
+/// The checks and fields of [`describe`] for items of `itemsize` bytes (format `B` until the
+/// caller sets it).
+fn describe_items(
+    layout: Layout,
+    base: *mut u8,
+    span: usize,
+    readonly: bool,
+    itemsize: usize,
+) -> Result<Export, String> {
     let ndim = layout.shape.len();
     if itemsize == 0 || itemsize > isize::MAX as usize {
         return Err(format!("cannot export items of {itemsize} bytes"));
@@ -218,14 +282,15 @@ fn describe<I: Element>(
         len,
         itemsize: itemsize as isize,
         readonly,
-        format: I::FORMAT_CSTR,
+        format: Format::Static(c"B"),
+        align: 1,
         ndim,
         shape,
         strides,
         c_contiguous,
         f_contiguous,
         item: OnceLock::new(),
-        parse_item: ItemFormat::of_element::<I>,
+        parse_item: bytes_item,
         _dims: dims,
     })
 }
@@ -380,7 +445,7 @@ unsafe fn fill_checked(
         (info.ndim, info.shape, ptr::null())
     };
     let format = if request.format() {
-        info.format.as_ptr()
+        info.format.as_cstr().as_ptr()
     } else {
         ptr::null()
     };

@@ -4,6 +4,8 @@
 //!
 //! * Export from a `#[pyclass]`: store the exporter in an [`ExportCell`] and give the class the
 //!   buffer protocol with [`python_buffer!`](crate::python_buffer).
+//! * Pickle (protocol 5 out of band): `python_buffer!`'s `pickle` form, and
+//!   [`OwnedBuffer`] once [`OwnedBuffer::add_to_module`] names its module.
 //! * Hand an owned value to Python: [`OwnedBuffer::new`] moves a `Vec<Record>`, a
 //!   `Box<[f64]>`, any exporter, into a Python object that exports it (no class to write).
 //! * Import: [`PythonBuffer`] holds a Python buffer (released on drop);
@@ -167,6 +169,7 @@ mod cell;
 mod export;
 mod import;
 mod owned;
+mod pickle;
 
 pub use cell::{CellMut, ExportCell};
 pub use import::{value_to_object, PythonBuffer, PythonView};
@@ -176,6 +179,8 @@ pub use owned::OwnedBuffer;
 pub use cell::{__getbuffer, __releasebuffer};
 #[doc(hidden)]
 pub use owned::__array;
+#[doc(hidden)]
+pub use pickle::{__reduce_cell, __unpickle_cell};
 
 /// The PyO3 this crate was built against, for the expansion of [`python_buffer!`](crate::python_buffer).
 #[doc(hidden)]
@@ -220,6 +225,57 @@ pub use pyo3 as __pyo3;
 /// });
 /// ```
 ///
+/// # Pickling
+///
+/// One more line makes the class picklable (`pickle`, `copy`, `multiprocessing`, Dask):
+/// `pickle |cell| ...` builds the object from an unpickled cell (returning `PyResult<Self>`,
+/// so it can check the shape). In the short form: `python_buffer!(Class, |this| &this.field,
+/// pickle |cell| Ok(Class { field: cell }))`. The items must accept any bit pattern
+/// (`FromBytes`), as bytes from a pickle may be anything.
+///
+/// Under protocol 5 the items travel as a `pickle.PickleBuffer` (a separate buffer when
+/// `pickle.dumps` is given a `buffer_callback`), with a small in-band part: the format, the
+/// shape, whether exports are read-only, the items' alignment and the class. Protocols 2-4
+/// write the items in band as `bytes`. Layouts that are not C-contiguous travel as a C-order
+/// copy of their items (and come back C-contiguous).
+///
+/// Unpickling checks the format against the class's item type, the shape against the bytes
+/// it is given (`ValueError` otherwise: no view is built outside them), then views those
+/// bytes in place, holding a buffer of their owner, when they are writable (or the cell is
+/// read-only) and aligned as the format asks (a native format such as `Q` wants `align_of`,
+/// standard sizes such as the `T{<Q:id:...}` of derived records want none); otherwise it
+/// copies them once, into memory aligned for the item type. The rebuilt cell has
+/// no Rust value, only its items: [`ExportCell::view`] and [`ExportCell::view_mut`] work,
+/// [`ExportCell::get`] and [`ExportCell::try_mut`] say it was unpickled
+/// ([`ExportCell::unpickled`]).
+///
+/// ```
+/// use buffer_runtime::{python::ExportCell, python_buffer};
+/// use pyo3::prelude::*;
+/// use pyo3::types::IntoPyDict;
+///
+/// #[pyclass(module = "docs_ext")]
+/// struct Levels {
+///     data: ExportCell<Vec<u16>>,
+/// }
+/// python_buffer!(Levels, |this| &this.data, pickle |data| Ok(Levels { data }));
+///
+/// Python::attach(|py| {
+///     let m = pyo3::types::PyModule::new(py, "docs_ext")?;
+///     m.add_class::<Levels>()?;
+///     py.import("sys")?.getattr("modules")?.set_item("docs_ext", m)?;
+///     let levels = Py::new(py, Levels { data: ExportCell::new(vec![3, 1, 4]) })?;
+///     let run = py.eval(c"lambda o: (__import__('pickle').dumps(o, protocol=5, buffer_callback=(b := []).append), b)", None, None)?;
+///     let (data, buffers): (Vec<u8>, Vec<Bound<'_, PyAny>>) = run.call1((&levels,))?.extract()?;
+///     assert_eq!(buffers.len(), 1); // the items, out of band
+///     let back = py.import("pickle")?.call_method("loads", (pyo3::types::PyBytes::new(py, &data),), Some(&[("buffers", buffers)].into_py_dict(py)?))?;
+///     assert!(back.cast::<Levels>()?.borrow().data.unpickled());
+///     assert_eq!(back.cast::<Levels>()?.borrow().data.view()?.iter_as::<u16>()?.collect::<Vec<_>>(), [3, 1, 4]);
+///     Ok::<_, PyErr>(())
+/// })
+/// .unwrap();
+/// ```
+///
 /// A `#[pyclass(frozen)]` works the same way (its cell can then only be read and written in
 /// place, never resized).
 ///
@@ -256,16 +312,29 @@ macro_rules! python_buffer {
     (
         $(#[$attr:meta])*
         impl $class:ty { $($body:tt)* }
+        export $field:expr;
+        pickle $build:expr $(;)?
+    ) => {
+        $crate::__python_buffer_impl!([$(#[$attr])*] $class, [$($body)*], $field, [$build]);
+    };
+    (
+        $(#[$attr:meta])*
+        impl $class:ty { $($body:tt)* }
         export $field:expr $(;)?
     ) => {
-        $crate::__python_buffer_impl!([$(#[$attr])*] $class, [$($body)*], $field);
+        $crate::__python_buffer_impl!([$(#[$attr])*] $class, [$($body)*], $field, []);
     };
     ($class:ty, mut $($rest:tt)*) => {
         $crate::__python_buffer_mut_removed!();
     };
+    ($class:ty, $field:expr, pickle $build:expr $(,)?) => {
+        $crate::__python_buffer_impl!(
+            [#[$crate::python::__pyo3::pymethods]] $class, [], $field, [$build]
+        );
+    };
     ($class:ty, $field:expr $(,)?) => {
         $crate::__python_buffer_impl!(
-            [#[$crate::python::__pyo3::pymethods]] $class, [], $field
+            [#[$crate::python::__pyo3::pymethods]] $class, [], $field, []
         );
     };
 }
@@ -291,7 +360,7 @@ macro_rules! __python_buffer_mut_removed {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __python_buffer_impl {
-    ([$($attr:tt)*] $class:ty, [$($body:tt)*], $field:expr) => {
+    ([$($attr:tt)*] $class:ty, [$($body:tt)*], $field:expr, [$($build:expr)?]) => {
         $($attr)*
         impl $class {
             $($body)*
@@ -327,6 +396,25 @@ macro_rules! __python_buffer_impl {
             ) -> $crate::python::__pyo3::PyResult<$crate::python::__pyo3::Bound<'py, $crate::python::__pyo3::PyAny>> {
                 $crate::python::__array(slf.as_any(), dtype, copy)
             }
+
+            $(
+            // Pickling (protocol 5 out of band), written by `buffer_runtime::python_buffer!`.
+            fn __reduce_ex__<'py>(
+                slf: &$crate::python::__pyo3::Bound<'py, Self>,
+                protocol: i32,
+            ) -> $crate::python::__pyo3::PyResult<$crate::python::__pyo3::Bound<'py, $crate::python::__pyo3::PyAny>> {
+                $crate::python::__reduce_cell(slf, $field, protocol)
+            }
+
+            // The unpickling constructor `__reduce_ex__` names.
+            #[classmethod]
+            fn _buffer_runtime_unpickle(
+                _cls: &$crate::python::__pyo3::Bound<'_, $crate::python::__pyo3::types::PyType>,
+                state: &$crate::python::__pyo3::Bound<'_, $crate::python::__pyo3::PyAny>,
+            ) -> $crate::python::__pyo3::PyResult<Self> {
+                $crate::python::__unpickle_cell(state, $build)
+            }
+            )?
         }
     };
 }

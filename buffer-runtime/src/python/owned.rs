@@ -7,14 +7,18 @@ use std::format;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use pyo3::exceptions::PyTypeError;
+use core::mem::{align_of, size_of};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use zerocopy::FromBytes;
 
-use super::export::{describe_readonly, describe_writable, fill_view, Export};
-use crate::{BufferExport, BufferExportMut};
+use super::export::{
+    describe, describe_dynamic, describe_readonly, describe_writable, fill_view, Export,
+};
+use super::pickle::Received;
+use crate::{BufferExport, BufferExportMut, Element};
 
 /// A value moved out of Rust's ownership, freed by [`Drop`] only. It is held as a raw pointer
 /// (not a `Box`), because Python writes its bytes while it lives and a `Box` would claim
@@ -70,6 +74,8 @@ impl Drop for Erased {
 pub struct OwnedBuffer {
     export: Result<Export, String>,
     readonly: bool,
+    /// For an unpickled object: whether its bytes are a copy of those it was given.
+    received: Option<bool>,
     /// Owns the bytes `export` points at (declared after `export`: nothing reads `export` in
     /// `Drop`, so the order only keeps the description from outliving the value).
     _value: Erased,
@@ -153,12 +159,155 @@ impl OwnedBuffer {
         OwnedBuffer {
             export,
             readonly,
+            received: None,
             _value: value,
         }
     }
 
     fn export(&self) -> Result<&Export, &str> {
         self.export.as_ref().map_err(String::as_str)
+    }
+
+    /// Adds the `OwnedBuffer` type to the extension module `m` (as `m.OwnedBuffer`), which is
+    /// what pickling needs: a pickle names the type by module and name, and unpickling imports
+    /// that module. Call it in the `#[pymodule]` of the extension that makes `OwnedBuffer`s.
+    ///
+    /// ```
+    /// use buffer_runtime::python::OwnedBuffer;
+    /// use pyo3::prelude::*;
+    /// use pyo3::types::PyModule;
+    ///
+    /// Python::attach(|py| {
+    ///     let m = PyModule::new(py, "rows_ext")?;
+    ///     OwnedBuffer::add_to_module(&m)?;
+    ///     py.import("sys")?.getattr("modules")?.set_item("rows_ext", &m)?;
+    ///     let obj = OwnedBuffer::new(py, vec![1.5f64, 2.5])?;
+    ///     let pickle = py.import("pickle")?;
+    ///     let back = pickle.call_method1("loads", (pickle.call_method1("dumps", (&obj, 5))?,))?;
+    ///     let m = py.eval(c"memoryview", None, None)?.call1((back,))?;
+    ///     assert_eq!(m.call_method0("tolist")?.extract::<Vec<f64>>()?, [1.5, 2.5]);
+    ///     Ok::<_, PyErr>(())
+    /// })
+    /// .unwrap();
+    /// ```
+    pub fn add_to_module(m: &Bound<'_, pyo3::types::PyModule>) -> PyResult<()> {
+        m.add_class::<OwnedBuffer>()?;
+        let ty = m.py().get_type::<OwnedBuffer>();
+        ty.setattr("__module__", m.name()?)
+    }
+
+    /// Creates a `multiprocessing.shared_memory.SharedMemory` block of `len` items of `I`
+    /// (named `name`, or by Python when `None`; zero-filled) and exports it writable as a 1-d
+    /// buffer of `I`: another process opens it with [`open_shared`](Self::open_shared) (or
+    /// Python's `SharedMemory(name)`) and sees the same memory. Returns the buffer and the
+    /// `SharedMemory` (its `name`, and `unlink()` to remove the block once every process is
+    /// done). The buffer keeps the block mapped in this process while it lives.
+    ///
+    /// ```
+    /// use buffer_runtime::python::OwnedBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let (rows, shm) = OwnedBuffer::create_shared::<u32>(py, None, 3)?;
+    ///     let name: String = shm.getattr("name")?.extract()?;
+    ///     let (other, _) = OwnedBuffer::open_shared::<u32>(py, &name)?; // as another process would
+    ///     let mv = py.eval(c"memoryview", None, None)?;
+    ///     mv.call1((&rows,))?.set_item(2, 7)?;
+    ///     assert_eq!(mv.call1((&other,))?.call_method0("tolist")?.extract::<Vec<u32>>()?, [0, 0, 7]);
+    ///     drop((rows, other));
+    ///     shm.call_method0("unlink")?;
+    ///     Ok::<_, PyErr>(())
+    /// })
+    /// .unwrap();
+    /// ```
+    pub fn create_shared<'py, I>(
+        py: Python<'py>,
+        name: Option<&str>,
+        len: usize,
+    ) -> PyResult<(Bound<'py, OwnedBuffer>, Bound<'py, PyAny>)>
+    where
+        I: Element + FromBytes + Send + 'static,
+    {
+        let bytes = len
+            .checked_mul(size_of::<I>())
+            .filter(|&b| b <= isize::MAX as usize)
+            .ok_or_else(|| PyValueError::new_err("shared memory: too many items"))?;
+        let class = py
+            .import("multiprocessing.shared_memory")?
+            .getattr("SharedMemory")?;
+        // Python refuses a size of 0: an empty block still has one byte.
+        let shm = class.call1((name, true, bytes.max(1)))?;
+        Ok((OwnedBuffer::shared::<I>(&shm, len)?, shm))
+    }
+
+    /// Opens the `SharedMemory` block `name` (made by [`create_shared`](Self::create_shared)
+    /// in any process, or by Python) and exports it writable as a 1-d buffer of as many `I` as
+    /// it holds. Returns the buffer and the `SharedMemory`. See
+    /// [`create_shared`](Self::create_shared) for an example.
+    pub fn open_shared<'py, I>(
+        py: Python<'py>,
+        name: &str,
+    ) -> PyResult<(Bound<'py, OwnedBuffer>, Bound<'py, PyAny>)>
+    where
+        I: Element + FromBytes + Send + 'static,
+    {
+        let class = py
+            .import("multiprocessing.shared_memory")?
+            .getattr("SharedMemory")?;
+        let shm = class.call1((name,))?;
+        let size: usize = shm.getattr("size")?.extract()?;
+        Ok((OwnedBuffer::shared::<I>(&shm, size / size_of::<I>())?, shm))
+    }
+
+    /// The first `len` items of `I` of a `SharedMemory` block, viewed in place.
+    fn shared<'py, I>(shm: &Bound<'py, PyAny>, len: usize) -> PyResult<Bound<'py, OwnedBuffer>>
+    where
+        I: Element + FromBytes + Send + 'static,
+    {
+        let py = shm.py();
+        // `len` items of `I` were checked (or computed) to fit the block.
+        let bytes = len * size_of::<I>();
+        let buf =
+            shm.getattr("buf")?
+                .get_item(pyo3::types::PySlice::new(py, 0, bytes as isize, 1))?;
+        // A mapping is page aligned and writable: `take` views it (never copies here).
+        let received =
+            Received::take(&buf, true, align_of::<I>(), align_of::<I>(), bytes)?.keep(shm.clone());
+        let layout = crate::Layout {
+            shape: crate::Dims::Owned([len].into_iter().collect()),
+            strides: crate::Dims::Owned([size_of::<I>() as isize].into_iter().collect()),
+            offset: 0,
+        };
+        let export = describe::<I>(layout, received.base(), received.len(), false);
+        Bound::new(py, OwnedBuffer::holding(received, export, false))
+    }
+
+    /// An object exporting `export`, which describes bytes `received` owns.
+    fn holding(received: Received, export: Result<Export, String>, readonly: bool) -> Self {
+        let copied = received.copied();
+        let raw = Box::into_raw(Box::new(received));
+        OwnedBuffer {
+            export,
+            readonly,
+            received: Some(copied),
+            _value: Erased {
+                // SAFETY: `Box::into_raw` never returns NULL.
+                ptr: unsafe { NonNull::new_unchecked(raw) }.cast::<()>(),
+                drop_value: drop_boxed::<Received>,
+            },
+        }
+    }
+
+    /// Whether the items are bytes this object received and views where they are (an
+    /// unpickled buffer that was not copied, a shared memory block).
+    ///
+    /// ```
+    /// use buffer_runtime::python::OwnedBuffer;
+    /// use pyo3::prelude::*;
+    /// Python::attach(|py| assert!(!OwnedBuffer::new(py, vec![0u8]).unwrap().get().unpickled_view()));
+    /// ```
+    pub fn unpickled_view(&self) -> bool {
+        self.received.is_some_and(|copied| !copied)
     }
 
     /// The item format (empty if the value could not be exported).
@@ -170,7 +319,7 @@ impl OwnedBuffer {
     ///     assert_eq!(OwnedBuffer::new(py, vec![0i32; 3]).unwrap().get().format(), "i");
     /// });
     /// ```
-    pub fn format(&self) -> &'static str {
+    pub fn format(&self) -> &str {
         self.export().map_or("", Export::format)
     }
 
@@ -225,6 +374,54 @@ impl OwnedBuffer {
                 ptr::null_mut(),
             )
         }
+    }
+
+    /// Pickling (protocol 5 out of band): see `buffer_runtime::python::OwnedBuffer`.
+    fn __reduce_ex__<'py>(slf: &Bound<'py, Self>, protocol: i32) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        // Unpickling finds the type as `module.OwnedBuffer`: say how to make that true
+        // rather than let pickle fail on a module that does not exist.
+        let ty = slf.get_type();
+        let module: String = ty.getattr("__module__")?.extract()?;
+        let found = py
+            .import(module.as_str())
+            .and_then(|m| m.getattr("OwnedBuffer"))
+            .is_ok_and(|t| t.is(&ty));
+        if !found {
+            let error = py.import("pickle")?.getattr("PicklingError")?;
+            return Err(PyErr::from_value(error.call1((format!(
+                "cannot pickle OwnedBuffer: no module holds the type; call \
+                 buffer_runtime::python::OwnedBuffer::add_to_module(m) in the extension's \
+                 #[pymodule] (module now {module:?})"
+            ),))?));
+        }
+        super::pickle::reduce(slf.as_any(), slf.get().export(), protocol)
+    }
+
+    /// The unpickling constructor `__reduce_ex__` names: checks the state and views (or copies
+    /// once) its data.
+    #[classmethod]
+    fn _buffer_runtime_unpickle(
+        _cls: &Bound<'_, pyo3::types::PyType>,
+        state: &Bound<'_, PyAny>,
+    ) -> PyResult<OwnedBuffer> {
+        let state = super::pickle::State::parse(state)?;
+        let received = Received::take(
+            &state.data,
+            !state.readonly,
+            state.item.layout().align(),
+            state.align,
+            state.nbytes,
+        )?;
+        let export = describe_dynamic(
+            state.item.clone(),
+            state.align,
+            state.layout(),
+            received.base(),
+            received.len(),
+            state.readonly,
+        );
+        Ok(OwnedBuffer::holding(received, export, state.readonly))
     }
 
     fn __len__(&self) -> PyResult<usize> {

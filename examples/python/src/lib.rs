@@ -15,6 +15,9 @@
 //!
 //! * `records(n)`, `floats(n)`: a `Vec<Record>` / `Vec<f64>` moved to Python without a copy
 //!   (an `OwnedBuffer`), with the vector's address.
+//! * `shared_records(name, n, create)`: `Record`s in a `multiprocessing.shared_memory` block,
+//!   created or opened by name; `write_records(obj, start, stop)` fills rows from Rust.
+//! * `Table` and `Image` pickle (protocol 5 out of band), and so do `OwnedBuffer`s.
 //!
 //! Objects stay usable while Python holds buffers of them (CPython's semantics): only what
 //! would move or free the exported memory (`Image.resize`, `Table.append`) raises
@@ -155,9 +158,25 @@ python_buffer! {
         }
     }
     export |this| &this.image;
+    // Pickles (protocol 5: the pixels out of band); unpickling views the bytes it is given.
+    pickle PyImage::unpickled;
 }
 
 impl PyImage {
+    /// An image over unpickled pixels, which must be `(height, width, 4)` bytes.
+    fn unpickled(image: ExportCell<RgbaImage>) -> PyResult<Self> {
+        match *image.shape() {
+            [height, width, 4] => Ok(PyImage {
+                width,
+                height,
+                image,
+            }),
+            ref shape => Err(PyValueError::new_err(format!(
+                "Image: pickled pixels of shape {shape:?}, expected (height, width, 4)"
+            ))),
+        }
+    }
+
     /// `(x, y)` as view indices, if inside the image.
     fn check(&self, x: usize, y: usize) -> PyResult<(isize, isize)> {
         if x >= self.width || y >= self.height {
@@ -245,12 +264,11 @@ python_buffer! {
             PyTable { rows: ExportCell::new_readonly(rows) }
         }
 
-        fn __len__(&self) -> PyResult<usize> {
-            Ok(self.rows.get()?.len())
+        fn __len__(&self) -> usize {
+            self.rows.shape().first().copied().unwrap_or(0)
         }
 
-        /// Row `i` as a tuple, read by Rust (a read-only export: Python cannot write the rows,
-        /// so Rust holds plain references).
+        /// Row `i` as a tuple, read by Rust.
         fn get(&self, i: usize) -> PyResult<RecordTuple> {
             let r = self.row(i)?;
             Ok((r.id, r.price, r.qty, r.ratio, r.pos, r.kind, r.level, r.matrix))
@@ -259,6 +277,12 @@ python_buffer! {
         /// Row `i`'s bytes, as Rust holds them.
         fn row_bytes<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyBytes>> {
             Ok(PyBytes::new(py, self.row(i)?.as_bytes()))
+        }
+
+        /// Whether the rows are the bytes this table was unpickled from, viewed in place.
+        #[getter]
+        fn unpickled_view(&self) -> bool {
+            self.rows.unpickled() && !self.rows.unpickled_copy()
         }
 
         /// Appends a row (resizes the vector: `BufferError` while Python holds a buffer).
@@ -279,14 +303,30 @@ python_buffer! {
         }
     }
     export |this| &this.rows;
+    // Pickles (protocol 5: the rows out of band); unpickling views the bytes it is given.
+    pickle PyTable::unpickled;
 }
 
 impl PyTable {
-    fn row(&self, i: usize) -> PyResult<&Record> {
-        self.rows
-            .get()?
-            .get(i)
-            .ok_or_else(|| PyIndexError::new_err("row index out of range"))
+    /// A table over unpickled rows, which must be one dimension of records.
+    fn unpickled(rows: ExportCell<Vec<Record>>) -> PyResult<Self> {
+        if rows.shape().len() != 1 {
+            return Err(PyValueError::new_err(format!(
+                "Table: pickled rows of shape {:?}, expected one dimension",
+                rows.shape()
+            )));
+        }
+        Ok(PyTable { rows })
+    }
+
+    /// Row `i`, copied out of the rows (which an unpickled table views in place: Rust reads
+    /// them through a view, as it would Python's memory).
+    fn row(&self, i: usize) -> PyResult<Record> {
+        let i = isize::try_from(i)
+            .ok()
+            .filter(|&i| (i as usize) < self.__len__())
+            .ok_or_else(|| PyIndexError::new_err("row index out of range"))?;
+        Ok(self.rows.view()?.get_as::<Record>(&[i])?)
     }
 }
 
@@ -493,6 +533,37 @@ fn floats(py: Python<'_>, n: usize) -> PyResult<(Bound<'_, OwnedBuffer>, usize)>
     Ok((OwnedBuffer::new(py, v)?, address))
 }
 
+/// `n` `Record`s in the `multiprocessing.shared_memory` block `name`, created (zero-filled)
+/// when `create`, opened otherwise (`n` is then ignored: the block's size decides): the
+/// records as an `OwnedBuffer` viewing the block, and the `SharedMemory` object.
+#[pyfunction]
+#[pyo3(signature = (name, n = 0, create = false))]
+fn shared_records<'py>(
+    py: Python<'py>,
+    name: &str,
+    n: usize,
+    create: bool,
+) -> PyResult<(Bound<'py, OwnedBuffer>, Bound<'py, PyAny>)> {
+    if create {
+        OwnedBuffer::create_shared::<Record>(py, Some(name), n)
+    } else {
+        OwnedBuffer::open_shared::<Record>(py, name)
+    }
+}
+
+/// Writes rows `start..stop` of any writable buffer of `Record`s with the values `Table`
+/// derives from the row number, from Rust through a typed view.
+#[pyfunction]
+fn write_records(obj: &Bound<'_, PyAny>, start: usize, stop: usize) -> PyResult<()> {
+    let mut buf = PythonBuffer::get_mut(obj)?;
+    let mut view = buf.typed_view_mut::<Record>()?;
+    for i in start..stop {
+        let at = isize::try_from(i).map_err(|_| PyIndexError::new_err("row out of range"))?;
+        view.set_as::<Record>(&[at], record(i))?;
+    }
+    Ok(())
+}
+
 /// The layout of any Python buffer, as Rust sees it: a dict with memoryview's attribute names.
 #[pyfunction]
 fn layout<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
@@ -670,6 +741,7 @@ fn sum_around_callback(
 #[pymodule]
 fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyImage>()?;
+    OwnedBuffer::add_to_module(m)?;
     m.add_class::<PyTable>()?;
     m.add_class::<PyMatrix>()?;
     m.add_class::<PyStrided>()?;
@@ -687,5 +759,7 @@ fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fill, m)?)?;
     m.add_function(wrap_pyfunction!(records, m)?)?;
     m.add_function(wrap_pyfunction!(floats, m)?)?;
+    m.add_function(wrap_pyfunction!(shared_records, m)?)?;
+    m.add_function(wrap_pyfunction!(write_records, m)?)?;
     Ok(())
 }
