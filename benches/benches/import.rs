@@ -30,7 +30,7 @@ fn memory_view<'b>(buf: &'b PythonBuffer<'_>) -> MemoryView<'b> {
         bytes,
         buf.format(),
         buf.shape(),
-        Some(buf.strides()),
+        Some(buf.byte_strides()),
         buf.offset(),
     )
     .unwrap()

@@ -63,7 +63,7 @@ fn strided_and_reversed() {
         );
         let buf = PythonBuffer::get(&a).unwrap();
         assert_eq!(buf.shape(), &[2, 3]);
-        assert_eq!(buf.strides(), &[-24, 4]);
+        assert_eq!(buf.byte_strides(), &[-24, 4]);
         let view = buf.view().unwrap();
         assert!(!view.c_contiguous() && !view.f_contiguous());
         let got: Vec<i16> = view.iter_as::<i16>().unwrap().collect();

@@ -209,7 +209,7 @@ fn tobytes_orders() {
     assert_eq!(m.t().tobytes(Order::A), [0, 1, 2, 3, 4, 5]);
     assert_eq!(m.t().tobytes(Order::C), [0, 3, 1, 4, 2, 5]);
     assert_eq!(
-        Order::parse("X").unwrap_err(),
+        "X".parse::<Order>().unwrap_err(),
         err(ErrorKind::ValueError, "order must be 'C', 'F' or 'A'")
     );
 }

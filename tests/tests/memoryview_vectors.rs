@@ -879,7 +879,7 @@ mod adapter {
                 }))
             }
             "tobytes" => {
-                let order = Order::parse(case["order"].as_str().expect("order"))?;
+                let order: Order = case["order"].as_str().expect("order").parse()?;
                 Ok(json!(hex(&view.tobytes(order))))
             }
             "hex" => {

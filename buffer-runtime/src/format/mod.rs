@@ -248,7 +248,7 @@ impl Prefix {
 /// ```
 /// use buffer_runtime::format::Code;
 ///
-/// assert_eq!(Code::from_str("Zd"), Some(Code::ComplexDouble));
+/// assert_eq!("Zd".parse::<Code>(), Ok(Code::ComplexDouble));
 /// assert_eq!(Code::UShort.as_str(), "H");
 /// assert_eq!(Code::Long.native_size(), core::mem::size_of::<core::ffi::c_long>());
 /// assert_eq!(Code::Long.standard_size(), Some(4));
@@ -323,7 +323,7 @@ impl Code {
     ///
     /// ```
     /// # use buffer_runtime::format::Code;
-    /// assert!(Code::ALL.iter().all(|c| Code::from_str(c.as_str()) == Some(*c)));
+    /// assert!(Code::ALL.iter().all(|c| c.as_str().parse::<Code>() == Ok(*c)));
     /// ```
     pub const ALL: [Code; 30] = [
         Code::Pad,
@@ -399,18 +399,6 @@ impl Code {
         }
     }
 
-    /// The code written `s` (`"Zf"`, `"i"`, `"&"`), or `None`.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Code;
-    /// assert_eq!(Code::from_str("?"), Some(Code::Bool));
-    /// assert_eq!(Code::from_str("Zq"), None);
-    /// ```
-    #[allow(clippy::should_implement_trait)]
-    pub fn from_str(s: &str) -> Option<Code> {
-        Code::ALL.iter().copied().find(|c| c.as_str() == s)
-    }
-
     /// Whether a count gives a length (`s p u w`), a byte count (`x`) or a bit count (`t`)
     /// rather than repeating the item.
     ///
@@ -470,6 +458,25 @@ impl Code {
     /// ```
     pub const fn standard_size(self) -> Option<usize> {
         layout::standard_size(self)
+    }
+}
+
+impl core::str::FromStr for Code {
+    type Err = FormatError;
+
+    /// The code written `s` (`"Zf"`, `"i"`, `"&"`), without prefix or count.
+    ///
+    /// ```
+    /// # use buffer_runtime::format::Code;
+    /// assert_eq!("?".parse::<Code>(), Ok(Code::Bool));
+    /// assert!("Zq".parse::<Code>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Code, FormatError> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| FormatError::at(0, alloc::format!("unknown format code {s:?}")))
     }
 }
 

@@ -43,7 +43,7 @@ const MAX_NDIM: usize = 64;
 /// Python::attach(|py| {
 ///     let data = py.eval(c"__import__('array').array('h', [1, -2, 3])", None, None).unwrap();
 ///     let buf = PythonBuffer::get(&data).unwrap();
-///     assert_eq!((buf.format(), buf.itemsize(), buf.shape(), buf.strides()), ("h", 2, &[3usize][..], &[2isize][..]));
+///     assert_eq!((buf.format(), buf.itemsize(), buf.shape(), buf.byte_strides()), ("h", 2, &[3usize][..], &[2isize][..]));
 ///     assert!(!buf.readonly());
 ///     assert_eq!(buf.to_vec(), [1i16, -2, 3].map(i16::to_ne_bytes).concat());
 /// });
@@ -293,8 +293,8 @@ impl<'py> PythonBuffer<'py> {
     }
 
     /// The strides in bytes (PEP 3118's, not element counts); C strides when the exporter gave
-    /// none.
-    pub fn strides(&self) -> &[isize] {
+    /// none. Named as the views' [`byte_strides`](crate::view::ViewBase::byte_strides).
+    pub fn byte_strides(&self) -> &[isize] {
         &self.strides
     }
 

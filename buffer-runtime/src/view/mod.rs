@@ -1419,8 +1419,8 @@ fn normalize_index(i: isize, n: usize, dim: usize) -> Result<usize> {
 ///
 /// ```
 /// use buffer_runtime::view::Order;
-/// assert_eq!(Order::parse("F").unwrap(), Order::F);
-/// assert_eq!(Order::parse("x").unwrap_err().to_string(), "order must be 'C', 'F' or 'A'");
+/// assert_eq!("F".parse::<Order>().unwrap(), Order::F);
+/// assert_eq!("x".parse::<Order>().unwrap_err().to_string(), "order must be 'C', 'F' or 'A'");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Order {
@@ -1433,14 +1433,16 @@ pub enum Order {
     A,
 }
 
-impl Order {
+impl core::str::FromStr for Order {
+    type Err = ViewError;
+
     /// Parses CPython's spelling (`"C"`, `"F"`, `"A"`), with CPython's `ValueError`.
     ///
     /// ```
     /// use buffer_runtime::view::Order;
-    /// assert_eq!(Order::parse("A").unwrap(), Order::A);
+    /// assert_eq!("A".parse::<Order>().unwrap(), Order::A);
     /// ```
-    pub fn parse(s: &str) -> Result<Order> {
+    fn from_str(s: &str) -> Result<Order> {
         match s {
             "C" => Ok(Order::C),
             "F" => Ok(Order::F),

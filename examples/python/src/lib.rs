@@ -573,7 +573,7 @@ fn layout<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     d.set_item("itemsize", buf.itemsize())?;
     d.set_item("ndim", buf.ndim())?;
     d.set_item("shape", buf.shape().to_vec())?;
-    d.set_item("strides", buf.strides().to_vec())?;
+    d.set_item("strides", buf.byte_strides().to_vec())?;
     d.set_item("readonly", buf.readonly())?;
     d.set_item("nbytes", buf.nbytes())?;
     d.set_item("offset", buf.offset())?;
@@ -639,7 +639,7 @@ fn decode(format: &str, b: &[u8]) -> Option<f64> {
 #[pyfunction]
 fn values(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     let buf = PythonBuffer::get(obj)?;
-    let (shape, strides, itemsize) = (buf.shape(), buf.strides(), buf.itemsize());
+    let (shape, strides, itemsize) = (buf.shape(), buf.byte_strides(), buf.itemsize());
     if decode(buf.format(), &vec![0; itemsize]).is_none() {
         return Err(PyTypeError::new_err(format!(
             "values: unsupported format '{}'",
@@ -679,7 +679,7 @@ fn values(obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
 #[pyfunction]
 #[pyo3(signature = (obj, order = "C"))]
 fn tobytes<'py>(obj: &Bound<'py, PyAny>, order: &str) -> PyResult<Bound<'py, PyBytes>> {
-    let order = Order::parse(order)?;
+    let order: Order = order.parse()?;
     let buf = PythonBuffer::get(obj)?;
     let view = buf.view()?;
     // A zero-stride view may describe more bytes than memory holds: MemoryError (the
