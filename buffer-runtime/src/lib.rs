@@ -37,7 +37,10 @@
 //! # Features
 //!
 //! `std` (default), `alloc`, `derive` (default: the macros, and zerocopy's derives), `pyo3`,
-//! `ndarray`, `rayon`. Without `derive`, the crate builds no proc-macro and no syn.
+//! `ndarray`, `rayon`, and one feature per crate whose types we adapt: `half`
+//! (`f16` items), `image` (`ImageBuffer`), `nalgebra` (matrices), each a module of that name.
+//! Without `derive`, the crate builds no proc-macro and no syn (`half` brings zerocopy's derive
+//! with it: half derives zerocopy's traits).
 #![no_std]
 #![warn(missing_docs)]
 // On docs.rs (nightly, `--cfg docsrs`), each feature-gated item shows the feature it needs.
@@ -52,6 +55,8 @@ mod element;
 mod export;
 #[cfg(feature = "alloc")]
 pub mod format;
+#[cfg(feature = "half")]
+pub mod half;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
 #[cfg(feature = "pyo3")]
