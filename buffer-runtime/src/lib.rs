@@ -57,6 +57,10 @@ mod export;
 pub mod format;
 #[cfg(feature = "half")]
 pub mod half;
+#[cfg(feature = "image")]
+pub mod image;
+#[cfg(feature = "nalgebra")]
+pub mod nalgebra;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
 #[cfg(feature = "pyo3")]
