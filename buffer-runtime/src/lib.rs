@@ -38,7 +38,8 @@
 //!
 //! `std` (default), `alloc`, `derive` (default: the macros, and zerocopy's derives), `pyo3`,
 //! `ndarray`, `rayon`, and one feature per crate whose types we adapt: `half`
-//! (`f16` items), `image` (`ImageBuffer`), `nalgebra` (matrices), each a module of that name.
+//! (`f16` items), `num-complex` (`Complex<f32>`/`Complex<f64>`), `image` (`ImageBuffer`),
+//! `nalgebra` (matrices), each a module of that name (`num_complex` for `num-complex`).
 //! Without `derive`, the crate builds no proc-macro and no syn (`half` brings zerocopy's derive
 //! with it: half derives zerocopy's traits).
 #![no_std]
@@ -63,6 +64,8 @@ pub mod image;
 pub mod nalgebra;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
+#[cfg(feature = "num-complex")]
+pub mod num_complex;
 #[cfg(feature = "pyo3")]
 pub mod python;
 #[cfg(feature = "rayon")]
