@@ -1,5 +1,7 @@
 //! `half::f16` as a buffer item (feature `half`): format `e`, IEEE 754 binary16, the format
-//! numpy's `float16` exports and CPython's `memoryview` indexes and `tolist()`s.
+//! numpy's `float16` exports and reads, and that CPython's `memoryview` indexes and `tolist()`s
+//! since 3.12 (3.11 and older describe such a buffer but raise `NotImplementedError: memoryview:
+//! format e not supported` on reading it; our view reads it everywhere).
 //!
 //! An `f16` is an [`Element`] like `f32`: a derived struct may hold it (`<e` inside `T{...}`),
 //! `Vec<f16>`, slices and arrays of it export as buffers, writable ones too (every bit pattern
