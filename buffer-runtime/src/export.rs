@@ -320,7 +320,7 @@ impl std::error::Error for LayoutError {}
 /// Whether no two items of this layout share a byte: sorting the dimensions by stride, each
 /// stride must reach past everything the smaller ones span (ndarray's own rule for mutable
 /// views). Refuses zero strides on dimensions of two or more items.
-#[cfg(any(feature = "ndarray", feature = "rayon"))]
+#[cfg(any(feature = "ndarray", feature = "rayon", feature = "nalgebra"))]
 pub(crate) fn items_disjoint(shape: &[usize], byte_strides: &[isize], itemsize: usize) -> bool {
     if shape.contains(&0) {
         return true;

@@ -37,7 +37,11 @@
 //! # Features
 //!
 //! `std` (default), `alloc`, `derive` (default: the macros, and zerocopy's derives), `pyo3`,
-//! `ndarray`, `rayon`, `memmap2`, `npy`. Without `derive`, the crate builds no proc-macro and no syn.
+//! `ndarray`, `rayon`, `memmap2`, `npy`, and one feature per crate whose types we adapt:
+//! `half` (`f16` items), `num-complex` (`Complex<f32>`/`Complex<f64>`), `image`
+//! (`ImageBuffer`), `nalgebra` (matrices), each a module of that name (`num_complex` for
+//! `num-complex`). Without `derive`, the crate builds no proc-macro and no syn (`half` brings
+//! zerocopy's derive with it: half derives zerocopy's traits).
 #![no_std]
 #![warn(missing_docs)]
 // On docs.rs (nightly, `--cfg docsrs`), each feature-gated item shows the feature it needs.
@@ -52,12 +56,20 @@ mod element;
 mod export;
 #[cfg(feature = "alloc")]
 pub mod format;
+#[cfg(feature = "half")]
+pub mod half;
+#[cfg(feature = "image")]
+pub mod image;
 #[cfg(feature = "memmap2")]
 pub mod memmap2;
+#[cfg(feature = "nalgebra")]
+pub mod nalgebra;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
 #[cfg(feature = "npy")]
 pub mod npy;
+#[cfg(feature = "num-complex")]
+pub mod num_complex;
 #[cfg(feature = "pyo3")]
 pub mod python;
 #[cfg(feature = "rayon")]

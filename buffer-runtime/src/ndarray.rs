@@ -1,4 +1,4 @@
-//! ndarray interop (feature `ndarray`): typed views as `ArrayView`/`ArrayViewMut` without
+//! ndarray 0.17 interop (feature `ndarray`): typed views as `ArrayView`/`ArrayViewMut` without
 //! copying, and ndarray arrays as exporters.
 //!
 //! Strides differ in unit: a [`MemoryView`](crate::view::MemoryView)'s are bytes, ndarray's
@@ -38,7 +38,9 @@
 
 use core::ptr::NonNull;
 
-use ndarray::{ArrayBase, ArrayViewD, ArrayViewMutD, Axis, Dimension, IxDyn, ShapeBuilder};
+use ndarray::{
+    ArrayBase, ArrayRef, ArrayViewD, ArrayViewMutD, Axis, Dimension, IxDyn, ShapeBuilder,
+};
 use smallvec::SmallVec;
 use zerocopy::FromBytes;
 
@@ -231,7 +233,8 @@ fn array_layout<A: StaticLayout>(
 /// Every ndarray array (`Array`, `ArrayView`, `ArrayViewMut`, `ArcArray`, `CowArray`) of
 /// buffer items exports them when they are contiguous in memory; a sliced view with gaps is a
 /// [`LayoutError::NotContiguous`] (its `buffer_layout` is [`Layout::invalid`], which views
-/// refuse), because the gaps may be borrowed elsewhere.
+/// refuse), because the gaps may be borrowed elsewhere. It exports what its
+/// [`ArrayRef`] exports.
 ///
 /// ```
 /// use buffer_runtime::{BufferExport, LayoutError};
@@ -245,6 +248,62 @@ impl<A, S, D> BufferExport for ArrayBase<S, D>
 where
     A: StaticLayout,
     S: ndarray::Data<Elem = A>,
+    D: Dimension,
+{
+    type Item = A::Item;
+
+    fn try_buffer_layout(&self) -> core::result::Result<Layout, LayoutError> {
+        (**self).try_buffer_layout()
+    }
+
+    fn buffer_layout(&self) -> Layout {
+        (**self).buffer_layout()
+    }
+
+    fn buffer_bytes(&self) -> &[u8] {
+        (**self).buffer_bytes()
+    }
+}
+
+/// Arrays that own or exclusively borrow their elements are writable (an `ArcArray` shared with
+/// another is copied first, by ndarray's copy-on-write, as any write to it would).
+///
+/// ```
+/// use buffer_runtime::view::MemoryViewMut;
+/// use ndarray::Array2;
+///
+/// let mut a = Array2::<u8>::zeros((2, 3));
+/// let mut view = MemoryViewMut::new(&mut a).unwrap();
+/// view.set_as::<u8>(&[1, 2], 7).unwrap();
+/// assert_eq!(a[[1, 2]], 7);
+/// ```
+impl<A, S, D> BufferExportMut for ArrayBase<S, D>
+where
+    A: StaticLayout + FromBytes,
+    S: ndarray::DataMut<Elem = A>,
+    D: Dimension,
+{
+    fn buffer_bytes_mut(&mut self) -> &mut [u8] {
+        (**self).buffer_bytes_mut()
+    }
+}
+
+/// ndarray 0.17's array reference, what functions taking any array accept (`&ArrayRef2<f32>`),
+/// exports as its array does.
+///
+/// ```
+/// use buffer_runtime::view::MemoryView;
+/// use ndarray::{array, ArrayRef2};
+///
+/// fn total(a: &ArrayRef2<i32>) -> i64 {
+///     let view = MemoryView::new(a).unwrap();
+///     view.iter_as::<i32>().unwrap().map(i64::from).sum()
+/// }
+/// assert_eq!(total(&array![[1, 2], [3, 4]]), 10);
+/// ```
+impl<A, D> BufferExport for ArrayRef<A, D>
+where
+    A: StaticLayout,
     D: Dimension,
 {
     type Item = A::Item;
@@ -269,21 +328,22 @@ where
     }
 }
 
-/// Arrays that own or exclusively borrow their elements are writable.
+/// A `&mut ArrayRef` holds its elements exclusively (ndarray's guarantee), so it is writable.
 ///
 /// ```
 /// use buffer_runtime::view::MemoryViewMut;
-/// use ndarray::Array2;
+/// use ndarray::{array, ArrayRef1};
 ///
-/// let mut a = Array2::<u8>::zeros((2, 3));
-/// let mut view = MemoryViewMut::new(&mut a).unwrap();
-/// view.set_as::<u8>(&[1, 2], 7).unwrap();
-/// assert_eq!(a[[1, 2]], 7);
+/// fn zero_first(a: &mut ArrayRef1<f64>) {
+///     MemoryViewMut::new(a).unwrap().set_as::<f64>(&[0], 0.0).unwrap();
+/// }
+/// let mut a = array![1.5, 2.5];
+/// zero_first(&mut a);
+/// assert_eq!(a, array![0.0, 2.5]);
 /// ```
-impl<A, S, D> BufferExportMut for ArrayBase<S, D>
+impl<A, D> BufferExportMut for ArrayRef<A, D>
 where
     A: StaticLayout + FromBytes,
-    S: ndarray::DataMut<Elem = A>,
     D: Dimension,
 {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {

@@ -277,3 +277,24 @@ mod props {
         }
     }
 }
+
+#[test]
+fn array_refs_export_and_shared_arc_arrays_copy_before_a_write() {
+    // ndarray 0.17's `&ArrayRef`: a reversed view keeps its negative strides.
+    let a = array![[1i16, 2, 3], [4, 5, 6]];
+    let rev = a.slice(ndarray::s![..;-1, ..]);
+    let r: &ndarray::ArrayRef2<i16> = &rev;
+    let view = MemoryView::new(r).unwrap();
+    assert_eq!(view.byte_strides(), &[-6, 2]);
+    let items: Vec<i16> = view.iter_as::<i16>().unwrap().collect();
+    assert_eq!(items, [4, 5, 6, 1, 2, 3]);
+    // A write through an `ArcArray` shared with a clone goes to a private copy (ndarray's
+    // copy-on-write), never into the clone's elements.
+    let mut shared = ndarray::ArcArray2::<u32>::zeros((2, 2));
+    let other = shared.clone();
+    let mut view = MemoryViewMut::new(&mut shared).unwrap();
+    view.set_as::<u32>(&[1, 1], 9).unwrap();
+    drop(view);
+    assert_eq!(shared[[1, 1]], 9);
+    assert_eq!(other[[1, 1]], 0);
+}

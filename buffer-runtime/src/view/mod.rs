@@ -146,6 +146,8 @@ mod error;
 mod item;
 mod slice;
 mod typed;
+#[cfg(feature = "nalgebra")]
+pub(crate) use typed::slice_mut_from_bytes;
 mod values;
 
 use alloc::string::ToString;

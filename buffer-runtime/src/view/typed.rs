@@ -322,7 +322,7 @@ impl<S: DataRefMut> ViewBase<S> {
 /// derive; what it stands for, that every byte of a `T` is initialised (so writing a `T`
 /// through the result leaves the bytes initialised), is `FieldType`'s contract, evaluated with
 /// the item's `FORMAT` by the type check that precedes every call.
-fn slice_mut_from_bytes<T: FieldType + FromBytes>(bytes: &mut [u8]) -> Option<&mut [T]> {
+pub(crate) fn slice_mut_from_bytes<T: FieldType + FromBytes>(bytes: &mut [u8]) -> Option<&mut [T]> {
     let size = core::mem::size_of::<T>();
     if size == 0
         || bytes.len() % size != 0

@@ -18,6 +18,9 @@
 //! * `shared_records(name, n, create)`: `Record`s in a `multiprocessing.shared_memory` block,
 //!   created or opened by name; `write_records(obj, start, stop)` fills rows from Rust.
 //! * `Table` and `Image` pickle (protocol 5 out of band), and so do `OwnedBuffer`s.
+//! * `halves(xs)`, `half_bits(obj)`, `half_samples(pairs)`: `half::f16` items (format `e`) and a
+//!   struct with `f16` fields, to Python and back; `complexes(pairs, double)`,
+//!   `complex_parts(obj)`: `num_complex::Complex` items (`Zf`/`Zd`) both ways.
 //!
 //! Objects stay usable while Python holds buffers of them (CPython's semantics): only what
 //! would move or free the exported memory (`Image.resize`, `Table.append`) raises
@@ -738,6 +741,87 @@ fn sum_around_callback(
     Ok((before, after))
 }
 
+/// `xs` rounded to `f16` by the `half` crate (round to nearest, ties to even), moved to Python
+/// as a `Vec<f16>`: format `e`.
+#[pyfunction]
+fn halves(py: Python<'_>, xs: Vec<f64>) -> PyResult<Bound<'_, OwnedBuffer>> {
+    OwnedBuffer::new(
+        py,
+        xs.into_iter().map(half::f16::from_f64).collect::<Vec<_>>(),
+    )
+}
+
+/// The bits of the `f16` items of any buffer of format `e` (numpy's `float16`), read by a typed
+/// view.
+#[pyfunction]
+fn half_bits(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u16>> {
+    let buf = PythonBuffer::get(obj)?;
+    let view = buf.typed_view::<half::f16>()?;
+    Ok(view
+        .iter_as::<half::f16>()?
+        .map(half::f16::to_bits)
+        .collect())
+}
+
+/// A record with `f16` fields (`T{<e:level:<e:gain:}`).
+#[buffer_runtime::export]
+#[repr(C)]
+struct HalfSample {
+    level: half::f16,
+    gain: half::f16,
+}
+
+/// `(level, gain)` pairs as a `Vec<HalfSample>` moved to Python.
+#[pyfunction]
+fn half_samples(py: Python<'_>, pairs: Vec<(f64, f64)>) -> PyResult<Bound<'_, OwnedBuffer>> {
+    let rows: Vec<HalfSample> = pairs
+        .into_iter()
+        .map(|(l, g)| HalfSample {
+            level: half::f16::from_f64(l),
+            gain: half::f16::from_f64(g),
+        })
+        .collect();
+    OwnedBuffer::new(py, rows)
+}
+
+/// `(re, im)` pairs as a `Vec<Complex<f64>>` (format `Zd`) or, with `double=False`, a
+/// `Vec<Complex<f32>>` (`Zf`), moved to Python.
+#[pyfunction]
+fn complexes(
+    py: Python<'_>,
+    pairs: Vec<(f64, f64)>,
+    double: bool,
+) -> PyResult<Bound<'_, OwnedBuffer>> {
+    use num_complex::Complex;
+    if double {
+        let z: Vec<Complex<f64>> = pairs.into_iter().map(|(r, i)| Complex::new(r, i)).collect();
+        OwnedBuffer::new(py, z)
+    } else {
+        let z: Vec<Complex<f32>> = pairs
+            .into_iter()
+            .map(|(r, i)| Complex::new(r as f32, i as f32))
+            .collect();
+        OwnedBuffer::new(py, z)
+    }
+}
+
+/// The `(re, im)` parts of any buffer of `Zf` or `Zd` items (numpy's `complex64`/`complex128`),
+/// read as `num_complex::Complex` through the typed item views.
+#[pyfunction]
+fn complex_parts(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(f64, f64)>> {
+    use buffer_runtime::num_complex::{Zd, Zf};
+    use num_complex::Complex;
+    let buf = PythonBuffer::get(obj)?;
+    let view = buf.view()?;
+    if view.check_type::<Zf>().is_ok() {
+        let z = view.iter_as::<Zf>()?.map(Complex::<f32>::from);
+        Ok(z.map(|z| (f64::from(z.re), f64::from(z.im))).collect())
+    } else {
+        let z = view.iter_as::<Zd>()?.map(Complex::<f64>::from);
+        Ok(z.map(|z| (z.re, z.im)).collect())
+    }
+}
+
 #[pymodule]
 fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyImage>()?;
@@ -761,5 +845,10 @@ fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(floats, m)?)?;
     m.add_function(wrap_pyfunction!(shared_records, m)?)?;
     m.add_function(wrap_pyfunction!(write_records, m)?)?;
+    m.add_function(wrap_pyfunction!(halves, m)?)?;
+    m.add_function(wrap_pyfunction!(half_bits, m)?)?;
+    m.add_function(wrap_pyfunction!(half_samples, m)?)?;
+    m.add_function(wrap_pyfunction!(complexes, m)?)?;
+    m.add_function(wrap_pyfunction!(complex_parts, m)?)?;
     Ok(())
 }
