@@ -350,6 +350,7 @@ pub(crate) fn static_bytes_mut<T: StaticLayout + FromBytes>(items: &mut [T]) -> 
 }
 
 /// The bytes of `value`, a field type (an item or an array of items).
+#[cfg(feature = "alloc")]
 pub(crate) fn field_bytes<T: FieldType>(value: &T) -> &[u8] {
     const { assert!(!<T::Item as Element>::FORMAT.is_empty()) };
     // SAFETY: as in `static_bytes`: `T` is `product(SUBARRAY_SHAPE)` items without gaps
