@@ -56,6 +56,7 @@ mod element;
 mod export;
 #[cfg(feature = "alloc")]
 pub mod format;
+mod geometry;
 #[cfg(feature = "half")]
 pub mod half;
 #[cfg(feature = "image")]

@@ -132,8 +132,7 @@ impl<const N: usize> Default for FmtBuf<N> {
     }
 }
 
-/// The most dimensions a buffer may have (CPython's `PyBUF_MAX_NDIM`).
-pub const MAX_NDIM: usize = 64;
+pub use crate::geometry::MAX_NDIM;
 
 /// A fixed-capacity list of dimensions built in `const` context (the shape of nested arrays).
 #[derive(Clone, Copy)]
@@ -202,16 +201,7 @@ impl DimsBuf<isize> {
     }
 }
 
-/// The product of `shape` (the number of items).
-pub const fn product(shape: &[usize]) -> usize {
-    let mut p = 1;
-    let mut i = 0;
-    while i < shape.len() {
-        p *= shape[i];
-        i += 1;
-    }
-    p
-}
+pub use crate::geometry::product;
 
 /// The byte-order character of this target for explicit, standard-size field formats.
 #[cfg(target_endian = "little")]

@@ -981,11 +981,7 @@ fn unpack_fields(
     }
 }
 
-/// The number of elements of a shape. Saturating: a layout's shape never overflows as a
-/// whole, but a suffix of `(0, 2**32, 2**32)` would, and a zero later on makes it 0 again.
-pub(crate) fn product(dims: &[usize]) -> usize {
-    dims.iter().fold(1usize, |a, &d| a.saturating_mul(d))
-}
+pub(crate) use crate::geometry::product;
 
 /// The longest sub-array of zero-size elements (`(n)T{}`, `(n)0s`) that [`unpack`] builds.
 const MAX_EMPTY_ELEMENTS: usize = 1 << 16;

@@ -27,8 +27,7 @@ use crate::export::Dims;
 use crate::view::ItemFormat;
 use crate::{BufferExport, BufferExportMut, Element, Layout};
 
-/// The most dimensions CPython accepts in a buffer (`PyBUF_MAX_NDIM`).
-const MAX_NDIM: usize = 64;
+use crate::geometry::MAX_NDIM;
 
 /// An item format: an item type's compile-time string, or one an unpickled buffer arrived with.
 pub(crate) enum Format {

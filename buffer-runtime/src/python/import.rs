@@ -20,8 +20,7 @@ use crate::format::{Code, Item, Kind, Value};
 use crate::view::{ErrorKind, Shared, SharedMut, SharedView, SharedViewMut, ViewError};
 use crate::Element;
 
-/// The most dimensions CPython accepts in a buffer (`PyBUF_MAX_NDIM`).
-const MAX_NDIM: usize = 64;
+use crate::geometry::MAX_NDIM;
 
 /// A buffer exported by a Python object (`bytes`, `bytearray`, `array.array`, `mmap`, numpy
 /// arrays, another `memoryview`, any extension type), held by Rust: `PyObject_GetBuffer` when

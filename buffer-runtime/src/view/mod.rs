@@ -168,16 +168,7 @@ pub use values::values_equal;
 /// The dynamic value of an item (re-exported from [`crate::format`]).
 pub use crate::format::{Fields, Value};
 
-/// The most dimensions a view may have (CPython's `PyBUF_MAX_NDIM`).
-///
-/// ```
-/// use buffer_runtime::view::{MemoryView, MAX_NDIM};
-/// let one = [0u8];
-/// let view = MemoryView::from_bytes(&one);
-/// assert!(view.cast("B", Some(&[1; MAX_NDIM])).is_ok());
-/// assert!(view.cast("B", Some(&[1; MAX_NDIM + 1])).is_err());
-/// ```
-pub const MAX_NDIM: usize = 64;
+pub use crate::geometry::MAX_NDIM;
 
 /// Shapes of views: up to four dimensions inline.
 ///
