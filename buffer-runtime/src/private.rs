@@ -185,13 +185,7 @@ impl DimsBuf<isize> {
             items: [0isize; MAX_NDIM],
             len: shape.len(),
         };
-        let mut step = itemsize;
-        let mut i = shape.len();
-        while i > 0 {
-            i -= 1;
-            d.items[i] = step as isize;
-            step *= shape[i];
-        }
+        crate::geometry::c_strides_into(shape, itemsize, d.items.split_at_mut(shape.len()).0);
         d
     }
 

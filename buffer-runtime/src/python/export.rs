@@ -239,25 +239,17 @@ fn describe_items(
         ));
     }
     if count > 0 {
-        let (mut lo, mut hi) = (
-            layout.offset as i128,
-            layout.offset as i128 + itemsize as i128,
-        );
-        for (&n, &s) in layout.shape.iter().zip(layout.strides.iter()) {
-            let reach = (n as i128 - 1) * s as i128;
-            if reach < 0 {
-                lo += reach;
-            } else {
-                hi += reach;
-            }
-        }
+        let (lo, hi) =
+            crate::geometry::extent(layout.offset, &layout.shape, &layout.strides, itemsize)
+                .ok_or_else(|| String::from("invalid layout: the items' extent overflows"))?;
         if lo < 0 || hi > span as i128 {
             return Err(format!(
                 "invalid layout: items reach bytes {lo}..{hi} of a buffer of {span} bytes"
             ));
         }
     }
-    let (c_contiguous, f_contiguous) = contiguity(&layout.shape, &layout.strides, itemsize);
+    let (c_contiguous, f_contiguous) =
+        crate::geometry::contiguity(&layout.shape, &layout.strides, itemsize);
     let (shape, strides, dims) = match (&layout.shape, &layout.strides) {
         (Dims::Static(shape), Dims::Static(strides)) => {
             // `usize` and `isize` have the same size and alignment, and every value was checked
@@ -292,27 +284,6 @@ fn describe_items(
         parse_item: bytes_item,
         _dims: dims,
     })
-}
-
-/// CPython's contiguity rules: a buffer with no items is both; dimensions of length 1 do not
-/// constrain their stride.
-fn contiguity(shape: &[usize], strides: &[isize], itemsize: usize) -> (bool, bool) {
-    if shape.contains(&0) {
-        return (true, true);
-    }
-    let check = |order: &mut dyn Iterator<Item = (&usize, &isize)>| {
-        let mut expect = itemsize as isize;
-        for (&n, &s) in order {
-            if n != 1 && s != expect {
-                return false;
-            }
-            expect = expect.wrapping_mul(n as isize);
-        }
-        true
-    };
-    let c = check(&mut shape.iter().zip(strides).rev());
-    let f = check(&mut shape.iter().zip(strides));
-    (c, f)
 }
 
 /// `PyBUF_*` request flags, named after CPython's `REQ_*` macros.

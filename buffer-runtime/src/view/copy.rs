@@ -512,8 +512,7 @@ impl<S: Data> ViewBase<S> {
     /// ```
     pub fn write_bytes(&self, order: Order, out: &mut Vec<u8>) {
         let n = self.nbytes();
-        let c = super::is_contiguous_in(&self.shape, &self.strides, self.itemsize(), b'C');
-        let f = super::is_contiguous_in(&self.shape, &self.strides, self.itemsize(), b'F');
+        let (c, f) = crate::geometry::contiguity(&self.shape, &self.strides, self.itemsize());
         let physical = match order {
             Order::C => c,
             Order::F => f,

@@ -168,6 +168,7 @@ pub use values::values_equal;
 /// The dynamic value of an item (re-exported from [`crate::format`]).
 pub use crate::format::{Fields, Value};
 
+use crate::geometry;
 pub use crate::geometry::MAX_NDIM;
 
 /// Shapes of views: up to four dimensions inline.
@@ -418,17 +419,7 @@ fn check_layout(
              at offset {offset} do not lie inside {len} bytes"
         ))
     };
-    let mut lo: i128 = offset as i128;
-    let mut hi: i128 = offset as i128;
-    for (&n, &s) in shape.iter().zip(strides) {
-        let ext = (n as i128 - 1).checked_mul(s as i128).ok_or_else(outside)?;
-        if ext < 0 {
-            lo = lo.checked_add(ext).ok_or_else(outside)?;
-        } else {
-            hi = hi.checked_add(ext).ok_or_else(outside)?;
-        }
-    }
-    let end = hi.checked_add(itemsize as i128).ok_or_else(outside)?;
+    let (lo, end) = geometry::extent(offset, shape, strides, itemsize).ok_or_else(outside)?;
     if lo < 0 || end > len as i128 {
         return Err(outside());
     }
@@ -438,31 +429,8 @@ fn check_layout(
 /// C-order byte strides for `shape`.
 fn c_strides(shape: &[usize], itemsize: usize) -> Strides {
     let mut strides: Strides = SmallVec::from_elem(0, shape.len());
-    let mut step = itemsize as isize;
-    for k in (0..shape.len()).rev() {
-        strides[k] = step;
-        step = step.wrapping_mul(shape[k] as isize);
-    }
+    geometry::c_strides_into(shape, itemsize, &mut strides);
     strides
-}
-
-/// CPython's `_IsCContiguous` (`order == b'C'`) or `_IsFortranContiguous` (`b'F'`).
-fn is_contiguous_in(shape: &[usize], strides: &[isize], itemsize: usize, order: u8) -> bool {
-    if itemsize == 0 || shape.contains(&0) {
-        return true;
-    }
-    let mut expected = itemsize as isize;
-    let mut check = |k: usize| {
-        let n = shape[k];
-        let ok = n <= 1 || strides[k] == expected;
-        expected = expected.wrapping_mul(n as isize);
-        ok
-    };
-    if order == b'C' {
-        (0..shape.len()).rev().all(&mut check)
-    } else {
-        (0..shape.len()).all(&mut check)
-    }
 }
 
 impl<'a> MemoryView<'a> {
@@ -958,7 +926,14 @@ impl<S: Data> ViewBase<S> {
         match self.ndim() {
             0 => true,
             1 => self.shape[0] == 1 || self.strides[0] == self.itemsize() as isize,
-            _ => is_contiguous_in(&self.shape, &self.strides, self.itemsize(), order),
+            _ => {
+                let (c, f) = geometry::contiguity(&self.shape, &self.strides, self.itemsize());
+                if order == b'C' {
+                    c
+                } else {
+                    f
+                }
+            }
         }
     }
 
