@@ -18,6 +18,8 @@
 //! * `shared_records(name, n, create)`: `Record`s in a `multiprocessing.shared_memory` block,
 //!   created or opened by name; `write_records(obj, start, stop)` fills rows from Rust.
 //! * `Table` and `Image` pickle (protocol 5 out of band), and so do `OwnedBuffer`s.
+//! * `points(n)`: a `Vec<Point>` moved to Python, records without padding that a C struct
+//!   (Cython's `cdef packed struct`) describes field for field.
 //! * `halves(xs)`, `half_bits(obj)`, `half_samples(pairs)`: `half::f16` items (format `e`) and a
 //!   struct with `f16` fields, to Python and back; `complexes(pairs, double)`,
 //!   `complex_parts(obj)`: `num_complex::Complex` items (`Zf`/`Zd`) both ways.
@@ -536,6 +538,34 @@ fn floats(py: Python<'_>, n: usize) -> PyResult<(Bound<'_, OwnedBuffer>, usize)>
     Ok((OwnedBuffer::new(py, v)?, address))
 }
 
+/// A record with no padding anywhere (`T{<Q:id:<d:x:<d:y:<i:count:<f:weight:}`): a C struct
+/// of the same fields, packed or not, has the same layout, so C consumers such as Cython's
+/// struct memoryviews accept the format (they cannot name `Record`'s padding bytes).
+#[derive(buffer_runtime::BufferExport, IntoBytes, FromBytes, Immutable, KnownLayout)]
+#[repr(C)]
+pub struct Point {
+    pub id: u64,
+    pub x: f64,
+    pub y: f64,
+    pub count: i32,
+    pub weight: f32,
+}
+
+/// `n` writable `Point`s, point `i` = `(100 + i, i / 2, -i, 3 * i, i / 4)`, moved to Python.
+#[pyfunction]
+fn points(py: Python<'_>, n: usize) -> PyResult<Bound<'_, OwnedBuffer>> {
+    let rows: Vec<Point> = (0..n)
+        .map(|i| Point {
+            id: 100 + i as u64,
+            x: i as f64 / 2.0,
+            y: -(i as f64),
+            count: (i as i32).wrapping_mul(3),
+            weight: i as f32 / 4.0,
+        })
+        .collect();
+    OwnedBuffer::new(py, rows)
+}
+
 /// `n` `Record`s in the `multiprocessing.shared_memory` block `name`, created (zero-filled)
 /// when `create`, opened otherwise (`n` is then ignored: the block's size decides): the
 /// records as an `OwnedBuffer` viewing the block, and the `SharedMemory` object.
@@ -843,6 +873,7 @@ fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fill, m)?)?;
     m.add_function(wrap_pyfunction!(records, m)?)?;
     m.add_function(wrap_pyfunction!(floats, m)?)?;
+    m.add_function(wrap_pyfunction!(points, m)?)?;
     m.add_function(wrap_pyfunction!(shared_records, m)?)?;
     m.add_function(wrap_pyfunction!(write_records, m)?)?;
     m.add_function(wrap_pyfunction!(halves, m)?)?;
