@@ -13,8 +13,8 @@
 //! * `total_price(obj)`, `scale_prices(obj, f)`: typed views of `Record`s over any buffer whose
 //!   format matches (`Buffer dtype mismatch, ...` otherwise).
 //!
-//! * `records(n)`, `floats(n)`: a `Vec<Record>` / `Vec<f64>` moved to Python without a copy
-//!   (an `OwnedBuffer`), with the vector's address.
+//! * `records(n)`, `floats(n, readonly=False)`: a `Vec<Record>` / `Vec<f64>` moved to Python
+//!   without a copy (an `OwnedBuffer`), with the vector's address.
 //! * `shared_records(name, n, create)`: `Record`s in a `multiprocessing.shared_memory` block,
 //!   created or opened by name; `write_records(obj, start, stop)` fills rows from Rust.
 //! * `Table` and `Image` pickle (protocol 5 out of band), and so do `OwnedBuffer`s.
@@ -530,12 +530,19 @@ fn records(py: Python<'_>, n: usize) -> PyResult<(Bound<'_, OwnedBuffer>, usize)
 }
 
 /// `n` `f64`s `0.0, 1.0, ...` moved to Python without a copy (what rust-numpy's
-/// `PyArray1::from_vec` does for scalars), and the vector's data pointer.
+/// `PyArray1::from_vec` does for scalars), and the vector's data pointer; exported read-only
+/// with `readonly=True`.
 #[pyfunction]
-fn floats(py: Python<'_>, n: usize) -> PyResult<(Bound<'_, OwnedBuffer>, usize)> {
+#[pyo3(signature = (n, readonly = false))]
+fn floats(py: Python<'_>, n: usize, readonly: bool) -> PyResult<(Bound<'_, OwnedBuffer>, usize)> {
     let v: Vec<f64> = (0..n).map(|i| i as f64).collect();
     let address = v.as_ptr() as usize;
-    Ok((OwnedBuffer::new(py, v)?, address))
+    let obj = if readonly {
+        OwnedBuffer::new_readonly(py, v)?
+    } else {
+        OwnedBuffer::new(py, v)?
+    };
+    Ok((obj, address))
 }
 
 /// A record with no padding anywhere (`T{<Q:id:<d:x:<d:y:<i:count:<f:weight:}`): a C struct
