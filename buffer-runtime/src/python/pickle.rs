@@ -171,11 +171,12 @@ impl Received {
         } else {
             let dst = allocate(alloc_layout)?;
             // SAFETY: `dst` holds `len` writable bytes (just allocated) and `raw` is a live
-            // export of exactly `len` bytes; CPython's copy reads through its strides.
+            // export of exactly `len` bytes; CPython's copy reads through its strides (a `*mut`:
+            // before 3.11 the C signature, and so pyo3-ffi's, takes a non-const pointer).
             let rc = unsafe {
                 ffi::PyBuffer_ToContiguous(
                     dst.as_ptr().cast::<c_void>(),
-                    &*raw,
+                    core::ptr::addr_of_mut!(*raw),
                     len as isize,
                     b'C' as _,
                 )

@@ -13,11 +13,13 @@
 //! * `total_price(obj)`, `scale_prices(obj, f)`: typed views of `Record`s over any buffer whose
 //!   format matches (`Buffer dtype mismatch, ...` otherwise).
 //!
-//! * `records(n)`, `floats(n)`: a `Vec<Record>` / `Vec<f64>` moved to Python without a copy
-//!   (an `OwnedBuffer`), with the vector's address.
+//! * `records(n)`, `floats(n, readonly=False)`: a `Vec<Record>` / `Vec<f64>` moved to Python
+//!   without a copy (an `OwnedBuffer`), with the vector's address.
 //! * `shared_records(name, n, create)`: `Record`s in a `multiprocessing.shared_memory` block,
 //!   created or opened by name; `write_records(obj, start, stop)` fills rows from Rust.
 //! * `Table` and `Image` pickle (protocol 5 out of band), and so do `OwnedBuffer`s.
+//! * `points(n)`: a `Vec<Point>` moved to Python, records without padding that a C struct
+//!   (Cython's `cdef packed struct`) describes field for field.
 //! * `halves(xs)`, `half_bits(obj)`, `half_samples(pairs)`: `half::f16` items (format `e`) and a
 //!   struct with `f16` fields, to Python and back; `complexes(pairs, double)`,
 //!   `complex_parts(obj)`: `num_complex::Complex` items (`Zf`/`Zd`) both ways.
@@ -528,12 +530,47 @@ fn records(py: Python<'_>, n: usize) -> PyResult<(Bound<'_, OwnedBuffer>, usize)
 }
 
 /// `n` `f64`s `0.0, 1.0, ...` moved to Python without a copy (what rust-numpy's
-/// `PyArray1::from_vec` does for scalars), and the vector's data pointer.
+/// `PyArray1::from_vec` does for scalars), and the vector's data pointer; exported read-only
+/// with `readonly=True`.
 #[pyfunction]
-fn floats(py: Python<'_>, n: usize) -> PyResult<(Bound<'_, OwnedBuffer>, usize)> {
+#[pyo3(signature = (n, readonly = false))]
+fn floats(py: Python<'_>, n: usize, readonly: bool) -> PyResult<(Bound<'_, OwnedBuffer>, usize)> {
     let v: Vec<f64> = (0..n).map(|i| i as f64).collect();
     let address = v.as_ptr() as usize;
-    Ok((OwnedBuffer::new(py, v)?, address))
+    let obj = if readonly {
+        OwnedBuffer::new_readonly(py, v)?
+    } else {
+        OwnedBuffer::new(py, v)?
+    };
+    Ok((obj, address))
+}
+
+/// A record with no padding anywhere (`T{<Q:id:<d:x:<d:y:<i:count:<f:weight:}`): a C struct
+/// of the same fields, packed or not, has the same layout, so C consumers such as Cython's
+/// struct memoryviews accept the format (they cannot name `Record`'s padding bytes).
+#[derive(buffer_runtime::BufferExport, IntoBytes, FromBytes, Immutable, KnownLayout)]
+#[repr(C)]
+pub struct Point {
+    pub id: u64,
+    pub x: f64,
+    pub y: f64,
+    pub count: i32,
+    pub weight: f32,
+}
+
+/// `n` writable `Point`s, point `i` = `(100 + i, i / 2, -i, 3 * i, i / 4)`, moved to Python.
+#[pyfunction]
+fn points(py: Python<'_>, n: usize) -> PyResult<Bound<'_, OwnedBuffer>> {
+    let rows: Vec<Point> = (0..n)
+        .map(|i| Point {
+            id: 100 + i as u64,
+            x: i as f64 / 2.0,
+            y: -(i as f64),
+            count: (i as i32).wrapping_mul(3),
+            weight: i as f32 / 4.0,
+        })
+        .collect();
+    OwnedBuffer::new(py, rows)
 }
 
 /// `n` `Record`s in the `multiprocessing.shared_memory` block `name`, created (zero-filled)
@@ -843,6 +880,7 @@ fn buffer_example(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fill, m)?)?;
     m.add_function(wrap_pyfunction!(records, m)?)?;
     m.add_function(wrap_pyfunction!(floats, m)?)?;
+    m.add_function(wrap_pyfunction!(points, m)?)?;
     m.add_function(wrap_pyfunction!(shared_records, m)?)?;
     m.add_function(wrap_pyfunction!(write_records, m)?)?;
     m.add_function(wrap_pyfunction!(halves, m)?)?;
