@@ -104,6 +104,7 @@ mod tests {
         assert_eq!(contiguity(&[1, 3], &[999, 4], 4), (true, true));
         assert_eq!(contiguity(&[0, 3], &[-5, 7], 4), (true, true));
         assert_eq!(contiguity(&[2], &[-4], 4), (false, false));
+        assert_eq!(contiguity(&[], &[], 8), (true, true));
     }
 
     #[test]

@@ -445,18 +445,3 @@ unsafe fn fill_checked(
     }
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use super::contiguity;
-
-    #[test]
-    fn contiguity_follows_cpython() {
-        assert_eq!(contiguity(&[2, 3], &[12, 4], 4), (true, false));
-        assert_eq!(contiguity(&[2, 3], &[4, 8], 4), (false, true));
-        assert_eq!(contiguity(&[1, 3], &[99, 4], 4), (true, true));
-        assert_eq!(contiguity(&[0, 3], &[-5, 7], 4), (true, true));
-        assert_eq!(contiguity(&[], &[], 8), (true, true));
-        assert_eq!(contiguity(&[3], &[-4], 4), (false, false));
-    }
-}
