@@ -209,12 +209,9 @@ impl<'py> PythonBuffer<'py> {
                 }
                 let strides = if raw.strides.is_null() || ndim == 0 {
                     // No strides: C-contiguous.
+                    // (Unused when the total below overflows, the only case that wraps.)
                     let mut s: SmallVec<[isize; 4]> = SmallVec::from_elem(0, ndim);
-                    let mut step = itemsize as isize;
-                    for k in (0..ndim).rev() {
-                        s[k] = step;
-                        step = step.saturating_mul(shape[k] as isize);
-                    }
+                    crate::geometry::c_strides_into(&shape, itemsize, &mut s);
                     s
                 } else {
                     // SAFETY: a non-NULL strides array has `ndim` entries valid until release.
@@ -237,22 +234,12 @@ impl<'py> PythonBuffer<'py> {
         }
         // The span: from the lowest to one past the highest byte any item reaches.
         let empty = shape.contains(&0);
-        let (mut lo, mut hi) = (0i128, itemsize as i128);
-        for (&n, &s) in shape.iter().zip(strides.iter()) {
-            if n == 0 {
-                continue;
-            }
-            let reach = (n as i128 - 1) * s as i128;
-            if reach < 0 {
-                lo += reach;
-            } else {
-                hi += reach;
-            }
-        }
-        if empty {
-            lo = 0;
-            hi = 0;
-        }
+        let (lo, hi) = if empty {
+            (0, 0)
+        } else {
+            crate::geometry::extent(0, &shape, &strides, itemsize)
+                .ok_or_else(|| String::from("the buffer spans more than isize::MAX bytes"))?
+        };
         if hi - lo > isize::MAX as i128 {
             return Err(String::from("the buffer spans more than isize::MAX bytes"));
         }
