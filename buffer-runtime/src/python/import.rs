@@ -27,7 +27,7 @@ use crate::geometry::MAX_NDIM;
 /// created, `PyBuffer_Release` when dropped.
 ///
 /// The buffer describes its items like a `memoryview`: [`format`](Self::format),
-/// [`itemsize`](Self::itemsize), [`shape`](Self::shape) and [`strides`](Self::strides) in
+/// [`itemsize`](Self::itemsize), [`shape`](Self::shape) and [`byte_strides`](Self::byte_strides) in
 /// bytes (negative for reversed axes). [`shared_bytes`](Self::shared_bytes) is the memory
 /// span every item lies in, and [`offset`](Self::offset) the position of the first item in
 /// it: exactly the parts a [`SharedView`] is built from.

@@ -23,8 +23,9 @@ use crate::format::{MatchNames, Node};
 
 impl<S: Data> ViewBase<S> {
     /// Checks that `T` describes this view's items (same layout: size, and the type, byte
-    /// order and offset of every field), or, for an array type, the items and the view's last
-    /// dimensions (see the [module docs](self)).
+    /// order and offset of every field). An array type `[E; n]` (or `[[E; m]; n]`, ...)
+    /// describes an item that is a sub-array of that shape (format `(n)E`), or the view's last
+    /// dimensions when they have that shape and are C-contiguous, with items `E`.
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
