@@ -324,15 +324,13 @@ pub(crate) fn assert_initialised<T: StaticLayout>() {
 /// The bytes of `items`, in place.
 pub(crate) fn static_bytes<T: StaticLayout>(items: &[T]) -> &[u8] {
     assert_initialised::<T>();
-    // SAFETY: `T` is `product(T::SHAPE)` values of `T::Item` without gaps (`StaticLayout`'s
-    // contract), each with every byte initialised once its `FORMAT` is evaluated, as
-    // `assert_initialised` did (`Element`'s contract); so every byte of `items` is
-    // initialised, and `Immutable` means no interior mutability can change them behind the
-    // shared borrow. The slice covers `size_of_val(items)` bytes of one allocation, borrowed
-    // for as long as `items` is.
-    unsafe {
-        core::slice::from_raw_parts(items.as_ptr().cast::<u8>(), core::mem::size_of_val(items))
-    }
+    // `T` is `product(T::SHAPE)` values of `T::Item` without gaps (`StaticLayout`'s contract),
+    // each fully initialised once its `FORMAT` is evaluated, as `assert_initialised` did
+    // (`Element`'s contract), and `Immutable`: nothing changes them behind the shared borrow.
+    let (ptr, len) = (items.as_ptr().cast::<u8>(), core::mem::size_of_val(items));
+    // SAFETY: all `len` bytes at `ptr` are initialised (above), in one allocation, and
+    // borrowed shared for as long as `items` is.
+    unsafe { core::slice::from_raw_parts(ptr, len) }
 }
 
 /// The bytes of `items`, writable: any bytes written are valid items (`T: FromBytes`).
