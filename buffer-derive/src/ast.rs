@@ -9,7 +9,6 @@ use crate::attr;
 use crate::ctxt::Ctxt;
 
 pub struct Input<'a> {
-    pub original: &'a DeriveInput,
     pub ident: &'a Ident,
     pub generics: &'a Generics,
     pub attrs: attr::Container,
@@ -100,7 +99,6 @@ impl<'a> Input<'a> {
             );
         }
         Some(Input {
-            original: input,
             ident: &input.ident,
             generics: &input.generics,
             attrs,
@@ -236,15 +234,6 @@ impl Input<'_> {
     /// The type is a `#[buffer(container)]`.
     pub fn is_container(&self) -> bool {
         self.attrs.container.get().is_some()
-    }
-
-    /// zerocopy's derives are on the type: `#[buffer_runtime::export]` (or the user) wrote the
-    /// `#[zerocopy(...)]` attribute they read, which only their presence makes valid.
-    pub fn zerocopy_derived(&self) -> bool {
-        self.original
-            .attrs
-            .iter()
-            .any(|a| a.path().is_ident("zerocopy"))
     }
 }
 

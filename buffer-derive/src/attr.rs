@@ -20,6 +20,9 @@ pub const PADDING: &str = "padding";
 pub const RENAME: &str = "rename";
 /// `#[buffer(container)]` on the type: a runtime-shaped container.
 pub const CONTAINER: &str = "container";
+/// `#[buffer(__into_bytes_derived)]`: written by `#[buffer_runtime::export]` beside the
+/// `IntoBytes` derive it adds, never by users (see [`Container::into_bytes_derived`]).
+pub const INTO_BYTES_DERIVED: &str = "__into_bytes_derived";
 /// `#[buffer(data)]` on the data field of a container.
 pub const DATA: &str = "data";
 /// `#[buffer(data, shape = [rows, cols])]`.
@@ -140,6 +143,12 @@ pub struct Container {
     pub krate: Attr<Path>,
     /// `container`: the type is a container whose data field holds the items.
     pub container: Attr<()>,
+    /// `__into_bytes_derived`: `#[buffer_runtime::export]` put zerocopy's `IntoBytes` derive on
+    /// the type, so the derive need not ask for `Self: IntoBytes` again (that bound costs a
+    /// trait-solver query per impl and use; see `expand_record`). Hidden: a user who writes it
+    /// without the derive loses nothing in soundness, because the derive's own gap checks still
+    /// reject every padded concrete struct.
+    pub into_bytes_derived: Attr<()>,
 }
 
 /// Attributes of one field.
@@ -184,10 +193,13 @@ impl Container {
     pub fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut krate = Attr::none(CRATE);
         let mut container = Attr::none(CONTAINER);
+        let mut into_bytes_derived = Attr::none(INTO_BYTES_DERIVED);
         for attr in attrs.iter().filter(|a| a.path().is_ident(BUFFER)) {
             let result = attr.parse_nested_meta(|meta| {
                 let span = meta.path.get_ident().map_or_else(Span::call_site, |i| i.span());
-                if meta.path.is_ident(CRATE) {
+                if meta.path.is_ident(INTO_BYTES_DERIVED) {
+                    into_bytes_derived.set_flag(cx, &meta, span, "#[buffer(__into_bytes_derived)]")?;
+                } else if meta.path.is_ident(CRATE) {
                     // #[buffer(crate = "path::to::buffer_runtime")]
                     let lit: LitStr = meta.value()?.parse()?;
                     match lit.parse::<Path>() {
@@ -231,7 +243,11 @@ impl Container {
                 cx.syn_error(err);
             }
         }
-        Container { krate, container }
+        Container {
+            krate,
+            container,
+            into_bytes_derived,
+        }
     }
 }
 
