@@ -11,7 +11,9 @@ use core::ffi::{c_int, c_long, c_longlong, c_short};
 use core::fmt;
 use core::mem::{align_of, size_of};
 
-use super::codec::Names;
+use crate::geometry::product;
+
+use super::value::Names;
 use super::{Code, Format, FormatError, Item, Kind, Prefix};
 
 /// A resolved byte order.
@@ -250,7 +252,7 @@ impl ItemLayout {
     fn new(size: usize, align: usize, node: Node) -> ItemLayout {
         let data = match &node {
             Node::Scalar(s) => s.code != Code::Pad && s.size > 0,
-            Node::Array { dims, element } => element.data && super::codec::product(dims) > 0,
+            Node::Array { dims, element } => element.data && product(dims) > 0,
             Node::Struct(fields) => fields.iter().any(|f| f.layout.data),
         };
         let names = match &node {
@@ -421,7 +423,7 @@ impl<'a> Iterator for Leaves<'a> {
                     }
                 }
                 Frame::Node(Node::Array { dims, element }, base) => {
-                    let n = super::codec::product(dims);
+                    let n = product(dims);
                     match &element.node {
                         Node::Scalar(s) => {
                             if s.code != Code::Pad && s.size > 0 && n > 0 {

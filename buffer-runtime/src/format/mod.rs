@@ -135,16 +135,25 @@
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
 
-mod codec;
 mod compare;
+mod error;
+mod float;
 mod layout;
+mod pack;
 mod parse;
 mod render;
+mod repr;
+#[cfg(test)]
+mod tests;
+mod unpack;
+mod value;
 
-pub(crate) use codec::unpack_element;
-pub use codec::{pack, unpack, CodecError, CodecErrorKind, Fields, FieldsIter, Value};
+pub use error::{CodecError, CodecErrorKind, FormatError};
+pub use pack::pack;
+pub(crate) use unpack::unpack_element;
+pub use unpack::unpack;
+pub use value::{Fields, FieldsIter, Value};
 pub use compare::{compare, LayoutMismatch, MatchNames, MismatchKind};
 pub use layout::{simple_native, Endian, FieldLayout, ItemLayout, Leaf, Leaves, Node, Scalar};
 pub use parse::parse;
@@ -582,67 +591,3 @@ pub enum Kind {
     /// `&target`: a pointer to an item.
     Pointer(Box<Item>),
 }
-
-/// Why a format string (or model) was rejected: what was expected, and where.
-///
-/// ```
-/// use buffer_runtime::format::parse;
-///
-/// let e = parse("4").unwrap_err();
-/// assert_eq!(e.position(), Some(1));
-/// assert_eq!(e.to_string(), "expected a format character after '4' at position 1");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FormatError {
-    position: Option<usize>,
-    message: String,
-}
-
-impl FormatError {
-    pub(crate) fn at(position: usize, message: impl Into<String>) -> FormatError {
-        FormatError {
-            position: Some(position),
-            message: message.into(),
-        }
-    }
-
-    pub(crate) fn layout(message: impl Into<String>) -> FormatError {
-        FormatError {
-            position: None,
-            message: message.into(),
-        }
-    }
-
-    /// The byte offset in the format string where the problem was found; `None` for errors
-    /// of a whole layout (an item size that overflows).
-    ///
-    /// ```
-    /// # use buffer_runtime::format::parse;
-    /// assert_eq!(parse("T{i").unwrap_err().position(), Some(3));
-    /// ```
-    pub fn position(&self) -> Option<usize> {
-        self.position
-    }
-
-    /// What went wrong, without the position.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::parse;
-    /// assert_eq!(parse("(2,)i").unwrap_err().message(), "expected a number in the shape");
-    /// ```
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl fmt::Display for FormatError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.position {
-            Some(p) => write!(f, "{} at position {}", self.message, p),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-#[cfg(feature = "std")]
-impl std::error::Error for FormatError {}
