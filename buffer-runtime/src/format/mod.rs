@@ -18,6 +18,26 @@
 //! assert_eq!(f.to_string(), "T{<h:x:h:y:}");
 //! ```
 //!
+//! # Where each part lives
+//!
+//! | file | what it holds |
+//! |------|---------------|
+//! | `error.rs` | [`FormatError`] (a rejected format) and [`CodecError`] (an item not packed or unpacked) |
+//! | `code.rs` | [`Code`] and its table: text, native and standard sizes, and CPython's memoryview-native rule ([`Code::memoryview_native`], [`simple_native`]) |
+//! | `model.rs` | the parsed model: [`Format`], [`Item`], [`Kind`], [`Prefix`], [`Endian`] |
+//! | `value.rs` | [`Value`] and [`Fields`] |
+//! | `repr.rs` | `Display` of a [`Value`]: Python's repr |
+//! | `float.rs` | IEEE half (`e`) and x87 long double (`g`) conversions |
+//! | `layout.rs` | [`Format::layout`] → [`ItemLayout`]: sizes, alignments, offsets |
+//! | `parse.rs` | [`parse`] (also `str::parse::<Format>`) |
+//! | `render.rs` | `Display` of a [`Format`] |
+//! | `compare.rs` | [`compare`] and its [`LayoutMismatch`], for typed access |
+//! | `unpack.rs` | [`unpack`]: bytes → [`Value`] |
+//! | `pack.rs` | [`pack`]: [`Value`] → bytes, with CPython's messages |
+//!
+//! Each file uses only files above it in this table, never one below (`parse` lays every format
+//! out once, so it comes after `layout`).
+//!
 //! # Grammar
 //!
 //! ```text
@@ -132,14 +152,12 @@
 //! way: `Buffer dtype mismatch, expected 'd' but got 'f' at offset 8`. [`simple_native`]
 //! recognises the formats CPython's memoryview handles natively.
 
-use alloc::boxed::Box;
-use alloc::string::String;
-use alloc::vec::Vec;
-
+mod code;
 mod compare;
 mod error;
 mod float;
 mod layout;
+mod model;
 mod pack;
 mod parse;
 mod render;
@@ -149,445 +167,14 @@ mod tests;
 mod unpack;
 mod value;
 
-pub use error::{CodecError, CodecErrorKind, FormatError};
-pub use pack::pack;
-pub(crate) use unpack::unpack_element;
-pub use unpack::unpack;
-pub use value::{Fields, FieldsIter, Value};
+pub use code::{simple_native, Code};
 pub use compare::{compare, LayoutMismatch, MatchNames, MismatchKind};
-pub use layout::{simple_native, Endian, FieldLayout, ItemLayout, Leaf, Leaves, Node, Scalar};
+pub use error::{CodecError, CodecErrorKind, FormatError};
+pub use layout::{FieldLayout, ItemLayout, Leaf, Leaves, Node, Scalar};
+pub use model::{Endian, Format, Item, Kind, Prefix};
+pub use pack::pack;
 pub use parse::parse;
+pub use unpack::unpack;
+pub(crate) use unpack::unpack_element;
+pub use value::{Fields, FieldsIter, Value};
 
-/// A byte-order, size and alignment prefix (see the [module docs](self#prefixes)).
-///
-/// ```
-/// use buffer_runtime::format::Prefix;
-///
-/// assert_eq!(Prefix::from_char('!'), Some(Prefix::Big));
-/// assert_eq!(Prefix::Little.as_char(), '<');
-/// assert!(Prefix::Native.aligns() && !Prefix::NativeUnaligned.aligns());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Prefix {
-    /// `@`: native byte order, native sizes, native alignment. In force at the start.
-    Native,
-    /// `^`: native byte order and sizes, no alignment.
-    NativeUnaligned,
-    /// `=`: native byte order, standard sizes, no alignment.
-    Standard,
-    /// `<`: little-endian, standard sizes, no alignment.
-    Little,
-    /// `>` or `!`: big-endian, standard sizes, no alignment.
-    Big,
-}
-
-impl Prefix {
-    /// The prefix of a character (`!` is [`Prefix::Big`]), or `None`.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Prefix;
-    /// assert_eq!(Prefix::from_char('^'), Some(Prefix::NativeUnaligned));
-    /// assert_eq!(Prefix::from_char('i'), None);
-    /// ```
-    pub const fn from_char(c: char) -> Option<Prefix> {
-        match c {
-            '@' => Some(Prefix::Native),
-            '^' => Some(Prefix::NativeUnaligned),
-            '=' => Some(Prefix::Standard),
-            '<' => Some(Prefix::Little),
-            '>' | '!' => Some(Prefix::Big),
-            _ => None,
-        }
-    }
-
-    /// The character that writes this prefix (`>` for [`Prefix::Big`]).
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Prefix;
-    /// assert_eq!(Prefix::Standard.as_char(), '=');
-    /// ```
-    pub const fn as_char(self) -> char {
-        match self {
-            Prefix::Native => '@',
-            Prefix::NativeUnaligned => '^',
-            Prefix::Standard => '=',
-            Prefix::Little => '<',
-            Prefix::Big => '>',
-        }
-    }
-
-    /// Whether sizes are native (`@ ^`) rather than standard (`= < > !`).
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Prefix;
-    /// assert!(Prefix::NativeUnaligned.native_sizes() && !Prefix::Standard.native_sizes());
-    /// ```
-    pub const fn native_sizes(self) -> bool {
-        matches!(self, Prefix::Native | Prefix::NativeUnaligned)
-    }
-
-    /// Whether fields are aligned (only `@`).
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Prefix;
-    /// assert!(Prefix::Native.aligns() && !Prefix::Little.aligns());
-    /// ```
-    pub const fn aligns(self) -> bool {
-        matches!(self, Prefix::Native)
-    }
-
-    /// The byte order this prefix selects on this target.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::{Endian, Prefix};
-    /// assert_eq!(Prefix::Big.endian(), Endian::Big);
-    /// assert_eq!(Prefix::Standard.endian(), Endian::NATIVE);
-    /// ```
-    pub const fn endian(self) -> Endian {
-        match self {
-            Prefix::Little => Endian::Little,
-            Prefix::Big => Endian::Big,
-            _ => Endian::NATIVE,
-        }
-    }
-}
-
-/// A one-character (or `Z`-prefixed) format code.
-///
-/// ```
-/// use buffer_runtime::format::Code;
-///
-/// assert_eq!("Zd".parse::<Code>(), Ok(Code::ComplexDouble));
-/// assert_eq!(Code::UShort.as_str(), "H");
-/// assert_eq!(Code::Long.native_size(), core::mem::size_of::<core::ffi::c_long>());
-/// assert_eq!(Code::Long.standard_size(), Some(4));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Code {
-    /// `x`: a pad byte (a count gives the number of bytes).
-    Pad,
-    /// `c`: a one-byte character (a `bytes` of length 1 in Python).
-    Char,
-    /// `b`: `signed char`.
-    SChar,
-    /// `B`: `unsigned char`.
-    UChar,
-    /// `?`: `_Bool`.
-    Bool,
-    /// `h`: `short`.
-    Short,
-    /// `H`: `unsigned short`.
-    UShort,
-    /// `i`: `int`.
-    Int,
-    /// `I`: `unsigned int`.
-    UInt,
-    /// `l`: `long`.
-    Long,
-    /// `L`: `unsigned long`.
-    ULong,
-    /// `q`: `long long`.
-    LongLong,
-    /// `Q`: `unsigned long long`.
-    ULongLong,
-    /// `n`: `ssize_t` (native only).
-    SSize,
-    /// `N`: `size_t` (native only).
-    Size,
-    /// `e`: IEEE 754 binary16.
-    Half,
-    /// `f`: `float`.
-    Float,
-    /// `d`: `double`.
-    Double,
-    /// `g`: `long double` (native only).
-    LongDouble,
-    /// `Zf`: complex of two `float`s.
-    ComplexFloat,
-    /// `Zd`: complex of two `double`s.
-    ComplexDouble,
-    /// `Zg`: complex of two `long double`s (native only).
-    ComplexLongDouble,
-    /// `s`: a byte string (a count gives its length).
-    Bytes,
-    /// `p`: a Pascal string: a length byte, then the bytes (a count gives the total size).
-    Pascal,
-    /// `P`: `void *` (native only).
-    VoidPtr,
-    /// `u`: a UCS-2 string (a count gives its length in code units).
-    Ucs2,
-    /// `w`: a UCS-4 string (a count gives its length in characters).
-    Ucs4,
-    /// `O`: a pointer to a Python object.
-    Object,
-    /// `t`: bits (a count gives the number of bits).
-    Bit,
-    /// `&`: a pointer to another item. Only in layouts ([`Scalar::code`]): the model keeps
-    /// the pointee in [`Kind::Pointer`].
-    Ref,
-}
-
-impl Code {
-    /// Every code, in the order of the table above.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Code;
-    /// assert!(Code::ALL.iter().all(|c| c.as_str().parse::<Code>() == Ok(*c)));
-    /// ```
-    pub const ALL: [Code; 30] = [
-        Code::Pad,
-        Code::Char,
-        Code::SChar,
-        Code::UChar,
-        Code::Bool,
-        Code::Short,
-        Code::UShort,
-        Code::Int,
-        Code::UInt,
-        Code::Long,
-        Code::ULong,
-        Code::LongLong,
-        Code::ULongLong,
-        Code::SSize,
-        Code::Size,
-        Code::Half,
-        Code::Float,
-        Code::Double,
-        Code::LongDouble,
-        Code::ComplexFloat,
-        Code::ComplexDouble,
-        Code::ComplexLongDouble,
-        Code::Bytes,
-        Code::Pascal,
-        Code::VoidPtr,
-        Code::Ucs2,
-        Code::Ucs4,
-        Code::Object,
-        Code::Bit,
-        Code::Ref,
-    ];
-
-    /// The text of this code (`"Zf"`, `"&"`, `"i"`).
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Code;
-    /// assert_eq!(Code::ComplexFloat.as_str(), "Zf");
-    /// ```
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Code::Pad => "x",
-            Code::Char => "c",
-            Code::SChar => "b",
-            Code::UChar => "B",
-            Code::Bool => "?",
-            Code::Short => "h",
-            Code::UShort => "H",
-            Code::Int => "i",
-            Code::UInt => "I",
-            Code::Long => "l",
-            Code::ULong => "L",
-            Code::LongLong => "q",
-            Code::ULongLong => "Q",
-            Code::SSize => "n",
-            Code::Size => "N",
-            Code::Half => "e",
-            Code::Float => "f",
-            Code::Double => "d",
-            Code::LongDouble => "g",
-            Code::ComplexFloat => "Zf",
-            Code::ComplexDouble => "Zd",
-            Code::ComplexLongDouble => "Zg",
-            Code::Bytes => "s",
-            Code::Pascal => "p",
-            Code::VoidPtr => "P",
-            Code::Ucs2 => "u",
-            Code::Ucs4 => "w",
-            Code::Object => "O",
-            Code::Bit => "t",
-            Code::Ref => "&",
-        }
-    }
-
-    /// Whether a count gives a length (`s p u w`), a byte count (`x`) or a bit count (`t`)
-    /// rather than repeating the item.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Code;
-    /// assert!(Code::Bytes.count_is_length() && !Code::Int.count_is_length());
-    /// ```
-    pub const fn count_is_length(self) -> bool {
-        matches!(
-            self,
-            Code::Pad | Code::Bytes | Code::Pascal | Code::Ucs2 | Code::Ucs4 | Code::Bit
-        )
-    }
-
-    /// Whether this code has only a native size (`n N P g Zg`): rejected under `= < > !`.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Code;
-    /// assert!(Code::SSize.native_only() && !Code::Object.native_only());
-    /// ```
-    pub const fn native_only(self) -> bool {
-        matches!(
-            self,
-            Code::SSize | Code::Size | Code::VoidPtr | Code::LongDouble | Code::ComplexLongDouble
-        )
-    }
-
-    /// The native size in bytes of one unit (one character of `s u w`, one byte of `x`,
-    /// one byte of `t` bits).
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Code;
-    /// assert_eq!(Code::ComplexDouble.native_size(), 16);
-    /// assert_eq!(Code::VoidPtr.native_size(), core::mem::size_of::<usize>());
-    /// ```
-    pub const fn native_size(self) -> usize {
-        layout::native_size_align(self).0
-    }
-
-    /// The native alignment in bytes.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Code;
-    /// assert_eq!(Code::Double.native_align(), core::mem::align_of::<f64>());
-    /// assert_eq!(Code::Bytes.native_align(), 1);
-    /// ```
-    pub const fn native_align(self) -> usize {
-        layout::native_size_align(self).1
-    }
-
-    /// The standard size in bytes (under `= < > !`), or `None` for `n N P g Zg`.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Code;
-    /// assert_eq!(Code::Half.standard_size(), Some(2));
-    /// assert_eq!(Code::SSize.standard_size(), None);
-    /// ```
-    pub const fn standard_size(self) -> Option<usize> {
-        layout::standard_size(self)
-    }
-}
-
-impl core::str::FromStr for Code {
-    type Err = FormatError;
-
-    /// The code written `s` (`"Zf"`, `"i"`, `"&"`), without prefix or count.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::Code;
-    /// assert_eq!("?".parse::<Code>(), Ok(Code::Bool));
-    /// assert!("Zq".parse::<Code>().is_err());
-    /// ```
-    fn from_str(s: &str) -> Result<Code, FormatError> {
-        Code::ALL
-            .iter()
-            .copied()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| FormatError::at(0, alloc::format!("unknown format code {s:?}")))
-    }
-}
-
-/// A parsed format: the sequence of items at its top level.
-///
-/// Build one with [`parse`]; `to_string()` writes it back (`parse(&f.to_string()) == Ok(f)`).
-///
-/// ```
-/// use buffer_runtime::format::{parse, Code, Format, Item, Kind, Prefix};
-///
-/// let f = parse("<2h").unwrap();
-/// assert_eq!(
-///     f,
-///     Format { items: vec![Item { prefix: Prefix::Little, count: 2, ..Item::code(Code::Short) }] }
-/// );
-/// assert_eq!(f.to_string(), "<2h");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
-pub struct Format {
-    /// The items, in order.
-    pub items: Vec<Item>,
-}
-
-impl core::str::FromStr for Format {
-    type Err = FormatError;
-
-    /// [`parse`] as `str::parse`.
-    ///
-    /// ```
-    /// use buffer_runtime::format::Format;
-    ///
-    /// let f: Format = "<2h".parse().unwrap();
-    /// assert_eq!(f.to_string(), "<2h");
-    /// assert!("T{".parse::<Format>().is_err());
-    /// ```
-    fn from_str(s: &str) -> Result<Format, FormatError> {
-        parse(s)
-    }
-}
-
-/// One item of a format: `(2,3)<4i:name:`.
-///
-/// Invariants that [`parse`] guarantees and that `Display` relies on to round-trip: names are
-/// non-empty, contain no `:`, are unique within one struct (or the top level), and a pointer's
-/// target has none; `n N P g Zg` appear only under `@` or `^`.
-///
-/// ```
-/// use buffer_runtime::format::{Code, Item, Kind, Prefix};
-///
-/// let item = Item { shape: vec![2, 3], name: Some("m".into()), ..Item::code(Code::Float) };
-/// assert_eq!(item.kind, Kind::Code(Code::Float));
-/// assert_eq!(item.prefix, Prefix::Native);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Item {
-    /// The sub-array shape written `(2,3)`; empty when there is none.
-    pub shape: Vec<usize>,
-    /// The prefix in force for this item (explicit or inherited). For a struct, the prefix
-    /// in force at its `T{`.
-    pub prefix: Prefix,
-    /// The count written before the kind; 1 when there is none (`1i` and `i` are equal).
-    pub count: usize,
-    /// What the item is.
-    pub kind: Kind,
-    /// The field name written `:name:`.
-    pub name: Option<String>,
-}
-
-impl Item {
-    /// An unnamed, unrepeated item of `code` under `@`.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::{Code, Item};
-    /// assert_eq!(Item::code(Code::Int).count, 1);
-    /// ```
-    pub fn code(code: Code) -> Item {
-        Item {
-            shape: Vec::new(),
-            prefix: Prefix::Native,
-            count: 1,
-            kind: Kind::Code(code),
-            name: None,
-        }
-    }
-}
-
-/// The kind of an [`Item`].
-///
-/// ```
-/// use buffer_runtime::format::{parse, Code, Kind};
-///
-/// let f = parse("&T{i}").unwrap();
-/// let Kind::Pointer(target) = &f.items[0].kind else { panic!() };
-/// let Kind::Struct(fields) = &target.kind else { panic!() };
-/// assert_eq!(fields[0].kind, Kind::Code(Code::Int));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// A format code. Never [`Code::Ref`]: pointers are [`Kind::Pointer`].
-    Code(Code),
-    /// `T{...}`: a struct of these items.
-    Struct(Vec<Item>),
-    /// `&target`: a pointer to an item.
-    Pointer(Box<Item>),
-}

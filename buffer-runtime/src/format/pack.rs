@@ -11,8 +11,8 @@ use crate::geometry::product;
 
 use super::error::unsupported_bits;
 use super::float::{f64_to_f16, f64_to_x87};
-use super::layout::{simple_native, Endian, ItemLayout, Node, Scalar};
-use super::{Code, CodecError, CodecErrorKind, Prefix, Value};
+use super::layout::{ItemLayout, Node, Scalar};
+use super::{Code, CodecError, CodecErrorKind, Endian, Prefix, Value};
 
 
 /// Which messages to use: memoryview's for a plain native format, struct's otherwise.
@@ -470,7 +470,7 @@ pub fn pack(layout: &ItemLayout, value: &Value, out: &mut [u8]) -> Result<(), Co
         ));
     }
     let style = match layout.scalar() {
-        Some(s) if s.prefix == Prefix::Native && simple_native(s.code.as_str()).is_some() => {
+        Some(s) if s.prefix == Prefix::Native && s.code.memoryview_native() => {
             Style::MemoryView
         }
         _ => Style::Struct,

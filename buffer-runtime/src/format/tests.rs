@@ -6,6 +6,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec;
+use alloc::vec::Vec;
 
 fn layout(s: &str) -> ItemLayout {
     parse(s).unwrap().layout().unwrap()

@@ -7,9 +7,9 @@ use alloc::vec::Vec;
 use crate::geometry::product;
 
 use super::float::{f16_to_f64, x87_to_f64};
-use super::layout::{Endian, FieldLayout, ItemLayout, Node, Scalar};
+use super::layout::{FieldLayout, ItemLayout, Node, Scalar};
 use super::error::unsupported_bits;
-use super::{Code, CodecError, CodecErrorKind, Fields, Value};
+use super::{Code, CodecError, CodecErrorKind, Endian, Fields, Value};
 
 fn read_uint(b: &[u8], endian: Endian) -> u64 {
     // The common sizes as one load each; the byte loop below for the rest (3, 5, 6, 7 bytes:

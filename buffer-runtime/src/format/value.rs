@@ -61,7 +61,7 @@ pub enum Value {
 /// The fields of a [`Value::Struct`]: their values in order, each with its name where the
 /// format gives one.
 ///
-/// Every item unpacked through one [`ItemLayout`] shares that layout's table of names (a
+/// Every item unpacked through one [`ItemLayout`](super::ItemLayout) shares that layout's table of names (a
 /// reference count, not a copy of each name per item), so unpacking a million named records
 /// allocates one block of values per record and no strings.
 ///
