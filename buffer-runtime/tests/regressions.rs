@@ -72,36 +72,6 @@ fn empty_dimension_after_huge_ones_has_no_items() {
     assert_eq!(view.values().count(), 0);
 }
 
-/// format_roundtrip (timeout): the leaves of `222222222220T{x:a:}` - 222 billion one-byte
-/// structs holding only padding - were walked element by element (hours). Elements without
-/// data are now skipped at once, so the scalar after them is found immediately.
-#[test]
-fn leaves_skip_huge_padding_only_sub_arrays() {
-    use buffer_runtime::format::{parse, Code};
-    let text = "B\nL!5T{}LT{}BOBB222222222220T{x:a:}\r";
-    let layout = parse(text).unwrap().layout().unwrap();
-    let runs: Vec<(usize, Code)> = layout
-        .leaves()
-        .take(4096)
-        .map(|r| (r.offset, r.scalar.code))
-        .collect();
-    let codes: Vec<Code> = runs.iter().map(|r| r.1).collect();
-    // `!5T{}` and `T{}` are empty, the padding structs hold nothing: B L L B O B B remain.
-    assert_eq!(
-        codes,
-        [
-            Code::UChar,
-            Code::ULong,
-            Code::ULong,
-            Code::UChar,
-            Code::Object,
-            Code::UChar,
-            Code::UChar
-        ]
-    );
-    assert_eq!(layout.size(), runs[6].0 + 1 + 222_222_222_220);
-}
-
 // Found by the overflow sweep (`tests/overflow_sweep.rs`, overflow checks on) and by review.
 
 /// overflow_sweep: a step of `isize::MIN` panicked with "attempt to negate with overflow"

@@ -252,15 +252,8 @@ impl ItemLayout {
 
     /// Every data-carrying scalar in offset order, as runs of equal scalars (padding and
     /// zero-size scalars such as `0s` are skipped): a flat list to loop over, computed lazily
-    /// so a huge sub-array of scalars is one run.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::{parse, Code};
-    /// let l = parse("T{(3)h:a: x d:b:}").unwrap().layout().unwrap();
-    /// let runs: Vec<_> = l.leaves().map(|r| (r.offset, r.scalar.code, r.count, r.stride)).collect();
-    /// assert_eq!(runs, [(0, Code::Short, 3, 2), (8, Code::Double, 1, 8)]);
-    /// ```
-    pub fn leaves(&self) -> Leaves<'_> {
+    /// so a huge sub-array of scalars is one run. What [`compare`](super::compare) walks.
+    pub(crate) fn leaves(&self) -> Leaves<'_> {
         Leaves {
             stack: vec![Frame::Node(&self.node, 0)],
         }
@@ -268,14 +261,8 @@ impl ItemLayout {
 }
 
 /// A run of scalars in a layout: `count` scalars, `stride` bytes apart, from `offset`.
-///
-/// ```
-/// # use buffer_runtime::format::parse;
-/// let run = parse("4f").unwrap().layout().unwrap().leaves().next().unwrap();
-/// assert_eq!((run.offset, run.count, run.stride, run.scalar.size), (0, 4, 4, 4));
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Leaf {
+pub(crate) struct Leaf {
     /// The offset of the first scalar from the start of the item.
     pub offset: usize,
     /// The scalar.
@@ -305,7 +292,7 @@ enum Frame<'a> {
 /// let offsets: Vec<usize> = l.leaves().map(|r| r.offset).collect();
 /// assert_eq!(offsets, [0, 1, 3, 4]);
 /// ```
-pub struct Leaves<'a> {
+pub(crate) struct Leaves<'a> {
     stack: Vec<Frame<'a>>,
 }
 
@@ -697,6 +684,47 @@ mod tests {
         assert_eq!(element.size(), 2);
         assert_eq!(size("(0)i"), 0);
         assert!(parse("(4294967296,4294967296)Q").is_err());
+    }
+
+    #[test]
+    fn leaves_are_runs_of_data_scalars() {
+        let l = parse("T{(3)h:a: x d:b:}").unwrap().layout().unwrap();
+        let runs: Vec<_> = l
+            .leaves()
+            .map(|r| (r.offset, r.scalar.code, r.count, r.stride))
+            .collect();
+        assert_eq!(runs, [(0, Code::Short, 3, 2), (8, Code::Double, 1, 8)]);
+        let run = parse("4f").unwrap().layout().unwrap().leaves().next().unwrap();
+        assert_eq!((run.offset, run.count, run.stride, run.scalar.size), (0, 4, 4, 4));
+    }
+
+    /// format_roundtrip (timeout): the leaves of `222222222220T{x:a:}` - 222 billion one-byte
+    /// structs holding only padding - were walked element by element (hours). Elements without
+    /// data are now skipped at once, so the scalar after them is found immediately.
+    #[test]
+    fn leaves_skip_huge_padding_only_sub_arrays() {
+        let text = "B\nL!5T{}LT{}BOBB222222222220T{x:a:}\r";
+        let layout = parse(text).unwrap().layout().unwrap();
+        let runs: Vec<(usize, Code)> = layout
+            .leaves()
+            .take(4096)
+            .map(|r| (r.offset, r.scalar.code))
+            .collect();
+        let codes: Vec<Code> = runs.iter().map(|r| r.1).collect();
+        // `!5T{}` and `T{}` are empty, the padding structs hold nothing: B L L B O B B remain.
+        assert_eq!(
+            codes,
+            [
+                Code::UChar,
+                Code::ULong,
+                Code::ULong,
+                Code::UChar,
+                Code::Object,
+                Code::UChar,
+                Code::UChar
+            ]
+        );
+        assert_eq!(layout.size(), runs[6].0 + 1 + 222_222_222_220);
     }
 
     #[test]

@@ -170,7 +170,7 @@ mod value;
 pub use code::{simple_native, Code};
 pub use compare::{compare, LayoutMismatch, MatchNames, MismatchKind};
 pub use error::{CodecError, CodecErrorKind, FormatError};
-pub use layout::{FieldLayout, ItemLayout, Leaf, Leaves, Node, Scalar};
+pub use layout::{FieldLayout, ItemLayout, Node, Scalar};
 pub use model::{Endian, Format, Item, Kind, Prefix};
 pub use pack::pack;
 pub use parse::parse;
