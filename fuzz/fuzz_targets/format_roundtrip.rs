@@ -63,7 +63,9 @@ fn scalar_end(l: &ItemLayout) -> Option<usize> {
             let n = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d))?;
             match n.checked_sub(1) {
                 None => Some(0),
-                Some(last) => last.checked_mul(element.size())?.checked_add(scalar_end(element)?),
+                Some(last) => last
+                    .checked_mul(element.size())?
+                    .checked_add(scalar_end(element)?),
             }
         }
     }

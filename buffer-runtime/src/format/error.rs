@@ -4,6 +4,8 @@
 use alloc::string::String;
 use core::fmt;
 
+use crate::error::ErrorKind;
+
 /// Why a format string (or model) was rejected: what was expected, and where.
 ///
 /// ```
@@ -68,34 +70,10 @@ impl fmt::Display for FormatError {
 #[cfg(feature = "std")]
 impl std::error::Error for FormatError {}
 
-
-/// The Python exception class a [`CodecError`] corresponds to.
-///
-/// ```
-/// # use buffer_runtime::format::{parse, pack, CodecErrorKind, Value};
-/// let l = parse("B").unwrap().layout().unwrap();
-/// let e = pack(&l, &Value::Int(300), &mut [0]).unwrap_err();
-/// assert_eq!(e.kind(), CodecErrorKind::Value);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CodecErrorKind {
-    /// `TypeError` (or `struct.error` for "required argument is not an integer"): a value of
-    /// the wrong kind.
-    Type,
-    /// `ValueError` (or `struct.error` for a range: "... format requires ...", "argument out
-    /// of range", "int too large to convert"): a value out of range, a wrong length, or too
-    /// few bytes.
-    Value,
-    /// `OverflowError`: a float too large for `e`, or `f` under a standard prefix (an int too
-    /// large for them is `struct.error: int too large to convert`, kind [`Value`](Self::Value)).
-    Overflow,
-    /// `NotImplementedError`: bit fields (`t`), IEEE quad `g`, or undecodable characters.
-    Unsupported,
-}
-
 /// Why an item could not be packed or unpacked. The message is CPython's where CPython has
 /// one: memoryview's for a plain native format (`"memoryview: invalid value for format 'h'"`),
-/// the struct module's (CPython 3.11) otherwise.
+/// the struct module's (CPython 3.11) otherwise. Its [`kind`](Self::kind) is the Python
+/// exception class, the same [`ErrorKind`] as a view error's.
 ///
 /// struct words a range error by prefix, code and value: `'<h'` on a little-endian host says
 /// `short format requires -32768 <= number <= 32767` while `'>h'` says `'h' format requires
@@ -103,12 +81,13 @@ pub enum CodecErrorKind {
 /// `'>q'` out of range and an int too large for `'=e'` say `int too large to convert`.
 ///
 /// ```
-/// use buffer_runtime::format::{parse, pack, CodecErrorKind, Value};
+/// use buffer_runtime::format::{parse, pack, Value};
+/// use buffer_runtime::ErrorKind;
 ///
 /// let l = parse("!i").unwrap().layout().unwrap();
 /// let e = pack(&l, &Value::Int(1 << 40), &mut [0; 4]).unwrap_err();
 /// assert_eq!(e.to_string(), "'i' format requires -2147483648 <= number <= 2147483647");
-/// assert_eq!(e.kind(), CodecErrorKind::Value); // struct.error for a range
+/// assert_eq!(e.kind(), ErrorKind::ValueError); // struct.error for a range
 ///
 /// let l = parse("!I").unwrap().layout().unwrap();
 /// let e = pack(&l, &Value::Int(-1), &mut [0; 4]).unwrap_err();
@@ -116,18 +95,18 @@ pub enum CodecErrorKind {
 ///
 /// let l = parse("=e").unwrap().layout().unwrap();
 /// let e = pack(&l, &Value::Int(70000), &mut [0; 2]).unwrap_err();
-/// assert_eq!((e.kind(), e.message()), (CodecErrorKind::Value, "int too large to convert"));
+/// assert_eq!((e.kind(), e.message()), (ErrorKind::ValueError, "int too large to convert"));
 /// let e = pack(&l, &Value::Float(70000.0), &mut [0; 2]).unwrap_err();
-/// assert_eq!(e.kind(), CodecErrorKind::Overflow);
+/// assert_eq!(e.kind(), ErrorKind::OverflowError);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodecError {
-    pub(super) kind: CodecErrorKind,
+    pub(super) kind: ErrorKind,
     pub(super) message: String,
 }
 
 impl CodecError {
-    pub(super) fn new(kind: CodecErrorKind, message: impl Into<String>) -> CodecError {
+    pub(super) fn new(kind: ErrorKind, message: impl Into<String>) -> CodecError {
         CodecError {
             kind,
             message: message.into(),
@@ -137,11 +116,12 @@ impl CodecError {
     /// The Python exception class.
     ///
     /// ```
-    /// # use buffer_runtime::format::{parse, unpack, CodecErrorKind};
+    /// # use buffer_runtime::format::{parse, unpack};
+    /// # use buffer_runtime::ErrorKind;
     /// let l = parse("i").unwrap().layout().unwrap();
-    /// assert_eq!(unpack(&l, &[0; 2]).unwrap_err().kind(), CodecErrorKind::Value);
+    /// assert_eq!(unpack(&l, &[0; 2]).unwrap_err().kind(), ErrorKind::ValueError);
     /// ```
-    pub fn kind(&self) -> CodecErrorKind {
+    pub fn kind(&self) -> ErrorKind {
         self.kind
     }
 
@@ -169,7 +149,7 @@ impl std::error::Error for CodecError {}
 /// `t` fields, which neither `unpack` nor `pack` reads.
 pub(super) fn unsupported_bits() -> CodecError {
     CodecError::new(
-        CodecErrorKind::Unsupported,
+        ErrorKind::NotImplementedError,
         "format 't': bit fields are not supported",
     )
 }

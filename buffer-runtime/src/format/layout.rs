@@ -11,8 +11,8 @@ use core::fmt;
 
 use crate::geometry::product;
 
-use super::value::Names;
 use super::code::{native_size_align, standard_size};
+use super::value::Names;
 use super::{Code, Endian, Format, FormatError, Item, Kind, Prefix};
 
 /// One scalar of a layout: a code with its resolved size and byte order.
@@ -285,13 +285,6 @@ enum Frame<'a> {
 }
 
 /// The iterator of [`ItemLayout::leaves`].
-///
-/// ```
-/// # use buffer_runtime::format::parse;
-/// let l = parse("(2)T{b:a:>H:b:}").unwrap().layout().unwrap();
-/// let offsets: Vec<usize> = l.leaves().map(|r| r.offset).collect();
-/// assert_eq!(offsets, [0, 1, 3, 4]);
-/// ```
 pub(crate) struct Leaves<'a> {
     stack: Vec<Frame<'a>>,
 }
@@ -694,8 +687,20 @@ mod tests {
             .map(|r| (r.offset, r.scalar.code, r.count, r.stride))
             .collect();
         assert_eq!(runs, [(0, Code::Short, 3, 2), (8, Code::Double, 1, 8)]);
-        let run = parse("4f").unwrap().layout().unwrap().leaves().next().unwrap();
-        assert_eq!((run.offset, run.count, run.stride, run.scalar.size), (0, 4, 4, 4));
+        let l = parse("(2)T{b:a:>H:b:}").unwrap().layout().unwrap();
+        let offsets: Vec<usize> = l.leaves().map(|r| r.offset).collect();
+        assert_eq!(offsets, [0, 1, 3, 4]);
+        let run = parse("4f")
+            .unwrap()
+            .layout()
+            .unwrap()
+            .leaves()
+            .next()
+            .unwrap();
+        assert_eq!(
+            (run.offset, run.count, run.stride, run.scalar.size),
+            (0, 4, 4, 4)
+        );
     }
 
     /// format_roundtrip (timeout): the leaves of `222222222220T{x:a:}` - 222 billion one-byte

@@ -169,7 +169,7 @@ mod value;
 
 pub use code::{simple_native, Code};
 pub use compare::{compare, LayoutMismatch, MatchNames, MismatchKind};
-pub use error::{CodecError, CodecErrorKind, FormatError};
+pub use error::{CodecError, FormatError};
 pub use layout::{FieldLayout, ItemLayout, Node, Scalar};
 pub use model::{Endian, Format, Item, Kind, Prefix};
 pub use pack::pack;
@@ -177,4 +177,3 @@ pub use parse::parse;
 pub use unpack::unpack;
 pub(crate) use unpack::unpack_element;
 pub use value::{Fields, FieldsIter, Value};
-

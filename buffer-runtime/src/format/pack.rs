@@ -7,13 +7,13 @@ use alloc::vec::Vec;
 
 use smallvec::SmallVec;
 
+use crate::error::ErrorKind;
 use crate::geometry::product;
 
 use super::error::unsupported_bits;
 use super::float::{f64_to_f16, f64_to_x87};
 use super::layout::{ItemLayout, Node, Scalar};
-use super::{Code, CodecError, CodecErrorKind, Endian, Prefix, Value};
-
+use super::{Code, CodecError, Endian, Prefix, Value};
 
 /// Which messages to use: memoryview's for a plain native format, struct's otherwise.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,10 +25,10 @@ enum Style {
 fn type_error(style: Style, s: &Scalar, struct_msg: &str) -> CodecError {
     match style {
         Style::MemoryView => CodecError::new(
-            CodecErrorKind::Type,
+            ErrorKind::TypeError,
             format!("memoryview: invalid type for format '{}'", s.code.as_str()),
         ),
-        Style::Struct => CodecError::new(CodecErrorKind::Type, struct_msg),
+        Style::Struct => CodecError::new(ErrorKind::TypeError, struct_msg),
     }
 }
 
@@ -37,7 +37,7 @@ fn range_error(style: Style, s: &Scalar, struct_msg: String) -> CodecError {
         Style::MemoryView => format!("memoryview: invalid value for format '{}'", s.code.as_str()),
         Style::Struct => struct_msg,
     };
-    CodecError::new(CodecErrorKind::Value, msg)
+    CodecError::new(ErrorKind::ValueError, msg)
 }
 
 const OUT_OF_RANGE: &str = "argument out of range";
@@ -167,8 +167,8 @@ fn int_overflow(style: Style, v: &Value, e: CodecError) -> CodecError {
         v,
         Value::Bool(_) | Value::Int(_) | Value::UInt(_) | Value::Pointer(_) | Value::Object(_)
     );
-    if style == Style::Struct && int && e.kind == CodecErrorKind::Overflow {
-        CodecError::new(CodecErrorKind::Value, INT_TOO_LARGE)
+    if style == Style::Struct && int && e.kind == ErrorKind::OverflowError {
+        CodecError::new(ErrorKind::ValueError, INT_TOO_LARGE)
     } else {
         e
     }
@@ -178,7 +178,7 @@ fn write_float(out: &mut [u8], x: f64, s: &Scalar, style: Style) -> Result<(), C
     let e = s.endian;
     let too_large = || {
         CodecError::new(
-            CodecErrorKind::Overflow,
+            ErrorKind::OverflowError,
             format!(
                 "float too large to pack with {} format",
                 s.code.as_str().trim_start_matches('Z')
@@ -207,7 +207,7 @@ fn write_float(out: &mut [u8], x: f64, s: &Scalar, style: Style) -> Result<(), C
         }
         n => {
             return Err(CodecError::new(
-                CodecErrorKind::Unsupported,
+                ErrorKind::NotImplementedError,
                 format!(
                     "format '{}': a {n}-byte long double is not supported",
                     s.code.as_str()
@@ -285,7 +285,7 @@ fn pack_scalar(s: &Scalar, v: &Value, out: &mut [u8], style: Style) -> Result<()
             }
             Value::Bytes(_) => {
                 return Err(CodecError::new(
-                    CodecErrorKind::Value,
+                    ErrorKind::ValueError,
                     "char format requires a bytes object of length 1",
                 ))
             }
@@ -319,7 +319,7 @@ fn pack_scalar(s: &Scalar, v: &Value, out: &mut [u8], style: Style) -> Result<()
             Value::Bytes(b) if b.len() == out.len() => out.copy_from_slice(b),
             _ => {
                 return Err(CodecError::new(
-                    CodecErrorKind::Value,
+                    ErrorKind::ValueError,
                     format!("expected {} bytes for padding 'x'", out.len()),
                 ))
             }
@@ -336,7 +336,7 @@ fn pack_scalar(s: &Scalar, v: &Value, out: &mut [u8], style: Style) -> Result<()
             let unit = if s.code == Code::Ucs2 { 2 } else { 4 };
             let too_long = || {
                 CodecError::new(
-                    CodecErrorKind::Value,
+                    ErrorKind::ValueError,
                     format!(
                         "'{}{}' holds at most {} characters",
                         s.len,
@@ -377,14 +377,14 @@ fn pack_node(node: &Node, v: &Value, out: &mut [u8], style: Style) -> Result<(),
                 Value::Array(a) => a.iter().map(|v| (None, v)).collect(),
                 _ => {
                     return Err(CodecError::new(
-                        CodecErrorKind::Type,
+                        ErrorKind::TypeError,
                         format!("expected a struct of {} fields", fields.len()),
                     ))
                 }
             };
             if values.len() != fields.len() {
                 return Err(CodecError::new(
-                    CodecErrorKind::Value,
+                    ErrorKind::ValueError,
                     format!(
                         "expected a struct of {} fields, got {}",
                         fields.len(),
@@ -396,7 +396,7 @@ fn pack_node(node: &Node, v: &Value, out: &mut [u8], style: Style) -> Result<(),
                 if let (Some(want), Some(got)) = (f.name.as_deref(), name) {
                     if want != got {
                         return Err(CodecError::new(
-                            CodecErrorKind::Value,
+                            ErrorKind::ValueError,
                             format!("expected field '{want}', got '{got}'"),
                         ));
                     }
@@ -420,13 +420,13 @@ fn pack_array(
     };
     let Value::Array(items) = v else {
         return Err(CodecError::new(
-            CodecErrorKind::Type,
+            ErrorKind::TypeError,
             format!("expected a sequence of {n} elements for a sub-array"),
         ));
     };
     if items.len() != n {
         return Err(CodecError::new(
-            CodecErrorKind::Value,
+            ErrorKind::ValueError,
             format!(
                 "expected a sequence of {n} elements for a sub-array, got {}",
                 items.len()
@@ -465,14 +465,12 @@ pub fn pack(layout: &ItemLayout, value: &Value, out: &mut [u8]) -> Result<(), Co
     let size = layout.size();
     if out.len() < size {
         return Err(CodecError::new(
-            CodecErrorKind::Value,
+            ErrorKind::ValueError,
             format!("expected {size} bytes for one item, got {}", out.len()),
         ));
     }
     let style = match layout.scalar() {
-        Some(s) if s.prefix == Prefix::Native && s.code.memoryview_native() => {
-            Style::MemoryView
-        }
+        Some(s) if s.prefix == Prefix::Native && s.code.memoryview_native() => Style::MemoryView,
         _ => Style::Struct,
     };
     if let Some(s) = layout.scalar() {

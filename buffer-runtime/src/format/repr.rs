@@ -6,7 +6,6 @@ use core::fmt;
 
 use super::Value;
 
-
 /// Writes `x` as Python's `repr(float)` does (`1.0`, `1e+16`, `1.5e-07`, `inf`, `nan`);
 /// `dot0 == false` drops the `.0` of an integral value, as inside `repr(complex)`.
 fn py_float(f: &mut fmt::Formatter<'_>, x: f64, dot0: bool) -> fmt::Result {

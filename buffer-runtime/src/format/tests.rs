@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::format::parse;
+use crate::ErrorKind;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -146,7 +147,7 @@ fn errors_inside_fields_and_elements_are_reported() {
     let worse = 0x11_0001u32.to_le_bytes();
     let msg = |fmt: &str, b: &[u8]| {
         let e = unpack(&layout(fmt), b).unwrap_err();
-        assert_eq!(e.kind(), CodecErrorKind::Unsupported);
+        assert_eq!(e.kind(), ErrorKind::NotImplementedError);
         e.message().to_string()
     };
     // The first error, whichever field or element follows it.
@@ -230,7 +231,7 @@ fn zero_size_sub_arrays() {
         Value::Array(vec![Value::Struct(Fields::default()); 3])
     );
     let e = unpack(&layout("(9223372036854775807)0s"), &[]).unwrap_err();
-    assert_eq!(e.kind(), CodecErrorKind::Unsupported);
+    assert_eq!(e.kind(), ErrorKind::NotImplementedError);
 }
 
 #[test]
@@ -254,7 +255,7 @@ fn padding_is_zeroed_and_failures_write_nothing() {
     assert_eq!(out, [9; 5]);
 }
 
-fn pack_err(fmt: &str, v: Value) -> (CodecErrorKind, String) {
+fn pack_err(fmt: &str, v: Value) -> (crate::ErrorKind, String) {
     let l = layout(fmt);
     let mut out = vec![0u8; l.size()];
     let e = pack(&l, &v, &mut out).unwrap_err();
@@ -263,56 +264,77 @@ fn pack_err(fmt: &str, v: Value) -> (CodecErrorKind, String) {
 
 #[test]
 fn cpython_messages() {
-    use CodecErrorKind as K;
+    use crate::ErrorKind as K;
     let mv = |c: &str, what: &str| format!("memoryview: invalid {what} for format '{c}'");
     assert_eq!(
         pack_err("h", Value::Int(70000)),
-        (K::Value, mv("h", "value"))
+        (K::ValueError, mv("h", "value"))
     );
-    assert_eq!(pack_err("@B", Value::Int(-1)), (K::Value, mv("B", "value")));
+    assert_eq!(
+        pack_err("@B", Value::Int(-1)),
+        (K::ValueError, mv("B", "value"))
+    );
     assert_eq!(
         pack_err("B", Value::Str("x".into())),
-        (K::Type, mv("B", "type"))
+        (K::TypeError, mv("B", "type"))
     );
-    assert_eq!(pack_err("b", Value::Float(1.5)), (K::Type, mv("b", "type")));
+    assert_eq!(
+        pack_err("b", Value::Float(1.5)),
+        (K::TypeError, mv("b", "type"))
+    );
     assert_eq!(
         pack_err("c", Value::Bytes(b"ab".to_vec())),
-        (K::Value, mv("c", "value"))
+        (K::ValueError, mv("c", "value"))
     );
-    assert_eq!(pack_err("c", Value::Int(1)), (K::Type, mv("c", "type")));
+    assert_eq!(
+        pack_err("c", Value::Int(1)),
+        (K::TypeError, mv("c", "type"))
+    );
     assert_eq!(
         pack_err("d", Value::Str("x".into())),
-        (K::Type, mv("d", "type"))
+        (K::TypeError, mv("d", "type"))
     );
-    assert_eq!(pack_err("Q", Value::Int(-1)), (K::Value, mv("Q", "value")));
-    assert_eq!(pack_err("P", Value::Float(1.0)), (K::Type, mv("P", "type")));
+    assert_eq!(
+        pack_err("Q", Value::Int(-1)),
+        (K::ValueError, mv("Q", "value"))
+    );
+    assert_eq!(
+        pack_err("P", Value::Float(1.0)),
+        (K::TypeError, mv("P", "type"))
+    );
     assert_eq!(
         pack_err("e", Value::Float(1e10)),
-        (K::Overflow, "float too large to pack with e format".into())
+        (
+            K::OverflowError,
+            "float too large to pack with e format".into()
+        )
     );
     // struct.pack's messages for everything else.
     assert_eq!(
         pack_err("T{h}", Value::Array(vec![Value::Int(70000)])),
         (
-            K::Value,
+            K::ValueError,
             "short format requires -32768 <= number <= 32767".into()
         )
     );
     assert_eq!(
         pack_err("<B", Value::Int(-1)),
-        (K::Value, "ubyte format requires 0 <= number <= 255".into())
+        (
+            K::ValueError,
+            "ubyte format requires 0 <= number <= 255".into()
+        )
     );
     assert_eq!(
         pack_err(">b", Value::Int(200)),
         (
-            K::Value,
+            K::ValueError,
             "byte format requires -128 <= number <= 127".into()
         )
     );
     assert_eq!(
         pack_err("<I", Value::UInt(1 << 32)),
         (
-            K::Value,
+            K::ValueError,
             "'I' format requires 0 <= number <= 4294967295".into()
         )
     );
@@ -320,7 +342,7 @@ fn cpython_messages() {
         assert_eq!(
             pack_err("<l", Value::Int(1 << 40)),
             (
-                K::Value,
+                K::ValueError,
                 "'l' format requires -2147483648 <= number <= 2147483647".into()
             )
         );
@@ -331,27 +353,33 @@ fn cpython_messages() {
     );
     assert_eq!(
         pack_err("T{q}", Value::Array(vec![Value::UInt(u64::MAX)])),
-        (K::Value, "argument out of range".into())
+        (K::ValueError, "argument out of range".into())
     );
     assert_eq!(
         pack_err("<e", Value::Int(65520)),
-        (K::Value, "int too large to convert".into())
+        (K::ValueError, "int too large to convert".into())
     );
     assert_eq!(
         pack_err("<e", Value::Float(65520.0)),
-        (K::Overflow, "float too large to pack with e format".into())
+        (
+            K::OverflowError,
+            "float too large to pack with e format".into()
+        )
     );
     assert_eq!(
         pack_err("<i", Value::Str("x".into())),
-        (K::Type, "required argument is not an integer".into())
+        (K::TypeError, "required argument is not an integer".into())
     );
     assert_eq!(
         pack_err("<d", Value::Str("x".into())),
-        (K::Type, "required argument is not a float".into())
+        (K::TypeError, "required argument is not a float".into())
     );
     assert_eq!(
         pack_err("<f", Value::Float(1e300)),
-        (K::Overflow, "float too large to pack with f format".into())
+        (
+            K::OverflowError,
+            "float too large to pack with f format".into()
+        )
     );
     assert_eq!(
         pack_err("<c", Value::Bytes(b"ab".to_vec())).1,
@@ -359,12 +387,15 @@ fn cpython_messages() {
     );
     assert_eq!(
         pack_err("4s", Value::Int(1)),
-        (K::Type, "argument for 's' must be a bytes object".into())
+        (
+            K::TypeError,
+            "argument for 's' must be a bytes object".into()
+        )
     );
-    assert_eq!(pack_err("t", Value::Int(1)).0, K::Unsupported);
+    assert_eq!(pack_err("t", Value::Int(1)).0, K::NotImplementedError);
     assert_eq!(
         pack_err("2w", Value::Str("abc".into())),
-        (K::Value, "'2w' holds at most 2 characters".into())
+        (K::ValueError, "'2w' holds at most 2 characters".into())
     );
 }
 
@@ -372,7 +403,7 @@ fn cpython_messages() {
 /// `@` and for the host's own byte order where the standard size is the native one.
 #[test]
 fn struct_range_messages_follow_the_prefix() {
-    use CodecErrorKind as K;
+    use crate::ErrorKind as K;
     let (host, other) = if cfg!(target_endian = "little") {
         ('<', '>')
     } else {
@@ -380,7 +411,7 @@ fn struct_range_messages_follow_the_prefix() {
     };
     let err = |prefix: char, code: &str, v: Value| {
         let (kind, msg) = pack_err(&format!("{prefix}{code}"), v);
-        assert_eq!(kind, K::Value, "{prefix}{code}: {msg}");
+        assert_eq!(kind, K::ValueError, "{prefix}{code}: {msg}");
         msg
     };
     let short = "short format requires -32768 <= number <= 32767";
@@ -489,6 +520,6 @@ fn struct_pack_conversions() {
     assert_eq!(f64::from_ne_bytes(d), 3.0);
     assert_eq!(
         unpack(&layout("Zd"), &[0; 8]).unwrap_err().kind(),
-        CodecErrorKind::Value
+        ErrorKind::ValueError
     );
 }

@@ -4,12 +4,13 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::error::ErrorKind;
 use crate::geometry::product;
 
+use super::error::unsupported_bits;
 use super::float::{f16_to_f64, x87_to_f64};
 use super::layout::{FieldLayout, ItemLayout, Node, Scalar};
-use super::error::unsupported_bits;
-use super::{Code, CodecError, CodecErrorKind, Endian, Fields, Value};
+use super::{Code, CodecError, Endian, Fields, Value};
 
 fn read_uint(b: &[u8], endian: Endian) -> u64 {
     // The common sizes as one load each; the byte loop below for the rest (3, 5, 6, 7 bytes:
@@ -69,7 +70,7 @@ fn read_float(b: &[u8], code: Code, endian: Endian) -> Result<f64, CodecError> {
         }
         n => {
             return Err(CodecError::new(
-                CodecErrorKind::Unsupported,
+                ErrorKind::NotImplementedError,
                 format!(
                     "format '{}': a {n}-byte long double is not supported",
                     code.as_str()
@@ -117,7 +118,7 @@ fn unpack_scalar(s: &Scalar, b: &[u8]) -> Result<Value, CodecError> {
             for c in char::decode_utf16(units) {
                 out.push(c.map_err(|err| {
                     CodecError::new(
-                        CodecErrorKind::Unsupported,
+                        ErrorKind::NotImplementedError,
                         format!(
                             "format 'u': unpaired surrogate 0x{:04x}",
                             err.unpaired_surrogate()
@@ -133,7 +134,7 @@ fn unpack_scalar(s: &Scalar, b: &[u8]) -> Result<Value, CodecError> {
                 let u = read_uint(c, e) as u32;
                 out.push(char::from_u32(u).ok_or_else(|| {
                     CodecError::new(
-                        CodecErrorKind::Unsupported,
+                        ErrorKind::NotImplementedError,
                         format!("format 'w': 0x{u:x} is not a Unicode code point"),
                     )
                 })?);
@@ -227,7 +228,6 @@ fn unpack_fields(
     }
 }
 
-
 /// The longest sub-array of zero-size elements (`(n)T{}`, `(n)0s`) that [`unpack`] builds.
 const MAX_EMPTY_ELEMENTS: usize = 1 << 16;
 
@@ -241,7 +241,7 @@ fn unpack_array(dims: &[usize], element: &ItemLayout, b: &[u8]) -> Result<Vec<Va
     if step == 0 && n > MAX_EMPTY_ELEMENTS {
         // Elements of other sizes are bounded by the bytes given; zero-size ones are not.
         return Err(CodecError::new(
-            CodecErrorKind::Unsupported,
+            ErrorKind::NotImplementedError,
             format!("a sub-array of {n} zero-size elements is too long to unpack"),
         ));
     }
@@ -276,7 +276,7 @@ fn unpack_array(dims: &[usize], element: &ItemLayout, b: &[u8]) -> Result<Vec<Va
 pub fn unpack(layout: &ItemLayout, bytes: &[u8]) -> Result<Value, CodecError> {
     if bytes.len() < layout.size() {
         return Err(CodecError::new(
-            CodecErrorKind::Value,
+            ErrorKind::ValueError,
             format!(
                 "expected {} bytes for one item, got {}",
                 layout.size(),

@@ -6,9 +6,9 @@ use alloc::string::String;
 use alloc::sync::Arc;
 
 use crate::element::Element;
-use crate::format::{self, ItemLayout, MatchNames};
+use crate::format::{self, FormatError, ItemLayout, MatchNames};
 
-use super::error::{Result, ViewError};
+use super::error::{Cause, Result, ViewError};
 
 /// A parsed item format, cheap to clone (reference-counted): every view derived from another
 /// (slices, sub-views, transpositions) shares its parent's.
@@ -56,14 +56,14 @@ impl ItemFormat {
     }
 
     fn build(text: Cow<'static, str>) -> Result<Self> {
+        let invalid = |e: FormatError| {
+            ViewError::value_error(alloc::format!("invalid format {:?}: {e}", &*text))
+                .with_cause(Cause::Format(e))
+        };
         let layout = format::parse(&text)
-            .map_err(|e| {
-                ViewError::value_error(alloc::format!("invalid format {:?}: {e}", &*text))
-            })?
+            .map_err(invalid)?
             .layout()
-            .map_err(|e| {
-                ViewError::value_error(alloc::format!("invalid format {:?}: {e}", &*text))
-            })?;
+            .map_err(invalid)?;
         Ok(Self::from_layout(text, layout))
     }
 
@@ -149,8 +149,9 @@ impl ItemFormat {
             return Ok(());
         }
         let theirs = Self::build(Cow::Borrowed(T::FORMAT))?;
-        format::compare(theirs.layout(), self.layout(), names)
-            .map_err(|e| ViewError::value_error(alloc::format!("{e}")))?;
+        format::compare(theirs.layout(), self.layout(), names).map_err(|e| {
+            ViewError::value_error(alloc::format!("{e}")).with_cause(Cause::Layout(e))
+        })?;
         if theirs.itemsize() != core::mem::size_of::<T>() {
             return Err(ViewError::buffer_error(alloc::format!(
                 "format {:?} describes {} bytes but `{}` has {}",

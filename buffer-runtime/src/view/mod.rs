@@ -159,7 +159,7 @@ use zerocopy::FromBytes;
 use crate::export::{BufferExport, BufferExportMut};
 
 pub use data::{Data, DataMut, DataRef, DataRefMut, Shared, SharedMut};
-pub use error::{ErrorKind, Result, ViewError};
+pub use error::{Cause, ErrorKind, Result, ViewError};
 pub use item::ItemFormat;
 pub use slice::{AxisIndex, Slice};
 pub use typed::TypedIter;
