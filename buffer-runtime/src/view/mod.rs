@@ -363,7 +363,8 @@ impl<S: Data> fmt::Debug for ViewBase<S> {
     }
 }
 
-/// Checks invariants 1 and 3 to 5 of [`ViewBase`] for a layout over `len` bytes.
+/// Checks invariants 1 and 3 to 5 of [`ViewBase`] for a layout over `len` bytes
+/// ([`geometry::measure`] and [`geometry::Geometry::inside`], with the views' messages).
 fn check_layout(
     len: usize,
     offset: usize,
@@ -371,59 +372,36 @@ fn check_layout(
     strides: &[isize],
     itemsize: usize,
 ) -> Result<()> {
-    if shape.len() > MAX_NDIM {
-        return Err(ViewError::value_error(
-            "memoryview: number of dimensions must not exceed 64",
-        ));
-    }
-    if shape.len() != strides.len() {
-        return Err(ViewError::buffer_error(alloc::format!(
-            "buffer layout: shape has {} dimensions but strides has {}",
-            shape.len(),
-            strides.len()
-        )));
-    }
-    let too_big =
-        || ViewError::buffer_error("buffer layout: product(shape) * itemsize exceeds isize::MAX");
-    let too_many = || ViewError::buffer_error("buffer layout: product(shape) exceeds isize::MAX");
-    let mut nbytes = itemsize;
-    for &n in shape {
-        nbytes = nbytes.checked_mul(n).ok_or_else(too_big)?;
-    }
-    if nbytes > isize::MAX as usize {
-        return Err(too_big());
-    }
-    // Zero-size items pass the check above whatever the shape: bound the item count too, so
-    // that `item_count` (and every loop over the items) cannot overflow.
-    if !shape.contains(&0) {
-        let mut count: usize = 1;
-        for &n in shape {
-            count = count.checked_mul(n).ok_or_else(too_many)?;
-        }
-        if count > isize::MAX as usize {
-            return Err(too_many());
-        }
-    }
-    if shape.contains(&0) {
-        if offset > len {
-            return Err(ViewError::buffer_error(alloc::format!(
-                "buffer layout: offset {offset} is past the end of {len} bytes"
-            )));
-        }
-        return Ok(());
-    }
-    // The extreme byte offsets, in i128 with checks: 64 terms of up to 2^126 could overflow.
+    use geometry::{GeometryError, Outside};
     let outside = || {
         ViewError::buffer_error(alloc::format!(
             "buffer layout: items of shape {shape:?}, strides {strides:?}, itemsize {itemsize} \
              at offset {offset} do not lie inside {len} bytes"
         ))
     };
-    let (lo, end) = geometry::extent(offset, shape, strides, itemsize).ok_or_else(outside)?;
-    if lo < 0 || end > len as i128 {
-        return Err(outside());
-    }
-    Ok(())
+    let measured = geometry::measure(shape, strides, itemsize).map_err(|e| match e {
+        GeometryError::TooManyDimensions => {
+            ViewError::value_error("memoryview: number of dimensions must not exceed 64")
+        }
+        GeometryError::StridesCount => ViewError::buffer_error(alloc::format!(
+            "buffer layout: shape has {} dimensions but strides has {}",
+            shape.len(),
+            strides.len()
+        )),
+        GeometryError::TooManyBytes => {
+            ViewError::buffer_error("buffer layout: product(shape) * itemsize exceeds isize::MAX")
+        }
+        GeometryError::TooManyItems => {
+            ViewError::buffer_error("buffer layout: product(shape) exceeds isize::MAX")
+        }
+        GeometryError::ExtentOverflow => outside(),
+    })?;
+    measured.inside(offset, len).map_err(|e| match e {
+        Outside::OffsetPastEnd => ViewError::buffer_error(alloc::format!(
+            "buffer layout: offset {offset} is past the end of {len} bytes"
+        )),
+        Outside::Items { .. } => outside(),
+    })
 }
 
 /// C-order byte strides for `shape`.
