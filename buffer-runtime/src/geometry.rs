@@ -113,6 +113,7 @@ pub(crate) enum GeometryError {
     ExtentOverflow,
 }
 
+#[cfg(feature = "alloc")]
 /// Where items lie compared with the bytes of a buffer: the result of [`Geometry::inside`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Outside {
@@ -166,6 +167,7 @@ pub(crate) fn measure(
     })
 }
 
+#[cfg(feature = "alloc")]
 impl Geometry {
     /// Whether every item, the first one at byte `offset`, lies inside `len` bytes (and,
     /// without items, whether `offset <= len`): invariants 4 and 5 of
