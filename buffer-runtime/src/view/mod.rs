@@ -148,6 +148,8 @@ mod copy;
 mod data;
 mod error;
 mod item;
+mod iter;
+mod kernels;
 mod order;
 mod slice;
 mod subview;
