@@ -83,6 +83,28 @@
 //! | `cast(fmt, shape)`           | [`cast`](ViewBase::cast), [`cast_mut`](ViewBase::cast_mut), [`into_cast`](ViewBase::into_cast) |
 //! | `m == n`, `hash(m)`          | `==` ([`equals`](ViewBase::equals)), [`try_hash`](ViewBase::try_hash) |
 //!
+//! # Where each operation lives
+//!
+//! One kind of operation per file, as ndarray's `impl_views/`:
+//!
+//! | File            | What it holds                                                         |
+//! |-----------------|-----------------------------------------------------------------------|
+//! | `base.rs`       | [`ViewBase`] and its [invariants](ViewBase#invariants), the aliases, conversions between storage kinds |
+//! | `data.rs`       | the storage kinds ([`Data`], [`Shared`], [`SharedMut`], ...)          |
+//! | `construct.rs`  | constructors (`new`, `from_bytes`, `from_parts`, `from_data*`) and the layout check |
+//! | `attrs.rs`      | attributes: `format`, `itemsize`, `shape`, `byte_strides`, `nbytes`, `len`, contiguity, ... |
+//! | `subview.rs`    | views of the same items and sub-views: `view`, `sub`, `slice`, `slice_axis`, `index`, `index_axis` |
+//! | `axes.rs`       | transposition: `t`, `permute_axes`                                    |
+//! | `cast.rs`       | `cast`                                                                |
+//! | `values.rs`     | items as [`Value`]s: `get`, `set`, `fill`, `tolist`, `values`, equality, `field` |
+//! | `typed.rs`      | items as Rust values: `check_type`, `get_as`, `set_as`, `iter_as`, `as_slice`, ... |
+//! | `copy.rs`       | copies out and in: `tobytes`, `write_bytes`, `hex`, hashing, `copy_from`, `assign_slice*`, `fill_bytes` |
+//! | `iter.rs`       | the walk over item offsets in C order                                 |
+//! | `kernels.rs`    | the copy kernels behind `tobytes`                                     |
+//! | `slice.rs`      | [`Slice`], [`AxisIndex`] and the slicing macro                        |
+//! | `order.rs`      | [`Order`]                                                             |
+//! | `item.rs`, `error.rs` | [`ItemFormat`], [`ViewError`]                                   |
+//!
 //! # Which CPython
 //!
 //! The view follows the newest CPython's memoryview, 3.12 and 3.13 (which answer alike), on
