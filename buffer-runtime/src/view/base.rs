@@ -37,15 +37,23 @@ pub type Strides = SmallVec<[isize; 4]>;
 ///
 /// # Invariants
 ///
-/// Every constructor (and every operation that derives a view from a view: slicing, indexing,
-/// transposition, casting, field projection) establishes these, and the `unsafe` fast paths
-/// rely on them:
+/// The one statement of the view invariants: the crate's safety argument
+/// ([`safety`](crate::safety), section 2) and every `unsafe` block that relies on them refer
+/// here by number. They describe the implementation, for reviewers; code outside the crate
+/// sees only the safe API.
+///
+/// Every constructor establishes them with one check (`check_layout` in `view/construct.rs`,
+/// built on the crate's single geometry check), and every operation that derives a view from
+/// a view (slicing, indexing, transposition, casting, field projection) either runs that check
+/// again on the new layout (`with_layout`) or only permutes (shape, stride) pairs, which keeps
+/// the set of item offsets (`t`, `permute_axes`):
 ///
 /// 1. `shape.len() == strides.len() <= MAX_NDIM` (64).
 /// 2. `itemsize == self.item.itemsize()`, the size the format describes.
 /// 3. `product(shape) * itemsize <= isize::MAX` (so `nbytes` and every item offset fit an
 ///    `isize`), and `product(shape) <= isize::MAX` too (zero-size items), so the item count
-///    fits as well.
+///    fits as well. `product` is the true product: a 0 anywhere makes it 0, however large the
+///    other dimensions.
 /// 4. If no dimension is 0, every item lies inside the borrowed bytes: for every index
 ///    `0 <= i[k] < shape[k]`, `0 <= offset + sum(i[k] * strides[k])` and
 ///    `offset + sum(i[k] * strides[k]) + itemsize <= data.len()`. It is enough to check

@@ -9,7 +9,7 @@ use super::ViewBase;
 /// The byte offsets of the items of a layout in C order (last index fastest): a tight loop
 /// along the last dimension, an odometer over the others.
 ///
-/// Precondition (upheld by [`ViewBase`]'s invariants): every offset produced lies in the
+/// Precondition (upheld by [`ViewBase`]'s [invariants](ViewBase#invariants)): every offset produced lies in the
 /// view's bytes. The arithmetic wraps instead of panicking: the true value of every offset
 /// produced is in range, so wrapping gives exactly that value.
 #[derive(Clone)]

@@ -233,7 +233,8 @@ pub(super) fn write_c_order(
     // The runs' offsets, over as few dimensions as give the same sequence.
     let (shape, strides) = coalesce(&shape[..outer], &strides[..outer]);
     let offsets = OffsetIter::new(&shape, &strides, offset);
-    // `run` bytes per run, as many runs as offsets: at most isize::MAX bytes (invariant 3).
+    // `run` bytes per run, as many runs as offsets: at most isize::MAX bytes (invariant 3 of
+    // `ViewBase`, view/base.rs).
     let n = run * offsets.len();
     if run > 16 {
         // Long runs: append each (no zero-filling first).
@@ -243,7 +244,7 @@ pub(super) fn write_c_order(
         }
         return;
     }
-    // Every run lies inside `bytes` (invariant 4). Fixed-size copies for the common run
+    // Every run lies inside `bytes` (invariant 4 of `ViewBase`, view/base.rs). Fixed-size copies for the common run
     // sizes (1-16 byte numbers; 3, 6 and 12 for RGB pixels of u8 and u16, and xyz points of
     // f32) let the compiler emit a few loads and stores per run, no call.
     type Copy = fn(&mut [MaybeUninit<u8>], &[u8], &[usize], &[isize], usize) -> usize;
