@@ -223,6 +223,8 @@
 //!
 //! ## 5. Every `unsafe` block and its invariant
 //!
+//! "Invariant N" below is the N-th [view invariant](crate::view::ViewBase#invariants).
+//!
 //! Unsafe trait impls (contract: the format/shape describes `Self` exactly):
 //!
 //! | where | what | why it holds |
