@@ -159,6 +159,8 @@ impl<S: Data> ViewBase<S> {
     }
 
     /// `len(view)`: the length of the first dimension. CPython's `TypeError` for a 0-d view.
+    /// [`is_empty`](Self::is_empty) is `len() == Ok(0)`; the number of items is
+    /// [`item_count`](Self::item_count).
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
@@ -172,14 +174,20 @@ impl<S: Data> ViewBase<S> {
             .ok_or_else(|| ViewError::type_error("0-dim memory has no length"))
     }
 
-    /// Whether the view holds no item (a zero in its shape).
+    /// Whether [`len`](Self::len) is 0: the first dimension has no entry (`len(m) == 0` in
+    /// Python). `false` for a 0-d view, which has no length but one item. A view of shape
+    /// `[3, 0]` is not empty (its length is 3) yet has no item: to ask "does it hold any
+    /// item", use [`item_count`](Self::item_count)` == 0`.
     ///
     /// ```
     /// use buffer_runtime::view::{MemoryView, Slice};
     /// assert!(MemoryView::from_bytes(b"ab").slice(Slice::from(1..1)).unwrap().is_empty());
+    /// let rows = MemoryView::from_parts(&[], "B", &[3, 0], None, 0).unwrap();
+    /// assert_eq!((rows.is_empty(), rows.len().unwrap(), rows.item_count()), (false, 3, 0));
+    /// assert!(!MemoryView::new(&7u8).unwrap().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.shape.contains(&0)
+        self.shape.first() == Some(&0)
     }
 
     /// CPython's `c_contiguous`: the items are in C order with no gap. Following CPython, a

@@ -129,7 +129,7 @@ pub type SharedView<'a> = ViewBase<Shared<'a>>;
 /// use buffer_runtime::view::{MemoryViewMut, SharedViewMut};
 /// let mut v = [0u32; 3];
 /// let mut view = SharedViewMut::from(MemoryViewMut::new(&mut v).unwrap());
-/// view.sub_mut(&buffer_runtime::s![1..]).unwrap().fill_bytes(&7u32.to_ne_bytes()).unwrap();
+/// view.sub_mut(&buffer_runtime::index![1..]).unwrap().fill_bytes(&7u32.to_ne_bytes()).unwrap();
 /// drop(view);
 /// assert_eq!(v, [0, 7, 7]);
 /// ```

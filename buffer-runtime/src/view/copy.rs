@@ -6,7 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::error::{ErrorKind, Result, ViewError};
-use super::{Data, DataMut, Order, Slice, ViewBase, MAX_NDIM};
+use super::{Axis, Data, DataMut, Order, Slice, ViewBase, MAX_NDIM};
 use super::{Shape, Strides};
 
 use super::iter::{c_run, coalesce};
@@ -96,7 +96,7 @@ impl<S: Data> ViewBase<S> {
             return;
         }
         if order == Order::F {
-            let t = self.view().reversed_axes();
+            let t = self.view().into_t();
             t.write_c_order(out);
         } else {
             self.write_c_order(out);
@@ -104,7 +104,7 @@ impl<S: Data> ViewBase<S> {
     }
 
     fn write_c_order(&self, out: &mut Vec<u8>) {
-        if self.is_empty() {
+        if self.item_count() == 0 {
             return;
         }
         match self.data.as_slice() {
@@ -236,7 +236,7 @@ impl<S: Data> ViewBase<S> {
                 "memoryview: hashing is restricted to formats 'B', 'b' or 'c'",
             ));
         }
-        let contiguous = self.c_contiguous() && !self.is_empty();
+        let contiguous = self.c_contiguous() && self.item_count() != 0;
         if let (true, Some(bytes)) = (contiguous, self.data.as_slice()) {
             let n = self.nbytes();
             bytes[self.offset..self.offset + n].hash(state);
@@ -280,11 +280,11 @@ impl<S: Data> ViewBase<S> {
     /// [`sub_mut`](Self::sub_mut) to assign any sub-view.
     ///
     /// ```
-    /// use buffer_runtime::{s, view::{MemoryView, MemoryViewMut}};
+    /// use buffer_runtime::{index, view::{MemoryView, MemoryViewMut}};
     /// let mut grid = [[0u8; 3]; 2];
     /// let col = [7u8, 8];
     /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
-    /// view.sub_mut(&s![.., 1]).unwrap().copy_from(&MemoryView::new(&col).unwrap()).unwrap();
+    /// view.sub_mut(&index![.., 1]).unwrap().copy_from(&MemoryView::new(&col).unwrap()).unwrap();
     /// drop(view);
     /// assert_eq!(grid, [[0, 7, 0], [0, 8, 0]]);
     /// ```
@@ -342,7 +342,7 @@ impl<S: Data> ViewBase<S> {
         self.check_writable()?;
         match self.ndim() {
             0 => Err(ViewError::type_error("invalid indexing of 0-dim memory")),
-            1 => self.assign_slice_axis(0, slice, src),
+            1 => self.assign_slice_axis(Axis(0), slice, src),
             _ => Err(ViewError::not_implemented(
                 "memoryview slice assignments are currently restricted to ndim = 1",
             )),
@@ -353,17 +353,18 @@ impl<S: Data> ViewBase<S> {
     /// any number of dimensions).
     ///
     /// ```
-    /// use buffer_runtime::view::{MemoryView, MemoryViewMut, Slice};
+    /// use buffer_runtime::view::{Axis, MemoryView, MemoryViewMut, Slice};
     /// let mut grid = [[0u8; 2]; 2];
     /// let ones = [[1u8], [1]];
     /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
-    /// view.assign_slice_axis(1, Slice::from(1..), &MemoryView::new(&ones).unwrap()).unwrap();
+    /// let src = MemoryView::new(&ones).unwrap();
+    /// view.assign_slice_axis(Axis(1), Slice::from(1..), &src).unwrap();
     /// drop(view);
     /// assert_eq!(grid, [[0, 1], [0, 1]]);
     /// ```
     pub fn assign_slice_axis<T: Data>(
         &mut self,
-        axis: usize,
+        axis: Axis,
         slice: Slice,
         src: &ViewBase<T>,
     ) -> Result<()> {

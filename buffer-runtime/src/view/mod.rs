@@ -5,7 +5,7 @@
 //! offset) and offers what Python's `memoryview` offers, with CPython's semantics and error
 //! messages: the attributes (`format`, `itemsize`, `shape`, `strides`, the contiguity flags,
 //! ...), item access by a full tuple of indices, slicing, `tobytes`, `hex`, `tolist`,
-//! `toreadonly`, `cast`, equality by value and hashing.
+//! `toreadonly` (here [`view`](ViewBase::view)), `cast`, equality by value and hashing.
 //!
 //! Beyond CPython it slices and indexes every dimension (a partial index gives an (N-1)-d
 //! sub-view), transposes, unpacks every format the [`format`](crate::format) module parses
@@ -25,7 +25,7 @@
 //!     assert_eq!(view.shape(), &[2, 3]);
 //!     assert_eq!(view.byte_strides(), &[6, 2]);
 //!     // A column: slicing on the second dimension, which CPython cannot do.
-//!     let col = view.sub(&buffer_runtime::s![.., 1]).unwrap();
+//!     let col = view.sub(&buffer_runtime::index![.., 1]).unwrap();
 //!     assert_eq!(col.shape(), &[2]);
 //!     assert_eq!(col.tobytes(Order::C), [2u16.to_ne_bytes(), 5u16.to_ne_bytes()].concat());
 //! }
@@ -61,11 +61,18 @@
 //! unchanged: on a [`MemoryView`] they fail with CPython's `TypeError: cannot modify read-only
 //! memory`.
 //!
-//! Methods that derive a view come in three forms: `sub(&self)` returns a read-only view
-//! borrowing this one, `sub_mut(&mut self)` a writable one, and `into_sub(self)` consumes the
-//! view and keeps its lifetime and writability (use it to chain: `view.t().into_sub(..)`).
+//! Every method that derives a view comes in three forms, as ndarray's: `op(&self)` returns
+//! a read-only view borrowing this one, `op_mut(&mut self)` a writable one (on writable views),
+//! and `into_op(self)` consumes the view and keeps its lifetime and writability (use it to
+//! chain: `view.t().into_sub(..)`). The operations: [`view`](ViewBase::view) /
+//! [`view_mut`](ViewBase::view_mut) (the consuming form is the view itself),
+//! [`sub`](ViewBase::sub), [`slice`](ViewBase::slice), [`slice_axis`](ViewBase::slice_axis),
+//! [`index`](ViewBase::index), [`index_axis`](ViewBase::index_axis), [`t`](ViewBase::t),
+//! [`permute_axes`](ViewBase::permute_axes), [`cast`](ViewBase::cast) and
+//! [`field`](ViewBase::field). Axes are numbered by an [`Axis`], never by a bare integer, so
+//! that `index_axis(Axis(1), 0)` cannot be misread.
 //!
-//! # CPython's operations
+//! # CPython's and numpy's operations
 //!
 //! | Python                       | Rust                                                  |
 //! |------------------------------|-------------------------------------------------------|
@@ -73,13 +80,16 @@
 //! | `format itemsize ndim shape` | [`format`](ViewBase::format), [`itemsize`](ViewBase::itemsize), [`ndim`](ViewBase::ndim), [`shape`](ViewBase::shape) |
 //! | `strides suboffsets nbytes`  | [`byte_strides`](ViewBase::byte_strides), [`suboffsets`](ViewBase::suboffsets), [`nbytes`](ViewBase::nbytes) |
 //! | `readonly`, `*contiguous`    | [`readonly`](ViewBase::readonly), [`c_contiguous`](ViewBase::c_contiguous), [`f_contiguous`](ViewBase::f_contiguous), [`contiguous`](ViewBase::contiguous) |
-//! | `len(m)`                     | [`len`](ViewBase::len)                                |
+//! | `len(m)`, `len(m) == 0`      | [`len`](ViewBase::len), [`is_empty`](ViewBase::is_empty); no items: [`item_count`](ViewBase::item_count) `== 0` |
 //! | `m[i, j]`, `m[()]`           | [`get`](ViewBase::get) (a [`Value`]), [`get_as`](ViewBase::get_as) (a Rust value) |
 //! | `m[i, j] = v`                | [`set`](ViewBase::set), [`set_as`](ViewBase::set_as)  |
 //! | `m[a:b:c]`                   | [`slice`](ViewBase::slice) with a [`Slice`]           |
+//! | numpy `a[1, ::-1]`           | [`sub`](ViewBase::sub) with [`index!`](crate::index)`[1, ..;-1]` |
+//! | numpy `a[:, a:b]`, `a[:, i]` | [`slice_axis`](ViewBase::slice_axis), [`index_axis`](ViewBase::index_axis) with an [`Axis`] |
+//! | numpy `a.T`, `a.transpose(axes)` | [`t`](ViewBase::t), [`permute_axes`](ViewBase::permute_axes) (ndarray's `reversed_axes`, `permuted_axes`: [`into_t`](ViewBase::into_t), [`into_permute_axes`](ViewBase::into_permute_axes)) |
 //! | `m[a:b:c] = src`             | [`assign_slice`](ViewBase::assign_slice)              |
 //! | `tobytes(order)`, `hex(..)`  | [`tobytes`](ViewBase::tobytes) with an [`Order`], [`hex`](ViewBase::hex) |
-//! | `tolist()`, `toreadonly()`   | [`tolist`](ViewBase::tolist), [`toreadonly`](ViewBase::toreadonly) |
+//! | `tolist()`, `toreadonly()`   | [`tolist`](ViewBase::tolist), [`view`](ViewBase::view) |
 //! | `cast(fmt, shape)`           | [`cast`](ViewBase::cast), [`cast_mut`](ViewBase::cast_mut), [`into_cast`](ViewBase::into_cast) |
 //! | `m == n`, `hash(m)`          | `==` ([`equals`](ViewBase::equals)), [`try_hash`](ViewBase::try_hash) |
 //!
@@ -185,7 +195,7 @@ pub use data::{Data, DataMut, DataRef, DataRefMut, Shared, SharedMut};
 pub use error::{ErrorKind, Result, ViewError};
 pub use item::ItemFormat;
 pub use order::Order;
-pub use slice::{AxisIndex, Slice};
+pub use slice::{Axis, AxisIndex, Slice};
 pub use typed::TypedIter;
 pub use values::values_equal;
 

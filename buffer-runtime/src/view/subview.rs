@@ -5,7 +5,7 @@ use smallvec::SmallVec;
 
 use super::data::{Data, DataMut};
 use super::error::{Result, ViewError};
-use super::{AxisIndex, Shape, Slice, Strides, ViewBase};
+use super::{Axis, AxisIndex, Shape, Slice, Strides, ViewBase};
 
 impl<S: Data> ViewBase<S> {
     /// Resolves a full tuple of (possibly negative) indices to a byte offset, with CPython's
@@ -43,27 +43,21 @@ impl<S: Data> ViewBase<S> {
         Ok(off as usize)
     }
 
-    /// A read-only view of the same items, borrowing this one (CPython's `toreadonly`).
+    /// A read-only view of the same items, borrowing this one (CPython's `toreadonly`: there
+    /// is no separate method). The borrowed form of every operation deriving a view starts
+    /// here: `sub(&self)` is `self.view().into_sub(..)`.
     ///
     /// ```
-    /// use buffer_runtime::view::MemoryViewMut;
+    /// use buffer_runtime::view::{MemoryView, MemoryViewMut};
+    /// let view = MemoryView::from_bytes(b"ab");
+    /// assert_eq!(view.view().shape(), &[2]);
     /// let mut b = [1u8, 2];
     /// let view = MemoryViewMut::from_bytes(&mut b);
-    /// let ro = view.toreadonly();
+    /// let ro = view.view(); // m.toreadonly()
     /// assert!(ro.readonly());
     /// assert_eq!(ro, view);
     /// ```
-    pub fn toreadonly(&self) -> ViewBase<S::Ref<'_>> {
-        self.view()
-    }
-
-    /// A read-only view of the same items, borrowing this one.
-    ///
-    /// ```
-    /// use buffer_runtime::view::MemoryView;
-    /// let view = MemoryView::from_bytes(b"ab");
-    /// assert_eq!(view.view().shape(), &[2]);
-    /// ```
+    #[doc(alias = "toreadonly")]
     pub fn view(&self) -> ViewBase<S::Ref<'_>> {
         ViewBase {
             data: self.data.reborrow(),
@@ -80,13 +74,13 @@ impl<S: Data> ViewBase<S> {
     /// `TypeError: cannot index N-dimension view with M-element tuple`.
     ///
     /// ```
-    /// use buffer_runtime::{s, view::MemoryView};
+    /// use buffer_runtime::{index, view::MemoryView};
     /// let grid = [[1u8, 2, 3], [4, 5, 6]];
     /// let view = MemoryView::new(&grid).unwrap();
-    /// let v = view.sub(&s![.., 2..;-1]).unwrap(); // [:, 2::-1]
+    /// let v = view.sub(&index![.., 2..;-1]).unwrap(); // [:, 2::-1]
     /// assert_eq!(v.shape(), &[2, 3]);
     /// assert_eq!(v.tobytes(buffer_runtime::view::Order::C), [3, 2, 1, 6, 5, 4]);
-    /// assert_eq!(view.sub(&s![1, 0]).unwrap().ndim(), 0);
+    /// assert_eq!(view.sub(&index![1, 0]).unwrap().ndim(), 0);
     /// ```
     pub fn sub(&self, index: &[AxisIndex]) -> Result<ViewBase<S::Ref<'_>>> {
         self.view().into_sub(index)
@@ -95,9 +89,9 @@ impl<S: Data> ViewBase<S> {
     /// [`sub`](Self::sub), consuming this view (keeps its lifetime and writability).
     ///
     /// ```
-    /// use buffer_runtime::{s, view::MemoryViewMut};
+    /// use buffer_runtime::{index, view::MemoryViewMut};
     /// let mut grid = [[0u8; 3]; 2];
-    /// let mut row = MemoryViewMut::new(&mut grid).unwrap().into_sub(&s![1]).unwrap();
+    /// let mut row = MemoryViewMut::new(&mut grid).unwrap().into_sub(&index![1]).unwrap();
     /// row.set_as::<u8>(&[0], 5).unwrap();
     /// assert_eq!(grid[1][0], 5);
     /// ```
@@ -158,30 +152,43 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(s.tobytes(Order::C), [5, 3]);
     /// ```
     pub fn slice(&self, slice: Slice) -> Result<ViewBase<S::Ref<'_>>> {
-        self.slice_axis(0, slice)
+        self.slice_axis(Axis(0), slice)
+    }
+
+    /// [`slice`](Self::slice), consuming this view (keeps its lifetime and writability).
+    ///
+    /// ```
+    /// use buffer_runtime::view::{MemoryViewMut, Slice};
+    /// let mut b = [0u8; 4];
+    /// let mut tail = MemoryViewMut::from_bytes(&mut b).into_slice(Slice::from(2..)).unwrap();
+    /// tail.set_as::<u8>(&[1], 9).unwrap();
+    /// assert_eq!(b, [0, 0, 0, 9]);
+    /// ```
+    pub fn into_slice(self, slice: Slice) -> Result<Self> {
+        self.into_slice_axis(Axis(0), slice)
     }
 
     /// `view[:, ..., slice]`: a slice of dimension `axis` (0-based).
     ///
     /// ```
-    /// use buffer_runtime::view::{MemoryView, Order, Slice};
+    /// use buffer_runtime::view::{Axis, MemoryView, Order, Slice};
     /// let grid = [[1u8, 2, 3], [4, 5, 6]];
     /// let view = MemoryView::new(&grid).unwrap();
-    /// let v = view.slice_axis(1, Slice::from(1..)).unwrap();
+    /// let v = view.slice_axis(Axis(1), Slice::from(1..)).unwrap();
     /// assert_eq!(v.tobytes(Order::C), [2, 3, 5, 6]);
     /// ```
-    pub fn slice_axis(&self, axis: usize, slice: Slice) -> Result<ViewBase<S::Ref<'_>>> {
+    pub fn slice_axis(&self, axis: Axis, slice: Slice) -> Result<ViewBase<S::Ref<'_>>> {
         self.view().into_slice_axis(axis, slice)
     }
 
     /// [`slice_axis`](Self::slice_axis), consuming this view.
     ///
     /// ```
-    /// use buffer_runtime::view::{MemoryView, Slice};
-    /// let v = MemoryView::from_bytes(b"abc").into_slice_axis(0, Slice::from(1..)).unwrap();
+    /// use buffer_runtime::view::{Axis, MemoryView, Slice};
+    /// let v = MemoryView::from_bytes(b"abc").into_slice_axis(Axis(0), Slice::from(1..)).unwrap();
     /// assert_eq!(v.shape(), &[2]);
     /// ```
-    pub fn into_slice_axis(self, axis: usize, slice: Slice) -> Result<Self> {
+    pub fn into_slice_axis(self, axis: Axis, slice: Slice) -> Result<Self> {
         let spec = self.axis_spec(axis, AxisIndex::Slice(slice))?;
         self.into_sub(&spec)
     }
@@ -196,34 +203,48 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(view.index(-1).unwrap().tobytes(Order::C), [3, 4]);
     /// ```
     pub fn index(&self, i: isize) -> Result<ViewBase<S::Ref<'_>>> {
-        self.index_axis(0, i)
+        self.index_axis(Axis(0), i)
+    }
+
+    /// [`index`](Self::index), consuming this view (keeps its lifetime and writability).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut grid = [[0u8; 2]; 2];
+    /// let mut row = MemoryViewMut::new(&mut grid).unwrap().into_index(-1).unwrap();
+    /// row.set_as::<u8>(&[0], 4).unwrap();
+    /// assert_eq!(grid, [[0, 0], [4, 0]]);
+    /// ```
+    pub fn into_index(self, i: isize) -> Result<Self> {
+        self.into_index_axis(Axis(0), i)
     }
 
     /// The (N-1)-d sub-view of index `i` on dimension `axis`.
     ///
     /// ```
-    /// use buffer_runtime::view::{MemoryView, Order};
+    /// use buffer_runtime::view::{Axis, MemoryView, Order};
     /// let grid = [[1u8, 2], [3, 4]];
     /// let view = MemoryView::new(&grid).unwrap();
-    /// assert_eq!(view.index_axis(1, 0).unwrap().tobytes(Order::C), [1, 3]);
+    /// assert_eq!(view.index_axis(Axis(1), 0).unwrap().tobytes(Order::C), [1, 3]);
     /// ```
-    pub fn index_axis(&self, axis: usize, i: isize) -> Result<ViewBase<S::Ref<'_>>> {
+    pub fn index_axis(&self, axis: Axis, i: isize) -> Result<ViewBase<S::Ref<'_>>> {
         self.view().into_index_axis(axis, i)
     }
 
     /// [`index_axis`](Self::index_axis), consuming this view.
     ///
     /// ```
-    /// use buffer_runtime::view::MemoryView;
+    /// use buffer_runtime::view::{Axis, MemoryView};
     /// let grid = [[1u8, 2], [3, 4]];
-    /// assert_eq!(MemoryView::new(&grid).unwrap().into_index_axis(0, 1).unwrap().shape(), &[2]);
+    /// let row = MemoryView::new(&grid).unwrap().into_index_axis(Axis(0), 1).unwrap();
+    /// assert_eq!(row.shape(), &[2]);
     /// ```
-    pub fn into_index_axis(self, axis: usize, i: isize) -> Result<Self> {
+    pub fn into_index_axis(self, axis: Axis, i: isize) -> Result<Self> {
         let spec = self.axis_spec(axis, AxisIndex::Index(i))?;
         self.into_sub(&spec)
     }
 
-    fn axis_spec(&self, axis: usize, what: AxisIndex) -> Result<SmallVec<[AxisIndex; 4]>> {
+    fn axis_spec(&self, Axis(axis): Axis, what: AxisIndex) -> Result<SmallVec<[AxisIndex; 4]>> {
         let ndim = self.ndim();
         if axis >= ndim {
             if ndim == 0 {
@@ -264,10 +285,10 @@ impl<S: DataMut> ViewBase<S> {
     /// [`sub`](Self::sub), writable.
     ///
     /// ```
-    /// use buffer_runtime::{s, view::MemoryViewMut};
+    /// use buffer_runtime::{index, view::MemoryViewMut};
     /// let mut grid = [[0u8; 2]; 2];
     /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
-    /// view.sub_mut(&s![.., 1]).unwrap().set_as::<u8>(&[0], 7).unwrap();
+    /// view.sub_mut(&index![.., 1]).unwrap().set_as::<u8>(&[0], 7).unwrap();
     /// drop(view);
     /// assert_eq!(grid, [[0, 7], [0, 0]]);
     /// ```
@@ -286,18 +307,18 @@ impl<S: DataMut> ViewBase<S> {
     /// assert_eq!(b, [0, 0, 1, 0]);
     /// ```
     pub fn slice_mut(&mut self, slice: Slice) -> Result<ViewBase<S::Mut<'_>>> {
-        self.view_mut().into_slice_axis(0, slice)
+        self.view_mut().into_slice(slice)
     }
 
     /// [`slice_axis`](Self::slice_axis), writable.
     ///
     /// ```
-    /// use buffer_runtime::view::{MemoryViewMut, Slice};
+    /// use buffer_runtime::view::{Axis, MemoryViewMut, Slice};
     /// let mut grid = [[0u8; 2]; 2];
     /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
-    /// assert_eq!(view.slice_axis_mut(1, Slice::from(1..)).unwrap().shape(), &[2, 1]);
+    /// assert_eq!(view.slice_axis_mut(Axis(1), Slice::from(1..)).unwrap().shape(), &[2, 1]);
     /// ```
-    pub fn slice_axis_mut(&mut self, axis: usize, slice: Slice) -> Result<ViewBase<S::Mut<'_>>> {
+    pub fn slice_axis_mut(&mut self, axis: Axis, slice: Slice) -> Result<ViewBase<S::Mut<'_>>> {
         self.view_mut().into_slice_axis(axis, slice)
     }
 
@@ -312,7 +333,21 @@ impl<S: DataMut> ViewBase<S> {
     /// assert_eq!(grid, [[0, 0], [0, 3]]);
     /// ```
     pub fn index_mut(&mut self, i: isize) -> Result<ViewBase<S::Mut<'_>>> {
-        self.view_mut().into_index_axis(0, i)
+        self.view_mut().into_index(i)
+    }
+
+    /// [`index_axis`](Self::index_axis), writable.
+    ///
+    /// ```
+    /// use buffer_runtime::view::{Axis, MemoryViewMut};
+    /// let mut grid = [[0u8; 2]; 2];
+    /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
+    /// view.index_axis_mut(Axis(1), 1).unwrap().set_as::<u8>(&[0], 6).unwrap();
+    /// drop(view);
+    /// assert_eq!(grid, [[0, 6], [0, 0]]);
+    /// ```
+    pub fn index_axis_mut(&mut self, axis: Axis, i: isize) -> Result<ViewBase<S::Mut<'_>>> {
+        self.view_mut().into_index_axis(axis, i)
     }
 }
 
