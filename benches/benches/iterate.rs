@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use buffer_benches::{particle_grid, Particle};
-use buffer_runtime::{s, MemoryView};
+use buffer_runtime::{index, MemoryView};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const ROWS: usize = 1024;
@@ -14,7 +14,7 @@ const COLS: usize = 1024;
 fn iterate(c: &mut Criterion) {
     let grid = particle_grid::<COLS>(ROWS);
     let full = MemoryView::new(&grid).unwrap();
-    let view = full.sub(&s![..;2, ..;2]).unwrap();
+    let view = full.sub(&index![..;2, ..;2]).unwrap();
     assert_eq!(view.shape(), &[ROWS / 2, COLS / 2]);
 
     // Every variant must compute the same sum over the same items.

@@ -9,11 +9,11 @@
 //!
 //! ```
 //! use buffer_runtime::view::MemoryView;
-//! use buffer_runtime::s;
+//! use buffer_runtime::index;
 //!
 //! let grid = [[1i32, 2, 3], [4, 5, 6]];
 //! let view = MemoryView::new(&grid).unwrap();
-//! let flipped = view.sub(&s![.., ..;-1]).unwrap();
+//! let flipped = view.sub(&index![.., ..;-1]).unwrap();
 //! let a = flipped.as_array::<i32>().unwrap();
 //! assert_eq!(a.shape(), &[2, 3]);
 //! assert_eq!(a.strides(), &[3, -1]);

@@ -97,7 +97,7 @@ impl<S: DataRef + Sync> ViewBase<S> {
             // `i < shape[0]`, so indexing the outer dimension cannot fail (it fails only for
             // an out-of-range index or a 0-d view, which has no rows: `rows` is 0 then).
             self.ref_view()
-                .into_index_axis(0, i as isize)
+                .into_index(i as isize)
                 .expect("a row index below shape[0] is always valid")
         })
     }

@@ -73,7 +73,7 @@ fn strided_and_reversed() {
             Value::Array(vec![ints(&[19, 21, 23]), ints(&[7, 9, 11])])
         );
         // Rust's view goes further than memoryview: a column of the strided array.
-        let col = view.sub(&buffer_runtime::s![.., 2]).unwrap();
+        let col = view.sub(&buffer_runtime::index![.., 2]).unwrap();
         assert_eq!(col.iter_as::<i16>().unwrap().collect::<Vec<_>>(), [23, 11]);
     });
 }

@@ -463,7 +463,7 @@ fn we_open_what_numpy_writes_untyped() {
             .filter(|s| !s.trim().is_empty())
             .map(|s| s.trim().parse().unwrap())
             .collect();
-        if !view.is_empty() {
+        if view.item_count() != 0 {
             let value = view.get(&idx).unwrap();
             if name == "big" {
                 assert_eq!(value, Value::Int(1));

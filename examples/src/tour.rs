@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use buffer_runtime::view::{MemoryView, Order, Slice};
-use buffer_runtime::{s, BufferExport, Element, StaticLayout};
+use buffer_runtime::{index, BufferExport, Element, StaticLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 /// One sensor reading: 16 bytes, no padding.
@@ -128,7 +128,7 @@ pub fn run(out: &mut dyn Write) -> Result<Tour, crate::Error> {
         "cast('B').cast('H', [3, 2]).tolist() = {}",
         reshaped.tolist()?
     )?;
-    let column = g.sub(&s![.., 1])?;
+    let column = g.sub(&index![.., 1])?;
     writeln!(
         out,
         "grid[:, 1] (a column) = {}  strides {:?}",

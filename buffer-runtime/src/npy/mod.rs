@@ -515,7 +515,7 @@ pub fn write_view<W: Write>(mut out: W, view: &MemoryView<'_>) -> Result<(), Npy
     out.write_all(&header.to_bytes())?;
     if view.c_contiguous() || view.f_contiguous() {
         let start = view.offset();
-        let bytes = if view.is_empty() {
+        let bytes = if view.item_count() == 0 {
             &[][..]
         } else {
             &view.underlying_bytes()[start..start + view.nbytes()]

@@ -20,7 +20,7 @@ use crate::format::{Code, Item, Kind, Value};
 use crate::view::{ErrorKind, Shared, SharedMut, SharedView, SharedViewMut, ViewError};
 use crate::Element;
 
-use crate::geometry::MAX_NDIM;
+use crate::geometry::{self, GeometryError, MAX_NDIM};
 
 /// A buffer exported by a Python object (`bytes`, `bytearray`, `array.array`, `mmap`, numpy
 /// arrays, another `memoryview`, any extension type), held by Rust: `PyObject_GetBuffer` when
@@ -211,7 +211,7 @@ impl<'py> PythonBuffer<'py> {
                     // No strides: C-contiguous.
                     // (Unused when the total below overflows, the only case that wraps.)
                     let mut s: SmallVec<[isize; 4]> = SmallVec::from_elem(0, ndim);
-                    crate::geometry::c_strides_into(&shape, itemsize, &mut s);
+                    geometry::c_strides_into(&shape, itemsize, &mut s);
                     s
                 } else {
                     // SAFETY: a non-NULL strides array has `ndim` entries valid until release.
@@ -219,29 +219,22 @@ impl<'py> PythonBuffer<'py> {
                 };
                 (itemsize, shape, strides)
             };
-        // The items in bytes, product(shape) * itemsize, must fit an isize as `len` must (the C
-        // API's rule; a view computes with it). No items at all when a dimension is 0.
-        if !shape.contains(&0) {
-            let total = shape
-                .iter()
-                .try_fold(itemsize, |acc, &n| acc.checked_mul(n))
-                .filter(|&t| t <= isize::MAX as usize);
-            if total.is_none() {
-                return Err(format!(
-                    "shape {shape:?} with itemsize {itemsize} describes more than isize::MAX bytes"
-                ));
-            }
-        }
-        // The span: from the lowest to one past the highest byte any item reaches.
-        let empty = shape.contains(&0);
-        let (lo, hi) = if empty {
-            (0, 0)
-        } else {
-            crate::geometry::extent(0, &shape, &strides, itemsize)
-                .ok_or_else(|| String::from("the buffer spans more than isize::MAX bytes"))?
-        };
+        // The one geometry check: the items in bytes, product(shape) * itemsize, must fit an
+        // isize as `len` must (the C API's rule; a view computes with it), no items at all when
+        // a dimension is 0; the span, from the lowest to one past the highest byte any item
+        // reaches, must fit too.
+        let spans_too_much = || String::from("the buffer spans more than isize::MAX bytes");
+        let measured = geometry::measure(&shape, &strides, itemsize).map_err(|e| match e {
+            GeometryError::TooManyBytes | GeometryError::TooManyItems => format!(
+                "shape {shape:?} with itemsize {itemsize} describes more than isize::MAX bytes"
+            ),
+            GeometryError::TooManyDimensions => format!("ndim {ndim} exceeds {MAX_NDIM}"),
+            GeometryError::StridesCount | GeometryError::ExtentOverflow => spans_too_much(),
+        })?;
+        let empty = measured.extent.is_none();
+        let (lo, hi) = measured.extent.unwrap_or((0, 0));
         if hi - lo > isize::MAX as i128 {
-            return Err(String::from("the buffer spans more than isize::MAX bytes"));
+            return Err(spans_too_much());
         }
         if !empty && raw.buf.is_null() {
             return Err(String::from("the exporter returned a NULL buffer"));

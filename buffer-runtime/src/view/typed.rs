@@ -212,7 +212,7 @@ impl<S: DataRef> ViewBase<S> {
                 "memoryview: as_slice needs a C-contiguous view",
             ));
         }
-        if self.is_empty() {
+        if self.item_count() == 0 {
             return Ok((self.offset, self.offset));
         }
         Ok((self.offset, self.offset + self.nbytes()))

@@ -177,10 +177,10 @@ impl<S: Data> ViewBase<S> {
     ///
     /// ```
     /// use buffer_runtime::format::Value;
-    /// use buffer_runtime::{s, view::MemoryViewMut};
+    /// use buffer_runtime::{index, view::MemoryViewMut};
     /// let mut grid = [[0u8; 3]; 2];
     /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
-    /// view.sub_mut(&s![.., 1]).unwrap().fill(&Value::UInt(7)).unwrap();
+    /// view.sub_mut(&index![.., 1]).unwrap().fill(&Value::UInt(7)).unwrap();
     /// drop(view);
     /// assert_eq!(grid, [[0, 7, 0], [0, 7, 0]]);
     /// ```
@@ -346,7 +346,7 @@ impl<S: Data> ViewBase<S> {
             }
         };
         let field_offset = field.offset;
-        let offset = if self.is_empty() {
+        let offset = if self.item_count() == 0 {
             self.offset
         } else {
             self.offset + field_offset
