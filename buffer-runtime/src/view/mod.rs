@@ -146,6 +146,7 @@ mod error;
 mod item;
 mod slice;
 mod typed;
+mod typed_view;
 #[cfg(feature = "nalgebra")]
 pub(crate) use typed::slice_mut_from_bytes;
 mod values;
@@ -163,6 +164,7 @@ pub use error::{ErrorKind, Result, ViewError};
 pub use item::ItemFormat;
 pub use slice::{AxisIndex, Slice};
 pub use typed::TypedIter;
+pub use typed_view::TypedView;
 pub use values::values_equal;
 
 /// The dynamic value of an item (re-exported from [`crate::format`]).
