@@ -132,7 +132,7 @@ impl<T: FieldType + FromBytes + Send, S: DataRef + Sync> TypedView<T, S> {
     /// let view = MemoryView::new(&v).unwrap();
     /// let typed = view.typed::<u64>().unwrap();
     /// assert_eq!(typed.par_iter().filter(|x| x % 2 == 0).count(), 5_000);
-    /// assert_eq!(typed.par_iter().sum::<u64>(), typed.iter().sum());
+    /// assert_eq!(typed.par_iter().sum::<u64>(), typed.iter().sum::<u64>());
     /// ```
     pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = T> + '_ {
         let (view, lead) = self.parts();

@@ -1,7 +1,9 @@
 //! Typed zero-copy access: items read as Rust values after a layout check of the Rust type
-//! against the view's format.
+//! against the view's format. The check lives here ([`check_type`](ViewBase::check_type)), as
+//! do the accesses, which take its result; [`TypedView`](super::TypedView) runs the check once
+//! and keeps its result, the one-call `*_as` methods of [`ViewBase`] run it on every call.
 //!
-//! The type `T` of the `*_as` methods is any [`FieldType`]: an [`Element`](crate::Element), or an array of
+//! The type `T` is any [`FieldType`]: an [`Element`](crate::Element), or an array of
 //! them. An array `[E; n]` (or `[[E; m]; n]`, ...) reads either an item that is a sub-array
 //! of that shape (format `(n)E`), or a run of the view's last dimensions of that shape, laid
 //! out C-contiguously, whose items `E` describes: `iter_as::<[f32; 2]>()` over an `(N, 2)`
