@@ -153,10 +153,11 @@ impl<S: DataRef> ViewBase<S> {
         // `low` and every step by the non-negative element strides planned from it, is in
         // bounds), borrowed shared for the returned lifetime, so nothing mutates them while
         // the array lives; each is a valid `T` because `T: FromBytes`, and `size_of::<T>()` is
-        // the item size (`T` passed `check_type`: this function's contract). (2) `ptr` is non-null and aligned: `plan` checked
-        // the first item's alignment and every stride is a multiple of `size_of::<T>()`, itself
-        // a multiple of `align_of::<T>()`, so every item (the lowest one included) is aligned;
-        // an empty view uses `NonNull::dangling`, which is aligned. (3) The extents are at
+        // the item size (`T` passed `check_type`: this function's contract). (2) `ptr` is
+        // non-null and aligned: `plan` checked the first item's alignment and every stride is
+        // a multiple of `size_of::<T>()`, itself a multiple of `align_of::<T>()`, so every item
+        // (the lowest one included) is aligned; an empty view uses `NonNull::dangling`, which
+        // is aligned. (3) The extents are at
         // most `bytes.len() <= isize::MAX` bytes (invariant 3 bounds `nbytes` too), so no offset
         // overflows. (4) Strides are non-negative: negative ones are applied below by
         // `invert_axis`, which ndarray implements safely.

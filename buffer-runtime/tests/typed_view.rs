@@ -40,8 +40,8 @@ where
     assert_eq!(typed.is_empty(), all.is_empty());
     // `fold` (the row-by-row path) and `next` give the same values.
     let mut by_next = Vec::new();
-    let mut it = typed.iter();
-    while let Some(x) = it.next() {
+    for x in typed.iter() {
+        // A `for` loop calls `next`.
         by_next.push(x);
     }
     assert_eq!(by_next, all);

@@ -10,8 +10,8 @@
 //!   `Box<[f64]>`, any exporter, into a Python object that exports it (no class to write).
 //! * Import: [`PythonBuffer`] holds a Python buffer (released on drop);
 //!   [`PythonBuffer::view`] is a `SharedView` of it, [`PythonBuffer::typed_view`] a
-//!   [`TypedView`](crate::view::TypedView) of it, checked once against a Rust item type, and [`PythonView`] a view that owns its export (released when the
-//!   view drops). A `SharedView` has every `memoryview` operation but reads and writes by
+//!   [`TypedView`](crate::view::TypedView) of it, checked once against a Rust item type, and
+//!   [`PythonView`] a view that owns its export (released when the view drops). A `SharedView` has every `memoryview` operation but reads and writes by
 //!   copying, never through a Rust reference, since Python may write the memory while Rust
 //!   holds the view (see "Viewing Python buffers").
 //!

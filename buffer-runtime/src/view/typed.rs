@@ -130,7 +130,7 @@ impl<S: Data> ViewBase<S> {
     /// the leading ones.
     ///
     /// Checks `T` on every call: [`typed`](Self::typed) checks once, then
-    /// [`TypedView::get`] only resolves the index.
+    /// [`TypedView::get`](super::TypedView::get) only resolves the index.
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
@@ -145,8 +145,8 @@ impl<S: Data> ViewBase<S> {
     }
 
     /// Every item in C order, read as `T` (copied: works for any strides and alignment): the
-    /// iterator of [`TypedView::iter`], after checking `T` (as every call does; see
-    /// [`typed`](Self::typed)).
+    /// iterator of [`TypedView::iter`](super::TypedView::iter), after checking `T` (as every
+    /// call does; see [`typed`](Self::typed)).
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
@@ -220,7 +220,7 @@ impl<S: DataRef> ViewBase<S> {
     /// otherwise; [`get_as`](Self::get_as) copies instead and works at any alignment).
     ///
     /// Checks `T` on every call: [`typed`](Self::typed) checks once, then
-    /// [`TypedView::get_ref`].
+    /// [`TypedView::get_ref`](super::TypedView::get_ref).
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
@@ -237,7 +237,7 @@ impl<S: DataRef> ViewBase<S> {
     /// for `T` (`BufferError` otherwise). No copy.
     ///
     /// Checks `T` on every call: [`typed`](Self::typed) checks once, then
-    /// [`TypedView::as_slice`].
+    /// [`TypedView::as_slice`](super::TypedView::as_slice).
     ///
     /// ```
     /// use buffer_runtime::view::{MemoryView, Slice};
@@ -296,7 +296,7 @@ impl<S: Data> ViewBase<S> {
     /// Writes `value` at a full index (CPython's `TypeError` on a read-only view).
     ///
     /// Checks `T` on every call: [`typed_mut`](Self::typed_mut) checks once, then
-    /// [`TypedView::set`].
+    /// [`TypedView::set`](super::TypedView::set).
     ///
     /// ```
     /// use buffer_runtime::view::{MemoryView, MemoryViewMut};
@@ -319,7 +319,8 @@ impl<S: DataMut> ViewBase<S> {
     /// Calls `f` on every item in C order, as a `T` it may change (read, `f`, written back; any
     /// strides and alignment).
     ///
-    /// Checks `T` first, as every call does: [`TypedView::for_each_mut`] needs no check.
+    /// Checks `T` first, as every call does:
+    /// [`TypedView::for_each_mut`](super::TypedView::for_each_mut) needs no check.
     ///
     /// ```
     /// use buffer_runtime::view::MemoryViewMut;
@@ -356,7 +357,7 @@ impl<S: DataRefMut> ViewBase<S> {
     /// The items as a mutable slice of `T`: see [`as_slice`](Self::as_slice).
     ///
     /// Checks `T` on every call: [`typed_mut`](Self::typed_mut) checks once, then
-    /// [`TypedView::as_slice_mut`].
+    /// [`TypedView::as_slice_mut`](super::TypedView::as_slice_mut).
     ///
     /// ```
     /// use buffer_runtime::view::MemoryViewMut;
@@ -375,7 +376,7 @@ impl<S: DataRefMut> ViewBase<S> {
     /// (`BufferError` otherwise; [`set_as`](Self::set_as) works at any alignment).
     ///
     /// Checks `T` on every call: [`typed_mut`](Self::typed_mut) checks once, then
-    /// [`TypedView::get_mut`].
+    /// [`TypedView::get_mut`](super::TypedView::get_mut).
     ///
     /// ```
     /// use buffer_runtime::view::MemoryViewMut;
@@ -444,8 +445,8 @@ fn next_row(offsets: &mut OffsetIter<'_>) -> Option<(usize, usize, isize)> {
     offsets.take_row()
 }
 
-/// The items of a view in C order, read as `T`: see [`TypedView::iter`](super::TypedView::iter)
-/// and [`ViewBase::iter_as`]. `S` is the
+/// The items of a view in C order, read as `T`: see
+/// [`TypedView::iter`](super::TypedView::iter) and [`ViewBase::iter_as`]. `S` is the
 /// storage kind it reads (`&[u8]` for a [`MemoryView`](super::MemoryView),
 /// [`Shared`](super::Shared) for a [`SharedView`](super::SharedView)); it is `Send` and
 /// `Sync` when `S` is.

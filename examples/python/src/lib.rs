@@ -853,8 +853,12 @@ fn complex_parts(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(f64, f64)>> {
         let z = zf.iter().map(Complex::<f32>::from);
         Ok(z.map(|z| (f64::from(z.re), f64::from(z.im))).collect())
     } else {
-        let z = view.typed::<Zd>()?.iter().map(Complex::<f64>::from);
-        Ok(z.map(|z| (z.re, z.im)).collect())
+        let zd = view.typed::<Zd>()?;
+        Ok(zd
+            .iter()
+            .map(Complex::<f64>::from)
+            .map(|z| (z.re, z.im))
+            .collect())
     }
 }
 
