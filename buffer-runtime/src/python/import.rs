@@ -17,8 +17,8 @@ use smallvec::SmallVec;
 use std::vec::Vec;
 
 use crate::format::{Code, Item, Kind, Value};
-use crate::view::{ErrorKind, Shared, SharedMut, SharedView, SharedViewMut, ViewError};
-use crate::Element;
+use crate::view::{ErrorKind, Shared, SharedMut, SharedView, SharedViewMut, TypedView, ViewError};
+use crate::FieldType;
 
 use crate::geometry::{self, GeometryError, MAX_NDIM};
 
@@ -473,10 +473,15 @@ impl<'py> PythonBuffer<'py> {
         )?)
     }
 
-    /// A view whose items are checked to be `T`s: the buffer's format must describe the same
-    /// layout as `T`'s (same scalar kinds, sizes, byte orders and offsets; numpy's and
-    /// `struct`'s equivalent spellings are accepted, field names are not compared). A mismatch
-    /// is a `ValueError` worded like Cython's.
+    /// The items as values of `T`, checked once here: a [`TypedView`] over the shared storage
+    /// of [`view`](Self::view). The buffer's format must describe the same layout as `T`'s
+    /// (same scalar kinds, sizes, byte orders and offsets; numpy's and `struct`'s equivalent
+    /// spellings are accepted, field names are not compared), or, for an array `T`, the
+    /// buffer's last dimensions (see [`ViewBase::typed`](crate::view::ViewBase::typed)). A
+    /// mismatch is a `ValueError` worded like Cython's.
+    ///
+    /// Like every view of Python memory, the typed view copies values in and out (`get`,
+    /// `iter`, `set`) and hands out no reference into the bytes.
     ///
     /// ```
     /// use buffer_runtime::python::PythonBuffer;
@@ -486,17 +491,16 @@ impl<'py> PythonBuffer<'py> {
     ///     let a = py.eval(c"__import__('array').array('d', [0.5, 1.5])", None, None).unwrap();
     ///     let buf = PythonBuffer::get(&a).unwrap();
     ///     let view = buf.typed_view::<f64>().unwrap();
-    ///     assert_eq!(view.iter_as::<f64>().unwrap().sum::<f64>(), 2.0);
+    ///     assert_eq!(view.iter().sum::<f64>(), 2.0);
+    ///     assert_eq!(view.get(&[-1]).unwrap(), 1.5);
     ///
     ///     let err = buf.typed_view::<f32>().unwrap_err();
     ///     assert!(err.is_instance_of::<pyo3::exceptions::PyValueError>(py));
     ///     assert_eq!(err.value(py).to_string(), "Buffer dtype mismatch, expected 'f' but got 'd' at offset 0");
     /// });
     /// ```
-    pub fn typed_view<T: Element>(&self) -> PyResult<SharedView<'_>> {
-        let view = self.view()?;
-        view.check_type::<T>()?;
-        Ok(view)
+    pub fn typed_view<T: FieldType>(&self) -> PyResult<TypedView<T, Shared<'_>>> {
+        Ok(self.view()?.into_typed::<T>()?)
     }
 
     /// Turns this buffer into a [`PythonView`] that owns it: the buffer is released when the
@@ -520,11 +524,25 @@ impl<'py> PythonBuffer<'py> {
         Ok(PythonView { view, buffer: self })
     }
 
-    /// [`typed_view`](Self::typed_view), writable.
-    pub fn typed_view_mut<T: Element>(&mut self) -> PyResult<SharedViewMut<'_>> {
-        let view = self.view_mut()?;
-        view.check_type::<T>()?;
-        Ok(view)
+    /// [`typed_view`](Self::typed_view), writable: the errors of [`view_mut`](Self::view_mut)
+    /// (a read-only buffer), then of the type check.
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let a = py.eval(c"__import__('array').array('i', [1, 2, 3])", None, None).unwrap();
+    ///     let mut buf = PythonBuffer::get_mut(&a).unwrap();
+    ///     let mut view = buf.typed_view_mut::<i32>().unwrap();
+    ///     view.for_each_mut(|x| *x *= 10);
+    ///     view.set(&[0], -1).unwrap();
+    ///     drop(buf);
+    ///     assert_eq!(a.call_method0("tolist").unwrap().extract::<Vec<i32>>().unwrap(), [-1, 20, 30]);
+    /// });
+    /// ```
+    pub fn typed_view_mut<T: FieldType>(&mut self) -> PyResult<TypedView<T, SharedMut<'_>>> {
+        Ok(self.view_mut()?.into_typed::<T>()?)
     }
 
     /// The same memory as a writable slice; `None` when

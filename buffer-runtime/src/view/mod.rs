@@ -186,6 +186,7 @@ mod order;
 mod slice;
 mod subview;
 mod typed;
+mod typed_view;
 #[cfg(feature = "nalgebra")]
 pub(crate) use typed::slice_mut_from_bytes;
 mod values;
@@ -197,6 +198,7 @@ pub use item::ItemFormat;
 pub use order::Order;
 pub use slice::{Axis, AxisIndex, Slice};
 pub use typed::TypedIter;
+pub use typed_view::TypedView;
 pub use values::values_equal;
 
 /// The dynamic value of an item (re-exported from [`crate::format`]).
