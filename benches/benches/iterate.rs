@@ -1,11 +1,13 @@
 //! Row 1: typed iteration over a strided 2-D view of derived records (every other row and
 //! column), against a hand-written raw-pointer loop and ndarray's `ArrayView` on the same
-//! memory. Every variant sums the `mass` field of the same 512 x 512 items.
+//! memory, and through a `TypedView` checked once before the timed calls. Every variant sums
+//! the `mass` field of the same 512 x 512 items.
 use std::hint::black_box;
 use std::time::Duration;
 
 use buffer_benches::{particle_grid, Particle};
-use buffer_runtime::{s, MemoryView};
+use buffer_runtime::view::TypedView;
+use buffer_runtime::{index, MemoryView};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const ROWS: usize = 1024;
@@ -14,7 +16,7 @@ const COLS: usize = 1024;
 fn iterate(c: &mut Criterion) {
     let grid = particle_grid::<COLS>(ROWS);
     let full = MemoryView::new(&grid).unwrap();
-    let view = full.sub(&s![..;2, ..;2]).unwrap();
+    let view = full.sub(&index![..;2, ..;2]).unwrap();
     assert_eq!(view.shape(), &[ROWS / 2, COLS / 2]);
 
     // Every variant must compute the same sum over the same items.
@@ -31,6 +33,10 @@ fn iterate(c: &mut Criterion) {
             .map(|p| p.mass as f64)
             .sum()
     };
+    // The typed view is checked once, outside the timed calls.
+    let typed = view.typed::<Particle>().unwrap();
+    let by_typed =
+        |t: &TypedView<Particle, &[u8]>| -> f64 { t.iter().map(|p| p.mass as f64).sum() };
     let raw = |base: *const Particle| -> f64 {
         let mut acc = 0.0f64;
         for r in (0..ROWS).step_by(2) {
@@ -53,6 +59,7 @@ fn iterate(c: &mut Criterion) {
     let by_ndarray =
         |a: &ndarray::ArrayView2<'_, Particle>| -> f64 { a.iter().map(|p| p.mass as f64).sum() };
     assert_eq!(by_view(&view), expected);
+    assert_eq!(by_typed(&typed), expected);
     assert_eq!(raw(flat.as_ptr()), expected);
     assert_eq!(by_ndarray(&nd_view), expected);
 
@@ -70,6 +77,9 @@ fn iterate(c: &mut Criterion) {
             ("ndarray_iter", &mut || {
                 black_box(by_ndarray(black_box(&nd_view)));
             }),
+            ("typed_view_iter", &mut || {
+                black_box(by_typed(black_box(&typed)));
+            }),
         ],
     );
     buffer_benches::report_paired("iterate", &paired);
@@ -81,6 +91,9 @@ fn iterate(c: &mut Criterion) {
     });
     g.bench_function("ndarray_iter", |b| {
         b.iter(|| by_ndarray(black_box(&nd_view)))
+    });
+    g.bench_function("typed_view_iter", |b| {
+        b.iter(|| by_typed(black_box(&typed)))
     });
     g.finish();
 }

@@ -2,7 +2,7 @@
 //! a field through the typed view, against the same loop over a `Vec` already in memory and
 //! against the `npyz` crate reading the same file. The file is written once and then read
 //! from the page cache ("once cached"), mapped once: each timed call of ours checks the
-//! descr against `Tick` and sums through `view_as(..).iter_as()`; each of npyz's parses the
+//! descr against `Tick` and sums through `typed_view(..).iter()`; each of npyz's parses the
 //! header and sums over its record reader, from the same mapping (its fastest input: a
 //! `&[u8]`, no system calls). `npy_open_view_sum` also maps and parses the file in every call. Before the baseline `Vec` is
 //! allocated, one open and pass records how much `VmRSS`, `RssAnon` and `RssFile` grew.
@@ -66,8 +66,8 @@ fn map_with(path: &Path, options: memmap2::MmapOptions) -> memmap2::Mmap {
 
 /// Check the descr against `Tick`, sum `qty` through the typed view.
 fn view_sum<S: AsRef<[u8]>>(npy: &NpyFile<S>) -> u64 {
-    let view = npy.view_as::<Tick>().unwrap();
-    view.iter_as::<Tick>().unwrap().map(|t| t.qty as u64).sum()
+    let view = npy.typed_view::<Tick>().unwrap();
+    view.iter().map(|t| t.qty as u64).sum()
 }
 
 /// Open (map, parse the header), then [`view_sum`].
@@ -103,10 +103,9 @@ fn npy(c: &mut Criterion) {
     let before: Vec<_> = fields.iter().map(|f| status_kib(f)).collect();
     let npy = NpyFile::from_bytes(map(&path)).unwrap();
     let sum: u64 = npy
-        .view_as::<Tick>()
+        .typed_view::<Tick>()
         .unwrap()
-        .iter_as::<Tick>()
-        .unwrap()
+        .iter()
         .map(|t| t.qty as u64)
         .sum();
     assert_eq!(sum, expected);

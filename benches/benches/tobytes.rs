@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use buffer_runtime::view::Order;
-use buffer_runtime::{s, MemoryView};
+use buffer_runtime::{index, MemoryView};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 const OUT: usize = 64 << 20;
@@ -18,7 +18,7 @@ const OUT: usize = 64 << 20;
 fn tobytes(c: &mut Criterion) {
     let src: Vec<u32> = (0..(2 * OUT / 4) as u32).collect();
     let whole = MemoryView::new(&src).unwrap();
-    let runs4 = whole.sub(&s![..;2]).unwrap();
+    let runs4 = whole.sub(&index![..;2]).unwrap();
     let rows = MemoryView::from_parts(
         zerocopy::IntoBytes::as_bytes(src.as_slice()),
         "I",
@@ -27,7 +27,7 @@ fn tobytes(c: &mut Criterion) {
         0,
     )
     .unwrap();
-    let runs256 = rows.sub(&s![.., ..64]).unwrap();
+    let runs256 = rows.sub(&index![.., ..64]).unwrap();
     assert!(!runs4.c_contiguous() && !runs256.c_contiguous());
     assert_eq!(runs4.nbytes(), OUT);
     assert_eq!(runs256.nbytes(), OUT);

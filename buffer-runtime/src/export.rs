@@ -10,6 +10,7 @@ use alloc::{boxed::Box, vec::Vec};
 
 use crate::__private::product;
 use crate::element::{static_bytes, static_bytes_mut, Element, StaticLayout};
+use crate::geometry::{self, GeometryError, MAX_NDIM};
 
 /// A list of dimensions (a shape, or strides): a `'static` slice for compile-time layouts, so
 /// that exporting them allocates nothing, or up to four inline values for runtime shapes.
@@ -133,28 +134,19 @@ impl Layout {
         full_shape.extend_from_slice(shape);
         full_shape.extend_from_slice(T::SHAPE);
         let mut full_strides: SmallVec<[isize; 4]> = SmallVec::with_capacity(shape.len() + T::NDIM);
-        let mut offset = 0usize;
         match strides {
             None => {
-                let items = shape
-                    .iter()
-                    .try_fold(1usize, |p, &n| p.checked_mul(n))
-                    .ok_or(LayoutError::Overflow)?;
+                let items = geometry::checked_product(shape).ok_or(LayoutError::Overflow)?;
                 if items != len {
                     return Err(LayoutError::LengthMismatch {
                         shape_items: items,
                         data_items: len,
                     });
                 }
-                // C strides: the last dimension steps by one `T`.
-                let mut step = isize::try_from(size).map_err(|_| LayoutError::Overflow)?;
+                // C strides: the last dimension steps by one `T`. The bytes fit an isize
+                // (`data_bytes` is the length of a slice), as `c_strides_into` requires.
                 full_strides.resize(shape.len(), 0);
-                for k in (0..shape.len()).rev() {
-                    full_strides[k] = step;
-                    step = step
-                        .checked_mul(isize::try_from(shape[k]).map_err(|_| LayoutError::Overflow)?)
-                        .ok_or(LayoutError::Overflow)?;
-                }
+                geometry::c_strides_into(shape, size, &mut full_strides);
             }
             Some(strides) => {
                 if strides.len() != shape.len() {
@@ -164,33 +156,36 @@ impl Layout {
                     });
                 }
                 full_strides.extend_from_slice(strides);
-                if !shape.contains(&0) {
-                    // The lowest and highest byte offsets reached, relative to the first item.
-                    let (mut low, mut high) = (0isize, 0isize);
-                    for (&n, &s) in shape.iter().zip(strides) {
-                        let n = isize::try_from(n - 1).map_err(|_| LayoutError::Overflow)?;
-                        let reach = n.checked_mul(s).ok_or(LayoutError::Overflow)?;
-                        if reach < 0 {
-                            low = low.checked_add(reach).ok_or(LayoutError::Overflow)?;
-                        } else {
-                            high = high.checked_add(reach).ok_or(LayoutError::Overflow)?;
-                        }
-                    }
-                    let end = high
-                        .checked_add(isize::try_from(size).map_err(|_| LayoutError::Overflow)?)
-                        .ok_or(LayoutError::Overflow)?;
-                    let needed = end.checked_sub(low).ok_or(LayoutError::Overflow)? as usize;
-                    if needed > data_bytes {
-                        return Err(LayoutError::OutOfBounds {
-                            needed_bytes: needed,
-                            data_bytes,
-                        });
-                    }
-                    offset = low.unsigned_abs();
-                }
             }
         }
         full_strides.extend_from_slice(T::STRIDES);
+        // The one geometry check: the item of the checks is `T::Item`, whose inner dimensions
+        // (`T::SHAPE`, C strides) span exactly one `T` from each outer index.
+        let measured =
+            geometry::measure(&full_shape, &full_strides, core::mem::size_of::<T::Item>())
+                .map_err(|e| match e {
+                    GeometryError::TooManyDimensions => LayoutError::TooManyDimensions {
+                        ndim: full_shape.len(),
+                    },
+                    GeometryError::StridesCount
+                    | GeometryError::TooManyBytes
+                    | GeometryError::TooManyItems
+                    | GeometryError::ExtentOverflow => LayoutError::Overflow,
+                })?;
+        // Relative to the first item: with negative strides the first item is not the lowest.
+        let offset = match measured.extent {
+            None => 0,
+            Some((lo, end)) => {
+                let needed = usize::try_from(end - lo).map_err(|_| LayoutError::Overflow)?;
+                if needed > data_bytes {
+                    return Err(LayoutError::OutOfBounds {
+                        needed_bytes: needed,
+                        data_bytes,
+                    });
+                }
+                lo.unsigned_abs() as usize
+            }
+        };
         Ok(Layout {
             shape: Dims::Owned(full_shape),
             strides: Dims::Owned(full_strides),
@@ -270,6 +265,11 @@ pub enum LayoutError {
         /// Dimensions of the strides.
         strides: usize,
     },
+    /// More dimensions than [`MAX_NDIM`](crate::view::MAX_NDIM) (counting the item type's own).
+    TooManyDimensions {
+        /// The dimensions of the layout.
+        ndim: usize,
+    },
     /// The items are not contiguous in memory (a sliced ndarray view): the bytes between them
     /// may belong to other borrows, so they cannot be exported as one `&[u8]`.
     NotContiguous,
@@ -300,6 +300,10 @@ impl core::fmt::Display for LayoutError {
             LayoutError::StridesCount { shape, strides } => write!(
                 f,
                 "{strides} strides for a shape of {shape} dimensions: give one stride per dimension"
+            ),
+            LayoutError::TooManyDimensions { ndim } => write!(
+                f,
+                "{ndim} dimensions, but buffers have at most {MAX_NDIM}: flatten some of the shape"
             ),
             LayoutError::NotContiguous => f.write_str(
                 "the items are not contiguous in memory, so their bytes cannot be exported as one \

@@ -53,6 +53,7 @@ extern crate alloc;
 extern crate std;
 
 mod element;
+mod error;
 mod export;
 #[cfg(feature = "alloc")]
 pub mod format;
@@ -80,6 +81,7 @@ pub mod safety;
 pub mod view;
 
 pub use element::{bytes_of, Element, FieldType, StaticLayout};
+pub use error::ErrorKind;
 pub use export::{BufferExport, BufferExportMut, Dims, Layout, LayoutError};
 #[cfg(feature = "alloc")]
 pub use view::{MemoryView, MemoryViewMut, ViewError};

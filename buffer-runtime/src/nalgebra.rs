@@ -212,15 +212,15 @@ impl<S: DataRef> ViewBase<S> {
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
-    /// use buffer_runtime::s;
+    /// use buffer_runtime::index;
     ///
     /// let grid = [[1.0f32, 2.0, 3.0], [4.0, 5.0, 6.0]];
     /// let view = MemoryView::new(&grid).unwrap();
-    /// let every_other = view.sub(&s![.., ..;2]).unwrap();
+    /// let every_other = view.sub(&index![.., ..;2]).unwrap();
     /// let m = every_other.as_matrix::<f32>().unwrap();
     /// assert_eq!((m.nrows(), m.ncols(), m.strides()), (2, 2, (3, 2)));
     /// assert_eq!(m.column(1).sum(), 9.0);
-    /// assert!(view.sub(&s![..;-1, ..]).unwrap().as_matrix::<f32>().is_err()); // reversed
+    /// assert!(view.sub(&index![..;-1, ..]).unwrap().as_matrix::<f32>().is_err()); // reversed
     /// ```
     pub fn as_matrix<T: Element + FromBytes + Scalar>(&self) -> Result<StridedMatrixView<'_, T>> {
         self.check_type::<T>()?;

@@ -9,11 +9,11 @@
 //!
 //! ```
 //! use buffer_runtime::view::MemoryView;
-//! use buffer_runtime::s;
+//! use buffer_runtime::index;
 //!
 //! let grid = [[1i32, 2, 3], [4, 5, 6]];
 //! let view = MemoryView::new(&grid).unwrap();
-//! let flipped = view.sub(&s![.., ..;-1]).unwrap();
+//! let flipped = view.sub(&index![.., ..;-1]).unwrap();
 //! let a = flipped.as_array::<i32>().unwrap();
 //! assert_eq!(a.shape(), &[2, 3]);
 //! assert_eq!(a.strides(), &[3, -1]);
@@ -45,7 +45,7 @@ use smallvec::SmallVec;
 use zerocopy::FromBytes;
 
 use crate::export::{items_disjoint, BufferExport, BufferExportMut, Dims, Layout, LayoutError};
-use crate::view::{DataRef, DataRefMut, Result, ViewBase, ViewError};
+use crate::view::{DataRef, DataRefMut, Result, TypedView, ViewBase, ViewError};
 use crate::{Element, StaticLayout};
 
 /// How to build an ndarray view of a byte view: the lowest-addressed item, non-negative
@@ -125,6 +125,17 @@ impl<S: DataRef> ViewBase<S> {
     /// ```
     pub fn as_array<T: Element + FromBytes>(&self) -> Result<ArrayViewD<'_, T>> {
         self.check_type::<T>()?;
+        // SAFETY: `T` was just checked against this view's items.
+        unsafe { self.array_unchecked() }
+    }
+
+    /// [`as_array`](Self::as_array) without the type check.
+    ///
+    /// # Safety
+    ///
+    /// `T` passed [`check_type`](Self::check_type) for this view's layout: its size is the
+    /// item size, which the bounds argument below relies on.
+    unsafe fn array_unchecked<T: Element + FromBytes>(&self) -> Result<ArrayViewD<'_, T>> {
         let bytes = self.underlying_bytes();
         let plan = plan::<T>(
             self.shape(),
@@ -141,11 +152,12 @@ impl<S: DataRef> ViewBase<S> {
         // lie inside `bytes` (invariant 4: every index, including the lowest-addressed item at
         // `low` and every step by the non-negative element strides planned from it, is in
         // bounds), borrowed shared for the returned lifetime, so nothing mutates them while
-        // the array lives; each is a valid `T` because `T: FromBytes` and `check_type` proved
-        // `size_of::<T>()` is the item size. (2) `ptr` is non-null and aligned: `plan` checked
-        // the first item's alignment and every stride is a multiple of `size_of::<T>()`, itself
-        // a multiple of `align_of::<T>()`, so every item (the lowest one included) is aligned;
-        // an empty view uses `NonNull::dangling`, which is aligned. (3) The extents are at
+        // the array lives; each is a valid `T` because `T: FromBytes`, and `size_of::<T>()` is
+        // the item size (`T` passed `check_type`: this function's contract). (2) `ptr` is
+        // non-null and aligned: `plan` checked the first item's alignment and every stride is
+        // a multiple of `size_of::<T>()`, itself a multiple of `align_of::<T>()`, so every item
+        // (the lowest one included) is aligned; an empty view uses `NonNull::dangling`, which
+        // is aligned. (3) The extents are at
         // most `bytes.len() <= isize::MAX` bytes (invariant 3 bounds `nbytes` too), so no offset
         // overflows. (4) Strides are non-negative: negative ones are applied below by
         // `invert_axis`, which ndarray implements safely.
@@ -173,6 +185,18 @@ impl<S: DataRefMut> ViewBase<S> {
     /// ```
     pub fn as_array_mut<T: Element + FromBytes>(&mut self) -> Result<ArrayViewMutD<'_, T>> {
         self.check_type::<T>()?;
+        // SAFETY: `T` was just checked against this view's items.
+        unsafe { self.array_mut_unchecked() }
+    }
+
+    /// [`as_array_mut`](Self::as_array_mut) without the type check.
+    ///
+    /// # Safety
+    ///
+    /// As for `array_unchecked`: `T` passed `check_type` for this view's layout.
+    unsafe fn array_mut_unchecked<T: Element + FromBytes>(
+        &mut self,
+    ) -> Result<ArrayViewMutD<'_, T>> {
         if !items_disjoint(self.shape(), self.byte_strides(), self.itemsize()) {
             return Err(ViewError::buffer_error(
                 "ndarray: two indices of this view reach the same bytes (zero or overlapping \
@@ -199,6 +223,45 @@ impl<S: DataRefMut> ViewBase<S> {
             array.invert_axis(Axis(axis));
         }
         Ok(array)
+    }
+}
+
+impl<T: Element + FromBytes, S: DataRef> TypedView<T, S> {
+    /// The values as an ndarray `ArrayViewD<T>`, without copying and without a type check:
+    /// [`ViewBase::as_array`]'s layout rules (byte strides multiples of the item size, first
+    /// item aligned).
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// let grid = [[1i32, 2, 3], [4, 5, 6]];
+    /// let view = MemoryView::new(&grid).unwrap();
+    /// let typed = view.t().into_typed::<i32>().unwrap();
+    /// let a = typed.as_array().unwrap();
+    /// assert_eq!(a.shape(), &[3, 2]);
+    /// assert_eq!(a[[2, 1]], 6);
+    /// ```
+    pub fn as_array(&self) -> Result<ArrayViewD<'_, T>> {
+        // SAFETY: the typed view was checked for `T` when made, and an `Element` describes
+        // the whole item (the check's `typed_ndim` is the view's `ndim`).
+        unsafe { self.as_untyped().array_unchecked() }
+    }
+}
+
+impl<T: Element + FromBytes, S: DataRefMut> TypedView<T, S> {
+    /// The values as an ndarray `ArrayViewMutD<T>`: see [`ViewBase::as_array_mut`], without
+    /// the type check.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryViewMut;
+    /// let mut v = [1u8, 2, 3];
+    /// let mut view = MemoryViewMut::new(&mut v).unwrap();
+    /// view.typed_mut::<u8>().unwrap().as_array_mut().unwrap().map_inplace(|x| *x *= 2);
+    /// drop(view);
+    /// assert_eq!(v, [2, 4, 6]);
+    /// ```
+    pub fn as_array_mut(&mut self) -> Result<ArrayViewMutD<'_, T>> {
+        // SAFETY: as in `as_array`.
+        unsafe { self.untyped_mut().array_mut_unchecked() }
     }
 }
 

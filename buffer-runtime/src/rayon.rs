@@ -7,7 +7,7 @@
 //!
 //! let mut grid = vec![[1u32, 2, 3]; 1000];
 //! let view = MemoryView::new(&grid).unwrap();
-//! let total: u32 = view.par_iter_as::<u32>().unwrap().sum();
+//! let total: u32 = view.typed::<u32>().unwrap().par_iter().sum();
 //! assert_eq!(total, 6000);
 //! let row_sums: Vec<u32> =
 //!     view.par_rows().map(|row| row.iter_as::<u32>().unwrap().sum()).collect();
@@ -28,13 +28,16 @@ use zerocopy::FromBytes;
 
 use crate::export::items_disjoint;
 use crate::format::MatchNames;
-use crate::view::{DataRef, DataRefMut, MemoryView, MemoryViewMut, Result, ViewBase, ViewError};
+use crate::view::{
+    DataRef, DataRefMut, MemoryView, MemoryViewMut, Result, TypedView, ViewBase, ViewError,
+};
 use crate::FieldType;
 
 impl<S: DataRef + Sync> ViewBase<S> {
     /// Every item in C order, read as `T`, in parallel (an indexed iterator: `collect`,
     /// `zip`, `enumerate` keep the order). Fails, before any work, if `T` does not match the
-    /// format.
+    /// format: a check every call makes; [`typed`](Self::typed) checks once, then
+    /// [`TypedView::par_iter`].
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
@@ -48,7 +51,22 @@ impl<S: DataRef + Sync> ViewBase<S> {
     pub fn par_iter_as<T: FieldType + FromBytes + Send>(
         &self,
     ) -> Result<impl IndexedParallelIterator<Item = T> + '_> {
-        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        let lead = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        // SAFETY: `lead` is what `typed_ndim::<T>` just returned for this view.
+        Ok(unsafe { self.par_values_unchecked::<T>(lead) })
+    }
+
+    /// The values of `T` over the first `lead` dimensions, in parallel.
+    ///
+    /// # Safety
+    ///
+    /// `lead` is the `Ok` value of `self.typed_ndim::<T>(_)`: every value is read without a
+    /// bounds check.
+    unsafe fn par_values_unchecked<T: FieldType + FromBytes + Send>(
+        &self,
+        lead: usize,
+    ) -> impl IndexedParallelIterator<Item = T> + '_ {
+        let k = lead;
         let bytes = self.underlying_bytes();
         let (shape, strides, offset) =
             (&self.shape()[..k], &self.byte_strides()[..k], self.offset());
@@ -59,7 +77,7 @@ impl<S: DataRef + Sync> ViewBase<S> {
         } else {
             shape.iter().product()
         };
-        Ok((0..count).into_par_iter().map(move |flat| {
+        (0..count).into_par_iter().map(move |flat| {
             // The C-order index of item `flat`, and its byte offset.
             let mut rest = flat;
             let mut off = offset as isize;
@@ -71,13 +89,13 @@ impl<S: DataRef + Sync> ViewBase<S> {
             debug_assert!(off + size <= bytes.len());
             // SAFETY: `flat < count = product(shape)`, so the digits computed above are a
             // valid index of the leading dimensions (each `< shape[k]`), and `off` is that
-            // value's offset: `typed_ndim` returned `Ok`, so (with the view's invariant 4)
-            // `off + size_of::<T>() <= bytes.len()`; the read is in bounds of `bytes`, which the view
-            // borrows shared for `'_`, and nothing writes it meanwhile (a `MemoryViewMut` is
-            // borrowed by `&self` here). `read_unaligned` needs no alignment; `T: FromBytes`
-            // accepts any bits.
+            // value's offset: `lead` is an `Ok` of `typed_ndim` (this function's contract), so
+            // (with the view's invariant 4) `off + size_of::<T>() <= bytes.len()`; the read is
+            // in bounds of `bytes`, which the view borrows shared for `'_`, and nothing writes
+            // it meanwhile (a `MemoryViewMut` is borrowed by `&self` here). `read_unaligned`
+            // needs no alignment; `T: FromBytes` accepts any bits.
             unsafe { core::ptr::read_unaligned(bytes.as_ptr().add(off).cast::<T>()) }
-        }))
+        })
     }
 
     /// The rows of the outer dimension, as (N-1)-d read-only views, in parallel (a 1-d view's
@@ -97,9 +115,30 @@ impl<S: DataRef + Sync> ViewBase<S> {
             // `i < shape[0]`, so indexing the outer dimension cannot fail (it fails only for
             // an out-of-range index or a 0-d view, which has no rows: `rows` is 0 then).
             self.ref_view()
-                .into_index_axis(0, i as isize)
+                .into_index(i as isize)
                 .expect("a row index below shape[0] is always valid")
         })
+    }
+}
+
+impl<T: FieldType + FromBytes + Send, S: DataRef + Sync> TypedView<T, S> {
+    /// Every value in C order, in parallel (an indexed iterator: `collect`, `zip`,
+    /// `enumerate` keep the order); no type check, the typed view was checked when made.
+    ///
+    /// ```
+    /// use buffer_runtime::view::MemoryView;
+    /// use rayon::prelude::*;
+    /// let v: Vec<u64> = (0..10_000).collect();
+    /// let view = MemoryView::new(&v).unwrap();
+    /// let typed = view.typed::<u64>().unwrap();
+    /// assert_eq!(typed.par_iter().filter(|x| x % 2 == 0).count(), 5_000);
+    /// assert_eq!(typed.par_iter().sum::<u64>(), typed.iter().sum::<u64>());
+    /// ```
+    pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = T> + '_ {
+        let (view, lead) = self.parts();
+        // SAFETY: `lead` is what `typed_ndim::<T>` returned for `view`'s layout (the typed
+        // view's invariant).
+        unsafe { view.par_values_unchecked::<T>(lead) }
     }
 }
 

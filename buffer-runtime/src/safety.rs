@@ -58,17 +58,11 @@
 //! [`BufferExportMut`](crate::BufferExportMut) are safe to implement, so nothing they return is
 //! trusted: [`MemoryView::new`](crate::view::MemoryView::new) and
 //! [`from_parts`](crate::view::MemoryView::from_parts) check the layout against the bytes.
-//! Every view ([`ViewBase`](crate::view::ViewBase)) keeps these invariants, established by its
-//! constructor and checked again (`with_layout`) by every operation that derives a view
-//! (slicing, indexing, transposing, casting, field projection):
-//!
-//! 1. `shape.len() == strides.len() <= 64`;
-//! 2. the item size is the size the (parsed) format describes;
-//! 3. `product(shape) * itemsize <= isize::MAX`;
-//! 4. when no dimension is 0, every item lies inside the borrowed bytes: for every index,
-//!    `0 <= offset + sum(i[k] * strides[k])` and that plus `itemsize` is at most the length.
-//!    The two extreme items are checked with overflow-checked arithmetic, which covers all;
-//! 5. when a dimension is 0, `offset <= len`.
+//! Every view keeps the five [view invariants](crate::view::ViewBase#invariants) (stated
+//! there only: the number of dimensions, the item size, the size bounds, every item inside
+//! the bytes), established by its constructor and checked again (`with_layout`) by every
+//! operation that derives a view (slicing, indexing, casting, field projection; transposing
+//! only permutes dimensions).
 //!
 //! Items are read by copying bytes (`from_ne_bytes`, zerocopy's `read_from_bytes`, the
 //! format codec's [`unpack`](crate::format::unpack)), through bounds-checked slice indexing,
@@ -228,6 +222,8 @@
 //! (`pack` encodes first, then copies).
 //!
 //! ## 5. Every `unsafe` block and its invariant
+//!
+//! "Invariant N" below is the N-th [view invariant](crate::view::ViewBase#invariants).
 //!
 //! Unsafe trait impls (contract: the format/shape describes `Self` exactly):
 //!

@@ -82,7 +82,7 @@ mod complex_items {
     use buffer_runtime::format::Value;
     use buffer_runtime::num_complex::{Zd, Zf};
     use buffer_runtime::view::{MemoryView, MemoryViewMut};
-    use buffer_runtime::{s, BufferExport, BufferExportMut};
+    use buffer_runtime::{index, BufferExport, BufferExportMut};
     use num_complex::Complex;
 
     #[test]
@@ -99,7 +99,7 @@ mod complex_items {
             );
         }
         // A strided view reads through the item type; the slice form needs contiguity.
-        let odd = view.sub(&s![1..;2]).unwrap();
+        let odd = view.sub(&index![1..;2]).unwrap();
         let got: Vec<Complex<f32>> = odd.iter_as::<Zf>().unwrap().map(Complex::from).collect();
         assert_eq!(got, [z[1], z[3], z[5]]);
         assert!(odd.as_complex_slice::<f32>().is_err());
@@ -136,7 +136,7 @@ mod complex_items {
 #[cfg(feature = "image")]
 mod image_adapter {
     use buffer_runtime::view::{MemoryView, MemoryViewMut};
-    use buffer_runtime::{s, BufferExport};
+    use buffer_runtime::{index, BufferExport};
     use image::{ImageBuffer, Luma, LumaA, Rgb, Rgb32FImage, Rgba};
 
     #[test]
@@ -160,13 +160,13 @@ mod image_adapter {
         let back = view.as_image::<Rgba<u16>>().unwrap();
         assert_eq!(*back.as_raw(), &img.as_raw()[..]);
         // Rows 1.. stay C-contiguous: a shorter image.
-        let lower = view.sub(&s![1..]).unwrap();
+        let lower = view.sub(&index![1..]).unwrap();
         let lower = lower.as_image::<Rgba<u16>>().unwrap();
         assert_eq!(lower.dimensions(), (5, 2));
         assert_eq!(lower.get_pixel(4, 1), img.get_pixel(4, 2));
         // A column slice is not C-contiguous: refused.
         assert!(view
-            .sub(&s![.., 1..])
+            .sub(&index![.., 1..])
             .unwrap()
             .as_image::<Rgba<u16>>()
             .is_err());
@@ -208,7 +208,7 @@ mod image_adapter {
         // An owned image, and an image borrowing a caller's buffer mutably.
         let mut img = ImageBuffer::<Rgb<u8>, Vec<u8>>::new(3, 2);
         let mut view = MemoryViewMut::new(&mut img).unwrap();
-        view.sub_mut(&s![.., .., 1])
+        view.sub_mut(&index![.., .., 1])
             .unwrap()
             .for_each_mut::<u8>(|g| *g = 200)
             .unwrap();
@@ -230,7 +230,7 @@ mod image_adapter {
 #[cfg(feature = "nalgebra")]
 mod nalgebra_adapter {
     use buffer_runtime::view::{MemoryView, MemoryViewMut};
-    use buffer_runtime::{s, BufferExport, LayoutError};
+    use buffer_runtime::{index, BufferExport, LayoutError};
     use nalgebra::{DMatrix, Matrix3x4, Vector3};
 
     #[test]
@@ -274,12 +274,12 @@ mod nalgebra_adapter {
         let m = view.as_matrix::<i32>().unwrap();
         assert_eq!(m, Matrix3x4::from_fn(|r, c| (4 * r + c) as i32));
         assert_eq!(m.strides(), (4, 1)); // row-major memory, as nalgebra strides
-        let sub = view.sub(&s![1.., ..;3]).unwrap();
+        let sub = view.sub(&index![1.., ..;3]).unwrap();
         let m = sub.as_matrix::<i32>().unwrap();
         assert_eq!((m.nrows(), m.ncols()), (2, 2));
         assert_eq!(m[(1, 1)], 11);
         // Empty views become empty matrices, whatever their strides.
-        for spec in [s![..0, ..], s![.., 4..], s![..0, ..;2]] {
+        for spec in [index![..0, ..], index![.., 4..], index![..0, ..;2]] {
             let e = view.sub(&spec).unwrap();
             let t = e.t();
             let m = t.as_matrix::<i32>().unwrap();
@@ -289,7 +289,7 @@ mod nalgebra_adapter {
         assert!(view.index(0).unwrap().as_matrix::<i32>().is_err());
         assert!(view.as_matrix::<u32>().is_err());
         assert!(view
-            .sub(&s![.., ..;-1])
+            .sub(&index![.., ..;-1])
             .unwrap()
             .as_matrix::<i32>()
             .is_err());

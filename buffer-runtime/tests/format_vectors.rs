@@ -17,7 +17,8 @@
 
 use std::collections::BTreeMap;
 
-use buffer_runtime::format::{pack, parse, unpack, CodecErrorKind, ItemLayout, Node, Value};
+use buffer_runtime::format::{pack, parse, unpack, ItemLayout, Node, Value};
+use buffer_runtime::ErrorKind;
 
 // ------------------------------------------------------------------------------------------
 // A small JSON reader: enough for the vector file (objects, arrays, strings, integers,
@@ -540,12 +541,12 @@ fn decode_value(v: &Json) -> Value {
 
 /// The codec's kind for a Python exception: `struct.error` is a TypeError for a value of the
 /// wrong type ("required argument is not ...") and a ValueError otherwise (a range).
-fn kind_of(exc: &str, message: &str) -> CodecErrorKind {
+fn kind_of(exc: &str, message: &str) -> ErrorKind {
     match exc {
-        "struct.error" if message.starts_with("required argument is not") => CodecErrorKind::Type,
-        "struct.error" | "ValueError" => CodecErrorKind::Value,
-        "TypeError" => CodecErrorKind::Type,
-        "OverflowError" => CodecErrorKind::Overflow,
+        "struct.error" if message.starts_with("required argument is not") => ErrorKind::TypeError,
+        "struct.error" | "ValueError" => ErrorKind::ValueError,
+        "TypeError" => ErrorKind::TypeError,
+        "OverflowError" => ErrorKind::OverflowError,
         other => panic!("exception {other}"),
     }
 }

@@ -1,7 +1,7 @@
 //! ndarray interop: views to arrays without copying, arrays exported as buffers.
 #![cfg(feature = "ndarray")]
 
-use buffer_runtime::s;
+use buffer_runtime::index;
 use buffer_runtime::view::{ErrorKind, MemoryView, MemoryViewMut};
 use buffer_runtime::{BufferExport, LayoutError};
 use ndarray::{array, Array2, Array3, ArrayView2, Axis};
@@ -32,17 +32,17 @@ fn view_to_array_shares_memory_every_stride_sign() {
     let view = MemoryView::new(&data).unwrap();
     for (spec, expect) in [
         (
-            s![.., ..],
+            index![.., ..],
             array![[0, 1, 2, 3], [10, 11, 12, 13], [20, 21, 22, 23]],
         ),
         (
-            s![..;-1, ..],
+            index![..;-1, ..],
             array![[20, 21, 22, 23], [10, 11, 12, 13], [0, 1, 2, 3]],
         ),
-        (s![.., ..;-2], array![[3, 1], [13, 11], [23, 21]]),
-        (s![1.., 1..3], array![[11, 12], [21, 22]]),
+        (index![.., ..;-2], array![[3, 1], [13, 11], [23, 21]]),
+        (index![1.., 1..3], array![[11, 12], [21, 22]]),
         (
-            s![..;-1, ..;-1],
+            index![..;-1, ..;-1],
             array![[23, 22, 21, 20], [13, 12, 11, 10], [3, 2, 1, 0]],
         ),
     ] {
@@ -128,7 +128,7 @@ fn mutable_arrays_write_through_and_refuse_aliasing() {
     let mut grid = vec![[0u16; 3]; 2];
     {
         let mut view = MemoryViewMut::new(&mut grid).unwrap();
-        let mut flipped = view.sub_mut(&s![.., ..;-1]).unwrap();
+        let mut flipped = view.sub_mut(&index![.., ..;-1]).unwrap();
         let mut a = flipped.as_array_mut::<u16>().unwrap();
         a[[0, 0]] = 5; // grid[0][2]
         a.index_axis_mut(Axis(0), 1).fill(9);

@@ -213,12 +213,7 @@ fn primitives_round_trip_typed() {
         let npy = NpyFile::read(&out[..]).unwrap();
         assert_eq!(npy.as_slice::<T>().unwrap(), items, "{}", T::FORMAT);
         let view = NpyFile::from_bytes(&out[..]).unwrap();
-        let back: Vec<T> = view
-            .view_as::<T>()
-            .unwrap()
-            .iter_as::<T>()
-            .unwrap()
-            .collect();
+        let back: Vec<T> = view.typed_view::<T>().unwrap().iter().collect();
         assert_eq!(back, items);
     }
     check(&[1u8, 2]);
@@ -238,11 +233,11 @@ fn primitives_round_trip_typed() {
     buffer_runtime::npy::write(&mut out, &[true, false]).unwrap();
     let npy = NpyFile::from_bytes(&out[..]).unwrap();
     assert_eq!(npy.header().descr, Descr::Scalar("|b1".into()));
-    assert!(npy.view_as::<bool>().is_ok());
+    assert!(npy.typed_view::<bool>().is_ok());
     let mut out = Vec::new();
     buffer_runtime::npy::write(&mut out, &['a', 'λ']).unwrap();
     let npy = NpyFile::from_bytes(&out[..]).unwrap();
-    assert!(npy.view_as::<char>().is_ok(), "{}", npy.format());
+    assert!(npy.typed_view::<char>().is_ok(), "{}", npy.format());
     // Arrays of items are sub-dimensions of the file's shape.
     let mut out = Vec::new();
     buffer_runtime::npy::write(&mut out, &[[1u8, 2, 3]; 2]).unwrap();

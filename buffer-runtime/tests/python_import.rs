@@ -44,11 +44,7 @@ fn builtin_buffers() {
         let buf = PythonBuffer::get(&a).unwrap();
         assert_eq!(buf.view().unwrap().tolist().unwrap(), ints(&[5, -6, 7]));
         assert_eq!(
-            buf.typed_view::<i64>()
-                .unwrap()
-                .iter_as::<i64>()
-                .unwrap()
-                .collect::<Vec<_>>(),
+            buf.typed_view::<i64>().unwrap().iter().collect::<Vec<_>>(),
             [5, -6, 7]
         );
     });
@@ -73,7 +69,7 @@ fn strided_and_reversed() {
             Value::Array(vec![ints(&[19, 21, 23]), ints(&[7, 9, 11])])
         );
         // Rust's view goes further than memoryview: a column of the strided array.
-        let col = view.sub(&buffer_runtime::s![.., 2]).unwrap();
+        let col = view.sub(&buffer_runtime::index![.., 2]).unwrap();
         assert_eq!(col.iter_as::<i16>().unwrap().collect::<Vec<_>>(), [23, 11]);
     });
 }
@@ -105,7 +101,7 @@ fn typed_view_of_a_structured_array() {
         );
         let buf = PythonBuffer::get(&a).unwrap();
         let view = buf.typed_view::<Sample>().unwrap();
-        let rows: Vec<Sample> = view.iter_as::<Sample>().unwrap().collect();
+        let rows: Vec<Sample> = view.iter().collect();
         assert_eq!(
             rows,
             [
@@ -123,7 +119,8 @@ fn typed_view_of_a_structured_array() {
         );
         // A field of the struct view, as numpy's a['v'].
         assert_eq!(
-            view.field("v")
+            view.as_untyped()
+                .field("v")
                 .unwrap()
                 .iter_as::<f32>()
                 .unwrap()
@@ -162,7 +159,7 @@ fn writable_views_write_python_memory() {
         {
             let mut buf = PythonBuffer::get_mut(&m).unwrap();
             let mut view = buf.typed_view_mut::<f32>().unwrap();
-            view.set_as::<f32>(&[2, 3], 9.5).unwrap();
+            view.set(&[2, 3], 9.5).unwrap();
         }
         assert_eq!(m.get_item((2, 3)).unwrap().extract::<f32>().unwrap(), 9.5);
         {
@@ -248,16 +245,17 @@ fn round_trip_rust_export_python_import() {
         let obj = Bound::new(py, Samples { rows }).unwrap();
         let buf = PythonBuffer::get(obj.as_any()).unwrap();
         assert_eq!(buf.format(), <Sample as buffer_runtime::Element>::FORMAT);
-        let view = buf.typed_view::<Sample>().unwrap();
+        let typed = buf.typed_view::<Sample>().unwrap();
+        let view = typed.as_untyped();
         assert_eq!(view.tobytes(Order::C), expect_bytes);
         // No copy: the view reads the Rust `Vec` itself.
-        assert_eq!(view.iter_as::<Sample>().unwrap().len(), 4);
+        assert_eq!(typed.iter().len(), 4);
         assert_eq!(
             view.underlying_ptr().wrapping_add(view.offset()),
             expect_ptr
         );
         assert_eq!(obj.borrow().rows.exports(), 1);
-        drop(view);
+        drop(typed);
         drop(buf);
         assert_eq!(obj.borrow().rows.exports(), 0);
     });
@@ -276,16 +274,17 @@ fn a_view_held_across_a_python_callback_reads_what_python_wrote() {
         let buf = PythonBuffer::get(&a).unwrap();
         let view = buf.typed_view::<f64>().unwrap();
         let strided = view
+            .as_untyped()
             .slice(buffer_runtime::view::Slice::FULL.step_by(-2))
             .unwrap();
-        assert_eq!(view.iter_as::<f64>().unwrap().sum::<f64>(), 6.0);
+        assert_eq!(view.iter().sum::<f64>(), 6.0);
         assert_eq!(
             strided.tolist().unwrap(),
             Value::Array(vec![Value::Float(3.0), Value::Float(1.0)])
         );
         write.call1((&a,)).unwrap(); // same length: allowed while exported
-        assert_eq!(view.iter_as::<f64>().unwrap().sum::<f64>(), 60.0);
-        assert_eq!(view.get_as::<f64>(&[1]).unwrap(), 20.0);
+        assert_eq!(view.iter().sum::<f64>(), 60.0);
+        assert_eq!(view.get(&[1]).unwrap(), 20.0);
         assert_eq!(
             strided.tolist().unwrap(),
             Value::Array(vec![Value::Float(30.0), Value::Float(10.0)])
@@ -385,5 +384,72 @@ fn unsafe_slices_under_their_contract() {
         let mut ro = PythonBuffer::get(&b).unwrap();
         // SAFETY: not used: a read-only buffer gives no slice.
         assert!(unsafe { ro.bytes_mut() }.is_none());
+    });
+}
+
+/// `PythonBuffer::typed_view` is a typed view of the shared storage: checked once (Cython's
+/// messages as `ValueError`), then indexed, iterated and written without another check, on
+/// strided and reversed buffers and with the last dimensions read as arrays.
+#[test]
+fn typed_views_of_python_buffers() {
+    Python::attach(|py| {
+        let a = eval(
+            py,
+            "_testbuffer.ndarray(list(range(24)), shape=[4, 6], format='h')[::-2, 1::2]",
+        );
+        let buf = PythonBuffer::get(&a).unwrap();
+        let typed = buf.typed_view::<i16>().unwrap();
+        assert_eq!(typed.shape(), &[2, 3]);
+        assert_eq!(typed.len(), 6);
+        assert_eq!(
+            typed.iter().collect::<Vec<_>>(),
+            buf.view()
+                .unwrap()
+                .iter_as::<i16>()
+                .unwrap()
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(typed.get(&[1, -1]).unwrap(), 11);
+        let e = typed.get(&[2, 0]).unwrap_err();
+        assert_eq!(e.to_string(), "index out of bounds on dimension 1");
+        // The rows are strided (`1::2`): not readable as one `[i16; 3]` value.
+        let e = buf.typed_view::<[i16; 3]>().unwrap_err();
+        assert!(e.is_instance_of::<PyBufferError>(py));
+        // The same error as the untyped check, as a `ValueError`.
+        let e = buf.typed_view::<u16>().unwrap_err();
+        assert!(e.is_instance_of::<PyValueError>(py));
+        assert_eq!(
+            e.value(py).to_string(),
+            buf.view()
+                .unwrap()
+                .check_type::<u16>()
+                .unwrap_err()
+                .to_string()
+        );
+
+        // Rows of a C-contiguous buffer as arrays, written in place.
+        let m = eval(py, "memoryview(bytearray(24)).cast('i', (2, 3))");
+        {
+            let mut buf = PythonBuffer::get_mut(&m).unwrap();
+            let mut rows = buf.typed_view_mut::<[i32; 3]>().unwrap();
+            assert_eq!(rows.shape(), &[2]);
+            rows.set(&[1], [4, 5, 6]).unwrap();
+            rows.for_each_mut(|row| row[0] += 1);
+            assert_eq!(rows.view().get(&[0]).unwrap(), [1, 0, 0]);
+        }
+        assert_eq!(
+            m.call_method0("tolist")
+                .unwrap()
+                .extract::<Vec<Vec<i32>>>()
+                .unwrap(),
+            [[1, 0, 0], [5, 5, 6]]
+        );
+
+        // Read-only memory: `typed_view_mut` refuses first, as `view_mut` does.
+        let frozen = eval(py, "memoryview(b'abcd')");
+        let mut buf = PythonBuffer::get(&frozen).unwrap();
+        let e = buf.typed_view_mut::<u8>().unwrap_err();
+        assert!(e.is_instance_of::<PyTypeError>(py));
+        assert_eq!(e.value(py).to_string(), "cannot modify read-only memory");
     });
 }

@@ -334,7 +334,7 @@ fn we_open_what_numpy_writes_typed() {
             [(1, -1), (2, 20), (3, -300), (4, 4000)]
         );
         // A type with other names, or another layout, is refused with what differs.
-        assert!(matches!(npy.view_as::<Point>(), Err(NpyError::View(_))));
+        assert!(matches!(npy.typed_view::<Point>(), Err(NpyError::View(_))));
         let read = NpyFile::open(&p).unwrap();
         assert_eq!(read.as_slice::<Aligned>().unwrap(), recs);
     }
@@ -357,14 +357,8 @@ fn we_open_what_numpy_writes_typed() {
         );
     });
     let npy = map(&p);
-    let view = npy.view_as::<Tick>().unwrap();
-    assert_eq!(
-        view.iter_as::<Tick>()
-            .unwrap()
-            .map(|t| t.qty)
-            .collect::<Vec<_>>(),
-        [5, 6, 7]
-    );
+    let view = npy.typed_view::<Tick>().unwrap();
+    assert_eq!(view.iter().map(|t| t.qty).collect::<Vec<_>>(), [5, 6, 7]);
     std::fs::remove_file(p).unwrap();
 }
 
@@ -463,7 +457,7 @@ fn we_open_what_numpy_writes_untyped() {
             .filter(|s| !s.trim().is_empty())
             .map(|s| s.trim().parse().unwrap())
             .collect();
-        if !view.is_empty() {
+        if view.item_count() != 0 {
             let value = view.get(&idx).unwrap();
             if name == "big" {
                 assert_eq!(value, Value::Int(1));

@@ -1,7 +1,7 @@
 //! rayon interop: parallel items and rows, disjoint mutable row chunks.
 #![cfg(feature = "rayon")]
 
-use buffer_runtime::s;
+use buffer_runtime::index;
 use buffer_runtime::view::{ErrorKind, MemoryView, MemoryViewMut};
 use rayon::prelude::*;
 
@@ -11,7 +11,7 @@ fn par_iter_as_matches_the_sequential_order() {
         .map(|r| core::array::from_fn(|c| r * 7 + c as u32))
         .collect();
     let view = MemoryView::new(&data).unwrap();
-    for spec in [s![.., ..], s![..;-3, 1..6;2], s![.., ..;-1]] {
+    for spec in [index![.., ..], index![..;-3, 1..6;2], index![.., ..;-1]] {
         let sub = view.sub(&spec).unwrap();
         let seq: Vec<u32> = sub.iter_as::<u32>().unwrap().collect();
         let par: Vec<u32> = sub.par_iter_as::<u32>().unwrap().collect();
@@ -35,7 +35,7 @@ fn par_rows_yield_each_outer_row() {
         .map(|row| row.iter_as::<u16>().unwrap().map(u32::from).sum())
         .collect();
     assert_eq!(sums, (0..100u32).map(|r| 4 * r).collect::<Vec<_>>());
-    let reversed = view.sub(&s![..;-1, ..]).unwrap();
+    let reversed = view.sub(&index![..;-1, ..]).unwrap();
     let firsts: Vec<u16> = reversed
         .par_rows()
         .map(|row| row.get_as::<u16>(&[0]).unwrap())
@@ -61,7 +61,7 @@ fn mutable_chunks_cover_every_row_once() {
     }
     // Negative outer stride and a column slice: still disjoint rows.
     let mut view = MemoryViewMut::new(&mut data).unwrap();
-    let mut sub = view.sub_mut(&s![..;-1, 1..3]).unwrap();
+    let mut sub = view.sub_mut(&index![..;-1, 1..3]).unwrap();
     let chunks = sub.row_chunks_mut(7).unwrap();
     assert_eq!(chunks.iter().map(|c| c.shape()[0]).sum::<usize>(), 1003);
     chunks

@@ -2,6 +2,7 @@
 //! Every test names the target and the crash.
 
 use buffer_runtime::format::Value;
+use buffer_runtime::view::Axis;
 use buffer_runtime::view::{ErrorKind, MemoryView, Order};
 
 /// view_construct: `tolist` of a view with more items than a `Vec` can hold panicked with
@@ -72,36 +73,6 @@ fn empty_dimension_after_huge_ones_has_no_items() {
     assert_eq!(view.values().count(), 0);
 }
 
-/// format_roundtrip (timeout): the leaves of `222222222220T{x:a:}` - 222 billion one-byte
-/// structs holding only padding - were walked element by element (hours). Elements without
-/// data are now skipped at once, so the scalar after them is found immediately.
-#[test]
-fn leaves_skip_huge_padding_only_sub_arrays() {
-    use buffer_runtime::format::{parse, Code};
-    let text = "B\nL!5T{}LT{}BOBB222222222220T{x:a:}\r";
-    let layout = parse(text).unwrap().layout().unwrap();
-    let runs: Vec<(usize, Code)> = layout
-        .leaves()
-        .take(4096)
-        .map(|r| (r.offset, r.scalar.code))
-        .collect();
-    let codes: Vec<Code> = runs.iter().map(|r| r.1).collect();
-    // `!5T{}` and `T{}` are empty, the padding structs hold nothing: B L L B O B B remain.
-    assert_eq!(
-        codes,
-        [
-            Code::UChar,
-            Code::ULong,
-            Code::ULong,
-            Code::UChar,
-            Code::Object,
-            Code::UChar,
-            Code::UChar
-        ]
-    );
-    assert_eq!(layout.size(), runs[6].0 + 1 + 222_222_222_220);
-}
-
 // Found by the overflow sweep (`tests/overflow_sweep.rs`, overflow checks on) and by review.
 
 /// overflow_sweep: a step of `isize::MIN` panicked with "attempt to negate with overflow"
@@ -113,7 +84,7 @@ fn leaves_skip_huge_padding_only_sub_arrays() {
 /// wraps; ours too).
 #[test]
 fn a_step_of_isize_min_is_cpythons_minus_maxsize() {
-    use buffer_runtime::s;
+    use buffer_runtime::index;
     use buffer_runtime::view::{MemoryViewMut, Slice};
     let min = Slice::new(None, None, isize::MIN);
     assert_eq!(min.indices(6).unwrap(), (5, -1, -isize::MAX, 1));
@@ -142,13 +113,18 @@ fn a_step_of_isize_min_is_cpythons_minus_maxsize() {
 
     let grid = [[1u8, 2, 3], [4, 5, 6]];
     let g = MemoryView::new(&grid).unwrap();
-    assert_eq!(g.slice_axis(1, min).unwrap().tobytes(Order::C), [3, 6]);
     assert_eq!(
-        g.sub(&s![.., ..; isize::MIN]).unwrap().tobytes(Order::C),
+        g.slice_axis(Axis(1), min).unwrap().tobytes(Order::C),
         [3, 6]
     );
     assert_eq!(
-        g.sub(&s![..; isize::MIN, 0]).unwrap().tobytes(Order::C),
+        g.sub(&index![.., ..; isize::MIN])
+            .unwrap()
+            .tobytes(Order::C),
+        [3, 6]
+    );
+    assert_eq!(
+        g.sub(&index![..; isize::MIN, 0]).unwrap().tobytes(Order::C),
         [4]
     );
 
@@ -158,7 +134,7 @@ fn a_step_of_isize_min_is_cpythons_minus_maxsize() {
     let mut cells = [[0u8; 3]; 2];
     let mut c = MemoryViewMut::new(&mut cells).unwrap();
     let col = [[7u8], [8]];
-    c.assign_slice_axis(1, min, &MemoryView::new(&col).unwrap())
+    c.assign_slice_axis(Axis(1), min, &MemoryView::new(&col).unwrap())
         .unwrap();
     drop((m, c));
     assert_eq!(raw, [0, 0, 0, 0, 0, 9]);
@@ -282,4 +258,30 @@ fn tolist_of_an_empty_view_with_huge_strides() {
         Value::Array(vec![Value::Array(vec![]); 3])
     );
     assert!(view.tobytes(Order::C).is_empty());
+}
+
+/// One geometry rule for views and `Layout::for_items` (geometry.rs): the true product of the
+/// shape, so a 0 beside dimensions whose product overflows is an empty layout, while the same
+/// dimensions without the 0 are refused whatever the strides.
+#[test]
+fn a_zero_beside_dimensions_whose_product_overflows_is_an_empty_layout() {
+    use buffer_runtime::{Layout, LayoutError};
+    let view = MemoryView::from_parts(&[], "B", &[1 << 62, 4, 0], None, 0).unwrap();
+    assert_eq!((view.item_count(), view.nbytes()), (0, 0));
+    assert_eq!((view.len().unwrap(), view.is_empty()), (1 << 62, false));
+    let err = MemoryView::from_parts(&[0u8; 8], "B", &[1 << 62, 4], Some(&[0, 0]), 0).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "buffer layout: product(shape) * itemsize exceeds isize::MAX"
+    );
+    assert_eq!(
+        Layout::for_items::<u8>(8, &[1 << 62, 4], Some(&[0, 0])),
+        Err(LayoutError::Overflow)
+    );
+    assert_eq!(
+        Layout::for_items::<u8>(0, &[1 << 62, 4, 0], None)
+            .unwrap()
+            .len(),
+        0
+    );
 }

@@ -3,7 +3,8 @@
 //! messages were measured on CPython 3.11 (the comment gives the Python expression) where
 //! CPython supports the operation.
 
-use buffer_runtime::s;
+use buffer_runtime::index;
+use buffer_runtime::view::Axis;
 use buffer_runtime::view::{
     values_equal, ErrorKind, Fields, MemoryView, MemoryViewMut, Order, Slice, Value, ViewError,
 };
@@ -257,8 +258,8 @@ fn equality_by_value() {
     // zero-length views with equal shapes up to the zero are equal
     let g = [[0u8; 3]; 2];
     let vg = MemoryView::new(&g).unwrap();
-    let a = vg.sub(&s![0..0]).unwrap();
-    let b = vg.t().into_sub(&s![0..0]).unwrap();
+    let a = vg.sub(&index![0..0]).unwrap();
+    let b = vg.t().into_sub(&index![0..0]).unwrap();
     assert_eq!((a.shape(), b.shape()), (&[0usize, 3][..], &[0usize, 2][..]));
     assert!(a == b);
     // strided views compare their items, not their memory
@@ -343,7 +344,7 @@ fn struct_items_and_fields() {
         (2, 12, &[2, 2][..])
     );
     assert_eq!(
-        pos.index_axis(0, 1).unwrap().tolist().unwrap(),
+        pos.index_axis(Axis(0), 1).unwrap().tolist().unwrap(),
         arr(vec![Value::Int(5), Value::Int(6)])
     );
     // reversed, then projected
@@ -435,13 +436,13 @@ fn tolist_shapes() {
     let v = MemoryView::new(&cube).unwrap();
     let u = Value::UInt;
     assert_eq!(
-        v.sub(&s![.., 1]).unwrap().tolist().unwrap(),
+        v.sub(&index![.., 1]).unwrap().tolist().unwrap(),
         arr(vec![arr(vec![u(3), u(4)]), arr(vec![u(7), u(8)])])
     );
     // np.zeros((2, 0)).tolist() == [[], []]
-    let e = v.sub(&s![.., 0, 0..0]).unwrap();
+    let e = v.sub(&index![.., 0, 0..0]).unwrap();
     assert_eq!(e.tolist().unwrap(), arr(vec![arr(vec![]), arr(vec![])]));
-    assert_eq!(v.sub(&s![0..0]).unwrap().tolist().unwrap(), arr(vec![]));
+    assert_eq!(v.sub(&index![0..0]).unwrap().tolist().unwrap(), arr(vec![]));
     let collected: Vec<Value> = v.values().collect::<Result<_, _>>().unwrap();
     assert_eq!(collected, (1..=8).map(u).collect::<Vec<_>>());
     assert_eq!(v.tobytes(Order::C), [1, 2, 3, 4, 5, 6, 7, 8]);

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use buffer_runtime::view::{MemoryView, ViewBase};
-use buffer_runtime::{s, BufferExport};
+use buffer_runtime::{index, BufferExport};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 /// One pixel.
@@ -108,7 +108,7 @@ pub fn run(out: &mut dyn Write) -> Result<Shown, crate::Error> {
     )?;
 
     // Python: crop = m[1:3, 2:5]
-    let crop = view.sub(&s![1..3, 2..5])?;
+    let crop = view.sub(&index![1..3, 2..5])?;
     let crop_shares_memory =
         first_item(&crop) == (&img.pixels[img.width + 2] as *const Rgba).cast();
     writeln!(
@@ -144,11 +144,11 @@ pub fn run(out: &mut dyn Write) -> Result<Shown, crate::Error> {
         green.byte_strides()
     )?;
     writeln!(out, "  first item at {:p} (pixels + 1)", first_item(&green))?;
-    let green_column: Vec<u8> = green.sub(&s![.., 0])?.iter_as::<u8>()?.collect();
+    let green_column: Vec<u8> = green.sub(&index![.., 0])?.iter_as::<u8>()?.collect();
     writeln!(out, "  column 0: {green_column:?}")?;
 
     // Horizontal flip: a negative stride along x.
-    let flip = view.sub(&s![.., ..;-1])?;
+    let flip = view.sub(&index![.., ..;-1])?;
     let last_of_row0 = (&img.pixels[img.width - 1] as *const Rgba).cast::<u8>();
     let flip_shares_memory = first_item(&flip) == last_of_row0;
     writeln!(
@@ -164,7 +164,11 @@ pub fn run(out: &mut dyn Write) -> Result<Shown, crate::Error> {
         first_item(&flip),
         img.width - 1
     )?;
-    let flipped_red_row: Vec<u8> = flip.field("r")?.sub(&s![0, ..])?.iter_as::<u8>()?.collect();
+    let flipped_red_row: Vec<u8> = flip
+        .field("r")?
+        .sub(&index![0, ..])?
+        .iter_as::<u8>()?
+        .collect();
     writeln!(out, "  red of row 0, flipped: {flipped_red_row:?}")?;
     writeln!(
         out,

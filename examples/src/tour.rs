@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use buffer_runtime::view::{MemoryView, Order, Slice};
-use buffer_runtime::{s, BufferExport, Element, StaticLayout};
+use buffer_runtime::{index, BufferExport, Element, StaticLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 /// One sensor reading: 16 bytes, no padding.
@@ -128,7 +128,7 @@ pub fn run(out: &mut dyn Write) -> Result<Tour, crate::Error> {
         "cast('B').cast('H', [3, 2]).tolist() = {}",
         reshaped.tolist()?
     )?;
-    let column = g.sub(&s![.., 1])?;
+    let column = g.sub(&index![.., 1])?;
     writeln!(
         out,
         "grid[:, 1] (a column) = {}  strides {:?}",
@@ -138,11 +138,15 @@ pub fn run(out: &mut dyn Write) -> Result<Tour, crate::Error> {
     writeln!(out, "grid.T.tolist()       = {}", g.t().tolist()?)?;
 
     writeln!(out, "\n== 5. Typed access, no copy ==")?;
-    let value_sum: f32 = view.iter_as::<Reading>()?.map(|r| r.value).sum();
-    writeln!(out, "sum of value via iter_as::<Reading>() = {value_sum}")?;
-    let third: &Reading = view.get_ref_as::<Reading>(&[2])?;
+    let readings = view.typed::<Reading>()?; // the format checked once, here
+    let value_sum: f32 = readings.iter().map(|r| r.value).sum();
+    writeln!(
+        out,
+        "sum of value via typed::<Reading>()?.iter() = {value_sum}"
+    )?;
+    let third: &Reading = readings.get_ref(&[2])?;
     let zero_copy = std::ptr::eq(third, &data[2]);
-    writeln!(out, "get_ref_as::<Reading>(&[2]) = {third:?}")?;
+    writeln!(out, "get_ref(&[2]) = {third:?}")?;
     writeln!(out, "  is &data[2] (same address, no copy): {zero_copy}")?;
     let levels: Vec<i16> = view.field("level")?.iter_as::<i16>()?.collect();
     writeln!(

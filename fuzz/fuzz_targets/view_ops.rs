@@ -6,6 +6,7 @@
 
 mod common;
 
+use buffer_runtime::view::Axis;
 use arbitrary::Arbitrary;
 use buffer_runtime::format::Value;
 use buffer_runtime::view::{AxisIndex, MemoryView, MemoryViewMut, Order, Slice};
@@ -152,7 +153,7 @@ fn run(view: &mut MemoryViewMut<'_>, ops: &[Op], depth: usize) {
             return;
         }
         Op::SliceAxis(axis, s) => {
-            if let Ok(mut v) = view.slice_axis_mut(usize::from(*axis), s.slice()) {
+            if let Ok(mut v) = view.slice_axis_mut(Axis(usize::from(*axis)), s.slice()) {
                 run(&mut v, rest, depth + 1);
             }
             return;

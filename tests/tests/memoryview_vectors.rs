@@ -863,10 +863,10 @@ mod adapter {
     fn read_op<S: Data>(case: &Json, view: ViewBase<S>, views: &[Json]) -> Outcome {
         match case["op"].as_str().expect("op") {
             "attrs" => Ok(attrs(&view)),
-            "toreadonly" => summary(&view.toreadonly()),
+            "toreadonly" => summary(&view.view()),
             "permute" => {
                 let axes: Vec<usize> = ints(&case["axes"]).iter().map(|&a| a as usize).collect();
-                np_summary(&view.into_permuted_axes(&axes)?)
+                np_summary(&view.into_permute_axes(&axes)?)
             }
             "field" => {
                 let f = view.into_field(case["name"].as_str().expect("name"))?;
@@ -887,7 +887,7 @@ mod adapter {
                 Ok(json!(view.hex(case["sep"].as_str(), bps)?))
             }
             "slice" => {
-                let s = view.into_slice_axis(0, slice_of(&case["slice"]))?;
+                let s = view.into_slice(slice_of(&case["slice"]))?;
                 summary(&s)
             }
             "cast" => {

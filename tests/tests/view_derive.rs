@@ -2,7 +2,7 @@
 //! projection, typed access to records, and the derived format checked against the view's.
 
 use buffer_runtime::view::{ErrorKind, MemoryView, MemoryViewMut, Order, Value};
-use buffer_runtime::{s, BufferExport, Element};
+use buffer_runtime::{index, BufferExport, Element};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 #[derive(
@@ -59,7 +59,11 @@ fn image_as_pixel_view() {
         Rgb { r: 7, g: 3, b: 10 }
     );
     // the green channel of column 1, bottom-up: a strided 1-d view of u8
-    let green = view.sub(&s![..;-1, 1]).unwrap().into_field("g").unwrap();
+    let green = view
+        .sub(&index![..;-1, 1])
+        .unwrap()
+        .into_field("g")
+        .unwrap();
     assert_eq!(
         green.format(),
         if cfg!(target_endian = "little") {
@@ -92,7 +96,7 @@ fn writing_a_channel() {
         .unwrap()
         .fill(&Value::UInt(255))
         .unwrap();
-    view.sub_mut(&s![0, ..;2])
+    view.sub_mut(&index![0, ..;2])
         .unwrap()
         .for_each_mut::<Rgb>(|p| p.r = 99)
         .unwrap();

@@ -5,8 +5,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use super::layout::{Endian, ItemLayout, Leaf, Leaves, Node, Scalar};
-use super::Code;
+use super::layout::{ItemLayout, Leaf, Leaves, Node, Scalar};
+use super::{Code, Endian};
 
 /// Whether [`compare`] also requires field names to agree.
 ///

@@ -7,108 +7,13 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
-use core::ffi::{c_int, c_long, c_longlong, c_short};
 use core::fmt;
-use core::mem::{align_of, size_of};
 
-use super::codec::Names;
-use super::{Code, Format, FormatError, Item, Kind, Prefix};
+use crate::geometry::product;
 
-/// A resolved byte order.
-///
-/// ```
-/// use buffer_runtime::format::Endian;
-///
-/// assert_eq!(Endian::NATIVE, if cfg!(target_endian = "little") { Endian::Little } else { Endian::Big });
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Endian {
-    /// Least significant byte first.
-    Little,
-    /// Most significant byte first.
-    Big,
-}
-
-impl Endian {
-    /// The byte order of this target.
-    #[cfg(target_endian = "little")]
-    pub const NATIVE: Endian = Endian::Little;
-    /// The byte order of this target.
-    #[cfg(target_endian = "big")]
-    pub const NATIVE: Endian = Endian::Big;
-}
-
-/// Size and alignment of C `long double` on this target (see the module docs).
-#[cfg(all(target_arch = "x86_64", not(target_os = "windows")))]
-pub(crate) const LONG_DOUBLE: (usize, usize) = (16, 16);
-#[cfg(all(target_arch = "x86", not(target_os = "windows")))]
-pub(crate) const LONG_DOUBLE: (usize, usize) = (12, 4);
-#[cfg(all(
-    target_arch = "aarch64",
-    not(target_os = "windows"),
-    not(target_vendor = "apple")
-))]
-pub(crate) const LONG_DOUBLE: (usize, usize) = (16, 16);
-#[cfg(not(any(
-    all(target_arch = "x86_64", not(target_os = "windows")),
-    all(target_arch = "x86", not(target_os = "windows")),
-    all(
-        target_arch = "aarch64",
-        not(target_os = "windows"),
-        not(target_vendor = "apple")
-    )
-)))]
-pub(crate) const LONG_DOUBLE: (usize, usize) = (8, 8);
-
-/// Native (size, alignment) of one unit of `code`.
-pub(crate) const fn native_size_align(code: Code) -> (usize, usize) {
-    match code {
-        Code::Pad
-        | Code::Char
-        | Code::SChar
-        | Code::UChar
-        | Code::Bool
-        | Code::Bytes
-        | Code::Pascal
-        | Code::Bit => (1, 1),
-        Code::Short | Code::UShort => (size_of::<c_short>(), align_of::<c_short>()),
-        Code::Int | Code::UInt => (size_of::<c_int>(), align_of::<c_int>()),
-        Code::Long | Code::ULong => (size_of::<c_long>(), align_of::<c_long>()),
-        Code::LongLong | Code::ULongLong => (size_of::<c_longlong>(), align_of::<c_longlong>()),
-        Code::SSize | Code::Size => (size_of::<usize>(), align_of::<usize>()),
-        Code::Half | Code::Ucs2 => (2, 2),
-        Code::Ucs4 => (4, 4),
-        Code::Float => (size_of::<f32>(), align_of::<f32>()),
-        Code::Double => (size_of::<f64>(), align_of::<f64>()),
-        Code::LongDouble => LONG_DOUBLE,
-        Code::ComplexFloat => (2 * size_of::<f32>(), align_of::<f32>()),
-        Code::ComplexDouble => (2 * size_of::<f64>(), align_of::<f64>()),
-        Code::ComplexLongDouble => (2 * LONG_DOUBLE.0, LONG_DOUBLE.1),
-        Code::VoidPtr | Code::Object | Code::Ref => (size_of::<usize>(), align_of::<usize>()),
-    }
-}
-
-/// Standard size of one unit of `code` (pointers `O &` keep their native size).
-pub(crate) const fn standard_size(code: Code) -> Option<usize> {
-    match code {
-        Code::Pad
-        | Code::Char
-        | Code::SChar
-        | Code::UChar
-        | Code::Bool
-        | Code::Bytes
-        | Code::Pascal
-        | Code::Bit => Some(1),
-        Code::Short | Code::UShort | Code::Half | Code::Ucs2 => Some(2),
-        Code::Int | Code::UInt | Code::Long | Code::ULong | Code::Float | Code::Ucs4 => Some(4),
-        Code::LongLong | Code::ULongLong | Code::Double | Code::ComplexFloat => Some(8),
-        Code::ComplexDouble => Some(16),
-        Code::Object | Code::Ref => Some(size_of::<usize>()),
-        Code::SSize | Code::Size | Code::VoidPtr | Code::LongDouble | Code::ComplexLongDouble => {
-            None
-        }
-    }
-}
+use super::code::{native_size_align, standard_size};
+use super::value::Names;
+use super::{Code, Endian, Format, FormatError, Item, Kind, Prefix};
 
 /// One scalar of a layout: a code with its resolved size and byte order.
 ///
@@ -250,7 +155,7 @@ impl ItemLayout {
     fn new(size: usize, align: usize, node: Node) -> ItemLayout {
         let data = match &node {
             Node::Scalar(s) => s.code != Code::Pad && s.size > 0,
-            Node::Array { dims, element } => element.data && super::codec::product(dims) > 0,
+            Node::Array { dims, element } => element.data && product(dims) > 0,
             Node::Struct(fields) => fields.iter().any(|f| f.layout.data),
         };
         let names = match &node {
@@ -347,15 +252,8 @@ impl ItemLayout {
 
     /// Every data-carrying scalar in offset order, as runs of equal scalars (padding and
     /// zero-size scalars such as `0s` are skipped): a flat list to loop over, computed lazily
-    /// so a huge sub-array of scalars is one run.
-    ///
-    /// ```
-    /// # use buffer_runtime::format::{parse, Code};
-    /// let l = parse("T{(3)h:a: x d:b:}").unwrap().layout().unwrap();
-    /// let runs: Vec<_> = l.leaves().map(|r| (r.offset, r.scalar.code, r.count, r.stride)).collect();
-    /// assert_eq!(runs, [(0, Code::Short, 3, 2), (8, Code::Double, 1, 8)]);
-    /// ```
-    pub fn leaves(&self) -> Leaves<'_> {
+    /// so a huge sub-array of scalars is one run. What [`compare`](super::compare) walks.
+    pub(crate) fn leaves(&self) -> Leaves<'_> {
         Leaves {
             stack: vec![Frame::Node(&self.node, 0)],
         }
@@ -363,14 +261,8 @@ impl ItemLayout {
 }
 
 /// A run of scalars in a layout: `count` scalars, `stride` bytes apart, from `offset`.
-///
-/// ```
-/// # use buffer_runtime::format::parse;
-/// let run = parse("4f").unwrap().layout().unwrap().leaves().next().unwrap();
-/// assert_eq!((run.offset, run.count, run.stride, run.scalar.size), (0, 4, 4, 4));
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Leaf {
+pub(crate) struct Leaf {
     /// The offset of the first scalar from the start of the item.
     pub offset: usize,
     /// The scalar.
@@ -393,14 +285,7 @@ enum Frame<'a> {
 }
 
 /// The iterator of [`ItemLayout::leaves`].
-///
-/// ```
-/// # use buffer_runtime::format::parse;
-/// let l = parse("(2)T{b:a:>H:b:}").unwrap().layout().unwrap();
-/// let offsets: Vec<usize> = l.leaves().map(|r| r.offset).collect();
-/// assert_eq!(offsets, [0, 1, 3, 4]);
-/// ```
-pub struct Leaves<'a> {
+pub(crate) struct Leaves<'a> {
     stack: Vec<Frame<'a>>,
 }
 
@@ -421,7 +306,7 @@ impl<'a> Iterator for Leaves<'a> {
                     }
                 }
                 Frame::Node(Node::Array { dims, element }, base) => {
-                    let n = super::codec::product(dims);
+                    let n = product(dims);
                     match &element.node {
                         Node::Scalar(s) => {
                             if s.code != Code::Pad && s.size > 0 && n > 0 {
@@ -475,47 +360,6 @@ impl<'a> Iterator for Leaves<'a> {
         }
         None
     }
-}
-
-/// Recognises the formats CPython's memoryview supports natively: one of
-/// `? c b B h H i I l L q Q n N f d e P`, optionally after `@`.
-///
-/// ```
-/// use buffer_runtime::format::{simple_native, Code};
-///
-/// assert_eq!(simple_native("@L"), Some(Code::ULong));
-/// assert_eq!(simple_native("B"), Some(Code::UChar));
-/// assert_eq!(simple_native("<i"), None);
-/// assert_eq!(simple_native("2i"), None);
-/// assert_eq!(simple_native("g"), None);
-/// ```
-pub fn simple_native(format: &str) -> Option<Code> {
-    let b = format.as_bytes();
-    let c = match b {
-        [c] | [b'@', c] => *c,
-        _ => return None,
-    };
-    Some(match c {
-        b'?' => Code::Bool,
-        b'c' => Code::Char,
-        b'b' => Code::SChar,
-        b'B' => Code::UChar,
-        b'h' => Code::Short,
-        b'H' => Code::UShort,
-        b'i' => Code::Int,
-        b'I' => Code::UInt,
-        b'l' => Code::Long,
-        b'L' => Code::ULong,
-        b'q' => Code::LongLong,
-        b'Q' => Code::ULongLong,
-        b'n' => Code::SSize,
-        b'N' => Code::Size,
-        b'f' => Code::Float,
-        b'd' => Code::Double,
-        b'e' => Code::Half,
-        b'P' => Code::VoidPtr,
-        _ => return None,
-    })
 }
 
 fn overflow() -> FormatError {
@@ -768,6 +612,8 @@ mod tests {
     use super::*;
     use crate::format::parse;
     use alloc::string::ToString;
+    use core::ffi::{c_long, c_longlong};
+    use core::mem::{align_of, size_of};
 
     fn size(s: &str) -> usize {
         parse(s).unwrap().layout().unwrap().size()
@@ -831,6 +677,59 @@ mod tests {
         assert_eq!(element.size(), 2);
         assert_eq!(size("(0)i"), 0);
         assert!(parse("(4294967296,4294967296)Q").is_err());
+    }
+
+    #[test]
+    fn leaves_are_runs_of_data_scalars() {
+        let l = parse("T{(3)h:a: x d:b:}").unwrap().layout().unwrap();
+        let runs: Vec<_> = l
+            .leaves()
+            .map(|r| (r.offset, r.scalar.code, r.count, r.stride))
+            .collect();
+        assert_eq!(runs, [(0, Code::Short, 3, 2), (8, Code::Double, 1, 8)]);
+        let l = parse("(2)T{b:a:>H:b:}").unwrap().layout().unwrap();
+        let offsets: Vec<usize> = l.leaves().map(|r| r.offset).collect();
+        assert_eq!(offsets, [0, 1, 3, 4]);
+        let run = parse("4f")
+            .unwrap()
+            .layout()
+            .unwrap()
+            .leaves()
+            .next()
+            .unwrap();
+        assert_eq!(
+            (run.offset, run.count, run.stride, run.scalar.size),
+            (0, 4, 4, 4)
+        );
+    }
+
+    /// format_roundtrip (timeout): the leaves of `222222222220T{x:a:}` - 222 billion one-byte
+    /// structs holding only padding - were walked element by element (hours). Elements without
+    /// data are now skipped at once, so the scalar after them is found immediately.
+    #[test]
+    fn leaves_skip_huge_padding_only_sub_arrays() {
+        let text = "B\nL!5T{}LT{}BOBB222222222220T{x:a:}\r";
+        let layout = parse(text).unwrap().layout().unwrap();
+        let runs: Vec<(usize, Code)> = layout
+            .leaves()
+            .take(4096)
+            .map(|r| (r.offset, r.scalar.code))
+            .collect();
+        let codes: Vec<Code> = runs.iter().map(|r| r.1).collect();
+        // `!5T{}` and `T{}` are empty, the padding structs hold nothing: B L L B O B B remain.
+        assert_eq!(
+            codes,
+            [
+                Code::UChar,
+                Code::ULong,
+                Code::ULong,
+                Code::UChar,
+                Code::Object,
+                Code::UChar,
+                Code::UChar
+            ]
+        );
+        assert_eq!(layout.size(), runs[6].0 + 1 + 222_222_222_220);
     }
 
     #[test]
@@ -912,20 +811,5 @@ mod tests {
             f.check_layout().unwrap_err().to_string(),
             f.layout().unwrap_err().to_string()
         );
-    }
-
-    #[test]
-    fn simple_native_is_exact() {
-        for c in "?cbBhHiIlLqQnNfdeP".chars() {
-            let s = alloc::string::String::from(c);
-            assert!(simple_native(&s).is_some(), "{c}");
-            assert!(simple_native(&format!("@{c}")).is_some(), "@{c}");
-            assert!(simple_native(&format!("={c}")).is_none());
-        }
-        for s in [
-            "", "@", "x", "s", "g", "Zf", "O", "u", "w", "@@i", "ii", " i",
-        ] {
-            assert!(simple_native(s).is_none(), "{s}");
-        }
     }
 }

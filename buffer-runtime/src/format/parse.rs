@@ -38,6 +38,23 @@ pub fn parse(s: &str) -> Result<Format, FormatError> {
     Ok(f)
 }
 
+impl core::str::FromStr for Format {
+    type Err = FormatError;
+
+    /// [`parse`] as `str::parse`.
+    ///
+    /// ```
+    /// use buffer_runtime::format::Format;
+    ///
+    /// let f: Format = "<2h".parse().unwrap();
+    /// assert_eq!(f.to_string(), "<2h");
+    /// assert!("T{".parse::<Format>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Format, FormatError> {
+        parse(s)
+    }
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     pos: usize,
@@ -292,34 +309,9 @@ impl Parser<'_> {
                 Kind::Code(code)
             }
             Some(b) => {
-                let code = match b {
-                    b'x' => Code::Pad,
-                    b'c' => Code::Char,
-                    b'b' => Code::SChar,
-                    b'B' => Code::UChar,
-                    b'?' => Code::Bool,
-                    b'h' => Code::Short,
-                    b'H' => Code::UShort,
-                    b'i' => Code::Int,
-                    b'I' => Code::UInt,
-                    b'l' => Code::Long,
-                    b'L' => Code::ULong,
-                    b'q' => Code::LongLong,
-                    b'Q' => Code::ULongLong,
-                    b'n' => Code::SSize,
-                    b'N' => Code::Size,
-                    b'e' => Code::Half,
-                    b'f' => Code::Float,
-                    b'd' => Code::Double,
-                    b'g' => Code::LongDouble,
-                    b's' => Code::Bytes,
-                    b'p' => Code::Pascal,
-                    b'P' => Code::VoidPtr,
-                    b'u' => Code::Ucs2,
-                    b'w' => Code::Ucs4,
-                    b'O' => Code::Object,
-                    b't' => Code::Bit,
-                    _ => return Err(expected(self)),
+                let code = match Code::from_byte(b) {
+                    Some(code) => code,
+                    None => return Err(expected(self)),
                 };
                 self.pos += 1;
                 Kind::Code(code)

@@ -37,9 +37,9 @@
 //!
 //! let npy = NpyFile::from_bytes(&file[..]).unwrap();
 //! assert_eq!(npy.shape(), &[2]);
-//! let view = npy.view_as::<Tick>().unwrap(); // the descr checked against `Tick`, names too
-//! assert_eq!(view.iter_as::<Tick>().unwrap().map(|t| t.qty).sum::<u32>(), 30);
-//! assert!(npy.view_as::<u64>().is_err());
+//! let ticks = npy.typed_view::<Tick>().unwrap(); // the descr checked against `Tick`, names too
+//! assert_eq!(ticks.iter().map(|t| t.qty).sum::<u32>(), 30);
+//! assert!(npy.typed_view::<u64>().is_err());
 //! ```
 //!
 //! Memory-mapped (memmap2's `Mmap` is bytes, as any `AsRef<[u8]>` storage is):
@@ -71,8 +71,9 @@ use std::io::{Read, Write};
 use zerocopy::{FromBytes, IntoBytes};
 
 use crate::format::ItemLayout;
-use crate::view::{MemoryView, Order, ViewError};
-use crate::{BufferExport, Element};
+use crate::format::MatchNames;
+use crate::view::{MemoryView, Order, TypedView, ViewError};
+use crate::{BufferExport, Element, FieldType};
 
 mod descr;
 mod literal;
@@ -515,7 +516,7 @@ pub fn write_view<W: Write>(mut out: W, view: &MemoryView<'_>) -> Result<(), Npy
     out.write_all(&header.to_bytes())?;
     if view.c_contiguous() || view.f_contiguous() {
         let start = view.offset();
-        let bytes = if view.is_empty() {
+        let bytes = if view.item_count() == 0 {
             &[][..]
         } else {
             &view.underlying_bytes()[start..start + view.nbytes()]
@@ -683,29 +684,38 @@ impl<S: AsRef<[u8]>> NpyFile<S> {
         )?)
     }
 
-    /// [`view`](Self::view), after checking that the descr describes `T`: the same size, and
-    /// the type, byte order, offset and name of every field (padding may be written as
-    /// unnamed void fields or not at all: only data fields are compared).
-    pub fn view_as<T: Element>(&self) -> Result<MemoryView<'_>, NpyError> {
-        let view = self.view()?;
-        view.check_type_named::<T>()?;
-        Ok(view)
+    /// [`view`](Self::view) as a [`TypedView`] of `T`, checked once here: the descr must
+    /// describe `T` with the same size, and the type, byte order, offset and name of every
+    /// field (padding may be written as unnamed void fields or not at all: only data fields
+    /// are compared).
+    ///
+    /// ```
+    /// use buffer_runtime::npy::{self, NpyFile};
+    /// let mut bytes = Vec::new();
+    /// npy::write(&mut bytes, &[[1u16, 2], [3, 4]]).unwrap();
+    /// let npy = NpyFile::from_bytes(&bytes[..]).unwrap();
+    /// let rows = npy.typed_view::<[u16; 2]>().unwrap();
+    /// assert_eq!(rows.iter().collect::<Vec<_>>(), [[1, 2], [3, 4]]);
+    /// assert!(npy.typed_view::<i16>().is_err());
+    /// ```
+    pub fn typed_view<T: FieldType>(&self) -> Result<TypedView<T, &[u8]>, NpyError> {
+        Ok(self.view()?.into_typed_with::<T>(MatchNames::Require)?)
     }
 
     /// The items as a slice of `T`, without a copy: the descr must describe `T`
-    /// ([`view_as`](Self::view_as)), the data must be in C order (any array of at most one
+    /// ([`typed_view`](Self::typed_view)), the data must be in C order (any array of at most one
     /// dimension of length above 1 is) and aligned for `T`.
     pub fn as_slice<T: Element + FromBytes>(&self) -> Result<&[T], NpyError> {
-        let view = self.view_as::<T>()?;
-        if !view.c_contiguous() {
+        let typed = self.typed_view::<T>()?;
+        if !typed.as_untyped().c_contiguous() {
             return Err(NpyError::View(ViewError::buffer_error(
-                "the .npy data is in Fortran order: view it with `view_as` instead of as a slice",
+                "the .npy data is in Fortran order: view it with `typed_view` instead of as a slice",
             )));
         }
         <[T]>::ref_from_bytes(self.data()).map_err(|_| {
             NpyError::View(ViewError::buffer_error(alloc::format!(
                 "the .npy data is not aligned to {} bytes for `{}`: read it with \
-                 `view_as(..)?.iter_as()` (which copies) instead",
+                 `typed_view(..)?.iter()` (which copies) instead",
                 core::mem::align_of::<T>(),
                 core::any::type_name::<T>()
             )))

@@ -27,7 +27,7 @@ use crate::export::Dims;
 use crate::view::ItemFormat;
 use crate::{BufferExport, BufferExportMut, Element, Layout};
 
-use crate::geometry::MAX_NDIM;
+use crate::geometry::{self, GeometryError, Outside, MAX_NDIM};
 
 /// An item format: an item type's compile-time string, or one an unpickled buffer arrived with.
 pub(crate) enum Format {
@@ -210,46 +210,48 @@ fn describe_items(
     if itemsize == 0 || itemsize > isize::MAX as usize {
         return Err(format!("cannot export items of {itemsize} bytes"));
     }
-    if layout.strides.len() != ndim {
-        return Err(format!(
-            "invalid layout: {ndim} dimensions in the shape but {} strides",
-            layout.strides.len()
-        ));
-    }
-    if ndim > MAX_NDIM {
-        return Err(format!("number of dimensions must not exceed {MAX_NDIM}"));
-    }
-    // Items in bytes: product(shape) * itemsize, which must fit an isize (Py_ssize_t).
-    let mut count: isize = 1;
-    for &n in layout.shape.iter() {
-        let n = isize::try_from(n)
-            .map_err(|_| String::from("invalid layout: a dimension exceeds isize::MAX"))?;
-        count = count.checked_mul(n).ok_or_else(|| {
-            String::from("invalid layout: the buffer is larger than isize::MAX bytes")
+    // Py_ssize_t holds the shape: no dimension may exceed isize::MAX, even beside a 0.
+    let dimension_too_large = || {
+        layout
+            .shape
+            .iter()
+            .any(|&n| n > isize::MAX as usize)
+            .then(|| String::from("invalid layout: a dimension exceeds isize::MAX"))
+    };
+    // The one geometry check: sizes fit an isize (Py_ssize_t), every item inside the bytes.
+    let measured =
+        geometry::measure(&layout.shape, &layout.strides, itemsize).map_err(|e| match e {
+            GeometryError::StridesCount => format!(
+                "invalid layout: {ndim} dimensions in the shape but {} strides",
+                layout.strides.len()
+            ),
+            GeometryError::TooManyDimensions => {
+                format!("number of dimensions must not exceed {MAX_NDIM}")
+            }
+            GeometryError::TooManyBytes | GeometryError::TooManyItems => dimension_too_large()
+                .unwrap_or_else(|| {
+                    String::from("invalid layout: the buffer is larger than isize::MAX bytes")
+                }),
+            GeometryError::ExtentOverflow => {
+                String::from("invalid layout: the items' extent overflows")
+            }
         })?;
+    if let Some(e) = dimension_too_large() {
+        return Err(e);
     }
-    let len = count.checked_mul(itemsize as isize).ok_or_else(|| {
-        String::from("invalid layout: the buffer is larger than isize::MAX bytes")
-    })?;
-    // Every item must lie inside the bytes: the lowest and highest byte any index reaches.
-    if layout.offset > span {
-        return Err(format!(
+    // `nbytes` is at most isize::MAX.
+    let len = measured.nbytes as isize;
+    measured.inside(layout.offset, span).map_err(|e| match e {
+        Outside::Items { lo, end } if layout.offset <= span => {
+            format!("invalid layout: items reach bytes {lo}..{end} of a buffer of {span} bytes")
+        }
+        Outside::Items { .. } | Outside::OffsetPastEnd => format!(
             "invalid layout: offset {} beyond {span} bytes",
             layout.offset
-        ));
-    }
-    if count > 0 {
-        let (lo, hi) =
-            crate::geometry::extent(layout.offset, &layout.shape, &layout.strides, itemsize)
-                .ok_or_else(|| String::from("invalid layout: the items' extent overflows"))?;
-        if lo < 0 || hi > span as i128 {
-            return Err(format!(
-                "invalid layout: items reach bytes {lo}..{hi} of a buffer of {span} bytes"
-            ));
-        }
-    }
+        ),
+    })?;
     let (c_contiguous, f_contiguous) =
-        crate::geometry::contiguity(&layout.shape, &layout.strides, itemsize);
+        geometry::contiguity(&layout.shape, &layout.strides, itemsize);
     let (shape, strides, dims) = match (&layout.shape, &layout.strides) {
         (Dims::Static(shape), Dims::Static(strides)) => {
             // `usize` and `isize` have the same size and alignment, and every value was checked

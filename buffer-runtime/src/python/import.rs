@@ -17,10 +17,10 @@ use smallvec::SmallVec;
 use std::vec::Vec;
 
 use crate::format::{Code, Item, Kind, Value};
-use crate::view::{ErrorKind, Shared, SharedMut, SharedView, SharedViewMut, ViewError};
-use crate::Element;
+use crate::view::{ErrorKind, Shared, SharedMut, SharedView, SharedViewMut, TypedView, ViewError};
+use crate::FieldType;
 
-use crate::geometry::MAX_NDIM;
+use crate::geometry::{self, GeometryError, MAX_NDIM};
 
 /// A buffer exported by a Python object (`bytes`, `bytearray`, `array.array`, `mmap`, numpy
 /// arrays, another `memoryview`, any extension type), held by Rust: `PyObject_GetBuffer` when
@@ -211,7 +211,7 @@ impl<'py> PythonBuffer<'py> {
                     // No strides: C-contiguous.
                     // (Unused when the total below overflows, the only case that wraps.)
                     let mut s: SmallVec<[isize; 4]> = SmallVec::from_elem(0, ndim);
-                    crate::geometry::c_strides_into(&shape, itemsize, &mut s);
+                    geometry::c_strides_into(&shape, itemsize, &mut s);
                     s
                 } else {
                     // SAFETY: a non-NULL strides array has `ndim` entries valid until release.
@@ -219,29 +219,22 @@ impl<'py> PythonBuffer<'py> {
                 };
                 (itemsize, shape, strides)
             };
-        // The items in bytes, product(shape) * itemsize, must fit an isize as `len` must (the C
-        // API's rule; a view computes with it). No items at all when a dimension is 0.
-        if !shape.contains(&0) {
-            let total = shape
-                .iter()
-                .try_fold(itemsize, |acc, &n| acc.checked_mul(n))
-                .filter(|&t| t <= isize::MAX as usize);
-            if total.is_none() {
-                return Err(format!(
-                    "shape {shape:?} with itemsize {itemsize} describes more than isize::MAX bytes"
-                ));
-            }
-        }
-        // The span: from the lowest to one past the highest byte any item reaches.
-        let empty = shape.contains(&0);
-        let (lo, hi) = if empty {
-            (0, 0)
-        } else {
-            crate::geometry::extent(0, &shape, &strides, itemsize)
-                .ok_or_else(|| String::from("the buffer spans more than isize::MAX bytes"))?
-        };
+        // The one geometry check: the items in bytes, product(shape) * itemsize, must fit an
+        // isize as `len` must (the C API's rule; a view computes with it), no items at all when
+        // a dimension is 0; the span, from the lowest to one past the highest byte any item
+        // reaches, must fit too.
+        let spans_too_much = || String::from("the buffer spans more than isize::MAX bytes");
+        let measured = geometry::measure(&shape, &strides, itemsize).map_err(|e| match e {
+            GeometryError::TooManyBytes | GeometryError::TooManyItems => format!(
+                "shape {shape:?} with itemsize {itemsize} describes more than isize::MAX bytes"
+            ),
+            GeometryError::TooManyDimensions => format!("ndim {ndim} exceeds {MAX_NDIM}"),
+            GeometryError::StridesCount | GeometryError::ExtentOverflow => spans_too_much(),
+        })?;
+        let empty = measured.extent.is_none();
+        let (lo, hi) = measured.extent.unwrap_or((0, 0));
         if hi - lo > isize::MAX as i128 {
-            return Err(String::from("the buffer spans more than isize::MAX bytes"));
+            return Err(spans_too_much());
         }
         if !empty && raw.buf.is_null() {
             return Err(String::from("the exporter returned a NULL buffer"));
@@ -480,10 +473,15 @@ impl<'py> PythonBuffer<'py> {
         )?)
     }
 
-    /// A view whose items are checked to be `T`s: the buffer's format must describe the same
-    /// layout as `T`'s (same scalar kinds, sizes, byte orders and offsets; numpy's and
-    /// `struct`'s equivalent spellings are accepted, field names are not compared). A mismatch
-    /// is a `ValueError` worded like Cython's.
+    /// The items as values of `T`, checked once here: a [`TypedView`] over the shared storage
+    /// of [`view`](Self::view). The buffer's format must describe the same layout as `T`'s
+    /// (same scalar kinds, sizes, byte orders and offsets; numpy's and `struct`'s equivalent
+    /// spellings are accepted, field names are not compared), or, for an array `T`, the
+    /// buffer's last dimensions (see [`ViewBase::typed`](crate::view::ViewBase::typed)). A
+    /// mismatch is a `ValueError` worded like Cython's.
+    ///
+    /// Like every view of Python memory, the typed view copies values in and out (`get`,
+    /// `iter`, `set`) and hands out no reference into the bytes.
     ///
     /// ```
     /// use buffer_runtime::python::PythonBuffer;
@@ -493,17 +491,16 @@ impl<'py> PythonBuffer<'py> {
     ///     let a = py.eval(c"__import__('array').array('d', [0.5, 1.5])", None, None).unwrap();
     ///     let buf = PythonBuffer::get(&a).unwrap();
     ///     let view = buf.typed_view::<f64>().unwrap();
-    ///     assert_eq!(view.iter_as::<f64>().unwrap().sum::<f64>(), 2.0);
+    ///     assert_eq!(view.iter().sum::<f64>(), 2.0);
+    ///     assert_eq!(view.get(&[-1]).unwrap(), 1.5);
     ///
     ///     let err = buf.typed_view::<f32>().unwrap_err();
     ///     assert!(err.is_instance_of::<pyo3::exceptions::PyValueError>(py));
     ///     assert_eq!(err.value(py).to_string(), "Buffer dtype mismatch, expected 'f' but got 'd' at offset 0");
     /// });
     /// ```
-    pub fn typed_view<T: Element>(&self) -> PyResult<SharedView<'_>> {
-        let view = self.view()?;
-        view.check_type::<T>()?;
-        Ok(view)
+    pub fn typed_view<T: FieldType>(&self) -> PyResult<TypedView<T, Shared<'_>>> {
+        Ok(self.view()?.into_typed::<T>()?)
     }
 
     /// Turns this buffer into a [`PythonView`] that owns it: the buffer is released when the
@@ -527,11 +524,25 @@ impl<'py> PythonBuffer<'py> {
         Ok(PythonView { view, buffer: self })
     }
 
-    /// [`typed_view`](Self::typed_view), writable.
-    pub fn typed_view_mut<T: Element>(&mut self) -> PyResult<SharedViewMut<'_>> {
-        let view = self.view_mut()?;
-        view.check_type::<T>()?;
-        Ok(view)
+    /// [`typed_view`](Self::typed_view), writable: the errors of [`view_mut`](Self::view_mut)
+    /// (a read-only buffer), then of the type check.
+    ///
+    /// ```
+    /// use buffer_runtime::python::PythonBuffer;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let a = py.eval(c"__import__('array').array('i', [1, 2, 3])", None, None).unwrap();
+    ///     let mut buf = PythonBuffer::get_mut(&a).unwrap();
+    ///     let mut view = buf.typed_view_mut::<i32>().unwrap();
+    ///     view.for_each_mut(|x| *x *= 10);
+    ///     view.set(&[0], -1).unwrap();
+    ///     drop(buf);
+    ///     assert_eq!(a.call_method0("tolist").unwrap().extract::<Vec<i32>>().unwrap(), [-1, 20, 30]);
+    /// });
+    /// ```
+    pub fn typed_view_mut<T: FieldType>(&mut self) -> PyResult<TypedView<T, SharedMut<'_>>> {
+        Ok(self.view_mut()?.into_typed::<T>()?)
     }
 
     /// The same memory as a writable slice; `None` when

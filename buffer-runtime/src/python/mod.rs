@@ -9,9 +9,9 @@
 //! * Hand an owned value to Python: [`OwnedBuffer::new`] moves a `Vec<Record>`, a
 //!   `Box<[f64]>`, any exporter, into a Python object that exports it (no class to write).
 //! * Import: [`PythonBuffer`] holds a Python buffer (released on drop);
-//!   [`PythonBuffer::view`] is a `SharedView` of it, [`PythonBuffer::typed_view`] one checked
-//!   against a Rust item type, and [`PythonView`] a view that owns its export (released when the
-//!   view drops). A `SharedView` has every `memoryview` operation but reads and writes by
+//!   [`PythonBuffer::view`] is a `SharedView` of it, [`PythonBuffer::typed_view`] a
+//!   [`TypedView`](crate::view::TypedView) of it, checked once against a Rust item type, and
+//!   [`PythonView`] a view that owns its export (released when the view drops). A `SharedView` has every `memoryview` operation but reads and writes by
 //!   copying, never through a Rust reference, since Python may write the memory while Rust
 //!   holds the view (see "Viewing Python buffers").
 //!
@@ -154,10 +154,10 @@
 //!     let data = py.eval(c"memoryview(__import__('array').array('d', [1.0, 2.0, 3.0, 4.0]))[::-2]", None, None).unwrap();
 //!     let buf = PythonBuffer::get(&data)?; // PyObject_GetBuffer
 //!     let view = buf.typed_view::<f64>()?; // format checked against f64
-//!     assert_eq!(view.iter_as::<f64>()?.collect::<Vec<_>>(), [4.0, 2.0]);
+//!     assert_eq!(view.iter().collect::<Vec<_>>(), [4.0, 2.0]); // no second check
 //!     // Python writes the array while Rust holds the view: the next read sees it.
 //!     py.run(c"data.obj[3] = 40.0", None, Some(&[("data", &data)].into_py_dict(py)?))?;
-//!     assert_eq!(view.iter_as::<f64>()?.collect::<Vec<_>>(), [40.0, 2.0]);
+//!     assert_eq!(view.iter().collect::<Vec<_>>(), [40.0, 2.0]);
 //!     let err = buf.typed_view::<i64>().unwrap_err();
 //!     assert_eq!(err.value(py).to_string(), "Buffer dtype mismatch, expected 'q' but got 'd' at offset 0");
 //!     Ok::<_, PyErr>(())

@@ -1,452 +1,18 @@
-//! Walking items in C order, copying them out (`tobytes`, `hex`, hashing) and in (slice
-//! assignment).
+//! The operations that copy items: out (`tobytes`, `write_bytes`, `hex`, hashing) and in
+//! (`copy_from`, slice assignment, `fill_bytes`). The walk is in `iter.rs`, the kernels in
+//! `kernels.rs`.
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::mem::MaybeUninit;
-
-use smallvec::SmallVec;
 
 use super::error::{ErrorKind, Result, ViewError};
-use super::{Data, DataMut, Order, Slice, ViewBase, MAX_NDIM};
+use super::{Axis, Data, DataMut, Order, Slice, ViewBase, MAX_NDIM};
 use super::{Shape, Strides};
 
-/// The byte offsets of the items of a layout in C order (last index fastest): a tight loop
-/// along the last dimension, an odometer over the others.
-///
-/// Precondition (upheld by [`ViewBase`]'s invariants): every offset produced lies in the
-/// view's bytes. The arithmetic wraps instead of panicking: the true value of every offset
-/// produced is in range, so wrapping gives exactly that value.
-#[derive(Clone)]
-pub(crate) struct OffsetIter<'s> {
-    /// The outer dimensions (all but the last).
-    outer_shape: &'s [usize],
-    outer_strides: &'s [isize],
-    index: SmallVec<[usize; 4]>,
-    /// The offset of the current row's first item.
-    row: isize,
-    /// The offset of the next item in the current row.
-    cur: isize,
-    inner_len: usize,
-    inner_stride: isize,
-    left_in_row: usize,
-    rows_left: usize,
-    started: bool,
-}
-
-impl<'s> OffsetIter<'s> {
-    pub(crate) fn new(shape: &'s [usize], strides: &'s [isize], offset: usize) -> Self {
-        let (outer_shape, outer_strides, inner_len, inner_stride) = match shape.len() {
-            0 => (shape, strides, 1, 0),
-            n => (
-                &shape[..n - 1],
-                &strides[..n - 1],
-                shape[n - 1],
-                strides[n - 1],
-            ),
-        };
-        // A 0 anywhere means no rows; a partial product before it may overflow. Without a 0,
-        // the view's invariants bound the product by isize::MAX.
-        let rows: usize = if shape.contains(&0) {
-            0
-        } else {
-            outer_shape.iter().product()
-        };
-        OffsetIter {
-            outer_shape,
-            outer_strides,
-            index: SmallVec::from_elem(0, outer_shape.len()),
-            row: offset as isize,
-            cur: offset as isize,
-            inner_len,
-            inner_stride,
-            left_in_row: 0,
-            rows_left: if inner_len == 0 { 0 } else { rows },
-            started: false,
-        }
-    }
-
-    /// Moves to the next row; false when there is none.
-    #[inline]
-    fn next_row(&mut self) -> bool {
-        if self.rows_left == 0 {
-            return false;
-        }
-        self.rows_left -= 1;
-        if self.started {
-            let mut k = self.outer_shape.len();
-            while k > 0 {
-                k -= 1;
-                self.index[k] += 1;
-                self.row = self.row.wrapping_add(self.outer_strides[k]);
-                if self.index[k] < self.outer_shape[k] {
-                    break;
-                }
-                let back = self.outer_strides[k].wrapping_mul(self.outer_shape[k] as isize);
-                self.row = self.row.wrapping_sub(back);
-                self.index[k] = 0;
-            }
-        }
-        self.started = true;
-        self.cur = self.row;
-        self.left_in_row = self.inner_len;
-        true
-    }
-}
-
-impl OffsetIter<'_> {
-    /// The rest of the current row (or the next row) at once: (offset of its next item,
-    /// number of items, stride). Consumes those items.
-    #[inline]
-    pub(crate) fn take_row(&mut self) -> Option<(usize, usize, isize)> {
-        if self.left_in_row == 0 && !self.next_row() {
-            return None;
-        }
-        let row = (self.cur as usize, self.left_in_row, self.inner_stride);
-        self.left_in_row = 0;
-        Some(row)
-    }
-}
-
-impl Iterator for OffsetIter<'_> {
-    type Item = usize;
-
-    #[inline]
-    fn next(&mut self) -> Option<usize> {
-        if self.left_in_row == 0 && !self.next_row() {
-            return None;
-        }
-        let out = self.cur as usize;
-        self.cur = self.cur.wrapping_add(self.inner_stride);
-        self.left_in_row -= 1;
-        Some(out)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.left_in_row + self.rows_left * self.inner_len;
-        (n, Some(n))
-    }
-}
-
-impl ExactSizeIterator for OffsetIter<'_> {}
-
-/// How [`copy_planes`] walks a row of runs: run by run, each bounds-checked ([`ANY`]: for
-/// overlapping runs and short rows), or through the row's whole source span going up
-/// ([`UP`]) or down ([`DOWN`]).
-type Mode = u8;
-const ANY: Mode = 0;
-const UP: Mode = 1;
-const DOWN: Mode = 2;
-
-/// Rows of at most this many runs are copied run by run: too short for the set-up of a walk
-/// to pay.
-const SHORT_ROW: usize = 8;
-
-/// Copies the runs of `N` bytes of a layout (`shape`, `strides` in bytes, `offset`: the
-/// runs, in C order) from `src` into consecutive chunks of `dst`; returns how many bytes it
-/// wrote from the start of `dst` (all of `dst` when the layout has `dst.len() / N` runs,
-/// each inside `src`; less, never more, when one is not).
-///
-/// Every row has the same stride, so the walk is chosen once, here: [`copy_planes`] is
-/// compiled for each mode, and for strides of 2, 3 and 4 runs going up (every other item;
-/// one field or channel of a 3- or 4-wide record) and 1 run going down (a reversed axis)
-/// with the stride as a constant, which lets the compiler vectorise the loop.
-fn copy_runs<const N: usize>(
-    dst: &mut [MaybeUninit<u8>],
-    src: &[u8],
-    shape: &[usize],
-    strides: &[isize],
-    offset: usize,
-) -> usize {
-    type Planes = fn(&mut [MaybeUninit<u8>], &[u8], &[usize], &[isize], usize) -> usize;
-    let (len, stride) = match (shape.last(), strides.last()) {
-        (Some(&len), Some(&stride)) => (len, stride),
-        _ => (1, 0),
-    };
-    let step = stride.unsigned_abs();
-    let runs = if step % N == 0 { step / N } else { 0 };
-    let planes: Planes = if step < N || len <= SHORT_ROW {
-        copy_planes::<N, ANY, 0>
-    } else if !N.is_power_of_two() {
-        // 3, 6, 12 bytes: the compiler does not vectorise these with a constant stride.
-        match stride > 0 {
-            true => copy_planes::<N, UP, 0>,
-            false => copy_planes::<N, DOWN, 0>,
-        }
-    } else if stride > 0 {
-        match runs {
-            2 => copy_planes::<N, UP, 2>,
-            3 => copy_planes::<N, UP, 3>,
-            4 => copy_planes::<N, UP, 4>,
-            _ => copy_planes::<N, UP, 0>,
-        }
-    } else {
-        match runs {
-            1 => copy_planes::<N, DOWN, 1>,
-            _ => copy_planes::<N, DOWN, 0>,
-        }
-    };
-    planes(dst, src, shape, strides, offset)
-}
-
-/// [`copy_runs`] with the walk fixed: `MODE`, and the stride `K` runs when `K > 0` (as
-/// the layout's, which the caller checked). The last dimension is a row, the one before it
-/// a plane of rows one row stride apart (a plain loop), `OffsetIter` steps over the others.
-/// Each run is copied as one `[u8; N]` value: one load and one store for N = 1, 2, 4, 8,
-/// 16, two for 3, 6, 12 (a byte-by-byte copy makes 4-byte runs 1.4x-2x slower).
-fn copy_planes<const N: usize, const MODE: Mode, const K: usize>(
-    dst: &mut [MaybeUninit<u8>],
-    src: &[u8],
-    shape: &[usize],
-    strides: &[isize],
-    offset: usize,
-) -> usize {
-    let nd = shape.len().min(strides.len());
-    let (len, stride) = match nd {
-        0 => (1, 0),
-        _ => (shape[nd - 1], strides[nd - 1]),
-    };
-    let (rows, row_stride, outer) = match nd {
-        0 | 1 => (1, 0, 0),
-        _ => (shape[nd - 2], strides[nd - 2], nd - 2),
-    };
-    let step = if K > 0 { K * N } else { stride.unsigned_abs() };
-    // A row's runs span (len - 1) steps plus one run.
-    let row_bytes = len.checked_mul(N);
-    let span = len
-        .checked_sub(1)
-        .and_then(|k| k.checked_mul(step))
-        .and_then(|s| s.checked_add(N));
-    let (Some(row_bytes), Some(span)) = (row_bytes, span) else {
-        return 0;
-    };
-    let mut rest = dst;
-    let mut written = 0;
-    for plane in OffsetIter::new(&shape[..outer], &strides[..outer], offset) {
-        let mut first = plane;
-        for _ in 0..rows {
-            let Some((row, tail)) = rest.split_at_mut_checked(row_bytes) else {
-                return written;
-            };
-            let copied = match MODE {
-                // The span starts at the row's first run going up, ends N bytes after it
-                // going down.
-                UP => match src.get(first..).and_then(|s| s.get(..span)) {
-                    Some(span) => copy_row_up::<N>(row, span, step),
-                    None => false,
-                },
-                DOWN => match first
-                    .checked_add(N)
-                    .and_then(|end| end.checked_sub(span))
-                    .and_then(|low| src.get(low..))
-                    .and_then(|s| s.get(..span))
-                {
-                    Some(span) => copy_row_down::<N>(row, span, step),
-                    None => false,
-                },
-                _ => copy_row_any::<N>(row, src, first, stride),
-            };
-            if !copied {
-                return written;
-            }
-            written += row_bytes;
-            rest = tail;
-            first = first.wrapping_add_signed(row_stride);
-        }
-    }
-    written
-}
-
-/// Writes one run: `*dst = src[..N]` as one `[u8; N]` value. False if `src` is shorter.
-#[inline(always)]
-fn put_run<const N: usize>(dst: &mut [MaybeUninit<u8>], src: &[u8]) -> bool {
-    match (
-        <&mut [MaybeUninit<u8>; N]>::try_from(dst),
-        src.first_chunk::<N>(),
-    ) {
-        (Ok(d), Some(s)) => {
-            *d = s.map(MaybeUninit::new);
-            true
-        }
-        _ => false,
-    }
-}
-
-/// [`put_run`] from the last `N` bytes of `src`.
-#[inline(always)]
-fn put_run_last<const N: usize>(dst: &mut [MaybeUninit<u8>], src: &[u8]) -> bool {
-    match src.len().checked_sub(N) {
-        Some(start) => put_run::<N>(dst, &src[start..]),
-        None => false,
-    }
-}
-
-/// One row with a positive stride `step >= N`: run k of `dst` (chunks of `N`) is
-/// `span[k * step..][..N]`; `span` holds exactly the runs (its length is `(k - 1) * step + N`
-/// for `k` runs). False (with a prefix of `dst` written) if `span` is too short.
-#[inline(always)]
-fn copy_row_up<const N: usize>(dst: &mut [MaybeUninit<u8>], span: &[u8], step: usize) -> bool {
-    let mut runs = dst.chunks_exact_mut(N);
-    let mut items = span.chunks_exact(step);
-    // Every run but the last starts a whole step of `span`; `items` goes first in the zip,
-    // so a run is taken only when its step is there.
-    for (s, d) in items.by_ref().zip(runs.by_ref()) {
-        if !put_run::<N>(d, s) {
-            return false;
-        }
-    }
-    // The last run: the remainder, N bytes (none left when step == N).
-    match runs.next() {
-        Some(d) => put_run::<N>(d, items.remainder()),
-        None => true,
-    }
-}
-
-/// [`copy_row_up`] for a negative stride of `-step`: run k of `dst` is the k-th run counted
-/// down from the top of `span` (the first one ends `span`).
-#[inline(always)]
-fn copy_row_down<const N: usize>(dst: &mut [MaybeUninit<u8>], span: &[u8], step: usize) -> bool {
-    let mut runs = dst.chunks_exact_mut(N);
-    let mut items = span.rchunks_exact(step);
-    // Each step, counted from the top, ends with its run.
-    for (s, d) in items.by_ref().zip(runs.by_ref()) {
-        if !put_run_last::<N>(d, s) {
-            return false;
-        }
-    }
-    match runs.next() {
-        Some(d) => put_run_last::<N>(d, items.remainder()),
-        None => true,
-    }
-}
-
-/// One row of runs that may overlap (`|stride| < N`, including 0): each run's bounds checked
-/// on its own. False (with a prefix of `dst` written) if a run is outside `src`.
-#[inline(always)]
-fn copy_row_any<const N: usize>(
-    dst: &mut [MaybeUninit<u8>],
-    src: &[u8],
-    first: usize,
-    stride: isize,
-) -> bool {
-    let mut off = first;
-    for d in dst.chunks_exact_mut(N) {
-        match src.get(off..) {
-            Some(s) if put_run::<N>(d, s) => {}
-            _ => return false,
-        }
-        off = off.wrapping_add_signed(stride);
-    }
-    true
-}
-
-/// Appends the items of a non-empty layout over `bytes` (which upholds [`ViewBase`]'s
-/// invariants) to `out` in C order, one contiguous run at a time. Not generic over the
-/// view's storage, so compiled once, here, not in every crate that calls `tobytes`.
-fn write_c_order(
-    bytes: &[u8],
-    shape: &[usize],
-    strides: &[isize],
-    offset: usize,
-    itemsize: usize,
-    out: &mut Vec<u8>,
-) {
-    let (outer, run) = c_run(shape, strides, itemsize);
-    // The runs' offsets, over as few dimensions as give the same sequence.
-    let (shape, strides) = coalesce(&shape[..outer], &strides[..outer]);
-    let offsets = OffsetIter::new(&shape, &strides, offset);
-    // `run` bytes per run, as many runs as offsets: at most isize::MAX bytes (invariant 3).
-    let n = run * offsets.len();
-    if run > 16 {
-        // Long runs: append each (no zero-filling first).
-        out.reserve(n);
-        for off in offsets {
-            out.extend_from_slice(&bytes[off..off + run]);
-        }
-        return;
-    }
-    // Every run lies inside `bytes` (invariant 4). Fixed-size copies for the common run
-    // sizes (1-16 byte numbers; 3, 6 and 12 for RGB pixels of u8 and u16, and xyz points of
-    // f32) let the compiler emit a few loads and stores per run, no call.
-    type Copy = fn(&mut [MaybeUninit<u8>], &[u8], &[usize], &[isize], usize) -> usize;
-    let copy: Copy = match run {
-        1 => copy_runs::<1>,
-        2 => copy_runs::<2>,
-        3 => copy_runs::<3>,
-        4 => copy_runs::<4>,
-        6 => copy_runs::<6>,
-        8 => copy_runs::<8>,
-        12 => copy_runs::<12>,
-        16 => copy_runs::<16>,
-        _ => {
-            let start = out.len();
-            out.resize(start + n, 0);
-            for (chunk, off) in out[start..].chunks_exact_mut(run.max(1)).zip(offsets) {
-                chunk.copy_from_slice(&bytes[off..off + run]);
-            }
-            return;
-        }
-    };
-    out.reserve(n);
-    let written = copy(
-        &mut out.spare_capacity_mut()[..n],
-        bytes,
-        &shape,
-        &strides,
-        offset,
-    );
-    if written == n {
-        // SAFETY: `reserve(n)` made room for `n` more bytes and `copy` initialised the
-        // first `written == n` of them (it writes its output front to back, one run after
-        // another, and counts only what it wrote), so the first `len + n` bytes of the
-        // buffer are initialised.
-        unsafe { out.set_len(out.len() + n) };
-    }
-}
-
-/// The dimensions of a layout merged where one steps exactly over the whole of the next
-/// (`strides[k] == shape[k + 1] * strides[k + 1]`, as in `x[::2, :]` of a C-contiguous
-/// array: one dimension of stride 2 items), dimensions of length 1 dropped. The merged
-/// layout has the same item offsets in the same C order, with fewer and longer rows.
-fn coalesce(shape: &[usize], strides: &[isize]) -> (SmallVec<[usize; 4]>, SmallVec<[isize; 4]>) {
-    let mut out_shape: SmallVec<[usize; 4]> = SmallVec::new();
-    let mut out_strides: SmallVec<[isize; 4]> = SmallVec::new();
-    for (&n, &s) in shape.iter().zip(strides) {
-        if n == 1 {
-            continue;
-        }
-        if let (Some(last_n), Some(last_s)) = (out_shape.last_mut(), out_strides.last_mut()) {
-            let whole = (n as isize).checked_mul(s);
-            let merged = last_n.checked_mul(n);
-            if let (Some(whole), Some(merged)) = (whole, merged) {
-                if *last_s == whole {
-                    *last_n = merged;
-                    *last_s = s;
-                    continue;
-                }
-            }
-        }
-        out_shape.push(n);
-        out_strides.push(s);
-    }
-    (out_shape, out_strides)
-}
-
-/// Splits a layout into outer dimensions and one contiguous inner run: the trailing
-/// dimensions whose items follow each other without gap. Returns (outer ndim, run bytes).
-fn c_run(shape: &[usize], strides: &[isize], itemsize: usize) -> (usize, usize) {
-    let mut run = itemsize;
-    let mut k = shape.len();
-    while k > 0 {
-        let n = shape[k - 1];
-        if n != 1 && strides[k - 1] != run as isize {
-            break;
-        }
-        run *= n;
-        k -= 1;
-    }
-    (k, run)
-}
+use super::iter::{c_run, coalesce};
+// Named here by `typed.rs` and `values.rs`.
+pub(crate) use super::iter::OffsetIter;
+use super::kernels::write_c_order;
 
 impl<S: Data> ViewBase<S> {
     /// The item offsets in C order.
@@ -530,7 +96,7 @@ impl<S: Data> ViewBase<S> {
             return;
         }
         if order == Order::F {
-            let t = self.view().reversed_axes();
+            let t = self.view().into_t();
             t.write_c_order(out);
         } else {
             self.write_c_order(out);
@@ -538,7 +104,7 @@ impl<S: Data> ViewBase<S> {
     }
 
     fn write_c_order(&self, out: &mut Vec<u8>) {
-        if self.is_empty() {
+        if self.item_count() == 0 {
             return;
         }
         match self.data.as_slice() {
@@ -670,7 +236,7 @@ impl<S: Data> ViewBase<S> {
                 "memoryview: hashing is restricted to formats 'B', 'b' or 'c'",
             ));
         }
-        let contiguous = self.c_contiguous() && !self.is_empty();
+        let contiguous = self.c_contiguous() && self.item_count() != 0;
         if let (true, Some(bytes)) = (contiguous, self.data.as_slice()) {
             let n = self.nbytes();
             bytes[self.offset..self.offset + n].hash(state);
@@ -714,11 +280,11 @@ impl<S: Data> ViewBase<S> {
     /// [`sub_mut`](Self::sub_mut) to assign any sub-view.
     ///
     /// ```
-    /// use buffer_runtime::{s, view::{MemoryView, MemoryViewMut}};
+    /// use buffer_runtime::{index, view::{MemoryView, MemoryViewMut}};
     /// let mut grid = [[0u8; 3]; 2];
     /// let col = [7u8, 8];
     /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
-    /// view.sub_mut(&s![.., 1]).unwrap().copy_from(&MemoryView::new(&col).unwrap()).unwrap();
+    /// view.sub_mut(&index![.., 1]).unwrap().copy_from(&MemoryView::new(&col).unwrap()).unwrap();
     /// drop(view);
     /// assert_eq!(grid, [[0, 7, 0], [0, 8, 0]]);
     /// ```
@@ -776,7 +342,7 @@ impl<S: Data> ViewBase<S> {
         self.check_writable()?;
         match self.ndim() {
             0 => Err(ViewError::type_error("invalid indexing of 0-dim memory")),
-            1 => self.assign_slice_axis(0, slice, src),
+            1 => self.assign_slice_axis(Axis(0), slice, src),
             _ => Err(ViewError::not_implemented(
                 "memoryview slice assignments are currently restricted to ndim = 1",
             )),
@@ -787,17 +353,18 @@ impl<S: Data> ViewBase<S> {
     /// any number of dimensions).
     ///
     /// ```
-    /// use buffer_runtime::view::{MemoryView, MemoryViewMut, Slice};
+    /// use buffer_runtime::view::{Axis, MemoryView, MemoryViewMut, Slice};
     /// let mut grid = [[0u8; 2]; 2];
     /// let ones = [[1u8], [1]];
     /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
-    /// view.assign_slice_axis(1, Slice::from(1..), &MemoryView::new(&ones).unwrap()).unwrap();
+    /// let src = MemoryView::new(&ones).unwrap();
+    /// view.assign_slice_axis(Axis(1), Slice::from(1..), &src).unwrap();
     /// drop(view);
     /// assert_eq!(grid, [[0, 1], [0, 1]]);
     /// ```
     pub fn assign_slice_axis<T: Data>(
         &mut self,
-        axis: usize,
+        axis: Axis,
         slice: Slice,
         src: &ViewBase<T>,
     ) -> Result<()> {

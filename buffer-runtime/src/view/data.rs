@@ -480,7 +480,8 @@ fn out_of_bounds(off: usize, n: usize, len: usize) -> ! {
 
 impl<S: Data> ViewBase<S> {
     /// Copies the `dst.len()` bytes at byte `off` of the region into `dst`. The range is an
-    /// item (or items) of this view: the view's invariant 4 puts it inside the region; it is
+    /// item (or items) of this view: the view's invariant 4 ([`ViewBase#invariants`]) puts it
+    /// inside the region; it is
     /// checked anyway (a panic would be a bug in the view, not bad input).
     #[inline]
     pub(crate) fn read_into(&self, off: usize, dst: &mut [u8]) {

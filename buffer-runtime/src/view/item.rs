@@ -6,9 +6,9 @@ use alloc::string::String;
 use alloc::sync::Arc;
 
 use crate::element::Element;
-use crate::format::{self, ItemLayout, MatchNames};
+use crate::format::{self, FormatError, ItemLayout, MatchNames};
 
-use super::error::{Result, ViewError};
+use super::error::{Cause, Result, ViewError};
 
 /// A parsed item format, cheap to clone (reference-counted): every view derived from another
 /// (slices, sub-views, transpositions) shares its parent's.
@@ -37,34 +37,10 @@ impl core::fmt::Debug for ItemFormat {
     }
 }
 
-/// The native size of a single-character format as CPython's memoryview knows it: the
-/// formats of CPython 3.12 and later, with `e`, a `cast` destination since 3.12 (the view
-/// follows the newest CPython; see the module docs).
-pub(crate) fn native_size(c: u8) -> Option<usize> {
-    use core::mem::size_of;
-    Some(match c {
-        b'c' | b'b' | b'B' | b'?' => 1,
-        b'e' => 2,
-        b'h' | b'H' => size_of::<i16>(),
-        b'i' | b'I' => size_of::<i32>(),
-        b'l' | b'L' => size_of::<core::ffi::c_long>(),
-        b'q' | b'Q' => size_of::<i64>(),
-        b'n' | b'N' => size_of::<isize>(),
-        b'f' => size_of::<f32>(),
-        b'd' => size_of::<f64>(),
-        b'P' => size_of::<*const u8>(),
-        _ => return None,
-    })
-}
-
-/// CPython's `get_native_fmtchar`: `Some(c)` for `"c"` or `"@c"` with `c` a native code.
+/// CPython's `get_native_fmtchar`: `Some(c)` for `"c"` or `"@c"` with `c` a code CPython's
+/// memoryview handles natively (the table is [`format::simple_native`]'s).
 pub(crate) fn native_char(text: &str) -> Option<u8> {
-    let b = text.as_bytes();
-    let b = b.strip_prefix(b"@").unwrap_or(b);
-    match b {
-        [c] if native_size(*c).is_some() => Some(*c),
-        _ => None,
-    }
+    format::simple_native(text)?.as_str().bytes().next()
 }
 
 impl ItemFormat {
@@ -80,14 +56,14 @@ impl ItemFormat {
     }
 
     fn build(text: Cow<'static, str>) -> Result<Self> {
+        let invalid = |e: FormatError| {
+            ViewError::value_error(alloc::format!("invalid format {:?}: {e}", &*text))
+                .with_cause(Cause::Format(e))
+        };
         let layout = format::parse(&text)
-            .map_err(|e| {
-                ViewError::value_error(alloc::format!("invalid format {:?}: {e}", &*text))
-            })?
+            .map_err(invalid)?
             .layout()
-            .map_err(|e| {
-                ViewError::value_error(alloc::format!("invalid format {:?}: {e}", &*text))
-            })?;
+            .map_err(invalid)?;
         Ok(Self::from_layout(text, layout))
     }
 
@@ -173,8 +149,9 @@ impl ItemFormat {
             return Ok(());
         }
         let theirs = Self::build(Cow::Borrowed(T::FORMAT))?;
-        format::compare(theirs.layout(), self.layout(), names)
-            .map_err(|e| ViewError::value_error(alloc::format!("{e}")))?;
+        format::compare(theirs.layout(), self.layout(), names).map_err(|e| {
+            ViewError::value_error(alloc::format!("{e}")).with_cause(Cause::Layout(e))
+        })?;
         if theirs.itemsize() != core::mem::size_of::<T>() {
             return Err(ViewError::buffer_error(alloc::format!(
                 "format {:?} describes {} bytes but `{}` has {}",

@@ -180,6 +180,33 @@ impl From<RangeToInclusive<isize>> for Slice {
     }
 }
 
+/// A dimension of a view, numbered from 0: what the `*_axis` methods take
+/// ([`index_axis`](super::ViewBase::index_axis), [`slice_axis`](super::ViewBase::slice_axis),
+/// [`assign_slice_axis`](super::ViewBase::assign_slice_axis), ...), so that an axis is never
+/// confused with an index (ndarray's `Axis`).
+///
+/// ```
+/// use buffer_runtime::view::{Axis, MemoryView};
+/// let grid = [[1u8, 2, 3], [4, 5, 6]];
+/// let view = MemoryView::new(&grid).unwrap();
+/// // The column at index 0: dimension 1 removed.
+/// let col = view.index_axis(Axis(1), 0).unwrap();
+/// assert_eq!((col.shape(), Axis(1).index()), (&[2usize][..], 1));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Axis(pub usize);
+
+impl Axis {
+    /// The axis number.
+    ///
+    /// ```
+    /// assert_eq!(buffer_runtime::view::Axis(2).index(), 2);
+    /// ```
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// What to take along one axis in [`sub`](super::ViewBase::sub): one index (the axis
 /// disappears, as numpy's `a[i]`) or a [`Slice`] (the axis stays).
 ///
@@ -243,21 +270,35 @@ axis_from_range!(
 
 /// Builds a `[AxisIndex; N]` for [`sub`](super::ViewBase::sub) with numpy-like spelling:
 /// an expression is an index, a range a slice, and `range; step` a slice with a step.
+/// Named `index!` rather than `s!` so that it can be imported beside `ndarray::s!`.
 ///
 /// ```
-/// use buffer_runtime::s;
+/// use buffer_runtime::index;
 /// use buffer_runtime::view::{AxisIndex, Slice};
 ///
 /// // Python's [1, ::-1, 2:5:2]
-/// let spec = s![1, ..;-1, 2..5;2];
+/// let spec = index![1, ..;-1, 2..5;2];
 /// assert_eq!(spec, [
 ///     AxisIndex::Index(1),
 ///     AxisIndex::Slice(Slice::new(None, None, -1)),
 ///     AxisIndex::Slice(Slice::new(Some(2), Some(5), 2)),
 /// ]);
 /// ```
+///
+/// Beside ndarray's `s!`:
+///
+/// ```
+/// # #[cfg(feature = "ndarray")] {
+/// use buffer_runtime::{index, view::MemoryView};
+/// use ndarray::s;
+/// let a = ndarray::array![[1u8, 2], [3, 4]];
+/// let view = MemoryView::new(&[[1u8, 2], [3, 4]]).unwrap();
+/// let col = view.sub(&index![.., 1]).unwrap();
+/// assert_eq!(col.tobytes(buffer_runtime::view::Order::C), a.slice(s![.., 1]).to_vec());
+/// # }
+/// ```
 #[macro_export]
-macro_rules! s {
+macro_rules! index {
     (@one $r:expr ; $step:expr) => {
         $crate::view::AxisIndex::Slice($crate::view::Slice::from($r).step_by($step))
     };
@@ -265,11 +306,11 @@ macro_rules! s {
         $crate::view::AxisIndex::from($e)
     };
     ($($e:expr $(; $step:expr)?),* $(,)?) => {
-        [$($crate::s!(@one $e $(; $step)?)),*]
+        [$($crate::index!(@one $e $(; $step)?)),*]
     };
     ($($t:tt)*) => {
         ::core::compile_error!(
-            "s![...] takes comma-separated indices (`1`, `-1`) and ranges (`..`, `2..5`), \
+            "index![...] takes comma-separated indices (`1`, `-1`) and ranges (`..`, `2..5`), \
              each range optionally followed by `; step` (`..;-1` is Python's `[::-1]`)"
         )
     };

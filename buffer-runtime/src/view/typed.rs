@@ -1,7 +1,9 @@
 //! Typed zero-copy access: items read as Rust values after a layout check of the Rust type
-//! against the view's format.
+//! against the view's format. The check lives here ([`check_type`](ViewBase::check_type)), as
+//! do the accesses, which take its result; [`TypedView`](super::TypedView) runs the check once
+//! and keeps its result, the one-call `*_as` methods of [`ViewBase`] run it on every call.
 //!
-//! The type `T` of the `*_as` methods is any [`FieldType`]: an [`Element`](crate::Element), or an array of
+//! The type `T` is any [`FieldType`]: an [`Element`](crate::Element), or an array of
 //! them. An array `[E; n]` (or `[[E; m]; n]`, ...) reads either an item that is a sub-array
 //! of that shape (format `(n)E`), or a run of the view's last dimensions of that shape, laid
 //! out C-contiguously, whose items `E` describes: `iter_as::<[f32; 2]>()` over an `(N, 2)`
@@ -10,7 +12,7 @@
 
 use core::marker::PhantomData;
 
-use zerocopy::{FromBytes, KnownLayout};
+use zerocopy::FromBytes;
 
 use alloc::borrow::Cow;
 
@@ -127,6 +129,9 @@ impl<S: Data> ViewBase<S> {
     /// follow [`get`](Self::get); for an array `T` read from the last dimensions they name
     /// the leading ones.
     ///
+    /// Checks `T` on every call: [`typed`](Self::typed) checks once, then
+    /// [`TypedView::get`](super::TypedView::get) only resolves the index.
+    ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
     /// let grid = [[1u16, 2], [3, 4]];
@@ -135,12 +140,13 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(view.get_as::<[u16; 2]>(&[1]).unwrap(), [3, 4]);
     /// ```
     pub fn get_as<T: FieldType + FromBytes>(&self, index: &[isize]) -> Result<T> {
-        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
-        let off = self.offset_of_leading(index, k)?;
-        Ok(self.read_at::<T>(off))
+        let lead = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        self.value_at(lead, index)
     }
 
-    /// Every item in C order, read as `T` (copied: works for any strides and alignment).
+    /// Every item in C order, read as `T` (copied: works for any strides and alignment): the
+    /// iterator of [`TypedView::iter`](super::TypedView::iter), after checking `T` (as every
+    /// call does; see [`typed`](Self::typed)).
     ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
@@ -152,21 +158,60 @@ impl<S: Data> ViewBase<S> {
     /// assert_eq!(rows, grid);
     /// ```
     pub fn iter_as<T: FieldType + FromBytes>(&self) -> Result<TypedIter<'_, T, S::Ref<'_>>> {
-        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
-        Ok(TypedIter {
+        let lead = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        // SAFETY: `lead` is what `typed_ndim::<T>` just returned for this view.
+        Ok(unsafe { self.iter_unchecked::<T>(lead) })
+    }
+
+    /// The value of `T` at an index of the first `lead` dimensions, copied.
+    ///
+    /// `lead` is what `typed_ndim::<T>` returned for this view (not needed for soundness:
+    /// `read_at` checks its bounds).
+    pub(crate) fn value_at<T: FieldType + FromBytes>(
+        &self,
+        lead: usize,
+        index: &[isize],
+    ) -> Result<T> {
+        let off = self.offset_of_leading(index, lead)?;
+        Ok(self.read_at::<T>(off))
+    }
+
+    /// The values of `T` in C order, over the first `lead` dimensions.
+    ///
+    /// # Safety
+    ///
+    /// `lead` is the `Ok` value of `self.typed_ndim::<T>(_)`: the iterator reads
+    /// `size_of::<T>()` bytes at every offset of those dimensions without a bounds check.
+    pub(crate) unsafe fn iter_unchecked<T: FieldType + FromBytes>(
+        &self,
+        lead: usize,
+    ) -> TypedIter<'_, T, S::Ref<'_>> {
+        TypedIter {
             base: self.data.as_ptr(),
             len: self.data.len(),
             slice: self.data.as_slice(),
             offsets: alloc::boxed::Box::new(OffsetIter::new(
-                &self.shape[..k],
-                &self.strides[..k],
+                &self.shape[..lead],
+                &self.strides[..lead],
                 self.offset,
             )),
             cur: 0,
             left: 0,
             stride: 0,
             _item: PhantomData,
-        })
+        }
+    }
+
+    /// Writes `value` at an index of the first `lead` dimensions (what `typed_ndim::<T>`
+    /// returned). CPython's `TypeError` on a read-only view.
+    pub(crate) fn write_value<T: FieldType + FromBytes>(
+        &mut self,
+        lead: usize,
+        index: &[isize],
+        value: &T,
+    ) -> Result<()> {
+        let off = self.offset_of_leading(index, lead)?;
+        self.write_from(off, crate::element::field_bytes(value))
     }
 }
 
@@ -174,24 +219,25 @@ impl<S: DataRef> ViewBase<S> {
     /// A reference to the item at a full index, when it is aligned for `T` (`BufferError`
     /// otherwise; [`get_as`](Self::get_as) copies instead and works at any alignment).
     ///
+    /// Checks `T` on every call: [`typed`](Self::typed) checks once, then
+    /// [`TypedView::get_ref`](super::TypedView::get_ref).
+    ///
     /// ```
     /// use buffer_runtime::view::MemoryView;
     /// let v = [10u64, 20, 30];
     /// let view = MemoryView::new(&v).unwrap();
     /// assert!(std::ptr::eq(view.get_ref_as::<u64>(&[1]).unwrap(), &v[1]));
     /// ```
-    pub fn get_ref_as<T: FieldType + FromBytes + KnownLayout>(
-        &self,
-        index: &[isize],
-    ) -> Result<&T> {
-        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
-        let off = self.offset_of_leading(index, k)?;
-        let size = core::mem::size_of::<T>();
-        T::ref_from_bytes(&self.data.bytes()[off..off + size]).map_err(|_| misaligned::<T>(off))
+    pub fn get_ref_as<T: FieldType + FromBytes>(&self, index: &[isize]) -> Result<&T> {
+        let lead = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        self.ref_at(lead, index)
     }
 
     /// The items as a slice of `T`, when the view is C-contiguous and its first item is aligned
     /// for `T` (`BufferError` otherwise). No copy.
+    ///
+    /// Checks `T` on every call: [`typed`](Self::typed) checks once, then
+    /// [`TypedView::as_slice`](super::TypedView::as_slice).
     ///
     /// ```
     /// use buffer_runtime::view::{MemoryView, Slice};
@@ -202,6 +248,25 @@ impl<S: DataRef> ViewBase<S> {
     /// ```
     pub fn as_slice<T: FieldType + FromBytes>(&self) -> Result<&[T]> {
         self.check_type::<T>()?;
+        self.values_slice()
+    }
+
+    /// The reference of [`get_ref_as`](Self::get_ref_as), `lead` from `typed_ndim::<T>`.
+    pub(crate) fn ref_at<T: FieldType + FromBytes>(
+        &self,
+        lead: usize,
+        index: &[isize],
+    ) -> Result<&T> {
+        let off = self.offset_of_leading(index, lead)?;
+        let size = core::mem::size_of::<T>();
+        // A slice of one `T`: `[T]` is `KnownLayout` for every `T`, so `T` needs not be.
+        <[T]>::ref_from_bytes(&self.data.bytes()[off..off + size])
+            .map(|one| &one[0])
+            .map_err(|_| misaligned::<T>(off))
+    }
+
+    /// The slice of [`as_slice`](Self::as_slice), for a `T` already checked.
+    pub(crate) fn values_slice<T: FieldType + FromBytes>(&self) -> Result<&[T]> {
         let (start, end) = self.contiguous_range()?;
         <[T]>::ref_from_bytes(&self.data.bytes()[start..end]).map_err(|_| misaligned::<T>(start))
     }
@@ -212,7 +277,7 @@ impl<S: DataRef> ViewBase<S> {
                 "memoryview: as_slice needs a C-contiguous view",
             ));
         }
-        if self.is_empty() {
+        if self.item_count() == 0 {
             return Ok((self.offset, self.offset));
         }
         Ok((self.offset, self.offset + self.nbytes()))
@@ -230,6 +295,9 @@ fn misaligned<T>(offset: usize) -> ViewError {
 impl<S: Data> ViewBase<S> {
     /// Writes `value` at a full index (CPython's `TypeError` on a read-only view).
     ///
+    /// Checks `T` on every call: [`typed_mut`](Self::typed_mut) checks once, then
+    /// [`TypedView::set`](super::TypedView::set).
+    ///
     /// ```
     /// use buffer_runtime::view::{MemoryView, MemoryViewMut};
     /// let mut v = [0u32; 3];
@@ -242,15 +310,17 @@ impl<S: Data> ViewBase<S> {
     /// ```
     pub fn set_as<T: FieldType + FromBytes>(&mut self, index: &[isize], value: T) -> Result<()> {
         self.check_writable()?;
-        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
-        let off = self.offset_of_leading(index, k)?;
-        self.write_from(off, crate::element::field_bytes(&value))
+        let lead = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        self.write_value(lead, index, &value)
     }
 }
 
 impl<S: DataMut> ViewBase<S> {
     /// Calls `f` on every item in C order, as a `T` it may change (read, `f`, written back; any
     /// strides and alignment).
+    ///
+    /// Checks `T` first, as every call does:
+    /// [`TypedView::for_each_mut`](super::TypedView::for_each_mut) needs no check.
     ///
     /// ```
     /// use buffer_runtime::view::MemoryViewMut;
@@ -260,23 +330,34 @@ impl<S: DataMut> ViewBase<S> {
     /// drop(view);
     /// assert_eq!(grid, [[10, 20], [30, 40]]);
     /// ```
-    pub fn for_each_mut<T: FieldType + FromBytes>(
+    pub fn for_each_mut<T: FieldType + FromBytes>(&mut self, f: impl FnMut(&mut T)) -> Result<()> {
+        let lead = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        self.for_each_value_mut(lead, f);
+        Ok(())
+    }
+
+    /// The loop of [`for_each_mut`](Self::for_each_mut), `lead` from `typed_ndim::<T>`.
+    pub(crate) fn for_each_value_mut<T: FieldType + FromBytes>(
         &mut self,
+        lead: usize,
         mut f: impl FnMut(&mut T),
-    ) -> Result<()> {
-        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
+    ) {
         let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
-        for off in OffsetIter::new(&shape[..k], &strides[..k], offset) {
+        for off in OffsetIter::new(&shape[..lead], &strides[..lead], offset) {
             let mut v = self.read_at::<T>(off);
             f(&mut v);
-            self.write_from(off, crate::element::field_bytes(&v))?;
+            // Cannot fail: a `DataMut` kind always writes (`try_as_mut_ptr` is `Some`), and
+            // `off` is an offset of this view.
+            let _ = self.write_from(off, crate::element::field_bytes(&v));
         }
-        Ok(())
     }
 }
 
 impl<S: DataRefMut> ViewBase<S> {
     /// The items as a mutable slice of `T`: see [`as_slice`](Self::as_slice).
+    ///
+    /// Checks `T` on every call: [`typed_mut`](Self::typed_mut) checks once, then
+    /// [`TypedView::as_slice_mut`](super::TypedView::as_slice_mut).
     ///
     /// ```
     /// use buffer_runtime::view::MemoryViewMut;
@@ -288,13 +369,14 @@ impl<S: DataRefMut> ViewBase<S> {
     /// ```
     pub fn as_slice_mut<T: FieldType + FromBytes>(&mut self) -> Result<&mut [T]> {
         self.check_type::<T>()?;
-        let (start, end) = self.contiguous_range()?;
-        slice_mut_from_bytes::<T>(&mut self.data.bytes_mut()[start..end])
-            .ok_or_else(|| misaligned::<T>(start))
+        self.values_slice_mut()
     }
 
     /// A mutable reference to the item at a full index, when it is aligned for `T`
     /// (`BufferError` otherwise; [`set_as`](Self::set_as) works at any alignment).
+    ///
+    /// Checks `T` on every call: [`typed_mut`](Self::typed_mut) checks once, then
+    /// [`TypedView::get_mut`](super::TypedView::get_mut).
     ///
     /// ```
     /// use buffer_runtime::view::MemoryViewMut;
@@ -304,12 +386,27 @@ impl<S: DataRefMut> ViewBase<S> {
     /// drop(view);
     /// assert_eq!(v, [[1, 2], [13, 4]]);
     /// ```
-    pub fn get_mut_as<T: FieldType + FromBytes + KnownLayout>(
+    pub fn get_mut_as<T: FieldType + FromBytes>(&mut self, index: &[isize]) -> Result<&mut T> {
+        let lead = self.typed_ndim::<T>(MatchNames::Ignore)?;
+        self.mut_at(lead, index)
+    }
+
+    /// The slice of [`as_slice_mut`](Self::as_slice_mut), for a `T` already checked (the
+    /// check [`slice_mut_from_bytes`] relies on).
+    pub(crate) fn values_slice_mut<T: FieldType + FromBytes>(&mut self) -> Result<&mut [T]> {
+        let (start, end) = self.contiguous_range()?;
+        slice_mut_from_bytes::<T>(&mut self.data.bytes_mut()[start..end])
+            .ok_or_else(|| misaligned::<T>(start))
+    }
+
+    /// The reference of [`get_mut_as`](Self::get_mut_as), for a `T` already checked and
+    /// `lead` from `typed_ndim::<T>`.
+    pub(crate) fn mut_at<T: FieldType + FromBytes>(
         &mut self,
+        lead: usize,
         index: &[isize],
     ) -> Result<&mut T> {
-        let k = self.typed_ndim::<T>(MatchNames::Ignore)?;
-        let off = self.offset_of_leading(index, k)?;
+        let off = self.offset_of_leading(index, lead)?;
         let size = core::mem::size_of::<T>();
         let values = slice_mut_from_bytes::<T>(&mut self.data.bytes_mut()[off..off + size])
             .ok_or_else(|| misaligned::<T>(off))?;
@@ -348,7 +445,8 @@ fn next_row(offsets: &mut OffsetIter<'_>) -> Option<(usize, usize, isize)> {
     offsets.take_row()
 }
 
-/// The items of a view in C order, read as `T`: see [`ViewBase::iter_as`]. `S` is the
+/// The items of a view in C order, read as `T`: see
+/// [`TypedView::iter`](super::TypedView::iter) and [`ViewBase::iter_as`]. `S` is the
 /// storage kind it reads (`&[u8]` for a [`MemoryView`](super::MemoryView),
 /// [`Shared`](super::Shared) for a [`SharedView`](super::SharedView)); it is `Send` and
 /// `Sync` when `S` is.

@@ -5,32 +5,22 @@ use alloc::borrow::Cow;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use crate::format::{self, CodecError, CodecErrorKind, Kind, Node, Value};
+use crate::format::{self, CodecError, Kind, Node, Value};
 
-use super::error::{ErrorKind, Result, ViewError};
+use super::error::{Cause, ErrorKind, Result, ViewError};
 use super::item::ItemFormat;
 use super::{Data, DataMut, ViewBase};
-
-fn codec_error(e: CodecError) -> ViewError {
-    let kind = match e.kind() {
-        CodecErrorKind::Type => ErrorKind::TypeError,
-        CodecErrorKind::Value => ErrorKind::ValueError,
-        CodecErrorKind::Overflow => ErrorKind::OverflowError,
-        CodecErrorKind::Unsupported => ErrorKind::NotImplementedError,
-    };
-    ViewError::new(kind, e.message().to_string())
-}
 
 /// A packing error as CPython's memoryview reports it: for a native single-character format,
 /// an `OverflowError` (a float too large for `e`) becomes `ValueError: memoryview: invalid
 /// value for format 'e'`, as CPython's `pack_single` converts it.
 fn pack_error(item: &ItemFormat, e: CodecError) -> ViewError {
-    if e.kind() == CodecErrorKind::Overflow {
+    if e.kind() == ErrorKind::OverflowError {
         if let Some(code) = format::simple_native(item.text()) {
-            return ViewError::invalid_value(code.as_str());
+            return ViewError::invalid_value(code.as_str()).with_cause(Cause::Codec(e));
         }
     }
-    codec_error(e)
+    ViewError::from(e)
 }
 
 impl<S: Data> ViewBase<S> {
@@ -38,7 +28,7 @@ impl<S: Data> ViewBase<S> {
     #[inline]
     fn unpack_at(&self, off: usize) -> Result<Value> {
         self.with_item(off, |b| format::unpack(self.item.layout(), b))
-            .map_err(codec_error)
+            .map_err(ViewError::from)
     }
 
     /// Calls `f` with the bytes of the item at `off` (an item offset of this view): borrowed
@@ -126,7 +116,7 @@ impl<S: Data> ViewBase<S> {
                 self.with_item(off, |b| format::unpack_element(layout, b, &mut err))
             }));
             return match err {
-                Some(e) => Err(codec_error(e)),
+                Some(e) => Err(ViewError::from(e)),
                 None => Ok(Value::Array(out)),
             };
         }
@@ -187,10 +177,10 @@ impl<S: Data> ViewBase<S> {
     ///
     /// ```
     /// use buffer_runtime::format::Value;
-    /// use buffer_runtime::{s, view::MemoryViewMut};
+    /// use buffer_runtime::{index, view::MemoryViewMut};
     /// let mut grid = [[0u8; 3]; 2];
     /// let mut view = MemoryViewMut::new(&mut grid).unwrap();
-    /// view.sub_mut(&s![.., 1]).unwrap().fill(&Value::UInt(7)).unwrap();
+    /// view.sub_mut(&index![.., 1]).unwrap().fill(&Value::UInt(7)).unwrap();
     /// drop(view);
     /// assert_eq!(grid, [[0, 7, 0], [0, 7, 0]]);
     /// ```
@@ -356,7 +346,7 @@ impl<S: Data> ViewBase<S> {
             }
         };
         let field_offset = field.offset;
-        let offset = if self.is_empty() {
+        let offset = if self.item_count() == 0 {
             self.offset
         } else {
             self.offset + field_offset

@@ -131,8 +131,9 @@ python_buffer! {
         fn set_pixel(&mut self, x: usize, y: usize, rgba: [u8; 4]) -> PyResult<()> {
             let (x, y) = self.check(x, y)?;
             let mut view = self.image.view_mut()?;
+            let mut samples = view.typed_mut::<u8>()?; // checked once for the four writes
             for (c, v) in (0..).zip(rgba) {
-                view.set_as::<u8>(&[y, x, c], v)?;
+                samples.set(&[y, x, c], v)?;
             }
             Ok(())
         }
@@ -141,7 +142,8 @@ python_buffer! {
         fn get_pixel(&self, x: usize, y: usize) -> PyResult<(u8, u8, u8, u8)> {
             let (x, y) = self.check(x, y)?;
             let view = self.image.view()?;
-            let c = |c: isize| view.get_as::<u8>(&[y, x, c]);
+            let samples = view.typed::<u8>()?;
+            let c = |c: isize| samples.get(&[y, x, c]);
             Ok((c(0)?, c(1)?, c(2)?, c(3)?))
         }
 
@@ -599,7 +601,7 @@ fn write_records(obj: &Bound<'_, PyAny>, start: usize, stop: usize) -> PyResult<
     let mut view = buf.typed_view_mut::<Record>()?;
     for i in start..stop {
         let at = isize::try_from(i).map_err(|_| PyIndexError::new_err("row out of range"))?;
-        view.set_as::<Record>(&[at], record(i))?;
+        view.set(&[at], record(i))?;
     }
     Ok(())
 }
@@ -640,7 +642,7 @@ fn tolist<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 fn total_price(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
     let buf = PythonBuffer::get(obj)?;
     let view = buf.typed_view::<Record>()?;
-    Ok(view.iter_as::<Record>()?.map(|r| r.price).sum())
+    Ok(view.iter().map(|r| r.price).sum())
 }
 
 /// Scales every `price` of a writable buffer of `Record`s in place, from Rust.
@@ -648,7 +650,7 @@ fn total_price(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
 fn scale_prices(obj: &Bound<'_, PyAny>, factor: f64) -> PyResult<()> {
     let mut buf = PythonBuffer::get_mut(obj)?;
     let mut view = buf.typed_view_mut::<Record>()?;
-    view.for_each_mut::<Record>(|r| r.price *= factor)?;
+    view.for_each_mut(|r| r.price *= factor);
     Ok(())
 }
 
@@ -772,9 +774,9 @@ fn sum_around_callback(
 ) -> PyResult<(f64, f64)> {
     let buf = PythonBuffer::get(obj)?;
     let view = buf.typed_view::<f64>()?;
-    let before = view.iter_as::<f64>()?.sum();
+    let before = view.iter().sum();
     callback.call0()?;
-    let after = view.iter_as::<f64>()?.sum();
+    let after = view.iter().sum();
     Ok((before, after))
 }
 
@@ -794,10 +796,7 @@ fn halves(py: Python<'_>, xs: Vec<f64>) -> PyResult<Bound<'_, OwnedBuffer>> {
 fn half_bits(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u16>> {
     let buf = PythonBuffer::get(obj)?;
     let view = buf.typed_view::<half::f16>()?;
-    Ok(view
-        .iter_as::<half::f16>()?
-        .map(half::f16::to_bits)
-        .collect())
+    Ok(view.iter().map(half::f16::to_bits).collect())
 }
 
 /// A record with `f16` fields (`T{<e:level:<e:gain:}`).
@@ -850,12 +849,16 @@ fn complex_parts(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(f64, f64)>> {
     use num_complex::Complex;
     let buf = PythonBuffer::get(obj)?;
     let view = buf.view()?;
-    if view.check_type::<Zf>().is_ok() {
-        let z = view.iter_as::<Zf>()?.map(Complex::<f32>::from);
+    if let Ok(zf) = view.typed::<Zf>() {
+        let z = zf.iter().map(Complex::<f32>::from);
         Ok(z.map(|z| (f64::from(z.re), f64::from(z.im))).collect())
     } else {
-        let z = view.iter_as::<Zd>()?.map(Complex::<f64>::from);
-        Ok(z.map(|z| (z.re, z.im)).collect())
+        let zd = view.typed::<Zd>()?;
+        Ok(zd
+            .iter()
+            .map(Complex::<f64>::from)
+            .map(|z| (z.re, z.im))
+            .collect())
     }
 }
 
