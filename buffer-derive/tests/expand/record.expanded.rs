@@ -112,10 +112,11 @@ const _: () = {
     const __BUFFER_FORMAT: ::buffer_runtime::__private::FmtBuf<
         { __BUFFER_FORMAT_LEN + 1 },
     > = ::buffer_runtime::__private::pieces_build(__BUFFER_PIECES);
+    const __BUFFER_FORMAT_STR: &str = __BUFFER_FORMAT.as_str();
     unsafe impl ::buffer_runtime::Element for Trade {
-        const FORMAT: &'static str = __BUFFER_FORMAT.as_str();
+        const FORMAT: &'static str = __BUFFER_FORMAT_STR;
         const FORMAT_CSTR: &'static ::core::ffi::CStr = __BUFFER_FORMAT.as_cstr();
-        const FIELD_FORMAT: &'static str = __BUFFER_FORMAT.as_str();
+        const FIELD_FORMAT: &'static str = __BUFFER_FORMAT_STR;
     }
     unsafe impl ::buffer_runtime::StaticLayout for Trade
     where
