@@ -232,10 +232,7 @@ fn export_adds_the_derives_through_the_runtime() {
         out.contains(":: buffer_runtime :: zerocopy :: FromBytes"),
         "{out}"
     );
-    assert!(
-        out.contains("\"::buffer_runtime::zerocopy\""),
-        "{out}"
-    );
+    assert!(out.contains("\"::buffer_runtime::zerocopy\""), "{out}");
     assert!(!out.contains("KnownLayout"), "{out}");
     // The derive is told that `IntoBytes` is derived beside it, so it asks for it nowhere.
     assert!(out.contains("# [buffer (__into_bytes_derived)]"), "{out}");
@@ -248,10 +245,7 @@ fn export_adds_the_derives_through_the_runtime() {
     assert!(!generic.contains("__into_bytes_derived"), "{generic}");
     let out = export(quote::quote!(read_only, crate = "br"), item).to_string();
     assert!(!out.contains("FromBytes"), "{out}");
-    assert!(
-        out.contains("br :: zerocopy :: Immutable"),
-        "{out}"
-    );
+    assert!(out.contains("br :: zerocopy :: Immutable"), "{out}");
     assert!(out.contains("# [buffer (crate = \"br\")]"), "{out}");
     assert!(!out.contains("buffer_runtime"), "{out}");
     // A `bool` without `read_only`: one error, and no `FromBytes` to add zerocopy's.

@@ -39,16 +39,12 @@ impl<const N: usize> FmtBuf<N> {
         if self.len + b.len() + 1 > N {
             panic!("buffer-runtime: a format string is longer than its buffer (4096 bytes for a generic type)");
         }
-        // One copy instead of a loop over the bytes: the compiler interprets this code for every
-        // derived type, and a byte loop made building the formats most of a derive's cost.
-        // SAFETY: `self.len + b.len() < N` (checked above), so the `b.len()` bytes written from
-        // offset `self.len` lie inside `self.bytes`; `b` borrows other memory than `self`
-        // (which is owned here), so the ranges do not overlap; both pointers are valid for
-        // `u8`, whose alignment is 1.
-        unsafe {
-            core::ptr::copy_nonoverlapping(b.as_ptr(), self.bytes.as_mut_ptr().add(self.len), b.len());
+        let mut i = 0;
+        while i < b.len() {
+            self.bytes[self.len] = b[i];
+            self.len += 1;
+            i += 1;
         }
-        self.len += b.len();
         self
     }
 
@@ -107,11 +103,11 @@ impl<const N: usize> FmtBuf<N> {
     /// The text.
     pub const fn as_str(&self) -> &str {
         let (text, _) = self.bytes.split_at(self.len);
-        // SAFETY: `bytes[..len]` is only ever written by `push` (whole `&str`s), `push_usize`
-        // and `push_shape` (ASCII) and `push_fitting` (whole characters of a `&str`), each
-        // appending at `len`: a concatenation of UTF-8 strings, which is UTF-8. (Validating
-        // it instead would be interpreted byte by byte for every derived type.)
-        unsafe { core::str::from_utf8_unchecked(text) }
+        match core::str::from_utf8(text) {
+            Ok(s) => s,
+            // Only `&str`s are pushed, and they are pushed whole.
+            Err(_) => panic!("buffer-runtime: format text is not UTF-8"),
+        }
     }
 
     /// The text with its terminating NUL.
