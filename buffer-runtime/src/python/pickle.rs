@@ -34,8 +34,9 @@ use pyo3::PyClass;
 
 use super::export::Export;
 use crate::export::Dims;
+use crate::geometry::{self, MAX_NDIM};
 use crate::view::ItemFormat;
-use crate::Layout;
+use crate::BufferLayout;
 
 /// The first field of a pickled state: the version of its layout.
 const STATE_VERSION: u32 = 1;
@@ -296,22 +297,24 @@ impl<'py> State<'py> {
             .get_item(2)?
             .extract()
             .map_err(|_| bad("the shape is not a sequence of integers"))?;
-        if dims.len() > 64 {
-            return Err(bad(&format!("{} dimensions (at most 64)", dims.len())));
+        if dims.len() > MAX_NDIM {
+            return Err(bad(&format!(
+                "{} dimensions (at most {MAX_NDIM})",
+                dims.len()
+            )));
         }
         let mut shape = Vec::with_capacity(dims.len());
-        let mut nbytes: usize = item.itemsize();
         for &n in &dims {
             let n = usize::try_from(n)
                 .ok()
                 .filter(|&n| n <= isize::MAX as usize)
                 .ok_or_else(|| bad(&format!("dimension {n}")))?;
-            nbytes = nbytes
-                .checked_mul(n)
-                .filter(|&b| b <= isize::MAX as usize)
-                .ok_or_else(|| bad("the shape describes more than isize::MAX bytes"))?;
             shape.push(n);
         }
+        let strides = c_strides(&shape, item.itemsize());
+        let nbytes = geometry::measure(&shape, &strides, item.itemsize())
+            .map_err(|_| bad("the shape describes more than isize::MAX bytes"))?
+            .nbytes;
         let readonly: bool = tuple
             .get_item(3)?
             .extract()
@@ -336,21 +339,21 @@ impl<'py> State<'py> {
     }
 
     /// The C-contiguous layout of the items (strides computed from the checked shape).
-    pub(crate) fn layout(&self) -> Layout {
-        let mut strides = Vec::with_capacity(self.shape.len());
-        let mut step = self.item.itemsize();
-        for &n in self.shape.iter().rev() {
-            // Every partial product divides `nbytes`, which fits an isize.
-            strides.push(step as isize);
-            step = step.saturating_mul(n.max(1));
-        }
-        strides.reverse();
-        Layout {
+    pub(crate) fn layout(&self) -> BufferLayout {
+        BufferLayout {
             shape: Dims::Owned(self.shape.iter().copied().collect()),
-            strides: Dims::Owned(strides.into_iter().collect()),
+            strides: Dims::Owned(c_strides(&self.shape, self.item.itemsize()).into()),
             offset: 0,
         }
     }
+}
+
+/// The C-order strides of `shape` (at most `MAX_NDIM` dimensions, each at most `isize::MAX`:
+/// checked by `State::parse`, and `geometry::measure` then bounds their bytes).
+fn c_strides(shape: &[usize], itemsize: usize) -> Vec<isize> {
+    let mut strides = std::vec![0; shape.len()];
+    geometry::c_strides_into(shape, itemsize, &mut strides);
+    strides
 }
 
 /// `(type(obj)._buffer_runtime_unpickle, (state,))` for `obj`, which exports `export`.
