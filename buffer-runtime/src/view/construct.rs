@@ -10,8 +10,17 @@ use super::data::Data;
 use super::error::{Result, ViewError};
 use super::item::ItemFormat;
 use super::{MemoryView, MemoryViewMut, Shape, Strides, ViewBase};
-use crate::export::{BufferExport, BufferExportMut};
+use crate::export::{BufferExport, BufferExportMut, BufferLayout};
 use crate::geometry;
+
+/// An exporter's layout and item format, as both `new`s read them (a layout the exporter
+/// cannot describe is a `BufferError`).
+fn export_parts<T: BufferExport + ?Sized>(exporter: &T) -> Result<(BufferLayout, ItemFormat)> {
+    let layout = exporter
+        .try_buffer_layout()
+        .map_err(|e| ViewError::buffer_error(e.to_string()))?;
+    Ok((layout, ItemFormat::of_element::<T::Item>()?))
+}
 
 /// Checks invariants 1 and 3 to 5 of [`ViewBase`] for a layout over `len` bytes
 /// ([`geometry::measure`] and [`geometry::Geometry::inside`], with the views' messages).
@@ -77,17 +86,8 @@ impl<'a> MemoryView<'a> {
     /// assert_eq!(view.tobytes(buffer_runtime::view::Order::C), [1, 2, 3, 4, 5, 6]);
     /// ```
     pub fn new<T: BufferExport + ?Sized>(exporter: &'a T) -> Result<Self> {
-        let layout = exporter
-            .try_buffer_layout()
-            .map_err(|e| ViewError::buffer_error(e.to_string()))?;
-        let item = ItemFormat::of_element::<T::Item>()?;
-        ViewBase::from_checked(
-            exporter.buffer_bytes(),
-            item,
-            &layout.shape,
-            Some(&layout.strides),
-            layout.offset,
-        )
+        let (layout, item) = export_parts(exporter)?;
+        ViewBase::from_layout(exporter.buffer_bytes(), item, &layout)
     }
 
     /// A 1-d view of bytes with format `B`, as `memoryview(b"...")`.
@@ -144,17 +144,8 @@ impl<'a> MemoryViewMut<'a> {
         T: BufferExportMut + ?Sized,
         T::Item: FromBytes,
     {
-        let layout = exporter
-            .try_buffer_layout()
-            .map_err(|e| ViewError::buffer_error(e.to_string()))?;
-        let item = ItemFormat::of_element::<T::Item>()?;
-        ViewBase::from_checked(
-            exporter.buffer_bytes_mut(),
-            item,
-            &layout.shape,
-            Some(&layout.strides),
-            layout.offset,
-        )
+        let (layout, item) = export_parts(&*exporter)?;
+        ViewBase::from_layout(exporter.buffer_bytes_mut(), item, &layout)
     }
 
     /// A writable 1-d view of bytes with format `B`, as `memoryview(bytearray(...))`.
@@ -249,6 +240,12 @@ impl<S: Data> ViewBase<S> {
         offset: usize,
     ) -> Result<Self> {
         ViewBase::from_checked(data, item, shape, strides, offset)
+    }
+
+    /// [`from_checked`](Self::from_checked) with an exporter's layout.
+    fn from_layout(data: S, item: ItemFormat, layout: &BufferLayout) -> Result<Self> {
+        let strides = Some(&layout.strides[..]);
+        ViewBase::from_checked(data, item, &layout.shape, strides, layout.offset)
     }
 
     fn from_checked(
