@@ -44,13 +44,13 @@ use core::marker::PhantomData;
 use ::memmap2::{Mmap, MmapMut};
 use zerocopy::FromBytes;
 
-use crate::export::{BufferExport, BufferExportMut, Layout};
-use crate::StaticLayout;
+use crate::export::{BufferExport, BufferExportMut, BufferLayout};
+use crate::StaticBufferLayout;
 
 impl BufferExport for Mmap {
     type Item = u8;
-    fn buffer_layout(&self) -> Layout {
-        Layout::of_slice::<u8>(self.len())
+    fn buffer_layout(&self) -> BufferLayout {
+        BufferLayout::of_slice::<u8>(self.len())
     }
     fn buffer_bytes(&self) -> &[u8] {
         self
@@ -59,8 +59,8 @@ impl BufferExport for Mmap {
 
 impl BufferExport for MmapMut {
     type Item = u8;
-    fn buffer_layout(&self) -> Layout {
-        Layout::of_slice::<u8>(self.len())
+    fn buffer_layout(&self) -> BufferLayout {
+        BufferLayout::of_slice::<u8>(self.len())
     }
     fn buffer_bytes(&self) -> &[u8] {
         self
@@ -182,7 +182,7 @@ impl<T, M> core::fmt::Debug for MappedRecords<T, M> {
     }
 }
 
-impl<T: StaticLayout, M: Mapping> MappedRecords<T, M> {
+impl<T: StaticBufferLayout, M: Mapping> MappedRecords<T, M> {
     /// Every byte of `map` as records of `T`: see [`with_offset`](Self::with_offset).
     ///
     /// ```
@@ -257,7 +257,7 @@ impl<T: StaticLayout, M: Mapping> MappedRecords<T, M> {
     }
 }
 
-impl<T: StaticLayout + FromBytes, M: Mapping> MappedRecords<T, M> {
+impl<T: StaticBufferLayout + FromBytes, M: Mapping> MappedRecords<T, M> {
     /// The records, without a copy.
     ///
     /// ```
@@ -267,16 +267,14 @@ impl<T: StaticLayout + FromBytes, M: Mapping> MappedRecords<T, M> {
     /// ```
     pub fn as_slice(&self) -> &[T] {
         let bytes = self.record_bytes();
-        // SAFETY: `bytes` is `len * size_of::<T>()` bytes starting at an address aligned for
-        // `T` (both checked in `with_offset`; a `Mapping` keeps its address and length for its
-        // life), readable and initialised for as long as `&self` borrows the mapping. Any bytes
-        // are a valid `T` (`T: FromBytes`), and `T: Immutable` (a `StaticLayout` supertrait)
-        // has no interior mutability behind this shared reference.
+        // SAFETY: `bytes` is `len * size_of::<T>()` initialised bytes aligned for `T` (checked in
+        // `with_offset`; a `Mapping` keeps address and length), borrowed through `&self`; any
+        // bytes are a valid `T` (`FromBytes`) and `T: Immutable` has no interior mutability.
         unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast::<T>(), self.len) }
     }
 }
 
-impl<T: StaticLayout + FromBytes> MappedRecords<T, MmapMut> {
+impl<T: StaticBufferLayout + FromBytes> MappedRecords<T, MmapMut> {
     /// The records, mutably, without a copy.
     pub fn as_mut_slice(&mut self) -> &mut [T] {
         let len = self.len;
@@ -284,22 +282,22 @@ impl<T: StaticLayout + FromBytes> MappedRecords<T, MmapMut> {
         crate::element::assert_initialised::<T>();
         // SAFETY: as in `as_slice`, and the bytes are borrowed exclusively through `&mut self`;
         // every `T` written through the `&mut [T]` is fully initialised bytes of the mapping
-        // again (`StaticLayout`'s contract, with the item's `FORMAT` evaluated just above).
+        // again (`StaticBufferLayout`'s contract, with the item's `FORMAT` evaluated just above).
         unsafe { core::slice::from_raw_parts_mut(bytes.as_mut_ptr().cast::<T>(), len) }
     }
 }
 
-impl<T: StaticLayout, M: Mapping> BufferExport for MappedRecords<T, M> {
+impl<T: StaticBufferLayout, M: Mapping> BufferExport for MappedRecords<T, M> {
     type Item = T::Item;
-    fn buffer_layout(&self) -> Layout {
-        Layout::of_slice::<T>(self.len)
+    fn buffer_layout(&self) -> BufferLayout {
+        BufferLayout::of_slice::<T>(self.len)
     }
     fn buffer_bytes(&self) -> &[u8] {
         self.record_bytes()
     }
 }
 
-impl<T: StaticLayout + FromBytes> BufferExportMut for MappedRecords<T, MmapMut> {
+impl<T: StaticBufferLayout + FromBytes> BufferExportMut for MappedRecords<T, MmapMut> {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
         crate::element::static_bytes_mut(self.as_mut_slice())
     }

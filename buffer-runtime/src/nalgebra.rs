@@ -24,15 +24,17 @@
 //! not convert. An exported matrix view must hold its elements densely (a view of whole columns,
 //! or of a whole transposed matrix); a view of some rows of a matrix leaves the other rows'
 //! elements between its own, which another view may be writing, and is refused with
-//! [`LayoutError::NotContiguous`], as [`ndarray`'s arrays](crate::BufferExport) with gaps are.
+//! [`BufferLayoutError::NotContiguous`], as [`ndarray`'s arrays](crate::BufferExport) with gaps are.
 
 use nalgebra::{Dim, Dyn, Matrix, MatrixView, MatrixViewMut, Scalar, Storage, StorageMut};
 use smallvec::SmallVec;
 use zerocopy::FromBytes;
 
-use crate::export::{items_disjoint, BufferExport, BufferExportMut, Dims, Layout, LayoutError};
+use crate::export::{
+    items_disjoint, BufferExport, BufferExportMut, BufferLayout, BufferLayoutError, Dims,
+};
 use crate::view::{DataRef, DataRefMut, Result, ViewBase, ViewError};
-use crate::{Element, StaticLayout};
+use crate::{Element, StaticBufferLayout};
 
 /// A general (strided, dynamically sized) nalgebra view: what [`ViewBase::as_matrix`] returns.
 pub type StridedMatrixView<'a, T> = MatrixView<'a, T, Dyn, Dyn, Dyn, Dyn>;
@@ -40,33 +42,35 @@ pub type StridedMatrixView<'a, T> = MatrixView<'a, T, Dyn, Dyn, Dyn, Dyn>;
 pub type StridedMatrixViewMut<'a, T> = MatrixViewMut<'a, T, Dyn, Dyn, Dyn, Dyn>;
 
 /// The byte layout of a `nrows x ncols` matrix of `T` with element strides `(rs, cs)`, when its
-/// elements fill a dense range of memory, [`LayoutError::NotContiguous`] otherwise.
-fn matrix_layout<T: StaticLayout>(
+/// elements fill a dense range of memory, [`BufferLayoutError::NotContiguous`] otherwise.
+fn matrix_layout<T: StaticBufferLayout>(
     (nrows, ncols): (usize, usize),
     (rs, cs): (usize, usize),
-) -> core::result::Result<Layout, LayoutError> {
+) -> core::result::Result<BufferLayout, BufferLayoutError> {
     let size = core::mem::size_of::<T>();
     let byte = |s: usize| {
         s.checked_mul(size)
             .and_then(|b| isize::try_from(b).ok())
-            .ok_or(LayoutError::Overflow)
+            .ok_or(BufferLayoutError::Overflow)
     };
     let mut shape: SmallVec<[usize; 4]> = SmallVec::from_slice(&[nrows, ncols]);
     shape.extend_from_slice(T::SHAPE);
     let mut strides: SmallVec<[isize; 4]> = SmallVec::from_slice(&[byte(rs)?, byte(cs)?]);
     strides.extend_from_slice(T::STRIDES);
-    let count = nrows.checked_mul(ncols).ok_or(LayoutError::Overflow)?;
+    let count = nrows
+        .checked_mul(ncols)
+        .ok_or(BufferLayoutError::Overflow)?;
     if count > 0 {
         // Dense: `count` distinct elements, none farther than `count - 1` from the first.
         let last = (nrows - 1)
             .checked_mul(rs)
             .and_then(|r| r.checked_add((ncols - 1).checked_mul(cs)?))
-            .ok_or(LayoutError::Overflow)?;
+            .ok_or(BufferLayoutError::Overflow)?;
         if last != count - 1 || !items_disjoint(&[nrows, ncols], &strides[..2], size) {
-            return Err(LayoutError::NotContiguous);
+            return Err(BufferLayoutError::NotContiguous);
         }
     }
-    Ok(Layout {
+    Ok(BufferLayout {
         shape: Dims::Owned(shape),
         strides: Dims::Owned(strides),
         offset: 0,
@@ -75,46 +79,45 @@ fn matrix_layout<T: StaticLayout>(
 
 /// Every nalgebra matrix (`Matrix3<f32>`, `DMatrix<f64>`, `SMatrix`, vectors) and matrix view
 /// of buffer items exports them as a 2-d buffer `(nrows, ncols)`, with its strides; a view with
-/// gaps between its elements is a [`LayoutError::NotContiguous`].
+/// gaps between its elements is a [`BufferLayoutError::NotContiguous`].
 ///
 /// ```
-/// use buffer_runtime::{BufferExport, LayoutError};
+/// use buffer_runtime::{BufferExport, BufferLayoutError};
 /// use nalgebra::DMatrix;
 ///
 /// let m = DMatrix::<u16>::from_fn(3, 4, |r, c| (10 * r + c) as u16);
 /// assert_eq!(&*m.buffer_layout().strides, &[2, 6]); // column-major
 /// assert_eq!(&*m.transpose().buffer_layout().shape, &[4, 3]);
 /// assert_eq!(&*m.columns(1, 2).buffer_layout().strides, &[2, 6]); // whole columns: dense
-/// assert_eq!(m.rows(0, 2).try_buffer_layout(), Err(LayoutError::NotContiguous));
+/// assert_eq!(m.rows(0, 2).try_buffer_layout(), Err(BufferLayoutError::NotContiguous));
 /// ```
 impl<T, R, C, S> BufferExport for Matrix<T, R, C, S>
 where
-    T: Scalar + StaticLayout,
+    T: Scalar + StaticBufferLayout,
     R: Dim,
     C: Dim,
     S: Storage<T, R, C>,
 {
     type Item = T::Item;
 
-    fn try_buffer_layout(&self) -> core::result::Result<Layout, LayoutError> {
+    fn try_buffer_layout(&self) -> core::result::Result<BufferLayout, BufferLayoutError> {
         matrix_layout::<T>(self.shape(), self.strides())
     }
 
-    fn buffer_layout(&self) -> Layout {
+    fn buffer_layout(&self) -> BufferLayout {
         self.try_buffer_layout()
-            .unwrap_or_else(|_| Layout::invalid())
+            .unwrap_or_else(|_| BufferLayout::invalid())
     }
 
     fn buffer_bytes(&self) -> &[u8] {
         if self.is_empty() || self.try_buffer_layout().is_err() {
             return &[];
         }
-        // SAFETY: `as_slice_unchecked` is a slice from the matrix's data pointer to its last
-        // element (nalgebra's `RawStorage` contract); its only hazard is that with gaps it
-        // covers elements of other views. `matrix_layout` just proved there are none: the
-        // `nrows * ncols` distinct elements fill the `last + 1 == nrows * ncols` positions, so
-        // the slice holds this matrix's own elements only, borrowed shared through `&self`, and
-        // `S: Storage` makes them initialised.
+        // `as_slice_unchecked` spans the data pointer to the last element (`RawStorage`'s
+        // contract); with gaps it would cover other views' elements. `matrix_layout` proved the
+        // `nrows * ncols` distinct elements fill all `last + 1` positions, so there are none.
+        // SAFETY: the slice holds this matrix's own initialised elements (`S: Storage`) only,
+        // borrowed shared through `&self` (no gaps, proved above).
         let elements = unsafe { self.data.as_slice_unchecked() };
         <[T] as BufferExport>::buffer_bytes(elements)
     }
@@ -134,7 +137,7 @@ where
 /// ```
 impl<T, R, C, S> BufferExportMut for Matrix<T, R, C, S>
 where
-    T: Scalar + StaticLayout + FromBytes,
+    T: Scalar + StaticBufferLayout + FromBytes,
     R: Dim,
     C: Dim,
     S: StorageMut<T, R, C>,

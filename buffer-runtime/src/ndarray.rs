@@ -44,9 +44,11 @@ use ndarray::{
 use smallvec::SmallVec;
 use zerocopy::FromBytes;
 
-use crate::export::{items_disjoint, BufferExport, BufferExportMut, Dims, Layout, LayoutError};
+use crate::export::{
+    items_disjoint, BufferExport, BufferExportMut, BufferLayout, BufferLayoutError, Dims,
+};
 use crate::view::{DataRef, DataRefMut, Result, TypedView, ViewBase, ViewError};
-use crate::{Element, StaticLayout};
+use crate::{Element, StaticBufferLayout};
 
 /// How to build an ndarray view of a byte view: the lowest-addressed item, non-negative
 /// element strides, and the axes to invert afterwards (those whose byte stride is negative).
@@ -148,7 +150,7 @@ impl<S: DataRef> ViewBase<S> {
             None => NonNull::<T>::dangling().as_ptr(),
         };
         let shape = IxDyn(&plan.shape).strides(IxDyn(&plan.strides));
-        // SAFETY: `from_shape_ptr`'s conditions: (1) the elements are items of this view, which
+        // `from_shape_ptr`'s conditions hold: (1) the elements are items of this view, which
         // lie inside `bytes` (invariant 4: every index, including the lowest-addressed item at
         // `low` and every step by the non-negative element strides planned from it, is in
         // bounds), borrowed shared for the returned lifetime, so nothing mutates them while
@@ -161,6 +163,7 @@ impl<S: DataRef> ViewBase<S> {
         // most `bytes.len() <= isize::MAX` bytes (invariant 3 bounds `nbytes` too), so no offset
         // overflows. (4) Strides are non-negative: negative ones are applied below by
         // `invert_axis`, which ndarray implements safely.
+        // SAFETY: conditions (1)-(4) of `from_shape_ptr`, argued just above.
         let mut array = unsafe { ArrayViewD::from_shape_ptr(shape, ptr) };
         for &axis in &plan.inverted {
             array.invert_axis(Axis(axis));
@@ -213,11 +216,12 @@ impl<S: DataRefMut> ViewBase<S> {
             None => NonNull::<T>::dangling().as_ptr(),
         };
         let dims = IxDyn(&plan.shape).strides(IxDyn(&plan.strides));
-        // SAFETY: as in `as_array` (bounds, validity, alignment, extents, non-negative
-        // strides), and: the elements are borrowed exclusively (`bytes` comes from
+        // As in `as_array` (bounds, validity, alignment, extents, non-negative strides),
+        // and: the elements are borrowed exclusively (`bytes` comes from
         // `&mut self`, whose data is the view's `&mut [u8]`) for the returned lifetime, and
         // `items_disjoint` proved that no two indices reach a common byte, so no element is
         // aliased by another; `T: FromBytes` makes any bytes written through one valid.
+        // SAFETY: `from_shape_ptr`'s conditions and exclusive, unaliased elements, argued above.
         let mut array = unsafe { ArrayViewMutD::from_shape_ptr(dims, ptr) };
         for &axis in &plan.inverted {
             array.invert_axis(Axis(axis));
@@ -267,18 +271,18 @@ impl<T: Element + FromBytes, S: DataRefMut> TypedView<T, S> {
 
 /// The layout of an ndarray array, whose elements are contiguous in memory (in any axis order,
 /// negative strides included) starting at `slice`.
-fn array_layout<A: StaticLayout>(
+fn array_layout<A: StaticBufferLayout>(
     shape: &[usize],
     strides: &[isize],
     first: *const A,
     slice: &[A],
-) -> core::result::Result<Layout, LayoutError> {
+) -> core::result::Result<BufferLayout, BufferLayoutError> {
     let size = core::mem::size_of::<A>() as isize;
     let mut full_shape: SmallVec<[usize; 4]> = SmallVec::from_slice(shape);
     full_shape.extend_from_slice(A::SHAPE);
     let mut full_strides: SmallVec<[isize; 4]> = SmallVec::new();
     for &s in strides {
-        full_strides.push(s.checked_mul(size).ok_or(LayoutError::Overflow)?);
+        full_strides.push(s.checked_mul(size).ok_or(BufferLayoutError::Overflow)?);
     }
     full_strides.extend_from_slice(A::STRIDES);
     let offset = if slice.is_empty() {
@@ -286,7 +290,7 @@ fn array_layout<A: StaticLayout>(
     } else {
         (first as usize) - (slice.as_ptr() as usize)
     };
-    Ok(Layout {
+    Ok(BufferLayout {
         shape: Dims::Owned(full_shape),
         strides: Dims::Owned(full_strides),
         offset,
@@ -295,31 +299,31 @@ fn array_layout<A: StaticLayout>(
 
 /// Every ndarray array (`Array`, `ArrayView`, `ArrayViewMut`, `ArcArray`, `CowArray`) of
 /// buffer items exports them when they are contiguous in memory; a sliced view with gaps is a
-/// [`LayoutError::NotContiguous`] (its `buffer_layout` is [`Layout::invalid`], which views
+/// [`BufferLayoutError::NotContiguous`] (its `buffer_layout` is [`BufferLayout::invalid`], which views
 /// refuse), because the gaps may be borrowed elsewhere. It exports what its
 /// [`ArrayRef`] exports.
 ///
 /// ```
-/// use buffer_runtime::{BufferExport, LayoutError};
+/// use buffer_runtime::{BufferExport, BufferLayoutError};
 /// use ndarray::{array, s};
 ///
 /// let a = array![[1.0f32, 2.0], [3.0, 4.0]];
 /// assert_eq!(&*a.t().buffer_layout().strides, &[4, 8]);
-/// assert_eq!(a.slice(s![.., 0]).try_buffer_layout(), Err(LayoutError::NotContiguous));
+/// assert_eq!(a.slice(s![.., 0]).try_buffer_layout(), Err(BufferLayoutError::NotContiguous));
 /// ```
 impl<A, S, D> BufferExport for ArrayBase<S, D>
 where
-    A: StaticLayout,
+    A: StaticBufferLayout,
     S: ndarray::Data<Elem = A>,
     D: Dimension,
 {
     type Item = A::Item;
 
-    fn try_buffer_layout(&self) -> core::result::Result<Layout, LayoutError> {
+    fn try_buffer_layout(&self) -> core::result::Result<BufferLayout, BufferLayoutError> {
         (**self).try_buffer_layout()
     }
 
-    fn buffer_layout(&self) -> Layout {
+    fn buffer_layout(&self) -> BufferLayout {
         (**self).buffer_layout()
     }
 
@@ -342,7 +346,7 @@ where
 /// ```
 impl<A, S, D> BufferExportMut for ArrayBase<S, D>
 where
-    A: StaticLayout + FromBytes,
+    A: StaticBufferLayout + FromBytes,
     S: ndarray::DataMut<Elem = A>,
     D: Dimension,
 {
@@ -366,21 +370,21 @@ where
 /// ```
 impl<A, D> BufferExport for ArrayRef<A, D>
 where
-    A: StaticLayout,
+    A: StaticBufferLayout,
     D: Dimension,
 {
     type Item = A::Item;
 
-    fn try_buffer_layout(&self) -> core::result::Result<Layout, LayoutError> {
+    fn try_buffer_layout(&self) -> core::result::Result<BufferLayout, BufferLayoutError> {
         let slice = self
             .as_slice_memory_order()
-            .ok_or(LayoutError::NotContiguous)?;
+            .ok_or(BufferLayoutError::NotContiguous)?;
         array_layout::<A>(self.shape(), self.strides(), self.as_ptr(), slice)
     }
 
-    fn buffer_layout(&self) -> Layout {
+    fn buffer_layout(&self) -> BufferLayout {
         self.try_buffer_layout()
-            .unwrap_or_else(|_| Layout::invalid())
+            .unwrap_or_else(|_| BufferLayout::invalid())
     }
 
     fn buffer_bytes(&self) -> &[u8] {
@@ -406,7 +410,7 @@ where
 /// ```
 impl<A, D> BufferExportMut for ArrayRef<A, D>
 where
-    A: StaticLayout + FromBytes,
+    A: StaticBufferLayout + FromBytes,
     D: Dimension,
 {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {

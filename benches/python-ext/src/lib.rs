@@ -107,10 +107,9 @@ impl Pixels {
         };
         let nd = flags & ffi::PyBUF_ND == ffi::PyBUF_ND;
         let strided = flags & ffi::PyBUF_STRIDES == ffi::PyBUF_STRIDES;
+        // The pixels, shape and strides stay put while `obj` lives, and `obj` (a new strong
+        // reference) keeps it alive until the release. `len` fits: `new` checked `rows * 4`.
         // SAFETY: `view` is valid for writes (`bf_getbuffer`'s contract, checked non-null).
-        // The pixels, shape and strides stay put while `obj` lives (caller), and `obj` (a new
-        // strong reference) keeps it alive until the release, so the pointers stay valid for
-        // the whole export. `len` fits: `new` checked `rows * 4`.
         unsafe {
             (*view).obj = obj.clone().into_ptr();
             (*view).buf = self.pixels.as_ptr().cast_mut().cast::<c_void>();

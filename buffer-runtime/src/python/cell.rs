@@ -19,7 +19,7 @@ use super::export::{
 };
 use super::pickle::Received;
 use crate::view::{Data, Shared, SharedMut, SharedView, SharedViewMut, ViewBase};
-use crate::{BufferExport, BufferExportMut, Layout};
+use crate::{BufferExport, BufferExportMut, BufferLayout};
 
 /// CPython's message for an operation that would move or free exported memory
 /// (`bytearray`'s, word for word).
@@ -159,7 +159,7 @@ impl<T: BufferExport> ExportCell<T> {
 
     /// A cell whose items are `received` (unpickled bytes) laid out as `layout`: no value of
     /// `T`, only its items (see [`get`](Self::get) and [`try_mut`](Self::try_mut)).
-    pub(crate) fn received(received: Received, layout: Layout, readonly: bool) -> Self
+    pub(crate) fn received(received: Received, layout: BufferLayout, readonly: bool) -> Self
     where
         T::Item: FromBytes,
     {
@@ -283,10 +283,9 @@ impl<T> ExportCell<T> {
                 "Python may write this value at any time: read it through view()",
             ));
         }
-        // SAFETY: a read-only cell's bytes are never written by Python (its exports have
-        // `readonly = 1` and writable requests are refused) and Rust writes the value only
-        // through `try_mut`/`into_inner`, which take `&mut self` and so cannot overlap this
-        // `&self` borrow. So nothing mutates the value while the reference lives.
+        // SAFETY: Python never writes a read-only cell (exports are `readonly = 1`, writable
+        // requests refused), and Rust writes only through `try_mut`/`into_inner` (`&mut self`),
+        // which cannot overlap this `&self` borrow: nothing mutates the value meanwhile.
         let value = unsafe { &*self.inner.value.get() };
         value
             .as_ref()
@@ -308,11 +307,9 @@ impl<T> ExportCell<T> {
         let export = self
             .export()
             .map_err(|why| PyBufferError::new_err(why.to_string()))?;
-        // SAFETY: the value's bytes (`base`, `span`) stay valid and unmoved for as long as
-        // `&self` is borrowed: they move only under `try_mut`/`into_inner`, which need
-        // `&mut self`. Rust holds no reference to them meanwhile (a writable cell hands out
-        // none; a read-only cell's `get` gives `&T`, which only reads, as this view does), and
-        // Rust writes them only through `view_mut`, which needs `&mut self`.
+        // The bytes move only under `try_mut`/`into_inner` and Rust writes them only through
+        // `view_mut` (all `&mut self`); a read-only cell's `get` gives `&T`, which only reads.
+        // SAFETY: so `base`/`span` stay valid and unmoved, unwritten by Rust, while `&self` lives.
         let data = unsafe { Shared::from_raw_parts(export.base, export.span) };
         items_view(export, data)
     }
@@ -354,11 +351,9 @@ impl<T> ExportCell<T> {
         let export = self
             .export()
             .map_err(|why| PyBufferError::new_err(why.to_string()))?;
-        // SAFETY: as in `view`, the bytes stay valid and unmoved while `self` is borrowed,
-        // here mutably, so no other Rust view or reference of them exists. A writable cell's
-        // `base` comes from `buffer_bytes_mut`, a writable Python buffer or a fresh copy (write
-        // provenance), and its items accept every bit pattern (`T::Item: FromBytes`, required
-        // by `ExportCell::new` and by unpickling).
+        // A writable cell's `base` comes from `buffer_bytes_mut`, a writable Python buffer or a
+        // fresh copy (write provenance); its items take any bits (`T::Item: FromBytes`).
+        // SAFETY: as in `view`, valid and unmoved while `&mut self` lives, no other Rust alias.
         let data = unsafe { SharedMut::from_raw_parts(export.base, export.span) };
         items_view(export, data)
     }
