@@ -15,7 +15,7 @@
 //! `#[derive(BufferExport)]` does not prove layout facts itself where zerocopy already does:
 //!
 //! - every exported type is `zerocopy::Immutable` (a supertrait of
-//!   [`Element`](crate::Element), [`StaticLayout`](crate::StaticLayout) and `FieldType`): no
+//!   [`Element`](crate::Element), [`StaticBufferLayout`](crate::StaticBufferLayout) and `FieldType`): no
 //!   `UnsafeCell`, so a shared borrow really freezes the bytes.
 //! - every byte of a value is initialised (no implicit padding): what zerocopy's `IntoBytes`
 //!   says, and part of the contract of those three traits, so that `bytes_of` and the
@@ -43,7 +43,7 @@
 //!   bit pattern is a valid value. `bool`, `char` and fieldless enums can be exported read-only
 //!   only; a writable export of them does not compile.
 //!
-//! The `unsafe trait`s are [`Element`](crate::Element), [`StaticLayout`](crate::StaticLayout)
+//! The `unsafe trait`s are [`Element`](crate::Element), [`StaticBufferLayout`](crate::StaticBufferLayout)
 //! and `FieldType`. Their contracts (stated on each trait)
 //! are that the compile-time format, shape and strides describe `Self` exactly. They are
 //! implemented by this crate for the primitives, zerocopy's byte-order types and arrays (each
@@ -230,11 +230,11 @@
 //! | where | what | why it holds |
 //! |---|---|---|
 //! | `element.rs`, `native_element!` | `unsafe impl Element` for primitives | the native struct code has the type's size and meaning (format table) |
-//! | `element.rs`, `static_layout!` | `unsafe impl StaticLayout` for primitives | one item, shape `[]` |
+//! | `element.rs`, `static_layout!` | `unsafe impl StaticBufferLayout` for primitives | one item, shape `[]` |
 //! | `element.rs`, byte-order types | `unsafe impl Element` for zerocopy's `U16<O>`... | standard-size code with the explicit byte order `O` |
-//! | `element.rs`, `[T; N]` | `unsafe impl StaticLayout for [T; N]` | arrays have no gaps (Reference, "Array layout") |
+//! | `element.rs`, `[T; N]` | `unsafe impl StaticBufferLayout for [T; N]` | arrays have no gaps (Reference, "Array layout") |
 //! | `element.rs`, `FieldType for T` / `[T; N]` | field shapes | a field is 0-d, arrays have no gaps |
-//! | `buffer-derive` expansion (`expand.rs`, `fallback.rs`) | `Element`, `StaticLayout`, `FieldType` for derived newtypes | format built from `offset_of!`, every gap filled with `x`, size asserted at compile time; no padding: zerocopy's `IntoBytes` (concrete) or `CHECK` (generic, evaluated with `FORMAT`) |
+//! | `buffer-derive` expansion (`expand.rs`, `fallback.rs`) | `Element`, `StaticBufferLayout`, `FieldType` for derived newtypes | format built from `offset_of!`, every gap filled with `x`, size asserted at compile time; no padding: zerocopy's `IntoBytes` (concrete) or `CHECK` (generic, evaluated with `FORMAT`) |
 //!
 //! Byte views of values (`element.rs`, `view/typed.rs`):
 //!
@@ -258,6 +258,15 @@
 //! | `view/data.rs`, `Shared::from`, `SharedMut::from` | `from_raw_parts` of a Rust borrow | the borrow is valid (and, for `&mut`, exclusive) for `'a`; no other reference is formed |
 //! | `view/data.rs`, `SharedMut::reborrow`, `reborrow_mut`, `SharedViewMut::into_readonly` | a `Shared`/`SharedMut` of the same region | the borrow of (or consumed) `self` bounds it; while it lives `self` cannot write (or is the only writer) |
 //! | `view/typed.rs`, `unsafe impl Send/Sync for TypedIter` | the iterator's raw region pointer | `Send`/`Sync` exactly when its storage kind is: reference kinds yes, shared kinds no |
+//!
+//! Crate-internal `unsafe fn`s behind [`TypedView`](crate::view::TypedView), which checks the
+//! type once and then calls them (each caller's `// SAFETY:` names the check it ran):
+//!
+//! | where | function | what the caller guarantees |
+//! |---|---|---|
+//! | `view/typed.rs`, `iter_unchecked` | a [`TypedIter`](crate::view::TypedIter) over the first `lead` dimensions | `lead` is the `Ok` value of `typed_ndim::<T>` for this view: every offset holds `size_of::<T>()` bytes of its items |
+//! | `rayon.rs`, `par_values_unchecked` | the parallel form of `iter_unchecked` | the same `typed_ndim::<T>` result |
+//! | `ndarray.rs`, `array_unchecked`, `array_mut_unchecked` | an ndarray view of the items | `T` passed `check_type` for this view: its size is the item size, which the bounds argument of `from_shape_ptr` relies on |
 //!
 //! Unsafe blocks of the optional integrations (features `ndarray`, `rayon`):
 //!
