@@ -62,20 +62,20 @@ fn where_clause(input: &Input, extra: &[WherePredicate]) -> TokenStream {
     }
 }
 
-/// `for<'__buffer> FieldTy: FieldLayout` for every data field.
+/// `for<'__buffer> FieldTy: FieldType` for every data field.
 fn field_bounds(krate: &Path, fields: &[&Field]) -> Vec<WherePredicate> {
     fields
         .iter()
         .filter(|f| !f.is_padding())
         .map(|f| {
             let ty = f.ty;
-            parse_quote!(for<'__buffer> #ty: #krate::__private::FieldLayout)
+            parse_quote!(for<'__buffer> #ty: #krate::__private::FieldType)
         })
         .collect()
 }
 
 /// One function that names every field type in a bound, each call spanned at the field's type:
-/// a type without a buffer format (or a generic parameter without the `StaticLayout`/`Element`
+/// a type without a buffer format (or a generic parameter without the `StaticBufferLayout`/`Element`
 /// bound) is reported there, with the fix.
 fn field_assertions(input: &Input, fields: &[&Field]) -> TokenStream {
     let krate = input.runtime_path();
@@ -126,7 +126,7 @@ fn array_item_param<'t>(ty: &'t syn::Type, params: &[&syn::Ident]) -> Option<&'t
     }
 }
 
-/// `StaticLayout` (a 0-d buffer of `Self`) and `BufferExport` for an item type. `check`, if any, is an
+/// `StaticBufferLayout` (a 0-d buffer of `Self`) and `BufferExport` for an item type. `check`, if any, is an
 /// expression of type `()` evaluated in every associated const (the layout checks of a generic
 /// type, which can only run once its parameters are known).
 fn item_impls(
@@ -141,7 +141,7 @@ fn item_impls(
     quote! {
         // SAFETY: `Self` is one item, so it is a 0-d buffer of `Item = Self`: shape `[]`,
         // strides `[]`, and `size_of::<Self>() == product([]) * size_of::<Item>()`.
-        unsafe impl #impl_generics #krate::StaticLayout for #ident #ty_generics #where_clause {
+        unsafe impl #impl_generics #krate::StaticBufferLayout for #ident #ty_generics #where_clause {
             type Item = Self;
             const SHAPE: &'static [usize] = { #check &[] };
             const STRIDES: &'static [isize] = { #check &[] };
@@ -150,9 +150,9 @@ fn item_impls(
 
         impl #impl_generics #krate::BufferExport for #ident #ty_generics #where_clause {
             type Item = Self;
-            fn buffer_layout(&self) -> #krate::Layout {
+            fn buffer_layout(&self) -> #krate::BufferLayout {
                 #check
-                #krate::Layout::of_static::<Self>()
+                #krate::BufferLayout::of_static::<Self>()
             }
             fn buffer_bytes(&self) -> &[u8] {
                 #check
@@ -184,8 +184,8 @@ fn field_pieces(krate: &Path, fields: &[&Field]) -> Vec<TokenStream> {
                 let name = format!(":{}:", f.format_name());
                 quote_spanned! {ty.span()=>
                     &[
-                        #p::Piece::Shape(<#ty as #p::FieldLayout>::SUBARRAY_SHAPE),
-                        #p::Piece::Text(<#ty as #p::FieldLayout>::ITEM_FIELD_FORMAT),
+                        #p::Piece::Shape(<#ty as #p::FieldType>::SUBARRAY_SHAPE),
+                        #p::Piece::Text(<#ty as #p::FieldType>::ITEM_FIELD_FORMAT),
                         #p::Piece::Text(#name),
                     ]
                 }
@@ -269,7 +269,7 @@ fn phantom_check(f: &Field) -> TokenStream {
 /// gap checks (`layout_checks`) prove, at compile time, that each field starts where the
 /// previous one ends and that the struct ends where its last field ends, so `T{...}` lists the
 /// fields back to back with no byte unaccounted for. Each field's text is its type's
-/// `FieldLayout` shape and its item's `Element::FIELD_FORMAT`, which describe that field
+/// `FieldType` shape and its item's `Element::FIELD_FORMAT`, which describe that field
 /// exactly by the contracts of those traits; explicit padding fields are `[u8; N]`, exported as
 /// `Nx`.
 fn expand_record(input: &Input, s: &Struct) -> TokenStream {
@@ -317,7 +317,7 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
             // docs, with the gap checks in `CHECK`, which every constant and method of these
             // impls evaluates. No padding (`Element`'s contract once `FORMAT` is evaluated):
             // `CHECK` proves every byte belongs to a field, each fully initialised by its
-            // `FieldLayout` contract. `Self: Immutable` (zerocopy's derive): no interior
+            // `FieldType` contract. `Self: Immutable` (zerocopy's derive): no interior
             // mutability.
             unsafe impl #impl_generics #krate::Element for #ident #ty_generics #where_clause {
                 const FORMAT: &'static str = {
@@ -423,16 +423,16 @@ fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
     ));
     let where_clause = where_clause(input, &extra);
     let phantom_checks = s.fields.iter().filter(|f| f.phantom).map(phantom_check);
-    let inner_layout = quote!(<#inner as #p::FieldLayout>);
+    let inner_layout = quote!(<#inner as #p::FieldType>);
     quote! {
         #assertions
 
         // SAFETY: `Self` is `repr(transparent)` (checked by the derive) over one field of type
         // `Inner` (the others are `PhantomData`, asserted zero-sized), so it has the layout of
-        // `Inner` (the Reference, "The transparent representation"). `Inner: FieldLayout` says
+        // `Inner` (the Reference, "The transparent representation"). `Inner: FieldType` says
         // `Inner` is `product(SUBARRAY_SHAPE)` items in C order without gaps; so is `Self`, and
         // `STRIDES` are the C strides of that shape.
-        unsafe impl #impl_generics #krate::StaticLayout for #ident #ty_generics #where_clause {
+        unsafe impl #impl_generics #krate::StaticBufferLayout for #ident #ty_generics #where_clause {
             type Item = #inner_layout::Item;
             const SHAPE: &'static [usize] = {
                 #(#phantom_checks)*
@@ -450,15 +450,15 @@ fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
         // SAFETY: as above, `Self` has the layout of `Inner`, so it is what `Inner` is as a
         // field: `product(SUBARRAY_SHAPE)` items in C order without gaps. So a newtype can be a field of
         // another derived struct (exported as a sub-array).
-        unsafe impl #impl_generics #p::FieldLayout for #ident #ty_generics #field_where {
+        unsafe impl #impl_generics #p::FieldType for #ident #ty_generics #field_where {
             type Item = #inner_layout::Item;
             const SUBARRAY_SHAPE: &'static [usize] = #inner_layout::SUBARRAY_SHAPE;
         }
 
         impl #impl_generics #krate::BufferExport for #ident #ty_generics #where_clause {
             type Item = #inner_layout::Item;
-            fn buffer_layout(&self) -> #krate::Layout {
-                #krate::Layout::of_static::<Self>()
+            fn buffer_layout(&self) -> #krate::BufferLayout {
+                #krate::BufferLayout::of_static::<Self>()
             }
             fn buffer_bytes(&self) -> &[u8] {
                 #krate::bytes_of(self)
@@ -500,7 +500,7 @@ fn expand_enum(input: &Input) -> TokenStream {
 
 /// A `#[buffer(container)]`: `BufferExport` (and `BufferExportMut` for owned or `&mut` data)
 /// whose layout is computed at run time from the shape and stride fields by
-/// `Layout::for_items`, which checks it against the data's length; plus an inherent
+/// `BufferLayout::for_items`, which checks it against the data's length; plus an inherent
 /// `check_buffer_shape`.
 fn expand_container(input: &Input, s: &Struct) -> TokenStream {
     let krate = input.runtime_path();
@@ -513,19 +513,19 @@ fn expand_container(input: &Input, s: &Struct) -> TokenStream {
         .expect("validated: one data field");
     let (kind, item) = data_item(data.ty).expect("validated: a slice-like data field");
     let member = &data.member;
-    let elem_bound: WherePredicate = parse_quote!(for<'__buffer> #item: #krate::StaticLayout);
+    let elem_bound: WherePredicate = parse_quote!(for<'__buffer> #item: #krate::StaticBufferLayout);
     let export_where = where_clause(input, &[elem_bound]);
     let to_usize = |dim: &Dim| match dim {
         Dim::Field(f) => quote_spanned! {f.span()=>
             <usize as ::core::convert::TryFrom<_>>::try_from(self.#f)
-                .map_err(|_| #krate::LayoutError::Overflow)?
+                .map_err(|_| #krate::BufferLayoutError::Overflow)?
         },
         Dim::Lit(e) => quote_spanned!(e.span()=> { let n: usize = #e; n }),
     };
     let to_isize = |dim: &Dim| match dim {
         Dim::Field(f) => quote_spanned! {f.span()=>
             <isize as ::core::convert::TryFrom<_>>::try_from(self.#f)
-                .map_err(|_| #krate::LayoutError::Overflow)?
+                .map_err(|_| #krate::BufferLayoutError::Overflow)?
         },
         Dim::Lit(e) => quote_spanned!(e.span()=> { let n: isize = #e; n }),
     };
@@ -545,7 +545,7 @@ fn expand_container(input: &Input, s: &Struct) -> TokenStream {
     };
     let mut_impl = if kind.writable() {
         let bound: WherePredicate = parse_quote!(
-            for<'__buffer> #item: #krate::StaticLayout + #krate::__private::zerocopy::FromBytes
+            for<'__buffer> #item: #krate::StaticBufferLayout + #krate::__private::zerocopy::FromBytes
         );
         let where_mut = where_clause(input, &[bound]);
         quote! {
@@ -564,7 +564,7 @@ fn expand_container(input: &Input, s: &Struct) -> TokenStream {
         /// Compiles only if the data's item type has a buffer layout; called in a function
         /// spanned at that type, so a type without one is reported there.
         #[allow(dead_code)]
-        fn __buffer_assert_item<__T: #krate::StaticLayout>() {}
+        fn __buffer_assert_item<__T: #krate::StaticBufferLayout>() {}
         #[allow(dead_code)]
         fn __buffer_assert_fields #impl_generics () #plain_where {
             #assert_item
@@ -575,26 +575,26 @@ fn expand_container(input: &Input, s: &Struct) -> TokenStream {
             /// `Err` says how they disagree. `buffer_layout` of a container in that state
             /// describes no valid buffer, so views of it fail.
             #[allow(dead_code)]
-            pub fn check_buffer_shape(&self) -> ::core::result::Result<(), #krate::LayoutError> {
+            pub fn check_buffer_shape(&self) -> ::core::result::Result<(), #krate::BufferLayoutError> {
                 #krate::BufferExport::try_buffer_layout(self).map(|_| ())
             }
         }
 
         impl #impl_generics #krate::BufferExport for #ident #ty_generics #export_where {
-            type Item = <#item as #krate::StaticLayout>::Item;
+            type Item = <#item as #krate::StaticBufferLayout>::Item;
 
             fn try_buffer_layout(
                 &self,
-            ) -> ::core::result::Result<#krate::Layout, #krate::LayoutError> {
+            ) -> ::core::result::Result<#krate::BufferLayout, #krate::BufferLayoutError> {
                 let __data: &[#item] = &self.#member[..];
                 let __shape = #shape;
-                #krate::Layout::for_items::<#item>(__data.len(), &__shape[..], #strides)
+                #krate::BufferLayout::for_items::<#item>(__data.len(), &__shape[..], #strides)
             }
 
-            fn buffer_layout(&self) -> #krate::Layout {
+            fn buffer_layout(&self) -> #krate::BufferLayout {
                 match #krate::BufferExport::try_buffer_layout(self) {
                     ::core::result::Result::Ok(layout) => layout,
-                    ::core::result::Result::Err(_) => #krate::Layout::invalid(),
+                    ::core::result::Result::Err(_) => #krate::BufferLayout::invalid(),
                 }
             }
 

@@ -51,14 +51,14 @@ pub fn expand(input: &DeriveInput, ast: Option<&Input>, errors: syn::Error) -> T
                 const FIELD_FORMAT: &'static str = "";
             }
             // SAFETY: as above, never compiled into a program.
-            unsafe impl #impl_generics #krate::StaticLayout for #ident #ty_generics where #(#predicates),* {
+            unsafe impl #impl_generics #krate::StaticBufferLayout for #ident #ty_generics where #(#predicates),* {
                 type Item = Self;
                 const SHAPE: &'static [usize] = &[];
                 const STRIDES: &'static [isize] = &[];
             }
             impl #impl_generics #krate::BufferExport for #ident #ty_generics where #(#predicates),* {
                 type Item = Self;
-                fn buffer_layout(&self) -> #krate::Layout {
+                fn buffer_layout(&self) -> #krate::BufferLayout {
                     ::core::unreachable!()
                 }
                 fn buffer_bytes(&self) -> &[u8] {
@@ -82,13 +82,13 @@ fn container_stub(input: &DeriveInput, ast: &Input, errors: TokenStream) -> Toke
         const _: () = {
             impl #impl_generics #ident #ty_generics #where_clause {
                 #[allow(dead_code)]
-                pub fn check_buffer_shape(&self) -> ::core::result::Result<(), #krate::LayoutError> {
+                pub fn check_buffer_shape(&self) -> ::core::result::Result<(), #krate::BufferLayoutError> {
                     ::core::unreachable!()
                 }
             }
             impl #impl_generics #krate::BufferExport for #ident #ty_generics #where_clause {
                 type Item = u8;
-                fn buffer_layout(&self) -> #krate::Layout {
+                fn buffer_layout(&self) -> #krate::BufferLayout {
                     ::core::unreachable!()
                 }
                 fn buffer_bytes(&self) -> &[u8] {

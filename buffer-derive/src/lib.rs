@@ -34,7 +34,7 @@
 //!   where the padding checks also live (they can only run once the parameters are known).
 //! - **Generic bounds are the user's.** A type parameter used as a field needs `T: Element`
 //!   on the struct; a per-field assertion reports a missing bound at the field with rustc's
-//!   "consider restricting" suggestion. Impls carry `for<'__buffer> FieldTy: FieldLayout`
+//!   "consider restricting" suggestion. Impls carry `for<'__buffer> FieldTy: FieldType`
 //!   predicates: the binder keeps rustc from rejecting them as trivially false, so a field type
 //!   without a format is reported once, at the field, and not again by each impl.
 //! - **One error, not twenty.** Rejected input gets its errors plus stub impls

@@ -68,7 +68,7 @@ fn containers_follow_the_crate_override_and_get_stubs_on_error() {
         #[buffer(container, crate = "br")]
         struct Table { #[buffer(data)] rows: Vec<u32> }
     });
-    assert!(out.contains("br :: Layout :: for_items"), "{out}");
+    assert!(out.contains("br :: BufferLayout :: for_items"), "{out}");
     assert!(
         out.contains("impl br :: BufferExportMut for Table"),
         "{out}"

@@ -2,7 +2,7 @@
 //! code generated with `#[buffer(crate = "br")]` compiles only if every path follows the
 //! override.
 
-use br::{BufferExport, Element, StaticLayout};
+use br::{BufferExport, Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
@@ -50,7 +50,7 @@ fn generated_code_follows_the_crate_override() {
         <Point<i32> as Element>::FORMAT,
         if le { "T{<i:x:<i:y:}" } else { "T{>i:x:>i:y:}" }
     );
-    assert_eq!(<Frame as StaticLayout>::SHAPE, &[2, 3]);
+    assert_eq!(<Frame as StaticBufferLayout>::SHAPE, &[2, 3]);
     assert_eq!(<Kind as Element>::FORMAT, "H");
     assert_eq!(Kind::A.buffer_bytes(), 7u16.to_ne_bytes());
 }

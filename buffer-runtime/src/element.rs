@@ -74,7 +74,7 @@ macro_rules! native_element {
     )*};
 }
 
-/// Implements [`StaticLayout`] and [`crate::BufferExport`] for an item type: a 0-d buffer.
+/// Implements [`StaticBufferLayout`] and [`crate::BufferExport`] for an item type: a 0-d buffer.
 macro_rules! impl_static_item {
     ($ty:ty $(, readonly)?) => {
         impl_static_item!(@read $ty);
@@ -84,15 +84,15 @@ macro_rules! impl_static_item {
     };
     (@read $ty:ty $(, $($gen:tt)*)?) => {
         // SAFETY: a single item is a 0-d buffer of itself.
-        unsafe impl $(<$($gen)*>)? StaticLayout for $ty {
+        unsafe impl $(<$($gen)*>)? StaticBufferLayout for $ty {
             type Item = Self;
             const SHAPE: &'static [usize] = &[];
             const STRIDES: &'static [isize] = &[];
         }
         impl $(<$($gen)*>)? $crate::BufferExport for $ty {
             type Item = Self;
-            fn buffer_layout(&self) -> $crate::Layout {
-                $crate::Layout::of_static::<Self>()
+            fn buffer_layout(&self) -> $crate::BufferLayout {
+                $crate::BufferLayout::of_static::<Self>()
             }
             fn buffer_bytes(&self) -> &[u8] {
                 $crate::element::static_bytes(core::slice::from_ref(self))
@@ -165,7 +165,7 @@ mod byteorder_impls {
 /// Every constant is usable in `const` context.
 ///
 /// ```
-/// use buffer_runtime::StaticLayout;
+/// use buffer_runtime::StaticBufferLayout;
 ///
 /// type Grid = [[f32; 3]; 2];
 /// assert_eq!(Grid::SHAPE, &[2, 3]);
@@ -184,7 +184,7 @@ mod byteorder_impls {
     label = "`{Self}` cannot be exported as buffer items",
     note = "buffer items are the primitive integers and floats, `bool`, `char`, zerocopy's byte-order types, arrays of items, and types that `#[derive(BufferExport)]`"
 )]
-pub unsafe trait StaticLayout: Immutable + Sized + 'static {
+pub unsafe trait StaticBufferLayout: Immutable + Sized + 'static {
     /// The item type.
     type Item: Element;
     /// The shape: empty for a single item, `[N]` for `[T; N]`, `[2, 3]` for `[[T; 3]; 2]`.
@@ -207,7 +207,7 @@ pub unsafe trait StaticLayout: Immutable + Sized + 'static {
 // SAFETY: `[T; N]` is `N` values of `T` with no gap (the Reference, "Array layout"), and each `T`
 // is `product(T::SHAPE)` items in C order, so the whole is `N * product(T::SHAPE)` items in C
 // order with shape `[N] ++ T::SHAPE`.
-unsafe impl<T: StaticLayout, const N: usize> StaticLayout for [T; N] {
+unsafe impl<T: StaticBufferLayout, const N: usize> StaticBufferLayout for [T; N] {
     type Item = T::Item;
     const SHAPE: &'static [usize] = {
         let d: &'static DimsBuf<usize> = &DimsBuf::prepend(N, T::SHAPE);
@@ -220,10 +220,10 @@ unsafe impl<T: StaticLayout, const N: usize> StaticLayout for [T; N] {
     };
 }
 
-impl<T: StaticLayout, const N: usize> crate::BufferExport for [T; N] {
+impl<T: StaticBufferLayout, const N: usize> crate::BufferExport for [T; N] {
     type Item = T::Item;
-    fn buffer_layout(&self) -> crate::Layout {
-        crate::Layout::of_static::<Self>()
+    fn buffer_layout(&self) -> crate::BufferLayout {
+        crate::BufferLayout::of_static::<Self>()
     }
     fn buffer_bytes(&self) -> &[u8] {
         static_bytes(core::slice::from_ref(self))
@@ -239,7 +239,7 @@ impl<T: StaticLayout, const N: usize> crate::BufferExport for [T; N] {
 /// too:
 ///
 /// ```
-/// use buffer_runtime::{Element, FieldType, StaticLayout};
+/// use buffer_runtime::{Element, FieldType, StaticBufferLayout};
 ///
 /// #[buffer_runtime::export]
 /// #[repr(C)]
@@ -250,7 +250,7 @@ impl<T: StaticLayout, const N: usize> crate::BufferExport for [T; N] {
 ///
 /// let o = if cfg!(target_endian = "little") { "<" } else { ">" };
 /// assert_eq!(<Pair<[u16; 2]> as Element>::FORMAT, format!("T{{(2){o}H:a:(2){o}H:b:}}"));
-/// assert_eq!(<Pair<u8> as StaticLayout>::ITEMSIZE, 2);
+/// assert_eq!(<Pair<u8> as StaticBufferLayout>::ITEMSIZE, 2);
 /// ```
 ///
 /// # Safety
@@ -266,7 +266,7 @@ pub unsafe trait FieldType: Immutable + Sized + 'static {
     /// The item type.
     type Item: Element;
     /// The sub-array shape, empty for a single item (named apart from
-    /// [`StaticLayout::SHAPE`] so that both traits can be in scope).
+    /// [`StaticBufferLayout::SHAPE`] so that both traits can be in scope).
     const SUBARRAY_SHAPE: &'static [usize];
     /// The item's format as a field (a shortcut the generated code uses, so that a field type
     /// without a format fails one bound, `FieldType`, and is reported once).
@@ -308,7 +308,7 @@ unsafe impl<T: FieldType, const N: usize> FieldType for [T; N] {
 /// assert_eq!(bytes[..4], 1u32.to_ne_bytes());
 /// assert_eq!(bytes[6..], 3u16.to_ne_bytes());
 /// ```
-pub fn bytes_of<T: StaticLayout>(value: &T) -> &[u8] {
+pub fn bytes_of<T: StaticBufferLayout>(value: &T) -> &[u8] {
     static_bytes(core::slice::from_ref(value))
 }
 
@@ -317,14 +317,14 @@ pub fn bytes_of<T: StaticLayout>(value: &T) -> &[u8] {
 /// is initialised (`Element`'s contract). Call it where a `T` may be read as, or written into,
 /// bytes.
 #[inline(always)]
-pub(crate) fn assert_initialised<T: StaticLayout>() {
+pub(crate) fn assert_initialised<T: StaticBufferLayout>() {
     const { assert!(!<T::Item as Element>::FORMAT.is_empty()) };
 }
 
 /// The bytes of `items`, in place.
-pub(crate) fn static_bytes<T: StaticLayout>(items: &[T]) -> &[u8] {
+pub(crate) fn static_bytes<T: StaticBufferLayout>(items: &[T]) -> &[u8] {
     assert_initialised::<T>();
-    // `T` is `product(T::SHAPE)` values of `T::Item` without gaps (`StaticLayout`'s contract),
+    // `T` is `product(T::SHAPE)` values of `T::Item` without gaps (`StaticBufferLayout`'s contract),
     // each fully initialised once its `FORMAT` is evaluated, as `assert_initialised` did
     // (`Element`'s contract), and `Immutable`: nothing changes them behind the shared borrow.
     let (ptr, len) = (items.as_ptr().cast::<u8>(), core::mem::size_of_val(items));
@@ -334,7 +334,7 @@ pub(crate) fn static_bytes<T: StaticLayout>(items: &[T]) -> &[u8] {
 }
 
 /// The bytes of `items`, writable: any bytes written are valid items (`T: FromBytes`).
-pub(crate) fn static_bytes_mut<T: StaticLayout + FromBytes>(items: &mut [T]) -> &mut [u8] {
+pub(crate) fn static_bytes_mut<T: StaticBufferLayout + FromBytes>(items: &mut [T]) -> &mut [u8] {
     assert_initialised::<T>();
     // SAFETY: as in `static_bytes`, every byte is initialised; the borrow is exclusive, so no
     // other access aliases it; and every bit pattern written through it leaves valid values

@@ -9,7 +9,7 @@ use zerocopy::FromBytes;
 use alloc::{boxed::Box, vec::Vec};
 
 use crate::__private::product;
-use crate::element::{static_bytes, static_bytes_mut, Element, StaticLayout};
+use crate::element::{static_bytes, static_bytes_mut, Element, StaticBufferLayout};
 use crate::geometry::{self, GeometryError, MAX_NDIM};
 
 /// A list of dimensions (a shape, or strides): a `'static` slice for compile-time layouts, so
@@ -43,16 +43,16 @@ impl<T: Eq> Eq for Dims<T> {}
 /// byte offset of the first item (the item at index `[0, 0, ...]`).
 ///
 /// ```
-/// use buffer_runtime::{BufferExport, Layout};
+/// use buffer_runtime::{BufferExport, BufferLayout};
 ///
 /// let rows = vec![[1u16, 2, 3], [4, 5, 6]];
-/// let layout: Layout = rows.buffer_layout();
+/// let layout: BufferLayout = rows.buffer_layout();
 /// assert_eq!(&*layout.shape, &[2, 3]);
 /// assert_eq!(&*layout.strides, &[6, 2]);
 /// assert_eq!(layout.offset, 0);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Layout {
+pub struct BufferLayout {
     /// The number of items along each dimension.
     pub shape: Dims<usize>,
     /// The distance in bytes between consecutive items along each dimension.
@@ -61,17 +61,17 @@ pub struct Layout {
     pub offset: usize,
 }
 
-impl Layout {
+impl BufferLayout {
     /// The layout of a compile-time shaped type: its static shape and C strides, offset 0.
     /// Allocates nothing.
     ///
     /// ```
-    /// use buffer_runtime::Layout;
-    /// let l = Layout::of_static::<[[u8; 4]; 3]>();
+    /// use buffer_runtime::BufferLayout;
+    /// let l = BufferLayout::of_static::<[[u8; 4]; 3]>();
     /// assert_eq!((&*l.shape, &*l.strides), (&[3usize, 4][..], &[4isize, 1][..]));
     /// ```
-    pub const fn of_static<T: StaticLayout>() -> Layout {
-        Layout {
+    pub const fn of_static<T: StaticBufferLayout>() -> BufferLayout {
+        BufferLayout {
             shape: Dims::Static(T::SHAPE),
             strides: Dims::Static(T::STRIDES),
             offset: 0,
@@ -82,18 +82,18 @@ impl Layout {
     /// `[len] ++ T::SHAPE`, C strides.
     ///
     /// ```
-    /// use buffer_runtime::Layout;
-    /// let l = Layout::of_slice::<[f32; 3]>(10);
+    /// use buffer_runtime::BufferLayout;
+    /// let l = BufferLayout::of_slice::<[f32; 3]>(10);
     /// assert_eq!((&*l.shape, &*l.strides), (&[10usize, 3][..], &[12isize, 4][..]));
     /// ```
-    pub fn of_slice<T: StaticLayout>(len: usize) -> Layout {
+    pub fn of_slice<T: StaticBufferLayout>(len: usize) -> BufferLayout {
         let mut shape = SmallVec::with_capacity(T::SHAPE.len() + 1);
         shape.push(len);
         shape.extend_from_slice(T::SHAPE);
         let mut strides = SmallVec::with_capacity(T::SHAPE.len() + 1);
         strides.push((core::mem::size_of::<T::Item>() * product(T::SHAPE)) as isize);
         strides.extend_from_slice(T::STRIDES);
-        Layout {
+        BufferLayout {
             shape: Dims::Owned(shape),
             strides: Dims::Owned(strides),
             offset: 0,
@@ -107,38 +107,38 @@ impl Layout {
     ///
     /// Without strides the product of `shape` must be `len`; with strides every item described
     /// must lie inside the `len` values (negative strides are allowed: `offset` then points at
-    /// the first item, not at the lowest address). Anything else is a [`LayoutError`].
+    /// the first item, not at the lowest address). Anything else is a [`BufferLayoutError`].
     ///
     /// ```
-    /// use buffer_runtime::{Layout, LayoutError};
+    /// use buffer_runtime::{BufferLayout, BufferLayoutError};
     /// // A 2 x 3 image of RGBA pixels whose rows are padded to 4 pixels (a pitch of 16 bytes).
-    /// let l = Layout::for_items::<[u8; 4]>(8, &[2, 3], Some(&[16, 4])).unwrap();
+    /// let l = BufferLayout::for_items::<[u8; 4]>(8, &[2, 3], Some(&[16, 4])).unwrap();
     /// assert_eq!((&*l.shape, &*l.strides), (&[2usize, 3, 4][..], &[16isize, 4, 1][..]));
     /// // Horizontally flipped: the first item is the last pixel of the first row.
-    /// let l = Layout::for_items::<[u8; 4]>(8, &[2, 3], Some(&[16, -4])).unwrap();
+    /// let l = BufferLayout::for_items::<[u8; 4]>(8, &[2, 3], Some(&[16, -4])).unwrap();
     /// assert_eq!(l.offset, 8);
     /// // A third row would end beyond the data.
     /// assert!(matches!(
-    ///     Layout::for_items::<[u8; 4]>(8, &[3, 3], Some(&[16, 4])),
-    ///     Err(LayoutError::OutOfBounds { needed_bytes: 44, data_bytes: 32 })
+    ///     BufferLayout::for_items::<[u8; 4]>(8, &[3, 3], Some(&[16, 4])),
+    ///     Err(BufferLayoutError::OutOfBounds { needed_bytes: 44, data_bytes: 32 })
     /// ));
     /// ```
-    pub fn for_items<T: StaticLayout>(
+    pub fn for_items<T: StaticBufferLayout>(
         len: usize,
         shape: &[usize],
         strides: Option<&[isize]>,
-    ) -> Result<Layout, LayoutError> {
+    ) -> Result<BufferLayout, BufferLayoutError> {
         let size = core::mem::size_of::<T>();
-        let data_bytes = len.checked_mul(size).ok_or(LayoutError::Overflow)?;
+        let data_bytes = len.checked_mul(size).ok_or(BufferLayoutError::Overflow)?;
         let mut full_shape: SmallVec<[usize; 4]> = SmallVec::with_capacity(shape.len() + T::NDIM);
         full_shape.extend_from_slice(shape);
         full_shape.extend_from_slice(T::SHAPE);
         let mut full_strides: SmallVec<[isize; 4]> = SmallVec::with_capacity(shape.len() + T::NDIM);
         match strides {
             None => {
-                let items = geometry::checked_product(shape).ok_or(LayoutError::Overflow)?;
+                let items = geometry::checked_product(shape).ok_or(BufferLayoutError::Overflow)?;
                 if items != len {
-                    return Err(LayoutError::LengthMismatch {
+                    return Err(BufferLayoutError::LengthMismatch {
                         shape_items: items,
                         data_items: len,
                     });
@@ -150,7 +150,7 @@ impl Layout {
             }
             Some(strides) => {
                 if strides.len() != shape.len() {
-                    return Err(LayoutError::StridesCount {
+                    return Err(BufferLayoutError::StridesCount {
                         shape: shape.len(),
                         strides: strides.len(),
                     });
@@ -164,21 +164,21 @@ impl Layout {
         let measured =
             geometry::measure(&full_shape, &full_strides, core::mem::size_of::<T::Item>())
                 .map_err(|e| match e {
-                    GeometryError::TooManyDimensions => LayoutError::TooManyDimensions {
+                    GeometryError::TooManyDimensions => BufferLayoutError::TooManyDimensions {
                         ndim: full_shape.len(),
                     },
                     GeometryError::StridesCount
                     | GeometryError::TooManyBytes
                     | GeometryError::TooManyItems
-                    | GeometryError::ExtentOverflow => LayoutError::Overflow,
+                    | GeometryError::ExtentOverflow => BufferLayoutError::Overflow,
                 })?;
         // Relative to the first item: with negative strides the first item is not the lowest.
         let offset = match measured.extent {
             None => 0,
             Some((lo, end)) => {
-                let needed = usize::try_from(end - lo).map_err(|_| LayoutError::Overflow)?;
+                let needed = usize::try_from(end - lo).map_err(|_| BufferLayoutError::Overflow)?;
                 if needed > data_bytes {
-                    return Err(LayoutError::OutOfBounds {
+                    return Err(BufferLayoutError::OutOfBounds {
                         needed_bytes: needed,
                         data_bytes,
                     });
@@ -186,7 +186,7 @@ impl Layout {
                 lo.unsigned_abs() as usize
             }
         };
-        Ok(Layout {
+        Ok(BufferLayout {
             shape: Dims::Owned(full_shape),
             strides: Dims::Owned(full_strides),
             offset,
@@ -201,13 +201,13 @@ impl Layout {
     /// [`MemoryView`]: crate::view::MemoryView
     ///
     /// ```
-    /// use buffer_runtime::{view::MemoryView, Layout};
-    /// let l = Layout::invalid();
+    /// use buffer_runtime::{view::MemoryView, BufferLayout};
+    /// let l = BufferLayout::invalid();
     /// let bytes = [0u8; 4];
     /// assert!(MemoryView::from_parts(&bytes, "B", &l.shape, Some(&l.strides), l.offset).is_err());
     /// ```
-    pub fn invalid() -> Layout {
-        Layout {
+    pub fn invalid() -> BufferLayout {
+        BufferLayout {
             shape: Dims::Static(&[1]),
             strides: Dims::Static(&[1]),
             offset: usize::MAX,
@@ -233,16 +233,16 @@ impl Layout {
 /// Why a runtime-shaped exporter (a `#[buffer(container)]`) cannot describe its items.
 ///
 /// ```
-/// use buffer_runtime::{Layout, LayoutError};
-/// let err = Layout::for_items::<u32>(5, &[2, 3], None).unwrap_err();
-/// assert_eq!(err, LayoutError::LengthMismatch { shape_items: 6, data_items: 5 });
+/// use buffer_runtime::{BufferLayout, BufferLayoutError};
+/// let err = BufferLayout::for_items::<u32>(5, &[2, 3], None).unwrap_err();
+/// assert_eq!(err, BufferLayoutError::LengthMismatch { shape_items: 6, data_items: 5 });
 /// assert_eq!(
 ///     err.to_string(),
 ///     "the shape describes 6 items but the data holds 5: fix the shape fields or the data's length"
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LayoutError {
+pub enum BufferLayoutError {
     /// C-order strides (no explicit strides): the product of the shape must equal the number of
     /// items in the data.
     LengthMismatch {
@@ -278,10 +278,10 @@ pub enum LayoutError {
     Overflow,
 }
 
-impl core::fmt::Display for LayoutError {
+impl core::fmt::Display for BufferLayoutError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            LayoutError::LengthMismatch {
+            BufferLayoutError::LengthMismatch {
                 shape_items,
                 data_items,
             } => write!(
@@ -289,7 +289,7 @@ impl core::fmt::Display for LayoutError {
                 "the shape describes {shape_items} items but the data holds {data_items}: fix the \
                  shape fields or the data's length"
             ),
-            LayoutError::OutOfBounds {
+            BufferLayoutError::OutOfBounds {
                 needed_bytes,
                 data_bytes,
             } => write!(
@@ -297,20 +297,20 @@ impl core::fmt::Display for LayoutError {
                 "the shape and strides reach {needed_bytes} bytes but the data has {data_bytes}: \
                  fix the shape or stride fields, or the data's length"
             ),
-            LayoutError::StridesCount { shape, strides } => write!(
+            BufferLayoutError::StridesCount { shape, strides } => write!(
                 f,
                 "{strides} strides for a shape of {shape} dimensions: give one stride per dimension"
             ),
-            LayoutError::TooManyDimensions { ndim } => write!(
+            BufferLayoutError::TooManyDimensions { ndim } => write!(
                 f,
                 "{ndim} dimensions, but buffers have at most {MAX_NDIM}: flatten some of the shape"
             ),
-            LayoutError::NotContiguous => f.write_str(
+            BufferLayoutError::NotContiguous => f.write_str(
                 "the items are not contiguous in memory, so their bytes cannot be exported as one \
                  slice (the gaps may belong to other borrows): export a contiguous copy, such as \
                  ndarray's `as_standard_layout()`",
             ),
-            LayoutError::Overflow => f.write_str(
+            BufferLayoutError::Overflow => f.write_str(
                 "a shape or stride value is negative or too large, or the items span more than \
                  isize::MAX bytes",
             ),
@@ -319,7 +319,7 @@ impl core::fmt::Display for LayoutError {
 }
 
 #[cfg(feature = "std")]
-impl std::error::Error for LayoutError {}
+impl std::error::Error for BufferLayoutError {}
 
 /// Whether no two items of this layout share a byte: sorting the dimensions by stride, each
 /// stride must reach past everything the smaller ones span (ndarray's own rule for mutable
@@ -376,21 +376,21 @@ pub trait BufferExport {
     type Item: Element;
 
     /// The shape, strides and first-item offset of the items in [`Self::buffer_bytes`].
-    fn buffer_layout(&self) -> Layout;
+    fn buffer_layout(&self) -> BufferLayout;
 
     /// The bytes that hold the items.
     fn buffer_bytes(&self) -> &[u8];
 
     /// [`Self::buffer_layout`], or the reason why the exporter cannot describe its items: a
     /// container whose shape fields disagree with the length of its data (see
-    /// [`Layout::for_items`]). Exporters whose layout cannot be wrong keep the default, `Ok`.
+    /// [`BufferLayout::for_items`]). Exporters whose layout cannot be wrong keep the default, `Ok`.
     ///
     /// ```
     /// use buffer_runtime::BufferExport;
     /// let v = vec![1u8, 2, 3];
     /// assert_eq!(v.try_buffer_layout().unwrap(), v.buffer_layout());
     /// ```
-    fn try_buffer_layout(&self) -> Result<Layout, LayoutError> {
+    fn try_buffer_layout(&self) -> Result<BufferLayout, BufferLayoutError> {
         Ok(self.buffer_layout())
     }
 
@@ -428,23 +428,23 @@ pub trait BufferExportMut: BufferExport {
 
 /// Every compile-time shaped type whose items accept any bit pattern is writable: derived
 /// structs that also derive zerocopy's `FromBytes`, primitive numbers, arrays of them.
-impl<T: StaticLayout + BufferExport + FromBytes> BufferExportMut for T {
+impl<T: StaticBufferLayout + BufferExport + FromBytes> BufferExportMut for T {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
         static_bytes_mut(core::slice::from_mut(self))
     }
 }
 
-impl<T: StaticLayout> BufferExport for [T] {
+impl<T: StaticBufferLayout> BufferExport for [T] {
     type Item = T::Item;
-    fn buffer_layout(&self) -> Layout {
-        Layout::of_slice::<T>(self.len())
+    fn buffer_layout(&self) -> BufferLayout {
+        BufferLayout::of_slice::<T>(self.len())
     }
     fn buffer_bytes(&self) -> &[u8] {
         static_bytes(self)
     }
 }
 
-impl<T: StaticLayout + FromBytes> BufferExportMut for [T] {
+impl<T: StaticBufferLayout + FromBytes> BufferExportMut for [T] {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
         static_bytes_mut(self)
     }
@@ -453,9 +453,9 @@ impl<T: StaticLayout + FromBytes> BufferExportMut for [T] {
 /// Implements the exporter traits for an owning or borrowing wrapper of `[T]` by delegation.
 macro_rules! delegate_to_slice {
     ($($ty:ty),* $(,)?) => {$(
-        impl<T: StaticLayout> BufferExport for $ty {
+        impl<T: StaticBufferLayout> BufferExport for $ty {
             type Item = T::Item;
-            fn buffer_layout(&self) -> Layout {
+            fn buffer_layout(&self) -> BufferLayout {
                 <[T]>::buffer_layout(self)
             }
             fn buffer_bytes(&self) -> &[u8] {
@@ -470,20 +470,20 @@ delegate_to_slice!(&[T], &mut [T]);
 delegate_to_slice!(Vec<T>, Box<[T]>);
 
 #[cfg(feature = "alloc")]
-impl<T: StaticLayout + FromBytes> BufferExportMut for Vec<T> {
+impl<T: StaticBufferLayout + FromBytes> BufferExportMut for Vec<T> {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
         static_bytes_mut(self.as_mut_slice())
     }
 }
 
 #[cfg(feature = "alloc")]
-impl<T: StaticLayout + FromBytes> BufferExportMut for Box<[T]> {
+impl<T: StaticBufferLayout + FromBytes> BufferExportMut for Box<[T]> {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
         static_bytes_mut(self)
     }
 }
 
-impl<T: StaticLayout + FromBytes> BufferExportMut for &mut [T] {
+impl<T: StaticBufferLayout + FromBytes> BufferExportMut for &mut [T] {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {
         static_bytes_mut(self)
     }

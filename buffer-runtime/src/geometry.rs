@@ -129,7 +129,7 @@ pub(crate) enum Outside {
 }
 
 /// The one geometry check of the crate, used by every view constructor, the exporters'
-/// [`Layout`](crate::Layout) constructors and both Python halves: at most [`MAX_NDIM`]
+/// [`BufferLayout`](crate::BufferLayout) constructors and both Python halves: at most [`MAX_NDIM`]
 /// dimensions, one stride per dimension, `product(shape) * itemsize <= isize::MAX` and
 /// `product(shape) <= isize::MAX` (the true product: a zero anywhere means no items, however
 /// large the other dimensions), and the extent of the items, computed in `i128` with checks

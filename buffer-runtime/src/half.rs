@@ -47,7 +47,7 @@ use core::ffi::CStr;
 use half::f16;
 
 use crate::__private::{FmtBuf, NATIVE_ORDER};
-use crate::{Element, StaticLayout};
+use crate::{Element, StaticBufferLayout};
 
 // SAFETY: `f16` is a `#[repr(transparent)]` wrapper of the `u16` bits of an IEEE 754 binary16
 // value (half's documentation and source), the value format `e` names: 2 bytes, native byte
@@ -63,7 +63,7 @@ unsafe impl Element for f16 {
 }
 
 // SAFETY: a single item is a 0-d buffer of itself.
-unsafe impl StaticLayout for f16 {
+unsafe impl StaticBufferLayout for f16 {
     type Item = Self;
     const SHAPE: &'static [usize] = &[];
     const STRIDES: &'static [isize] = &[];
@@ -80,8 +80,8 @@ unsafe impl StaticLayout for f16 {
 /// ```
 impl crate::BufferExport for f16 {
     type Item = Self;
-    fn buffer_layout(&self) -> crate::Layout {
-        crate::Layout::of_static::<Self>()
+    fn buffer_layout(&self) -> crate::BufferLayout {
+        crate::BufferLayout::of_static::<Self>()
     }
     fn buffer_bytes(&self) -> &[u8] {
         zerocopy::IntoBytes::as_bytes(self)

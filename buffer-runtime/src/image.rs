@@ -31,9 +31,9 @@
 use image::{ImageBuffer, Pixel};
 use zerocopy::FromBytes;
 
-use crate::export::{BufferExport, BufferExportMut, Layout, LayoutError};
+use crate::export::{BufferExport, BufferExportMut, BufferLayout, BufferLayoutError};
 use crate::view::{DataRef, DataRefMut, Result, ViewBase, ViewError};
-use crate::{Element, StaticLayout};
+use crate::{Element, StaticBufferLayout};
 
 /// The number of samples of a `width` x `height` image of `P` (`None` on overflow).
 fn sample_count<P: Pixel>(width: u32, height: u32) -> Option<usize> {
@@ -56,25 +56,25 @@ fn sample_count<P: Pixel>(width: u32, height: u32) -> Option<usize> {
 impl<P, C> BufferExport for ImageBuffer<P, C>
 where
     P: Pixel,
-    P::Subpixel: StaticLayout,
+    P::Subpixel: StaticBufferLayout,
     C: core::ops::Deref<Target = [P::Subpixel]>,
 {
-    type Item = <P::Subpixel as StaticLayout>::Item;
+    type Item = <P::Subpixel as StaticBufferLayout>::Item;
 
-    fn try_buffer_layout(&self) -> core::result::Result<Layout, LayoutError> {
+    fn try_buffer_layout(&self) -> core::result::Result<BufferLayout, BufferLayoutError> {
         let (width, height) = self.dimensions();
-        let len = sample_count::<P>(width, height).ok_or(LayoutError::Overflow)?;
+        let len = sample_count::<P>(width, height).ok_or(BufferLayoutError::Overflow)?;
         let shape = [
             height as usize,
             width as usize,
             usize::from(P::CHANNEL_COUNT),
         ];
-        Layout::for_items::<P::Subpixel>(len, &shape, None)
+        BufferLayout::for_items::<P::Subpixel>(len, &shape, None)
     }
 
-    fn buffer_layout(&self) -> Layout {
+    fn buffer_layout(&self) -> BufferLayout {
         self.try_buffer_layout()
-            .unwrap_or_else(|_| Layout::invalid())
+            .unwrap_or_else(|_| BufferLayout::invalid())
     }
 
     fn buffer_bytes(&self) -> &[u8] {
@@ -92,7 +92,7 @@ where
 impl<P, C> BufferExportMut for ImageBuffer<P, C>
 where
     P: Pixel,
-    P::Subpixel: StaticLayout + FromBytes,
+    P::Subpixel: StaticBufferLayout + FromBytes,
     C: core::ops::Deref<Target = [P::Subpixel]> + core::ops::DerefMut,
 {
     fn buffer_bytes_mut(&mut self) -> &mut [u8] {

@@ -22,7 +22,7 @@
 //!
 //! let le = cfg!(target_endian = "little");
 //! assert_eq!(Trade::FORMAT, if le { "T{<d:price:<I:qty:4x}" } else { "T{>d:price:>I:qty:4x}" });
-//! assert_eq!(<Trade as buffer_runtime::StaticLayout>::ITEMSIZE, 16);
+//! assert_eq!(<Trade as buffer_runtime::StaticBufferLayout>::ITEMSIZE, 16);
 //!
 //! let book = vec![Trade { price: 1.5, qty: 10, _pad: [0; 4] }; 3];
 //! assert_eq!(&*book.buffer_layout().shape, &[3]);
@@ -80,13 +80,13 @@ pub mod safety;
 #[cfg(feature = "alloc")]
 pub mod view;
 
-pub use element::{bytes_of, Element, FieldType, StaticLayout};
+pub use element::{bytes_of, Element, FieldType, StaticBufferLayout};
 pub use error::ErrorKind;
-pub use export::{BufferExport, BufferExportMut, Dims, Layout, LayoutError};
+pub use export::{BufferExport, BufferExportMut, BufferLayout, BufferLayoutError, Dims};
 #[cfg(feature = "alloc")]
 pub use view::{MemoryView, MemoryViewMut, ViewError};
 
-/// Derives [`BufferExport`], [`Element`] and [`StaticLayout`] for a `#[repr(C)]` struct, a
+/// Derives [`BufferExport`], [`Element`] and [`StaticBufferLayout`] for a `#[repr(C)]` struct, a
 /// `#[repr(transparent)]` newtype or a fieldless enum, with every piece of metadata computed at
 /// compile time.
 ///
@@ -97,7 +97,7 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 /// or `Unaligned`): the derive checks each instantiation for padding itself, naming the field.
 ///
 /// ```
-/// use buffer_runtime::{BufferExport, BufferExportMut, Element, StaticLayout};
+/// use buffer_runtime::{BufferExport, BufferExportMut, Element, StaticBufferLayout};
 /// use zerocopy::{FromBytes, Immutable, IntoBytes};
 ///
 /// #[derive(BufferExport, IntoBytes, FromBytes, Immutable, Clone, Copy)]
@@ -112,7 +112,7 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 ///
 /// let le = cfg!(target_endian = "little");
 /// assert_eq!(Sample::FORMAT, if le { "T{<d:t:<f:value:4x}" } else { "T{>d:t:>f:value:4x}" });
-/// assert_eq!(<Sample as StaticLayout>::ITEMSIZE, 16);
+/// assert_eq!(<Sample as StaticBufferLayout>::ITEMSIZE, 16);
 ///
 /// let mut samples = vec![Sample { time: 0.0, value: 1.0, _pad: [0; 4] }; 4];
 /// assert_eq!(&*samples.buffer_layout().shape, &[4]);
@@ -186,12 +186,12 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 ///
 /// The layout is checked against the data at run time, never trusted:
 /// [`BufferExport::try_buffer_layout`] and the generated `check_buffer_shape(&self)` return a
-/// [`LayoutError`] when the product of the shape is not the data's length (without strides),
+/// [`BufferLayoutError`] when the product of the shape is not the data's length (without strides),
 /// when the strides reach past the data, or when a field is negative; `buffer_layout` then
-/// returns [`Layout::invalid`], which every view refuses.
+/// returns [`BufferLayout::invalid`], which every view refuses.
 ///
 /// ```
-/// use buffer_runtime::{view::MemoryView, BufferExport, LayoutError};
+/// use buffer_runtime::{view::MemoryView, BufferExport, BufferLayoutError};
 ///
 /// #[derive(BufferExport)]
 /// #[buffer(container)]
@@ -211,7 +211,7 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 /// let too_tall = Frame { height: 3, ..frame };
 /// assert_eq!(
 ///     too_tall.check_buffer_shape(),
-///     Err(LayoutError::OutOfBounds { needed_bytes: 22, data_bytes: 16 })
+///     Err(BufferLayoutError::OutOfBounds { needed_bytes: 22, data_bytes: 16 })
 /// );
 /// assert!(MemoryView::new(&too_tall).is_err());
 /// ```
@@ -242,7 +242,7 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 /// Lifetime parameters are rejected: items are `'static`.
 ///
 /// ```
-/// use buffer_runtime::{Element, StaticLayout};
+/// use buffer_runtime::{Element, StaticBufferLayout};
 /// # use buffer_runtime::BufferExport;
 /// # use zerocopy::{FromBytes, Immutable, IntoBytes};
 ///
@@ -254,7 +254,7 @@ pub use view::{MemoryView, MemoryViewMut, ViewError};
 ///
 /// const FORMAT: &str = <Samples<u16, 8> as Element>::FORMAT;
 /// assert_eq!(FORMAT, if cfg!(target_endian = "little") { "T{(8)<H:data:}" } else { "T{(8)>H:data:}" });
-/// assert_eq!(<Samples<u16, 8> as StaticLayout>::ITEMSIZE, 16);
+/// assert_eq!(<Samples<u16, 8> as StaticBufferLayout>::ITEMSIZE, 16);
 /// ```
 ///
 /// # Compile-time layout checks
@@ -322,7 +322,7 @@ pub use buffer_derive::BufferExport;
 /// dependency of its own.
 ///
 /// ```
-/// use buffer_runtime::{BufferExportMut, Element, StaticLayout};
+/// use buffer_runtime::{BufferExportMut, Element, StaticBufferLayout};
 ///
 /// #[buffer_runtime::export]
 /// #[repr(C)]

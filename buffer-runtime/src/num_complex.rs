@@ -61,9 +61,9 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 use alloc::{boxed::Box, vec::Vec};
 
 use crate::__private::{FmtBuf, NATIVE_ORDER};
-use crate::export::{BufferExport, BufferExportMut, Layout};
+use crate::export::{BufferExport, BufferExportMut, BufferLayout};
 use crate::view::{DataRef, DataRefMut, Result, ViewBase, ViewError};
-use crate::{Element, StaticLayout};
+use crate::{Element, StaticBufferLayout};
 
 macro_rules! complex_item {
     ($(#[$doc:meta])* $name:ident, $part:ty, $code:literal) => {
@@ -109,7 +109,7 @@ macro_rules! complex_item {
         }
 
         // SAFETY: a single item is a 0-d buffer of itself.
-        unsafe impl StaticLayout for $name {
+        unsafe impl StaticBufferLayout for $name {
             type Item = Self;
             const SHAPE: &'static [usize] = &[];
             const STRIDES: &'static [isize] = &[];
@@ -117,8 +117,8 @@ macro_rules! complex_item {
 
         impl BufferExport for $name {
             type Item = Self;
-            fn buffer_layout(&self) -> Layout {
-                Layout::of_static::<Self>()
+            fn buffer_layout(&self) -> BufferLayout {
+                BufferLayout::of_static::<Self>()
             }
             fn buffer_bytes(&self) -> &[u8] {
                 self.as_bytes()
@@ -136,7 +136,7 @@ complex_item!(
     /// layout.
     ///
     /// ```
-    /// use buffer_runtime::{num_complex::Zf, StaticLayout};
+    /// use buffer_runtime::{num_complex::Zf, StaticBufferLayout};
     /// let z: Zf = num_complex::Complex::new(1.0f32, 2.0).into();
     /// assert_eq!((z.re, z.im, Zf::ITEM_FORMAT, Zf::ITEMSIZE), (1.0, 2.0, "Zf", 8));
     /// ```
@@ -149,7 +149,7 @@ complex_item!(
     /// layout.
     ///
     /// ```
-    /// use buffer_runtime::{num_complex::Zd, StaticLayout};
+    /// use buffer_runtime::{num_complex::Zd, StaticBufferLayout};
     /// let z = num_complex::Complex::from(Zd { re: 0.5, im: -1.0 });
     /// assert_eq!((z.re, z.im, Zd::ITEM_FORMAT, Zd::ITEMSIZE), (0.5, -1.0, "Zd", 16));
     /// ```
@@ -167,7 +167,7 @@ mod sealed {
 /// The part type of a `Complex` that buffers hold, `f32` or `f64`, and its item type.
 pub trait ComplexPart: sealed::Sealed + bytemuck::Pod {
     /// [`Zf`] for `f32`, [`Zd`] for `f64`.
-    type Item: Element + StaticLayout<Item = Self::Item> + FromBytes + zerocopy::IntoBytes;
+    type Item: Element + StaticBufferLayout<Item = Self::Item> + FromBytes + zerocopy::IntoBytes;
 }
 
 /// The bytes of a slice of complex numbers (bytemuck's proof: `Complex<T>` is `Pod`).
@@ -190,8 +190,8 @@ fn bytes_of_mut<T: ComplexPart>(z: &mut [Complex<T>]) -> &mut [u8] {
 /// ```
 impl<T: ComplexPart> BufferExport for [Complex<T>] {
     type Item = T::Item;
-    fn buffer_layout(&self) -> Layout {
-        Layout::of_slice::<T::Item>(self.len())
+    fn buffer_layout(&self) -> BufferLayout {
+        BufferLayout::of_slice::<T::Item>(self.len())
     }
     fn buffer_bytes(&self) -> &[u8] {
         bytes_of(self)
@@ -209,7 +209,7 @@ macro_rules! delegate {
     ($($ty:ty),* $(,)?) => {$(
         impl<T: ComplexPart> BufferExport for $ty {
             type Item = T::Item;
-            fn buffer_layout(&self) -> Layout {
+            fn buffer_layout(&self) -> BufferLayout {
                 <[Complex<T>]>::buffer_layout(self)
             }
             fn buffer_bytes(&self) -> &[u8] {
@@ -250,8 +250,8 @@ impl<T: ComplexPart> BufferExportMut for &mut [Complex<T>] {
 /// ```
 impl<T: ComplexPart, const N: usize> BufferExport for [Complex<T>; N] {
     type Item = T::Item;
-    fn buffer_layout(&self) -> Layout {
-        Layout::of_slice::<T::Item>(N)
+    fn buffer_layout(&self) -> BufferLayout {
+        BufferLayout::of_slice::<T::Item>(N)
     }
     fn buffer_bytes(&self) -> &[u8] {
         bytes_of(self)
@@ -274,8 +274,8 @@ impl<T: ComplexPart, const N: usize> BufferExportMut for [Complex<T>; N] {
 /// ```
 impl<T: ComplexPart> BufferExport for Complex<T> {
     type Item = T::Item;
-    fn buffer_layout(&self) -> Layout {
-        Layout::of_static::<T::Item>()
+    fn buffer_layout(&self) -> BufferLayout {
+        BufferLayout::of_static::<T::Item>()
     }
     fn buffer_bytes(&self) -> &[u8] {
         bytes_of(core::slice::from_ref(self))

@@ -5,7 +5,7 @@
 pub use core;
 pub use zerocopy;
 
-pub use crate::element::FieldType as FieldLayout;
+pub use crate::element::FieldType;
 
 use core::ffi::CStr;
 

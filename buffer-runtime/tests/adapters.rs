@@ -5,7 +5,7 @@
 #[cfg(feature = "half")]
 mod half_items {
     use buffer_runtime::view::{MemoryView, MemoryViewMut, Order};
-    use buffer_runtime::{BufferExport, Element, StaticLayout};
+    use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
     use half::f16;
 
     #[test]
@@ -45,7 +45,7 @@ mod half_items {
             #[buffer(padding)]
             _pad: [u8; 1],
         }
-        assert_eq!(<Px as StaticLayout>::ITEMSIZE, 4);
+        assert_eq!(<Px as StaticBufferLayout>::ITEMSIZE, 4);
         let mut px = vec![
             Px {
                 depth: f16::from_f32(0.5),
@@ -230,7 +230,7 @@ mod image_adapter {
 #[cfg(feature = "nalgebra")]
 mod nalgebra_adapter {
     use buffer_runtime::view::{MemoryView, MemoryViewMut};
-    use buffer_runtime::{index, BufferExport, LayoutError};
+    use buffer_runtime::{index, BufferExport, BufferLayoutError};
     use nalgebra::{DMatrix, Matrix3x4, Vector3};
 
     #[test]
@@ -257,7 +257,7 @@ mod nalgebra_adapter {
         // Some rows leave gaps (the other rows' elements): refused.
         assert_eq!(
             m.rows(1, 2).try_buffer_layout(),
-            Err(LayoutError::NotContiguous)
+            Err(BufferLayoutError::NotContiguous)
         );
         assert!(MemoryView::new(&m.rows(1, 2)).is_err());
         // Vectors are n x 1 matrices.

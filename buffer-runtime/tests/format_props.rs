@@ -233,10 +233,10 @@ proptest! {
 
 #[test]
 fn element_formats_parse_and_match_rust_layouts() {
-    use buffer_runtime::{Element, StaticLayout};
+    use buffer_runtime::{Element, StaticBufferLayout};
     use zerocopy::byteorder::{BigEndian, LittleEndian, F64, U32};
 
-    fn check<T: Element + StaticLayout>() {
+    fn check<T: Element + StaticBufferLayout>() {
         for fmt in [<T as Element>::FORMAT, T::FIELD_FORMAT] {
             let l = parse(fmt).unwrap().layout().unwrap();
             assert_eq!(l.size(), core::mem::size_of::<T>(), "{fmt}");
@@ -309,7 +309,7 @@ fn design_struct_format_matches_its_rust_layout() {
 #[test]
 fn derived_formats_match_rust_layouts() {
     use buffer_runtime::format::{pack, Value};
-    use buffer_runtime::{BufferExport, Element, StaticLayout};
+    use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
     use core::mem::{offset_of, size_of};
     use zerocopy::byteorder::{BigEndian, U16};
     use zerocopy::{FromBytes, Immutable, IntoBytes};
@@ -342,7 +342,7 @@ fn derived_formats_match_rust_layouts() {
     let f = parse(<Record as Element>::FORMAT).unwrap();
     let l = f.layout().unwrap();
     assert_eq!(l.size(), size_of::<Record>());
-    assert_eq!(l.size(), <Record as StaticLayout>::ITEMSIZE);
+    assert_eq!(l.size(), <Record as StaticBufferLayout>::ITEMSIZE);
     for (name, off) in [
         ("price", offset_of!(Record, price)),
         ("qty", offset_of!(Record, qty)),

@@ -3,7 +3,7 @@
 
 use buffer_runtime::index;
 use buffer_runtime::view::{ErrorKind, MemoryView, MemoryViewMut};
-use buffer_runtime::{BufferExport, LayoutError};
+use buffer_runtime::{BufferExport, BufferLayoutError};
 use ndarray::{array, Array2, Array3, ArrayView2, Axis};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
@@ -185,7 +185,10 @@ fn arrays_export_with_byte_strides_and_offsets() {
     );
     // Gaps between elements: refused, and no bytes exported.
     let col = a.slice(ndarray::s![.., 1]);
-    assert_eq!(col.try_buffer_layout(), Err(LayoutError::NotContiguous));
+    assert_eq!(
+        col.try_buffer_layout(),
+        Err(BufferLayoutError::NotContiguous)
+    );
     assert!(col.buffer_bytes().is_empty());
     assert!(MemoryView::new(&col).is_err());
     // Items with their own shape: an array of [u8; 4] pixels.

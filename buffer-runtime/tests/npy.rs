@@ -200,7 +200,7 @@ fn errors_are_values_with_sources() {
 fn primitives_round_trip_typed() {
     fn check<
         T: buffer_runtime::Element
-            + buffer_runtime::StaticLayout
+            + buffer_runtime::StaticBufferLayout
             + zerocopy::FromBytes
             + Copy
             + PartialEq

@@ -3,13 +3,13 @@
 //! panic. `cargo test` builds with overflow checks and debug assertions, so an overflowing
 //! `+`, `*` or negation in the library fails here (proptest reports the panic and shrinks
 //! the input). Where a simple model exists (slices, indices, casts, `hex`, permutations,
-//! `Layout::for_items`), the answer is checked against it too; the models compute in `i128`,
+//! `BufferLayout::for_items`), the answer is checked against it too; the models compute in `i128`,
 //! where none of these values can overflow.
 
 use buffer_runtime::format::{self, ItemLayout, Node, Value};
 use buffer_runtime::view::Axis;
 use buffer_runtime::view::{AxisIndex, ErrorKind, MemoryView, MemoryViewMut, Order, Slice};
-use buffer_runtime::{Layout, LayoutError};
+use buffer_runtime::{BufferLayout, BufferLayoutError};
 use proptest::prelude::*;
 
 /// The end of the furthest scalar of one item of `l`, from the public tree (the last element
@@ -563,7 +563,7 @@ proptest! {
         }
     }
 
-    /// `Layout::for_items` with extreme lengths, shapes and strides: an accepted layout's
+    /// `BufferLayout::for_items` with extreme lengths, shapes and strides: an accepted layout's
     /// items all lie inside the data (checked in `i128`).
     #[test]
     fn layout_for_items_of_extremes(
@@ -615,14 +615,14 @@ proptest! {
     }
 }
 
-fn check_layout<T: buffer_runtime::StaticLayout>(
+fn check_layout<T: buffer_runtime::StaticBufferLayout>(
     len: usize,
     shape: &[usize],
     strides: Option<&[isize]>,
 ) -> Result<(), TestCaseError> {
     let size = core::mem::size_of::<T>() as i128;
-    match Layout::for_items::<T>(len, shape, strides) {
-        Err(LayoutError::LengthMismatch { .. }) => prop_assert!(strides.is_none()),
+    match BufferLayout::for_items::<T>(len, shape, strides) {
+        Err(BufferLayoutError::LengthMismatch { .. }) => prop_assert!(strides.is_none()),
         Err(_) => {}
         Ok(l) => {
             prop_assert_eq!(l.shape.len(), l.strides.len());

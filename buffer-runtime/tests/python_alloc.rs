@@ -54,15 +54,15 @@ unsafe impl buffer_runtime::Element for Px {
     const FIELD_FORMAT: &'static str = "T{(4)B:rgba:}";
 }
 // SAFETY: one `Px` is a 0-d buffer of itself.
-unsafe impl buffer_runtime::StaticLayout for Px {
+unsafe impl buffer_runtime::StaticBufferLayout for Px {
     type Item = Px;
     const SHAPE: &'static [usize] = &[];
     const STRIDES: &'static [isize] = &[];
 }
 impl BufferExport for Px {
     type Item = Px;
-    fn buffer_layout(&self) -> buffer_runtime::Layout {
-        buffer_runtime::Layout::of_static::<Self>()
+    fn buffer_layout(&self) -> buffer_runtime::BufferLayout {
+        buffer_runtime::BufferLayout::of_static::<Self>()
     }
     fn buffer_bytes(&self) -> &[u8] {
         self.as_bytes()

@@ -6,7 +6,7 @@
 use std::ffi::{c_int, CStr};
 
 use buffer_runtime::python::ExportCell;
-use buffer_runtime::{python_buffer, BufferExport, Dims, Layout};
+use buffer_runtime::{python_buffer, BufferExport, BufferLayout, Dims};
 use pyo3::exceptions::PyBufferError;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -68,8 +68,8 @@ struct Strided {
 }
 impl BufferExport for Strided {
     type Item = f32;
-    fn buffer_layout(&self) -> Layout {
-        Layout {
+    fn buffer_layout(&self) -> BufferLayout {
+        BufferLayout {
             shape: Dims::Owned(self.shape.iter().copied().collect()),
             strides: Dims::Owned(self.strides.iter().copied().collect()),
             offset: self.offset,

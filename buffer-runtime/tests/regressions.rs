@@ -260,12 +260,12 @@ fn tolist_of_an_empty_view_with_huge_strides() {
     assert!(view.tobytes(Order::C).is_empty());
 }
 
-/// One geometry rule for views and `Layout::for_items` (geometry.rs): the true product of the
+/// One geometry rule for views and `BufferLayout::for_items` (geometry.rs): the true product of the
 /// shape, so a 0 beside dimensions whose product overflows is an empty layout, while the same
 /// dimensions without the 0 are refused whatever the strides.
 #[test]
 fn a_zero_beside_dimensions_whose_product_overflows_is_an_empty_layout() {
-    use buffer_runtime::{Layout, LayoutError};
+    use buffer_runtime::{BufferLayout, BufferLayoutError};
     let view = MemoryView::from_parts(&[], "B", &[1 << 62, 4, 0], None, 0).unwrap();
     assert_eq!((view.item_count(), view.nbytes()), (0, 0));
     assert_eq!((view.len().unwrap(), view.is_empty()), (1 << 62, false));
@@ -275,11 +275,11 @@ fn a_zero_beside_dimensions_whose_product_overflows_is_an_empty_layout() {
         "buffer layout: product(shape) * itemsize exceeds isize::MAX"
     );
     assert_eq!(
-        Layout::for_items::<u8>(8, &[1 << 62, 4], Some(&[0, 0])),
-        Err(LayoutError::Overflow)
+        BufferLayout::for_items::<u8>(8, &[1 << 62, 4], Some(&[0, 0])),
+        Err(BufferLayoutError::Overflow)
     );
     assert_eq!(
-        Layout::for_items::<u8>(0, &[1 << 62, 4, 0], None)
+        BufferLayout::for_items::<u8>(0, &[1 << 62, 4, 0], None)
             .unwrap()
             .len(),
         0

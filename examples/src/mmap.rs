@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use buffer_runtime::view::MemoryView;
-use buffer_runtime::{BufferExport, Element, StaticLayout};
+use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 /// The default size of the file: 1.5 GiB, more than 1 GiB.
@@ -133,7 +133,7 @@ fn write_file(path: &Path, records: u64) -> std::io::Result<()> {
 /// assert_eq!((f.records, f.sum), (2048, f.expected_sum));
 /// ```
 pub fn run(bytes: u64, path: &Path, out: &mut dyn Write) -> Result<Figures, crate::Error> {
-    let itemsize = <Sample as StaticLayout>::ITEMSIZE as u64;
+    let itemsize = <Sample as StaticBufferLayout>::ITEMSIZE as u64;
     let records = bytes / itemsize;
     let bytes = records * itemsize;
     writeln!(

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use buffer_runtime::view::{MemoryView, Order, Slice};
-use buffer_runtime::{index, BufferExport, Element, StaticLayout};
+use buffer_runtime::{index, BufferExport, Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 /// One sensor reading: 16 bytes, no padding.
@@ -56,7 +56,7 @@ pub fn run(out: &mut dyn Write) -> Result<Tour, crate::Error> {
     writeln!(
         out,
         "itemsize          = {}",
-        <Reading as StaticLayout>::ITEMSIZE
+        <Reading as StaticBufferLayout>::ITEMSIZE
     )?;
     write!(out, "{}", crate::layout_table(Reading::FORMAT)?)?;
 

@@ -17,7 +17,7 @@
 
 use std::fmt::Write;
 
-use buffer_runtime::{Element, StaticLayout};
+use buffer_runtime::{Element, StaticBufferLayout};
 use zerocopy::byteorder::{ByteOrder, Order, F32, F64, I16, I32, I64, U16, U32, U64};
 
 /// The byte order a scalar field is stored in.
@@ -413,17 +413,17 @@ pub struct Case {
     pub size: usize,
     /// `align_of::<T>()`.
     pub align: usize,
-    /// `StaticLayout::ITEMSIZE`.
+    /// `StaticBufferLayout::ITEMSIZE`.
     pub itemsize: usize,
-    /// `StaticLayout::ALIGN`.
+    /// `StaticBufferLayout::ALIGN`.
     pub layout_align: usize,
     /// The fields (empty for a scalar).
     pub fields: Vec<FieldCase>,
-    /// `StaticLayout::SHAPE` (empty but for a transparent newtype over an array).
+    /// `StaticBufferLayout::SHAPE` (empty but for a transparent newtype over an array).
     pub shape: &'static [usize],
-    /// `StaticLayout::STRIDES`.
+    /// `StaticBufferLayout::STRIDES`.
     pub strides: &'static [isize],
-    /// The description of `StaticLayout::Item`.
+    /// The description of `StaticBufferLayout::Item`.
     pub item_ty: Ty,
     /// The description of the type itself.
     pub ty: Ty,
@@ -434,7 +434,7 @@ pub struct Case {
 }
 
 /// The case of a derived struct, with `sample` as its sample value.
-pub fn struct_case<T: Described + Element + StaticLayout<Item = T>>(sample: &T) -> Case {
+pub fn struct_case<T: Described + Element + StaticBufferLayout<Item = T>>(sample: &T) -> Case {
     Case {
         name: T::NAME,
         kind: "struct",
@@ -448,7 +448,7 @@ pub fn struct_case<T: Described + Element + StaticLayout<Item = T>>(sample: &T) 
 /// buffer of `SHAPE` items.
 pub fn transparent_case<T>(name: &'static str, sample: &T) -> Case
 where
-    T: Mirror + StaticLayout,
+    T: Mirror + StaticBufferLayout,
     T::Item: Mirror,
 {
     Case {
@@ -460,7 +460,7 @@ where
 }
 
 /// The case of a primitive item type (`u32`, `U32<BigEndian>`, ...), named `name`.
-pub fn scalar_case<T: Mirror + Element + StaticLayout<Item = T>>(
+pub fn scalar_case<T: Mirror + Element + StaticBufferLayout<Item = T>>(
     name: &'static str,
     sample: &T,
 ) -> Case {
@@ -473,19 +473,19 @@ pub fn scalar_case<T: Mirror + Element + StaticLayout<Item = T>>(
 
 fn common<T>(sample: &T) -> Case
 where
-    T: Mirror + StaticLayout,
+    T: Mirror + StaticBufferLayout,
     T::Item: Mirror,
 {
     Case {
         name: "",
         kind: "",
         repr: "",
-        format: <T as StaticLayout>::ITEM_FORMAT,
+        format: <T as StaticBufferLayout>::ITEM_FORMAT,
         field_format: <T::Item as Element>::FIELD_FORMAT,
         size: core::mem::size_of::<T>(),
         align: core::mem::align_of::<T>(),
-        itemsize: <T as StaticLayout>::ITEMSIZE,
-        layout_align: <T as StaticLayout>::ALIGN,
+        itemsize: <T as StaticBufferLayout>::ITEMSIZE,
+        layout_align: <T as StaticBufferLayout>::ALIGN,
         fields: Vec::new(),
         shape: T::SHAPE,
         strides: T::STRIDES,

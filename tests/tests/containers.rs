@@ -1,7 +1,7 @@
 //! `#[buffer(container)]`: runtime-shaped exporters, their layouts, and shape errors.
 
 use buffer_runtime::view::{MemoryView, MemoryViewMut, Order};
-use buffer_runtime::{BufferExport, BufferExportMut, Layout, LayoutError};
+use buffer_runtime::{BufferExport, BufferExportMut, BufferLayout, BufferLayoutError};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 #[derive(
@@ -61,7 +61,7 @@ struct Boxed {
 
 #[derive(BufferExport)]
 #[buffer(container)]
-struct Borrowed<'a, T: buffer_runtime::StaticLayout> {
+struct Borrowed<'a, T: buffer_runtime::StaticBufferLayout> {
     len: usize,
     #[buffer(data, shape = [len])]
     items: &'a mut [T],
@@ -130,13 +130,13 @@ fn wrong_shape_is_an_error_not_a_view() {
     };
     assert_eq!(
         img.check_buffer_shape(),
-        Err(LayoutError::LengthMismatch {
+        Err(BufferLayoutError::LengthMismatch {
             shape_items: 6,
             data_items: 5
         })
     );
     assert!(img.try_buffer_layout().is_err());
-    assert_eq!(img.buffer_layout(), Layout::invalid());
+    assert_eq!(img.buffer_layout(), BufferLayout::invalid());
     assert!(MemoryView::new(&img).is_err());
     // Too few items in the shape is also an error (it would silently drop data otherwise).
     let img = Image {
@@ -195,7 +195,7 @@ fn pitched_rows_and_negative_pitch() {
     };
     assert_eq!(
         bad.check_buffer_shape(),
-        Err(LayoutError::OutOfBounds {
+        Err(BufferLayoutError::OutOfBounds {
             needed_bytes: 44,
             data_bytes: 32
         })
@@ -210,7 +210,7 @@ fn pitched_rows_and_negative_pitch() {
         v: Vec<u8>,
     }
     let s = Signed { n: -1, v: vec![1] };
-    assert_eq!(s.check_buffer_shape(), Err(LayoutError::Overflow));
+    assert_eq!(s.check_buffer_shape(), Err(BufferLayoutError::Overflow));
     assert!(MemoryView::new(&s).is_err());
 }
 
@@ -257,7 +257,7 @@ fn owned_and_mut_containers_are_writable() {
 
 mod props {
     use buffer_runtime::view::MemoryView;
-    use buffer_runtime::{Layout, LayoutError};
+    use buffer_runtime::{BufferLayout, BufferLayoutError};
     use proptest::prelude::*;
 
     fn shapes() -> impl Strategy<Value = Vec<usize>> {
@@ -275,10 +275,10 @@ mod props {
             strides in proptest::option::of(proptest::collection::vec(-40isize..40, 1..4)),
         ) {
             let bytes = vec![0u8; len * 4];
-            let result = Layout::for_items::<u32>(len, &shape, strides.as_deref());
+            let result = BufferLayout::for_items::<u32>(len, &shape, strides.as_deref());
             match (&result, &strides) {
                 (_, Some(s)) if s.len() != shape.len() => prop_assert!(
-                    matches!(result, Err(LayoutError::StridesCount { .. })),
+                    matches!(result, Err(BufferLayoutError::StridesCount { .. })),
                     "stride count unchecked"
                 ),
                 (Ok(layout), _) => {

@@ -4,7 +4,7 @@
 use core::marker::PhantomData;
 use core::mem::{align_of, offset_of, size_of};
 
-use buffer_runtime::{BufferExport, BufferExportMut, Element, StaticLayout};
+use buffer_runtime::{BufferExport, BufferExportMut, Element, StaticBufferLayout};
 use zerocopy::byteorder::{BigEndian, LittleEndian, U16, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
@@ -362,8 +362,8 @@ fn item_sizes_alignments_and_shapes() {
     assert_eq!((Half::ITEMSIZE, Half::ALIGN), (10, 2));
     assert_eq!((Aligned::ITEMSIZE, Aligned::ALIGN), (8, 8));
     assert_eq!((Level::ITEMSIZE, Level::ALIGN), (1, 1));
-    assert_eq!(<Point<f64> as StaticLayout>::ITEMSIZE, 16);
-    assert_eq!(<Samples<u16, 5> as StaticLayout>::ITEMSIZE, 10);
+    assert_eq!(<Point<f64> as StaticBufferLayout>::ITEMSIZE, 16);
+    assert_eq!(<Samples<u16, 5> as StaticBufferLayout>::ITEMSIZE, 10);
 }
 
 #[test]
@@ -372,16 +372,16 @@ fn transparent_newtypes_export_their_array() {
     assert_eq!(Frame::STRIDES, &[12, 3]);
     assert_eq!(Frame::NDIM, 2);
     assert_eq!(
-        <Frame as StaticLayout>::ITEM_FORMAT,
+        <Frame as StaticBufferLayout>::ITEM_FORMAT,
         native("T{@B:r:@B:g:@B:b:}")
     );
     assert_eq!(Frame::ITEMSIZE, 3);
     assert_eq!(Meters::SHAPE, &[] as &[usize]);
-    assert_eq!(<Meters as StaticLayout>::ITEM_FORMAT, "d");
-    assert_eq!(<Grid<i16, 2, 3> as StaticLayout>::SHAPE, &[2, 3]);
-    assert_eq!(<Grid<i16, 2, 3> as StaticLayout>::STRIDES, &[6, 2]);
+    assert_eq!(<Meters as StaticBufferLayout>::ITEM_FORMAT, "d");
+    assert_eq!(<Grid<i16, 2, 3> as StaticBufferLayout>::SHAPE, &[2, 3]);
+    assert_eq!(<Grid<i16, 2, 3> as StaticBufferLayout>::STRIDES, &[6, 2]);
     assert_eq!(
-        <Grid<Point<u8>, 2, 3> as StaticLayout>::ITEM_FORMAT,
+        <Grid<Point<u8>, 2, 3> as StaticBufferLayout>::ITEM_FORMAT,
         native("T{@B:x:@B:y:}")
     );
 
@@ -454,7 +454,7 @@ fn exporters_of_derived_items() {
         (&[2usize, 3][..], &[12isize, 4][..])
     );
     assert_eq!(
-        <[[Point<u16>; 3]; 2] as StaticLayout>::ITEM_FORMAT,
+        <[[Point<u16>; 3]; 2] as StaticBufferLayout>::ITEM_FORMAT,
         native("T{@H:x:@H:y:}")
     );
 
@@ -470,9 +470,9 @@ fn exporters_of_derived_items() {
 // The metadata is computed at compile time, generic types included.
 const TRADE_FORMAT: &str = <Trade as Element>::FORMAT;
 const POINT_FORMAT: &str = <Point<f32> as Element>::FORMAT;
-const SAMPLES_SIZE: usize = <Samples<u32, 7> as StaticLayout>::ITEMSIZE;
+const SAMPLES_SIZE: usize = <Samples<u32, 7> as StaticBufferLayout>::ITEMSIZE;
 const FRAME_SHAPE: &[usize] = Frame::SHAPE;
-const GRID_STRIDES: &[isize] = <Grid<u8, 4, 5> as StaticLayout>::STRIDES;
+const GRID_STRIDES: &[isize] = <Grid<u8, 4, 5> as StaticBufferLayout>::STRIDES;
 
 #[test]
 fn metadata_in_const_items() {

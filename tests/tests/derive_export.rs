@@ -1,7 +1,7 @@
 //! `#[buffer_runtime::export]`: the one-line form gives the same metadata as the five derives,
 //! and its zerocopy impls come through the runtime's re-export.
 
-use buffer_runtime::{BufferExport, BufferExportMut, Element, StaticLayout};
+use buffer_runtime::{BufferExport, BufferExportMut, Element, StaticBufferLayout};
 
 #[buffer_runtime::export(known_layout)]
 #[repr(C)]
@@ -58,7 +58,7 @@ fn metadata_matches_the_derive_form() {
         <Point<u16> as Element>::FORMAT,
         format!("T{{{o}H:x:{o}H:y:}}")
     );
-    assert_eq!(<Frame as StaticLayout>::SHAPE, &[2, 3]);
+    assert_eq!(<Frame as StaticBufferLayout>::SHAPE, &[2, 3]);
     assert_eq!(<Kind as Element>::FORMAT, "H");
     assert_eq!(<Flags as Element>::FORMAT, format!("T{{(2){o}?:on:}}"));
     let kinds = [Kind::A; 2];
@@ -134,7 +134,7 @@ fn arrays_as_generic_arguments() {
         <Pair<[[u8; 3]; 2]> as Element>::FORMAT,
         format!("T{{(2,3){o}B:a:(2,3){o}B:b:}}")
     );
-    assert_eq!(<Pair<Rgb> as StaticLayout>::ITEMSIZE, 6);
+    assert_eq!(<Pair<Rgb> as StaticBufferLayout>::ITEMSIZE, 6);
     let pairs = vec![
         Pair {
             a: [1u16, 2],

@@ -5,7 +5,7 @@
 use core::mem::{align_of, offset_of, size_of};
 
 use buffer_runtime::format::{parse, unpack, ItemLayout, Value};
-use buffer_runtime::{BufferExport, Element, StaticLayout};
+use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
 use zerocopy::byteorder::{BigEndian, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
@@ -158,7 +158,7 @@ fn unpacking_by_the_format_gives_the_fields() {
     assert_eq!(v.field("tag"), Some(&Value::UInt(0xdead_beef)));
 
     let img = Image([[Rgb { r: 0, g: 0, b: 0 }; 5]; 4]);
-    assert_eq!(<Image as StaticLayout>::SHAPE, &[4, 5]);
+    assert_eq!(<Image as StaticBufferLayout>::SHAPE, &[4, 5]);
     let item = layout::<Rgb>();
     let third = &img.buffer_bytes()[2 * 3..3 * 3];
     assert_eq!(

@@ -754,7 +754,7 @@ mod adapter {
         }
     }
 
-    pub(crate) struct Layout {
+    pub(crate) struct BufferLayout {
         pub raw: Vec<u8>,
         pub format: String,
         pub shape: Vec<usize>,
@@ -763,13 +763,13 @@ mod adapter {
         pub readonly: bool,
     }
 
-    pub(crate) fn layout(v: &Json) -> Layout {
+    pub(crate) fn layout(v: &Json) -> BufferLayout {
         let hex = v["raw"].as_str().expect("raw");
         let raw = (0..hex.len())
             .step_by(2)
             .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
             .collect();
-        Layout {
+        BufferLayout {
             raw,
             format: v["format"].as_str().expect("format").to_string(),
             shape: ints(&v["shape"]).into_iter().map(|n| n as usize).collect(),

@@ -5,7 +5,7 @@
 use core::ffi::CStr;
 
 use buffer_runtime::view::{ErrorKind, MemoryView, MemoryViewMut, Order, Slice, Value};
-use buffer_runtime::{Element, StaticLayout};
+use buffer_runtime::{Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 #[derive(IntoBytes, FromBytes, Immutable, KnownLayout, Clone, Copy, Debug, PartialEq)]
@@ -33,7 +33,7 @@ unsafe impl Element for Trade {
 }
 
 // SAFETY: one item, 0-d.
-unsafe impl StaticLayout for Trade {
+unsafe impl StaticBufferLayout for Trade {
     type Item = Self;
     const SHAPE: &'static [usize] = &[];
     const STRIDES: &'static [isize] = &[];

@@ -4,14 +4,14 @@ const _: () = {
     /// Compiles only if the data's item type has a buffer layout; called in a function
     /// spanned at that type, so a type without one is reported there.
     #[allow(dead_code)]
-    fn __buffer_assert_item<__T: ::buffer_runtime::StaticLayout>() {}
+    fn __buffer_assert_item<__T: ::buffer_runtime::StaticBufferLayout>() {}
     #[allow(dead_code)]
     fn __buffer_assert_fields<'a>() {
         __buffer_assert_item::<Rgba>();
     }
     impl<'a> Image<'a>
     where
-        for<'__buffer> Rgba: ::buffer_runtime::StaticLayout,
+        for<'__buffer> Rgba: ::buffer_runtime::StaticBufferLayout,
     {
         /// Checks that the shape (and strides) fields agree with the length of the data:
         /// `Err` says how they disagree. `buffer_layout` of a container in that state
@@ -19,29 +19,29 @@ const _: () = {
         #[allow(dead_code)]
         pub fn check_buffer_shape(
             &self,
-        ) -> ::core::result::Result<(), ::buffer_runtime::LayoutError> {
+        ) -> ::core::result::Result<(), ::buffer_runtime::BufferLayoutError> {
             ::buffer_runtime::BufferExport::try_buffer_layout(self).map(|_| ())
         }
     }
     impl<'a> ::buffer_runtime::BufferExport for Image<'a>
     where
-        for<'__buffer> Rgba: ::buffer_runtime::StaticLayout,
+        for<'__buffer> Rgba: ::buffer_runtime::StaticBufferLayout,
     {
-        type Item = <Rgba as ::buffer_runtime::StaticLayout>::Item;
+        type Item = <Rgba as ::buffer_runtime::StaticBufferLayout>::Item;
         fn try_buffer_layout(
             &self,
         ) -> ::core::result::Result<
-            ::buffer_runtime::Layout,
-            ::buffer_runtime::LayoutError,
+            ::buffer_runtime::BufferLayout,
+            ::buffer_runtime::BufferLayoutError,
         > {
             let __data: &[Rgba] = &self.pixels[..];
             let __shape = [
                 <usize as ::core::convert::TryFrom<_>>::try_from(self.height)
-                    .map_err(|_| ::buffer_runtime::LayoutError::Overflow)?,
+                    .map_err(|_| ::buffer_runtime::BufferLayoutError::Overflow)?,
                 <usize as ::core::convert::TryFrom<_>>::try_from(self.width)
-                    .map_err(|_| ::buffer_runtime::LayoutError::Overflow)?,
+                    .map_err(|_| ::buffer_runtime::BufferLayoutError::Overflow)?,
             ];
-            ::buffer_runtime::Layout::for_items::<
+            ::buffer_runtime::BufferLayout::for_items::<
                 Rgba,
             >(
                 __data.len(),
@@ -49,7 +49,7 @@ const _: () = {
                 ::core::option::Option::Some(
                     &[
                         <isize as ::core::convert::TryFrom<_>>::try_from(self.pitch)
-                            .map_err(|_| ::buffer_runtime::LayoutError::Overflow)?,
+                            .map_err(|_| ::buffer_runtime::BufferLayoutError::Overflow)?,
                         {
                             let n: isize = 4;
                             n
@@ -58,10 +58,12 @@ const _: () = {
                 ),
             )
         }
-        fn buffer_layout(&self) -> ::buffer_runtime::Layout {
+        fn buffer_layout(&self) -> ::buffer_runtime::BufferLayout {
             match ::buffer_runtime::BufferExport::try_buffer_layout(self) {
                 ::core::result::Result::Ok(layout) => layout,
-                ::core::result::Result::Err(_) => ::buffer_runtime::Layout::invalid(),
+                ::core::result::Result::Err(_) => {
+                    ::buffer_runtime::BufferLayout::invalid()
+                }
             }
         }
         fn buffer_bytes(&self) -> &[u8] {
@@ -70,7 +72,7 @@ const _: () = {
     }
     impl<'a> ::buffer_runtime::BufferExportMut for Image<'a>
     where
-        for<'__buffer> Rgba: ::buffer_runtime::StaticLayout
+        for<'__buffer> Rgba: ::buffer_runtime::StaticBufferLayout
             + ::buffer_runtime::__private::zerocopy::FromBytes,
     {
         fn buffer_bytes_mut(&mut self) -> &mut [u8] {

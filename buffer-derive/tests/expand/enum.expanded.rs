@@ -9,7 +9,7 @@ const _: () = {
     const _: () = ::core::assert!(
         ::core::mem::size_of:: < Level > () == ::core::mem::size_of:: < u8 > ()
     );
-    unsafe impl ::buffer_runtime::StaticLayout for Level {
+    unsafe impl ::buffer_runtime::StaticBufferLayout for Level {
         type Item = Self;
         const SHAPE: &'static [usize] = { &[] };
         const STRIDES: &'static [isize] = { &[] };
@@ -17,8 +17,8 @@ const _: () = {
     }
     impl ::buffer_runtime::BufferExport for Level {
         type Item = Self;
-        fn buffer_layout(&self) -> ::buffer_runtime::Layout {
-            ::buffer_runtime::Layout::of_static::<Self>()
+        fn buffer_layout(&self) -> ::buffer_runtime::BufferLayout {
+            ::buffer_runtime::BufferLayout::of_static::<Self>()
         }
         fn buffer_bytes(&self) -> &[u8] {
             ::buffer_runtime::bytes_of(self)

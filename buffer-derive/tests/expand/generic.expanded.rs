@@ -14,7 +14,7 @@ const _: () = {
     }
     impl<T: Element, const N: usize> __BufferLayout for Samples<T, N>
     where
-        for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldType,
         Self: ::buffer_runtime::__private::zerocopy::Immutable + 'static,
     {
         const CHECK: () = {
@@ -51,10 +51,10 @@ const _: () = {
                 &[::buffer_runtime::__private::Piece::Text("T{")],
                 &[
                     ::buffer_runtime::__private::Piece::Shape(
-                        <[T; N] as ::buffer_runtime::__private::FieldLayout>::SUBARRAY_SHAPE,
+                        <[T; N] as ::buffer_runtime::__private::FieldType>::SUBARRAY_SHAPE,
                     ),
                     ::buffer_runtime::__private::Piece::Text(
-                        <[T; N] as ::buffer_runtime::__private::FieldLayout>::ITEM_FIELD_FORMAT,
+                        <[T; N] as ::buffer_runtime::__private::FieldType>::ITEM_FIELD_FORMAT,
                     ),
                     ::buffer_runtime::__private::Piece::Text(":data:"),
                 ],
@@ -64,7 +64,7 @@ const _: () = {
     }
     unsafe impl<T: Element, const N: usize> ::buffer_runtime::Element for Samples<T, N>
     where
-        for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldType,
         Self: ::buffer_runtime::__private::zerocopy::Immutable + 'static,
     {
         const FORMAT: &'static str = {
@@ -83,10 +83,10 @@ const _: () = {
         };
         const FIELD_FORMAT: &'static str = <Self as ::buffer_runtime::Element>::FORMAT;
     }
-    unsafe impl<T: Element, const N: usize> ::buffer_runtime::StaticLayout
+    unsafe impl<T: Element, const N: usize> ::buffer_runtime::StaticBufferLayout
     for Samples<T, N>
     where
-        for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldType,
         Self: ::buffer_runtime::__private::zerocopy::Immutable + 'static,
     {
         type Item = Self;
@@ -105,13 +105,13 @@ const _: () = {
     }
     impl<T: Element, const N: usize> ::buffer_runtime::BufferExport for Samples<T, N>
     where
-        for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldLayout,
+        for<'__buffer> [T; N]: ::buffer_runtime::__private::FieldType,
         Self: ::buffer_runtime::__private::zerocopy::Immutable + 'static,
     {
         type Item = Self;
-        fn buffer_layout(&self) -> ::buffer_runtime::Layout {
+        fn buffer_layout(&self) -> ::buffer_runtime::BufferLayout {
             let () = <Self as __BufferLayout>::CHECK;
-            ::buffer_runtime::Layout::of_static::<Self>()
+            ::buffer_runtime::BufferLayout::of_static::<Self>()
         }
         fn buffer_bytes(&self) -> &[u8] {
             let () = <Self as __BufferLayout>::CHECK;

@@ -69,19 +69,19 @@ const _: () = {
     };
     const __BUFFER_FIELD_0: &[::buffer_runtime::__private::Piece] = &[
         ::buffer_runtime::__private::Piece::Shape(
-            <f64 as ::buffer_runtime::__private::FieldLayout>::SUBARRAY_SHAPE,
+            <f64 as ::buffer_runtime::__private::FieldType>::SUBARRAY_SHAPE,
         ),
         ::buffer_runtime::__private::Piece::Text(
-            <f64 as ::buffer_runtime::__private::FieldLayout>::ITEM_FIELD_FORMAT,
+            <f64 as ::buffer_runtime::__private::FieldType>::ITEM_FIELD_FORMAT,
         ),
         ::buffer_runtime::__private::Piece::Text(":price:"),
     ];
     const __BUFFER_FIELD_1: &[::buffer_runtime::__private::Piece] = &[
         ::buffer_runtime::__private::Piece::Shape(
-            <u32 as ::buffer_runtime::__private::FieldLayout>::SUBARRAY_SHAPE,
+            <u32 as ::buffer_runtime::__private::FieldType>::SUBARRAY_SHAPE,
         ),
         ::buffer_runtime::__private::Piece::Text(
-            <u32 as ::buffer_runtime::__private::FieldLayout>::ITEM_FIELD_FORMAT,
+            <u32 as ::buffer_runtime::__private::FieldType>::ITEM_FIELD_FORMAT,
         ),
         ::buffer_runtime::__private::Piece::Text(":q:"),
     ];
@@ -91,10 +91,10 @@ const _: () = {
     ];
     const __BUFFER_FIELD_3: &[::buffer_runtime::__private::Piece] = &[
         ::buffer_runtime::__private::Piece::Shape(
-            <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::SUBARRAY_SHAPE,
+            <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldType>::SUBARRAY_SHAPE,
         ),
         ::buffer_runtime::__private::Piece::Text(
-            <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldLayout>::ITEM_FIELD_FORMAT,
+            <[[f32; 2]; 2] as ::buffer_runtime::__private::FieldType>::ITEM_FIELD_FORMAT,
         ),
         ::buffer_runtime::__private::Piece::Text(":grid:"),
     ];
@@ -118,7 +118,7 @@ const _: () = {
         const FORMAT_CSTR: &'static ::core::ffi::CStr = __BUFFER_FORMAT.as_cstr();
         const FIELD_FORMAT: &'static str = __BUFFER_FORMAT_STR;
     }
-    unsafe impl ::buffer_runtime::StaticLayout for Trade
+    unsafe impl ::buffer_runtime::StaticBufferLayout for Trade
     where
         for<'__buffer> Self: ::buffer_runtime::__private::zerocopy::IntoBytes
             + ::buffer_runtime::__private::zerocopy::Immutable,
@@ -134,8 +134,8 @@ const _: () = {
             + ::buffer_runtime::__private::zerocopy::Immutable,
     {
         type Item = Self;
-        fn buffer_layout(&self) -> ::buffer_runtime::Layout {
-            ::buffer_runtime::Layout::of_static::<Self>()
+        fn buffer_layout(&self) -> ::buffer_runtime::BufferLayout {
+            ::buffer_runtime::BufferLayout::of_static::<Self>()
         }
         fn buffer_bytes(&self) -> &[u8] {
             ::buffer_runtime::bytes_of(self)

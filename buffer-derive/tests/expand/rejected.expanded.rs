@@ -11,7 +11,7 @@ const _: () = {
         const FORMAT_CSTR: &'static ::core::ffi::CStr = c"";
         const FIELD_FORMAT: &'static str = "";
     }
-    unsafe impl ::buffer_runtime::StaticLayout for Sample
+    unsafe impl ::buffer_runtime::StaticBufferLayout for Sample
     where
         for<'__buffer> Sample: ::buffer_runtime::__private::zerocopy::Immutable,
     {
@@ -24,7 +24,7 @@ const _: () = {
         for<'__buffer> Sample: ::buffer_runtime::__private::zerocopy::Immutable,
     {
         type Item = Self;
-        fn buffer_layout(&self) -> ::buffer_runtime::Layout {
+        fn buffer_layout(&self) -> ::buffer_runtime::BufferLayout {
             ::core::unreachable!()
         }
         fn buffer_bytes(&self) -> &[u8] {

@@ -57,7 +57,7 @@ pub enum MismatchKind {
 /// assert_eq!((e.expected.as_str(), e.found.as_str(), e.offset), ("<d", "<f", 8));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LayoutMismatch {
+pub struct TypeMismatch {
     /// What kind of difference.
     pub kind: MismatchKind,
     /// The expected scalar's format (`"d"`, `"<i"`), `"end of item"`, the expected item size,
@@ -72,7 +72,7 @@ pub struct LayoutMismatch {
     pub found_offset: usize,
 }
 
-impl fmt::Display for LayoutMismatch {
+impl fmt::Display for TypeMismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             MismatchKind::ItemSize => write!(
@@ -144,7 +144,7 @@ impl fmt::Display for LayoutMismatch {
 }
 
 #[cfg(feature = "std")]
-impl std::error::Error for LayoutMismatch {}
+impl std::error::Error for TypeMismatch {}
 
 const END: &str = "end of item";
 
@@ -291,7 +291,7 @@ pub fn compare(
     expected: &ItemLayout,
     found: &ItemLayout,
     names: MatchNames,
-) -> Result<(), LayoutMismatch> {
+) -> Result<(), TypeMismatch> {
     let mut a = Cursor::new(expected);
     let mut b = Cursor::new(found);
     loop {
@@ -301,7 +301,7 @@ pub fn compare(
                 let (oa, ob) = (a.offset(), b.offset());
                 let same = matches!((ra, rb), (Some(x), Some(y)) if x.key == y.key && oa == ob);
                 if !same {
-                    return Err(LayoutMismatch {
+                    return Err(TypeMismatch {
                         kind: MismatchKind::Field,
                         expected: ra.as_ref().map_or(String::from(END), describe),
                         found: rb.as_ref().map_or(String::from(END), describe),
@@ -321,7 +321,7 @@ pub fn compare(
         }
     }
     if expected.size() != found.size() {
-        return Err(LayoutMismatch {
+        return Err(TypeMismatch {
             kind: MismatchKind::ItemSize,
             expected: format!("{}", expected.size()),
             found: format!("{}", found.size()),
@@ -334,7 +334,7 @@ pub fn compare(
         for i in 0..na.len().max(nb.len()) {
             let (x, y) = (na.get(i), nb.get(i));
             if x != y {
-                return Err(LayoutMismatch {
+                return Err(TypeMismatch {
                     kind: MismatchKind::Name,
                     expected: x.map_or(String::from(END), |f| f.1.clone()),
                     found: y.map_or(String::from(END), |f| f.1.clone()),

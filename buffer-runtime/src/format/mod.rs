@@ -31,7 +31,7 @@
 //! | `layout.rs` | [`Format::layout`] → [`ItemLayout`]: sizes, alignments, offsets |
 //! | `parse.rs` | [`parse`] (also `str::parse::<Format>`) |
 //! | `render.rs` | `Display` of a [`Format`] |
-//! | `compare.rs` | [`compare`] and its [`LayoutMismatch`], for typed access |
+//! | `compare.rs` | [`compare`] and its [`TypeMismatch`], for typed access |
 //! | `unpack.rs` | [`unpack`]: bytes → [`Value`] |
 //! | `pack.rs` | [`pack`]: [`Value`] → bytes, with CPython's messages |
 //!
@@ -168,7 +168,7 @@ mod unpack;
 mod value;
 
 pub use code::{simple_native, Code};
-pub use compare::{compare, LayoutMismatch, MatchNames, MismatchKind};
+pub use compare::{compare, MatchNames, MismatchKind, TypeMismatch};
 pub use error::{CodecError, FormatError};
 pub use layout::{FieldLayout, ItemLayout, Node, Scalar};
 pub use model::{Endian, Format, Item, Kind, Prefix};

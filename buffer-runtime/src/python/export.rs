@@ -25,7 +25,7 @@ use pyo3::prelude::*;
 
 use crate::export::Dims;
 use crate::view::ItemFormat;
-use crate::{BufferExport, BufferExportMut, Element, Layout};
+use crate::{BufferExport, BufferExportMut, BufferLayout, Element};
 
 use crate::geometry::{self, GeometryError, Outside, MAX_NDIM};
 
@@ -160,7 +160,7 @@ where
 /// Checks `layout` against `span` bytes at `base` and the item type, and computes everything a
 /// `Py_buffer` needs.
 pub(crate) fn describe<I: Element>(
-    layout: Layout,
+    layout: BufferLayout,
     base: *mut u8,
     span: usize,
     readonly: bool,
@@ -177,7 +177,7 @@ pub(crate) fn describe<I: Element>(
 pub(crate) fn describe_dynamic(
     item: ItemFormat,
     align: usize,
-    layout: Layout,
+    layout: BufferLayout,
     base: *mut u8,
     span: usize,
     readonly: bool,
@@ -200,7 +200,7 @@ fn bytes_item() -> crate::view::Result<ItemFormat> {
 /// The checks and fields of [`describe`] for items of `itemsize` bytes (format `B` until the
 /// caller sets it).
 fn describe_items(
-    layout: Layout,
+    layout: BufferLayout,
     base: *mut u8,
     span: usize,
     readonly: bool,

@@ -273,7 +273,7 @@ impl OwnedBuffer {
         // A mapping is page aligned and writable: `take` views it (never copies here).
         let received =
             Received::take(&buf, true, align_of::<I>(), align_of::<I>(), bytes)?.keep(shm.clone());
-        let layout = crate::Layout {
+        let layout = crate::BufferLayout {
             shape: crate::Dims::Owned([len].into_iter().collect()),
             strides: crate::Dims::Owned([size_of::<I>() as isize].into_iter().collect()),
             offset: 0,

@@ -6,7 +6,7 @@ use alloc::string::{String, ToString};
 use core::fmt;
 
 pub use crate::error::ErrorKind;
-use crate::format::{CodecError, FormatError, LayoutMismatch};
+use crate::format::{CodecError, FormatError, TypeMismatch};
 
 /// The structured reason behind a [`ViewError`], where there is one: what Rust code matches on
 /// (the error's `Display` stays CPython's message). See [`ViewError::cause`].
@@ -17,7 +17,7 @@ pub enum Cause {
     Format(FormatError),
     /// A typed access whose Rust item type does not describe the view's items (a
     /// `ValueError`): which scalar, field name or item size differs, and where.
-    Layout(LayoutMismatch),
+    Mismatch(TypeMismatch),
     /// An item that could not be packed or unpacked (its kind is the error's).
     Codec(CodecError),
 }
@@ -39,7 +39,7 @@ pub enum Cause {
 /// let view = MemoryView::new(&data).unwrap();
 /// let err = view.get_as::<f64>(&[0]).unwrap_err();
 /// match err.cause() {
-///     Some(Cause::Layout(m)) => {
+///     Some(Cause::Mismatch(m)) => {
 ///         assert_eq!(m.kind, MismatchKind::Field);
 ///         assert_eq!((m.expected.as_str(), m.found.as_str(), m.offset), ("d", "B", 0));
 ///     }
@@ -192,7 +192,7 @@ impl std::error::Error for ViewError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self.cause.as_deref()? {
             Cause::Format(e) => Some(e),
-            Cause::Layout(e) => Some(e),
+            Cause::Mismatch(e) => Some(e),
             Cause::Codec(e) => Some(e),
         }
     }

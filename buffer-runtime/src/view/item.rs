@@ -150,7 +150,7 @@ impl ItemFormat {
         }
         let theirs = Self::build(Cow::Borrowed(T::FORMAT))?;
         format::compare(theirs.layout(), self.layout(), names).map_err(|e| {
-            ViewError::value_error(alloc::format!("{e}")).with_cause(Cause::Layout(e))
+            ViewError::value_error(alloc::format!("{e}")).with_cause(Cause::Mismatch(e))
         })?;
         if theirs.itemsize() != core::mem::size_of::<T>() {
             return Err(ViewError::buffer_error(alloc::format!(

@@ -35,7 +35,7 @@ use std::mem::{offset_of, size_of};
 
 use buffer_runtime::python::{value_to_object, ExportCell, OwnedBuffer, PythonBuffer};
 use buffer_runtime::view::{MemoryView, Order, SharedView, SharedViewMut, Slice};
-use buffer_runtime::{python_buffer, BufferExport, BufferExportMut, Dims, Element, Layout};
+use buffer_runtime::{python_buffer, BufferExport, BufferExportMut, BufferLayout, Dims, Element};
 use pyo3::exceptions::{PyIndexError, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -65,9 +65,9 @@ impl RgbaImage {
 /// Bytes in `(height, width, 4)` C order: what numpy and Pillow expect of an RGBA image.
 impl BufferExport for RgbaImage {
     type Item = u8;
-    fn buffer_layout(&self) -> Layout {
+    fn buffer_layout(&self) -> BufferLayout {
         let row = (self.width * 4) as isize;
-        Layout {
+        BufferLayout {
             shape: Dims::Owned([self.height, self.width, 4].into_iter().collect()),
             strides: Dims::Owned([row, 4, 1].into_iter().collect()),
             offset: 0,
@@ -346,8 +346,8 @@ pub struct ColumnMajor {
 
 impl BufferExport for ColumnMajor {
     type Item = f64;
-    fn buffer_layout(&self) -> Layout {
-        Layout {
+    fn buffer_layout(&self) -> BufferLayout {
+        BufferLayout {
             shape: Dims::Owned([self.rows, self.cols].into_iter().collect()),
             strides: Dims::Owned([8, 8 * self.rows as isize].into_iter().collect()),
             offset: 0,
@@ -411,8 +411,8 @@ pub struct StridedInts {
 
 impl BufferExport for StridedInts {
     type Item = i32;
-    fn buffer_layout(&self) -> Layout {
-        Layout {
+    fn buffer_layout(&self) -> BufferLayout {
+        BufferLayout {
             shape: Dims::Owned(self.shape.iter().copied().collect()),
             strides: Dims::Owned(self.strides.iter().copied().collect()),
             offset: self.offset,

@@ -1,4 +1,4 @@
-use buffer_runtime::{BufferExport, Element, StaticLayout};
+use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 /// `text` with `<` replaced by this host's byte-order character.
@@ -29,7 +29,7 @@ struct Slot {
     _pad: [u8; 8],
 }
 
-const _: () = assert!(<Slot as StaticLayout>::ITEMSIZE == 16 && <Slot as StaticLayout>::ALIGN == 16);
+const _: () = assert!(<Slot as StaticBufferLayout>::ITEMSIZE == 16 && <Slot as StaticBufferLayout>::ALIGN == 16);
 const _: () = assert!(eq(<Slot as Element>::FORMAT, host("T{<Q:value:8x}", "T{>Q:value:8x}")));
 
 fn main() {}

@@ -1,4 +1,4 @@
-use buffer_runtime::{BufferExport, Element, StaticLayout};
+use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 /// `text` with `<` replaced by this host's byte-order character.
@@ -35,5 +35,5 @@ fn main() {
     let grid = [[Transform { m: [[0.0; 4]; 4], tags: [0; 4] }; 2]; 3];
     assert_eq!(grid.buffer_bytes().len(), 6 * 68);
     assert_eq!(&*grid.buffer_layout().strides, &[136, 68]);
-    assert_eq!(<[[Transform; 2]; 3] as StaticLayout>::SHAPE, &[3, 2]);
+    assert_eq!(<[[Transform; 2]; 3] as StaticBufferLayout>::SHAPE, &[3, 2]);
 }

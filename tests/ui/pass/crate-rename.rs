@@ -28,6 +28,6 @@ enum Kind {
 
 fn main() {
     assert!(<Sample as Element>::FORMAT.ends_with("I:a:}"));
-    assert_eq!(<Row as br::StaticLayout>::SHAPE, &[4]);
+    assert_eq!(<Row as br::StaticBufferLayout>::SHAPE, &[4]);
     assert_eq!(<Kind as Element>::FORMAT, "H");
 }

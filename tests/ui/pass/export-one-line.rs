@@ -1,5 +1,5 @@
 // `#[buffer_runtime::export]` in a crate that names zerocopy nowhere: every kind of exported type.
-use buffer_runtime::{BufferExport, BufferExportMut, Element, FieldType, StaticLayout};
+use buffer_runtime::{BufferExport, BufferExportMut, Element, FieldType, StaticBufferLayout};
 
 #[buffer_runtime::export]
 #[repr(C)]
@@ -49,7 +49,7 @@ fn main() {
     writable::<Table>();
     let _ = <Flagged as Element>::FORMAT;
     let _ = <Side as Element>::FORMAT;
-    let _ = <Book as StaticLayout>::SHAPE;
+    let _ = <Book as StaticBufferLayout>::SHAPE;
     let _ = <Pair<[u16; 2]> as Element>::FORMAT;
     let _ = Flagged { letter: 'a', on: [true; 4] }.buffer_bytes();
 }

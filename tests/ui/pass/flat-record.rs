@@ -1,4 +1,4 @@
-use buffer_runtime::{BufferExport, Element, StaticLayout};
+use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 /// `text` with `<` replaced by this host's byte-order character.
@@ -31,7 +31,7 @@ struct Trade {
 
 // Checked at compile time.
 const _: () = assert!(eq(<Trade as Element>::FORMAT, host("T{<d:price:<I:qty:<i:side:}", "T{>d:price:>I:qty:>i:side:}")));
-const _: () = assert!(<Trade as StaticLayout>::ITEMSIZE == 16 && <Trade as StaticLayout>::NDIM == 0);
+const _: () = assert!(<Trade as StaticBufferLayout>::ITEMSIZE == 16 && <Trade as StaticBufferLayout>::NDIM == 0);
 
 fn main() {
     let mut t = Trade { price: 1.0, qty: 2, side: -1 };

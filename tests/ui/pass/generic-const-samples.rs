@@ -1,4 +1,4 @@
-use buffer_runtime::{BufferExport, Element, StaticLayout};
+use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 /// `text` with `<` replaced by this host's byte-order character.
@@ -32,7 +32,7 @@ where
 
 const S: &str = <Samples<i32, 8> as Element>::FORMAT;
 const _: () = assert!(eq(S, host("T{(8)<i:data:}", "T{(8)>i:data:}")));
-const _: () = assert!(<Samples<u16, 5> as StaticLayout>::ITEMSIZE == 10);
+const _: () = assert!(<Samples<u16, 5> as StaticBufferLayout>::ITEMSIZE == 10);
 
 fn main() {
     assert_eq!(<Samples<i32, 8> as Element>::FORMAT_CSTR.to_bytes().len(), S.len());

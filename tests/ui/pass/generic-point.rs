@@ -1,4 +1,4 @@
-use buffer_runtime::{BufferExport, Element, StaticLayout};
+use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 /// `text` with `<` replaced by this host's byte-order character.
@@ -33,7 +33,7 @@ const F32: &str = <Point<f32> as Element>::FORMAT;
 const U8: &str = <Point<u8> as Element>::FORMAT;
 const _: () = assert!(eq(F32, host("T{<f:x:<f:y:}", "T{>f:x:>f:y:}")));
 const _: () = assert!(eq(U8, host("T{<B:x:<B:y:}", "T{>B:x:>B:y:}")));
-const _: () = assert!(<Point<f64> as StaticLayout>::ITEMSIZE == 16);
+const _: () = assert!(<Point<f64> as StaticBufferLayout>::ITEMSIZE == 16);
 
 fn main() {
     let pts = vec![Point { x: 1.0f32, y: 2.0 }; 5];

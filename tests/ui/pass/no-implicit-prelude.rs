@@ -33,6 +33,6 @@ enum E {
 fn main() {
     let _ = <Sample as buffer_runtime::Element>::FORMAT;
     let _ = <Generic<u8, 2> as buffer_runtime::Element>::FORMAT;
-    let _ = <Wrap as buffer_runtime::StaticLayout>::SHAPE;
+    let _ = <Wrap as buffer_runtime::StaticBufferLayout>::SHAPE;
     let _ = <E as buffer_runtime::Element>::FORMAT;
 }

@@ -1,4 +1,4 @@
-use buffer_runtime::{BufferExport, Element, StaticLayout};
+use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 /// `text` with `<` replaced by this host's byte-order character.
@@ -28,7 +28,7 @@ struct Record {
     b: u32,
 }
 
-const _: () = assert!(<Record as StaticLayout>::ITEMSIZE == 6 && <Record as StaticLayout>::ALIGN == 2);
+const _: () = assert!(<Record as StaticBufferLayout>::ITEMSIZE == 6 && <Record as StaticBufferLayout>::ALIGN == 2);
 const _: () = assert!(eq(<Record as Element>::FORMAT, host("T{<H:a:<I:b:}", "T{>H:a:>I:b:}")));
 
 fn main() {}

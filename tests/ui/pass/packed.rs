@@ -1,4 +1,4 @@
-use buffer_runtime::{BufferExport, Element, StaticLayout};
+use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 /// `text` with `<` replaced by this host's byte-order character.
@@ -30,6 +30,6 @@ struct Header {
 }
 
 const _: () = assert!(eq(<Header as Element>::FORMAT, host("T{<B:tag:<I:len:<H:crc:}", "T{>B:tag:>I:len:>H:crc:}")));
-const _: () = assert!(<Header as StaticLayout>::ITEMSIZE == 7 && <Header as StaticLayout>::ALIGN == 1);
+const _: () = assert!(<Header as StaticBufferLayout>::ITEMSIZE == 7 && <Header as StaticBufferLayout>::ALIGN == 1);
 
 fn main() {}

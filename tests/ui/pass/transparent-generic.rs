@@ -1,4 +1,4 @@
-use buffer_runtime::{BufferExport, Element, StaticLayout};
+use buffer_runtime::{BufferExport, Element, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 /// `text` with `<` replaced by this host's byte-order character.
@@ -38,9 +38,9 @@ struct Tagged<U: 'static> {
 
 fn main() {
     // `R` rows of `C` columns.
-    assert_eq!(<Tensor<i16, 3, 2> as StaticLayout>::SHAPE, &[3, 2]);
-    assert_eq!(<Tensor<i16, 3, 2> as StaticLayout>::STRIDES, &[4, 2]);
-    assert_eq!(<Tensor<i16, 3, 2> as StaticLayout>::ITEM_FORMAT, "h");
-    assert_eq!(<Tagged<Meters> as StaticLayout>::ITEM_FORMAT, "d");
-    assert_eq!(<Tagged<Meters> as StaticLayout>::NDIM, 0);
+    assert_eq!(<Tensor<i16, 3, 2> as StaticBufferLayout>::SHAPE, &[3, 2]);
+    assert_eq!(<Tensor<i16, 3, 2> as StaticBufferLayout>::STRIDES, &[4, 2]);
+    assert_eq!(<Tensor<i16, 3, 2> as StaticBufferLayout>::ITEM_FORMAT, "h");
+    assert_eq!(<Tagged<Meters> as StaticBufferLayout>::ITEM_FORMAT, "d");
+    assert_eq!(<Tagged<Meters> as StaticBufferLayout>::NDIM, 0);
 }

@@ -1,4 +1,4 @@
-use buffer_runtime::{BufferExport, StaticLayout};
+use buffer_runtime::{BufferExport, StaticBufferLayout};
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 /// `text` with `<` replaced by this host's byte-order character.
@@ -33,12 +33,12 @@ struct Rgb {
 #[repr(transparent)]
 struct Frame([[Rgb; 640]; 480]);
 
-const _: () = assert!(eq(<Frame as StaticLayout>::ITEM_FORMAT, host("T{<B:r:<B:g:<B:b:}", "T{>B:r:>B:g:>B:b:}")));
-const _: () = assert!(<Frame as StaticLayout>::NDIM == 2);
+const _: () = assert!(eq(<Frame as StaticBufferLayout>::ITEM_FORMAT, host("T{<B:r:<B:g:<B:b:}", "T{>B:r:>B:g:>B:b:}")));
+const _: () = assert!(<Frame as StaticBufferLayout>::NDIM == 2);
 
 fn main() {
-    assert_eq!(<Frame as StaticLayout>::SHAPE, &[480, 640]);
-    assert_eq!(<Frame as StaticLayout>::STRIDES, &[1920, 3]);
+    assert_eq!(<Frame as StaticBufferLayout>::SHAPE, &[480, 640]);
+    assert_eq!(<Frame as StaticBufferLayout>::STRIDES, &[1920, 3]);
     let frame = Box::new(Frame([[Rgb { r: 1, g: 2, b: 3 }; 640]; 480]));
     assert_eq!(frame.buffer_bytes().len(), 480 * 640 * 3);
     assert_eq!(&*frame.buffer_layout().shape, &[480, 640]);
