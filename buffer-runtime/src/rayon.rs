@@ -87,13 +87,14 @@ impl<S: DataRef + Sync> ViewBase<S> {
             }
             let off = off as usize;
             debug_assert!(off + size <= bytes.len());
-            // SAFETY: `flat < count = product(shape)`, so the digits computed above are a
+            // `flat < count = product(shape)`, so the digits computed above are a
             // valid index of the leading dimensions (each `< shape[k]`), and `off` is that
             // value's offset: `lead` is an `Ok` of `typed_ndim` (this function's contract), so
             // (with the view's invariant 4) `off + size_of::<T>() <= bytes.len()`; the read is
             // in bounds of `bytes`, which the view borrows shared for `'_`, and nothing writes
             // it meanwhile (a `MemoryViewMut` is borrowed by `&self` here). `read_unaligned`
             // needs no alignment; `T: FromBytes` accepts any bits.
+            // SAFETY: `off + size_of::<T>() <= bytes.len()` (above); `T: FromBytes`.
             unsafe { core::ptr::read_unaligned(bytes.as_ptr().add(off).cast::<T>()) }
         })
     }

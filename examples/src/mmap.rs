@@ -188,12 +188,13 @@ type Scan = (f64, bool, (u64, u64), Duration);
 
 fn scan(path: &Path, records: u64, out: &mut dyn Write) -> Result<Scan, crate::Error> {
     let file = File::open(path)?;
-    // SAFETY: `Mmap::map` is unsafe because the mapped bytes change if the file is modified
+    // `Mmap::map` is unsafe because the mapped bytes change if the file is modified
     // while mapped (by this or another process), which would break the `&[u8]` the mapping
     // derefs to. This process created the file just above, in a path named after its process
     // id, and neither writes nor truncates it while `map` lives; the example documents that
     // the file is its own. Reading it through a `MemoryView` never creates a reference to a
     // typed item that another writer could invalidate beyond what `&[u8]` already assumes.
+    // SAFETY: this process owns the file and neither writes nor truncates it while mapped.
     let map = unsafe { memmap2::Mmap::map(&file)? };
     #[cfg(unix)]
     let _ = map.advise(memmap2::Advice::Sequential);

@@ -441,10 +441,11 @@ impl<T> ExportCell<T> {
         let keep = Arc::into_raw(Arc::clone(&self.inner))
             .cast_mut()
             .cast::<c_void>();
-        // SAFETY: `view` is `bf_getbuffer`'s (caller). The bytes `export` describes belong to
+        // `view` is `bf_getbuffer`'s (caller). The bytes `export` describes belong to
         // the value in `Inner`, which `keep` keeps alive until release; they move only under
         // `try_mut`/`into_inner`, which `keep` makes fail (the `Arc` is not unique), so they
         // stay put until release too.
+        // SAFETY: `view` is the caller's; the bytes stay alive and unmoved until release (`keep`).
         let result =
             unsafe { fill_view(obj, !self.inner.writable, self.export(), view, flags, keep) };
         if result.is_err() {
@@ -563,10 +564,11 @@ where
     if view.is_null() {
         return;
     }
-    // SAFETY: `view` is the `Py_buffer` a successful `__getbuffer` of this field filled
+    // `view` is the `Py_buffer` a successful `__getbuffer` of this field filled
     // (caller), whose `internal` is the strong reference `ExportCell::getbuffer` made with
     // `Arc::into_raw` for an `Inner<T>`; consumers must not change `internal` (C API), and
     // CPython releases each buffer once, so it is reclaimed exactly once.
+    // SAFETY: `view` is a `Py_buffer` our `__getbuffer` filled (caller), valid for reads.
     let internal = unsafe { (*view).internal };
     if !internal.is_null() {
         // SAFETY: see above.

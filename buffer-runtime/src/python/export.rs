@@ -424,7 +424,7 @@ unsafe fn fill_checked(
     // `offset <= span` (checked by `describe`), so this stays inside or one past the bytes.
     let buf = info.base.wrapping_add(info.offset);
     let raw = obj.clone().into_ptr();
-    // SAFETY: `view` is valid for writes (caller). `raw` is a new strong reference, which
+    // `view` is valid for writes (caller). `raw` is a new strong reference, which
     // `Py_buffer.obj` owns and `PyBuffer_Release` gives back. `buf` and `len` were checked by
     // `describe` to cover only items inside the exporter's bytes, which the caller keeps valid
     // and unmoved until this view's release; `shape`, `strides` and `format` are `'static` or
@@ -432,6 +432,7 @@ unsafe fn fill_checked(
     // writes through `format`, `shape` or `strides` (they are read-only for consumers), so
     // pointing them at immutable memory is sound. Each field is written once, in place,
     // through the raw pointer: no reference to the `Py_buffer` is formed.
+    // SAFETY: `view` is writable (caller) and every pointer stays valid until release (above).
     unsafe {
         (*view).buf = buf.cast::<c_void>();
         (*view).obj = raw;

@@ -315,13 +315,14 @@ impl<'py> PythonBuffer<'py> {
     /// });
     /// ```
     pub fn shared_bytes(&self) -> Shared<'_> {
-        // SAFETY: the exporter guarantees (C API) that every item, `itemsize` bytes at
+        // The exporter guarantees (C API) that every item, `itemsize` bytes at
         // `buf + sum(i[k] * strides[k])`, is readable until `PyBuffer_Release`, which happens
         // only when `self` drops (the borrow of `self` bounds the lifetime); the span is the
         // smallest range covering all of them, computed in `describe` (empty, at any pointer,
         // when there is no item). Python code may write it meanwhile, which `Shared` allows;
         // Rust references to it exist only behind the `unsafe` `bytes`/`bytes_mut`, whose
         // callers promise none is live while a view is used.
+        // SAFETY: readable until the release in `drop`; `Shared` allows Python's writes (above).
         unsafe { Shared::from_raw_parts(self.span_start, self.span_len) }
     }
 
@@ -344,11 +345,12 @@ impl<'py> PythonBuffer<'py> {
         if self.readonly() || self.may_hold_objects() {
             return None;
         }
-        // SAFETY: as in `shared_bytes`, and the exporter allows writes (`readonly == 0`);
+        // As in `shared_bytes`, and the exporter allows writes (`readonly == 0`);
         // `&mut self` makes this the only Rust access through this buffer while it lives.
         // Another buffer of the same memory (a second request) is to this one what Python's
         // writes are: raw copies, sequenced on this thread (the shared kinds are not `Send`),
         // or the cross-thread race discussed in `crate::safety`.
+        // SAFETY: as in `shared_bytes`, writable (`readonly == 0`), `&mut self` exclusive.
         Some(unsafe { SharedMut::from_raw_parts(self.span_start, self.span_len) })
     }
 
@@ -506,12 +508,13 @@ impl<'py> PythonBuffer<'py> {
     /// Turns this buffer into a [`PythonView`] that owns it: the buffer is released when the
     /// view drops.
     pub fn into_view(self) -> PyResult<PythonView<'py>> {
-        // SAFETY: the span is readable until `PyBuffer_Release` (see `shared_bytes`), and the
+        // The span is readable until `PyBuffer_Release` (see `shared_bytes`), and the
         // bytes live in the exporter's memory, not in `self`, so moving `self` into the
         // `PythonView` does not move them. The `'static` storage is kept only in the
         // `PythonView`'s `view` field, which is dropped before its `buffer` field (and so
         // before the release), and users only ever see it for a lifetime bounded by a borrow
         // of the `PythonView` (`PythonView::view`).
+        // SAFETY: the span outlives the `view` field, dropped before `buffer` (above).
         let bytes: Shared<'static> =
             unsafe { Shared::from_raw_parts(self.span_start, self.span_len) };
         let view = SharedView::from_data(

@@ -360,10 +360,11 @@ impl OwnedBuffer {
         flags: c_int,
     ) -> PyResult<()> {
         let this = slf.get();
-        // SAFETY: PyO3 calls this as `bf_getbuffer` with CPython's `Py_buffer`. The bytes
+        // PyO3 calls this as `bf_getbuffer` with CPython's `Py_buffer`. The bytes
         // belong to the value this frozen object owns: never moved, and freed only when the
         // object is, which the `Py_buffer.obj` reference `fill_view` takes prevents until
         // release.
+        // SAFETY: CPython's `Py_buffer` (PyO3's `bf_getbuffer`); the bytes outlive the export.
         unsafe {
             fill_view(
                 slf.as_any(),

@@ -489,10 +489,11 @@ impl<S: Data> ViewBase<S> {
         if !in_bounds(off, dst.len(), len) {
             out_of_bounds(off, dst.len(), len);
         }
-        // SAFETY: `off + dst.len() <= len`, and the storage is valid for reads of `len` bytes
+        // `off + dst.len() <= len`, and the storage is valid for reads of `len` bytes
         // at `as_ptr()` while it lives (the `Data` kinds' contract; `self` borrows it). `dst`
         // is Rust-owned memory behind a `&mut`, so it cannot overlap a region that no Rust
         // reference other than a shared one points into. No reference to the source is made.
+        // SAFETY: in bounds of a region valid for reads; `dst` is Rust-owned, so no overlap.
         unsafe {
             ptr::copy_nonoverlapping(self.data.as_ptr().add(off), dst.as_mut_ptr(), dst.len())
         }
@@ -531,10 +532,11 @@ impl<S: Data> ViewBase<S> {
         if !in_bounds(off, src.len(), len) {
             out_of_bounds(off, src.len(), len);
         }
-        // SAFETY: in bounds as in `read_into`; a writable kind's `try_as_mut_ptr` is valid for
+        // In bounds as in `read_into`; a writable kind's `try_as_mut_ptr` is valid for
         // writes of `len` bytes while it is borrowed mutably (here, through `&mut self`). `src`
         // is behind a shared Rust reference, which cannot point into a region this view may
         // write (a `&mut [u8]` is exclusive; shared kinds have no Rust reference to them).
+        // SAFETY: in bounds, writable under `&mut self`; `src` cannot overlap the region.
         unsafe { ptr::copy_nonoverlapping(src.as_ptr(), dst.add(off), src.len()) };
         Ok(())
     }

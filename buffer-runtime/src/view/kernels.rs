@@ -275,10 +275,11 @@ pub(super) fn write_c_order(
         offset,
     );
     if written == n {
-        // SAFETY: `reserve(n)` made room for `n` more bytes and `copy` initialised the
+        // `reserve(n)` made room for `n` more bytes and `copy` initialised the
         // first `written == n` of them (it writes its output front to back, one run after
         // another, and counts only what it wrote), so the first `len + n` bytes of the
         // buffer are initialised.
+        // SAFETY: room reserved and the `n` new bytes initialised by `copy` (above).
         unsafe { out.set_len(out.len() + n) };
     }
 }

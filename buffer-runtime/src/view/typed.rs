@@ -429,10 +429,11 @@ pub(crate) fn slice_mut_from_bytes<T: FieldType + FromBytes>(bytes: &mut [u8]) -
         return None;
     }
     const { assert!(!<T::Item as Element>::FORMAT.is_empty()) };
-    // SAFETY: the region is `bytes.len() / size` values of `T` long, aligned for `T` (both
+    // The region is `bytes.len() / size` values of `T` long, aligned for `T` (both
     // checked above), and borrowed exclusively for the result's lifetime. Any bytes are a
     // valid `T` (`FromBytes`), and any `T` written through the result is fully initialised
     // (`FieldType`'s contract, its `FORMAT` evaluated above), so the bytes stay valid `u8`s.
+    // SAFETY: length and alignment checked; `T: FromBytes`, written `T`s fully initialised.
     Some(unsafe {
         core::slice::from_raw_parts_mut(bytes.as_mut_ptr().cast::<T>(), bytes.len() / size)
     })
@@ -500,11 +501,12 @@ impl<T: FieldType + FromBytes, S: Data> Iterator for TypedIter<'_, T, S> {
         self.left -= 1;
         let size = core::mem::size_of::<T>();
         debug_assert!(off + size <= self.len);
-        // SAFETY: `off` is the offset of a value of the view this iterator borrows, so
+        // `off` is the offset of a value of the view this iterator borrows, so
         // `off + size_of::<T>() <= len` (what `typed_ndim` returns `Ok` for, from the view's
         // invariant 4); the read is in bounds of the region, readable while the view is
         // borrowed. `read_unaligned` copies without forming a reference, needs no alignment,
         // and every bit pattern is a valid `T` (`T: FromBytes`).
+        // SAFETY: `off + size_of::<T>() <= len` (`typed_ndim`, invariant 4); `T: FromBytes`.
         Some(unsafe { core::ptr::read_unaligned(self.base.add(off).cast::<T>()) })
     }
 
@@ -528,10 +530,11 @@ impl<T: FieldType + FromBytes, S: Data> Iterator for TypedIter<'_, T, S> {
                 // can vectorise).
                 if let Ok(row) = <[T]>::ref_from_bytes(&bytes[first..first + len * size]) {
                     for x in row {
-                        // SAFETY: `x` is a valid, aligned reference to a `T` (zerocopy checked
+                        // `x` is a valid, aligned reference to a `T` (zerocopy checked
                         // size and alignment), so `read` is defined; it makes a bitwise copy,
                         // which is a valid, independent `T` because `T: FromBytes` - the same
                         // value a safe byte-wise copy of `*x` would give.
+                        // SAFETY: `x` is an aligned `&T`; its copy is valid (`FromBytes`).
                         acc = f(acc, unsafe { core::ptr::read(x) });
                     }
                     continue;
@@ -540,10 +543,11 @@ impl<T: FieldType + FromBytes, S: Data> Iterator for TypedIter<'_, T, S> {
             let mut off = first as isize;
             for _ in 0..len {
                 debug_assert!(off >= 0 && off as usize + size <= self.len);
-                // SAFETY: `off` steps through the offsets of the values of one row of the
+                // `off` steps through the offsets of the values of one row of the
                 // view this iterator borrows (the row's first plus k strides, k < len), each
                 // followed by `size_of::<T>()` bytes in bounds (`typed_ndim`, invariant 4).
                 // `read_unaligned` needs no alignment and `T: FromBytes` accepts any bits.
+                // SAFETY: each `off` is in bounds (above); `T: FromBytes`.
                 let x = unsafe { core::ptr::read_unaligned(base.offset(off).cast::<T>()) };
                 acc = f(acc, x);
                 off = off.wrapping_add(stride);
