@@ -313,12 +313,13 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
                 ]);
             }
 
-            // SAFETY: `FORMAT` describes `Self` exactly, by the argument in `expand_record`'s
+            // `FORMAT` describes `Self` exactly, by the argument in `expand_record`'s
             // docs, with the gap checks in `CHECK`, which every constant and method of these
             // impls evaluates. No padding (`Element`'s contract once `FORMAT` is evaluated):
             // `CHECK` proves every byte belongs to a field, each fully initialised by its
             // `FieldType` contract. `Self: Immutable` (zerocopy's derive): no interior
             // mutability.
+            // SAFETY: `FORMAT` describes `Self` exactly and `CHECK` proves no padding (above).
             unsafe impl #impl_generics #krate::Element for #ident #ty_generics #where_clause {
                 const FORMAT: &'static str = {
                     let () = #check;
@@ -393,10 +394,11 @@ fn expand_record(input: &Input, s: &Struct) -> TokenStream {
                 #p::pieces_build(__BUFFER_PIECES);
             const __BUFFER_FORMAT_STR: &str = __BUFFER_FORMAT.as_str();
 
-            // SAFETY: `FORMAT` describes `Self` exactly, by the argument in `expand_record`'s
+            // `FORMAT` describes `Self` exactly, by the argument in `expand_record`'s
             // docs, with the gap checks in the constants above. zerocopy proves every byte
             // initialised (`IntoBytes`, asserted above or in the where clause) and no interior
             // mutability (`Immutable`, a supertrait).
+            // SAFETY: `FORMAT` describes `Self`; zerocopy proves the rest (above).
             unsafe impl #krate::Element for #ident #element_where {
                 const FORMAT: &'static str = __BUFFER_FORMAT_STR;
                 const FORMAT_CSTR: &'static ::core::ffi::CStr = __BUFFER_FORMAT.as_cstr();
@@ -427,11 +429,12 @@ fn expand_transparent(input: &Input, s: &Struct) -> TokenStream {
     quote! {
         #assertions
 
-        // SAFETY: `Self` is `repr(transparent)` (checked by the derive) over one field of type
+        // `Self` is `repr(transparent)` (checked by the derive) over one field of type
         // `Inner` (the others are `PhantomData`, asserted zero-sized), so it has the layout of
         // `Inner` (the Reference, "The transparent representation"). `Inner: FieldType` says
         // `Inner` is `product(SUBARRAY_SHAPE)` items in C order without gaps; so is `Self`, and
         // `STRIDES` are the C strides of that shape.
+        // SAFETY: `Self` has `Inner`'s layout (`repr(transparent)`), C-order items (above).
         unsafe impl #impl_generics #krate::StaticBufferLayout for #ident #ty_generics #where_clause {
             type Item = #inner_layout::Item;
             const SHAPE: &'static [usize] = {
@@ -479,13 +482,14 @@ fn expand_enum(input: &Input) -> TokenStream {
     let span = Span::call_site();
     let item_impls = item_impls(input, &quote!(), None);
     quote_spanned! {span=>
-        // SAFETY: a fieldless enum with a primitive representation `I` (`#int`, checked by the
+        // A fieldless enum with a primitive representation `I` (`#int`, checked by the
         // derive) has the size, alignment and ABI of `I`, and each value is stored as its
         // discriminant, a valid `I` (the Reference, "Primitive representations"; the constant
         // below also asserts the size). So the bytes of `Self` read as one `I`, which is what
         // `I`'s formats describe, with every byte initialised (the discriminant is a whole
         // `I`); `Element`'s supertrait makes zerocopy prove it immutable. Writing is not
         // offered: the enum is not `FromBytes` (not every `I` is a discriminant).
+        // SAFETY: the enum is one whole, initialised `I` (`repr(I)`, above); read-only.
         unsafe impl #krate::Element for #ident {
             const FORMAT: &'static str = <#int as #krate::Element>::FORMAT;
             const FORMAT_CSTR: &'static ::core::ffi::CStr = <#int as #krate::Element>::FORMAT_CSTR;

@@ -49,10 +49,11 @@ use half::f16;
 use crate::__private::{FmtBuf, NATIVE_ORDER};
 use crate::{Element, StaticBufferLayout};
 
-// SAFETY: `f16` is a `#[repr(transparent)]` wrapper of the `u16` bits of an IEEE 754 binary16
+// `f16` is a `#[repr(transparent)]` wrapper of the `u16` bits of an IEEE 754 binary16
 // value (half's documentation and source), the value format `e` names: 2 bytes, native byte
 // order, alignment 2 (`e`'s native alignment is 2 too). `<e`/`>e` is the same value in the host's
 // byte order with `e`'s standard size, 2 bytes.
+// SAFETY: `f16` is the 2-byte, 2-aligned binary16 bits that `e` names (above).
 unsafe impl Element for f16 {
     const FORMAT: &'static str = "e";
     const FORMAT_CSTR: &'static CStr = c"e";

@@ -91,10 +91,11 @@ macro_rules! complex_item {
             }
         }
 
-        // SAFETY: `$name` is `#[repr(C)]` with two `$part` fields, real then imaginary, and no
+        // `$name` is `#[repr(C)]` with two `$part` fields, real then imaginary, and no
         // padding (same size and alignment): exactly the PEP 3118 complex `$code`, two native
         // floats of that width (the `format` module's table); the `<`/`>` form has the same
         // standard size in the host's byte order.
+        // SAFETY: two `$part`s without padding: the complex `$code` (above).
         unsafe impl Element for $name {
             const FORMAT: &'static str = $code;
             const FORMAT_CSTR: &'static CStr =

@@ -48,11 +48,12 @@ struct Inner<T> {
 // SAFETY: sending an `Inner<T>` sends the `T` it owns (hence `T: Send`); its `Export` is plain
 // data (see `Export`'s impls).
 unsafe impl<T: Send> Send for Inner<T> {}
-// SAFETY: `&Inner<T>` gives, across threads: `&Export` (immutable), `&T` only for read-only
+// `&Inner<T>` gives, across threads: `&Export` (immutable), `&T` only for read-only
 // cells (`ExportCell::get`, hence `T: Sync`), and raw pointers into the value's bytes, read and
 // written only through views whose writers need `&mut ExportCell` (so Rust never has two
 // writers, or a writer and a reader, at once). Dropping the last reference may happen on any
 // thread, which drops the `T` there (hence `T: Send`).
+// SAFETY: `&T` only for read-only cells, writers need `&mut` (above).
 unsafe impl<T: Send + Sync> Sync for Inner<T> {}
 
 /// Owns an exporter stored in a `#[pyclass]` and gives Python buffers of it with CPython's own

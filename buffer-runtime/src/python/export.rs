@@ -80,10 +80,11 @@ pub(crate) struct Export {
     _dims: Option<Box<[isize]>>,
 }
 
-// SAFETY: an `Export` is plain data: its raw pointers are only read (to fill a `Py_buffer`,
+// An `Export` is plain data: its raw pointers are only read (to fill a `Py_buffer`,
 // or to build a view whose own safety rests on the owner's guarantee that the bytes stay put),
 // never dereferenced by the `Export` itself, and `_dims` is an owned `Box`. Sharing or sending
 // it between threads therefore cannot race on anything it owns.
+// SAFETY: plain data, its pointers never dereferenced by itself (above).
 unsafe impl Send for Export {}
 // SAFETY: as for `Send`: `&Export` only gives read access to immutable fields.
 unsafe impl Sync for Export {}

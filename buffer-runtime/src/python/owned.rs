@@ -81,10 +81,11 @@ pub struct OwnedBuffer {
     _value: Erased,
 }
 
-// SAFETY: `OwnedBuffer` never gives Rust access to the value: its bytes are reached only by
+// `OwnedBuffer` never gives Rust access to the value: its bytes are reached only by
 // Python through the exported pointers, and the value is dropped once, in `Erased::drop`, on
 // whichever thread drops the object, which `T: Send` (required by every constructor) allows.
 // `Export` is plain data (its own impls).
+// SAFETY: no Rust access to the value; dropped once, `T: Send` (above).
 unsafe impl Send for Erased {}
 // SAFETY: `&Erased` gives no access to the value at all.
 unsafe impl Sync for Erased {}
