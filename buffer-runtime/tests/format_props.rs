@@ -2,30 +2,13 @@
 //! layouts stay inside their items, and the codec is stable.
 
 use buffer_runtime::format::{
-    compare, pack, parse, unpack, Code, Format, Item, ItemLayout, Kind, MatchNames, Node, Prefix,
+    compare, pack, parse, unpack, Code, Format, Item, Kind, MatchNames, Prefix,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
 
-/// The end of the furthest scalar of one item of `l`, from the public tree (the last element
-/// of every sub-array lies furthest); `None` if the sum overflows.
-fn scalar_end(l: &ItemLayout) -> Option<usize> {
-    match l.node() {
-        Node::Scalar(s) => Some(s.size),
-        Node::Struct(fields) => fields.iter().try_fold(0usize, |end, f| {
-            Some(end.max(f.offset.checked_add(scalar_end(&f.layout)?)?))
-        }),
-        Node::Array { dims, element } => {
-            let n = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d))?;
-            match n.checked_sub(1) {
-                None => Some(0),
-                Some(last) => last
-                    .checked_mul(element.size())?
-                    .checked_add(scalar_end(element)?),
-            }
-        }
-    }
-}
+mod support;
+use support::scalar_end;
 
 fn prefix() -> impl Strategy<Value = Prefix> {
     prop_oneof![

@@ -6,31 +6,14 @@
 //! `BufferLayout::for_items`), the answer is checked against it too; the models compute in `i128`,
 //! where none of these values can overflow.
 
-use buffer_runtime::format::{self, ItemLayout, Node, Value};
+use buffer_runtime::format::{self, Value};
 use buffer_runtime::view::Axis;
 use buffer_runtime::view::{AxisIndex, ErrorKind, MemoryView, MemoryViewMut, Order, Slice};
 use buffer_runtime::{BufferLayout, BufferLayoutError};
 use proptest::prelude::*;
 
-/// The end of the furthest scalar of one item of `l`, from the public tree (the last element
-/// of every sub-array lies furthest); `None` if the sum overflows.
-fn scalar_end(l: &ItemLayout) -> Option<usize> {
-    match l.node() {
-        Node::Scalar(s) => Some(s.size),
-        Node::Struct(fields) => fields.iter().try_fold(0usize, |end, f| {
-            Some(end.max(f.offset.checked_add(scalar_end(&f.layout)?)?))
-        }),
-        Node::Array { dims, element } => {
-            let n = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d))?;
-            match n.checked_sub(1) {
-                None => Some(0),
-                Some(last) => last
-                    .checked_mul(element.size())?
-                    .checked_add(scalar_end(element)?),
-            }
-        }
-    }
-}
+mod support;
+use support::scalar_end;
 
 /// A signed value near an extreme, near zero, or anywhere.
 fn ext_isize() -> impl Strategy<Value = isize> {

@@ -2,8 +2,12 @@
 //! same `Format`, renders identically, and has a layout or a layout error (never a panic).
 #![no_main]
 
-use buffer_runtime::format::{compare, parse, ItemLayout, MatchNames, Node};
+use buffer_runtime::format::{compare, parse, MatchNames};
 use libfuzzer_sys::fuzz_target;
+
+#[path = "../../buffer-runtime/tests/support/mod.rs"]
+mod support;
+use support::scalar_end;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = core::str::from_utf8(data) else {
@@ -50,23 +54,3 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
-
-/// The end of the furthest scalar of one item of `l`, from the public tree (the last element
-/// of every sub-array lies furthest); `None` if the sum overflows.
-fn scalar_end(l: &ItemLayout) -> Option<usize> {
-    match l.node() {
-        Node::Scalar(s) => Some(s.size),
-        Node::Struct(fields) => fields.iter().try_fold(0usize, |end, f| {
-            Some(end.max(f.offset.checked_add(scalar_end(&f.layout)?)?))
-        }),
-        Node::Array { dims, element } => {
-            let n = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d))?;
-            match n.checked_sub(1) {
-                None => Some(0),
-                Some(last) => last
-                    .checked_mul(element.size())?
-                    .checked_add(scalar_end(element)?),
-            }
-        }
-    }
-}

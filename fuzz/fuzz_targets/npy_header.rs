@@ -12,8 +12,13 @@ fuzz_target!(|data: &[u8]| {
     let mapped = NpyFile::from_bytes(data);
     let read = NpyFile::read(data);
     assert_eq!(
-        mapped.as_ref().map(|f| f.header().clone()).map_err(|e| e.to_string()),
-        read.as_ref().map(|f| f.header().clone()).map_err(|e| e.to_string()),
+        mapped
+            .as_ref()
+            .map(|f| f.header().clone())
+            .map_err(|e| e.to_string()),
+        read.as_ref()
+            .map(|f| f.header().clone())
+            .map_err(|e| e.to_string()),
         "the two readers disagree"
     );
     if let Ok((header, _)) = Header::parse(data) {

@@ -6,9 +6,9 @@
 
 mod common;
 
-use buffer_runtime::view::Axis;
 use arbitrary::Arbitrary;
 use buffer_runtime::format::Value;
+use buffer_runtime::view::Axis;
 use buffer_runtime::view::{AxisIndex, MemoryView, MemoryViewMut, Order, Slice};
 use common::{ArbValue, Fmt};
 use libfuzzer_sys::fuzz_target;
