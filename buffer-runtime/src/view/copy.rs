@@ -11,7 +11,7 @@ use super::{Shape, Strides};
 
 use super::iter::{c_run, coalesce};
 // Named here by `typed.rs` and `values.rs`.
-pub(crate) use super::iter::OffsetIter;
+use super::iter::OffsetIter;
 use super::kernels::write_c_order;
 
 impl<S: Data> ViewBase<S> {

@@ -16,9 +16,9 @@ use zerocopy::FromBytes;
 
 use alloc::borrow::Cow;
 
-use super::copy::OffsetIter;
 use super::error::{Result, ViewError};
 use super::item::ItemFormat;
+use super::iter::OffsetIter;
 use super::{Data, DataMut, DataRef, DataRefMut, ViewBase};
 use crate::element::{Element, FieldType};
 use crate::format::{MatchNames, Node};

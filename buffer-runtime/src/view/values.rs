@@ -190,7 +190,7 @@ impl<S: Data> ViewBase<S> {
         format::pack(self.item.layout(), value, &mut item)
             .map_err(|e| pack_error(&self.item, e))?;
         let (shape, strides, offset) = (self.shape.clone(), self.strides.clone(), self.offset);
-        for off in super::copy::OffsetIter::new(&shape, &strides, offset) {
+        for off in super::iter::OffsetIter::new(&shape, &strides, offset) {
             self.write_from(off, &item)?;
         }
         Ok(())
