@@ -225,6 +225,15 @@ def test_hostile_states_of_owned_buffers(bx):
             rebuild(bad)
 
 
+def test_a_zero_beside_huge_dimensions_is_an_empty_buffer(bx):
+    # The one geometry rule of views and exports: a 0 anywhere means no items, however large
+    # the other dimensions (whose partial product alone would exceed isize::MAX).
+    rebuild, state = state_of(bx.floats(4)[0])
+    obj = rebuild(state[:2] + ([2**62, 4, 0],) + state[3:5] + (b"",))
+    m = memoryview(obj)
+    assert (m.shape, m.nbytes, m.format) == ((2**62, 4, 0), 0, memoryview(bx.floats(4)[0]).format)
+
+
 def test_a_truncated_pickle_raises(bx):
     data = pickle.dumps(bx.Table(50), protocol=4)
     with pytest.raises((pickle.UnpicklingError, EOFError, ValueError)):
