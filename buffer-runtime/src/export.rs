@@ -42,6 +42,11 @@ impl<T: Eq> Eq for Dims<T> {}
 /// Where an exporter's items lie in its bytes: PEP 3118's shape, strides (in bytes) and the
 /// byte offset of the first item (the item at index `[0, 0, ...]`).
 ///
+/// The crate names each layout after what it places: `BufferLayout` the items in a buffer,
+/// [`StaticBufferLayout`](crate::StaticBufferLayout) the same known at compile time,
+/// [`format::ItemLayout`](crate::format::ItemLayout) the fields and scalars in one item, and
+/// [`format::FieldLayout`](crate::format::FieldLayout) one field in it.
+///
 /// ```
 /// use buffer_runtime::{BufferExport, BufferLayout};
 ///
