@@ -72,6 +72,15 @@ pub(crate) const fn c_strides_into(shape: &[usize], itemsize: usize, out: &mut [
     }
 }
 
+/// [`c_strides_into`] into a new vector (inline up to four dimensions), for the run-time
+/// layouts of views and unpickled buffers.
+#[cfg(feature = "alloc")]
+pub(crate) fn c_strides(shape: &[usize], itemsize: usize) -> smallvec::SmallVec<[isize; 4]> {
+    let mut strides = smallvec::SmallVec::from_elem(0, shape.len());
+    c_strides_into(shape, itemsize, &mut strides);
+    strides
+}
+
 /// The number of items of `shape` (1 for no dimension, 0 with a zero anywhere, however large
 /// the other dimensions), or `None` when it exceeds `isize::MAX`.
 pub(crate) fn checked_product(shape: &[usize]) -> Option<usize> {

@@ -37,6 +37,7 @@ use crate::export::Dims;
 use crate::geometry::{self, MAX_NDIM};
 use crate::view::ItemFormat;
 use crate::BufferLayout;
+use smallvec::SmallVec;
 
 /// The first field of a pickled state: the version of its layout.
 const STATE_VERSION: u32 = 1;
@@ -264,6 +265,8 @@ fn copy_from(held: &Received, layout: AllocLayout) -> PyResult<Received> {
 pub(crate) struct State<'py> {
     pub(crate) item: ItemFormat,
     pub(crate) shape: Vec<usize>,
+    /// The C-order strides of `shape`, checked with it by `geometry::measure`.
+    pub(crate) strides: SmallVec<[isize; 4]>,
     pub(crate) readonly: bool,
     pub(crate) align: usize,
     pub(crate) data: Bound<'py, PyAny>,
@@ -311,7 +314,7 @@ impl<'py> State<'py> {
                 .ok_or_else(|| bad(&format!("dimension {n}")))?;
             shape.push(n);
         }
-        let strides = c_strides(&shape, item.itemsize());
+        let strides = geometry::c_strides(&shape, item.itemsize());
         let nbytes = geometry::measure(&shape, &strides, item.itemsize())
             .map_err(|_| bad("the shape describes more than isize::MAX bytes"))?
             .nbytes;
@@ -331,6 +334,7 @@ impl<'py> State<'py> {
         Ok(State {
             item,
             shape,
+            strides,
             readonly,
             align,
             data: tuple.get_item(5)?,
@@ -342,18 +346,10 @@ impl<'py> State<'py> {
     pub(crate) fn layout(&self) -> BufferLayout {
         BufferLayout {
             shape: Dims::Owned(self.shape.iter().copied().collect()),
-            strides: Dims::Owned(c_strides(&self.shape, self.item.itemsize()).into()),
+            strides: Dims::Owned(self.strides.clone()),
             offset: 0,
         }
     }
-}
-
-/// The C-order strides of `shape` (at most `MAX_NDIM` dimensions, each at most `isize::MAX`:
-/// checked by `State::parse`, and `geometry::measure` then bounds their bytes).
-fn c_strides(shape: &[usize], itemsize: usize) -> Vec<isize> {
-    let mut strides = std::vec![0; shape.len()];
-    geometry::c_strides_into(shape, itemsize, &mut strides);
-    strides
 }
 
 /// `(type(obj)._buffer_runtime_unpickle, (state,))` for `obj`, which exports `export`.

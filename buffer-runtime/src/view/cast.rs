@@ -4,7 +4,8 @@ use smallvec::SmallVec;
 
 use super::error::{Result, ViewError};
 use super::item::{native_char, ItemFormat};
-use super::{c_strides, Data, DataMut, Shape, ViewBase, MAX_NDIM};
+use super::{Data, DataMut, Shape, ViewBase, MAX_NDIM};
+use crate::geometry::c_strides;
 
 impl<S: Data> ViewBase<S> {
     /// CPython's `cast(format, shape)`: a view of the same bytes with another native

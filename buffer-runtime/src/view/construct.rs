@@ -63,13 +63,6 @@ fn check_layout(
     })
 }
 
-/// C-order byte strides for `shape`.
-pub(super) fn c_strides(shape: &[usize], itemsize: usize) -> Strides {
-    let mut strides: Strides = SmallVec::from_elem(0, shape.len());
-    geometry::c_strides_into(shape, itemsize, &mut strides);
-    strides
-}
-
 impl<'a> MemoryView<'a> {
     /// A read-only view of an exporter, borrowing it for `'a`.
     ///
@@ -257,7 +250,7 @@ impl<S: Data> ViewBase<S> {
     ) -> Result<Self> {
         let strides: Strides = match strides {
             Some(s) => SmallVec::from_slice(s),
-            None => c_strides(shape, item.itemsize()),
+            None => geometry::c_strides(shape, item.itemsize()),
         };
         check_layout(data.len(), offset, shape, &strides, item.itemsize())?;
         Ok(ViewBase {

@@ -210,4 +210,3 @@ pub use crate::geometry::MAX_NDIM;
 use crate::export::BufferExport;
 
 // Helpers of the constructors that the other operations' files use.
-use construct::c_strides;
